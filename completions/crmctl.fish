@@ -1,0 +1,93 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_crmctl_global_optspecs
+    string join \n json q/quiet v/verbose color= no-input key-file= h/help V/version
+end
+
+function __fish_crmctl_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_crmctl_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_crmctl_using_subcommand
+    set -l cmd (__fish_crmctl_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c crmctl -n "__fish_crmctl_needs_command" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_needs_command" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_needs_command" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_needs_command" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_needs_command" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_needs_command" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_needs_command" -s V -l version -d 'Print version'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l value -d 'Encrypt one value with no token (for ClientId and ClientSecret)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l stdin -d 'Read the password line and then the token line (or the one value) from stdin'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l stdin -d 'Read the encrypted string from stdin'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l check -d 'Only say whether it decrypts and how many characters it holds (the default)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l reveal -d 'Print the decrypted secret on stdout'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l out -d 'Where to write the profile' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l bits -d 'Key size in bits' -r -f -a "128\t''
+192\t''
+256\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l force -d 'Replace an existing file'
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,21 @@
+//! One file per subcommand: its clap `Args`, a `run` returning a report, and the
+//! report's text and JSON forms.
+
+pub mod completions;
+pub mod decrypt;
+pub mod encrypt;
+pub mod keygen;
+
+use crate::cli::Command;
+use crate::ctx::Ctx;
+use crate::error::CliError;
+use crate::output::Report;
+
+pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliError> {
+    match command {
+        Command::Encrypt(args) => encrypt::run(ctx, args),
+        Command::Decrypt(args) => decrypt::run(ctx, args),
+        Command::Keygen(args) => keygen::run(ctx, args),
+        Command::Completions(args) => completions::run(ctx, args),
+    }
+}

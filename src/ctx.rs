@@ -1,0 +1,126 @@
+//! Everything a command may touch, resolved once per run.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::crypto::Cipher;
+use crate::crypto::profile::{self, KeyProfile, ProfileError, ProfileOrigin};
+use crate::env::{Env, names};
+use crate::error::CliError;
+use crate::output::{OutputMode, Printer};
+use crate::{fsutil, secret};
+
+pub struct Ctx {
+    pub env: Env,
+    pub out: Printer,
+    /// Prompts are allowed: stdin and stderr are terminals, no `--json`, no `--no-input`.
+    pub interactive: bool,
+    pub stdin_is_terminal: bool,
+    pub key_file: Option<PathBuf>,
+}
+
+impl Ctx {
+    pub fn new(global: &GlobalArgs, env: Env) -> Self {
+        let stdout_tty = std::io::stdout().is_terminal();
+        let stderr_tty = std::io::stderr().is_terminal();
+        let stdin_tty = std::io::stdin().is_terminal();
+        let color = |is_tty: bool| match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => is_tty && !env.no_color && !env.dumb_terminal,
+        };
+        let mode = OutputMode {
+            json: global.json,
+            quiet: global.quiet,
+            verbose: global.verbose,
+            // JSON on stdout is never coloured.
+            color_stdout: color(stdout_tty) && !global.json,
+            color_stderr: color(stderr_tty),
+            stdout_is_terminal: stdout_tty,
+        };
+        Ctx {
+            interactive: stdin_tty && stderr_tty && !global.json && !global.no_input,
+            stdin_is_terminal: stdin_tty,
+            key_file: global.key_file.clone(),
+            out: Printer::new(mode),
+            env,
+        }
+    }
+
+    /// Finds and reads the key profile (`--key-file`, `CRMCTL_KEY_FILE`, default
+    /// location), warns if others can read it, and builds the cipher, asking for the
+    /// passphrase of a derived profile when it is not in `CRMCTL_KEY_PASSPHRASE`.
+    pub fn cipher(&self) -> Result<(Cipher, KeyProfile), CliError> {
+        let (path, origin) = profile::locate(
+            self.key_file.as_deref(),
+            self.env.key_file.as_deref(),
+            self.env.config_dir.as_deref(),
+        )
+        .map_err(profile_error)?;
+        let profile = KeyProfile::load(&path, origin).map_err(profile_error)?;
+        if let Some(mode) = fsutil::readable_by_others(&path) {
+            self.out.warn(&format!(
+                "key profile {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
+        self.out.debug(&format!(
+            "key profile: {} ({})",
+            path.display(),
+            profile.describe()
+        ));
+        let passphrase = if profile.needs_passphrase() {
+            match secret::from_env(&self.env.key_passphrase)? {
+                Some(p) => {
+                    self.out
+                        .debug(&format!("passphrase: from {}", names::KEY_PASSPHRASE));
+                    Some(p)
+                }
+                None if self.interactive => {
+                    Some(secret::prompt_hidden("Key profile passphrase: ")?)
+                }
+                None => {
+                    return Err(CliError::usage(format!(
+                        "key profile {} needs a passphrase, and there is no terminal to ask for it",
+                        path.display()
+                    ))
+                    .with_hint(format!("set {} in the environment", names::KEY_PASSPHRASE)));
+                }
+            }
+        } else {
+            None
+        };
+        let cipher = profile.cipher(passphrase.as_ref()).map_err(profile_error)?;
+        Ok((cipher, profile))
+    }
+}
+
+/// Maps a key-profile problem to an error with advice.
+pub fn profile_error(e: ProfileError) -> CliError {
+    let hint = match &e {
+        ProfileError::NoLocation => Some(format!(
+            "pass --key-file FILE or set {}",
+            names::KEY_FILE
+        )),
+        ProfileError::NotFound { origin: ProfileOrigin::Default, .. } => Some(format!(
+            "create one with `crmctl keygen`, or point to yours with --key-file FILE or {}",
+            names::KEY_FILE
+        )),
+        ProfileError::NotFound { .. } => Some("check the path".to_string()),
+        ProfileError::Syntax { .. } | ProfileError::Invalid { .. } => Some(
+            "a profile holds `key: hex:...` and `iv: hex:...`, or `derive: {kdf, iterations, salt, key_bytes}`; see `crmctl keygen --help`"
+                .to_string(),
+        ),
+        ProfileError::NeedsPassphrase { .. } => {
+            Some(format!("set {} or run on a terminal", names::KEY_PASSPHRASE))
+        }
+        ProfileError::Unreadable { .. } => None,
+    };
+    let err = CliError::input(e.to_string());
+    match hint {
+        Some(h) => err.with_hint(h),
+        None => err,
+    }
+}

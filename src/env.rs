@@ -1,0 +1,83 @@
+//! The one reader of environment variables. Everything else gets an [`Env`], so
+//! tests and library users can hand crmctl a controlled environment.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use secrecy::SecretString;
+
+/// Names of the environment variables crmctl reads, for help text and error messages.
+pub mod names {
+    pub const KEY_FILE: &str = "CRMCTL_KEY_FILE";
+    pub const KEY_PASSPHRASE: &str = "CRMCTL_KEY_PASSPHRASE";
+    pub const PASSWORD: &str = "CRMCTL_PASSWORD";
+    pub const TOKEN: &str = "CRMCTL_TOKEN";
+    pub const VALUE: &str = "CRMCTL_VALUE";
+    pub const NO_COLOR: &str = "NO_COLOR";
+}
+
+/// A secret taken from an environment variable. A value that is not valid UTF-8
+/// is kept as an error naming the variable, reported only if a command needs it.
+#[derive(Debug)]
+pub enum EnvSecret {
+    Unset,
+    Set(SecretString),
+    NotUtf8(&'static str),
+}
+
+impl EnvSecret {
+    fn read(name: &'static str, get: &dyn Fn(&str) -> Option<OsString>) -> Self {
+        match get(name) {
+            None => EnvSecret::Unset,
+            Some(raw) => match raw.into_string() {
+                Ok(s) => EnvSecret::Set(SecretString::from(s)),
+                Err(_) => EnvSecret::NotUtf8(name),
+            },
+        }
+    }
+
+    pub fn is_set(&self) -> bool {
+        !matches!(self, EnvSecret::Unset)
+    }
+}
+
+/// A snapshot of the environment variables crmctl cares about.
+#[derive(Debug)]
+pub struct Env {
+    pub key_file: Option<PathBuf>,
+    pub key_passphrase: EnvSecret,
+    pub password: EnvSecret,
+    pub token: EnvSecret,
+    pub value: EnvSecret,
+    /// `NO_COLOR` set to a non-empty value (https://no-color.org).
+    pub no_color: bool,
+    /// `TERM=dumb`: a terminal that can't show colour.
+    pub dumb_terminal: bool,
+    /// Where the default key profile lives (`<config dir>/crmctl`).
+    pub config_dir: Option<PathBuf>,
+}
+
+impl Env {
+    /// Reads the real process environment.
+    pub fn from_process() -> Self {
+        Self::from_lookup(&|name| std::env::var_os(name), dirs::config_dir())
+    }
+
+    /// Builds an environment from a lookup function (tests use a map).
+    pub fn from_lookup(
+        get: &dyn Fn(&str) -> Option<OsString>,
+        config_dir: Option<PathBuf>,
+    ) -> Self {
+        let non_empty = |name: &str| get(name).filter(|v| !v.is_empty());
+        Env {
+            key_file: non_empty(names::KEY_FILE).map(PathBuf::from),
+            key_passphrase: EnvSecret::read(names::KEY_PASSPHRASE, get),
+            password: EnvSecret::read(names::PASSWORD, get),
+            token: EnvSecret::read(names::TOKEN, get),
+            value: EnvSecret::read(names::VALUE, get),
+            no_color: non_empty(names::NO_COLOR).is_some(),
+            dumb_terminal: get("TERM").is_some_and(|t| t == "dumb"),
+            config_dir: config_dir.map(|d| d.join("crmctl")),
+        }
+    }
+}

@@ -1,0 +1,117 @@
+//! crmctl: the command-line toolkit for the CRM Service for Salesforce.
+//!
+//! `run` is the whole program: parse, resolve the context, dispatch, render, exit
+//! status. Domain modules (`crypto`) never print; commands return reports.
+
+pub mod assets;
+pub mod cli;
+pub mod commands;
+pub mod crypto;
+pub mod ctx;
+pub mod env;
+pub mod error;
+pub mod fsutil;
+pub mod output;
+pub mod secret;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use crate::cli::Cli;
+use crate::ctx::Ctx;
+use crate::env::Env;
+use crate::error::{CliError, EXIT_INTERNAL, EXIT_USAGE};
+
+/// Runs crmctl with the given arguments (program name first) and returns the exit code.
+pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e, &args),
+    };
+    let ctx = Ctx::new(&cli.global, Env::from_process());
+    let name = cli.command.name();
+    let result = commands::dispatch(&ctx, &cli.command);
+    finish(&ctx, name, result)
+}
+
+/// Renders the report or the error and returns the exit code.
+fn finish(ctx: &Ctx, name: &str, result: Result<Box<dyn output::Report>, CliError>) -> u8 {
+    let out = &ctx.out;
+    match result {
+        Ok(report) => {
+            let code = report.exit_code();
+            let written = if out.is_json() {
+                out.envelope(name, code, Some(report.data()), None)
+            } else {
+                report.render(out)
+            };
+            match written {
+                Ok(()) => code,
+                // A closed pipe (`crmctl ... | head`) is not worth a message.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+                Err(e) => {
+                    eprintln!("error: could not write the output: {e}");
+                    EXIT_INTERNAL
+                }
+            }
+        }
+        Err(err) => {
+            let code = err.exit_code();
+            out.error(&err);
+            if out.is_json() {
+                let _ = out.envelope(name, code, None, Some(&err));
+            }
+            code
+        }
+    }
+}
+
+/// clap's own errors: help and version print and exit 0; usage errors exit 2, and
+/// under `--json` also produce the JSON envelope so scripts always get one document.
+fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
+    use clap::error::ErrorKind;
+    let informational = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let _ = e.print();
+    if informational {
+        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            EXIT_USAGE
+        } else {
+            0
+        };
+    }
+    if args.iter().any(|a| a == "--json") {
+        let message = e.render().to_string();
+        let first = message
+            .lines()
+            .next()
+            .unwrap_or("invalid usage")
+            .trim_start_matches("error: ")
+            .to_string();
+        let err = CliError::usage(first).with_hint("run `crmctl --help` for usage");
+        let doc = output::envelope(&subcommand_name(args), EXIT_USAGE, None, Some(&err), &[]);
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    EXIT_USAGE
+}
+
+/// The subcommand named on a command line that failed to parse, for the JSON envelope.
+fn subcommand_name(args: &[OsString]) -> String {
+    let cmd = cli::command();
+    args.iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| cmd.find_subcommand(a).is_some())
+        .unwrap_or_default()
+        .to_string()
+}

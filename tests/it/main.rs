@@ -1,0 +1,11 @@
+//! crmctl's integration tests: one binary, one module per area. Every test runs
+//! the real `crmctl` binary with a controlled, minimal environment.
+
+mod cipher_vectors;
+mod cli;
+mod decrypt;
+mod encrypt;
+mod keygen;
+mod leaks;
+mod prompt;
+mod support;

@@ -1,0 +1,127 @@
+//! The real hidden prompt, driven through a pseudo-terminal: nothing typed may be
+//! echoed to the screen, and only the encrypted string is printed.
+
+#![cfg(unix)]
+
+use rexpect::process::WaitStatus;
+use rexpect::session::spawn_command;
+
+use crate::support::{Sandbox, test_cipher};
+
+/// rexpect turns terminal echo off when it spawns; a real terminal echoes. Turn it
+/// back on in the child before the program starts, so hiding input is crmctl's job.
+fn on_echoing_terminal(sb: &Sandbox, program: &str, args: &[&str]) -> std::process::Command {
+    let mut sh = std::process::Command::new("sh");
+    sh.args(["-c", "stty echo && exec \"$0\" \"$@\"", program])
+        .args(args);
+    sb.isolate(&mut sh);
+    sh.env("TERM", "dumb");
+    sh
+}
+
+/// Proves the harness sees echoed input, so the tests below can fail.
+#[test]
+fn the_test_terminal_really_echoes() {
+    let sb = Sandbox::new();
+    let cmd = on_echoing_terminal(&sb, "sh", &["-c", "echo ready && read line && echo done"]);
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    // Type only once echo is on; the line discipline echoes at the moment of typing.
+    s.exp_string("ready").expect("ready");
+    s.send_line("visible-typing").expect("type");
+    let screen = s.exp_string("done").expect("done");
+    assert!(screen.contains("visible-typing"), "{screen}");
+}
+
+const TIMEOUT_MS: Option<u64> = Some(20_000);
+const PASSWORD: &str = "Typ1calPassw0rd-xyz";
+const TOKEN: &str = "pR8uI234BiGggTOKENabc";
+
+/// Everything the terminal showed, for the echo check.
+struct Screen(String);
+
+impl Screen {
+    fn assert_no_secret(&self) {
+        for secret in [PASSWORD, TOKEN, "Typ1cal", "TOKENabc"] {
+            assert!(
+                !self.0.contains(secret),
+                "the terminal showed {secret:?}:\n{}",
+                self.0
+            );
+        }
+    }
+}
+
+#[test]
+fn password_and_token_prompts_hide_what_is_typed() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &["--key-file", key.to_str().expect("utf8"), "encrypt"],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    screen += &s
+        .exp_string("Salesforce password: ")
+        .expect("password prompt");
+    s.send_line(PASSWORD).expect("type password");
+    screen += &s.exp_string("Security token: ").expect("token prompt");
+    s.send_line(TOKEN).expect("type token");
+    screen += &s.exp_string("again, to confirm: ").expect("confirm prompt");
+    s.send_line(PASSWORD).expect("type password again");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    let screen = Screen(screen);
+    screen.assert_no_secret();
+    let expected = test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"));
+    assert!(
+        screen.0.contains(&expected),
+        "encrypted string missing:\n{}",
+        screen.0
+    );
+}
+
+#[test]
+fn a_mismatched_confirmation_asks_again() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "encrypt",
+            "--value",
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    screen += &s.exp_string("Value to encrypt").expect("value prompt");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_string("to confirm: ").expect("confirm");
+    s.send_line(TOKEN).expect("type a different value");
+    screen += &s.exp_string("differ").expect("mismatch warning");
+    screen += &s.exp_string("Value to encrypt").expect("asked again");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_string("to confirm: ").expect("confirm");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    let screen = Screen(screen);
+    screen.assert_no_secret();
+    assert!(
+        screen
+            .0
+            .contains(&test_cipher().encrypt_to_base64(PASSWORD))
+    );
+}

@@ -180,7 +180,7 @@ fn phones(g: &mut Lcg, city: usize) -> (String, String) {
     let d = |g: &mut Lcg, n| g.digits(n);
     match city {
         0 => {
-            let land = if g.next() % 2 == 0 {
+            let land = if g.next().is_multiple_of(2) {
                 format!("010-{}", d(g, 7))
             } else {
                 format!("+31 10 {} {}", d(g, 3), d(g, 4))
@@ -201,7 +201,7 @@ fn phones(g: &mut Lcg, city: usize) -> (String, String) {
             format!("07700 1{}", d(g, 5)),
         ),
         3 => {
-            let land = if g.next() % 2 == 0 {
+            let land = if g.next().is_multiple_of(2) {
                 format!("089 {}", d(g, 7))
             } else {
                 format!("+49 40 {}", d(g, 8))
@@ -399,11 +399,11 @@ pub fn default_org_file() -> OrgFile {
             SUFFIX[city]
         );
         filler_accounts.push(format!("fa{i}"));
-        records.get_mut("Account").map(|v: &mut Vec<Map<String, Value>>| {
+        if let Some(v) = records.get_mut("Account") {
             v.push(rec(json!({"Ref": format!("fa{i}"), "Name": name, "Phone": land, "Industry": g.pick(INDUSTRIES), "BillingCity": CITIES[city].0, "Type": "Customer"})))
-        });
+        }
     }
-    for i in 0..160 {
+    for i in 0..240 {
         let city = i % CITIES.len();
         let (land, mobile) = phones(&mut g, city);
         let (first, last) = (g.pick(FIRST), g.pick(LAST));
@@ -451,7 +451,7 @@ pub fn default_org_file() -> OrgFile {
         "Feature request",
     ];
     for i in 0..72u64 {
-        let contact = (i * 11) % 160;
+        let contact = (i * 11) % 240;
         let status = ["New", "Working", "Escalated", "Closed"][(i % 4) as usize];
         let priority = ["High", "Medium", "Low"][(i % 3) as usize];
         let origin = ["Phone", "Email", "Web"][(i % 3) as usize];

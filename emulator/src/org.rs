@@ -216,13 +216,13 @@ impl Org {
         }
         for (object, mut row) in pending {
             for v in row.values_mut() {
-                if let Value::String(s) = v {
-                    if let Some(r) = s.strip_prefix('@') {
-                        let id = refs.get(r).ok_or_else(|| {
-                            OrgError(format!("{object}: no record has `Ref: {r}`"))
-                        })?;
-                        *s = id.clone();
-                    }
+                if let Value::String(s) = v
+                    && let Some(r) = s.strip_prefix('@')
+                {
+                    let id = refs
+                        .get(r)
+                        .ok_or_else(|| OrgError(format!("{object}: no record has `Ref: {r}`")))?;
+                    *s = id.clone();
                 }
             }
             org.insert(object, row)?;

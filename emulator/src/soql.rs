@@ -429,6 +429,11 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A condition on its own (parameterized search's `where`).
+    pub fn condition(&mut self, o: &'static str, f: &'static [Field]) -> Result<Cond, ApiError> {
+        self.or(o, f)
+    }
+
     fn or(&mut self, o: &'static str, f: &'static [Field]) -> Result<Cond, ApiError> {
         let mut left = self.and(o, f)?;
         while self.eat_kw("OR") {

@@ -325,11 +325,11 @@ pub fn parse(src: &str, user: &User) -> Result<Search, ApiError> {
             "No search term found. The search term must be enclosed in braces.",
         )
     };
-    if trimmed.len() < 4 || !trimmed[..4].eq_ignore_ascii_case("FIND") {
-        return Err(ApiError::bad_request(
-            "MALFORMED_SEARCH",
-            located(src, lead, "unexpected token: FIND expected"),
-        ));
+    if !trimmed
+        .get(..4)
+        .is_some_and(|f| f.eq_ignore_ascii_case("FIND"))
+    {
+        return Err(no_braces());
     }
     let after_find = lead + 4;
     let open = after_find

@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new random key profile (AES key and IV), readable only by you')
+            [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -88,6 +89,32 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'crmctl;emulate' {
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port of the My Domain (instance) host [default: any free port]')
+            [CompletionResult]::new('--login-port', '--login-port', [CompletionResultType]::ParameterName, 'Port of the login host [default: any free port]')
+            [CompletionResult]::new('--data', '--data', [CompletionResultType]::ParameterName, 'Org data (YAML) instead of the built-in demo org')
+            [CompletionResult]::new('--ca-dir', '--ca-dir', [CompletionResultType]::ParameterName, 'Folder for the CA certificate with --tls [default: a temporary folder]')
+            [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)')
+            [CompletionResult]::new('--latency-ms', '--latency-ms', [CompletionResultType]::ParameterName, 'Add this much latency to every answer')
+            [CompletionResult]::new('--error-rate', '--error-rate', [CompletionResultType]::ParameterName, 'Answer this fraction of requests with --error-status (0.0 to 1.0)')
+            [CompletionResult]::new('--error-status', '--error-status', [CompletionResultType]::ParameterName, 'Status of --error-rate answers')
+            [CompletionResult]::new('--token-ttl-requests', '--token-ttl-requests', [CompletionResultType]::ParameterName, 'Access tokens stop working after this many data calls')
+            [CompletionResult]::new('--token-ttl-seconds', '--token-ttl-seconds', [CompletionResultType]::ParameterName, 'Access tokens stop working after this many seconds')
+            [CompletionResult]::new('--request-limit', '--request-limit', [CompletionResultType]::ParameterName, 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made')
+            [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve HTTPS with a certificate made at start-up (its CA is written to a file)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'crmctl;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
@@ -105,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new random key profile (AES key and IV), readable only by you')
+            [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -116,6 +144,9 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;help;keygen' {
+            break
+        }
+        'crmctl;help;emulate' {
             break
         }
         'crmctl;help;completions' {

@@ -22,6 +22,9 @@ _crmctl() {
             crmctl,decrypt)
                 cmd="crmctl__subcmd__decrypt"
                 ;;
+            crmctl,emulate)
+                cmd="crmctl__subcmd__emulate"
+                ;;
             crmctl,encrypt)
                 cmd="crmctl__subcmd__encrypt"
                 ;;
@@ -36,6 +39,9 @@ _crmctl() {
                 ;;
             crmctl__subcmd__help,decrypt)
                 cmd="crmctl__subcmd__help__subcmd__decrypt"
+                ;;
+            crmctl__subcmd__help,emulate)
+                cmd="crmctl__subcmd__help__subcmd__emulate"
                 ;;
             crmctl__subcmd__help,encrypt)
                 cmd="crmctl__subcmd__help__subcmd__encrypt"
@@ -53,7 +59,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen completions help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen emulate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -118,6 +124,76 @@ _crmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crmctl__subcmd__emulate)
+            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --data)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --faults)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-rate)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --error-status)
+                    COMPREPLY=($(compgen -W "500 503" -- "${cur}"))
+                    return 0
+                    ;;
+                --token-ttl-requests)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-ttl-seconds)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crmctl__subcmd__encrypt)
             opts="-q -v -h --value --no-token --stdin --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -141,7 +217,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen completions help"
+            opts="encrypt decrypt keygen emulate completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -169,6 +245,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__emulate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

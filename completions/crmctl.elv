@@ -33,6 +33,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
+            cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -81,6 +82,31 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'crmctl;emulate'= {
+            cand --port 'Port of the My Domain (instance) host [default: any free port]'
+            cand --login-port 'Port of the login host [default: any free port]'
+            cand --data 'Org data (YAML) instead of the built-in demo org'
+            cand --ca-dir 'Folder for the CA certificate with --tls [default: a temporary folder]'
+            cand --faults 'Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)'
+            cand --latency-ms 'Add this much latency to every answer'
+            cand --error-rate 'Answer this fraction of requests with --error-status (0.0 to 1.0)'
+            cand --error-status 'Status of --error-rate answers'
+            cand --token-ttl-requests 'Access tokens stop working after this many data calls'
+            cand --token-ttl-seconds 'Access tokens stop working after this many seconds'
+            cand --request-limit 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made'
+            cand --fault 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --tls 'Serve HTTPS with a certificate made at start-up (its CA is written to a file)'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'crmctl;completions'= {
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
@@ -97,6 +123,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
+            cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -105,6 +132,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;decrypt'= {
         }
         &'crmctl;help;keygen'= {
+        }
+        &'crmctl;help;emulate'= {
         }
         &'crmctl;help;completions'= {
         }

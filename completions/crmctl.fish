@@ -37,6 +37,7 @@ complete -c crmctl -n "__fish_crmctl_needs_command" -s V -l version -d 'Print ve
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand encrypt" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
@@ -77,6 +78,29 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s q -l quiet -d '
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l port -d 'Port of the My Domain (instance) host [default: any free port]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l login-port -d 'Port of the login host [default: any free port]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l data -d 'Org data (YAML) instead of the built-in demo org' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l ca-dir -d 'Folder for the CA certificate with --tls [default: a temporary folder]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l faults -d 'Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l latency-ms -d 'Add this much latency to every answer' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l error-rate -d 'Answer this fraction of requests with --error-status (0.0 to 1.0)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l error-status -d 'Status of --error-rate answers' -r -f -a "500\t''
+503\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l token-ttl-requests -d 'Access tokens stop working after this many data calls' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l token-ttl-seconds -d 'Access tokens stop working after this many seconds' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l request-limit -d 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l fault -d 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l tls -d 'Serve HTTPS with a certificate made at start-up (its CA is written to a file)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -86,8 +110,9 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s q -l quiet
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen emulate completions help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen emulate completions help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen emulate completions help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen emulate completions help" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen emulate completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen emulate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -42,32 +42,35 @@ where
 
 /// Renders the report or the error and returns the exit code.
 fn finish(ctx: &Ctx, name: &str, result: Result<Box<dyn output::Report>, CliError>) -> u8 {
-    let out = &ctx.out;
     match result {
-        Ok(report) => {
-            let code = report.exit_code();
-            let written = if out.is_json() {
-                out.envelope(name, code, Some(report.data()), None)
-            } else {
-                report.render(out)
-            };
-            match written {
-                Ok(()) => code,
-                // A closed pipe (`crmctl ... | head`) is not worth a message.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-                Err(e) => {
-                    eprintln!("error: could not write the output: {e}");
-                    EXIT_INTERNAL
-                }
-            }
-        }
+        Ok(report) => finish_report(ctx, name, report.as_ref()),
         Err(err) => {
             let code = err.exit_code();
-            out.error(&err);
-            if out.is_json() {
-                let _ = out.envelope(name, code, None, Some(&err));
+            ctx.out.error(&err);
+            if ctx.out.is_json() {
+                let _ = ctx.out.envelope(name, code, None, Some(&err), false);
             }
             code
+        }
+    }
+}
+
+/// Writes a report as text or as the JSON envelope; returns its exit code.
+pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) -> u8 {
+    let out = &ctx.out;
+    let code = report.exit_code();
+    let written = if out.is_json() {
+        out.envelope(name, code, Some(report.data()), None, report.compact_json())
+    } else {
+        report.render(out)
+    };
+    match written {
+        Ok(()) => code,
+        // A closed pipe (`crmctl ... | head`) is not worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        Err(e) => {
+            eprintln!("error: could not write the output: {e}");
+            EXIT_INTERNAL
         }
     }
 }

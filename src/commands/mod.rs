@@ -3,6 +3,7 @@
 
 pub mod completions;
 pub mod decrypt;
+pub mod emulate;
 pub mod encrypt;
 pub mod keygen;
 
@@ -16,6 +17,7 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Encrypt(args) => encrypt::run(ctx, args),
         Command::Decrypt(args) => decrypt::run(ctx, args),
         Command::Keygen(args) => keygen::run(ctx, args),
+        Command::Emulate(args) => emulate::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

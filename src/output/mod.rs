@@ -25,6 +25,11 @@ pub trait Report {
     fn exit_code(&self) -> u8 {
         0
     }
+    /// One line of JSON instead of pretty-printed (for long-running commands whose
+    /// first line a script reads).
+    fn compact_json(&self) -> bool {
+        false
+    }
 }
 
 /// How output should look, decided once per run.
@@ -136,10 +141,15 @@ impl Printer {
         exit_code: u8,
         data: Option<Value>,
         error: Option<&CliError>,
+        compact: bool,
     ) -> io::Result<()> {
         let doc = envelope(command, exit_code, data, error, &self.warnings());
         let mut out = io::stdout().lock();
-        serde_json::to_writer_pretty(&mut out, &doc)?;
+        if compact {
+            serde_json::to_writer(&mut out, &doc)?;
+        } else {
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+        }
         out.write_all(b"\n")?;
         out.flush()
     }

@@ -1,0 +1,209 @@
+//! `crmctl emulate`: the emulated Salesforce org, served until interrupted.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::json;
+
+use emulator::{Background, Config, FaultKind, Faults, OrgFile, ScriptedFault};
+
+use crate::ctx::Ctx;
+use crate::error::CliError;
+use crate::output::{Printer, Report};
+
+/// Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI.\n\n\
+It answers the OAuth token endpoint and the REST data API (search, query, describe, \
+sobjects, limits) as salesforce-api.md documents them, on two ports: a login host \
+(standing in for login.salesforce.com) and the org's My Domain host. It prints the URLs \
+and the demo credentials, then serves until interrupted (Ctrl-C).\n\n\
+The data is the built-in demo org unless --data names a YAML org file (see \
+emulator/README.md). Faults can be added with flags or a --faults YAML file.",
+    after_long_help = "Examples:\n  \
+crmctl emulate\n  \
+crmctl emulate --port 8443 --tls --latency-ms 20\n  \
+crmctl emulate --json --fault 3:503 --fault 4:drop &   # first line of stdout: the URLs"
+)]
+pub struct EmulateArgs {
+    /// Port of the My Domain (instance) host [default: any free port]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub port: u16,
+
+    /// Port of the login host [default: any free port]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
+    pub login_port: u16,
+
+    /// Org data (YAML) instead of the built-in demo org
+    #[arg(long, value_name = "FILE")]
+    pub data: Option<PathBuf>,
+
+    /// Serve HTTPS with a certificate made at start-up (its CA is written to a file)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Folder for the CA certificate with --tls [default: a temporary folder]
+    #[arg(long, value_name = "DIR", requires = "tls")]
+    pub ca_dir: Option<PathBuf>,
+
+    /// Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)
+    #[arg(long, value_name = "FILE")]
+    pub faults: Option<PathBuf>,
+
+    /// Add this much latency to every answer
+    #[arg(long, value_name = "MS")]
+    pub latency_ms: Option<u64>,
+
+    /// Answer this fraction of requests with --error-status (0.0 to 1.0)
+    #[arg(long, value_name = "RATE")]
+    pub error_rate: Option<f64>,
+
+    /// Status of --error-rate answers
+    #[arg(long, value_name = "STATUS", value_parser = ["500", "503"])]
+    pub error_status: Option<String>,
+
+    /// Access tokens stop working after this many data calls
+    #[arg(long, value_name = "N")]
+    pub token_ttl_requests: Option<u64>,
+
+    /// Access tokens stop working after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub token_ttl_seconds: Option<u64>,
+
+    /// Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made
+    #[arg(long, value_name = "N")]
+    pub request_limit: Option<u64>,
+
+    /// A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)
+    #[arg(long, value_name = "N:KIND", value_parser = parse_fault)]
+    pub fault: Vec<ScriptedFault>,
+}
+
+fn parse_fault(s: &str) -> Result<ScriptedFault, String> {
+    let (at, kind) = s
+        .split_once(':')
+        .ok_or("expected N:KIND, for example 3:503")?;
+    let at: u64 = at
+        .parse()
+        .map_err(|_| format!("`{at}` is not a request number"))?;
+    let fault: FaultKind = kind.parse()?;
+    Ok(ScriptedFault { at, fault })
+}
+
+pub struct EmulateReport {
+    info: serde_json::Value,
+}
+
+impl Report for EmulateReport {
+    fn data(&self) -> serde_json::Value {
+        self.info.clone()
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let i = &self.info;
+        let s = |k: &str| i[k].as_str().unwrap_or("").to_string();
+        let mut text = format!(
+            "Emulated Salesforce org\n  base URL (My Domain):  {}\n  login URL:             {}\n  token endpoint:        {}/services/oauth2/token\n  username:              {}\n  password:              {}\n  security token:        {}\n  client id:             {}\n  client secret:         {}\n",
+            s("base_url"),
+            s("login_url"),
+            s("login_url"),
+            s("username"),
+            s("password"),
+            s("security_token"),
+            s("client_id"),
+            s("client_secret")
+        );
+        if let Some(ca) = i["ca_pem"].as_str() {
+            text.push_str(&format!("  CA certificate:        {ca}\n"));
+        }
+        out.data(&text)?;
+        out.info("Serving until interrupted (Ctrl-C).");
+        Ok(())
+    }
+
+    fn compact_json(&self) -> bool {
+        true
+    }
+}
+
+fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
+    let mut f = match &args.faults {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::input(format!("cannot read {}", path.display())).with_cause(e)
+            })?;
+            serde_saphyr::from_str::<Faults>(&text).map_err(|e| {
+                CliError::input(format!("{} is not a valid faults file", path.display()))
+                    .with_cause(e)
+            })?
+        }
+        None => Faults::default(),
+    };
+    if let Some(v) = args.latency_ms {
+        f.latency_ms = v;
+    }
+    if let Some(v) = args.error_rate {
+        if !(0.0..=1.0).contains(&v) {
+            return Err(CliError::usage("--error-rate must be between 0.0 and 1.0"));
+        }
+        f.error_rate = v;
+    }
+    if let Some(v) = &args.error_status {
+        f.error_status = v.parse().ok();
+    }
+    f.token_ttl_requests = args.token_ttl_requests.or(f.token_ttl_requests);
+    f.token_ttl_seconds = args.token_ttl_seconds.or(f.token_ttl_seconds);
+    f.request_limit = args.request_limit.or(f.request_limit);
+    f.script.extend(args.fault.iter().copied());
+    Ok(f)
+}
+
+/// Starts the emulator on its own thread; shared with `crmctl demo`.
+pub fn start(args: &EmulateArgs) -> Result<(Background, serde_json::Value), CliError> {
+    let org: OrgFile = match &args.data {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::input(format!("cannot read {}", path.display())).with_cause(e)
+            })?;
+            serde_saphyr::from_str(&text).map_err(|e| {
+                CliError::input(format!("{} is not a valid org file", path.display())).with_cause(e)
+            })?
+        }
+        None => emulator::default_org::default_org_file(),
+    };
+    let user = org.users.first().cloned().unwrap_or_default();
+    let app = org.connected_apps.first().cloned().unwrap_or_default();
+    let config = Config {
+        org: Some(org),
+        port: args.port,
+        login_port: args.login_port,
+        tls: args.tls,
+        ca_dir: args.ca_dir.clone(),
+        faults: load_faults(args)?,
+    };
+    let bg = Background::start(config)
+        .map_err(|e| CliError::input("the emulator could not start").with_cause(e))?;
+    let info = json!({
+        "base_url": bg.base_url,
+        "login_url": bg.login_url,
+        "username": user.username,
+        "password": user.password,
+        "security_token": user.security_token,
+        "client_id": app.client_id,
+        "client_secret": app.client_secret,
+        "ca_pem": bg.ca_pem.as_ref().map(|p| p.display().to_string()),
+    });
+    Ok((bg, info))
+}
+
+pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
+    let (bg, info) = start(args)?;
+    let report = EmulateReport { info };
+    crate::finish_report(ctx, "emulate", &report);
+    // Serve until the process is interrupted; the emulator runs on its own thread.
+    let _keep = bg;
+    loop {
+        std::thread::park();
+    }
+}

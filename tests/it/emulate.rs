@@ -1,0 +1,80 @@
+//! `crmctl emulate`: prints its URLs and credentials, then serves until killed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Stdio;
+
+use crate::support::Sandbox;
+
+/// Kills the child when the test ends, pass or fail.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn get(base: &str, path: &str) -> String {
+    let mut s = std::net::TcpStream::connect(base.trim_start_matches("http://")).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .expect("write");
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+#[test]
+fn json_first_line_gives_urls_and_demo_credentials_and_it_keeps_serving() {
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd(&["--json", "emulate", "--fault", "2:503"]);
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null());
+    let mut child = Running(cmd.spawn().expect("spawn"));
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    let doc: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    assert_eq!(doc["command"], "emulate");
+    let d = &doc["data"];
+    for key in [
+        "base_url",
+        "login_url",
+        "username",
+        "password",
+        "security_token",
+        "client_id",
+        "client_secret",
+    ] {
+        assert!(
+            d[key].as_str().is_some_and(|v| !v.is_empty()),
+            "{key} missing: {d}"
+        );
+    }
+    let base = d["base_url"].as_str().expect("base");
+    assert!(base.starts_with("http://127.0.0.1:"));
+    assert!(get(base, "/services/data/").starts_with("HTTP/1.1 200"));
+    // The scripted fault from the flag: the second request gets a 503.
+    assert!(get(base, "/services/data/").starts_with("HTTP/1.1 503"));
+    assert!(
+        get(d["login_url"].as_str().expect("login"), "/services/data/").starts_with("HTTP/1.1 200")
+    );
+}
+
+#[test]
+fn a_bad_org_file_or_fault_is_refused() {
+    let sb = Sandbox::new();
+    let bad = sb.write_private("org.yaml", "records:\n  Acount: []\n");
+    let out = sb.run(&["emulate", "--data", bad.to_str().expect("utf8")], &[], "");
+    out.assert_code(3);
+    assert!(out.stderr.contains("Acount"), "{}", out.stderr);
+    let out = sb.run(&["emulate", "--fault", "x:503"], &[], "");
+    out.assert_code(2);
+}

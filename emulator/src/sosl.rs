@@ -512,81 +512,159 @@ fn text_matches(term: &[Vec<Ch>], text: &str) -> bool {
             .any(|w| w.iter().zip(term).all(|(t, p)| glob(p, t)))
 }
 
-fn term_matches(
-    org: &Org,
-    object: &str,
-    rec: &Record,
-    chars: &[Ch],
-    scope: Scope,
-    user: &User,
-) -> bool {
-    let Some((_, fields)) = schema::object(object) else {
-        return false;
-    };
-    let visible = |name: &str| user.can_see(object, name);
-    let phone = || {
-        rec.phone_digits
-            .iter()
-            .any(|(f, d)| visible(f) && phone_matches(chars, d))
-    };
-    let email = || {
-        let pattern = lower(chars);
-        fields
-            .iter()
-            .filter(|f| f.kind == FieldType::Email && visible(f.name))
-            .any(|f| {
-                rec.get(f.name)
-                    .as_str()
-                    .is_some_and(|v| glob(&pattern, &v.to_lowercase().chars().collect::<Vec<_>>()))
+/// A term prepared once per search, so matching a record allocates nothing on the
+/// phone path (the hot one: a screen pop per call).
+struct CompiledTerm {
+    lowered: Vec<Ch>,
+    /// Digits without wildcards, for the common exact phone match.
+    phone_exact: Option<String>,
+    /// Digits with wildcards kept.
+    phone_glob: Vec<Ch>,
+    has_digits: bool,
+    words: Vec<Vec<Ch>>,
+    /// Lower-case text when there are no wildcards (exact email match).
+    plain_lower: Option<String>,
+}
+
+enum Compiled {
+    Term(CompiledTerm),
+    And(Box<Compiled>, Box<Compiled>),
+    Or(Box<Compiled>, Box<Compiled>),
+    AndNot(Box<Compiled>, Box<Compiled>),
+}
+
+fn compile(e: &Expr) -> Compiled {
+    match e {
+        Expr::Term { chars, .. } => {
+            let phone_glob: Vec<Ch> = chars
+                .iter()
+                .copied()
+                .filter(|c| !matches!(c, Ch::Lit(l) if !l.is_ascii_digit()))
+                .collect();
+            let phone_exact: Option<String> = phone_glob
+                .iter()
+                .map(|c| match c {
+                    Ch::Lit(l) => Some(*l),
+                    _ => None,
+                })
+                .collect();
+            let lowered = lower(chars);
+            let plain_lower: Option<String> = lowered
+                .iter()
+                .map(|c| match c {
+                    Ch::Lit(l) => Some(*l),
+                    _ => None,
+                })
+                .collect();
+            Compiled::Term(CompiledTerm {
+                has_digits: phone_glob.iter().any(|c| matches!(c, Ch::Lit(_))),
+                phone_exact,
+                phone_glob,
+                words: term_tokens(chars),
+                lowered,
+                plain_lower,
             })
-    };
-    let words = || {
-        let term = term_tokens(chars);
-        fields
-            .iter()
-            .filter(|f| {
-                visible(f.name)
-                    && match scope {
-                        Scope::Name => f.name_field,
-                        _ => f.kind.is_text(),
-                    }
-            })
-            .any(|f| {
-                rec.get(f.name)
-                    .as_str()
-                    .is_some_and(|v| text_matches(&term, v))
-            })
-    };
-    let _ = org;
-    match scope {
-        Scope::Phone => phone(),
-        Scope::Email => email(),
-        Scope::Name => words(),
-        Scope::All => phone() || email() || words(),
+        }
+        Expr::And(a, b) => Compiled::And(Box::new(compile(a)), Box::new(compile(b))),
+        Expr::Or(a, b) => Compiled::Or(Box::new(compile(a)), Box::new(compile(b))),
+        Expr::AndNot(a, b) => Compiled::AndNot(Box::new(compile(a)), Box::new(compile(b))),
     }
 }
 
-fn expr_matches(
-    org: &Org,
-    object: &str,
-    rec: &Record,
-    e: &Expr,
+impl CompiledTerm {
+    fn phone(&self, stored: &str) -> bool {
+        if !self.has_digits {
+            return false;
+        }
+        match &self.phone_exact {
+            Some(d) => {
+                let nanp = |long: &str, short: &str| {
+                    long.len() == 11 && long.starts_with('1') && &long[1..] == short
+                };
+                d == stored || nanp(stored, d) || nanp(d, stored)
+            }
+            None => phone_matches(&self.phone_glob, stored),
+        }
+    }
+
+    fn email(&self, value: &str) -> bool {
+        match &self.plain_lower {
+            Some(p) => value.to_lowercase() == *p,
+            None => glob(
+                &self.lowered,
+                &value.to_lowercase().chars().collect::<Vec<_>>(),
+            ),
+        }
+    }
+}
+
+/// The fields of one object a search looks at, resolved once.
+struct Scoped<'a> {
+    object: &'static str,
+    emails: Vec<&'static str>,
+    texts: Vec<&'static str>,
+    user: &'a User,
     scope: Scope,
-    user: &User,
-) -> bool {
-    match e {
-        Expr::Term { chars, .. } => term_matches(org, object, rec, chars, scope, user),
-        Expr::And(a, b) => {
-            expr_matches(org, object, rec, a, scope, user)
-                && expr_matches(org, object, rec, b, scope, user)
+}
+
+impl<'a> Scoped<'a> {
+    fn new(object: &'static str, scope: Scope, user: &'a User) -> Self {
+        let fields = schema::object(object).map(|(_, f)| f).unwrap_or(&[]);
+        let visible = |f: &&schema::Field| user.can_see(object, f.name);
+        Scoped {
+            object,
+            emails: fields
+                .iter()
+                .filter(visible)
+                .filter(|f| f.kind == FieldType::Email)
+                .map(|f| f.name)
+                .collect(),
+            texts: fields
+                .iter()
+                .filter(visible)
+                .filter(|f| match scope {
+                    Scope::Name => f.name_field,
+                    _ => f.kind.is_text(),
+                })
+                .map(|f| f.name)
+                .collect(),
+            user,
+            scope,
         }
-        Expr::Or(a, b) => {
-            expr_matches(org, object, rec, a, scope, user)
-                || expr_matches(org, object, rec, b, scope, user)
+    }
+
+    fn term(&self, rec: &Record, t: &CompiledTerm) -> bool {
+        let phone = || {
+            rec.phone_digits
+                .iter()
+                .any(|(f, d)| t.phone(d) && self.user.can_see(self.object, f))
+        };
+        let email = || {
+            self.emails
+                .iter()
+                .any(|f| rec.get(f).as_str().is_some_and(|v| t.email(v)))
+        };
+        let words = || {
+            self.texts.iter().any(|f| {
+                rec.get(f)
+                    .as_str()
+                    .is_some_and(|v| text_matches(&t.words, v))
+            })
+        };
+        match self.scope {
+            Scope::Phone => phone(),
+            Scope::Email => email(),
+            Scope::Name => words(),
+            Scope::All => phone() || email() || words(),
         }
-        Expr::AndNot(a, b) => {
-            expr_matches(org, object, rec, a, scope, user)
-                && !expr_matches(org, object, rec, b, scope, user)
+    }
+
+    fn matches(&self, rec: &Record, e: &Compiled) -> bool {
+        match e {
+            Compiled::Term(t) => self.term(rec, t),
+            Compiled::And(a, b) => self.matches(rec, a) && self.matches(rec, b),
+            Compiled::Or(a, b) => self.matches(rec, a) || self.matches(rec, b),
+            Compiled::AndNot(a, b) => self.matches(rec, a) && !self.matches(rec, b),
         }
     }
 }
@@ -626,6 +704,7 @@ pub fn execute(org: &Org, search: &Search, user: &User, version: &str) -> Vec<se
     };
     let overall = search.limit.unwrap_or(MAX_LIMIT);
     let n = selections.len().max(1);
+    let compiled = compile(&search.expr);
     let mut out = Vec::new();
     for (i, sel) in selections.iter().enumerate() {
         // An overall LIMIT is spread evenly; earlier objects get the remainder.
@@ -634,10 +713,11 @@ pub fn execute(org: &Org, search: &Search, user: &User, version: &str) -> Vec<se
         } else {
             MAX_LIMIT
         };
+        let scoped = Scoped::new(sel.object, search.scope, user);
         let candidates = org
             .records(sel.object)
             .iter()
-            .filter(|r| expr_matches(org, sel.object, r, &search.expr, search.scope, user));
+            .filter(|r| scoped.matches(r, &compiled));
         let rows = crate::eval::select(org, sel, candidates);
         for r in rows.into_iter().take(share) {
             out.push(crate::eval::render(

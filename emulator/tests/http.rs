@@ -1152,3 +1152,47 @@ fn https_with_the_generated_ca() {
     assert!(out.starts_with("HTTP/1.1 200"), "{out}");
     assert!(out.contains("\"version\":\"60.0\""));
 }
+
+#[test]
+fn fault_rates_apply_to_every_route_and_tokens_expire_by_age() {
+    let emu = with_faults(Faults {
+        error_rate: 1.0,
+        error_status: Some(500),
+        ..Faults::default()
+    });
+    let r = call(&emu.base_url, "GET", "/services/data/", &[], b"");
+    assert_eq!(
+        (r.status, r.json()[0]["errorCode"].clone()),
+        (500, json!("UNKNOWN_EXCEPTION"))
+    );
+    let emu = with_faults(Faults {
+        drop_rate: 1.0,
+        ..Faults::default()
+    });
+    assert!(
+        Conn::open(&emu.base_url)
+            .send("GET", "/services/data/", &[], b"")
+            .is_err()
+    );
+    let emu = with_faults(Faults {
+        html_rate: 0.5,
+        seed: 7,
+        ..Faults::default()
+    });
+    let statuses: Vec<u16> = (0..40)
+        .map(|_| call(&emu.base_url, "GET", "/services/data/", &[], b"").status)
+        .collect();
+    let html = statuses.iter().filter(|s| **s == 503).count();
+    assert!(
+        (5..=35).contains(&html),
+        "about half should fail: {html} of 40"
+    );
+    let emu = with_faults(Faults {
+        token_ttl_seconds: Some(1),
+        ..Faults::default()
+    });
+    let token = token_for(&emu, DEMO_USERNAME);
+    assert_eq!(get(&emu, &token, "/services/data/v60.0/limits").status, 200);
+    std::thread::sleep(Duration::from_millis(1100));
+    assert_eq!(get(&emu, &token, "/services/data/v60.0/limits").status, 401);
+}

@@ -83,34 +83,11 @@ pub fn like(text: &str, pattern: &[LikeTok]) -> bool {
             o => o.clone(),
         })
         .collect();
-    // Iterative glob match with backtracking on the last `%`.
-    let (mut ti, mut pi, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        match p.get(pi) {
-            Some(LikeTok::Char(c)) if *c == t[ti] => {
-                ti += 1;
-                pi += 1;
-            }
-            Some(LikeTok::AnyOne) => {
-                ti += 1;
-                pi += 1;
-            }
-            Some(LikeTok::AnyMany) => {
-                star = Some(pi);
-                mark = ti;
-                pi += 1;
-            }
-            _ => match star {
-                Some(s) => {
-                    pi = s + 1;
-                    mark += 1;
-                    ti = mark;
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|x| *x == LikeTok::AnyMany)
+    crate::glob::matches(&p, &t, |x| match x {
+        LikeTok::Char(c) => crate::glob::Piece::Char(*c),
+        LikeTok::AnyOne => crate::glob::Piece::AnyOne,
+        LikeTok::AnyMany => crate::glob::Piece::AnyMany,
+    })
 }
 
 pub fn matches(org: &Org, rec: &Record, cond: &Cond) -> bool {

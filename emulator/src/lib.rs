@@ -13,6 +13,7 @@
 pub mod default_org;
 pub mod eval;
 pub mod faults;
+pub mod glob;
 pub mod ids;
 pub mod oauth;
 pub mod org;

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 
 use crate::eval;
 use crate::org::{Org, User};
-use crate::query_error::{ApiError, located};
+use crate::query_error::{ApiError, not_supported_type};
 use crate::schema::{self, FieldType};
 use crate::soql::{self, Parser};
 use crate::sosl::{self, Scope, Search};
@@ -194,16 +194,12 @@ fn param_selection(
 ) -> Result<soql::Selection, ApiError> {
     let (object, defs) = schema::object(name)
         .filter(|(n, _)| *n != "User")
-        .ok_or_else(|| ApiError::bad_request("INVALID_TYPE", soql::Selection::unsupported(name)))?;
+        .ok_or_else(|| ApiError::bad_request("INVALID_TYPE", not_supported_type(name)))?;
     let src = fields.join(", ");
     let p = Parser::new(&src, Vec::new(), user, "INVALID_FIELD");
     let mut sel = soql::Selection {
-        object,
-        fields: Vec::new(),
-        filter: None,
-        order: Vec::new(),
         limit,
-        offset: None,
+        ..soql::Selection::all_of(object)
     };
     for f in fields.iter().filter(|f| !f.trim().is_empty()) {
         sel.fields.push(p.resolve(object, defs, f.trim(), 0)?);
@@ -241,6 +237,15 @@ fn parameterized(
     ))
 }
 
+/// An object's own field list, else the request's default list, else `Id`.
+fn or_default(fields: Vec<String>, default: &[String]) -> Vec<String> {
+    match (fields.is_empty(), default.is_empty()) {
+        (false, _) => fields,
+        (true, false) => default.to_vec(),
+        (true, true) => vec!["Id".into()],
+    }
+}
+
 fn split_fields(s: Option<&str>) -> Vec<String> {
     s.map(|s| {
         s.split(',')
@@ -268,14 +273,10 @@ fn parameterized_get(org: &Org, user: &User, call: &Call) -> Result<Value, ApiEr
     }
     let mut sels = Vec::new();
     for name in names {
-        let mut fields = split_fields(call.param(&format!("{name}.fields")));
-        if fields.is_empty() {
-            fields = if default_fields.is_empty() {
-                vec!["Id".into()]
-            } else {
-                default_fields.clone()
-            };
-        }
+        let fields = or_default(
+            split_fields(call.param(&format!("{name}.fields"))),
+            &default_fields,
+        );
         let limit = call
             .param(&format!("{name}.limit"))
             .and_then(|l| l.parse().ok())
@@ -334,14 +335,7 @@ fn parameterized_post(org: &Org, user: &User, call: &Call) -> Result<Value, ApiE
         });
     for o in &objects {
         let name = o.get("name").and_then(Value::as_str).unwrap_or("");
-        let mut fields = strings(o.get("fields"));
-        if fields.is_empty() {
-            fields = if default_fields.is_empty() {
-                vec!["Id".into()]
-            } else {
-                default_fields.clone()
-            };
-        }
+        let fields = or_default(strings(o.get("fields")), &default_fields);
         let limit = o
             .get("limit")
             .and_then(Value::as_u64)
@@ -670,11 +664,4 @@ fn check_reference(org: &Org, object: &str, field: &str, id: &str) -> Result<(),
         .with_fields(vec![field.to_string()]));
     }
     Ok(())
-}
-
-/// Used by the query-string parser of `parameterizedSearch` error messages.
-impl soql::Selection {
-    pub fn unsupported(name: &str) -> String {
-        located(name, 0, &crate::query_error::not_supported_type(name))
-    }
 }

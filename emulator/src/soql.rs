@@ -193,6 +193,20 @@ pub struct Selection {
     pub offset: Option<usize>,
 }
 
+impl Selection {
+    /// No fields, no filter, no order, no window yet.
+    pub fn all_of(object: &'static str) -> Self {
+        Selection {
+            object,
+            fields: Vec::new(),
+            filter: None,
+            order: Vec::new(),
+            limit: None,
+            offset: None,
+        }
+    }
+}
+
 /// A parser over tokens, resolving names against the schema as the user sees it.
 pub struct Parser<'a> {
     pub src: &'a str,
@@ -707,14 +721,7 @@ pub fn parse_query(src: &str, user: &User) -> Result<Selection, ApiError> {
     let raw = p.raw_field_list()?;
     p.expect_kw("FROM")?;
     let (object, fields) = p.object()?;
-    let mut sel = Selection {
-        object,
-        fields: Vec::new(),
-        filter: None,
-        order: Vec::new(),
-        limit: None,
-        offset: None,
-    };
+    let mut sel = Selection::all_of(object);
     for (name, pos) in raw {
         sel.fields.push(p.resolve(object, fields, &name, pos)?);
     }

@@ -375,14 +375,7 @@ pub fn parse(src: &str, user: &User) -> Result<Search, ApiError> {
                     located(src, pos, &format!("duplicate entity: {object}")),
                 ));
             }
-            let mut sel = Selection {
-                object,
-                fields: Vec::new(),
-                filter: None,
-                order: Vec::new(),
-                limit: None,
-                offset: None,
-            };
+            let mut sel = Selection::all_of(object);
             if p.eat_sym("(") {
                 // WHERE/ORDER BY/LIMIT need at least one field before them.
                 if p.is_kw("WHERE") || p.is_kw("ORDER") || p.is_kw("LIMIT") || p.is_kw("OFFSET") {
@@ -418,33 +411,11 @@ pub fn parse(src: &str, user: &User) -> Result<Search, ApiError> {
 
 /// Does `pattern` (with wildcards) match `text` exactly?
 fn glob(pattern: &[Ch], text: &[char]) -> bool {
-    let (mut ti, mut pi, mut star, mut mark) = (0, 0, None, 0);
-    while ti < text.len() {
-        match pattern.get(pi) {
-            Some(Ch::Lit(c)) if *c == text[ti] => {
-                ti += 1;
-                pi += 1;
-            }
-            Some(Ch::AnyOne) => {
-                ti += 1;
-                pi += 1;
-            }
-            Some(Ch::AnyMany) => {
-                star = Some(pi);
-                mark = ti;
-                pi += 1;
-            }
-            _ => match star {
-                Some(s) => {
-                    pi = s + 1;
-                    mark += 1;
-                    ti = mark;
-                }
-                None => return false,
-            },
-        }
-    }
-    pattern[pi..].iter().all(|c| *c == Ch::AnyMany)
+    crate::glob::matches(pattern, text, |c| match c {
+        Ch::Lit(l) => crate::glob::Piece::Char(*l),
+        Ch::AnyOne => crate::glob::Piece::AnyOne,
+        Ch::AnyMany => crate::glob::Piece::AnyMany,
+    })
 }
 
 fn lower(chars: &[Ch]) -> Vec<Ch> {
@@ -675,15 +646,11 @@ pub fn execute(org: &Org, search: &Search, user: &User, version: &str) -> Vec<se
     let id_only = |object: &'static str| {
         let fields = schema::object(object).map(|(_, f)| f).unwrap_or(&[]);
         Selection {
-            object,
             fields: vec![FieldPath {
                 relationship: None,
                 field: &fields[0],
             }],
-            filter: None,
-            order: Vec::new(),
-            limit: None,
-            offset: None,
+            ..Selection::all_of(object)
         }
     };
     let selections: Vec<Selection> = match &search.returning {

@@ -397,6 +397,7 @@ fn page(
         rows: rest,
         total,
         batch,
+        version: version.to_string(),
     });
     json!({"totalSize": total, "done": false, "nextRecordsUrl": format!("/services/data/v{version}/query/{locator}-{next}"), "records": rows})
 }
@@ -414,19 +415,7 @@ fn query_more(shared: &Shared, locator: &str) -> Result<Value, ApiError> {
     if offset + cursor.rows.len() != cursor.total {
         return Err(invalid());
     }
-    let version = shared
-        .org
-        .read()
-        .map(|o| o.settings.max_api_version)
-        .unwrap_or(67);
-    let mut v = page(
-        shared,
-        cursor.rows,
-        cursor.batch,
-        offset,
-        &format!("{version}.0"),
-    );
-    // The locator keeps the version of the first request in real orgs; ours names the newest.
+    let mut v = page(shared, cursor.rows, cursor.batch, offset, &cursor.version);
     if let Some(o) = v.as_object_mut() {
         o.insert("totalSize".into(), json!(cursor.total));
     }

@@ -31,6 +31,8 @@ pub struct Cursor {
     pub rows: Vec<Value>,
     pub total: usize,
     pub batch: usize,
+    /// API version of the first request; later pages keep it.
+    pub version: String,
 }
 
 /// Request counts for tests and benchmarks (`GET /__emulator/stats`).

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
+            cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -73,6 +74,28 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --force 'Replace an existing file'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crmctl;login'= {
+            cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
+            cand --username 'Salesforce username [default: $CRMCTL_USERNAME]'
+            cand --api-version 'REST API version, as in ApiEndPoint (services/data/v60.0/ is 60.0)'
+            cand --flow 'OAuth flow'
+            cand --connect-timeout 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]'
+            cand --timeout 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]'
+            cand --ca-cert 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy''s [default: $CRMCTL_CA_CERT]'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --sandbox 'Log in to a sandbox (https://test.salesforce.com)'
+            cand --no-token 'The org needs no security token (logins from trusted IP ranges)'
+            cand --stdin 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'
@@ -123,6 +146,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
+            cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -132,6 +156,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;decrypt'= {
         }
         &'crmctl;help;keygen'= {
+        }
+        &'crmctl;help;login'= {
         }
         &'crmctl;help;emulate'= {
         }

@@ -75,6 +75,7 @@ pub enum Command {
     Encrypt(commands::encrypt::EncryptArgs),
     Decrypt(commands::decrypt::DecryptArgs),
     Keygen(commands::keygen::KeygenArgs),
+    Login(commands::login::LoginArgs),
     Emulate(commands::emulate::EmulateArgs),
     Completions(commands::completions::CompletionsArgs),
 }
@@ -86,6 +87,7 @@ impl Command {
             Command::Encrypt(_) => "encrypt",
             Command::Decrypt(_) => "decrypt",
             Command::Keygen(_) => "keygen",
+            Command::Login(_) => "login",
             Command::Emulate(_) => "emulate",
             Command::Completions(_) => "completions",
         }

@@ -13,6 +13,13 @@ pub mod names {
     pub const PASSWORD: &str = "CRMCTL_PASSWORD";
     pub const TOKEN: &str = "CRMCTL_TOKEN";
     pub const VALUE: &str = "CRMCTL_VALUE";
+    pub const CLIENT_ID: &str = "CRMCTL_CLIENT_ID";
+    pub const CLIENT_SECRET: &str = "CRMCTL_CLIENT_SECRET";
+    pub const USERNAME: &str = "CRMCTL_USERNAME";
+    pub const LOGIN_URL: &str = "CRMCTL_LOGIN_URL";
+    pub const CONNECT_TIMEOUT: &str = "CRMCTL_CONNECT_TIMEOUT";
+    pub const TIMEOUT: &str = "CRMCTL_TIMEOUT";
+    pub const CA_CERT: &str = "CRMCTL_CA_CERT";
     pub const NO_COLOR: &str = "NO_COLOR";
 }
 
@@ -49,6 +56,14 @@ pub struct Env {
     pub password: EnvSecret,
     pub token: EnvSecret,
     pub value: EnvSecret,
+    pub client_id: EnvSecret,
+    pub client_secret: EnvSecret,
+    pub username: Option<String>,
+    pub login_url: Option<String>,
+    /// Seconds, as typed; checked where used.
+    pub connect_timeout: Option<String>,
+    pub timeout: Option<String>,
+    pub ca_cert: Option<PathBuf>,
     /// `NO_COLOR` set to a non-empty value (https://no-color.org).
     pub no_color: bool,
     /// `TERM=dumb`: a terminal that can't show colour.
@@ -75,6 +90,13 @@ impl Env {
             password: EnvSecret::read(names::PASSWORD, get),
             token: EnvSecret::read(names::TOKEN, get),
             value: EnvSecret::read(names::VALUE, get),
+            client_id: EnvSecret::read(names::CLIENT_ID, get),
+            client_secret: EnvSecret::read(names::CLIENT_SECRET, get),
+            username: non_empty(names::USERNAME).and_then(|v| v.into_string().ok()),
+            login_url: non_empty(names::LOGIN_URL).and_then(|v| v.into_string().ok()),
+            connect_timeout: non_empty(names::CONNECT_TIMEOUT).and_then(|v| v.into_string().ok()),
+            timeout: non_empty(names::TIMEOUT).and_then(|v| v.into_string().ok()),
+            ca_cert: non_empty(names::CA_CERT).map(PathBuf::from),
             no_color: non_empty(names::NO_COLOR).is_some(),
             dumb_terminal: get("TERM").is_some_and(|t| t == "dumb"),
             config_dir: config_dir.map(|d| d.join("crmctl")),

@@ -12,6 +12,7 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod output;
+pub mod salesforce;
 pub mod secret;
 
 use std::ffi::OsString;

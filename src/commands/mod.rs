@@ -2,10 +2,12 @@
 //! report's text and JSON forms.
 
 pub mod completions;
+pub mod connect;
 pub mod decrypt;
 pub mod emulate;
 pub mod encrypt;
 pub mod keygen;
+pub mod login;
 
 use crate::cli::Command;
 use crate::ctx::Ctx;
@@ -18,6 +20,7 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Decrypt(args) => decrypt::run(ctx, args),
         Command::Keygen(args) => keygen::run(ctx, args),
         Command::Emulate(args) => emulate::run(ctx, args),
+        Command::Login(args) => login::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

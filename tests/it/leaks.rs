@@ -106,6 +106,8 @@ fn no_command_leaks_a_secret_in_any_mode() {
         ("CRMCTL_TOKEN", TOKEN),
         ("CRMCTL_VALUE", VALUE),
         ("CRMCTL_KEY_PASSPHRASE", PASSPHRASE),
+        ("CRMCTL_CLIENT_ID", VALUE),
+        ("CRMCTL_CLIENT_SECRET", VALUE),
     ];
     let stdin_secrets = format!("{PASSWORD}\n{TOKEN}\n");
     let encrypted_pw = test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"));
@@ -140,6 +142,31 @@ fn no_command_leaks_a_secret_in_any_mode() {
                 (with(&["decrypt", "not-base64!"]), ""),
                 (with(&["keygen", "--out", "k.yaml"]), ""),
                 (with(&["completions", "bash"]), ""),
+                (
+                    with(&[
+                        "login",
+                        "--login-url",
+                        "http://127.0.0.1:9",
+                        "--username",
+                        "u@x",
+                        "--connect-timeout",
+                        "1",
+                    ]),
+                    "",
+                ),
+                (
+                    with(&[
+                        "login",
+                        "--stdin",
+                        "--login-url",
+                        "http://127.0.0.1:9",
+                        "--username",
+                        "u@x",
+                        "--connect-timeout",
+                        "1",
+                    ]),
+                    stdin_secrets.as_str(),
+                ),
                 (with(&["encrypt", "--bogus-flag"]), ""),
             ];
             for (args, stdin) in cases {

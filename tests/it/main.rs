@@ -8,5 +8,6 @@ mod emulate;
 mod encrypt;
 mod keygen;
 mod leaks;
+mod login;
 mod prompt;
 mod support;

@@ -1,0 +1,240 @@
+//! `crmctl login`: the OAuth login exactly as the CRM Service does it, then the
+//! checks a screen pop depends on.
+
+use clap::Args;
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+
+use super::connect::{ConnectArgs, sf_error};
+use crate::ctx::Ctx;
+use crate::error::{CliError, EXIT_NO};
+use crate::output::{Printer, Report, sanitize};
+use crate::salesforce::{self, Flow, SfError};
+
+/// The objects and fields a screen pop reads.
+pub const SCREEN_POP_FIELDS: &[(&str, &[&str])] = &[
+    ("Account", &["Phone"]),
+    ("Contact", &["Phone", "MobilePhone", "Email"]),
+    ("Lead", &["Phone", "MobilePhone", "Email"]),
+    ("Case", &["CaseNumber"]),
+];
+
+/// Log in as the CRM Service would, and check the API version and screen-pop fields
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Log in as the CRM Service would, and check the API version and screen-pop fields.\n\n\
+crmctl posts the OAuth username-password form (password immediately followed by the security \
+token) to the login endpoint, then checks that the org offers the API version and that Account, \
+Contact, Lead and Case with their Phone, MobilePhone, Email and CaseNumber fields are visible to \
+this user. Every refusal comes with advice. Exit 1 when the org says no, 4 when it cannot be reached.\n\n\
+Secrets come from hidden prompts, --stdin (password, token, client id, client secret; one a line) \
+or CRMCTL_PASSWORD, CRMCTL_TOKEN, CRMCTL_CLIENT_ID and CRMCTL_CLIENT_SECRET. The access token is \
+never printed.",
+    after_long_help = "Examples:\n  \
+crmctl login --username integration@contoso.com\n  \
+crmctl login --sandbox --username integration@contoso.com.uat --api-version 60.0\n  \
+crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json"
+)]
+pub struct LoginArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+pub struct ObjectCheck {
+    object: &'static str,
+    /// `None`: the object itself is not visible.
+    missing: Option<Vec<&'static str>>,
+}
+
+pub struct LoginReport {
+    username: String,
+    flow: Flow,
+    token_url: String,
+    instance_url: String,
+    org_id: String,
+    user_id: String,
+    login_ms: u128,
+    api_version: String,
+    version_offered: bool,
+    newest_version: Option<String>,
+    api_usage: Option<(u64, u64)>,
+    objects: Vec<ObjectCheck>,
+}
+
+impl LoginReport {
+    fn ok(&self) -> bool {
+        self.version_offered
+            && self
+                .objects
+                .iter()
+                .all(|o| o.missing.as_ref().is_some_and(Vec::is_empty))
+    }
+}
+
+impl Report for LoginReport {
+    fn data(&self) -> Value {
+        let objects: Vec<Value> = self
+            .objects
+            .iter()
+            .map(|o| json!({"object": o.object, "visible": o.missing.is_some(), "hidden_fields": o.missing.clone().unwrap_or_default()}))
+            .collect();
+        json!({
+            "ok": self.ok(),
+            "username": self.username,
+            "flow": match self.flow { Flow::Password => "password", Flow::ClientCredentials => "client-credentials" },
+            "token_url": self.token_url,
+            "instance_url": self.instance_url,
+            "org_id": self.org_id,
+            "user_id": self.user_id,
+            "login_ms": self.login_ms,
+            "api_version": self.api_version,
+            "api_version_offered": self.version_offered,
+            "newest_api_version": self.newest_version,
+            "api_usage": self.api_usage.map(|(u, m)| json!({"used": u, "max": m})),
+            "objects": objects,
+        })
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let s = out.stdout_style();
+        let head = if self.ok() {
+            s.ok("ok:")
+        } else {
+            s.error("not ready:")
+        };
+        let who = if self.username.is_empty() {
+            "the Connected App's run-as user".to_string()
+        } else {
+            sanitize::for_terminal(&self.username)
+        };
+        let mut text = format!("{head} logged in as {who} in {} ms\n", self.login_ms);
+        text.push_str(&format!(
+            "  org id:       {}\n  user id:      {}\n  instance:     {}\n",
+            sanitize::for_terminal(&self.org_id),
+            sanitize::for_terminal(&self.user_id),
+            sanitize::for_terminal(&self.instance_url)
+        ));
+        let newest = self
+            .newest_version
+            .as_deref()
+            .map(|n| format!(" (newest v{n})"))
+            .unwrap_or_default();
+        let offered = if self.version_offered {
+            s.ok("offered")
+        } else {
+            s.error("NOT offered")
+        };
+        text.push_str(&format!(
+            "  API version:  v{} {offered}{newest}\n",
+            self.api_version
+        ));
+        if let Some((u, m)) = self.api_usage {
+            text.push_str(&format!("  API usage:    {u} of {m} daily requests\n"));
+        }
+        let checks: Vec<String> = self
+            .objects
+            .iter()
+            .map(|o| match &o.missing {
+                None => format!("{} {}", o.object, s.error("not visible")),
+                Some(m) if m.is_empty() => format!("{} {}", o.object, s.ok("ok")),
+                Some(m) => format!("{} {} {}", o.object, s.error("hides"), m.join(", ")),
+            })
+            .collect();
+        if !checks.is_empty() {
+            text.push_str(&format!("  screen pop:   {}\n", checks.join("; ")));
+        }
+        out.data(&text)?;
+        if !self.version_offered {
+            out.hint(&format!(
+                "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
+                self.newest_version.as_deref().unwrap_or("60.0")
+            ));
+        }
+        if self
+            .objects
+            .iter()
+            .any(|o| o.missing.as_ref().is_none_or(|m| !m.is_empty()))
+        {
+            out.hint("give the integration user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)");
+        }
+        Ok(())
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.ok() { 0 } else { EXIT_NO }
+    }
+}
+
+pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
+    let c = &args.connect;
+    let version = c.api_version()?;
+    let creds = c.credentials(ctx)?;
+    let client = c.client(ctx)?;
+    let session = client.login(&creds).map_err(|e| match e {
+        SfError::OAuth {
+            ref error,
+            ref description,
+            ..
+        } => {
+            let sent_token = creds.flow == Flow::ClientCredentials
+                || !creds.security_token.expose_secret().is_empty();
+            let (message, hints) = salesforce::advice::for_oauth(error, description, sent_token);
+            hints
+                .into_iter()
+                .fold(CliError::rejected(message), CliError::with_hint)
+        }
+        other => sf_error(other),
+    })?;
+    let (versions, _) = client.versions(&session.instance_url).map_err(sf_error)?;
+    let version_offered = versions.contains(&version);
+    let mut api_usage = None;
+    let mut objects = Vec::new();
+    for (object, fields) in SCREEN_POP_FIELDS {
+        let url = format!(
+            "{}/services/data/v{version}/sobjects/{object}/describe",
+            session.instance_url
+        );
+        match client.get_json(&url, Some(&session)) {
+            Ok((v, info)) => {
+                api_usage = info.api_usage.or(api_usage);
+                let visible: Vec<&str> = v["fields"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(|f| f["name"].as_str()).collect())
+                    .unwrap_or_default();
+                let missing = fields
+                    .iter()
+                    .copied()
+                    .filter(|f| !visible.contains(f))
+                    .collect();
+                objects.push(ObjectCheck {
+                    object,
+                    missing: Some(missing),
+                });
+            }
+            Err(SfError::Api {
+                status: 404,
+                ref code,
+                ..
+            }) if code == "NOT_FOUND" && !version_offered => break,
+            Err(SfError::Api { status: 404, .. }) => objects.push(ObjectCheck {
+                object,
+                missing: None,
+            }),
+            Err(e) => return Err(sf_error(e)),
+        }
+    }
+    Ok(Box::new(LoginReport {
+        username: creds.username.clone(),
+        flow: creds.flow,
+        token_url: creds.token_url.clone(),
+        instance_url: session.instance_url.clone(),
+        org_id: session.org_id.clone(),
+        user_id: session.user_id.clone(),
+        login_ms: session.elapsed.as_millis(),
+        api_version: version,
+        version_offered,
+        newest_version: versions.last().cloned(),
+        api_usage,
+        objects,
+    }))
+}

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
+            cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -105,6 +106,33 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'crmctl;lookup'= {
+            cand --email 'Look up an e-mail address (Contact and Lead e-mail fields)'
+            cand --case 'Look up a case by its case number'
+            cand --media 'What kind of interaction the value comes from'
+            cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]'
+            cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
+            cand --username 'Salesforce username [default: $CRMCTL_USERNAME]'
+            cand --api-version 'REST API version, as in ApiEndPoint (services/data/v60.0/ is 60.0)'
+            cand --flow 'OAuth flow'
+            cand --connect-timeout 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]'
+            cand --timeout 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]'
+            cand --ca-cert 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy''s [default: $CRMCTL_CA_CERT]'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --timings 'List each round trip and its time'
+            cand --sandbox 'Log in to a sandbox (https://test.salesforce.com)'
+            cand --no-token 'The org needs no security token (logins from trusted IP ranges)'
+            cand --stdin 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'crmctl;emulate'= {
             cand --port 'Port of the My Domain (instance) host [default: any free port]'
             cand --login-port 'Port of the login host [default: any free port]'
@@ -147,6 +175,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
+            cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -158,6 +187,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;keygen'= {
         }
         &'crmctl;help;login'= {
+        }
+        &'crmctl;help;lookup'= {
         }
         &'crmctl;help;emulate'= {
         }

@@ -38,6 +38,7 @@ complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "encrypt" -d 'Encrypt 
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "login" -d 'Log in as the CRM Service would, and check the API version and screen-pop fields'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "lookup" -d 'Show the screen pop an agent would see for a caller\'s number, an e-mail or a case'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -99,6 +100,34 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand login" -s q -l quiet -d 'O
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l email -d 'Look up an e-mail address (Contact and Lead e-mail fields)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l case -d 'Look up a case by its case number' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l media -d 'What kind of interaction the value comes from' -r -f -a "phone\t'Caller\'s number (ANI)'
+voicemail\t'Caller\'s number (ANI), as for phone'
+chat\t'Case number'
+email\t'E-mail address'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint (services/data/v60.0/ is 60.0)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
+client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timeout -d 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timings -d 'List each round trip and its time'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l port -d 'Port of the My Domain (instance) host [default: any free port]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l login-port -d 'Port of the login host [default: any free port]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l data -d 'Org data (YAML) instead of the built-in demo org' -r -F
@@ -131,10 +160,11 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s q -l quiet
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "login" -d 'Log in as the CRM Service would, and check the API version and screen-pop fields'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login emulate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "login" -d 'Log in as the CRM Service would, and check the API version and screen-pop fields'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "lookup" -d 'Show the screen pop an agent would see for a caller\'s number, an e-mail or a case'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen login lookup emulate completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

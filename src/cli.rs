@@ -76,6 +76,7 @@ pub enum Command {
     Decrypt(commands::decrypt::DecryptArgs),
     Keygen(commands::keygen::KeygenArgs),
     Login(commands::login::LoginArgs),
+    Lookup(commands::lookup::LookupArgs),
     Emulate(commands::emulate::EmulateArgs),
     Completions(commands::completions::CompletionsArgs),
 }
@@ -88,6 +89,7 @@ impl Command {
             Command::Decrypt(_) => "decrypt",
             Command::Keygen(_) => "keygen",
             Command::Login(_) => "login",
+            Command::Lookup(_) => "lookup",
             Command::Emulate(_) => "emulate",
             Command::Completions(_) => "completions",
         }

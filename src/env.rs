@@ -20,6 +20,7 @@ pub mod names {
     pub const CONNECT_TIMEOUT: &str = "CRMCTL_CONNECT_TIMEOUT";
     pub const TIMEOUT: &str = "CRMCTL_TIMEOUT";
     pub const CA_CERT: &str = "CRMCTL_CA_CERT";
+    pub const REGION: &str = "CRMCTL_REGION";
     pub const NO_COLOR: &str = "NO_COLOR";
 }
 
@@ -64,6 +65,8 @@ pub struct Env {
     pub connect_timeout: Option<String>,
     pub timeout: Option<String>,
     pub ca_cert: Option<PathBuf>,
+    /// Region for national phone numbers (`NL`, `US`, ...).
+    pub region: Option<String>,
     /// `NO_COLOR` set to a non-empty value (https://no-color.org).
     pub no_color: bool,
     /// `TERM=dumb`: a terminal that can't show colour.
@@ -97,6 +100,7 @@ impl Env {
             connect_timeout: non_empty(names::CONNECT_TIMEOUT).and_then(|v| v.into_string().ok()),
             timeout: non_empty(names::TIMEOUT).and_then(|v| v.into_string().ok()),
             ca_cert: non_empty(names::CA_CERT).map(PathBuf::from),
+            region: non_empty(names::REGION).and_then(|v| v.into_string().ok()),
             no_color: non_empty(names::NO_COLOR).is_some(),
             dumb_terminal: get("TERM").is_some_and(|t| t == "dumb"),
             config_dir: config_dir.map(|d| d.join("crmctl")),

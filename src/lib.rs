@@ -13,6 +13,7 @@ pub mod error;
 pub mod fsutil;
 pub mod output;
 pub mod salesforce;
+pub mod screenpop;
 pub mod secret;
 
 use std::ffi::OsString;

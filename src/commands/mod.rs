@@ -8,6 +8,7 @@ pub mod emulate;
 pub mod encrypt;
 pub mod keygen;
 pub mod login;
+pub mod lookup;
 
 use crate::cli::Command;
 use crate::ctx::Ctx;
@@ -21,6 +22,7 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Keygen(args) => keygen::run(ctx, args),
         Command::Emulate(args) => emulate::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
+        Command::Lookup(args) => lookup::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

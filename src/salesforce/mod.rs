@@ -259,6 +259,40 @@ impl Client {
         Ok((list, info))
     }
 
+    /// `GET /services/data/vXX.X/search/?q=<SOSL>`.
+    pub fn search(
+        &self,
+        session: &Session,
+        version: &str,
+        sosl: &str,
+    ) -> Result<(Value, CallInfo), SfError> {
+        let q = percent_encoding::utf8_percent_encode(sosl, FORM);
+        self.get_json(
+            &format!(
+                "{}/services/data/v{version}/search/?q={q}",
+                session.instance_url
+            ),
+            Some(session),
+        )
+    }
+
+    /// `GET /services/data/vXX.X/query/?q=<SOQL>` (first page; screen pops ask for few rows).
+    pub fn query(
+        &self,
+        session: &Session,
+        version: &str,
+        soql: &str,
+    ) -> Result<(Value, CallInfo), SfError> {
+        let q = percent_encoding::utf8_percent_encode(soql, FORM);
+        self.get_json(
+            &format!(
+                "{}/services/data/v{version}/query/?q={q}",
+                session.instance_url
+            ),
+            Some(session),
+        )
+    }
+
     /// An authenticated GET of a data-API path (`/services/data/...`), retried on
     /// 503 and broken connections, at most three times, with backoff and jitter.
     pub fn get_json(

@@ -1,0 +1,256 @@
+//! `crmctl lookup` against the emulated org: the screen pop for numbers typed many
+//! ways, e-mail and case lookups, round trips, faults and untrusted text.
+
+use emulator::default_org::*;
+use emulator::{Background, Config, FaultKind, Faults, ScriptedFault};
+
+use crate::support::{Run, Sandbox};
+
+fn env(emu: &Background) -> Vec<(&'static str, String)> {
+    vec![
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD.into()),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.into()),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.into()),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.into()),
+        ("CRMCTL_USERNAME", DEMO_USERNAME.into()),
+        // The My Domain host: login and data calls share one connection.
+        ("CRMCTL_LOGIN_URL", emu.base_url.clone()),
+    ]
+}
+
+fn lookup(sb: &Sandbox, emu: &Background, args: &[&str]) -> Run {
+    let e = env(emu);
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let mut a = vec!["lookup"];
+    a.extend_from_slice(args);
+    sb.run(&a, &pairs, "")
+}
+
+fn names(run: &Run) -> Vec<String> {
+    run.json()["data"]["matches"]
+        .as_array()
+        .expect("matches")
+        .iter()
+        .map(|m| {
+            format!(
+                "{}:{}",
+                m["object"].as_str().unwrap_or(""),
+                m["name"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn one_number_typed_many_ways_finds_the_same_people() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    for (input, region) in [
+        ("+1 415 555 1212", None),
+        ("(415) 555-1212", Some("US")),
+        ("4155551212", Some("us")),
+        ("+14155551212", None),
+    ] {
+        let mut args = vec!["--json", input];
+        if let Some(r) = region {
+            args.extend(["--region", r]);
+        }
+        let out = lookup(&sb, &emu, &args);
+        out.assert_code(0);
+        assert_eq!(
+            names(&out),
+            ["Contact:Jane Doe", "Lead:John Smith"],
+            "{input}"
+        );
+        let d = out.json()["data"].clone();
+        assert_eq!(d["outcome"], "several");
+        assert_eq!(d["pops"]["name"], "Jane Doe");
+        let cases: Vec<&str> = d["pops_open_cases"]
+            .as_array()
+            .expect("cases")
+            .iter()
+            .filter_map(|c| c["number"].as_str())
+            .collect();
+        assert_eq!(
+            cases,
+            ["00001027", "00001026"],
+            "open cases, newest first; the closed one is left out"
+        );
+    }
+    for (input, region) in [
+        ("+31 20 123 4567", None),
+        ("020-1234567", Some("NL")),
+        ("0031201234567", None),
+    ] {
+        let mut args = vec!["--json", input];
+        if let Some(r) = region {
+            args.extend(["--region", r]);
+        }
+        let out = lookup(&sb, &emu, &args);
+        assert_eq!(
+            names(&out),
+            ["Account:Amsterdam Trading B.V.", "Contact:Pieter de Vries"],
+            "{input}"
+        );
+    }
+    let out = lookup(&sb, &emu, &["--json", "+44 20 7946 0958"]);
+    assert_eq!(
+        names(&out),
+        [
+            "Account:Globex Corporation",
+            "Contact:Oliver Bennett",
+            "Contact:Amelia Clarke"
+        ]
+    );
+    let out = lookup(&sb, &emu, &["--json", "0049 30 1234567"]);
+    assert_eq!(names(&out), ["Account:Berliner Werkzeug GmbH"]);
+    assert_eq!(out.json()["data"]["outcome"], "matched");
+}
+
+#[test]
+fn no_match_pops_a_blank_record_with_exit_1() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["+1 999 999 9999"]);
+    out.assert_code(1);
+    assert!(out.stdout.contains("blank new record"), "{}", out.stdout);
+    let out = lookup(&sb, &emu, &["--json", "+1 999 999 9999"]);
+    out.assert_code(1);
+    let d = out.json()["data"].clone();
+    assert_eq!(
+        (
+            d["outcome"].as_str(),
+            d["blank_record"].as_bool(),
+            d["pops"].is_null()
+        ),
+        (Some("none"), Some(true), true)
+    );
+}
+
+#[test]
+fn email_and_case_lookups_and_media_mapping() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["--json", "--email", "maria.garcia@EXAMPLE.fr"]);
+    assert_eq!(names(&out), ["Lead:Maria Garcia", "Lead:Maria Garcia"]);
+    let out = lookup(
+        &sb,
+        &emu,
+        &["--json", "--media", "email", "noor+vip@example.be"],
+    );
+    assert_eq!(names(&out), ["Contact:Noor Independent"]);
+    for args in [
+        &["--json", "--case", "00001028"][..],
+        &["--json", "--media", "chat", "00001028"][..],
+    ] {
+        let out = lookup(&sb, &emu, args);
+        out.assert_code(0);
+        let pop = out.json()["data"]["pops"].clone();
+        assert_eq!(pop["object"], "Case");
+        assert_eq!(pop["case"]["contact_name"], "Pieter de Vries");
+        assert_eq!(pop["account_or_company"], "Amsterdam Trading B.V.");
+    }
+    lookup(&sb, &emu, &["--case", "99999999"]).assert_code(1);
+}
+
+#[test]
+fn a_cold_lookup_is_three_exchanges_on_one_connection() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["--timings", "+1 415 555 1212"]);
+    out.assert_code(0);
+    let stats = emu.stats();
+    assert_eq!(stats.total, 3, "{stats:?}");
+    assert_eq!(stats.routes.get("token"), Some(&1));
+    assert_eq!(stats.routes.get("search"), Some(&1));
+    assert_eq!(stats.routes.get("query"), Some(&1));
+    assert_eq!(stats.connections, 1, "{stats:?}");
+    for step in ["token", "search", "cases"] {
+        assert!(
+            out.stdout.contains(&format!("  {step}")),
+            "--timings lists {step}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn local_refusals_happen_before_any_request() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["020-1234567"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("--region") && out.stderr.contains("CRMCTL_REGION"),
+        "{}",
+        out.stderr
+    );
+    lookup(&sb, &emu, &["--email", "x"]).assert_code(2);
+    lookup(&sb, &emu, &["--email", " "]).assert_code(2);
+    lookup(&sb, &emu, &["+1 415", "--region", "ZZ"]).assert_code(2);
+    assert_eq!(emu.stats().total, 0, "nothing was sent");
+}
+
+#[test]
+fn terminal_escapes_from_the_org_are_shown_not_executed() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["+1 212 555 0199"]);
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains(r"Evil\x1b[2J\x1b[31mCorp\x07"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains('\x1b') && !out.stdout.contains('\x07'));
+}
+
+#[test]
+fn retries_ride_out_a_503_burst_and_a_dropped_connection() {
+    let script = vec![
+        ScriptedFault {
+            at: 2,
+            fault: FaultKind::Status503,
+        },
+        ScriptedFault {
+            at: 3,
+            fault: FaultKind::Html,
+        },
+        ScriptedFault {
+            at: 4,
+            fault: FaultKind::Drop,
+        },
+    ];
+    let emu = Background::start(Config {
+        faults: Faults {
+            script,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["--json", "+1 415 555 1212"]);
+    out.assert_code(0);
+    let timings = out.json()["data"]["timings"].clone();
+    assert_eq!(timings[1]["step"], "search");
+    assert_eq!(timings[1]["attempts"], 4, "three retries: {timings}");
+    // A fourth failure in a row is one too many.
+    let script = (2..=5)
+        .map(|at| ScriptedFault {
+            at,
+            fault: FaultKind::Status503,
+        })
+        .collect();
+    let emu = Background::start(Config {
+        faults: Faults {
+            script,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let out = lookup(&sb, &emu, &["+1 415 555 1212"]);
+    out.assert_code(4);
+    assert!(out.stderr.contains("SERVER_UNAVAILABLE"), "{}", out.stderr);
+}

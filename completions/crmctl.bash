@@ -22,6 +22,9 @@ _crmctl() {
             crmctl,decrypt)
                 cmd="crmctl__subcmd__decrypt"
                 ;;
+            crmctl,demo)
+                cmd="crmctl__subcmd__demo"
+                ;;
             crmctl,emulate)
                 cmd="crmctl__subcmd__emulate"
                 ;;
@@ -45,6 +48,9 @@ _crmctl() {
                 ;;
             crmctl__subcmd__help,decrypt)
                 cmd="crmctl__subcmd__help__subcmd__decrypt"
+                ;;
+            crmctl__subcmd__help,demo)
+                cmd="crmctl__subcmd__help__subcmd__demo"
                 ;;
             crmctl__subcmd__help,emulate)
                 cmd="crmctl__subcmd__help__subcmd__emulate"
@@ -71,7 +77,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen login lookup emulate completions help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen login lookup emulate demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -116,6 +122,28 @@ _crmctl() {
             ;;
         crmctl__subcmd__decrypt)
             opts="-q -v -h --stdin --check --reveal --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__demo)
+            opts="-q -v -h --keep --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,7 +257,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen login lookup emulate completions help"
+            opts="encrypt decrypt keygen login lookup emulate demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,6 +285,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__decrypt)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__demo)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

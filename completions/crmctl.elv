@@ -36,6 +36,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
+            cand demo 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -158,6 +159,19 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'crmctl;demo'= {
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --keep 'Keep the temporary folder (key profile, settings file) and print its path'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'crmctl;completions'= {
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
@@ -177,6 +191,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
+            cand demo 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -191,6 +206,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;lookup'= {
         }
         &'crmctl;help;emulate'= {
+        }
+        &'crmctl;help;demo'= {
         }
         &'crmctl;help;completions'= {
         }

@@ -78,6 +78,7 @@ pub enum Command {
     Login(commands::login::LoginArgs),
     Lookup(commands::lookup::LookupArgs),
     Emulate(commands::emulate::EmulateArgs),
+    Demo(commands::demo::DemoArgs),
     Completions(commands::completions::CompletionsArgs),
 }
 
@@ -91,6 +92,7 @@ impl Command {
             Command::Login(_) => "login",
             Command::Lookup(_) => "lookup",
             Command::Emulate(_) => "emulate",
+            Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
         }
     }

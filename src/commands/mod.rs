@@ -4,6 +4,7 @@
 pub mod completions;
 pub mod connect;
 pub mod decrypt;
+pub mod demo;
 pub mod emulate;
 pub mod encrypt;
 pub mod keygen;
@@ -23,6 +24,7 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Emulate(args) => emulate::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
         Command::Lookup(args) => lookup::run(ctx, args),
+        Command::Demo(args) => demo::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

@@ -4,6 +4,7 @@
 mod cipher_vectors;
 mod cli;
 mod decrypt;
+mod demo;
 mod emulate;
 mod encrypt;
 mod escaping;

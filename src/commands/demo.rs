@@ -1,0 +1,402 @@
+//! `crmctl demo`: the whole tool end to end against the emulated org, with the
+//! real commands, each shown with its command line and output.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use clap::Args;
+use serde_json::json;
+
+use emulator::default_org::*;
+
+use crate::ctx::Ctx;
+use crate::error::{CliError, EXIT_NO};
+use crate::output::{Printer, Report};
+
+/// Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Walk through encrypt, login and lookups against an emulated org (no Salesforce needed).\n\n\
+crmctl starts the emulated org on a free loopback port, writes a key profile and a UCC settings \
+file into a temporary folder, and runs the real commands: keygen, encrypt (password + token, \
+client id, client secret), decrypt --check, login, and lookups of a number typed several ways, \
+an e-mail, a case and a number with no match. Each command line is shown with its output. \
+Exit 0 when every step behaved as expected."
+)]
+pub struct DemoArgs {
+    /// Keep the temporary folder (key profile, settings file) and print its path
+    #[arg(long)]
+    pub keep: bool,
+}
+
+struct Step {
+    title: &'static str,
+    shown: String,
+    args: Vec<String>,
+    env: Vec<(&'static str, String)>,
+    stdin: String,
+    expect: i32,
+}
+
+pub struct DemoReport {
+    steps: Vec<(String, i32, i32)>,
+    folder: Option<String>,
+}
+
+impl Report for DemoReport {
+    fn data(&self) -> serde_json::Value {
+        json!({
+            "steps": self.steps.iter().map(|(s, want, got)| json!({"step": s, "expected_exit": want, "exit": got})).collect::<Vec<_>>(),
+            "ok": self.steps.iter().all(|(_, w, g)| w == g),
+            "folder": self.folder,
+        })
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let failed: Vec<&str> = self
+            .steps
+            .iter()
+            .filter(|(_, w, g)| w != g)
+            .map(|(s, ..)| s.as_str())
+            .collect();
+        if failed.is_empty() {
+            out.data(&format!(
+                "\nDemo complete: {} steps behaved as expected.\n",
+                self.steps.len()
+            ))?;
+        } else {
+            out.data(&format!(
+                "\nDemo finished with surprises in: {}\n",
+                failed.join(", ")
+            ))?;
+        }
+        if let Some(f) = &self.folder {
+            out.data(&format!("Kept {f}\n"))?;
+        }
+        Ok(())
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self.steps.iter().all(|(_, w, g)| w == g) {
+            0
+        } else {
+            EXIT_NO
+        }
+    }
+}
+
+fn run_step(
+    exe: &Path,
+    dir: &Path,
+    step: &Step,
+    color: bool,
+    out: &Printer,
+    json: bool,
+) -> Result<(i32, String), CliError> {
+    let s = out.stdout_style();
+    if !json {
+        out.data(&format!(
+            "\n{}\n{} {}\n",
+            s.bold(&format!("== {}", step.title)),
+            s.dim("$"),
+            step.shown
+        ))
+        .map_err(io)?;
+    }
+    let mut cmd = Command::new(exe);
+    cmd.args(&step.args)
+        .current_dir(dir)
+        .env_remove("CRMCTL_KEY_FILE")
+        .env("CRMCTL_REGION", "NL")
+        .envs(step.env.iter().map(|(k, v)| (*k, v.as_str())))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if color {
+        cmd.arg("--color").arg("always");
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| CliError::internal("could not run crmctl for the demo").with_cause(e))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(step.stdin.as_bytes());
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|e| CliError::internal("the demo step failed to run").with_cause(e))?;
+    let code = output.status.code().unwrap_or(-1);
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    if !json {
+        out.data(&stdout).map_err(io)?;
+        if !stdout.ends_with('\n') && !stdout.is_empty() {
+            out.data("\n").map_err(io)?;
+        }
+        out.data(&String::from_utf8_lossy(&output.stderr))
+            .map_err(io)?;
+        let mark = if code == step.expect {
+            s.ok(&format!("(exit {code})"))
+        } else {
+            s.error(&format!("(exit {code}, expected {})", step.expect))
+        };
+        out.data(&format!("{}\n", s.dim(&mark))).map_err(io)?;
+    }
+    Ok((code, stdout))
+}
+
+fn io(e: std::io::Error) -> CliError {
+    CliError::internal("could not write the demo output").with_cause(e)
+}
+
+fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance: &str) -> String {
+    let row = |setting: &str, scope: &str, value: &str| {
+        format!("      - {{ setting: {setting}, scope: {scope}, value: \"{value}\" }}\n")
+    };
+    let mut y = String::from(
+        "# UCC Plugin Settings for the CRM Service for Salesforce (made by crmctl demo).\nuccs:\n  - name: helpdesk\n    settings:\n",
+    );
+    y += &row(
+        "ListsEndpoints",
+        "ListsPlugin",
+        "http://ucc1.contoso.local/webagentservice/api/v1/settings;http://ucc1.contoso.local/CrmServiceSalesforce/api/v1/settings",
+    );
+    y += &row(
+        "CrmServiceUrl",
+        "WebAgentService",
+        "http://ucc1.contoso.local/CrmServiceSalesforce",
+    );
+    y += &row("ApplicationHost", "CrmService", &format!("{instance}/"));
+    y += &row("Username", "CrmService", DEMO_USERNAME);
+    y += &row("Password", "CrmService", password);
+    y += &row("ClientId", "CrmService", client_id);
+    y += &row("ClientSecret", "CrmService", client_secret);
+    y += &row("ApiEndPoint", "CrmService", "services/data/v60.0/");
+    y += &row(
+        "LoginEndPoint",
+        "CrmService",
+        &format!("{instance}/services/oauth2/token"),
+    );
+    y
+}
+
+pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| CliError::internal("cannot find the crmctl executable").with_cause(e))?;
+    let dir = tempfile::Builder::new()
+        .prefix("crmctl-demo-")
+        .tempdir()
+        .map_err(|e| CliError::input("cannot make a temporary folder").with_cause(e))?;
+    let emu = emulator::Background::start(emulator::Config::default())
+        .map_err(|e| CliError::internal("the emulated org did not start").with_cause(e))?;
+    let out = &ctx.out;
+    let json = out.is_json();
+    let color = out.mode.color_stdout;
+    if !json {
+        out.data(&format!(
+            "crmctl demo: an emulated Salesforce org is serving on {} (My Domain) and {} (login host).\nFiles go to {}. The demo user's secrets reach login and lookup through CRMCTL_PASSWORD,\nCRMCTL_TOKEN, CRMCTL_CLIENT_ID and CRMCTL_CLIENT_SECRET; CRMCTL_LOGIN_URL is the My Domain host.\n",
+            emu.base_url,
+            emu.login_url,
+            dir.path().display()
+        ))
+        .map_err(io)?;
+    }
+    let key = dir.path().join("key.yaml");
+    let k = key.display().to_string();
+    let secrets = vec![
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD.to_string()),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.to_string()),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.to_string()),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.to_string()),
+        ("CRMCTL_USERNAME", DEMO_USERNAME.to_string()),
+        ("CRMCTL_LOGIN_URL", emu.base_url.clone()),
+    ];
+    let step = |title,
+                shown: String,
+                a: &[&str],
+                env: Vec<(&'static str, String)>,
+                stdin: String,
+                expect| Step {
+        title,
+        shown,
+        args: a.iter().map(|s| s.to_string()).collect(),
+        env,
+        stdin,
+        expect,
+    };
+    let mut results = Vec::new();
+    let exec = |s: Step, results: &mut Vec<(String, i32, i32)>| -> Result<String, CliError> {
+        let (code, stdout) = run_step(&exe, dir.path(), &s, color, out, json)?;
+        results.push((s.title.to_string(), s.expect, code));
+        Ok(stdout)
+    };
+    exec(
+        step(
+            "Make a key profile",
+            "crmctl keygen --out key.yaml".into(),
+            &["keygen", "--out", &k],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    let password = exec(
+        step(
+            "Encrypt the password and the security token (joined, no space)",
+            "printf '%s\\n%s\\n' \"$SF_PASSWORD\" \"$SF_TOKEN\" | crmctl --key-file key.yaml encrypt --stdin".into(),
+            &["--key-file", &k, "encrypt", "--stdin"],
+            vec![],
+            format!("{DEMO_PASSWORD}\n{DEMO_SECURITY_TOKEN}\n"),
+            0,
+        ),
+        &mut results,
+    )?;
+    let client_id = exec(
+        step(
+            "Encrypt the Connected App's client id",
+            "echo \"$CLIENT_ID\" | crmctl --key-file key.yaml encrypt --value --stdin".into(),
+            &["--key-file", &k, "encrypt", "--value", "--stdin"],
+            vec![],
+            format!("{DEMO_CLIENT_ID}\n"),
+            0,
+        ),
+        &mut results,
+    )?;
+    let client_secret = exec(
+        step(
+            "Encrypt the client secret",
+            "echo \"$CLIENT_SECRET\" | crmctl --key-file key.yaml encrypt --value --stdin".into(),
+            &["--key-file", &k, "encrypt", "--value", "--stdin"],
+            vec![],
+            format!("{DEMO_CLIENT_SECRET}\n"),
+            0,
+        ),
+        &mut results,
+    )?;
+    let settings = settings_yaml(
+        password.trim(),
+        client_id.trim(),
+        client_secret.trim(),
+        &emu.base_url,
+    );
+    let settings_path = dir.path().join("settings.yaml");
+    crate::fsutil::write_atomic(
+        &settings_path,
+        settings.as_bytes(),
+        crate::fsutil::Overwrite::Replace,
+    )
+    .map_err(|e| CliError::input("cannot write the demo settings file").with_cause(e))?;
+    if !json {
+        out.data(&format!(
+            "\n{}\n{settings}",
+            out.stdout_style()
+                .bold("== The UCC's Plugin Settings, written to settings.yaml")
+        ))
+        .map_err(io)?;
+    }
+    exec(
+        step(
+            "Check that the Password setting decrypts (without showing it)",
+            format!("crmctl --key-file key.yaml decrypt '{}'", password.trim()),
+            &["--key-file", &k, "decrypt", password.trim()],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    let login_url = emu.login_url.clone();
+    exec(
+        step(
+            "Log in as the CRM Service would",
+            format!("crmctl login --login-url {login_url} --username {DEMO_USERNAME}"),
+            &[
+                "login",
+                "--login-url",
+                &login_url,
+                "--username",
+                DEMO_USERNAME,
+            ],
+            secrets.clone(),
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    exec(
+        step(
+            "A login with the token left off",
+            format!("crmctl login --login-url {login_url} --username {DEMO_USERNAME} --no-token"),
+            &[
+                "login",
+                "--login-url",
+                &login_url,
+                "--username",
+                DEMO_USERNAME,
+                "--no-token",
+            ],
+            secrets.clone(),
+            String::new(),
+            1,
+        ),
+        &mut results,
+    )?;
+    let lookups: [(&'static str, &[&str], i32); 6] = [
+        (
+            "A caller in E.164 form: a contact and a lead, stored as (415) 555-1212 and +1 415 555 1212",
+            &["lookup", "+14155551212", "--timings"],
+            0,
+        ),
+        (
+            "The same Amsterdam number, stored as +31 20 123 4567 and 020-1234567",
+            &["lookup", "020-1234567", "--region", "NL"],
+            0,
+        ),
+        (
+            "One number shared by an account and two contacts",
+            &["lookup", "+44 20 7946 0958"],
+            0,
+        ),
+        (
+            "An e-mail (case-insensitive)",
+            &["lookup", "--email", "Amelia.Clarke@globex.example.co.uk"],
+            0,
+        ),
+        (
+            "A chat about a case",
+            &["lookup", "--media", "chat", "00001026"],
+            0,
+        ),
+        (
+            "A caller nobody knows: the agent gets a blank new record",
+            &["lookup", "+1 999 555 0000"],
+            1,
+        ),
+    ];
+    for (title, a, expect) in lookups {
+        let shown = format!(
+            "crmctl {}",
+            a.iter()
+                .map(|x| if x.contains(' ') {
+                    format!("'{x}'")
+                } else {
+                    x.to_string()
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        exec(
+            step(title, shown, a, secrets.clone(), String::new(), expect),
+            &mut results,
+        )?;
+    }
+    let folder = if args.keep {
+        Some(dir.keep().display().to_string())
+    } else {
+        None
+    };
+    Ok(Box::new(DemoReport {
+        steps: results,
+        folder,
+    }))
+}

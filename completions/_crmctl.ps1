@@ -118,6 +118,11 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
         'crmctl;lookup' {
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Look up an e-mail address (Contact and Lead e-mail fields)')
             [CompletionResult]::new('--case', '--case', [CompletionResultType]::ParameterName, 'Look up a case by its case number')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Look up every value of a file (one a line, or a CSV column with --column); - is stdin')
+            [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'With --file: the CSV column holding the values')
+            [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --file: lookups in flight at once')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With --file: lookups in flight at once')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'With --file: the format of the result rows on stdout')
             [CompletionResult]::new('--media', '--media', [CompletionResultType]::ParameterName, 'What kind of interaction the value comes from')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]')
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')

@@ -110,6 +110,11 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;lookup'= {
             cand --email 'Look up an e-mail address (Contact and Lead e-mail fields)'
             cand --case 'Look up a case by its case number'
+            cand --file 'Look up every value of a file (one a line, or a CSV column with --column); - is stdin'
+            cand --column 'With --file: the CSV column holding the values'
+            cand -j 'With --file: lookups in flight at once'
+            cand --concurrency 'With --file: lookups in flight at once'
+            cand --output 'With --file: the format of the result rows on stdout'
             cand --media 'What kind of interaction the value comes from'
             cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]'
             cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'

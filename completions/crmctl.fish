@@ -103,6 +103,11 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l no-input -d 'Nev
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l email -d 'Look up an e-mail address (Contact and Lead e-mail fields)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l case -d 'Look up a case by its case number' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l file -d 'Look up every value of a file (one a line, or a CSV column with --column); - is stdin' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l column -d 'With --file: the CSV column holding the values' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s j -l concurrency -d 'With --file: lookups in flight at once' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l output -d 'With --file: the format of the result rows on stdout' -r -f -a "jsonl\t'One JSON object a line'
+csv\t'A header, then one row a line'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l media -d 'What kind of interaction the value comes from' -r -f -a "phone\t'Caller\'s number (ANI)'
 voicemail\t'Caller\'s number (ANI), as for phone'
 chat\t'Case number'

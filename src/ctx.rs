@@ -17,6 +17,7 @@ pub struct Ctx {
     /// Prompts are allowed: stdin and stderr are terminals, no `--json`, no `--no-input`.
     pub interactive: bool,
     pub stdin_is_terminal: bool,
+    pub stderr_is_terminal: bool,
     pub key_file: Option<PathBuf>,
 }
 
@@ -42,6 +43,7 @@ impl Ctx {
         Ctx {
             interactive: stdin_tty && stderr_tty && !global.json && !global.no_input,
             stdin_is_terminal: stdin_tty,
+            stderr_is_terminal: stderr_tty,
             key_file: global.key_file.clone(),
             out: Printer::new(mode),
             env,

@@ -7,8 +7,10 @@ use super::connect::{ConnectArgs, sf_error};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{Printer, Report, sanitize};
-use crate::salesforce::CallInfo;
-use crate::screenpop::{self, CaseInfo, Match, phone};
+use std::io::Write;
+
+use crate::screenpop::lookup::{self, Kind, Plan};
+use crate::screenpop::{self, CaseInfo, Match, bulk};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Media {
@@ -20,6 +22,14 @@ pub enum Media {
     Chat,
     /// E-mail address
     Email,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Output {
+    /// One JSON object a line
+    Jsonl,
+    /// A header, then one row a line
+    Csv,
 }
 
 /// Show the screen pop an agent would see for a caller's number, an e-mail or a case
@@ -36,11 +46,12 @@ the agent gets a blank new record. Exit 0 when something matched, 1 when nothing
 crmctl lookup +31201234567 --username integration@contoso.com\n  \
 crmctl lookup 020-1234567 --region NL\n  \
 crmctl lookup --email jane.doe@example.com\n  \
-crmctl lookup --media chat 00001026 --timings"
+crmctl lookup --media chat 00001026 --timings\n  \
+crmctl lookup --file calls.csv --column ANI --region NL -j 8 --output csv > pops.csv"
 )]
 pub struct LookupArgs {
     /// The caller's number (ANI); with --media email an address, with --media chat a case number
-    #[arg(value_name = "VALUE", required_unless_present_any = ["email", "case"])]
+    #[arg(value_name = "VALUE", required_unless_present_any = ["email", "case", "file"])]
     pub value: Option<String>,
 
     /// Look up an e-mail address (Contact and Lead e-mail fields)
@@ -50,6 +61,22 @@ pub struct LookupArgs {
     /// Look up a case by its case number
     #[arg(long = "case", value_name = "NUMBER", conflicts_with_all = ["value", "media"])]
     pub case: Option<String>,
+
+    /// Look up every value of a file (one a line, or a CSV column with --column); - is stdin
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["value", "email", "case", "timings"])]
+    pub file: Option<std::path::PathBuf>,
+
+    /// With --file: the CSV column holding the values
+    #[arg(long, value_name = "NAME", requires = "file")]
+    pub column: Option<String>,
+
+    /// With --file: lookups in flight at once
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// With --file: the format of the result rows on stdout
+    #[arg(long, value_enum, default_value = "jsonl", requires = "file")]
+    pub output: Output,
 
     /// What kind of interaction the value comes from
     #[arg(long, value_enum, default_value = "phone")]
@@ -67,70 +94,37 @@ pub struct LookupArgs {
     pub connect: ConnectArgs,
 }
 
-/// What is looked up, checked locally before any network traffic.
-enum Plan {
-    Phone {
-        input: String,
-        forms: phone::PhoneForms,
-        sosl: String,
-    },
-    Email {
-        address: String,
-        sosl: String,
-    },
-    Case {
-        number: String,
-        soql: String,
-    },
+fn kind(args: &LookupArgs) -> Kind {
+    if args.email.is_some() || args.media == Media::Email {
+        Kind::Email
+    } else if args.case.is_some() || args.media == Media::Chat {
+        Kind::Case
+    } else {
+        Kind::Phone
+    }
+}
+
+fn region(ctx: &Ctx, args: &LookupArgs) -> Option<String> {
+    args.region.clone().or_else(|| ctx.env.region.clone())
 }
 
 fn plan(ctx: &Ctx, args: &LookupArgs) -> Result<Plan, CliError> {
-    let term_error = |what: &str, e: crate::salesforce::escape::TermError| {
-        CliError::usage(format!("cannot look up this {what}: {e}"))
-    };
-    if let Some(address) = &args.email {
-        let sosl = screenpop::email_search(address).map_err(|e| term_error("e-mail address", e))?;
-        return Ok(Plan::Email {
-            address: address.trim().to_string(),
-            sosl,
-        });
+    let value = args
+        .email
+        .clone()
+        .or_else(|| args.case.clone())
+        .or_else(|| args.value.clone())
+        .unwrap_or_default();
+    lookup::plan(kind(args), &value, region(ctx, args).as_deref()).map_err(plan_error)
+}
+
+fn plan_error(e: lookup::PlanError) -> CliError {
+    let err = CliError::usage(e.message);
+    if e.needs_region {
+        err.with_hint("pass --region (e.g. --region NL) or set CRMCTL_REGION, or give the number in E.164 form (+31201234567)")
+    } else {
+        err
     }
-    let case_number = args.case.clone().or_else(|| {
-        (args.media == Media::Chat)
-            .then(|| args.value.clone())
-            .flatten()
-    });
-    if let Some(number) = case_number {
-        if number.trim().is_empty() {
-            return Err(CliError::usage("the case number is empty"));
-        }
-        return Ok(Plan::Case {
-            soql: screenpop::case_query(&number),
-            number: number.trim().to_string(),
-        });
-    }
-    let value = args.value.clone().unwrap_or_default();
-    if args.media == Media::Email {
-        let sosl = screenpop::email_search(&value).map_err(|e| term_error("e-mail address", e))?;
-        return Ok(Plan::Email {
-            address: value.trim().to_string(),
-            sosl,
-        });
-    }
-    let region = args.region.clone().or_else(|| ctx.env.region.clone());
-    let forms = phone::forms(&value, region.as_deref()).map_err(|e| {
-        let err = CliError::usage(format!("cannot read `{}` as a phone number: {e}", sanitize::for_terminal(&value)));
-        match e {
-            phone::PhoneError::NeedsRegion => err.with_hint("pass --region (e.g. --region NL) or set CRMCTL_REGION, or give the number in E.164 form (+31201234567)"),
-            _ => err,
-        }
-    })?;
-    let sosl = screenpop::phone_search(&forms.forms).map_err(|e| term_error("number", e))?;
-    Ok(Plan::Phone {
-        input: value,
-        forms,
-        sosl,
-    })
 }
 
 pub struct Timing {
@@ -347,85 +341,155 @@ impl Report for LookupReport {
 }
 
 pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
+    if let Some(file) = &args.file {
+        return bulk(ctx, args, file);
+    }
     let version = args.connect.api_version()?;
     let plan = plan(ctx, args)?;
     let creds = args.connect.credentials(ctx)?;
     let client = args.connect.client(ctx)?;
     let session = client.login(&creds).map_err(sf_error)?;
+    let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     let mut timings = vec![Timing {
         step: "token",
         ms: session.elapsed.as_millis(),
         attempts: 1,
     }];
-    let mut usage = None;
-    let mut record = |step: &'static str, info: &CallInfo, timings: &mut Vec<Timing>| {
-        timings.push(Timing {
-            step,
-            ms: info.elapsed.as_millis(),
-            attempts: info.attempts,
-        });
-        usage = info.api_usage.or(usage);
-    };
-    let (kind, value, searched, records) = match &plan {
-        Plan::Phone { input, forms, sosl } => {
-            let (v, info) = client.search(&session, &version, sosl).map_err(sf_error)?;
-            record("search", &info, &mut timings);
-            (
-                "number",
-                input.clone(),
-                forms.forms.clone(),
-                screenpop::search_records(&v),
-            )
-        }
-        Plan::Email { address, sosl } => {
-            let (v, info) = client.search(&session, &version, sosl).map_err(sf_error)?;
-            record("search", &info, &mut timings);
-            (
-                "e-mail",
-                address.clone(),
-                vec![address.clone()],
-                screenpop::search_records(&v),
-            )
-        }
-        Plan::Case { number, soql } => {
-            let (v, info) = client.query(&session, &version, soql).map_err(sf_error)?;
-            record("case", &info, &mut timings);
-            (
-                "case",
-                number.clone(),
-                vec![number.clone()],
-                v["records"].as_array().cloned().unwrap_or_default(),
-            )
-        }
-    };
-    let matches: Vec<Match> = records.iter().map(screenpop::to_match).collect();
-    let contacts: Vec<String> = matches
-        .iter()
-        .filter(|m| m.object == "Contact")
-        .map(|m| m.id.clone())
-        .collect();
-    let accounts: Vec<String> = matches
-        .iter()
-        .filter(|m| m.object == "Account")
-        .map(|m| m.id.clone())
-        .collect();
-    let mut open_cases = Vec::new();
-    if let Some(soql) = screenpop::open_cases_query(&contacts, &accounts) {
-        let (v, info) = client.query(&session, &version, &soql).map_err(sf_error)?;
-        record("cases", &info, &mut timings);
-        open_cases = v["records"]
-            .as_array()
-            .map(|a| a.iter().map(screenpop::case_info).collect())
-            .unwrap_or_default();
-    }
+    timings.extend(outcome.steps.iter().map(|s| Timing {
+        step: s.name,
+        ms: s.info.elapsed.as_millis(),
+        attempts: s.info.attempts,
+    }));
     Ok(Box::new(LookupReport {
-        kind,
-        value,
-        searched,
-        matches,
-        open_cases,
+        kind: plan.kind_name(),
+        value: plan.value().to_string(),
+        searched: plan.searched(),
+        api_usage: outcome.api_usage(),
+        matches: outcome.matches,
+        open_cases: outcome.open_cases,
         timings,
         show_timings: args.timings,
-        api_usage: usage,
     }))
+}
+
+/// `--file`: one lookup per input line, rows streamed in input order.
+fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn Report>, CliError> {
+    let version = args.connect.api_version()?;
+    let text = if file.as_os_str() == "-" {
+        let mut t = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+            .map_err(|e| CliError::input("cannot read the values from stdin").with_cause(e))?;
+        t
+    } else {
+        std::fs::read_to_string(file)
+            .map_err(|e| CliError::input(format!("cannot read {}", file.display())).with_cause(e))?
+    };
+    let inputs = bulk::read_inputs(&text, args.column.as_deref())
+        .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    if inputs.is_empty() {
+        return Err(CliError::input(format!(
+            "{} holds no values to look up",
+            file.display()
+        )));
+    }
+    let creds = args.connect.credentials(ctx)?;
+    let client = args.connect.client(ctx)?;
+    let session = client.login(&creds).map_err(sf_error)?;
+    let config = bulk::Config {
+        concurrency: usize::from(args.concurrency),
+        kind: kind(args),
+        region: region(ctx, args),
+        version,
+    };
+    let json = ctx.out.is_json();
+    let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} lookups, {per_sec}, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut rows = Vec::new();
+    let mut stdout = std::io::stdout().lock();
+    let mut write_error = None;
+    if !json && args.output == Output::Csv {
+        write_error = writeln!(stdout, "{}", bulk::CSV_HEADER).err();
+    }
+    let summary = bulk::run(&client, &creds, session, &inputs, &config, |row| {
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        if json {
+            rows.push(row.clone());
+        } else if write_error.is_none() {
+            let line = match args.output {
+                Output::Jsonl => serde_json::to_string(row).unwrap_or_default(),
+                Output::Csv => bulk::csv_row(row),
+            };
+            write_error = writeln!(stdout, "{line}")
+                .and_then(|_| stdout.flush())
+                .err();
+        }
+    });
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+        return Err(CliError::internal("could not write the results").with_cause(e));
+    }
+    Ok(Box::new(BulkReport { rows, summary }))
+}
+
+pub struct BulkReport {
+    /// Filled only under `--json`; otherwise rows were streamed as they came.
+    rows: Vec<bulk::Row>,
+    summary: bulk::Summary,
+}
+
+impl Report for BulkReport {
+    fn data(&self) -> Value {
+        json!({"rows": self.rows, "summary": self.summary})
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let s = &self.summary;
+        let usage = s
+            .api_usage
+            .map(|u| format!(" (org usage now {} of {})", u.used, u.max))
+            .unwrap_or_default();
+        out.info(&format!(
+            "{} lookups: {} matched, {} several, {} none, {} failed{}; latency p50 {} ms, p95 {} ms, max {} ms; {} API calls{usage}{}",
+            s.total,
+            s.matched,
+            s.several,
+            s.none,
+            s.failed,
+            if s.skipped > 0 { format!(", {} not run", s.skipped) } else { String::new() },
+            s.p50_ms,
+            s.p95_ms,
+            s.max_ms,
+            s.api_calls,
+            if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
+        ));
+        if let Some(why) = &s.stopped {
+            out.warn(&format!(
+                "stopped early: {why}; the rows not run are marked \"skipped\""
+            ));
+        }
+        Ok(())
+    }
+
+    /// 4 when the run stopped early, 1 when a row failed, 0 otherwise.
+    fn exit_code(&self) -> u8 {
+        if self.summary.stopped.is_some() {
+            crate::error::EXIT_REMOTE
+        } else if self.summary.failed > 0 {
+            EXIT_NO
+        } else {
+            0
+        }
+    }
 }

@@ -1,0 +1,243 @@
+//! `crmctl lookup --file`: one row per input in input order, errors included; one
+//! shared login; a re-login on an expired session; a clean stop at the API limit.
+
+use emulator::default_org::*;
+use emulator::{Background, Config, FaultKind, Faults, ScriptedFault};
+use serde_json::Value;
+
+use crate::support::{Run, Sandbox};
+
+fn run(sb: &Sandbox, emu: &Background, args: &[&str]) -> Run {
+    let env = [
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET),
+        ("CRMCTL_USERNAME", DEMO_USERNAME),
+        ("CRMCTL_LOGIN_URL", emu.base_url.as_str()),
+        ("CRMCTL_REGION", "NL"),
+    ];
+    let mut a = vec!["lookup"];
+    a.extend_from_slice(args);
+    sb.run(&a, &env, "")
+}
+
+fn rows(out: &Run) -> Vec<Value> {
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+const NUMBERS: &str = "+1 415 555 1212\n020-1234567\n\n# a comment\n+44 20 7946 0958\nnot a number\n+1 999 555 0000\n0049 30 1234567\n";
+
+#[test]
+fn rows_come_in_input_order_one_per_input_with_a_summary() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("numbers.txt", NUMBERS);
+    let out = run(&sb, &emu, &["--file", f.to_str().expect("utf8"), "-j", "3"]);
+    out.assert_code(1); // one row failed (not a number)
+    let r = rows(&out);
+    let got: Vec<(u64, &str, &str)> = r
+        .iter()
+        .map(|x| {
+            (
+                x["line"].as_u64().unwrap_or(0),
+                x["input"].as_str().unwrap_or(""),
+                x["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "+1 415 555 1212", "several"),
+            (2, "020-1234567", "several"),
+            (5, "+44 20 7946 0958", "several"),
+            (6, "not a number", "failed"),
+            (7, "+1 999 555 0000", "none"),
+            (8, "0049 30 1234567", "matched")
+        ]
+    );
+    assert_eq!(r[0]["pops_name"], "Jane Doe");
+    assert_eq!(r[0]["open_cases"], 2);
+    assert_eq!(r[3]["error"]["code"], "INVALID_INPUT");
+    assert!(
+        out.stderr
+            .contains("6 lookups: 1 matched, 3 several, 1 none, 1 failed"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("p95") && out.stderr.contains("API calls"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        emu.stats().routes.get("token"),
+        Some(&1),
+        "one login shared by all"
+    );
+}
+
+#[test]
+fn csv_in_and_out_and_the_json_envelope() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private(
+        "calls.csv",
+        "\u{feff}Caller;ANI\nJane;+1 415 555 1212\nNobody;+1 999 555 0000\n",
+    );
+    let out = run(
+        &sb,
+        &emu,
+        &[
+            "--file",
+            f.to_str().expect("utf8"),
+            "--column",
+            "ani",
+            "--output",
+            "csv",
+        ],
+    );
+    out.assert_code(0);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "line,input,status,matches,pops_object,pops_id,pops_name,open_cases,error_code,error,ms"
+    );
+    assert!(
+        lines[1].starts_with("2,+1 415 555 1212,several,2,Contact,003"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].starts_with("3,+1 999 555 0000,none,0,"),
+        "{}",
+        lines[2]
+    );
+    let out = run(
+        &sb,
+        &emu,
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--column",
+            "ANI",
+        ],
+    );
+    out.assert_code(0);
+    let d = out.json()["data"].clone();
+    assert_eq!(d["rows"].as_array().expect("rows").len(), 2);
+    assert_eq!(d["summary"]["several"], 1);
+    assert_eq!(d["summary"]["none"], 1);
+    let out = run(
+        &sb,
+        &emu,
+        &["--file", f.to_str().expect("utf8"), "--column", "Phone"],
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains("no column `Phone`"), "{}", out.stderr);
+}
+
+fn many(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                "+1 415 555 1212\n"
+            } else {
+                "+31 20 123 4567\n"
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
+    // Each token serves 15 data calls: more than the 8 that 4 workers can have in
+    // flight, so every rejected row's one retry with the renewed session succeeds.
+    let emu = Background::start(Config {
+        faults: Faults {
+            token_ttl_requests: Some(15),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &many(20));
+    let out = run(
+        &sb,
+        &emu,
+        &["--json", "--file", f.to_str().expect("utf8"), "-j", "4"],
+    );
+    out.assert_code(0);
+    let s = out.json()["data"]["summary"].clone();
+    assert_eq!(s["several"], 20, "{s}");
+    assert!(s["relogins"].as_u64().expect("relogins") >= 1, "{s}");
+    assert!(s["api_usage"]["used"].as_u64().expect("usage") >= 40, "{s}");
+}
+
+#[test]
+fn the_request_limit_stops_the_run_and_marks_the_rest() {
+    let emu = Background::start(Config {
+        faults: Faults {
+            request_limit: Some(9),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &many(30));
+    let out = run(&sb, &emu, &["--file", f.to_str().expect("utf8"), "-j", "2"]);
+    out.assert_code(4);
+    let r = rows(&out);
+    assert_eq!(r.len(), 30, "every input has its row");
+    let count = |s: &str| r.iter().filter(|x| x["status"] == s).count();
+    assert!(
+        count("several") >= 3 && count("skipped") >= 10,
+        "several {} skipped {}",
+        count("several"),
+        count("skipped")
+    );
+    assert!(
+        r.iter()
+            .any(|x| x["error"]["code"] == "REQUEST_LIMIT_EXCEEDED")
+    );
+    assert!(out.stderr.contains("stopped early"), "{}", out.stderr);
+}
+
+#[test]
+fn bursts_of_503_html_and_drops_are_retried() {
+    let script = [4, 5, 9, 10, 11]
+        .iter()
+        .zip([
+            FaultKind::Status503,
+            FaultKind::Status503,
+            FaultKind::Html,
+            FaultKind::Drop,
+            FaultKind::Status503,
+        ])
+        .map(|(at, fault)| ScriptedFault { at: *at, fault })
+        .collect();
+    let emu = Background::start(Config {
+        faults: Faults {
+            script,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &many(10));
+    let out = run(
+        &sb,
+        &emu,
+        &["--json", "--file", f.to_str().expect("utf8"), "-j", "1"],
+    );
+    out.assert_code(0);
+    assert_eq!(out.json()["data"]["summary"]["several"], 10);
+}

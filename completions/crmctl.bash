@@ -427,7 +427,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__login)
-            opts="-q -v -h --login-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --login-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -442,6 +442,14 @@ _crmctl() {
                     return 0
                     ;;
                 --api-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -477,7 +485,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --output --media --region --timings --login-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --output --media --region --timings --login-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -528,6 +536,14 @@ _crmctl() {
                     return 0
                     ;;
                 --api-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -83,7 +83,9 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Ne
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint (services/data/v60.0/ is 60.0)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC in --settings whose values to use' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
@@ -115,7 +117,9 @@ email\t'E-mail address'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint (services/data/v60.0/ is 60.0)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC in --settings whose values to use' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r

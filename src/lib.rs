@@ -15,6 +15,7 @@ pub mod output;
 pub mod salesforce;
 pub mod screenpop;
 pub mod secret;
+pub mod settings;
 
 use std::ffi::OsString;
 

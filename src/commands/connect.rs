@@ -12,6 +12,7 @@ use crate::env::{EnvSecret, names};
 use crate::error::CliError;
 use crate::salesforce::{self, Client, Credentials, Flow, HttpSettings, SfError};
 use crate::secret::{self, StdinLines};
+use crate::settings::Ucc;
 
 pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
@@ -39,9 +40,18 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "USER")]
     pub username: Option<String>,
 
-    /// REST API version, as in ApiEndPoint (services/data/v60.0/ is 60.0)
-    #[arg(long, value_name = "VERSION", default_value = DEFAULT_API_VERSION)]
-    pub api_version: String,
+    /// REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    /// Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and
+    /// ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile
+    #[arg(long, value_name = "FILE", requires = "ucc")]
+    pub settings: Option<PathBuf>,
+
+    /// The UCC in --settings whose values to use
+    #[arg(long, value_name = "NAME", requires = "settings")]
+    pub ucc: Option<String>,
 
     /// OAuth flow
     #[arg(long, value_enum, default_value = "password")]
@@ -114,35 +124,129 @@ impl ConnectArgs {
         Client::new(&self.http(ctx)?, trace).map_err(sf_error)
     }
 
-    pub fn login_url(&self, ctx: &Ctx) -> String {
+    /// `--sandbox`, then `--login-url`, then the UCC's LoginEndPoint, then
+    /// `CRMCTL_LOGIN_URL`, then production.
+    pub fn login_url(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> String {
         if self.sandbox {
             return SANDBOX_LOGIN.into();
         }
         self.login_url
             .clone()
+            .or_else(|| {
+                ucc.and_then(|u| u.value("LoginEndPoint"))
+                    .map(str::to_string)
+            })
             .or_else(|| ctx.env.login_url.clone())
             .unwrap_or_else(|| PRODUCTION_LOGIN.into())
     }
 
-    /// `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`.
-    pub fn api_version(&self) -> Result<String, CliError> {
-        let v = self.api_version.trim().trim_matches('/');
-        let v = v.strip_prefix("services/data/").unwrap_or(v);
-        let v = v.strip_prefix('v').unwrap_or(v);
-        let ok = v.split_once('.').is_some_and(|(a, b)| {
-            !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b == "0"
-        });
-        if !ok {
-            return Err(CliError::usage(format!(
-                "--api-version `{}` is not like 60.0 (Salesforce versions always end in .0)",
-                self.api_version
-            )));
-        }
-        Ok(v.to_string())
+    /// `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else the
+    /// UCC's ApiEndPoint, else the default.
+    pub fn api_version(&self, ucc: Option<&Ucc>) -> Result<String, CliError> {
+        let raw = self
+            .api_version
+            .clone()
+            .or_else(|| ucc.and_then(|u| u.value("ApiEndPoint")).map(str::to_string))
+            .unwrap_or_else(|| DEFAULT_API_VERSION.to_string());
+        normalise_version(&raw)
     }
 
-    /// Gathers the credentials: stdin, environment, then hidden prompts.
-    pub fn credentials(&self, ctx: &Ctx) -> Result<Credentials, CliError> {
+    /// The UCC named by --settings and --ucc, if given.
+    pub fn ucc(&self) -> Result<Option<Ucc>, CliError> {
+        let (Some(path), Some(name)) = (&self.settings, &self.ucc) else {
+            return Ok(None);
+        };
+        let uccs = crate::settings::load::file(path, Some(name))
+            .map_err(|e| CliError::input(e.to_string()))?;
+        let names: Vec<String> = uccs.iter().map(|u| u.name.clone()).collect();
+        uccs.into_iter()
+            .find(|u| u.name.eq_ignore_ascii_case(name))
+            .map(Some)
+            .ok_or_else(|| {
+                CliError::input(format!("no UCC named `{name}` in {}", path.display()))
+                    .with_hint(format!("UCCs in the file: {}", names.join(", ")))
+            })
+    }
+}
+
+fn normalise_version(raw: &str) -> Result<String, CliError> {
+    let v = raw.trim().trim_matches('/');
+    let v = v.strip_prefix("services/data/").unwrap_or(v);
+    let v = v.strip_prefix('v').unwrap_or(v);
+    let ok = v
+        .split_once('.')
+        .is_some_and(|(a, b)| !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b == "0");
+    if !ok {
+        return Err(CliError::usage(format!(
+            "API version `{raw}` is not like 60.0 (Salesforce versions always end in .0)"
+        )));
+    }
+    Ok(v.to_string())
+}
+
+impl ConnectArgs {
+    /// Credentials from the UCC's settings: the encrypted values decrypted with the
+    /// key profile (the Password setting already holds password + token).
+    fn credentials_from_settings(&self, ctx: &Ctx, ucc: &Ucc) -> Result<Credentials, CliError> {
+        let (cipher, _) = ctx.cipher()?;
+        let decrypt = |setting: &str| -> Result<SecretString, CliError> {
+            let row = ucc
+                .get(setting)
+                .filter(|r| !r.value.trim().is_empty())
+                .ok_or_else(|| {
+                    CliError::input(format!(
+                        "UCC `{}` in {} has no {setting} value",
+                        ucc.name,
+                        ucc.file.display()
+                    ))
+                })?;
+            cipher.decrypt_base64(&row.value).map_err(|e| {
+                CliError::input(format!(
+                    "{}:{}: {setting} does not decrypt under the key profile",
+                    row.file.display(),
+                    row.line
+                ))
+                .with_cause(e)
+                .with_hint("check --key-file, or re-encrypt the value with `crmctl encrypt`")
+            })
+        };
+        let flow = match self.flow {
+            FlowArg::Password => Flow::Password,
+            FlowArg::ClientCredentials => Flow::ClientCredentials,
+        };
+        let username = self
+            .username
+            .clone()
+            .or_else(|| ucc.value("Username").map(str::to_string))
+            .unwrap_or_default();
+        if flow == Flow::Password && username.is_empty() {
+            return Err(CliError::input(format!(
+                "UCC `{}` in {} has no Username value",
+                ucc.name,
+                ucc.file.display()
+            )));
+        }
+        Ok(Credentials {
+            token_url: salesforce::token_url(&self.login_url(ctx, Some(ucc))),
+            flow,
+            username,
+            password: if flow == Flow::Password {
+                decrypt("Password")?
+            } else {
+                SecretString::from(String::new())
+            },
+            security_token: SecretString::from(String::new()),
+            client_id: decrypt("ClientId")?,
+            client_secret: decrypt("ClientSecret")?,
+        })
+    }
+
+    /// Gathers the credentials: the UCC's settings when given; otherwise stdin,
+    /// environment, then hidden prompts.
+    pub fn credentials(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> Result<Credentials, CliError> {
+        if let Some(u) = ucc {
+            return self.credentials_from_settings(ctx, u);
+        }
         if self.stdin && ctx.stdin_is_terminal {
             return Err(CliError::usage(
                 "--stdin reads from a pipe or a file, and stdin is a terminal here",
@@ -153,7 +257,7 @@ impl ConnectArgs {
             FlowArg::Password => Flow::Password,
             FlowArg::ClientCredentials => Flow::ClientCredentials,
         };
-        let token_url = salesforce::token_url(&self.login_url(ctx));
+        let token_url = salesforce::token_url(&self.login_url(ctx, None));
         let mut lines = self.stdin.then(StdinLines::stdin);
         let mut take = |label: &str,
                         env: &EnvSecret,

@@ -167,8 +167,9 @@ impl Report for LoginReport {
 
 pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
     let c = &args.connect;
-    let version = c.api_version()?;
-    let creds = c.credentials(ctx)?;
+    let ucc = c.ucc()?;
+    let version = c.api_version(ucc.as_ref())?;
+    let creds = c.credentials(ctx, ucc.as_ref())?;
     let client = c.client(ctx)?;
     let session = client.login(&creds).map_err(|e| match e {
         SfError::OAuth {

@@ -344,9 +344,10 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     if let Some(file) = &args.file {
         return bulk(ctx, args, file);
     }
-    let version = args.connect.api_version()?;
+    let ucc = args.connect.ucc()?;
+    let version = args.connect.api_version(ucc.as_ref())?;
     let plan = plan(ctx, args)?;
-    let creds = args.connect.credentials(ctx)?;
+    let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
     let session = client.login(&creds).map_err(sf_error)?;
     let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
@@ -374,7 +375,8 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
 
 /// `--file`: one lookup per input line, rows streamed in input order.
 fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn Report>, CliError> {
-    let version = args.connect.api_version()?;
+    let ucc = args.connect.ucc()?;
+    let version = args.connect.api_version(ucc.as_ref())?;
     let text = if file.as_os_str() == "-" {
         let mut t = String::new();
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
@@ -392,7 +394,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
             file.display()
         )));
     }
-    let creds = args.connect.credentials(ctx)?;
+    let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
     let session = client.login(&creds).map_err(sf_error)?;
     let config = bulk::Config {

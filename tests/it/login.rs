@@ -328,3 +328,117 @@ fn https_with_ca_cert() {
     out.assert_code(0);
     assert!(out.stdout.contains("https://127.0.0.1:"));
 }
+
+/// A UCC's settings as the service reads them, with values encrypted under the test key.
+fn settings_yaml(emu: &Background) -> String {
+    let c = crate::support::test_cipher();
+    format!(
+        "uccs:\n  - name: other\n    settings: []\n  - name: helpdesk\n    settings:\n      - {{ setting: Username, scope: CrmService, value: \"{DEMO_USERNAME}\" }}\n      - {{ setting: Password, scope: CrmService, value: \"{}\" }}\n      - {{ setting: ClientId, scope: CrmService, value: \"{}\" }}\n      - {{ setting: ClientSecret, scope: CrmService, value: \"{}\" }}\n      - {{ setting: ApiEndPoint, scope: CrmService, value: \"services/data/v61.0/\" }}\n      - {{ setting: LoginEndPoint, scope: CrmService, value: \"{}/services/oauth2/token\" }}\n",
+        c.encrypt_to_base64(&format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}")),
+        c.encrypt_to_base64(DEMO_CLIENT_ID),
+        c.encrypt_to_base64(DEMO_CLIENT_SECRET),
+        emu.base_url
+    )
+}
+
+#[test]
+fn credentials_from_a_ucc_settings_file_yaml_or_csv() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let k = key.to_str().expect("utf8");
+    let yaml = sb.write_private("estate.yaml", &settings_yaml(&emu));
+    let y = yaml.to_str().expect("utf8");
+    let out = sb.run(
+        &[
+            "--key-file",
+            k,
+            "login",
+            "--settings",
+            y,
+            "--ucc",
+            "HELPDESK",
+            "--json",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    let d = out.json()["data"].clone();
+    assert_eq!(d["username"], DEMO_USERNAME);
+    assert_eq!(d["api_version"], "61.0", "ApiEndPoint from the settings");
+    assert_no_secrets(&out);
+    let out = sb.run(
+        &[
+            "--key-file",
+            k,
+            "lookup",
+            "--settings",
+            y,
+            "--ucc",
+            "helpdesk",
+            "+14155551212",
+            "--json",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert_eq!(out.json()["data"]["pops"]["name"], "Jane Doe");
+    // The same list as a SharePoint CSV export.
+    let c = crate::support::test_cipher();
+    let csv = format!(
+        "\u{feff}Title;Value;Scope\nUsername;{DEMO_USERNAME};CrmService\nPassword;{};CrmService\nClientId;{};CrmService\nClientSecret;{};CrmService\nLoginEndPoint;{}/services/oauth2/token;CrmService\n",
+        c.encrypt_to_base64(&format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}")),
+        c.encrypt_to_base64(DEMO_CLIENT_ID),
+        c.encrypt_to_base64(DEMO_CLIENT_SECRET),
+        emu.base_url
+    );
+    let csv_path = sb.write_private("list.csv", &csv);
+    let out = sb.run(
+        &[
+            "--key-file",
+            k,
+            "login",
+            "--settings",
+            csv_path.to_str().expect("utf8"),
+            "--ucc",
+            "helpdesk",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    // A wrong key names the setting and its line; an unknown UCC lists the known ones.
+    let other = sb.write_private(
+        "other.yaml",
+        "key: hex:000102030405060708090a0b0c0d0e0f\niv: hex:000102030405060708090a0b0c0d0e0f\n",
+    );
+    let out = sb.run(
+        &[
+            "--key-file",
+            other.to_str().expect("utf8"),
+            "login",
+            "--settings",
+            y,
+            "--ucc",
+            "helpdesk",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(3);
+    assert!(
+        out.stderr
+            .contains("estate.yaml:7: Password does not decrypt"),
+        "{}",
+        out.stderr
+    );
+    let out = sb.run(
+        &["--key-file", k, "login", "--settings", y, "--ucc", "sales"],
+        &[],
+        "",
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains("other, helpdesk"), "{}", out.stderr);
+}

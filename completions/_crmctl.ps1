@@ -36,6 +36,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new random key profile (AES key and IV), readable only by you')
+            [CompletionResult]::new('validate-settings', 'validate-settings', [CompletionResultType]::ParameterValue, 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in as the CRM Service would, and check the API version and screen-pop fields')
             [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case')
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
@@ -82,6 +83,21 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'crmctl;validate-settings' {
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
@@ -209,6 +225,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new random key profile (AES key and IV), readable only by you')
+            [CompletionResult]::new('validate-settings', 'validate-settings', [CompletionResultType]::ParameterValue, 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in as the CRM Service would, and check the API version and screen-pop fields')
             [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case')
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
@@ -224,6 +241,9 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;help;keygen' {
+            break
+        }
+        'crmctl;help;validate-settings' {
             break
         }
         'crmctl;help;login' {

@@ -43,6 +43,9 @@ _crmctl() {
             crmctl,lookup)
                 cmd="crmctl__subcmd__lookup"
                 ;;
+            crmctl,validate-settings)
+                cmd="crmctl__subcmd__validate__subcmd__settings"
+                ;;
             crmctl__subcmd__help,completions)
                 cmd="crmctl__subcmd__help__subcmd__completions"
                 ;;
@@ -70,6 +73,9 @@ _crmctl() {
             crmctl__subcmd__help,lookup)
                 cmd="crmctl__subcmd__help__subcmd__lookup"
                 ;;
+            crmctl__subcmd__help,validate-settings)
+                cmd="crmctl__subcmd__help__subcmd__validate__subcmd__settings"
+                ;;
             *)
                 ;;
         esac
@@ -77,7 +83,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen login lookup emulate demo completions help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings login lookup emulate demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -257,7 +263,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen login lookup emulate demo completions help"
+            opts="encrypt decrypt keygen validate-settings login lookup emulate demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,6 +389,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__lookup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__validate__subcmd__settings)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -560,6 +580,32 @@ _crmctl() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__validate__subcmd__settings)
+            opts="-q -v -h --ucc --strict --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

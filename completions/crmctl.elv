@@ -33,6 +33,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
+            cand validate-settings 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings'
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
@@ -76,6 +77,20 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --force 'Replace an existing file'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crmctl;validate-settings'= {
+            cand --ucc 'The UCC a CSV export belongs to'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --strict 'Exit 1 on warnings too'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'
@@ -197,6 +212,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
+            cand validate-settings 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings'
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
@@ -209,6 +225,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;decrypt'= {
         }
         &'crmctl;help;keygen'= {
+        }
+        &'crmctl;help;validate-settings'= {
         }
         &'crmctl;help;login'= {
         }

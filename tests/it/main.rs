@@ -15,3 +15,4 @@ mod login;
 mod lookup;
 mod prompt;
 mod support;
+mod validate;

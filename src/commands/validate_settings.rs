@@ -1,0 +1,167 @@
+//! `crmctl validate-settings`: every check of the seed document, for one UCC or hundreds.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use crate::ctx::Ctx;
+use crate::error::{CliError, EXIT_NO};
+use crate::output::{Printer, Report, sanitize};
+use crate::settings::rules::{self, Finding, Severity};
+use crate::settings::{Ucc, load};
+
+/// Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings.\n\n\
+Reads YAML estates (uccs: [{name, settings: [{setting, scope, value}]}]) and SharePoint CSV exports \
+of a Plugin Settings list (columns Title or Setting, Value, Scope; name the UCC with --ucc). Each \
+finding has a rule id, a severity, the file and line, and a hint. With a key profile (--key-file, \
+CRMCTL_KEY_FILE or the default location) the encrypted values must decrypt. UCCs that share a CRM \
+Service (the same CrmServiceUrl host) must have identical CrmService settings.\n\n\
+Exit 0 when clean, 1 when an error is found (--strict: a warning too), 3 when a file can't be read.",
+    after_long_help = "Examples:\n  \
+crmctl validate-settings estate.yaml\n  \
+crmctl validate-settings --ucc helpdesk PluginSettings.csv --json\n  \
+crmctl validate-settings region-eu.yaml region-us.yaml --strict"
+)]
+pub struct ValidateArgs {
+    /// Settings files (YAML estates, or CSV exports with --ucc); - reads stdin as YAML
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The UCC a CSV export belongs to
+    #[arg(long, value_name = "NAME")]
+    pub ucc: Option<String>,
+
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub strict: bool,
+}
+
+pub struct ValidateReport {
+    uccs: Vec<(String, String)>,
+    findings: Vec<Finding>,
+    strict: bool,
+    decrypted: bool,
+}
+
+impl ValidateReport {
+    fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+}
+
+impl Report for ValidateReport {
+    fn data(&self) -> Value {
+        json!({
+            "findings": self.findings,
+            "summary": {
+                "uccs": self.uccs.len(),
+                "errors": self.count(Severity::Error),
+                "warnings": self.count(Severity::Warning),
+                "decryption_checked": self.decrypted,
+            },
+        })
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let s = out.stdout_style();
+        let mut text = String::new();
+        for (name, file) in &self.uccs {
+            let mine: Vec<&Finding> = self.findings.iter().filter(|f| &f.ucc == name).collect();
+            if mine.is_empty() {
+                text.push_str(&format!(
+                    "{} {} ({file})\n",
+                    s.ok("ok"),
+                    sanitize::for_terminal(name)
+                ));
+                continue;
+            }
+            text.push_str(&format!(
+                "{} ({file})\n",
+                s.bold(&sanitize::for_terminal(name))
+            ));
+            for f in mine {
+                let sev = match f.severity {
+                    Severity::Error => s.error("error  "),
+                    Severity::Warning => s.warning("warning"),
+                };
+                text.push_str(&format!(
+                    "  {sev} {}:{} {} [{}] {}\n          {} {}\n",
+                    f.file,
+                    f.line,
+                    f.setting.as_deref().unwrap_or("-"),
+                    f.rule,
+                    sanitize::for_terminal(&f.message),
+                    s.dim("hint:"),
+                    f.hint
+                ));
+            }
+        }
+        let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
+        text.push_str(&format!(
+            "{} UCC{} checked: {e} error{}, {w} warning{}{}\n",
+            self.uccs.len(),
+            if self.uccs.len() == 1 { "" } else { "s" },
+            if e == 1 { "" } else { "s" },
+            if w == 1 { "" } else { "s" },
+            if self.decrypted {
+                ""
+            } else {
+                " (no key profile: encrypted values checked for shape only)"
+            }
+        ));
+        out.data(&text)
+    }
+
+    fn exit_code(&self) -> u8 {
+        let bad =
+            self.count(Severity::Error) > 0 || (self.strict && self.count(Severity::Warning) > 0);
+        if bad { EXIT_NO } else { 0 }
+    }
+}
+
+/// The key profile if one is configured; none at the default location is fine.
+fn cipher(ctx: &Ctx) -> Result<Option<crate::crypto::Cipher>, CliError> {
+    let explicit = ctx.key_file.is_some() || ctx.env.key_file.is_some();
+    let default_exists = ctx
+        .env
+        .config_dir
+        .as_ref()
+        .is_some_and(|d| d.join(crate::crypto::profile::DEFAULT_FILE_NAME).exists());
+    if !explicit && !default_exists {
+        return Ok(None);
+    }
+    ctx.cipher().map(|(c, _)| Some(c))
+}
+
+pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
+    let mut uccs: Vec<Ucc> = Vec::new();
+    for file in &args.files {
+        let mut loaded =
+            load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
+        uccs.append(&mut loaded);
+    }
+    let cipher = cipher(ctx)?;
+    let mut findings = rules::check_all(&uccs, cipher.as_ref());
+    // Grouped by UCC in file order, then by line.
+    let order: Vec<&str> = uccs.iter().map(|u| u.name.as_str()).collect();
+    findings.sort_by_key(|f| {
+        (
+            order.iter().position(|n| *n == f.ucc).unwrap_or(usize::MAX),
+            f.line,
+            f.rule,
+        )
+    });
+    Ok(Box::new(ValidateReport {
+        uccs: uccs
+            .iter()
+            .map(|u| (u.name.clone(), u.file.display().to_string()))
+            .collect(),
+        findings,
+        strict: args.strict,
+        decrypted: cipher.is_some(),
+    }))
+}

@@ -1,0 +1,355 @@
+//! `crmctl validate-settings`: a passing estate, and for every rule a fixture that
+//! fails it (and only it), with file, line, severity and exit code.
+
+use serde_json::Value;
+
+use crate::support::{Run, Sandbox, test_cipher};
+
+/// A UCC that passes every rule; `host` is its CRM Service's FQDN.
+fn good_rows(host: &str) -> Vec<(String, String, String)> {
+    let c = test_cipher();
+    [
+        ("ListsEndpoints", "ListsPlugin", format!("http://{host}/webagentservice/api/v1/settings;http://{host}/CrmServiceSalesforce/api/v1/settings")),
+        ("CrmServiceUrl", "WebAgentService", format!("http://{host}/CrmServiceSalesforce")),
+        ("ApplicationHost", "CrmService", "https://eu6.salesforce.com/".into()),
+        ("Username", "CrmService", "integration@contoso.com".into()),
+        ("Password", "CrmService", c.encrypt_to_base64("TypicalPasswordpR8&uI234&BiGgg")),
+        ("ClientId", "CrmService", c.encrypt_to_base64("3MVG9clientid")),
+        ("ClientSecret", "CrmService", c.encrypt_to_base64("clientsecret")),
+        ("ApiEndPoint", "CrmService", "services/data/v60.0/".into()),
+        ("LoginEndPoint", "CrmService", "https://login.salesforce.com/services/oauth2/token".into()),
+    ]
+    .into_iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c))
+    .collect()
+}
+
+fn yaml(uccs: &[(&str, Vec<(String, String, String)>)]) -> String {
+    let mut y = String::from("uccs:\n");
+    for (name, rows) in uccs {
+        y.push_str(&format!("  - name: {name}\n    settings:\n"));
+        for (s, scope, v) in rows {
+            y.push_str(&format!(
+                "      - {{ setting: {s}, scope: {scope}, value: \"{}\" }}\n",
+                v.replace('"', "\\\"")
+            ));
+        }
+    }
+    y
+}
+
+fn validate(sb: &Sandbox, text: &str, extra: &[&str]) -> Run {
+    let f = sb.write_private("estate.yaml", text);
+    let key = sb.key_profile();
+    let mut args = vec![
+        "--key-file",
+        key.to_str().expect("utf8"),
+        "--json",
+        "validate-settings",
+    ];
+    args.extend_from_slice(extra);
+    let fp = f.to_str().expect("utf8").to_string();
+    args.push(&fp);
+    sb.run(&args, &[], "")
+}
+
+fn findings(run: &Run) -> Vec<Value> {
+    run.json()["data"]["findings"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn set(rows: &mut [(String, String, String)], setting: &str, value: &str) {
+    if let Some(r) = rows.iter_mut().find(|r| r.0 == setting) {
+        r.2 = value.to_string();
+    }
+}
+
+#[test]
+fn a_good_estate_passes_every_rule() {
+    let sb = Sandbox::new();
+    let out = validate(
+        &sb,
+        &yaml(&[
+            ("helpdesk", good_rows("ucc1.contoso.local")),
+            ("sales", good_rows("ucc1.contoso.local")),
+        ]),
+        &["--strict"],
+    );
+    out.assert_code(0);
+    assert_eq!(findings(&out), Vec::<Value>::new());
+    assert_eq!(out.json()["data"]["summary"]["uccs"], 2);
+    assert_eq!(out.json()["data"]["summary"]["decryption_checked"], true);
+}
+
+#[test]
+fn every_rule_fails_its_fixture_with_file_and_line() {
+    let c = test_cipher();
+    let other_key = crmctl::crypto::Cipher::new(&[9; 32], &[3; 16]).expect("cipher");
+    type Mutate = Box<dyn Fn(&mut Vec<(String, String, String)>)>;
+    let cases: Vec<(&str, &str, Mutate)> = vec![
+        (
+            "mandatory-missing",
+            "error",
+            Box::new(|r| r.retain(|x| x.0 != "ClientSecret")),
+        ),
+        (
+            "mandatory-empty",
+            "error",
+            Box::new(|r| set(r, "Username", "TODO")),
+        ),
+        (
+            "mandatory-empty",
+            "error",
+            Box::new(|r| set(r, "Username", "<your user>")),
+        ),
+        (
+            "wrong-scope",
+            "error",
+            Box::new(|r| r[3].1 = "WebAgentService".into()),
+        ),
+        (
+            "lists-endpoint",
+            "error",
+            Box::new(|r| {
+                set(
+                    r,
+                    "ListsEndpoints",
+                    "http://ucc1.contoso.local/webagentservice/api/v1/settings",
+                )
+            }),
+        ),
+        (
+            "crm-service-url",
+            "error",
+            Box::new(|r| set(r, "CrmServiceUrl", "http://ucc1.contoso.local/CrmService")),
+        ),
+        (
+            "endpoint-host-mismatch",
+            "error",
+            Box::new(|r| {
+                set(
+                    r,
+                    "CrmServiceUrl",
+                    "http://ucc2.contoso.local/CrmServiceSalesforce",
+                )
+            }),
+        ),
+        (
+            "not-local",
+            "warning",
+            Box::new(|r| {
+                set(
+                    r,
+                    "ListsEndpoints",
+                    "http://ucc1.contoso.com/CrmServiceSalesforce/api/v1/settings",
+                );
+                set(
+                    r,
+                    "CrmServiceUrl",
+                    "http://ucc1.contoso.com/CrmServiceSalesforce",
+                );
+            }),
+        ),
+        (
+            "application-host",
+            "error",
+            Box::new(|r| set(r, "ApplicationHost", "http://eu6.salesforce.com/")),
+        ),
+        (
+            "login-endpoint",
+            "error",
+            Box::new(|r| {
+                set(
+                    r,
+                    "LoginEndPoint",
+                    "https://login.salesforce.com/services/oauth2/authorize",
+                )
+            }),
+        ),
+        (
+            "sandbox-mismatch",
+            "warning",
+            Box::new(|r| {
+                set(
+                    r,
+                    "LoginEndPoint",
+                    "https://test.salesforce.com/services/oauth2/token",
+                )
+            }),
+        ),
+        (
+            "api-endpoint",
+            "error",
+            Box::new(|r| set(r, "ApiEndPoint", "services/data/v60/")),
+        ),
+        (
+            "api-version-retired",
+            "error",
+            Box::new(|r| set(r, "ApiEndPoint", "services/data/v30.0/")),
+        ),
+        (
+            "not-encrypted",
+            "error",
+            Box::new(|r| set(r, "Password", "TypicalPasswordpR8&uI234&BiGgg")),
+        ),
+        (
+            "does-not-decrypt",
+            "error",
+            Box::new(move |r| set(r, "ClientId", &other_key.encrypt_to_base64("3MVG9clientid"))),
+        ),
+        (
+            "secret-whitespace",
+            "warning",
+            Box::new(move |r| set(r, "Password", &c.encrypt_to_base64(" TypicalPassword "))),
+        ),
+        (
+            "duplicate-setting",
+            "error",
+            Box::new(|r| {
+                let dup = r[3].clone();
+                r.push(dup);
+            }),
+        ),
+        (
+            "unknown-setting",
+            "error",
+            Box::new(|r| r[8].0 = "LoginEndpoint".into()),
+        ),
+        (
+            "unknown-setting",
+            "warning",
+            Box::new(|r| r.push(("Colour".into(), "CrmService".into(), "blue".into()))),
+        ),
+    ];
+    let sb = Sandbox::new();
+    for (rule, severity, mutate) in cases {
+        let mut rows = good_rows("ucc1.contoso.local");
+        mutate(&mut rows);
+        let out = validate(&sb, &yaml(&[("helpdesk", rows)]), &[]);
+        let f = findings(&out);
+        let mine: Vec<&Value> = f.iter().filter(|x| x["rule"] == rule).collect();
+        assert!(!mine.is_empty(), "{rule}: no finding in {f:#?}");
+        let x = mine[0];
+        assert_eq!(x["severity"], severity, "{rule}");
+        assert_eq!(x["ucc"], "helpdesk");
+        assert!(x["file"].as_str().expect("file").ends_with("estate.yaml"));
+        assert!(x["line"].as_u64().expect("line") >= 2, "{rule}: {x}");
+        for key in ["setting", "message", "hint"] {
+            assert!(x.get(key).is_some(), "{rule} lacks {key}");
+        }
+        let others: Vec<&Value> = f
+            .iter()
+            .filter(|x| x["rule"] != rule && x["rule"] != "mandatory-missing")
+            .collect();
+        if rule != "unknown-setting" && rule != "endpoint-host-mismatch" {
+            assert!(others.is_empty(), "{rule} also raised {others:#?}");
+        }
+        let want = if severity == "error" { 1 } else { 0 };
+        out.assert_code(want);
+    }
+}
+
+#[test]
+fn shared_services_need_identical_primary_settings_and_secrets_are_fingerprinted() {
+    let sb = Sandbox::new();
+    let mut b = good_rows("ucc1.contoso.local");
+    set(&mut b, "ApiEndPoint", "services/data/v61.0/");
+    set(
+        &mut b,
+        "ClientSecret",
+        &test_cipher().encrypt_to_base64("another-secret"),
+    );
+    let third = good_rows("ucc9.contoso.local"); // its own service: not compared
+    let text = yaml(&[
+        ("helpdesk", good_rows("ucc1.contoso.local")),
+        ("sales", b),
+        ("billing", third),
+    ]);
+    let out = validate(&sb, &text, &[]);
+    out.assert_code(1);
+    let f = findings(&out);
+    let prim: Vec<&Value> = f
+        .iter()
+        .filter(|x| x["rule"] == "primary-mismatch")
+        .collect();
+    assert_eq!(
+        prim.len(),
+        4,
+        "two settings differ, reported for both UCCs: {prim:#?}"
+    );
+    let api = prim
+        .iter()
+        .find(|x| x["setting"] == "ApiEndPoint")
+        .expect("ApiEndPoint");
+    let msg = api["message"].as_str().expect("message");
+    assert!(
+        msg.contains("helpdesk=\"services/data/v60.0/\"")
+            && msg.contains("sales=\"services/data/v61.0/\""),
+        "{msg}"
+    );
+    let secret = prim
+        .iter()
+        .find(|x| x["setting"] == "ClientSecret")
+        .expect("ClientSecret");
+    let msg = secret["message"].as_str().expect("message");
+    assert!(msg.contains("sha256:"), "{msg}");
+    assert!(
+        !out.stdout
+            .contains(&test_cipher().encrypt_to_base64("another-secret")),
+        "encrypted secrets are fingerprinted, never shown"
+    );
+    assert!(!f.iter().any(|x| x["ucc"] == "billing"));
+}
+
+#[test]
+fn csv_exports_text_output_and_unreadable_input() {
+    let sb = Sandbox::new();
+    let rows = good_rows("ucc1.contoso.local");
+    let mut csv = String::from("\u{feff}Title;Value;Scope\n");
+    for (s, scope, v) in &rows {
+        let v = if s == "Username" {
+            String::new()
+        } else {
+            v.clone()
+        };
+        csv.push_str(&format!("{s};\"{v}\";{scope}\n"));
+    }
+    let f = sb.write_private("PluginSettings.csv", &csv);
+    let key = sb.key_profile();
+    let k = key.to_str().expect("utf8");
+    let out = sb.run(
+        &[
+            "--key-file",
+            k,
+            "validate-settings",
+            "--ucc",
+            "helpdesk",
+            f.to_str().expect("utf8"),
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(1);
+    assert!(
+        out.stdout
+            .contains("PluginSettings.csv:5 Username [mandatory-empty]"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("1 UCC checked: 1 error, 0 warnings"),
+        "{}",
+        out.stdout
+    );
+    let out = sb.run(&["validate-settings", f.to_str().expect("utf8")], &[], "");
+    out.assert_code(3);
+    assert!(out.stderr.contains("--ucc"), "{}", out.stderr);
+    let bad = sb.write_private("bad.yaml", "uccs:\n  - name: a\n    setings: []\n");
+    let out = sb.run(&["validate-settings", bad.to_str().expect("utf8")], &[], "");
+    out.assert_code(3);
+    assert!(out.stderr.contains("bad.yaml:3:"), "{}", out.stderr);
+    sb.run(&["validate-settings", "missing.yaml"], &[], "")
+        .assert_code(3);
+}

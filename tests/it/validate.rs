@@ -5,8 +5,11 @@ use serde_json::Value;
 
 use crate::support::{Run, Sandbox, test_cipher};
 
+/// (setting, scope, value) rows of one UCC.
+type Rows = Vec<(String, String, String)>;
+
 /// A UCC that passes every rule; `host` is its CRM Service's FQDN.
-fn good_rows(host: &str) -> Vec<(String, String, String)> {
+fn good_rows(host: &str) -> Rows {
     let c = test_cipher();
     [
         ("ListsEndpoints", "ListsPlugin", format!("http://{host}/webagentservice/api/v1/settings;http://{host}/CrmServiceSalesforce/api/v1/settings")),
@@ -24,7 +27,7 @@ fn good_rows(host: &str) -> Vec<(String, String, String)> {
     .collect()
 }
 
-fn yaml(uccs: &[(&str, Vec<(String, String, String)>)]) -> String {
+fn yaml(uccs: &[(&str, Rows)]) -> String {
     let mut y = String::from("uccs:\n");
     for (name, rows) in uccs {
         y.push_str(&format!("  - name: {name}\n    settings:\n"));
@@ -87,7 +90,7 @@ fn a_good_estate_passes_every_rule() {
 fn every_rule_fails_its_fixture_with_file_and_line() {
     let c = test_cipher();
     let other_key = crmctl::crypto::Cipher::new(&[9; 32], &[3; 16]).expect("cipher");
-    type Mutate = Box<dyn Fn(&mut Vec<(String, String, String)>)>;
+    type Mutate = Box<dyn Fn(&mut Rows)>;
     let cases: Vec<(&str, &str, Mutate)> = vec![
         (
             "mandatory-missing",

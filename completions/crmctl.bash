@@ -599,13 +599,17 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__validate__subcmd__settings)
-            opts="-q -v -h --ucc --strict --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --ucc --strict --probe --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -88,9 +88,11 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         }
         &'crmctl;validate-settings'= {
             cand --ucc 'The UCC a CSV export belongs to'
+            cand --probe-timeout 'Seconds to wait for each probe'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --strict 'Exit 1 on warnings too'
+            cand --probe 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'

@@ -83,11 +83,13 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l strict -d 'Exit 1 on warnings too'
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe -d 'Also GET each UCC\'s CRM settings endpoint and CrmServiceUrl, and report status and latency'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'

@@ -38,9 +38,88 @@ pub struct ValidateArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub strict: bool,
+
+    /// Also GET each UCC's CRM settings endpoint and CrmServiceUrl, and report status and latency
+    #[arg(long)]
+    pub probe: bool,
+
+    /// Seconds to wait for each probe
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        requires = "probe"
+    )]
+    pub probe_timeout: f64,
+}
+
+/// One probed URL.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Probe {
+    pub url: String,
+    pub status: Option<u16>,
+    pub ms: u128,
+    pub error: Option<String>,
+}
+
+/// Probes each distinct URL once, a few at a time.
+fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, CliError> {
+    if !(timeout > 0.0 && timeout < 3600.0) {
+        return Err(CliError::usage(
+            "--probe-timeout must be between 0 and 3600 seconds",
+        ));
+    }
+    let verbose = ctx.out.mode.verbose > 0;
+    let trace: crate::salesforce::Trace = std::sync::Arc::new(move |m: &str| {
+        if verbose {
+            eprintln!("debug: {m}");
+        }
+    });
+    let settings = crate::salesforce::HttpSettings {
+        connect_timeout: std::time::Duration::from_secs_f64(timeout),
+        timeout: std::time::Duration::from_secs_f64(timeout),
+        ca_cert: ctx.env.ca_cert.clone(),
+    };
+    let client =
+        crate::salesforce::Client::new(&settings, trace).map_err(super::connect::sf_error)?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(vec![None; urls.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..8.min(urls.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(url) = urls.get(i) else { break };
+                    let t = std::time::Instant::now();
+                    let p = match client.probe(url) {
+                        Ok((status, d)) => Probe {
+                            url: url.clone(),
+                            status: Some(status),
+                            ms: d.as_millis(),
+                            error: None,
+                        },
+                        Err(e) => Probe {
+                            url: url.clone(),
+                            status: None,
+                            ms: t.elapsed().as_millis(),
+                            error: Some(e.to_string()),
+                        },
+                    };
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(p);
+                }
+            });
+        }
+    });
+    Ok(results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect())
 }
 
 pub struct ValidateReport {
+    probes: Vec<Probe>,
     uccs: Vec<(String, String)>,
     findings: Vec<Finding>,
     strict: bool,
@@ -57,6 +136,7 @@ impl Report for ValidateReport {
     fn data(&self) -> Value {
         json!({
             "findings": self.findings,
+            "probes": self.probes,
             "summary": {
                 "uccs": self.uccs.len(),
                 "errors": self.count(Severity::Error),
@@ -98,6 +178,18 @@ impl Report for ValidateReport {
                     s.dim("hint:"),
                     f.hint
                 ));
+            }
+        }
+        if !self.probes.is_empty() {
+            text.push_str("probes:\n");
+            for p in &self.probes {
+                let state = match (p.status, &p.error) {
+                    (Some(st), _) if (200..300).contains(&st) => s.ok(&format!("{st}")),
+                    (Some(st), _) => s.error(&format!("{st}")),
+                    (None, Some(e)) => s.error(&format!("unreachable ({e})")),
+                    (None, None) => s.error("unreachable"),
+                };
+                text.push_str(&format!("  {state} {} ms  {}\n", p.ms, p.url));
             }
         }
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
@@ -146,6 +238,43 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     }
     let cipher = cipher(ctx)?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
+    let mut probes = Vec::new();
+    if args.probe {
+        let mut urls: Vec<String> = uccs
+            .iter()
+            .flat_map(|u| rules::probe_targets(u).into_iter().map(|(_, url, _)| url))
+            .collect();
+        urls.sort();
+        urls.dedup();
+        probes = probe_all(ctx, urls, args.probe_timeout)?;
+        for u in &uccs {
+            for (setting, url, row) in rules::probe_targets(u) {
+                let Some(p) = probes.iter().find(|p| p.url == url) else {
+                    continue;
+                };
+                let problem = match (p.status, &p.error) {
+                    (Some(st), _) if (200..300).contains(&st) => None,
+                    (Some(st), _) => Some(format!("{setting} {url} answered HTTP {st}")),
+                    (None, e) => Some(format!(
+                        "{setting} {url} could not be reached: {}",
+                        e.as_deref().unwrap_or("no answer")
+                    )),
+                };
+                if let Some(message) = problem {
+                    findings.push(Finding {
+                        ucc: u.name.clone(),
+                        setting: Some(setting.to_string()),
+                        severity: Severity::Error,
+                        rule: "probe-failed",
+                        message,
+                        hint: "the URL must be reachable from the UCC and the WebAgentService; check the FQDN, the service and the firewall".into(),
+                        file: row.file.display().to_string(),
+                        line: row.line,
+                    });
+                }
+            }
+        }
+    }
     // Grouped by UCC in file order, then by line.
     let order: Vec<&str> = uccs.iter().map(|u| u.name.as_str()).collect();
     findings.sort_by_key(|f| {
@@ -156,6 +285,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         )
     });
     Ok(Box::new(ValidateReport {
+        probes,
         uccs: uccs
             .iter()
             .map(|u| (u.name.clone(), u.file.display().to_string()))

@@ -293,6 +293,18 @@ impl Client {
         )
     }
 
+    /// A plain GET of any URL (the CRM Service's own endpoints): status and time,
+    /// whatever the body.
+    pub fn probe(&self, url: &str) -> Result<(u16, Duration), SfError> {
+        let t = Instant::now();
+        self.trace(&format!("GET {}", redact_url(url)));
+        let resp = self.http.get(url).send().map_err(|e| network(&e))?;
+        let status = resp.status().as_u16();
+        let _ = resp.bytes();
+        self.trace(&format!("<- {status} ({} ms)", t.elapsed().as_millis()));
+        Ok((status, t.elapsed()))
+    }
+
     /// An authenticated GET of a data-API path (`/services/data/...`), retried on
     /// 503 and broken connections, at most three times, with backoff and jitter.
     pub fn get_json(

@@ -490,6 +490,30 @@ pub fn check_primary(uccs: &[Ucc], out: &mut Vec<Finding>) {
     }
 }
 
+/// The URLs `--probe` checks for a UCC: the CRM entry of ListsEndpoints and CrmServiceUrl.
+pub fn probe_targets(ucc: &Ucc) -> Vec<(&'static str, String, &Row)> {
+    let mut out = Vec::new();
+    if let Some(r) = exact(ucc, "ListsEndpoints")
+        && let Some(e) = r
+            .value
+            .split([';', ',', '\n', '\r'])
+            .map(str::trim)
+            .find(|e| {
+                parse_url(e).is_some_and(|u| {
+                    u.path
+                        .trim_end_matches('/')
+                        .eq_ignore_ascii_case("/CrmServiceSalesforce/api/v1/settings")
+                })
+            })
+    {
+        out.push(("ListsEndpoints", e.to_string(), r));
+    }
+    if let Some(r) = exact(ucc, "CrmServiceUrl").filter(|r| parse_url(&r.value).is_some()) {
+        out.push(("CrmServiceUrl", r.value.trim().to_string(), r));
+    }
+    out
+}
+
 pub fn check_all(uccs: &[Ucc], cipher: Option<&Cipher>) -> Vec<Finding> {
     let mut out = Vec::new();
     for u in uccs {

@@ -356,3 +356,44 @@ fn csv_exports_text_output_and_unreadable_input() {
     sb.run(&["validate-settings", "missing.yaml"], &[], "")
         .assert_code(3);
 }
+
+#[test]
+fn probes_hit_the_settings_endpoint_and_report_a_closed_port() {
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let live = emu.base_url.trim_start_matches("http://").to_string();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let dead = closed.local_addr().expect("addr").to_string();
+    drop(closed);
+    let sb = Sandbox::new();
+    let out = validate(
+        &sb,
+        &yaml(&[("up", good_rows(&live)), ("down", good_rows(&dead))]),
+        &["--probe", "--probe-timeout", "2"],
+    );
+    out.assert_code(1);
+    let probes = out.json()["data"]["probes"]
+        .as_array()
+        .cloned()
+        .expect("probes");
+    assert_eq!(probes.len(), 4, "two distinct URLs per UCC: {probes:#?}");
+    let ok: Vec<&Value> = probes.iter().filter(|p| p["status"] == 200).collect();
+    assert_eq!(ok.len(), 2, "{probes:#?}");
+    assert!(ok.iter().any(|p| {
+        p["url"]
+            .as_str()
+            .expect("url")
+            .ends_with("/CrmServiceSalesforce/api/v1/settings")
+    }));
+    let failed: Vec<Value> = findings(&out)
+        .into_iter()
+        .filter(|f| f["rule"] == "probe-failed")
+        .collect();
+    assert_eq!(failed.len(), 2);
+    assert!(
+        failed
+            .iter()
+            .all(|f| f["ucc"] == "down" && f["severity"] == "error")
+    );
+    assert_eq!(emu.stats().routes.get("crm_settings"), Some(&1));
+    assert_eq!(emu.stats().routes.get("crm_service"), Some(&1));
+}

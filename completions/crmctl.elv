@@ -93,6 +93,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --strict 'Exit 1 on warnings too'
             cand --probe 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency'
+            cand --login 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'

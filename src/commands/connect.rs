@@ -169,7 +169,7 @@ impl ConnectArgs {
     }
 }
 
-fn normalise_version(raw: &str) -> Result<String, CliError> {
+pub fn normalise_version(raw: &str) -> Result<String, CliError> {
     let v = raw.trim().trim_matches('/');
     let v = v.strip_prefix("services/data/").unwrap_or(v);
     let v = v.strip_prefix('v').unwrap_or(v);
@@ -185,60 +185,19 @@ fn normalise_version(raw: &str) -> Result<String, CliError> {
 }
 
 impl ConnectArgs {
-    /// Credentials from the UCC's settings: the encrypted values decrypted with the
-    /// key profile (the Password setting already holds password + token).
     fn credentials_from_settings(&self, ctx: &Ctx, ucc: &Ucc) -> Result<Credentials, CliError> {
         let (cipher, _) = ctx.cipher()?;
-        let decrypt = |setting: &str| -> Result<SecretString, CliError> {
-            let row = ucc
-                .get(setting)
-                .filter(|r| !r.value.trim().is_empty())
-                .ok_or_else(|| {
-                    CliError::input(format!(
-                        "UCC `{}` in {} has no {setting} value",
-                        ucc.name,
-                        ucc.file.display()
-                    ))
-                })?;
-            cipher.decrypt_base64(&row.value).map_err(|e| {
-                CliError::input(format!(
-                    "{}:{}: {setting} does not decrypt under the key profile",
-                    row.file.display(),
-                    row.line
-                ))
-                .with_cause(e)
-                .with_hint("check --key-file, or re-encrypt the value with `crmctl encrypt`")
-            })
-        };
         let flow = match self.flow {
             FlowArg::Password => Flow::Password,
             FlowArg::ClientCredentials => Flow::ClientCredentials,
         };
-        let username = self
-            .username
-            .clone()
-            .or_else(|| ucc.value("Username").map(str::to_string))
-            .unwrap_or_default();
-        if flow == Flow::Password && username.is_empty() {
-            return Err(CliError::input(format!(
-                "UCC `{}` in {} has no Username value",
-                ucc.name,
-                ucc.file.display()
-            )));
-        }
-        Ok(Credentials {
-            token_url: salesforce::token_url(&self.login_url(ctx, Some(ucc))),
+        ucc_credentials(
+            ucc,
+            &cipher,
             flow,
-            username,
-            password: if flow == Flow::Password {
-                decrypt("Password")?
-            } else {
-                SecretString::from(String::new())
-            },
-            security_token: SecretString::from(String::new()),
-            client_id: decrypt("ClientId")?,
-            client_secret: decrypt("ClientSecret")?,
-        })
+            self.username.clone(),
+            &self.login_url(ctx, Some(ucc)),
+        )
     }
 
     /// Gathers the credentials: the UCC's settings when given; otherwise stdin,
@@ -332,6 +291,7 @@ impl ConnectArgs {
             username,
             password,
             security_token,
+            token_in_password: false,
             client_id,
             client_secret,
         })
@@ -362,4 +322,60 @@ pub fn sf_error(e: SfError) -> CliError {
         SfError::Protocol { status, detail } => CliError::remote(format!("Salesforce's answer was not usable (HTTP {status})")).with_cause(detail),
         SfError::Setup(m) => CliError::input(m),
     }
+}
+
+/// Credentials from a UCC's settings: the encrypted values decrypted with the key
+/// profile (the Password setting already holds password + token).
+pub fn ucc_credentials(
+    ucc: &Ucc,
+    cipher: &crate::crypto::Cipher,
+    flow: Flow,
+    username: Option<String>,
+    login_url: &str,
+) -> Result<Credentials, CliError> {
+    let decrypt = |setting: &str| -> Result<SecretString, CliError> {
+        let row = ucc
+            .get(setting)
+            .filter(|r| !r.value.trim().is_empty())
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "UCC `{}` in {} has no {setting} value",
+                    ucc.name,
+                    ucc.file.display()
+                ))
+            })?;
+        cipher.decrypt_base64(&row.value).map_err(|e| {
+            CliError::input(format!(
+                "{}:{}: {setting} does not decrypt under the key profile",
+                row.file.display(),
+                row.line
+            ))
+            .with_cause(e)
+            .with_hint("check --key-file, or re-encrypt the value with `crmctl encrypt`")
+        })
+    };
+    let username = username
+        .or_else(|| ucc.value("Username").map(str::to_string))
+        .unwrap_or_default();
+    if flow == Flow::Password && username.is_empty() {
+        return Err(CliError::input(format!(
+            "UCC `{}` in {} has no Username value",
+            ucc.name,
+            ucc.file.display()
+        )));
+    }
+    Ok(Credentials {
+        token_url: salesforce::token_url(login_url),
+        flow,
+        username,
+        password: if flow == Flow::Password {
+            decrypt("Password")?
+        } else {
+            SecretString::from(String::new())
+        },
+        security_token: SecretString::from(String::new()),
+        token_in_password: true,
+        client_id: decrypt("ClientId")?,
+        client_secret: decrypt("ClientSecret")?,
+    })
 }

@@ -62,12 +62,37 @@ pub struct LoginReport {
 }
 
 impl LoginReport {
-    fn ok(&self) -> bool {
+    pub fn ok(&self) -> bool {
         self.version_offered
             && self
                 .objects
                 .iter()
                 .all(|o| o.missing.as_ref().is_some_and(Vec::is_empty))
+    }
+}
+
+impl LoginReport {
+    pub fn instance_url(&self) -> &str {
+        &self.instance_url
+    }
+
+    /// What is not ready, in words (empty when all is well).
+    pub fn problems(&self) -> Vec<String> {
+        let mut p = Vec::new();
+        if !self.version_offered {
+            p.push(format!(
+                "API v{} is not offered by the org",
+                self.api_version
+            ));
+        }
+        for o in &self.objects {
+            match &o.missing {
+                None => p.push(format!("{} is not visible to the user", o.object)),
+                Some(m) if !m.is_empty() => p.push(format!("{} hides {}", o.object, m.join(", "))),
+                Some(_) => {}
+            }
+        }
+        p
     }
 }
 
@@ -171,13 +196,23 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
     let version = c.api_version(ucc.as_ref())?;
     let creds = c.credentials(ctx, ucc.as_ref())?;
     let client = c.client(ctx)?;
-    let session = client.login(&creds).map_err(|e| match e {
+    check(&client, &creds, version).map(|r| Box::new(r) as Box<dyn Report>)
+}
+
+/// The login and its checks, as `crmctl login` and `validate-settings --login` run them.
+pub fn check(
+    client: &salesforce::Client,
+    creds: &salesforce::Credentials,
+    version: String,
+) -> Result<LoginReport, CliError> {
+    let session = client.login(creds).map_err(|e| match e {
         SfError::OAuth {
             ref error,
             ref description,
             ..
         } => {
             let sent_token = creds.flow == Flow::ClientCredentials
+                || creds.token_in_password
                 || !creds.security_token.expose_secret().is_empty();
             let (message, hints) = salesforce::advice::for_oauth(error, description, sent_token);
             hints
@@ -224,7 +259,7 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
             Err(e) => return Err(sf_error(e)),
         }
     }
-    Ok(Box::new(LoginReport {
+    Ok(LoginReport {
         username: creds.username.clone(),
         flow: creds.flow,
         token_url: creds.token_url.clone(),
@@ -237,5 +272,5 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
         newest_version: versions.last().cloned(),
         api_usage,
         objects,
-    }))
+    })
 }

@@ -43,6 +43,10 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub probe: bool,
 
+    /// Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)
+    #[arg(long)]
+    pub login: bool,
+
     /// Seconds to wait for each probe
     #[arg(
         long,
@@ -118,7 +122,17 @@ fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, C
         .collect())
 }
 
+/// One login check, for the UCCs that share its credentials.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LoginCheck {
+    pub uccs: Vec<String>,
+    pub ok: bool,
+    pub instance_url: Option<String>,
+    pub problems: Vec<String>,
+}
+
 pub struct ValidateReport {
+    logins: Vec<LoginCheck>,
     probes: Vec<Probe>,
     uccs: Vec<(String, String)>,
     findings: Vec<Finding>,
@@ -137,6 +151,7 @@ impl Report for ValidateReport {
         json!({
             "findings": self.findings,
             "probes": self.probes,
+            "logins": self.logins,
             "summary": {
                 "uccs": self.uccs.len(),
                 "errors": self.count(Severity::Error),
@@ -191,6 +206,19 @@ impl Report for ValidateReport {
                 };
                 text.push_str(&format!("  {state} {} ms  {}\n", p.ms, p.url));
             }
+        }
+        for l in &self.logins {
+            let state = if l.ok {
+                s.ok("login ok")
+            } else {
+                s.error("login not ready")
+            };
+            let detail = if l.problems.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", l.problems.join("; "))
+            };
+            text.push_str(&format!("{state} for {}{detail}\n", l.uccs.join(", ")));
         }
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
         text.push_str(&format!(
@@ -275,6 +303,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             }
         }
     }
+    let logins = if args.login {
+        login_checks(ctx, &uccs, cipher.as_ref(), &mut findings)?
+    } else {
+        Vec::new()
+    };
     // Grouped by UCC in file order, then by line.
     let order: Vec<&str> = uccs.iter().map(|u| u.name.as_str()).collect();
     findings.sort_by_key(|f| {
@@ -285,6 +318,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         )
     });
     Ok(Box::new(ValidateReport {
+        logins,
         probes,
         uccs: uccs
             .iter()
@@ -294,4 +328,125 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         strict: args.strict,
         decrypted: cipher.is_some(),
     }))
+}
+
+/// Logs in once per distinct set of credentials, with the same check as `crmctl login`.
+fn login_checks(
+    ctx: &Ctx,
+    uccs: &[Ucc],
+    cipher: Option<&crate::crypto::Cipher>,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<LoginCheck>, CliError> {
+    use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
+    let cipher = cipher.ok_or_else(|| {
+        CliError::usage(
+            "--login needs the key profile to decrypt Password, ClientId and ClientSecret",
+        )
+        .with_hint("pass --key-file FILE or set CRMCTL_KEY_FILE")
+    })?;
+    let key = |u: &Ucc| -> Vec<String> {
+        [
+            "LoginEndPoint",
+            "Username",
+            "Password",
+            "ClientId",
+            "ClientSecret",
+            "ApiEndPoint",
+        ]
+        .iter()
+        .map(|s| u.value(s).unwrap_or("").trim().to_string())
+        .collect()
+    };
+    let mut groups: Vec<(Vec<String>, Vec<&Ucc>)> = Vec::new();
+    for u in uccs {
+        let k = key(u);
+        match groups.iter_mut().find(|(gk, _)| *gk == k) {
+            Some((_, members)) => members.push(u),
+            None => groups.push((k, vec![u])),
+        }
+    }
+    let verbose = ctx.out.mode.verbose > 0;
+    let trace: crate::salesforce::Trace = std::sync::Arc::new(move |m: &str| {
+        if verbose {
+            eprintln!("debug: {m}");
+        }
+    });
+    let settings = crate::salesforce::HttpSettings {
+        ca_cert: ctx.env.ca_cert.clone(),
+        ..Default::default()
+    };
+    let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
+    let mut out = Vec::new();
+    for (_, members) in groups {
+        let first = members[0];
+        let names: Vec<String> = members.iter().map(|u| u.name.clone()).collect();
+        let login_url = first
+            .value("LoginEndPoint")
+            .unwrap_or(PRODUCTION_LOGIN)
+            .to_string();
+        let result = ucc_credentials(
+            first,
+            cipher,
+            crate::salesforce::Flow::Password,
+            None,
+            &login_url,
+        )
+        .and_then(|creds| {
+            Ok((
+                creds,
+                normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
+            ))
+        })
+        .and_then(|(creds, version)| super::login::check(&client, &creds, version));
+        let row = first.get("LoginEndPoint");
+        let mut push = |rule: &'static str, message: String, hint: String| {
+            for u in &members {
+                let r = u.get("LoginEndPoint");
+                findings.push(Finding {
+                    ucc: u.name.clone(),
+                    setting: Some("LoginEndPoint".into()),
+                    severity: Severity::Error,
+                    rule,
+                    message: message.clone(),
+                    hint: hint.clone(),
+                    file: r
+                        .or(row)
+                        .map(|r| r.file.display().to_string())
+                        .unwrap_or_else(|| u.file.display().to_string()),
+                    line: r.map(|r| r.line).unwrap_or(u.line),
+                });
+            }
+        };
+        match result {
+            Ok(report) => {
+                let problems = report.problems();
+                if !problems.is_empty() {
+                    push(
+                        "login-checks",
+                        format!(
+                            "the login works but the screen pop is not ready: {}",
+                            problems.join("; ")
+                        ),
+                        "see `crmctl login` for the details".into(),
+                    );
+                }
+                out.push(LoginCheck {
+                    uccs: names,
+                    ok: report.ok(),
+                    instance_url: Some(report.instance_url().to_string()),
+                    problems,
+                });
+            }
+            Err(e) => {
+                push("login-failed", e.message.clone(), e.hints.join("; "));
+                out.push(LoginCheck {
+                    uccs: names,
+                    ok: false,
+                    instance_url: None,
+                    problems: vec![e.message],
+                });
+            }
+        }
+    }
+    Ok(out)
 }

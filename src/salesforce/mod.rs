@@ -477,6 +477,9 @@ pub struct Credentials {
     pub username: String,
     pub password: SecretString,
     pub security_token: SecretString,
+    /// The token is already inside `password` (a decrypted Password setting), so an
+    /// empty `security_token` says nothing about whether one was sent.
+    pub token_in_password: bool,
     pub client_id: SecretString,
     pub client_secret: SecretString,
 }

@@ -397,3 +397,73 @@ fn probes_hit_the_settings_endpoint_and_report_a_closed_port() {
     assert_eq!(emu.stats().routes.get("crm_settings"), Some(&1));
     assert_eq!(emu.stats().routes.get("crm_service"), Some(&1));
 }
+
+#[test]
+fn login_runs_once_per_distinct_credential_set() {
+    use emulator::default_org::*;
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let c = test_cipher();
+    let creds = |user: &str, token: &str| {
+        let mut r = good_rows("ucc1.contoso.local");
+        set(
+            &mut r,
+            "LoginEndPoint",
+            &format!("{}/services/oauth2/token", emu.base_url),
+        );
+        set(&mut r, "Username", user);
+        set(
+            &mut r,
+            "Password",
+            &c.encrypt_to_base64(&format!("{DEMO_PASSWORD}{token}")),
+        );
+        set(&mut r, "ClientId", &c.encrypt_to_base64(DEMO_CLIENT_ID));
+        set(
+            &mut r,
+            "ClientSecret",
+            &c.encrypt_to_base64(DEMO_CLIENT_SECRET),
+        );
+        r
+    };
+    let sb = Sandbox::new();
+    let text = yaml(&[
+        ("helpdesk", creds(DEMO_USERNAME, DEMO_SECURITY_TOKEN)),
+        ("sales", creds(DEMO_USERNAME, DEMO_SECURITY_TOKEN)),
+        ("billing", creds(DEMO_USERNAME, "")),
+        ("leads", creds("nolead@crmctl.example", DEMO_SECURITY_TOKEN)),
+    ]);
+    let out = validate(&sb, &text, &["--login"]);
+    out.assert_code(1);
+    let logins = out.json()["data"]["logins"]
+        .as_array()
+        .cloned()
+        .expect("logins");
+    assert_eq!(
+        logins.len(),
+        3,
+        "helpdesk and sales share one login: {logins:#?}"
+    );
+    assert_eq!(logins[0]["uccs"], serde_json::json!(["helpdesk", "sales"]));
+    assert_eq!(logins[0]["ok"], true);
+    assert_eq!(emu.stats().routes.get("token"), Some(&3));
+    let f = findings(&out);
+    let failed: Vec<&Value> = f.iter().filter(|x| x["rule"] == "login-failed").collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["ucc"], "billing");
+    let hint = failed[0]["hint"].as_str().expect("hint");
+    assert!(hint.contains("CURRENT security token"), "{}", failed[0]);
+    assert!(
+        !hint.contains("no security token was sent"),
+        "the token is inside the Password setting: {hint}"
+    );
+    let checks: Vec<&Value> = f.iter().filter(|x| x["rule"] == "login-checks").collect();
+    assert_eq!(checks.len(), 1);
+    assert!(
+        checks[0]["message"]
+            .as_str()
+            .expect("m")
+            .contains("Lead hides Phone"),
+        "{}",
+        checks[0]
+    );
+    assert!(!out.stdout.contains(DEMO_PASSWORD) && !out.stdout.contains(DEMO_CLIENT_SECRET));
+}

@@ -37,6 +37,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new random key profile (AES key and IV), readable only by you')
             [CompletionResult]::new('validate-settings', 'validate-settings', [CompletionResultType]::ParameterValue, 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Write UCC Plugin Settings files')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in as the CRM Service would, and check the API version and screen-pop fields')
             [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case')
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
@@ -109,6 +110,47 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'crmctl;settings' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crmctl;settings;init' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Where to write the settings')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'crmctl;settings;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'crmctl;settings;help;init' {
+            break
+        }
+        'crmctl;settings;help;help' {
             break
         }
         'crmctl;login' {
@@ -229,6 +271,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
             [CompletionResult]::new('keygen', 'keygen', [CompletionResultType]::ParameterValue, 'Create a new random key profile (AES key and IV), readable only by you')
             [CompletionResult]::new('validate-settings', 'validate-settings', [CompletionResultType]::ParameterValue, 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings')
+            [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Write UCC Plugin Settings files')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in as the CRM Service would, and check the API version and screen-pop fields')
             [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case')
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
@@ -247,6 +290,13 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;help;validate-settings' {
+            break
+        }
+        'crmctl;help;settings' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it')
+            break
+        }
+        'crmctl;help;settings;init' {
             break
         }
         'crmctl;help;login' {

@@ -43,6 +43,9 @@ _crmctl() {
             crmctl,lookup)
                 cmd="crmctl__subcmd__lookup"
                 ;;
+            crmctl,settings)
+                cmd="crmctl__subcmd__settings"
+                ;;
             crmctl,validate-settings)
                 cmd="crmctl__subcmd__validate__subcmd__settings"
                 ;;
@@ -73,8 +76,26 @@ _crmctl() {
             crmctl__subcmd__help,lookup)
                 cmd="crmctl__subcmd__help__subcmd__lookup"
                 ;;
+            crmctl__subcmd__help,settings)
+                cmd="crmctl__subcmd__help__subcmd__settings"
+                ;;
             crmctl__subcmd__help,validate-settings)
                 cmd="crmctl__subcmd__help__subcmd__validate__subcmd__settings"
+                ;;
+            crmctl__subcmd__help__subcmd__settings,init)
+                cmd="crmctl__subcmd__help__subcmd__settings__subcmd__init"
+                ;;
+            crmctl__subcmd__settings,help)
+                cmd="crmctl__subcmd__settings__subcmd__help"
+                ;;
+            crmctl__subcmd__settings,init)
+                cmd="crmctl__subcmd__settings__subcmd__init"
+                ;;
+            crmctl__subcmd__settings__subcmd__help,help)
+                cmd="crmctl__subcmd__settings__subcmd__help__subcmd__help"
+                ;;
+            crmctl__subcmd__settings__subcmd__help,init)
+                cmd="crmctl__subcmd__settings__subcmd__help__subcmd__init"
                 ;;
             *)
                 ;;
@@ -83,7 +104,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings login lookup emulate demo completions help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup emulate demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -263,7 +284,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen validate-settings login lookup emulate demo completions help"
+            opts="encrypt decrypt keygen validate-settings settings login lookup emulate demo completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +412,34 @@ _crmctl() {
         crmctl__subcmd__help__subcmd__lookup)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__settings)
+            opts="init"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__settings__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -580,6 +629,96 @@ _crmctl() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings)
+            opts="-q -v -h --json --quiet --verbose --color --no-input --key-file --help init help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings__subcmd__help)
+            opts="init help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings__subcmd__init)
+            opts="-q -v -h --out --force --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -34,6 +34,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
             cand validate-settings 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings'
+            cand settings 'Write UCC Plugin Settings files'
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
@@ -102,6 +103,42 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crmctl;settings'= {
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand init 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crmctl;settings;init'= {
+            cand --out 'Where to write the settings'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --force 'Replace an existing file'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crmctl;settings;help'= {
+            cand init 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'crmctl;settings;help;init'= {
+        }
+        &'crmctl;settings;help;help'= {
         }
         &'crmctl;login'= {
             cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
@@ -216,6 +253,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
             cand keygen 'Create a new random key profile (AES key and IV), readable only by you'
             cand validate-settings 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings'
+            cand settings 'Write UCC Plugin Settings files'
             cand login 'Log in as the CRM Service would, and check the API version and screen-pop fields'
             cand lookup 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case'
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
@@ -230,6 +268,11 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;keygen'= {
         }
         &'crmctl;help;validate-settings'= {
+        }
+        &'crmctl;help;settings'= {
+            cand init 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it'
+        }
+        &'crmctl;help;settings;init'= {
         }
         &'crmctl;help;login'= {
         }

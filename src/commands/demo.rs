@@ -149,34 +149,18 @@ fn io(e: std::io::Error) -> CliError {
 }
 
 fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance: &str) -> String {
-    let row = |setting: &str, scope: &str, value: &str| {
-        format!("      - {{ setting: {setting}, scope: {scope}, value: \"{value}\" }}\n")
-    };
-    let mut y = String::from(
-        "# UCC Plugin Settings for the CRM Service for Salesforce (made by crmctl demo).\nuccs:\n  - name: helpdesk\n    settings:\n",
-    );
-    y += &row(
-        "ListsEndpoints",
-        "ListsPlugin",
-        "http://ucc1.contoso.local/webagentservice/api/v1/settings;http://ucc1.contoso.local/CrmServiceSalesforce/api/v1/settings",
-    );
-    y += &row(
-        "CrmServiceUrl",
-        "WebAgentService",
-        "http://ucc1.contoso.local/CrmServiceSalesforce",
-    );
-    y += &row("ApplicationHost", "CrmService", &format!("{instance}/"));
-    y += &row("Username", "CrmService", DEMO_USERNAME);
-    y += &row("Password", "CrmService", password);
-    y += &row("ClientId", "CrmService", client_id);
-    y += &row("ClientSecret", "CrmService", client_secret);
-    y += &row("ApiEndPoint", "CrmService", "services/data/v60.0/");
-    y += &row(
-        "LoginEndPoint",
-        "CrmService",
+    let rows = crate::settings::standard_rows(
+        "ucc1.contoso.local",
+        &format!("{instance}/"),
+        DEMO_USERNAME,
+        [password, client_id, client_secret],
+        "60.0",
         &format!("{instance}/services/oauth2/token"),
     );
-    y
+    crate::settings::render_yaml(
+        &[("helpdesk".to_string(), rows)],
+        "UCC Plugin Settings for the CRM Service for Salesforce (made by crmctl demo).",
+    )
 }
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {

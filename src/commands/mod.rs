@@ -10,6 +10,7 @@ pub mod encrypt;
 pub mod keygen;
 pub mod login;
 pub mod lookup;
+pub mod settings;
 pub mod validate_settings;
 
 use crate::cli::Command;
@@ -27,6 +28,7 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Lookup(args) => lookup::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
         Command::ValidateSettings(args) => validate_settings::run(ctx, args),
+        Command::Settings(args) => settings::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
     }
 }

@@ -61,3 +61,75 @@ impl std::fmt::Display for LoadError {
         write!(f, ": {}", self.message)
     }
 }
+
+/// Renders UCCs in the YAML estate format that `load::yaml` reads.
+pub fn render_yaml(uccs: &[(String, Vec<(String, String, String)>)], comment: &str) -> String {
+    let quote = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
+    let mut y = String::new();
+    for line in comment.lines() {
+        y.push_str(&format!("# {line}\n"));
+    }
+    y.push_str("uccs:\n");
+    for (name, rows) in uccs {
+        y.push_str(&format!("  - name: {}\n    settings:\n", quote(name)));
+        for (setting, scope, value) in rows {
+            y.push_str(&format!(
+                "      - {{ setting: {setting}, scope: {scope}, value: {} }}\n",
+                quote(value)
+            ));
+        }
+    }
+    y
+}
+
+/// The rows of a UCC for the CRM Service for Salesforce, in the documents' order.
+pub fn standard_rows(
+    fqdn: &str,
+    application_host: &str,
+    username: &str,
+    encrypted: [&str; 3],
+    api_version: &str,
+    login_endpoint: &str,
+) -> Vec<(String, String, String)> {
+    let [password, client_id, client_secret] = encrypted;
+    [
+        ("ListsEndpoints", "ListsPlugin", format!("http://{fqdn}/webagentservice/api/v1/settings;http://{fqdn}/CrmServiceSalesforce/api/v1/settings")),
+        ("CrmServiceUrl", "WebAgentService", format!("http://{fqdn}/CrmServiceSalesforce")),
+        ("ApplicationHost", "CrmService", application_host.to_string()),
+        ("Username", "CrmService", username.to_string()),
+        ("Password", "CrmService", password.to_string()),
+        ("ClientId", "CrmService", client_id.to_string()),
+        ("ClientSecret", "CrmService", client_secret.to_string()),
+        ("ApiEndPoint", "CrmService", format!("services/data/v{api_version}/")),
+        ("LoginEndPoint", "CrmService", login_endpoint.to_string()),
+    ]
+    .into_iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c))
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rendered_yaml_loads_back_exactly() {
+        let rows = standard_rows(
+            "ucc1.contoso.local",
+            "https://eu6.salesforce.com/",
+            "a\"b@c.d",
+            ["P+w/==", "C", "S"],
+            "60.0",
+            "https://login.salesforce.com/services/oauth2/token",
+        );
+        let text = render_yaml(&[("help desk".into(), rows.clone())], "made by a test");
+        let back = load::yaml(std::path::Path::new("x.yaml"), &text).expect("loads");
+        assert_eq!(back[0].name, "help desk");
+        let got: Vec<(String, String, String)> = back[0]
+            .rows
+            .iter()
+            .map(|r| (r.setting.clone(), r.scope.clone(), r.value.clone()))
+            .collect();
+        assert_eq!(got, rows);
+    }
+}

@@ -125,3 +125,109 @@ fn a_mismatched_confirmation_asks_again() {
             .contains(&test_cipher().encrypt_to_base64(PASSWORD))
     );
 }
+
+#[test]
+fn settings_init_wizard_encrypts_as_it_goes_and_validates() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let out_file = sb.path("ucc.yaml");
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "settings",
+            "init",
+            "--out",
+            out_file.to_str().expect("utf8"),
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    fn answer(s: &mut rexpect::session::PtySession, screen: &mut String, prompt: &str, text: &str) {
+        *screen += &s
+            .exp_string(prompt)
+            .unwrap_or_else(|e| panic!("prompt {prompt:?}: {e}"));
+        s.send_line(text).expect("type");
+    }
+    answer(&mut s, &mut screen, "UCC name", "helpdesk");
+    answer(
+        &mut s,
+        &mut screen,
+        "FQDN of the CRM Service",
+        "ucc1.contoso.local",
+    );
+    answer(
+        &mut s,
+        &mut screen,
+        "Salesforce application URL",
+        "https://eu6.salesforce.com/",
+    );
+    answer(&mut s, &mut screen, "sandbox org?", "no");
+    answer(
+        &mut s,
+        &mut screen,
+        "Salesforce username",
+        "integration@contoso.com",
+    );
+    answer(&mut s, &mut screen, "Salesforce password", PASSWORD);
+    answer(&mut s, &mut screen, "again, to confirm", PASSWORD);
+    answer(&mut s, &mut screen, "Security token", TOKEN);
+    answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
+    answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
+    answer(&mut s, &mut screen, "REST API version", "61.0");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    Screen(screen.clone()).assert_no_secret();
+    assert!(screen.contains("Written and validated"), "{screen}");
+    let text = std::fs::read_to_string(&out_file).expect("written");
+    assert!(
+        !text.contains(PASSWORD) && !text.contains("Typ1calSecret"),
+        "secrets are stored encrypted only"
+    );
+    let uccs = crmctl::settings::load::yaml(&out_file, &text).expect("valid YAML");
+    let u = &uccs[0];
+    let c = test_cipher();
+    let dec = |k: &str| {
+        secrecy::ExposeSecret::expose_secret(
+            &c.decrypt_base64(u.value(k).expect(k)).expect("decrypts"),
+        )
+        .to_string()
+    };
+    assert_eq!(dec("Password"), format!("{PASSWORD}{TOKEN}"));
+    assert_eq!(dec("ClientSecret"), "Typ1calSecret");
+    assert_eq!(u.value("ApiEndPoint"), Some("services/data/v61.0/"));
+    assert_eq!(
+        u.value("LoginEndPoint"),
+        Some("https://login.salesforce.com/services/oauth2/token")
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&out_file)
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
+    }
+}
+
+#[test]
+fn settings_init_needs_a_terminal() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["settings", "init"], &[], "");
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("needs a terminal") && out.stderr.contains("validate-settings"),
+        "{}",
+        out.stderr
+    );
+}

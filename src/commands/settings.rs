@@ -1,0 +1,233 @@
+//! `crmctl settings init`: a wizard that writes one UCC's Plugin Settings, encrypted.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use dialoguer::console::Term;
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use crate::ctx::Ctx;
+use crate::error::{CliError, EXIT_NO};
+use crate::fsutil::{self, Overwrite};
+use crate::output::{Printer, Report};
+use crate::settings::{self, rules};
+
+/// Write UCC Plugin Settings files
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    #[command(subcommand)]
+    pub command: SettingsCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    Init(InitArgs),
+}
+
+/// Ask for a UCC's settings (secrets hidden), encrypt them, write the YAML and validate it
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Ask for a UCC's settings (secrets hidden), encrypt them, write the YAML and validate it.\n\n\
+A wizard for one UCC: the CRM Service's FQDN, the Salesforce host, sandbox or production, the \
+username, password and security token, the Connected App's client id and secret, and the API \
+version. Secrets are encrypted with the key profile as they are typed and never written in \
+plain. The file is written atomically and then checked like `crmctl validate-settings`. It needs \
+a terminal; without one it exits 2."
+)]
+pub struct InitArgs {
+    /// Where to write the settings
+    #[arg(long, value_name = "FILE", default_value = "settings.yaml")]
+    pub out: PathBuf,
+
+    /// Replace an existing file
+    #[arg(long)]
+    pub force: bool,
+}
+
+pub struct InitReport {
+    path: PathBuf,
+    findings: Vec<rules::Finding>,
+}
+
+impl Report for InitReport {
+    fn data(&self) -> serde_json::Value {
+        json!({"path": self.path.display().to_string(), "findings": self.findings})
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        out.data(&format!("{}\n", self.path.display()))?;
+        if self.findings.is_empty() {
+            out.info("Written and validated: no findings.");
+        }
+        for f in &self.findings {
+            let sev = if f.severity == rules::Severity::Error {
+                "error"
+            } else {
+                "warning"
+            };
+            out.info(&format!(
+                "{sev}: {} [{}] {} (hint: {})",
+                f.setting.as_deref().unwrap_or("-"),
+                f.rule,
+                f.message,
+                f.hint
+            ));
+        }
+        Ok(())
+    }
+
+    fn exit_code(&self) -> u8 {
+        if self
+            .findings
+            .iter()
+            .any(|f| f.severity == rules::Severity::Error)
+        {
+            EXIT_NO
+        } else {
+            0
+        }
+    }
+}
+
+fn io(e: dialoguer::Error) -> CliError {
+    CliError::input("could not read from the terminal").with_cause(e)
+}
+
+fn ask(term: &Term, prompt: &str, default: &str) -> Result<String, CliError> {
+    let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
+    if !default.is_empty() {
+        input = input.default(default.to_string());
+    }
+    input
+        .interact_text_on(term)
+        .map(|s| s.trim().to_string())
+        .map_err(io)
+}
+
+fn hidden(
+    term: &Term,
+    prompt: &str,
+    confirm: bool,
+    allow_empty: bool,
+) -> Result<Zeroizing<String>, CliError> {
+    let mut p = dialoguer::Password::new()
+        .with_prompt(prompt)
+        .allow_empty_password(allow_empty);
+    if confirm {
+        p = p.with_confirmation(
+            format!("{prompt} again, to confirm"),
+            "the two entries differ; try again",
+        );
+    }
+    p.interact_on(term).map(Zeroizing::new).map_err(io)
+}
+
+pub fn run(ctx: &Ctx, args: &SettingsArgs) -> Result<Box<dyn Report>, CliError> {
+    match &args.command {
+        SettingsCommand::Init(a) => init(ctx, a),
+    }
+}
+
+fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
+    if !ctx.interactive {
+        return Err(CliError::usage("settings init is a wizard and needs a terminal")
+            .with_hint("write the YAML yourself (see the README), make the encrypted values with `crmctl encrypt`, and check it with `crmctl validate-settings`"));
+    }
+    if args.out.exists() && !args.force {
+        return Err(CliError::input(format!(
+            "{} already exists; nothing was written",
+            args.out.display()
+        ))
+        .with_hint("pass --force to replace it, or choose another --out"));
+    }
+    let (cipher, _) = ctx.cipher()?;
+    let term = Term::stderr();
+    let ucc = ask(&term, "UCC name", "helpdesk")?;
+    let fqdn = ask(
+        &term,
+        "FQDN of the CRM Service (a .local name, e.g. ucc1.contoso.local)",
+        "",
+    )?;
+    let app_host = ask(
+        &term,
+        "Salesforce application URL (ApplicationHost)",
+        "https://login.salesforce.com/",
+    )?;
+    let sandbox = dialoguer::Input::<String>::new()
+        .with_prompt("Is this a sandbox org? (yes/no)")
+        .default("no".into())
+        .validate_with(|v: &String| match v.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" | "n" | "no" => Ok(()),
+            _ => Err("answer yes or no"),
+        })
+        .interact_text_on(&term)
+        .map_err(io)?
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with('y');
+    let username = ask(&term, "Salesforce username", "")?;
+    let password = hidden(&term, "Salesforce password", true, false)?;
+    let token = hidden(
+        &term,
+        "Security token (empty if logins come from trusted IPs)",
+        false,
+        true,
+    )?;
+    let client_id = hidden(
+        &term,
+        "Connected App client id (consumer key)",
+        false,
+        false,
+    )?;
+    let client_secret = hidden(
+        &term,
+        "Connected App client secret (consumer secret)",
+        false,
+        false,
+    )?;
+    let version = ask(
+        &term,
+        "REST API version",
+        super::connect::DEFAULT_API_VERSION,
+    )?;
+    let version = super::connect::normalise_version(&version)?;
+    let joined = Zeroizing::new(format!("{}{}", password.as_str(), token.as_str()));
+    let encrypted = [
+        cipher.encrypt_to_base64(&joined),
+        cipher.encrypt_to_base64(&client_id),
+        cipher.encrypt_to_base64(&client_secret),
+    ];
+    let login = if sandbox {
+        "https://test.salesforce.com/services/oauth2/token"
+    } else {
+        "https://login.salesforce.com/services/oauth2/token"
+    };
+    let rows = settings::standard_rows(
+        &fqdn,
+        &app_host,
+        &username,
+        [&encrypted[0], &encrypted[1], &encrypted[2]],
+        &version,
+        login,
+    );
+    let text = settings::render_yaml(
+        &[(ucc, rows)],
+        "UCC Plugin Settings for the CRM Service for Salesforce, written by `crmctl settings init`.\nPassword, ClientId and ClientSecret are encrypted with the key profile.",
+    );
+    let overwrite = if args.force {
+        Overwrite::Replace
+    } else {
+        Overwrite::Refuse
+    };
+    fsutil::write_atomic(&args.out, text.as_bytes(), overwrite).map_err(|e| {
+        CliError::input(format!("could not write {}", args.out.display())).with_cause(e)
+    })?;
+    let uccs = settings::load::yaml(&args.out, &text)
+        .map_err(|e| CliError::internal(format!("the written file does not read back: {e}")))?;
+    let findings = rules::check_all(&uccs, Some(&cipher));
+    Ok(Box::new(InitReport {
+        path: args.out.clone(),
+        findings,
+    }))
+}

@@ -62,8 +62,11 @@ impl std::fmt::Display for LoadError {
     }
 }
 
+/// A row to write: (setting, scope, value).
+pub type RowSpec = (String, String, String);
+
 /// Renders UCCs in the YAML estate format that `load::yaml` reads.
-pub fn render_yaml(uccs: &[(String, Vec<(String, String, String)>)], comment: &str) -> String {
+pub fn render_yaml(uccs: &[(String, Vec<RowSpec>)], comment: &str) -> String {
     let quote = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
     let mut y = String::new();
     for line in comment.lines() {

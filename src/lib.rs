@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cli;
 pub mod commands;
 pub mod crypto;
+pub mod csv_input;
 pub mod ctx;
 pub mod env;
 pub mod error;

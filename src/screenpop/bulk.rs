@@ -33,16 +33,7 @@ pub fn read_inputs(text: &str, column: Option<&str>) -> Result<Vec<Input>, Strin
             })
             .collect());
     };
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.contains(';') && !header.contains(',') {
-        b';'
-    } else {
-        b','
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = crate::csv_input::reader(text);
     let headers = rdr
         .headers()
         .map_err(|e| format!("cannot read the CSV header: {e}"))?

@@ -112,17 +112,7 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         column: None,
         message,
     };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut rdr = crate::csv_input::reader(text);
     let headers = rdr
         .headers()
         .map_err(|e| err(Some(1), format!("cannot read the header: {e}")))?

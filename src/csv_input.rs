@@ -1,0 +1,33 @@
+//! Reading CSV as people export it (SharePoint, Excel): UTF-8 with or without a
+//! BOM, comma- or semicolon-separated (European locales use `;`).
+
+/// A CSV reader over `text` with the delimiter guessed from the header line.
+pub fn reader(text: &str) -> csv::Reader<&[u8]> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = text.lines().next().unwrap_or("");
+    let delimiter = if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
+    csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bom_and_semicolons() {
+        let mut r = super::reader("\u{feff}A;B\n1;\"x;y\"\n");
+        assert_eq!(
+            r.headers().expect("header").iter().collect::<Vec<_>>(),
+            ["A", "B"]
+        );
+        let rec = r.records().next().expect("row").expect("ok");
+        assert_eq!(rec.get(1), Some("x;y"));
+        let mut r = super::reader("A,B\n1,2\n");
+        assert_eq!(r.headers().expect("header").len(), 2);
+    }
+}

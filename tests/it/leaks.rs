@@ -110,6 +110,18 @@ fn no_command_leaks_a_secret_in_any_mode() {
         ("CRMCTL_CLIENT_SECRET", VALUE),
     ];
     let stdin_secrets = format!("{PASSWORD}\n{TOKEN}\n");
+    // A UCC whose encrypted values hold the secrets, for validate-settings and --settings.
+    let c = test_cipher();
+    let estate = sb.write_private(
+        "estate.yaml",
+        &format!(
+            "uccs:\n  - name: a\n    settings:\n      - {{ setting: Username, scope: CrmService, value: u@x }}\n      - {{ setting: Password, scope: CrmService, value: \"{}\" }}\n      - {{ setting: ClientId, scope: CrmService, value: \"{}\" }}\n      - {{ setting: ClientSecret, scope: CrmService, value: \"{}\" }}\n      - {{ setting: LoginEndPoint, scope: CrmService, value: \"http://127.0.0.1:9/services/oauth2/token\" }}\n  - name: b\n    settings:\n      - {{ setting: CrmServiceUrl, scope: WebAgentService, value: \"http://x.local/CrmServiceSalesforce\" }}\n      - {{ setting: ClientSecret, scope: CrmService, value: \" {PASSWORD} \" }}\n",
+            c.encrypt_to_base64(&format!(" {PASSWORD}{TOKEN} ")),
+            c.encrypt_to_base64(VALUE),
+            c.encrypt_to_base64(VALUE)
+        ),
+    );
+    let estate = estate.to_str().expect("utf8").to_string();
     let encrypted_pw = test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"));
 
     let mut runs: Vec<(String, Run)> = Vec::new();
@@ -142,6 +154,35 @@ fn no_command_leaks_a_secret_in_any_mode() {
                 (with(&["decrypt", "not-base64!"]), ""),
                 (with(&["keygen", "--out", "k.yaml"]), ""),
                 (with(&["completions", "bash"]), ""),
+                (with(&["validate-settings", &estate]), ""),
+                (with(&["validate-settings", "--login", &estate]), ""),
+                (
+                    with(&[
+                        "lookup",
+                        "--settings",
+                        &estate,
+                        "--ucc",
+                        "a",
+                        "+31201234567",
+                        "--connect-timeout",
+                        "1",
+                    ]),
+                    "",
+                ),
+                (
+                    with(&[
+                        "lookup",
+                        "+31201234567",
+                        "--login-url",
+                        "http://127.0.0.1:9",
+                        "--username",
+                        "u@x",
+                        "--connect-timeout",
+                        "1",
+                    ]),
+                    "",
+                ),
+                (with(&["settings", "init"]), ""),
                 (
                     with(&[
                         "login",

@@ -108,14 +108,16 @@ fn region(ctx: &Ctx, args: &LookupArgs) -> Option<String> {
     args.region.clone().or_else(|| ctx.env.region.clone())
 }
 
-fn plan(ctx: &Ctx, args: &LookupArgs) -> Result<Plan, CliError> {
-    let value = args
-        .email
+fn value(args: &LookupArgs) -> String {
+    args.email
         .clone()
         .or_else(|| args.case.clone())
         .or_else(|| args.value.clone())
-        .unwrap_or_default();
-    lookup::plan(kind(args), &value, region(ctx, args).as_deref()).map_err(plan_error)
+        .unwrap_or_default()
+}
+
+fn plan(ctx: &Ctx, args: &LookupArgs) -> Result<Plan, CliError> {
+    lookup::plan(kind(args), &value(args), region(ctx, args).as_deref()).map_err(plan_error)
 }
 
 fn plan_error(e: lookup::PlanError) -> CliError {
@@ -346,10 +348,33 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let ucc = args.connect.ucc()?;
     let version = args.connect.api_version(ucc.as_ref())?;
-    let plan = plan(ctx, args)?;
+    // Refuse a bad value before any request; the full parse of a number (which
+    // loads its country's metadata) then runs beside the token request.
+    let (kind, value, region) = (kind(args), value(args), region(ctx, args));
+    if kind == Kind::Phone {
+        screenpop::phone::precheck(&value, region.as_deref()).map_err(|e| {
+            plan_error(lookup::PlanError {
+                needs_region: e == screenpop::phone::PhoneError::NeedsRegion,
+                message: format!(
+                    "cannot read `{}` as a phone number: {e}",
+                    sanitize::for_terminal(&value)
+                ),
+            })
+        })?;
+    } else {
+        plan(ctx, args)?;
+    }
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
-    let session = client.login(&creds).map_err(sf_error)?;
+    let (session, plan) = std::thread::scope(|scope| {
+        let planning = scope.spawn(|| lookup::plan(kind, &value, region.as_deref()));
+        let session = client.login(&creds);
+        (session, planning.join())
+    });
+    let plan = plan
+        .map_err(|_| CliError::internal("reading the number failed"))?
+        .map_err(plan_error)?;
+    let session = session.map_err(sf_error)?;
     let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     let mut timings = vec![Timing {
         step: "token",

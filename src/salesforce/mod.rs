@@ -5,7 +5,7 @@ pub mod advice;
 pub mod escape;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
@@ -107,7 +107,13 @@ pub struct CallInfo {
 
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::blocking::Client,
+    settings: HttpSettings,
+    /// `--ca-cert`, read once so a bad file fails before any request.
+    extra_roots: Vec<reqwest::Certificate>,
+    /// For http:// URLs (local emulators): no trust store to load.
+    plain: OnceLock<reqwest::blocking::Client>,
+    /// For https:// URLs: the system's roots plus `--ca-cert`, loaded on first use.
+    tls: OnceLock<reqwest::blocking::Client>,
     trace: Trace,
 }
 
@@ -121,24 +127,65 @@ pub fn install_crypto_provider() {
 impl Client {
     pub fn new(settings: &HttpSettings, trace: Trace) -> Result<Client, SfError> {
         install_crypto_provider();
-        let mut b = reqwest::blocking::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.timeout)
-            .user_agent(concat!("crmctl/", env!("CARGO_PKG_VERSION")))
-            .pool_max_idle_per_host(16);
+        let mut extra_roots = Vec::new();
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
                 SfError::Setup(format!("cannot read --ca-cert {}: {e}", path.display()))
             })?;
-            let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
                 SfError::Setup(format!("{} is not a PEM certificate: {e}", path.display()))
             })?;
-            b = b.tls_certs_merge(certs);
         }
-        let http = b
+        Ok(Client {
+            settings: settings.clone(),
+            extra_roots,
+            plain: OnceLock::new(),
+            tls: OnceLock::new(),
+            trace,
+        })
+    }
+
+    fn builder(&self) -> reqwest::blocking::ClientBuilder {
+        reqwest::blocking::Client::builder()
+            .connect_timeout(self.settings.connect_timeout)
+            .timeout(self.settings.timeout)
+            .user_agent(concat!("crmctl/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(16)
+    }
+
+    /// The client for this URL's scheme, built on first use. Reading the system's
+    /// trust store costs a few milliseconds a run, so plain-HTTP runs skip it.
+    fn http_for(&self, url: &str) -> Result<&reqwest::blocking::Client, SfError> {
+        let setup = |e: reqwest::Error| SfError::Setup(format!("cannot set up HTTP: {e}"));
+        if url
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+        {
+            if let Some(c) = self.tls.get() {
+                return Ok(c);
+            }
+            let c = self
+                .builder()
+                .tls_certs_merge(self.extra_roots.clone())
+                .build()
+                .map_err(setup)?;
+            return Ok(self.tls.get_or_init(|| c));
+        }
+        if let Some(c) = self.plain.get() {
+            return Ok(c);
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let empty = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| SfError::Setup(format!("cannot set up TLS: {e}")))?
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+        let c = self
+            .builder()
+            .tls_backend_preconfigured(empty)
             .build()
-            .map_err(|e| SfError::Setup(format!("cannot set up HTTPS: {e}")))?;
-        Ok(Client { http, trace })
+            .map_err(setup)?;
+        Ok(self.plain.get_or_init(|| c))
     }
 
     fn trace(&self, m: &str) {
@@ -186,7 +233,7 @@ impl Client {
             }
         ));
         let resp = self
-            .http
+            .http_for(&creds.token_url)?
             .post(&creds.token_url)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .header("Accept", "application/json")
@@ -298,7 +345,11 @@ impl Client {
     pub fn probe(&self, url: &str) -> Result<(u16, Duration), SfError> {
         let t = Instant::now();
         self.trace(&format!("GET {}", redact_url(url)));
-        let resp = self.http.get(url).send().map_err(|e| network(&e))?;
+        let resp = self
+            .http_for(url)?
+            .get(url)
+            .send()
+            .map_err(|e| network(&e))?;
         let status = resp.status().as_u16();
         let _ = resp.bytes();
         self.trace(&format!("<- {status} ({} ms)", t.elapsed().as_millis()));
@@ -344,7 +395,10 @@ impl Client {
     ) -> Result<(Value, Option<(u64, u64)>), SfError> {
         let t = Instant::now();
         self.trace(&format!("GET {}", redact_url(url)));
-        let mut req = self.http.get(url).header("Accept", "application/json");
+        let mut req = self
+            .http_for(url)?
+            .get(url)
+            .header("Accept", "application/json");
         if let Some(s) = session {
             let mut value = reqwest::header::HeaderValue::from_str(&format!(
                 "Bearer {}",

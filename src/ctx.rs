@@ -99,6 +99,25 @@ impl Ctx {
     }
 }
 
+impl Ctx {
+    /// The `-v` trace for HTTP clients: each request and answer status on stderr.
+    /// The client passes URLs and statuses only; secrets never reach it.
+    pub fn http_trace(&self) -> crate::salesforce::Trace {
+        let verbose = self.out.mode.verbose > 0;
+        let color = self.out.mode.color_stderr;
+        std::sync::Arc::new(move |m: &str| {
+            if verbose {
+                let s = crate::output::style::Style::new(color);
+                eprintln!(
+                    "{} {}",
+                    s.dim("debug:"),
+                    crate::output::sanitize::for_terminal(m)
+                );
+            }
+        })
+    }
+}
+
 /// Maps a key-profile problem to an error with advice.
 pub fn profile_error(e: ProfileError) -> CliError {
     let hint = match &e {

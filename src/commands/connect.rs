@@ -1,7 +1,6 @@
 //! The connection flags and credential gathering shared by `login` and `lookup`.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -115,13 +114,7 @@ impl ConnectArgs {
     }
 
     pub fn client(&self, ctx: &Ctx) -> Result<Client, CliError> {
-        let verbose = ctx.out.mode.verbose > 0;
-        let trace: salesforce::Trace = Arc::new(move |m: &str| {
-            if verbose {
-                eprintln!("debug: {m}");
-            }
-        });
-        Client::new(&self.http(ctx)?, trace).map_err(sf_error)
+        Client::new(&self.http(ctx)?, ctx.http_trace()).map_err(sf_error)
     }
 
     /// `--sandbox`, then `--login-url`, then the UCC's LoginEndPoint, then

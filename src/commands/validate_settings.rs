@@ -73,12 +73,7 @@ fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, C
             "--probe-timeout must be between 0 and 3600 seconds",
         ));
     }
-    let verbose = ctx.out.mode.verbose > 0;
-    let trace: crate::salesforce::Trace = std::sync::Arc::new(move |m: &str| {
-        if verbose {
-            eprintln!("debug: {m}");
-        }
-    });
+    let trace = ctx.http_trace();
     let settings = crate::salesforce::HttpSettings {
         connect_timeout: std::time::Duration::from_secs_f64(timeout),
         timeout: std::time::Duration::from_secs_f64(timeout),
@@ -204,7 +199,11 @@ impl Report for ValidateReport {
                     (None, Some(e)) => s.error(&format!("unreachable ({e})")),
                     (None, None) => s.error("unreachable"),
                 };
-                text.push_str(&format!("  {state} {} ms  {}\n", p.ms, p.url));
+                text.push_str(&format!(
+                    "  {state} {} ms  {}\n",
+                    p.ms,
+                    sanitize::for_terminal(&p.url)
+                ));
             }
         }
         for l in &self.logins {
@@ -365,12 +364,7 @@ fn login_checks(
             None => groups.push((k, vec![u])),
         }
     }
-    let verbose = ctx.out.mode.verbose > 0;
-    let trace: crate::salesforce::Trace = std::sync::Arc::new(move |m: &str| {
-        if verbose {
-            eprintln!("debug: {m}");
-        }
-    });
+    let trace = ctx.http_trace();
     let settings = crate::salesforce::HttpSettings {
         ca_cert: ctx.env.ca_cert.clone(),
         ..Default::default()

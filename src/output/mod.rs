@@ -99,14 +99,22 @@ impl Printer {
         self.warnings.borrow_mut().push(message.to_string());
         if !self.mode.quiet {
             let s = self.stderr_style();
-            eprintln!("{} {message}", s.warning("warning:"));
+            eprintln!(
+                "{} {}",
+                s.warning("warning:"),
+                sanitize::for_terminal_lines(message)
+            );
         }
     }
 
     pub fn hint(&self, message: &str) {
         if !self.mode.quiet {
             let s = self.stderr_style();
-            eprintln!("{} {message}", s.hint("hint:"));
+            eprintln!(
+                "{} {}",
+                s.hint("hint:"),
+                sanitize::for_terminal_lines(message)
+            );
         }
     }
 
@@ -122,15 +130,17 @@ impl Printer {
         self.warnings.borrow().clone()
     }
 
-    /// Prints an error the way people read it: what, why, what to do.
+    /// Prints an error the way people read it: what, why, what to do. Messages may
+    /// quote an org, a proxy or a file, so control characters are shown, not run.
     pub fn error(&self, err: &CliError) {
         let s = self.stderr_style();
-        eprintln!("{} {}", s.error("error:"), err.message);
+        let clean = sanitize::for_terminal_lines;
+        eprintln!("{} {}", s.error("error:"), clean(&err.message));
         for cause in &err.causes {
-            eprintln!("  {} {cause}", s.dim("caused by:"));
+            eprintln!("  {} {}", s.dim("caused by:"), clean(cause));
         }
         for hint in &err.hints {
-            eprintln!("{} {hint}", s.hint("hint:"));
+            eprintln!("{} {}", s.hint("hint:"), clean(hint));
         }
     }
 

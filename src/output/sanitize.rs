@@ -30,9 +30,23 @@ pub fn for_terminal(text: &str) -> String {
     out
 }
 
+/// Like [`for_terminal`], but keeps line breaks: for multi-line messages (a SOQL
+/// error's caret layout) whose other control characters must still not run.
+pub fn for_terminal_lines(text: &str) -> String {
+    text.split('\n')
+        .map(for_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::for_terminal;
+    use super::{for_terminal, for_terminal_lines};
+
+    #[test]
+    fn line_breaks_survive_but_escapes_do_not() {
+        assert_eq!(for_terminal_lines("a\n\x1b[31mb\r"), "a\n\\x1b[31mb\\r");
+    }
 
     #[test]
     fn plain_text_is_unchanged() {

@@ -1,22 +1,15 @@
 //! `crmctl lookup --file`: one row per input in input order, errors included; one
 //! shared login; a re-login on an expired session; a clean stop at the API limit.
 
-use emulator::default_org::*;
 use emulator::{Background, Config, FaultKind, Faults, ScriptedFault};
 use serde_json::Value;
 
 use crate::support::{Run, Sandbox};
 
 fn run(sb: &Sandbox, emu: &Background, args: &[&str]) -> Run {
-    let env = [
-        ("CRMCTL_PASSWORD", DEMO_PASSWORD),
-        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN),
-        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID),
-        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET),
-        ("CRMCTL_USERNAME", DEMO_USERNAME),
-        ("CRMCTL_LOGIN_URL", emu.base_url.as_str()),
-        ("CRMCTL_REGION", "NL"),
-    ];
+    let mut env = crate::support::demo_env(&emu.base_url);
+    env.push(("CRMCTL_REGION", "NL".into()));
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut a = vec!["lookup"];
     a.extend_from_slice(args);
     sb.run(&a, &env, "")

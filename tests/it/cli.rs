@@ -194,3 +194,28 @@ fn generated_completions_and_man_pages_are_up_to_date() {
         5
     );
 }
+
+/// Text from files, orgs and proxies reaches error messages and hints; the printer
+/// shows its control characters instead of letting the terminal run them.
+#[test]
+fn errors_never_pass_escape_sequences_to_the_terminal() {
+    let sb = Sandbox::new();
+    let f = sb.write_private(
+        "estate.yaml",
+        "uccs:\n  - name: \"Evil\\e[2JCorp\"\n    settings: []\n",
+    );
+    let out = sb.run(
+        &[
+            "login",
+            "--settings",
+            f.to_str().expect("utf8"),
+            "--ucc",
+            "nope",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains(r"Evil\x1b[2JCorp"), "{}", out.stderr);
+    assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
+}

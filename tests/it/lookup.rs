@@ -1,25 +1,12 @@
 //! `crmctl lookup` against the emulated org: the screen pop for numbers typed many
 //! ways, e-mail and case lookups, round trips, faults and untrusted text.
 
-use emulator::default_org::*;
 use emulator::{Background, Config, FaultKind, Faults, ScriptedFault};
 
 use crate::support::{Run, Sandbox};
 
-fn env(emu: &Background) -> Vec<(&'static str, String)> {
-    vec![
-        ("CRMCTL_PASSWORD", DEMO_PASSWORD.into()),
-        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.into()),
-        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.into()),
-        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.into()),
-        ("CRMCTL_USERNAME", DEMO_USERNAME.into()),
-        // The My Domain host: login and data calls share one connection.
-        ("CRMCTL_LOGIN_URL", emu.base_url.clone()),
-    ]
-}
-
 fn lookup(sb: &Sandbox, emu: &Background, args: &[&str]) -> Run {
-    let e = env(emu);
+    let e = crate::support::demo_env(&emu.base_url);
     let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let mut a = vec!["lookup"];
     a.extend_from_slice(args);

@@ -127,3 +127,17 @@ pub fn test_cipher() -> crmctl::crypto::Cipher {
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The emulated org's demo credentials as crmctl's environment variables, logging
+/// in at `login_url` (the My Domain host keeps login and data on one connection).
+pub fn demo_env(login_url: &str) -> Vec<(&'static str, String)> {
+    use emulator::default_org::*;
+    vec![
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD.into()),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.into()),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.into()),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.into()),
+        ("CRMCTL_USERNAME", DEMO_USERNAME.into()),
+        ("CRMCTL_LOGIN_URL", login_url.into()),
+    ]
+}

@@ -351,7 +351,8 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     // Refuse a bad value before any request; the full parse of a number (which
     // loads its country's metadata) then runs beside the token request.
     let (kind, value, region) = (kind(args), value(args), region(ctx, args));
-    if kind == Kind::Phone {
+    // E-mail and case plans are cheap and made now; a number is only checked now.
+    let early = if kind == Kind::Phone {
         screenpop::phone::precheck(&value, region.as_deref()).map_err(|e| {
             plan_error(lookup::PlanError {
                 needs_region: e == screenpop::phone::PhoneError::NeedsRegion,
@@ -361,19 +362,26 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
                 ),
             })
         })?;
+        None
     } else {
-        plan(ctx, args)?;
-    }
+        Some(plan(ctx, args)?)
+    };
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
-    let (session, plan) = std::thread::scope(|scope| {
-        let planning = scope.spawn(|| lookup::plan(kind, &value, region.as_deref()));
-        let session = client.login(&creds);
-        (session, planning.join())
-    });
-    let plan = plan
-        .map_err(|_| CliError::internal("reading the number failed"))?
-        .map_err(plan_error)?;
+    let (session, plan) = match early {
+        Some(plan) => (client.login(&creds), plan),
+        None => {
+            let (session, parsed) = std::thread::scope(|scope| {
+                let planning = scope.spawn(|| lookup::plan(kind, &value, region.as_deref()));
+                let session = client.login(&creds);
+                (session, planning.join())
+            });
+            let plan = parsed
+                .map_err(|_| CliError::internal("reading the number failed"))?
+                .map_err(plan_error)?;
+            (session, plan)
+        }
+    };
     let session = session.map_err(sf_error)?;
     let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     let mut timings = vec![Timing {

@@ -10,6 +10,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
+pub mod composite;
+pub mod datetime;
 pub mod default_org;
 pub mod eval;
 pub mod faults;
@@ -18,7 +21,9 @@ pub mod ids;
 pub mod oauth;
 pub mod org;
 pub mod query_error;
+pub mod records;
 pub mod rest;
+pub mod routes;
 pub mod schema;
 pub mod server;
 pub mod soql;

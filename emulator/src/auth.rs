@@ -312,7 +312,13 @@ pub fn verify_jwt(
         return Err(("invalid_grant", "audience is invalid"));
     }
     // Salesforce allows a few minutes of clock skew; the emulator allows none.
-    match claims.get("exp").and_then(Value::as_i64) {
+    // simple-salesforce sends `exp` as a string of seconds; Salesforce takes both.
+    let exp = match claims.get("exp") {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse::<f64>().ok().map(|f| f as i64),
+        _ => None,
+    };
+    match exp {
         Some(exp) if exp > now_secs => {}
         Some(_) => return Err(("invalid_grant", "expired authorization code")),
         None => return Err(INVALID),

@@ -226,6 +226,10 @@ fn jwt_bearer_grant_checks_signature_audience_expiry_and_user() {
 
     let fails = |claims: Value| -> Value { jwt_grant(&emu.login_url, &jwt(&claims)).json() };
     let err = |e: &str, d: &str| json!({"error": e, "error_description": d});
+    // simple-salesforce writes exp as a string.
+    let mut c = good.clone();
+    c["exp"] = json!(format!("{}", now() + 300));
+    assert_eq!(jwt_grant(&emu.login_url, &jwt(&c)).status, 200);
     let mut c = good.clone();
     c["aud"] = json!("https://login.salesforce.com");
     assert_eq!(fails(c), err("invalid_grant", "audience is invalid"));

@@ -15,13 +15,18 @@ trap cleanup EXIT
 
 cargo build -q -p crmctl || { echo "clients-smoke: cannot build crmctl" >&2; exit 1; }
 bin=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')/debug/crmctl
+mkdir -p "$tmp/ca"
 "$bin" emulate --json --tls --ca-dir "$tmp/ca" > "$tmp/emu.json" 2> "$tmp/emu.err" &
 emu_pid=$!
 for _ in $(seq 1 50); do
   [ -s "$tmp/emu.json" ] && break
   sleep 0.1
 done
-[ -s "$tmp/emu.json" ] || { echo "clients-smoke: the emulator did not start" >&2; cat "$tmp/emu.err" >&2; exit 1; }
+if [ ! -s "$tmp/emu.json" ] || grep -q '"data":null' "$tmp/emu.json"; then
+  echo "clients-smoke: the emulator did not start" >&2
+  cat "$tmp/emu.json" "$tmp/emu.err" >&2
+  exit 1
+fi
 ca="$tmp/ca/crmctl-emulator-ca.pem"
 failed=0 ran=0
 

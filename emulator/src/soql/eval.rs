@@ -5,28 +5,80 @@ use std::cmp::Ordering;
 
 use serde_json::{Map, Value, json};
 
-use super::{Cond, FieldPath, LikeTok, Literal, Op, Selection};
-use crate::org::{Org, Record};
-use crate::schema::FieldType;
+use super::literals::day_of;
+use super::{Cond, FieldPath, Hop, LikeTok, Literal, Op, Selection};
+use crate::org::{Org, Record, User};
+use crate::relations::NAME_OBJECT;
+use crate::schema::{Field, FieldType};
+
+/// A record reached by following lookups: a stored record, or one of the org's
+/// users (kept apart from records by `org.rs`).
+#[derive(Clone, Copy)]
+pub enum Node<'a> {
+    Rec(&'static str, &'a Record),
+    User(&'a str, &'a User),
+}
+
+impl<'a> Node<'a> {
+    pub fn object(&self) -> &'static str {
+        match self {
+            Node::Rec(o, _) => o,
+            Node::User(..) => "User",
+        }
+    }
+
+    pub fn id(&self) -> &'a str {
+        match self {
+            Node::Rec(_, r) => r.id(),
+            Node::User(id, _) => id,
+        }
+    }
+
+    /// A field's value; `Type` of a polymorphic parent is its object name.
+    pub fn get(&self, field: &str, poly: bool) -> Value {
+        if poly && field == "Type" {
+            return json!(self.object());
+        }
+        match self {
+            Node::Rec(_, r) => r.get(field).clone(),
+            Node::User(id, u) => match field {
+                "Id" => json!(id),
+                "Name" => json!(u.name),
+                "Username" => json!(u.username),
+                "IsActive" => json!(u.active),
+                _ => Value::Null,
+            },
+        }
+    }
+}
+
+/// The record (or user) with this Id.
+pub fn lookup<'a>(org: &'a Org, id: &str) -> Option<Node<'a>> {
+    if let Some((o, r)) = org.get(id) {
+        return Some(Node::Rec(o, r));
+    }
+    org.users
+        .iter()
+        .find(|(uid, _)| uid == id)
+        .map(|(uid, u)| Node::User(uid.as_str(), u))
+}
+
+/// Follows `hops` from `node`; `None` at the first empty or dangling lookup.
+fn follow<'a>(org: &'a Org, mut node: Node<'a>, hops: &[Hop]) -> Option<Node<'a>> {
+    for h in hops {
+        let id = node.get(h.fk, false);
+        node = lookup(org, id.as_str()?)?;
+    }
+    Some(node)
+}
 
 pub fn value_of(org: &Org, rec: &Record, path: &FieldPath) -> Value {
-    match path.relationship {
-        None => rec.get(path.field.name).clone(),
-        Some((_, fk, parent)) => {
-            let Some(id) = rec.get(fk).as_str() else {
-                return Value::Null;
-            };
-            if parent == "User" {
-                return match (path.field.name, org.users.iter().find(|(uid, _)| uid == id)) {
-                    ("Id", Some((uid, _))) => json!(uid),
-                    ("Name", Some((_, u))) => json!(u.name),
-                    _ => Value::Null,
-                };
-            }
-            org.get(id)
-                .map(|(_, p)| p.get(path.field.name).clone())
-                .unwrap_or(Value::Null)
-        }
+    // The object of `rec` only matters for `Type` of a polymorphic hop, which
+    // never applies to the record itself.
+    let poly = path.hops.last().is_some_and(|h| h.parent == NAME_OBJECT);
+    match follow(org, Node::Rec("", rec), &path.hops) {
+        Some(n) => n.get(path.field.name, poly),
+        None => Value::Null,
     }
 }
 
@@ -50,10 +102,26 @@ fn compare(v: &Value, lit: &Literal, kind: FieldType) -> Option<Ordering> {
         Literal::Bool(b) => Some(v.as_bool()?.cmp(b)),
         Literal::Date(d) => Some(v.as_str()?.get(..10)?.cmp(d.as_str())),
         Literal::DateTime(d) => Some(v.as_str()?.get(..19)?.cmp(d.as_str())),
+        // Handled by `test`: a range, not a point.
+        Literal::Days(..) => None,
     }
 }
 
-fn test(v: &Value, op: Op, lit: &Literal, kind: FieldType) -> bool {
+pub fn test(v: &Value, op: Op, lit: &Literal, kind: FieldType) -> bool {
+    if let Literal::Days(start, end) = *lit {
+        // A date or datetime (UTC) against whole days: compare its day number.
+        let Some(d) = v.as_str().and_then(day_of) else {
+            return op == Op::Ne && v.is_null();
+        };
+        return match op {
+            Op::Eq => (start..end).contains(&d),
+            Op::Ne => !(start..end).contains(&d),
+            Op::Lt => d < start,
+            Op::Le => d < end,
+            Op::Gt => d >= end,
+            Op::Ge => d >= start,
+        };
+    }
     if *lit == Literal::Null {
         return match op {
             Op::Eq => v.is_null(),
@@ -104,10 +172,12 @@ pub fn matches(org: &Org, rec: &Record, cond: &Cond) -> bool {
         Cond::Like(f, pattern) => value_of(org, rec, f)
             .as_str()
             .is_some_and(|s| like(s, pattern)),
+        // Only in HAVING (see `aggregate`); the parser keeps it out of WHERE.
+        Cond::Agg(..) => false,
     }
 }
 
-fn order_cmp(a: &Value, b: &Value, nulls_last: bool) -> Ordering {
+pub fn order_cmp(a: &Value, b: &Value, nulls_last: bool) -> Ordering {
     match (a.is_null(), b.is_null()) {
         (true, true) => Ordering::Equal,
         (true, false) => {
@@ -174,35 +244,58 @@ pub fn attributes(object: &str, id: &str, version: &str) -> Value {
 }
 
 /// A record as the API returns it: `attributes`, then the selected fields in the
-/// order asked, parent fields nested under their relationship name.
+/// order asked, parent fields nested under their relationship names.
 pub fn render(org: &Org, object: &str, rec: &Record, fields: &[FieldPath], version: &str) -> Value {
     let mut out = Map::new();
     out.insert("attributes".into(), attributes(object, rec.id(), version));
     for f in fields {
-        match f.relationship {
-            None => {
-                out.insert(f.field.name.to_string(), rec.get(f.field.name).clone());
-            }
-            Some((rel, fk, parent)) => {
-                let parent_id = rec.get(fk).as_str().map(str::to_string);
-                let exists = parent_id
-                    .as_deref()
-                    .is_some_and(|id| parent == "User" || org.get(id).is_some());
-                if !exists {
-                    out.insert(rel.to_string(), Value::Null);
-                    continue;
-                }
-                let id = parent_id.unwrap_or_default();
-                let entry = out
-                    .entry(rel.to_string())
-                    .or_insert_with(|| json!({"attributes": attributes(parent, &id, version)}));
-                if let Value::Object(m) = entry {
-                    m.insert(f.field.name.to_string(), value_of(org, rec, f));
-                }
-            }
-        }
+        put(
+            &mut out,
+            org,
+            Node::Rec("", rec),
+            &f.hops,
+            f.field,
+            false,
+            version,
+        );
     }
     Value::Object(out)
+}
+
+/// Puts one (possibly parent) field into a rendered record: a parent is an
+/// object with its own `attributes`, or `null` when the lookup is empty.
+pub(crate) fn put(
+    out: &mut Map<String, Value>,
+    org: &Org,
+    node: Node,
+    hops: &[Hop],
+    field: &Field,
+    poly: bool,
+    version: &str,
+) {
+    let Some((h, rest)) = hops.split_first() else {
+        out.insert(field.name.to_string(), node.get(field.name, poly));
+        return;
+    };
+    let parent = node
+        .get(h.fk, false)
+        .as_str()
+        .and_then(|id| lookup(org, id));
+    let Some(p) = parent else {
+        out.entry(h.rel.to_string()).or_insert(Value::Null);
+        return;
+    };
+    let entry = out.entry(h.rel.to_string()).or_insert_with(|| {
+        // A polymorphic parent is typed `Name`; its url names the real object.
+        let mut a = attributes(p.object(), p.id(), version);
+        if h.parent == NAME_OBJECT {
+            a["type"] = json!(NAME_OBJECT);
+        }
+        json!({ "attributes": a })
+    });
+    if let Value::Object(m) = entry {
+        put(m, org, p, rest, field, h.parent == NAME_OBJECT, version);
+    }
 }
 
 #[cfg(test)]

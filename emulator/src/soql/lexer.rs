@@ -90,6 +90,7 @@ pub fn lex(src: &str, base: usize, code: &'static str) -> Result<Vec<Token>, Api
                     b',' => ",",
                     b'(' => "(",
                     b')' => ")",
+                    b':' => ":",
                     _ => {
                         let ch = src[i..].chars().next().unwrap_or('?');
                         return Err(err(

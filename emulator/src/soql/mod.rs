@@ -9,15 +9,21 @@
 //!
 //! Layout: `lexer` (tokens), `ast` (the syntax tree), `parser` (tokens to tree,
 //! names resolved against the schema), `literals` (strings, LIKE patterns, dates),
-//! `eval` (running a selection over the org and rendering records).
+//! `eval` (filtering, ordering and rendering records), `run` (a whole query:
+//! subqueries, COUNT(), aggregates), `columns` (the `columns=true` metadata).
 
 mod ast;
+pub mod columns;
 pub mod eval;
 mod lexer;
 mod literals;
 mod parser;
+pub mod run;
 
-pub use ast::{Cond, FieldPath, LikeTok, Literal, Op, OrderBy, Selection};
+pub use ast::{
+    Agg, AggFunc, Cond, FieldPath, Hop, Item, LikeTok, Literal, Op, OrderBy, Query, Selection,
+    Subquery,
+};
 pub use lexer::{Tok, Token, lex};
-pub use literals::{decode_like, decode_literal};
-pub use parser::{Parser, parse_query};
+pub use literals::{date_literal, day_of, day_text, decode_like, decode_literal, today_utc};
+pub use parser::{Parser, parse, parse_on, parse_query};

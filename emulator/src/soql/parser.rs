@@ -1,12 +1,19 @@
 //! A recursive-descent parser over tokens that resolves names against the schema
 //! as the user sees it; shared by SOQL and SOSL's RETURNING clause.
 
-use super::ast::{Cond, FieldPath, Literal, Op, OrderBy, Selection};
+use super::ast::{
+    Agg, AggFunc, Cond, FieldPath, Hop, Item, Literal, Op, OrderBy, Query, Selection, Subquery,
+};
 use super::lexer::{Tok, Token, lex};
-use super::literals::{decode_like, decode_literal, parse_num_or_date};
+use super::literals::{date_literal, decode_like, decode_literal, parse_num_or_date, today_utc};
 use crate::org::User;
 use crate::query_error::{ApiError, located, no_such_column, not_supported_type};
+use crate::relations::{self, MAX_PARENT_HOPS, NAME_FIELDS, NAME_OBJECT};
 use crate::schema::{self, Field, FieldType};
+
+/// Parentheses and NOTs nest at most this deep, so a hostile query cannot
+/// exhaust the stack of the thread answering it.
+const MAX_NESTING: usize = 64;
 
 /// A parser over tokens, resolving names against the schema as the user sees it.
 pub struct Parser<'a> {
@@ -15,6 +22,19 @@ pub struct Parser<'a> {
     pub i: usize,
     pub user: &'a User,
     pub code: &'static str,
+    /// Today in UTC (days since 1970-01-01), for date literals.
+    pub today: i64,
+    /// Aggregate functions are allowed in conditions and ORDER BY (HAVING, and
+    /// ORDER BY of an aggregate query).
+    allow_agg: bool,
+    depth: usize,
+}
+
+/// The FROM of the query being parsed, where names are resolved.
+#[derive(Clone, Copy)]
+struct From {
+    object: &'static str,
+    fields: &'static [Field],
 }
 
 impl<'a> Parser<'a> {
@@ -25,11 +45,18 @@ impl<'a> Parser<'a> {
             i: 0,
             user,
             code,
+            today: today_utc(),
+            allow_agg: false,
+            depth: 0,
         }
     }
 
     pub fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.i).map(|t| &t.tok)
+    }
+
+    fn peek_at(&self, n: usize) -> Option<&Tok> {
+        self.toks.get(self.i + n).map(|t| &t.tok)
     }
 
     pub fn pos(&self) -> usize {
@@ -41,6 +68,10 @@ impl<'a> Parser<'a> {
 
     pub fn error_here(&self, detail: &str) -> ApiError {
         ApiError::bad_request(self.code, located(self.src, self.pos(), detail))
+    }
+
+    fn error_at(&self, pos: usize, detail: &str) -> ApiError {
+        ApiError::bad_request(self.code, located(self.src, pos, detail))
     }
 
     pub fn unexpected(&self) -> ApiError {
@@ -74,8 +105,12 @@ impl<'a> Parser<'a> {
         }
     }
 
+    fn is_sym(&self, sym: &str) -> bool {
+        matches!(self.peek(), Some(Tok::Sym(s)) if *s == sym)
+    }
+
     pub fn eat_sym(&mut self, sym: &str) -> bool {
-        if matches!(self.peek(), Some(Tok::Sym(s)) if *s == sym) {
+        if self.is_sym(sym) {
             self.i += 1;
             true
         } else {
@@ -113,7 +148,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Resolves `Name` or `Rel.Name` on `object`, hiding fields the user can't see.
+    /// Resolves `Name`, `Rel.Name` or `Rel.Rel.Name` (up to five hops, through
+    /// polymorphic `Who`/`What` too) on `object`, hiding fields the user can't see.
     pub fn resolve(
         &self,
         object: &'static str,
@@ -127,45 +163,58 @@ impl<'a> Parser<'a> {
                 located(self.src, pos, &no_such_column(n, o)),
             )
         };
-        match name.split_once('.') {
-            None => {
-                let f = schema::field(fields, name)
-                    .filter(|f| self.user.can_see(object, f.name))
-                    .ok_or_else(|| invalid(name, object))?;
-                Ok(FieldPath {
-                    relationship: None,
-                    field: f,
-                })
-            }
-            Some((rel, rest)) => {
-                let fk = fields
-                    .iter()
-                    .find(|f| f.reference.is_some_and(|(_, r)| r.eq_ignore_ascii_case(rel)))
-                    .ok_or_else(|| {
-                        ApiError::bad_request(
-                            "INVALID_FIELD",
-                            located(
-                                self.src,
-                                pos,
-                                &format!("Didn't understand relationship '{rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."),
-                            ),
-                        )
-                    })?;
-                let (parent, rel_name) = fk.reference.unwrap_or(("", ""));
-                let (parent, pfields) =
-                    schema::object(parent).ok_or_else(|| invalid(name, object))?;
-                if rest.contains('.') {
-                    return Err(invalid(name, object));
-                }
-                let f = schema::field(pfields, rest)
-                    .filter(|f| self.user.can_see(parent, f.name))
-                    .ok_or_else(|| invalid(rest, parent))?;
-                Ok(FieldPath {
-                    relationship: Some((rel_name, fk.name, parent)),
-                    field: f,
-                })
-            }
+        let bad_rel = |rel: &str| {
+            ApiError::bad_request(
+                "INVALID_FIELD",
+                located(
+                    self.src,
+                    pos,
+                    &format!(
+                        "Didn't understand relationship '{rel}' in field path. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."
+                    ),
+                ),
+            )
+        };
+        let parts: Vec<&str> = name.split('.').collect();
+        let Some((last, rels)) = parts.split_last() else {
+            return Err(invalid(name, object));
+        };
+        if rels.len() > MAX_PARENT_HOPS {
+            return Err(bad_rel(rels[MAX_PARENT_HOPS]));
         }
+        let (mut cur, mut cur_fields) = (object, fields);
+        let mut hops = Vec::new();
+        for rel in rels {
+            if let Some(p) = relations::polymorphic(cur, rel) {
+                hops.push(Hop {
+                    rel: p.rel,
+                    fk: p.fk,
+                    parent: NAME_OBJECT,
+                });
+                (cur, cur_fields) = (NAME_OBJECT, NAME_FIELDS);
+                continue;
+            }
+            let fk = cur_fields
+                .iter()
+                .find(|f| {
+                    f.reference
+                        .is_some_and(|(_, r)| r.eq_ignore_ascii_case(rel))
+                })
+                .filter(|f| self.user.can_see(cur, f.name))
+                .ok_or_else(|| bad_rel(rel))?;
+            let (parent, rel_name) = fk.reference.unwrap_or(("", ""));
+            let (parent, pfields) = schema::object(parent).ok_or_else(|| bad_rel(rel))?;
+            hops.push(Hop {
+                rel: rel_name,
+                fk: fk.name,
+                parent,
+            });
+            (cur, cur_fields) = (parent, pfields);
+        }
+        let field = schema::field(cur_fields, last)
+            .filter(|f| cur == NAME_OBJECT || self.user.can_see(cur, f.name))
+            .ok_or_else(|| invalid(last, cur))?;
+        Ok(FieldPath { hops, field })
     }
 
     /// `field, field, ...` (names resolved later, once the object is known).
@@ -177,7 +226,8 @@ impl<'a> Parser<'a> {
         Ok(out)
     }
 
-    /// WHERE, ORDER BY, LIMIT and OFFSET, each optional, in that order.
+    /// WHERE, ORDER BY, LIMIT and OFFSET, each optional, in that order (SOSL's
+    /// RETURNING objects and SOQL subqueries).
     pub fn clauses(
         &mut self,
         object: &'static str,
@@ -187,36 +237,67 @@ impl<'a> Parser<'a> {
         if self.eat_kw("WHERE") {
             sel.filter = Some(self.or(object, fields)?);
         }
-        if self.eat_kw("ORDER") {
-            self.expect_kw("BY")?;
-            loop {
-                let (name, pos) = self.ident()?;
-                let field = self.resolve(object, fields, &name, pos)?;
-                let desc = if self.eat_kw("DESC") {
+        self.order_by(object, fields, sel)?;
+        self.window(sel)
+    }
+
+    fn order_by(
+        &mut self,
+        object: &'static str,
+        fields: &'static [Field],
+        sel: &mut Selection,
+    ) -> Result<(), ApiError> {
+        if !self.eat_kw("ORDER") {
+            return Ok(());
+        }
+        self.expect_kw("BY")?;
+        loop {
+            let (name, pos) = self.ident()?;
+            let (field, agg) = if self.is_sym("(") && AggFunc::from_name(&name).is_some() {
+                if !self.allow_agg {
+                    return Err(self.error_at(
+                        pos,
+                        &format!("unexpected token: {}", name.to_ascii_uppercase()),
+                    ));
+                }
+                let agg = self.aggregate(&name, pos, object, fields)?;
+                let arg = match agg.arg {
+                    Some(a) => a,
+                    None => FieldPath::own(&fields[0]),
+                };
+                (arg, Some(agg.func))
+            } else {
+                (self.resolve(object, fields, &name, pos)?, None)
+            };
+            let desc = if self.eat_kw("DESC") {
+                true
+            } else {
+                self.eat_kw("ASC");
+                false
+            };
+            let mut nulls_last = desc;
+            if self.eat_kw("NULLS") {
+                nulls_last = if self.eat_kw("LAST") {
                     true
                 } else {
-                    self.eat_kw("ASC");
+                    self.expect_kw("FIRST")?;
                     false
                 };
-                let mut nulls_last = desc;
-                if self.eat_kw("NULLS") {
-                    nulls_last = if self.eat_kw("LAST") {
-                        true
-                    } else {
-                        self.expect_kw("FIRST")?;
-                        false
-                    };
-                }
-                sel.order.push(OrderBy {
-                    field,
-                    desc,
-                    nulls_last,
-                });
-                if !self.eat_sym(",") {
-                    break;
-                }
+            }
+            sel.order.push(OrderBy {
+                field,
+                agg,
+                desc,
+                nulls_last,
+            });
+            if !self.eat_sym(",") {
+                break;
             }
         }
+        Ok(())
+    }
+
+    fn window(&mut self, sel: &mut Selection) -> Result<(), ApiError> {
         if self.eat_kw("LIMIT") {
             sel.limit = Some(self.count()?);
         }
@@ -244,6 +325,171 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The token index of this level's `FROM` (not a subquery's), if any.
+    fn find_from(&self) -> Option<usize> {
+        let mut depth = 0usize;
+        for (n, t) in self.toks.iter().enumerate().skip(self.i) {
+            match &t.tok {
+                Tok::Sym("(") => depth += 1,
+                Tok::Sym(")") if depth == 0 => return None,
+                Tok::Sym(")") => depth -= 1,
+                Tok::Ident(s) if depth == 0 && s.eq_ignore_ascii_case("FROM") => return Some(n),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// `COUNT()`, `COUNT(f)`, `SUM(f)`, ... with the cursor on the `(`.
+    fn aggregate(
+        &mut self,
+        name: &str,
+        pos: usize,
+        object: &'static str,
+        fields: &'static [Field],
+    ) -> Result<Agg, ApiError> {
+        let func = AggFunc::from_name(name).ok_or_else(|| self.unexpected())?;
+        self.expect_sym("(")?;
+        if self.eat_sym(")") {
+            if func != AggFunc::Count {
+                self.i -= 1;
+                return Err(self.unexpected());
+            }
+            return Ok(Agg { func, arg: None });
+        }
+        let (fname, fpos) = self.ident()?;
+        let arg = self.resolve(object, fields, &fname, fpos)?;
+        self.expect_sym(")")?;
+        let kind = arg.field.kind;
+        let ok = match func {
+            AggFunc::Sum | AggFunc::Avg => kind == FieldType::Int,
+            AggFunc::Min | AggFunc::Max => {
+                !matches!(kind, FieldType::Boolean | FieldType::TextArea)
+            }
+            AggFunc::Count | AggFunc::CountDistinct => kind != FieldType::TextArea,
+        };
+        if !ok {
+            return Err(ApiError::bad_request(
+                "INVALID_FIELD",
+                located(
+                    self.src,
+                    pos,
+                    &format!(
+                        "field {} does not support aggregate operator {}",
+                        arg.field.name,
+                        func.name()
+                    ),
+                ),
+            ));
+        }
+        Ok(Agg {
+            func,
+            arg: Some(arg),
+        })
+    }
+
+    /// The SELECT list up to this level's FROM; `at` are the items' positions.
+    fn items(&mut self, from: From, top: bool, at: &mut Vec<usize>) -> Result<Vec<Item>, ApiError> {
+        let mut items = Vec::new();
+        loop {
+            at.push(self.pos());
+            let item = if self.is_sym("(") {
+                if !top {
+                    return Err(self.unexpected());
+                }
+                Item::Sub(Box::new(self.subquery(from)?))
+            } else {
+                let (name, pos) = self.ident()?;
+                if self.is_sym("(") && AggFunc::from_name(&name).is_some() {
+                    Item::Agg {
+                        agg: self.aggregate(&name, pos, from.object, from.fields)?,
+                        alias: None,
+                    }
+                } else {
+                    Item::Field {
+                        path: self.resolve(from.object, from.fields, &name, pos)?,
+                        alias: None,
+                    }
+                }
+            };
+            items.push(item);
+            // An alias follows its item directly: `MAX(CreatedDate) latest`.
+            if matches!(self.peek(), Some(Tok::Ident(s)) if !s.eq_ignore_ascii_case("FROM")) {
+                let (alias, _) = self.ident()?;
+                match items.last_mut() {
+                    Some(Item::Field { alias: a, .. }) | Some(Item::Agg { alias: a, .. }) => {
+                        *a = Some(alias)
+                    }
+                    _ => {
+                        self.i -= 1;
+                        return Err(self.unexpected());
+                    }
+                }
+            }
+            if !self.eat_sym(",") {
+                break;
+            }
+        }
+        Ok(items)
+    }
+
+    /// `(SELECT ... FROM Contacts [WHERE] [ORDER BY] [LIMIT] [OFFSET])`.
+    fn subquery(&mut self, parent: From) -> Result<Subquery, ApiError> {
+        self.expect_sym("(")?;
+        self.expect_kw("SELECT")?;
+        let list = self.i;
+        let Some(from_at) = self.find_from() else {
+            self.raw_field_list()?;
+            return Err(self.unexpected());
+        };
+        self.i = from_at + 1;
+        let (name, pos) = self.ident()?;
+        let rel = relations::child(parent.object, &name).ok_or_else(|| {
+            ApiError::bad_request(
+                "INVALID_TYPE",
+                located(
+                    self.src,
+                    pos,
+                    &format!("Didn't understand relationship '{name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."),
+                ),
+            )
+        })?;
+        let (child, fields) = schema::object(rel.child).ok_or_else(|| self.unexpected())?;
+        let after = self.i;
+        self.i = list;
+        let from = From {
+            object: child,
+            fields,
+        };
+        let mut at = Vec::new();
+        let items = self.items(from, false, &mut at)?;
+        for (item, pos) in items.iter().zip(&at) {
+            match item {
+                Item::Field { alias: None, .. } => {}
+                Item::Field { .. } | Item::Agg { .. } | Item::Sub(_) => {
+                    return Err(self.error_at(
+                        *pos,
+                        "aggregate functions and aliases are not supported in a subquery",
+                    ));
+                }
+            }
+        }
+        if self.i != from_at {
+            return Err(self.unexpected());
+        }
+        self.i = after;
+        let mut sel = Selection::all_of(child);
+        sel.fields = plain_fields(&items);
+        self.clauses(child, fields, &mut sel)?;
+        self.expect_sym(")")?;
+        Ok(Subquery {
+            rel: rel.name,
+            fk: rel.fk,
+            items,
+            sel,
+        })
+    }
+
     /// A condition on its own (parameterized search's `where`).
     pub fn condition(&mut self, o: &'static str, f: &'static [Field]) -> Result<Cond, ApiError> {
         self.or(o, f)
@@ -268,6 +514,16 @@ impl<'a> Parser<'a> {
     }
 
     fn not(&mut self, o: &'static str, f: &'static [Field]) -> Result<Cond, ApiError> {
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return Err(self.error_here("expression nested too deeply"));
+        }
+        let r = self.not_inner(o, f);
+        self.depth -= 1;
+        r
+    }
+
+    fn not_inner(&mut self, o: &'static str, f: &'static [Field]) -> Result<Cond, ApiError> {
         if self.eat_kw("NOT") {
             return Ok(Cond::Not(Box::new(self.not(o, f)?)));
         }
@@ -279,8 +535,42 @@ impl<'a> Parser<'a> {
         self.comparison(o, f)
     }
 
+    fn op(&mut self) -> Result<Op, ApiError> {
+        let op = match self.peek() {
+            Some(Tok::Sym("=")) => Op::Eq,
+            Some(Tok::Sym("!=")) | Some(Tok::Sym("<>")) => Op::Ne,
+            Some(Tok::Sym("<")) => Op::Lt,
+            Some(Tok::Sym("<=")) => Op::Le,
+            Some(Tok::Sym(">")) => Op::Gt,
+            Some(Tok::Sym(">=")) => Op::Ge,
+            _ => return Err(self.unexpected()),
+        };
+        self.i += 1;
+        Ok(op)
+    }
+
     fn comparison(&mut self, o: &'static str, f: &'static [Field]) -> Result<Cond, ApiError> {
         let (name, pos) = self.ident()?;
+        if self.is_sym("(") && AggFunc::from_name(&name).is_some() {
+            if !self.allow_agg {
+                return Err(self.error_at(
+                    pos,
+                    &format!(
+                        "Aggregate functions are not supported in the WHERE clause: {}",
+                        name.to_ascii_uppercase()
+                    ),
+                ));
+            }
+            let agg = self.aggregate(&name, pos, o, f)?;
+            let op = self.op()?;
+            // COUNT and SUM/AVG compare with numbers; MIN/MAX with the field's type.
+            let as_field = match (&agg.arg, agg.func) {
+                (Some(a), AggFunc::Min | AggFunc::Max) => a.clone(),
+                _ => FieldPath::own(&COUNT_FIELD),
+            };
+            let value = self.literal(&as_field)?;
+            return Ok(Cond::Agg(agg, op, value));
+        }
         let field = self.resolve(o, f, &name, pos)?;
         if self.eat_kw("LIKE") {
             let lpos = self.pos();
@@ -294,7 +584,7 @@ impl<'a> Parser<'a> {
             return Ok(Cond::Like(field, pattern));
         }
         let negated_in = if self.is_kw("NOT")
-            && matches!(self.toks.get(self.i + 1).map(|t| &t.tok), Some(Tok::Ident(s)) if s.eq_ignore_ascii_case("IN"))
+            && matches!(self.peek_at(1), Some(Tok::Ident(s)) if s.eq_ignore_ascii_case("IN"))
         {
             self.i += 1;
             true
@@ -310,18 +600,37 @@ impl<'a> Parser<'a> {
             self.expect_sym(")")?;
             return Ok(Cond::In(field, negated_in, values));
         }
-        let op = match self.peek() {
-            Some(Tok::Sym("=")) => Op::Eq,
-            Some(Tok::Sym("!=")) | Some(Tok::Sym("<>")) => Op::Ne,
-            Some(Tok::Sym("<")) => Op::Lt,
-            Some(Tok::Sym("<=")) => Op::Le,
-            Some(Tok::Sym(">")) => Op::Gt,
-            Some(Tok::Sym(">=")) => Op::Ge,
-            _ => return Err(self.unexpected()),
-        };
-        self.i += 1;
+        let op = self.op()?;
         let value = self.literal(&field)?;
         Ok(Cond::Cmp(field, op, value))
+    }
+
+    /// A date literal (`TODAY`, `LAST_N_DAYS:7`) with the cursor on its name.
+    fn date_literal(&mut self, name: &str) -> Result<Option<Literal>, ApiError> {
+        let pos = self.pos();
+        let n = if matches!(self.peek_at(1), Some(Tok::Sym(":"))) {
+            match self.peek_at(2) {
+                Some(Tok::Num(n)) => Some(n.parse::<i64>().ok()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let arg = match n {
+            Some(Some(v)) => Some(v),
+            Some(None) => return Ok(None),
+            None => None,
+        };
+        match date_literal(name, arg, self.today) {
+            None => Ok(None),
+            Some(Err(detail)) => Err(self.error_at(pos, &detail)),
+            Some(Ok((start, end))) => {
+                if arg.is_some() {
+                    self.i += 2;
+                }
+                Ok(Some(Literal::Days(start, end)))
+            }
+        }
     }
 
     /// A literal, checked against the field's type as Salesforce does.
@@ -336,6 +645,10 @@ impl<'a> Parser<'a> {
             Some(Tok::Ident(s)) if s.eq_ignore_ascii_case("null") => Literal::Null,
             Some(Tok::Ident(s)) if s.eq_ignore_ascii_case("true") => Literal::Bool(true),
             Some(Tok::Ident(s)) if s.eq_ignore_ascii_case("false") => Literal::Bool(false),
+            Some(Tok::Ident(s)) => match self.date_literal(&s)? {
+                Some(l) => l,
+                None => return Err(self.unexpected()),
+            },
             Some(Tok::Num(n)) => parse_num_or_date(&n).ok_or_else(|| self.unexpected())?,
             _ => return Err(self.unexpected()),
         };
@@ -350,6 +663,7 @@ impl<'a> Parser<'a> {
             (Literal::Num(_), FieldType::Int) => true,
             (Literal::Date(_), FieldType::Date) => true,
             (Literal::DateTime(_), FieldType::DateTime) => true,
+            (Literal::Days(..), FieldType::Date | FieldType::DateTime) => true,
             _ => false,
         };
         if !ok {
@@ -382,26 +696,213 @@ impl<'a> Parser<'a> {
         }
         Ok(lit)
     }
+
+    /// The whole query after `SELECT`.
+    fn query(&mut self) -> Result<Query, ApiError> {
+        self.expect_kw("SELECT")?;
+        let list = self.i;
+        let Some(from_at) = self.find_from() else {
+            // No FROM: report the first token that is not a plain field list.
+            self.raw_field_list()?;
+            return Err(self.unexpected());
+        };
+        self.i = from_at + 1;
+        let (object, fields) = self.object()?;
+        let after = self.i;
+        let from = From { object, fields };
+        self.i = list;
+        let mut at = Vec::new();
+        let items = self.items(from, true, &mut at)?;
+        if self.i != from_at {
+            return Err(self.unexpected());
+        }
+        self.i = after;
+        let mut q = Query {
+            sel: Selection::all_of(object),
+            count_only: matches!(
+                items.as_slice(),
+                [Item::Agg {
+                    agg: Agg {
+                        func: AggFunc::Count,
+                        arg: None
+                    },
+                    alias: None
+                }]
+            ),
+            items,
+            group_by: Vec::new(),
+            having: None,
+        };
+        if self.eat_kw("USING") {
+            // USING SCOPE Everything|Mine|...: every record is the user's here.
+            self.expect_kw("SCOPE")?;
+            self.ident()?;
+        }
+        if self.eat_kw("WHERE") {
+            q.sel.filter = Some(self.or(object, fields)?);
+        }
+        if self.eat_kw("WITH") {
+            let accepted = ["SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"];
+            if !accepted.iter().any(|k| self.is_kw(k)) {
+                return Err(self.unexpected());
+            }
+            self.i += 1;
+        }
+        let group_pos = self.pos();
+        if self.eat_kw("GROUP") {
+            self.expect_kw("BY")?;
+            loop {
+                let (name, pos) = self.ident()?;
+                q.group_by.push(self.resolve(object, fields, &name, pos)?);
+                if !self.eat_sym(",") {
+                    break;
+                }
+            }
+        }
+        let aggregate = q.is_aggregate();
+        self.allow_agg = aggregate;
+        if self.is_kw("HAVING") {
+            if !aggregate {
+                return Err(self.error_here("HAVING requires GROUP BY or an aggregate function"));
+            }
+            self.i += 1;
+            q.having = Some(self.or(object, fields)?);
+        }
+        let order_pos = self.pos();
+        self.order_by(object, fields, &mut q.sel)?;
+        self.allow_agg = false;
+        self.window(&mut q.sel)?;
+        if self.eat_kw("FOR") {
+            // FOR VIEW / FOR REFERENCE update "last viewed" dates: nothing to do here.
+            if !(self.eat_kw("VIEW") || self.eat_kw("REFERENCE")) {
+                return Err(self.unexpected());
+            }
+        }
+        if self.peek().is_some() {
+            return Err(self.unexpected());
+        }
+        self.check(&q, &at, group_pos, order_pos)?;
+        q.sel.fields = plain_fields(&q.items);
+        Ok(q)
+    }
+
+    /// What the grammar allows but Salesforce refuses.
+    fn check(
+        &self,
+        q: &Query,
+        at: &[usize],
+        group_pos: usize,
+        order_pos: usize,
+    ) -> Result<(), ApiError> {
+        let count_star = |i: &Item| {
+            matches!(
+                i,
+                Item::Agg {
+                    agg: Agg { arg: None, .. },
+                    ..
+                }
+            )
+        };
+        if let Some(n) = q.items.iter().position(count_star)
+            && q.items.len() > 1
+        {
+            return Err(self.error_at(at[n], "COUNT() must be the only element in the SELECT list"));
+        }
+        if q.count_only {
+            if !q.group_by.is_empty() {
+                return Err(self.error_at(
+                    group_pos,
+                    "COUNT() cannot be used with GROUP BY; use COUNT(fieldName)",
+                ));
+            }
+            if !q.sel.order.is_empty() {
+                return Err(self.error_at(
+                    order_pos,
+                    "COUNT() cannot be used with ORDER BY; use COUNT(fieldName)",
+                ));
+            }
+            return Ok(());
+        }
+        let aggregate = q.is_aggregate();
+        let grouped = |p: &FieldPath| q.group_by.iter().any(|g| g.display() == p.display());
+        for (item, pos) in q.items.iter().zip(at) {
+            match item {
+                Item::Field { path, alias } => {
+                    if aggregate && !grouped(path) {
+                        return Err(self.error_at(
+                            *pos,
+                            &format!("Field must be grouped or aggregated: {}", path.field.name),
+                        ));
+                    }
+                    if alias.is_some() && !aggregate {
+                        return Err(
+                            self.error_at(*pos, "aliases are only allowed in aggregate queries")
+                        );
+                    }
+                }
+                Item::Sub(_) if aggregate => {
+                    return Err(
+                        self.error_at(*pos, "subqueries are not supported in aggregate queries")
+                    );
+                }
+                _ => {}
+            }
+        }
+        for o in &q.sel.order {
+            if aggregate && o.agg.is_none() && !grouped(&o.field) {
+                return Err(self.error_at(
+                    order_pos,
+                    &format!(
+                        "Ordered field must be grouped or aggregated: {}",
+                        o.field.field.name
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
 }
 
-/// A whole SOQL query.
-pub fn parse_query(src: &str, user: &User) -> Result<Selection, ApiError> {
+/// The type aggregates such as COUNT compare against in HAVING: a number.
+static COUNT_FIELD: Field = Field {
+    name: "expr",
+    label: "expr",
+    kind: FieldType::Int,
+    name_field: false,
+    createable: false,
+    reference: None,
+    restricted: &[],
+};
+
+/// The plain field paths of a select list, in order (what `eval::render` needs).
+fn plain_fields(items: &[Item]) -> Vec<FieldPath> {
+    items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Field { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A whole SOQL query, with the select list, grouping and HAVING.
+pub fn parse(src: &str, user: &User) -> Result<Query, ApiError> {
+    parse_on(src, user, today_utc())
+}
+
+/// As `parse`, with "today" given (date literals), for tests.
+pub fn parse_on(src: &str, user: &User, today: i64) -> Result<Query, ApiError> {
     let code = "MALFORMED_QUERY";
     let toks = lex(src, 0, code)?;
     let mut p = Parser::new(src, toks, user, code);
-    p.expect_kw("SELECT")?;
-    let raw = p.raw_field_list()?;
-    p.expect_kw("FROM")?;
-    let (object, fields) = p.object()?;
-    let mut sel = Selection::all_of(object);
-    for (name, pos) in raw {
-        sel.fields.push(p.resolve(object, fields, &name, pos)?);
-    }
-    p.clauses(object, fields, &mut sel)?;
-    if p.peek().is_some() {
-        return Err(p.unexpected());
-    }
-    Ok(sel)
+    p.today = today;
+    p.query()
+}
+
+/// A whole SOQL query as a plain selection (kept for callers that need no
+/// aggregates or subqueries).
+pub fn parse_query(src: &str, user: &User) -> Result<Selection, ApiError> {
+    parse(src, user).map(|q| q.sel)
 }
 
 #[cfg(test)]

@@ -244,10 +244,7 @@ pub fn execute(org: &Org, search: &Search, user: &User, version: &str) -> Vec<se
     let id_only = |object: &'static str| {
         let fields = schema::object(object).map(|(_, f)| f).unwrap_or(&[]);
         Selection {
-            fields: vec![FieldPath {
-                relationship: None,
-                field: &fields[0],
-            }],
+            fields: vec![FieldPath::own(&fields[0])],
             ..Selection::all_of(object)
         }
     };

@@ -908,6 +908,7 @@ pub fn parse_query(src: &str, user: &User) -> Result<Selection, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::relations::NAME_OBJECT as NAME_OBJ;
     use crate::soql::LikeTok;
 
     fn user() -> User {
@@ -1005,5 +1006,288 @@ mod tests {
             "INVALID_FIELD"
         );
         assert!(parse_query("SELECT Phone FROM Lead", &user()).is_ok());
+    }
+
+    fn err(q: &str) -> ApiError {
+        parse(q, &user()).expect_err(q)
+    }
+
+    #[test]
+    fn aggregates_group_by_having_and_aliases() {
+        let q = parse(
+            "SELECT Status, COUNT(Id), MAX(CreatedDate) latest, COUNT_DISTINCT(AccountId) FROM Case GROUP BY Status HAVING COUNT(Id) > 1 ORDER BY COUNT(Id) DESC, Status LIMIT 3",
+            &user(),
+        )
+        .expect("valid");
+        assert!(q.is_aggregate() && !q.count_only);
+        assert_eq!(q.group_by.len(), 1);
+        let shown: Vec<String> = q
+            .items
+            .iter()
+            .map(|i| match i {
+                Item::Field { path, alias } => format!("{}|{alias:?}", path.display()),
+                Item::Agg { agg, alias } => format!("{}|{alias:?}", agg.display()),
+                Item::Sub(s) => s.rel.to_string(),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "Status|None",
+                "COUNT(Id)|None",
+                "MAX(CreatedDate)|Some(\"latest\")",
+                "COUNT_DISTINCT(AccountId)|None"
+            ]
+        );
+        assert!(matches!(q.having, Some(Cond::Agg(_, Op::Gt, Literal::Num(n))) if n == 1.0));
+        assert_eq!(q.sel.order[0].agg, Some(AggFunc::Count));
+        assert!(q.sel.order[0].desc);
+        assert_eq!(q.sel.limit, Some(3));
+    }
+
+    #[test]
+    fn count_star_is_alone_and_unordered() {
+        let q = parse(
+            "SELECT COUNT() FROM Contact WHERE Email != null LIMIT 5",
+            &user(),
+        )
+        .expect("valid");
+        assert!(q.count_only && !q.is_aggregate());
+        for bad in [
+            "SELECT Id, COUNT() FROM Contact",
+            "SELECT COUNT() FROM Contact ORDER BY Name",
+            "SELECT COUNT() FROM Contact GROUP BY Name",
+            "SELECT SUM() FROM Task",
+        ] {
+            let e = err(bad);
+            assert_eq!((e.status, e.code), (400, "MALFORMED_QUERY"), "{bad}");
+            assert!(
+                e.message.contains("ERROR at Row:1:Column:"),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn aggregate_rules_salesforce_enforces() {
+        let e = err("SELECT Name, COUNT(Id) FROM Account");
+        assert!(
+            e.message
+                .ends_with("Field must be grouped or aggregated: Name"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        let e = err("SELECT SUM(Subject) FROM Task");
+        assert_eq!(e.code, "INVALID_FIELD");
+        assert!(
+            e.message
+                .ends_with("field Subject does not support aggregate operator SUM")
+        );
+        assert!(parse("SELECT SUM(CallDurationInSeconds) total FROM Task", &user()).is_ok());
+        let e = err("SELECT Id FROM Account WHERE COUNT(Id) > 1");
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        let e = err("SELECT Id FROM Account HAVING COUNT(Id) > 1");
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        // Aliases belong to aggregate queries.
+        let e = err("SELECT Name n FROM Account");
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        let e = err("SELECT Status, COUNT(Id) FROM Case GROUP BY Status ORDER BY Priority");
+        assert!(
+            e.message.contains("Ordered field must be grouped"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn parent_paths_go_several_levels_and_through_who_and_what() {
+        let q = parse(
+            "SELECT Contact.Account.Name, Contact.Account.Owner.Name FROM Case",
+            &user(),
+        )
+        .expect("valid");
+        let names: Vec<String> = q.sel.fields.iter().map(FieldPath::display).collect();
+        assert_eq!(
+            names,
+            ["Contact.Account.Name", "Contact.Account.Owner.Name"]
+        );
+        assert_eq!(q.sel.fields[1].hops.len(), 3);
+        assert_eq!(q.sel.fields[1].hops[2].parent, "User");
+        let q = parse("SELECT Who.Name, who.type, What.Name FROM Task", &user()).expect("valid");
+        assert_eq!(q.sel.fields[0].hops[0].fk, "WhoId");
+        assert_eq!(q.sel.fields[0].hops[0].parent, NAME_OBJ);
+        assert_eq!(q.sel.fields[1].display(), "Who.Type");
+        assert_eq!(q.sel.fields[2].hops[0].fk, "WhatId");
+        let e = err("SELECT Who.Company FROM Task");
+        assert_eq!(e.code, "INVALID_FIELD");
+        assert!(
+            e.message
+                .contains("No such column 'Company' on entity 'Name'"),
+            "{}",
+            e.message
+        );
+        let e = err("SELECT Contact.Foo.Name FROM Case");
+        assert!(
+            e.message.contains("Didn't understand relationship 'Foo'"),
+            "{}",
+            e.message
+        );
+        let e = err("SELECT Who.Account.Name FROM Task");
+        assert!(
+            e.message
+                .contains("Didn't understand relationship 'Account'"),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn child_subqueries_resolve_against_the_relationship() {
+        let q = parse(
+            "SELECT Id, Name, (SELECT LastName, Email FROM Contacts WHERE Email != null ORDER BY LastName LIMIT 2), (SELECT CaseNumber FROM cases) FROM Account WHERE Name LIKE 'A%'",
+            &user(),
+        )
+        .expect("valid");
+        let subs: Vec<(&str, &str, &str, Option<usize>)> = q
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Sub(s) => Some((s.rel, s.fk, s.sel.object, s.sel.limit)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            subs,
+            [
+                ("Contacts", "AccountId", "Contact", Some(2)),
+                ("Cases", "AccountId", "Case", None)
+            ]
+        );
+        assert_eq!(q.sel.fields.len(), 2);
+        let e = err("SELECT Id, (SELECT Id FROM Leads) FROM Account");
+        assert_eq!(e.code, "INVALID_TYPE");
+        assert!(
+            e.message
+                .contains("Didn't understand relationship 'Leads' in FROM part")
+        );
+        let e = err("SELECT Id, (SELECT Foo FROM Contacts) FROM Account");
+        assert!(
+            e.message
+                .contains("No such column 'Foo' on entity 'Contact'")
+        );
+        let e = err("SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account");
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        assert!(
+            parse(
+                "SELECT Id, (SELECT Subject FROM Tasks) FROM Contact",
+                &user()
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn date_literals_become_day_ranges() {
+        let today = crate::soql::day_of("2026-11-30").expect("day");
+        let q = parse_on(
+            "SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS:7 AND CreatedDate < TODAY",
+            &user(),
+            today,
+        )
+        .expect("valid");
+        match q.sel.filter {
+            Some(Cond::And(a, b)) => {
+                assert_eq!(
+                    *a,
+                    Cond::Cmp(a_path(&a), Op::Eq, Literal::Days(today - 7, today + 1))
+                );
+                assert!(
+                    matches!(*b, Cond::Cmp(_, Op::Lt, Literal::Days(s, e)) if s == today && e == today + 1)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            parse(
+                "SELECT Id FROM Task WHERE ActivityDate = NEXT_N_DAYS:3",
+                &user()
+            )
+            .is_ok()
+        );
+        assert!(
+            parse(
+                "SELECT Id FROM Task WHERE ActivityDate IN (TODAY, TOMORROW)",
+                &user()
+            )
+            .is_ok()
+        );
+        let e = err("SELECT Id FROM Account WHERE Name = TODAY");
+        assert_eq!(e.code, "INVALID_FIELD");
+        assert!(
+            e.message.contains("must be of type string"),
+            "{}",
+            e.message
+        );
+        assert_eq!(
+            err("SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS").code,
+            "MALFORMED_QUERY"
+        );
+        assert_eq!(
+            err("SELECT Id FROM Case WHERE CreatedDate = LAST_N_DAYS:x").code,
+            "MALFORMED_QUERY"
+        );
+        assert_eq!(
+            err("SELECT Id FROM Case WHERE CreatedDate = SOMEDAY").code,
+            "MALFORMED_QUERY"
+        );
+        assert_eq!(
+            err("SELECT Id FROM Case WHERE CreatedDate = THIS_FISCAL_YEAR").code,
+            "MALFORMED_QUERY"
+        );
+    }
+
+    fn a_path(c: &Cond) -> FieldPath {
+        match c {
+            Cond::Cmp(p, ..) => p.clone(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn security_and_view_clauses_are_accepted() {
+        for ok in [
+            "SELECT Id FROM Account WITH SECURITY_ENFORCED",
+            "SELECT Id FROM Account WHERE Name != null WITH SECURITY_ENFORCED ORDER BY Name LIMIT 1",
+            "SELECT Id FROM Account WITH USER_MODE",
+            "SELECT Id FROM Account USING SCOPE Everything WHERE Name != null",
+            "SELECT Id FROM Account LIMIT 1 FOR VIEW",
+            "SELECT Id FROM Account FOR REFERENCE",
+        ] {
+            assert!(parse(ok, &user()).is_ok(), "{ok}");
+        }
+        for bad in [
+            "SELECT Id FROM Account WITH FOO",
+            "SELECT Id FROM Account FOR UPDATE",
+            "SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)",
+        ] {
+            assert_eq!(err(bad).code, "MALFORMED_QUERY", "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let q = format!(
+            "SELECT Id FROM Account WHERE {}Name = 'x'{}",
+            "(".repeat(10_000),
+            ")".repeat(10_000)
+        );
+        assert_eq!(err(&q).code, "MALFORMED_QUERY");
+        let q = format!(
+            "SELECT Id FROM Account WHERE {}Name = 'x'",
+            "NOT ".repeat(10_000)
+        );
+        assert_eq!(err(&q).code, "MALFORMED_QUERY");
     }
 }

@@ -1,6 +1,8 @@
 //! Which records a search finds: the phone rule, e-mail and word matching, and
 //! running a parsed search over the org.
 
+use std::collections::HashSet;
+
 use super::parser::{Ch, Expr};
 use super::{MAX_LIMIT, Scope, Search};
 use crate::org::{Org, Record, User, digits};
@@ -97,46 +99,146 @@ struct CompiledTerm {
 
 enum Compiled {
     Term(CompiledTerm),
-    And(Box<Compiled>, Box<Compiled>),
-    Or(Box<Compiled>, Box<Compiled>),
-    AndNot(Box<Compiled>, Box<Compiled>),
+    All(Vec<Compiled>),
+    Any(AnyOf),
+    AndNot(Box<Compiled>, Vec<Compiled>),
+    Nothing,
+}
+
+/// An OR of many terms (crmctl batches phone numbers and addresses this way):
+/// exact phone digits and exact addresses go in sets, so a record costs a few
+/// lookups however many terms are ORed.
+struct AnyOf {
+    all: Vec<Compiled>,
+    phones: HashSet<String>,
+    /// The 10-digit tails of 11-digit NANP terms (`14155551212` finds `4155551212`).
+    phones_short: HashSet<String>,
+    /// Entries of `all` the phone sets do not stand for.
+    phone_rest: Vec<usize>,
+    emails: HashSet<String>,
+    email_rest: Vec<usize>,
+}
+
+impl AnyOf {
+    fn phone_hit(&self, stored: &str) -> bool {
+        self.phones.contains(stored)
+            || (stored.len() == 11 && stored.starts_with('1') && self.phones.contains(&stored[1..]))
+            || self.phones_short.contains(stored)
+    }
+}
+
+/// The operands of a left- or right-nested chain of one operator, in order,
+/// without recursion (a long OR list is a deep tree).
+fn chain(e: &Expr, split: fn(&Expr) -> Option<(&Expr, &Expr)>) -> Vec<&Expr> {
+    let mut stack = vec![e];
+    let mut out = Vec::new();
+    while let Some(x) = stack.pop() {
+        match split(x) {
+            Some((a, b)) => {
+                stack.push(b);
+                stack.push(a);
+            }
+            None => out.push(x),
+        }
+    }
+    out
+}
+
+fn compile_term(chars: &[Ch]) -> CompiledTerm {
+    let phone_glob: Vec<Ch> = chars
+        .iter()
+        .copied()
+        .filter(|c| !matches!(c, Ch::Lit(l) if !l.is_ascii_digit()))
+        .collect();
+    let phone_exact: Option<String> = phone_glob
+        .iter()
+        .map(|c| match c {
+            Ch::Lit(l) => Some(*l),
+            _ => None,
+        })
+        .collect();
+    let lowered = lower(chars);
+    let plain_lower: Option<String> = lowered
+        .iter()
+        .map(|c| match c {
+            Ch::Lit(l) => Some(*l),
+            _ => None,
+        })
+        .collect();
+    CompiledTerm {
+        has_digits: phone_glob.iter().any(|c| matches!(c, Ch::Lit(_))),
+        phone_exact,
+        phone_glob,
+        words: term_tokens(chars),
+        lowered,
+        plain_lower,
+    }
 }
 
 fn compile(e: &Expr) -> Compiled {
     match e {
-        Expr::Term { chars, .. } => {
-            let phone_glob: Vec<Ch> = chars
-                .iter()
-                .copied()
-                .filter(|c| !matches!(c, Ch::Lit(l) if !l.is_ascii_digit()))
-                .collect();
-            let phone_exact: Option<String> = phone_glob
-                .iter()
-                .map(|c| match c {
-                    Ch::Lit(l) => Some(*l),
-                    _ => None,
-                })
-                .collect();
-            let lowered = lower(chars);
-            let plain_lower: Option<String> = lowered
-                .iter()
-                .map(|c| match c {
-                    Ch::Lit(l) => Some(*l),
-                    _ => None,
-                })
-                .collect();
-            Compiled::Term(CompiledTerm {
-                has_digits: phone_glob.iter().any(|c| matches!(c, Ch::Lit(_))),
-                phone_exact,
-                phone_glob,
-                words: term_tokens(chars),
-                lowered,
-                plain_lower,
+        Expr::Term { chars, .. } => Compiled::Term(compile_term(chars)),
+        Expr::NoRows => Compiled::Nothing,
+        Expr::And(..) => Compiled::All(
+            chain(e, |x| match x {
+                Expr::And(a, b) => Some((a, b)),
+                _ => None,
             })
+            .into_iter()
+            .map(compile)
+            .collect(),
+        ),
+        Expr::AndNot(..) => {
+            // AndNot(AndNot(a, b), c): a, and neither b nor c.
+            let mut negated = Vec::new();
+            let mut base = e;
+            while let Expr::AndNot(a, b) = base {
+                negated.push(compile(b));
+                base = a;
+            }
+            negated.reverse();
+            Compiled::AndNot(Box::new(compile(base)), negated)
         }
-        Expr::And(a, b) => Compiled::And(Box::new(compile(a)), Box::new(compile(b))),
-        Expr::Or(a, b) => Compiled::Or(Box::new(compile(a)), Box::new(compile(b))),
-        Expr::AndNot(a, b) => Compiled::AndNot(Box::new(compile(a)), Box::new(compile(b))),
+        Expr::Or(..) => {
+            let all: Vec<Compiled> = chain(e, |x| match x {
+                Expr::Or(a, b) => Some((a, b)),
+                _ => None,
+            })
+            .into_iter()
+            .map(compile)
+            .collect();
+            let mut any = AnyOf {
+                phones: HashSet::new(),
+                phones_short: HashSet::new(),
+                phone_rest: Vec::new(),
+                emails: HashSet::new(),
+                email_rest: Vec::new(),
+                all: Vec::new(),
+            };
+            for (i, c) in all.iter().enumerate() {
+                let term = match c {
+                    Compiled::Term(t) => Some(t),
+                    _ => None,
+                };
+                match term.and_then(|t| t.phone_exact.as_ref().filter(|_| t.has_digits)) {
+                    Some(d) => {
+                        if d.len() == 11 && d.starts_with('1') {
+                            any.phones_short.insert(d[1..].to_string());
+                        }
+                        any.phones.insert(d.clone());
+                    }
+                    None => any.phone_rest.push(i),
+                }
+                match term.and_then(|t| t.plain_lower.as_ref()) {
+                    Some(p) => {
+                        any.emails.insert(p.clone());
+                    }
+                    None => any.email_rest.push(i),
+                }
+            }
+            any.all = all;
+            Compiled::Any(any)
+        }
     }
 }
 
@@ -231,9 +333,33 @@ impl<'a> Scoped<'a> {
     fn matches(&self, rec: &Record, e: &Compiled) -> bool {
         match e {
             Compiled::Term(t) => self.term(rec, t),
-            Compiled::And(a, b) => self.matches(rec, a) && self.matches(rec, b),
-            Compiled::Or(a, b) => self.matches(rec, a) || self.matches(rec, b),
-            Compiled::AndNot(a, b) => self.matches(rec, a) && !self.matches(rec, b),
+            Compiled::All(list) => list.iter().all(|c| self.matches(rec, c)),
+            Compiled::AndNot(base, negated) => {
+                self.matches(rec, base) && !negated.iter().any(|c| self.matches(rec, c))
+            }
+            Compiled::Nothing => false,
+            Compiled::Any(any) => match self.scope {
+                Scope::Phone => {
+                    rec.phone_digits
+                        .iter()
+                        .any(|(f, d)| any.phone_hit(d) && self.user.can_see(self.object, f))
+                        || any
+                            .phone_rest
+                            .iter()
+                            .any(|&i| self.matches(rec, &any.all[i]))
+                }
+                Scope::Email => {
+                    self.emails.iter().any(|f| {
+                        rec.get(f)
+                            .as_str()
+                            .is_some_and(|v| any.emails.contains(&v.to_lowercase()))
+                    }) || any
+                        .email_rest
+                        .iter()
+                        .any(|&i| self.matches(rec, &any.all[i]))
+                }
+                Scope::All | Scope::Name => any.all.iter().any(|c| self.matches(rec, c)),
+            },
         }
     }
 }
@@ -340,5 +466,49 @@ mod tests {
             &stored_digits("020-1234567")
         ));
         assert!(!phone_matches(&t("jane"), "123"));
+    }
+
+    fn lit(s: &str) -> Vec<Ch> {
+        s.chars().map(Ch::Lit).collect()
+    }
+
+    #[test]
+    fn an_or_set_matches_exactly_what_its_terms_match() {
+        let terms = [
+            "4155551212",
+            "14155550000",
+            "31201234567",
+            "0201234567",
+            "99",
+        ];
+        let expr = terms
+            .iter()
+            .map(|t| Expr::Term {
+                chars: lit(t),
+                phrase: false,
+            })
+            .reduce(|a, b| Expr::Or(Box::new(a), Box::new(b)))
+            .expect("terms");
+        let Compiled::Any(any) = compile(&expr) else {
+            panic!("an OR chain compiles to a set");
+        };
+        assert!(any.phone_rest.is_empty());
+        let singles: Vec<CompiledTerm> = terms.iter().map(|t| compile_term(&lit(t))).collect();
+        for stored in [
+            "4155551212",
+            "14155551212",
+            "4155550000",
+            "14155550000",
+            "31201234567",
+            "201234567",
+            "0201234567",
+            "99",
+            "199",
+            "5551212",
+            "",
+        ] {
+            let one_by_one = singles.iter().any(|t| t.phone(stored));
+            assert_eq!(any.phone_hit(stored), one_by_one, "{stored}");
+        }
     }
 }

@@ -13,7 +13,7 @@ mod matching;
 mod parser;
 
 pub use matching::{execute, phone_matches, stored_digits};
-pub use parser::{Ch, Expr, RESERVED, parse, parse_expr};
+pub use parser::{Ch, Expr, MAX_OPERATOR_CHARS, MAX_QUERY_CHARS, RESERVED, parse, parse_expr};
 
 use crate::soql::Selection;
 

@@ -28,7 +28,19 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     AndNot(Box<Expr>, Box<Expr>),
+    /// A search query over `MAX_QUERY_CHARS`: Salesforce returns no rows.
+    NoRows,
 }
+
+/// "If the SearchQuery string is longer than 10,000 characters, no result rows
+/// are returned. If SearchQuery is longer than 4,000 characters, any logical
+/// operators are removed" (SOSL reference, "SOSL Syntax", FIND {SearchQuery}):
+/// https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-sosl-syntax.html
+pub const MAX_QUERY_CHARS: usize = 10_000;
+pub const MAX_OPERATOR_CHARS: usize = 4_000;
+
+/// Parentheses nest at most this deep inside the braces.
+const MAX_NESTING: usize = 64;
 
 impl Expr {
     /// The literal text of a term (wildcards as `*` and `?`), for tests and messages.
@@ -52,6 +64,7 @@ pub fn parse_expr(full: &str, text: &str, base: usize) -> Result<Expr, ApiError>
         chars: text.char_indices().collect(),
         i: 0,
         base,
+        depth: 0,
     };
     p.skip_ws();
     if p.i >= p.chars.len() {
@@ -60,12 +73,41 @@ pub fn parse_expr(full: &str, text: &str, base: usize) -> Result<Expr, ApiError>
             "No search term found. The search term must be enclosed in braces.",
         ));
     }
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Ok(Expr::NoRows);
+    }
     let e = p.or()?;
     p.skip_ws();
     if p.i < p.chars.len() {
         return Err(p.mismatch());
     }
+    if chars > MAX_OPERATOR_CHARS {
+        // Operators removed: every term counts on its own, as if ORed.
+        return Ok(any_term(e));
+    }
     Ok(e)
+}
+
+/// All the terms of `e`, ORed (without recursion: long queries make deep trees).
+fn any_term(e: Expr) -> Expr {
+    let mut stack = vec![e];
+    let mut out: Option<Expr> = None;
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::AndNot(a, b) => {
+                stack.push(*b);
+                stack.push(*a);
+            }
+            t => {
+                out = Some(match out {
+                    None => t,
+                    Some(prev) => Expr::Or(Box::new(prev), Box::new(t)),
+                })
+            }
+        }
+    }
+    out.unwrap_or(Expr::NoRows)
 }
 
 struct ExprParser<'a> {
@@ -74,6 +116,7 @@ struct ExprParser<'a> {
     chars: Vec<(usize, char)>,
     i: usize,
     base: usize,
+    depth: usize,
 }
 
 impl ExprParser<'_> {
@@ -177,8 +220,13 @@ impl ExprParser<'_> {
         self.skip_ws();
         match self.chars.get(self.i).map(|(_, c)| *c) {
             Some('(') => {
+                if self.depth >= MAX_NESTING {
+                    return Err(self.mismatch());
+                }
                 self.i += 1;
+                self.depth += 1;
                 let e = self.or()?;
+                self.depth -= 1;
                 self.skip_ws();
                 if self.chars.get(self.i).map(|(_, c)| *c) != Some(')') {
                     return Err(self.mismatch());
@@ -393,6 +441,7 @@ mod tests {
         match e {
             Expr::Term { chars, .. } => vec![Expr::text(chars)],
             Expr::And(a, b) | Expr::Or(a, b) | Expr::AndNot(a, b) => [terms(a), terms(b)].concat(),
+            Expr::NoRows => Vec::new(),
         }
     }
 
@@ -482,5 +531,36 @@ mod tests {
             "INVALID_FIELD"
         );
         assert!(parse("FIND {ab} IN Accounts", &User::default()).is_err());
+    }
+
+    #[test]
+    fn documented_length_limits_of_the_search_query() {
+        // Up to 4,000 characters operators count; beyond, terms are ORed.
+        let pad = |n: usize| vec!["ab"; n].join(" OR ");
+        let e = expr(&format!("FIND {{jane AND doe OR {}}}", pad(100))).expect("valid");
+        assert!(matches!(e, Expr::Or(_, _)));
+        let long = format!("FIND {{jane AND doe OR {}}}", pad(1000));
+        assert!(long.len() > MAX_OPERATOR_CHARS + 6);
+        let e = expr(&long).expect("valid");
+        let mut ands = 0;
+        let mut stack = vec![&e];
+        while let Some(x) = stack.pop() {
+            match x {
+                Expr::And(..) | Expr::AndNot(..) => ands += 1,
+                Expr::Or(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(ands, 0);
+        assert_eq!(terms(&e).len(), 1002);
+        // Beyond 10,000 characters: no rows, whatever the terms.
+        let e = expr(&format!("FIND {{{}}}", pad(2000))).expect("valid");
+        assert_eq!(e, Expr::NoRows);
+        // Deep parentheses are refused, not a stack overflow.
+        let deep = format!("FIND {{{}ab{}}}", "(".repeat(3000), ")".repeat(3000));
+        assert_eq!(expr(&deep).unwrap_err().code, "MALFORMED_SEARCH");
     }
 }

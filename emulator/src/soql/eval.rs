@@ -39,6 +39,10 @@ impl<'a> Node<'a> {
         if poly && field == "Type" {
             return json!(self.object());
         }
+        // The Name entity's Name of a Case is its number (Cases have no Name field).
+        if poly && field == "Name" && self.object() == "Case" {
+            return self.get("CaseNumber", false);
+        }
         match self {
             Node::Rec(_, r) => r.get(field).clone(),
             Node::User(id, u) => match field {

@@ -752,6 +752,10 @@ impl<'a> Parser<'a> {
         if self.eat_kw("GROUP") {
             self.expect_kw("BY")?;
             loop {
+                if matches!(self.peek_at(1), Some(Tok::Sym("("))) {
+                    // GROUP BY ROLLUP(...) / CUBE(...) are not emulated.
+                    return Err(self.unexpected());
+                }
                 let (name, pos) = self.ident()?;
                 q.group_by.push(self.resolve(object, fields, &name, pos)?);
                 if !self.eat_sym(",") {

@@ -406,6 +406,24 @@ fn child_subqueries_nest_a_result_or_null() {
 }
 
 #[test]
+fn users_are_queryable_and_still_not_searchable() {
+    let (emu, t) = start();
+    let v = ok(query(
+        &emu,
+        &t,
+        &format!("SELECT Id, Name FROM User WHERE Id = '{}'", demo_user_id()),
+    ));
+    assert_eq!(
+        v["records"],
+        json!([{"attributes": {"type": "User", "url": format!("/services/data/v60.0/sobjects/User/{}", demo_user_id())}, "Id": demo_user_id(), "Name": "Demo Integration"}])
+    );
+    assert!(ok(query(&emu, &t, "SELECT COUNT() FROM User"))["totalSize"].as_u64() > Some(1));
+    let r = search(&emu, &t, "FIND {Demo} RETURNING User(Id)");
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()[0]["errorCode"], "INVALID_TYPE");
+}
+
+#[test]
 fn security_clauses_are_accepted_and_the_unsupported_is_malformed() {
     let (emu, t) = start();
     for q in [

@@ -137,9 +137,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An object SOSL can return (User is not searchable here).
     pub fn object(&mut self) -> Result<(&'static str, &'static [Field]), ApiError> {
+        self.object_in(false)
+    }
+
+    /// An object of the schema; `user`: whether `User` counts (SOQL can query it).
+    fn object_in(&mut self, user: bool) -> Result<(&'static str, &'static [Field]), ApiError> {
         let (name, pos) = self.ident()?;
-        match schema::object(&name).filter(|(n, _)| *n != "User") {
+        match schema::object(&name).filter(|(n, _)| user || *n != "User") {
             Some(o) => Ok(o),
             None => Err(ApiError::bad_request(
                 "INVALID_TYPE",
@@ -707,7 +713,7 @@ impl<'a> Parser<'a> {
             return Err(self.unexpected());
         };
         self.i = from_at + 1;
-        let (object, fields) = self.object()?;
+        let (object, fields) = self.object_in(true)?;
         let after = self.i;
         let from = From { object, fields };
         self.i = list;

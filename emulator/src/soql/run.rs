@@ -1,7 +1,9 @@
 //! Running a whole query: plain rows with parent fields and child subqueries,
 //! `COUNT()`, and aggregate rows (`AggregateResult`) with GROUP BY and HAVING.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
@@ -16,8 +18,30 @@ pub enum Answer {
     Rows(Vec<Value>),
 }
 
+/// The records of `object`. The org keeps its users apart from records; until
+/// it stores them as records too, `FROM User` reads them from there.
+pub fn records<'a>(org: &'a Org, object: &str) -> Cow<'a, [Record]> {
+    let stored = org.records(object);
+    if object != "User" || !stored.is_empty() {
+        return Cow::Borrowed(stored);
+    }
+    Cow::Owned(
+        org.users
+            .iter()
+            .map(|(id, u)| Record {
+                values: match json!({"Id": id, "Name": u.name, "Username": u.username, "IsActive": u.active}) {
+                    Value::Object(m) => m,
+                    _ => Map::new(),
+                },
+                phone_digits: Vec::new(),
+            })
+            .collect(),
+    )
+}
+
 pub fn run(org: &Org, q: &Query, version: &str) -> Answer {
-    let rows = select(org, &q.sel, org.records(q.sel.object).iter());
+    let source = records(org, q.sel.object);
+    let rows = select(org, &q.sel, source.iter());
     if q.count_only {
         return Answer::Count(rows.len());
     }
@@ -59,8 +83,8 @@ fn render_items(org: &Org, object: &str, rec: &Record, items: &[Item], version: 
 /// A child subquery's answer: a nested query result, or `null` when no child
 /// record matches (as the REST API answers).
 fn children(org: &Org, parent_id: &str, sub: &Subquery, version: &str) -> Value {
-    let own = org
-        .records(sub.sel.object)
+    let source = records(org, sub.sel.object);
+    let own = source
         .iter()
         .filter(|r| r.get(sub.fk).as_str() == Some(parent_id));
     let rows = select(org, &sub.sel, own);
@@ -147,8 +171,8 @@ fn having(org: &Org, cond: &Cond, rows: &[&Record]) -> bool {
 /// Rows grouped by the GROUP BY fields (one group of everything without it),
 /// filtered by HAVING, ordered, windowed and rendered as `AggregateResult`s.
 fn aggregate(org: &Org, q: &Query) -> Vec<Value> {
-    let matching: Vec<&Record> = org
-        .records(q.sel.object)
+    let source = records(org, q.sel.object);
+    let matching: Vec<&Record> = source
         .iter()
         .filter(|r| q.sel.filter.as_ref().is_none_or(|c| matches(org, r, c)))
         .collect();
@@ -156,11 +180,16 @@ fn aggregate(org: &Org, q: &Query) -> Vec<Value> {
     if q.group_by.is_empty() {
         groups.push((Vec::new(), matching));
     } else {
+        let mut index: HashMap<String, usize> = HashMap::new();
         for r in matching {
             let key: Vec<Value> = q.group_by.iter().map(|g| value_of(org, r, g)).collect();
-            match groups.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, rows)) => rows.push(r),
-                None => groups.push((key, vec![r])),
+            let text = Value::Array(key.clone()).to_string();
+            match index.get(&text) {
+                Some(&i) => groups[i].1.push(r),
+                None => {
+                    index.insert(text, groups.len());
+                    groups.push((key, vec![r]));
+                }
             }
         }
         // Salesforce does not promise an order; ascending keys keep answers stable.

@@ -444,9 +444,13 @@ impl<'a> Parser<'a> {
         self.expect_sym("(")?;
         self.expect_kw("SELECT")?;
         let list = self.i;
-        let Some(from_at) = self.find_from() else {
-            self.raw_field_list()?;
-            return Err(self.unexpected());
+        let from_at = match self.find_from() {
+            Some(at) if at > list => at,
+            Some(_) => return Err(self.unexpected()),
+            None => {
+                self.raw_field_list()?;
+                return Err(self.unexpected());
+            }
         };
         self.i = from_at + 1;
         let (name, pos) = self.ident()?;
@@ -707,10 +711,15 @@ impl<'a> Parser<'a> {
     fn query(&mut self) -> Result<Query, ApiError> {
         self.expect_kw("SELECT")?;
         let list = self.i;
-        let Some(from_at) = self.find_from() else {
-            // No FROM: report the first token that is not a plain field list.
-            self.raw_field_list()?;
-            return Err(self.unexpected());
+        let from_at = match self.find_from() {
+            Some(at) if at > list => at,
+            // Nothing before FROM.
+            Some(_) => return Err(self.unexpected()),
+            // No FROM: the first token that is not a field list.
+            None => {
+                self.raw_field_list()?;
+                return Err(self.unexpected());
+            }
         };
         self.i = from_at + 1;
         let (object, fields) = self.object_in(true)?;
@@ -1262,6 +1271,22 @@ mod tests {
         match c {
             Cond::Cmp(p, ..) => p.clone(),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_empty_select_list_is_unexpected_from() {
+        for q in [
+            "SELECT FROM Account",
+            "SELECT Id, (SELECT FROM Contacts) FROM Account",
+        ] {
+            let e = err(q);
+            assert_eq!(e.code, "MALFORMED_QUERY", "{q}");
+            assert!(
+                e.message.ends_with("unexpected token: FROM"),
+                "{}",
+                e.message
+            );
         }
     }
 

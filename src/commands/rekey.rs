@@ -34,7 +34,7 @@ profile can't be read or a file can't be written.",
     after_long_help = "Examples:\n  \
 crmctl rekey --from old-key.yaml --to new-key.yaml estate.yaml --dry-run\n  \
 crmctl rekey --from old-key.yaml --to new-key.yaml estate.yaml PluginSettings.csv --backup\n  \
-CRMCTL_FROM_PASSPHRASE=... CRMCTL_TO_PASSPHRASE=... crmctl rekey --from old.yaml --to new.yaml --json eu/*.yaml"
+crmctl rekey --from old-key.yaml --to new-key.yaml --json eu/*.yaml   # in CI: passphrases from the environment"
 )]
 pub struct RekeyArgs {
     /// The key profile the values are encrypted with now

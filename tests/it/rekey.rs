@@ -577,3 +577,57 @@ fn usage_and_input_errors() {
     std::fs::write(&bad, "uccs: [").expect("write");
     e.rekey(&[bad.to_str().expect("utf8")]).assert_code(3);
 }
+
+/// Each derived profile asks for its own passphrase on a terminal, without echo.
+#[cfg(unix)]
+#[test]
+fn each_derived_profile_asks_for_its_own_passphrase() {
+    use rexpect::process::WaitStatus;
+    use rexpect::session::spawn_command;
+    let sb = Sandbox::new();
+    let from = sb.write_private("from.yaml", DERIVE);
+    let to = sb.write_private("to.yaml", DERIVE);
+    let (old, new) = (derived("old phrase xyzzy"), derived("new phrase plugh"));
+    let text = format!(
+        "uccs:\n  - name: a\n    settings:\n      - {{ setting: ClientId, value: '{}' }}\n",
+        old.encrypt_to_base64("id")
+    );
+    let f = sb.path("e.yaml");
+    std::fs::write(&f, &text).expect("write");
+    // rexpect spawns with echo off; a real terminal echoes, so hiding input is crmctl's job.
+    let mut sh = std::process::Command::new("sh");
+    sh.args(["-c", "stty echo && exec \"$0\" \"$@\"", crate::support::BIN])
+        .args([
+            "rekey",
+            "--from",
+            from.to_str().expect("utf8"),
+            "--to",
+            to.to_str().expect("utf8"),
+            f.to_str().expect("utf8"),
+        ]);
+    sb.isolate(&mut sh);
+    sh.env("TERM", "dumb");
+    let mut s = spawn_command(sh, Some(20_000)).expect("spawn on a pty");
+    let mut screen = s
+        .exp_string("Passphrase of the --from key profile: ")
+        .expect("--from prompt");
+    s.send_line("old phrase xyzzy").expect("type");
+    screen += &s
+        .exp_string("Passphrase of the --to key profile: ")
+        .expect("--to prompt");
+    s.send_line("new phrase plugh").expect("type");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    assert!(
+        !screen.contains("xyzzy") && !screen.contains("plugh"),
+        "{screen}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        text.replace(&old.encrypt_to_base64("id"), &new.encrypt_to_base64("id"))
+    );
+}

@@ -251,6 +251,8 @@ impl Report for RekeyReport {
                 plural(self.files_with(FileStatus::WouldRewrite), "file", "files"),
                 plural(re, "value", "values"),
             )
+        } else if self.files.iter().all(|f| f.plan.values.is_empty()) {
+            "nothing to do: no Password, ClientId or ClientSecret values found\n".to_string()
         } else if re == 0 {
             "nothing to do: every value is already under the new key profile\n".to_string()
         } else {
@@ -274,12 +276,23 @@ impl Report for RekeyReport {
                         Outcome::Blocked(rewrite::Blocker::DoesNotDecrypt(_))
                     )
                 });
+            let any = |pred: fn(&rewrite::Blocker) -> bool| {
+                self.files
+                    .iter()
+                    .flat_map(|f| &f.plan.values)
+                    .any(|v| matches!(&v.outcome, Outcome::Blocked(b) if pred(b)))
+            };
             if all_old_failed {
                 out.hint(
                     "no value decrypts under --from: is it the right key profile (and passphrase)?",
                 );
-            } else {
-                out.hint("encrypt those values again under the old key profile with `crmctl encrypt`, or remove them, then run rekey again");
+            } else if any(|b| matches!(b, rewrite::Blocker::DoesNotDecrypt(_))) {
+                out.hint("encrypt each of those values again with `crmctl --key-file <the --to profile> encrypt` and paste it in: rekey leaves values already under the new key alone");
+            }
+            if any(|b| matches!(b, rewrite::Blocker::NotInPlace(_)))
+                || self.files.iter().any(|f| f.plan.problem.is_some())
+            {
+                out.hint("write each encrypted value as a plain or quoted scalar on one line, not shared through an alias with other settings");
             }
         }
         Ok(())

@@ -381,6 +381,22 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_decrypts_under_both_keys_stands_in_the_way() {
+        let k = cipher(1);
+        let keys = Keys { old: &k, new: &k };
+        let text = format!(
+            "uccs:\n  - name: a\n    settings:\n      - {{ setting: password, value: {} }}\n",
+            k.encrypt_to_base64("p")
+        );
+        let fp = plan(Path::new("e.yaml"), text.into_bytes(), "", &keys).expect("plan");
+        assert_eq!(fp.values[0].outcome, Outcome::Blocked(Blocker::Ambiguous));
+        assert_eq!(
+            fp.values[0].setting, "password",
+            "any capitalisation is rekeyed"
+        );
+    }
+
+    #[test]
     fn an_alias_shared_with_a_plain_setting_is_refused() {
         let (old, new) = (cipher(1), cipher(2));
         let keys = Keys {

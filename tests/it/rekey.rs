@@ -631,3 +631,24 @@ fn each_derived_profile_asks_for_its_own_passphrase() {
         text.replace(&old.encrypt_to_base64("id"), &new.encrypt_to_base64("id"))
     );
 }
+
+#[test]
+fn a_file_named_twice_is_rewritten_once_and_files_without_secrets_are_fine() {
+    let e = Estate::new();
+    let p = e.put("region-us.yaml", &fixture("region-us.yaml"));
+    let p = p.to_str().expect("utf8");
+    let dot = format!("{}/./region-us.yaml", e.sb.dir.path().display());
+    let out = e.rekey(&["--json", p, &dot]);
+    out.assert_code(0);
+    assert_eq!(out.json()["data"]["summary"]["files"], 1);
+    assert_bytes(Path::new(p), &fill(&fixture("region-us.yaml"), When::After));
+    let plain = e.sb.path("plain.yaml");
+    std::fs::write(&plain, "uccs:\n  - name: a\n    settings: []\n").expect("write");
+    let out = e.rekey(&[plain.to_str().expect("utf8")]);
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("no Password, ClientId or ClientSecret"),
+        "{}",
+        out.stdout
+    );
+}

@@ -232,11 +232,20 @@ pub fn plan(
                         (Err(_), _) => Outcome::Blocked(Blocker::RoundTrip),
                         (Ok(_), Some(Place::At { span, .. })) => {
                             v.new_fingerprint = Some(fingerprint(&fresh));
+                            // Whitespace around the string (decryption ignores it) stays.
+                            let span = trimmed(text, span);
                             // An alias shares its anchor's span: one edit serves both.
                             if !edits.iter().any(|(s, _)| *s == span) {
                                 edits.push((span, fresh.clone()));
                             }
-                            changed.push(((ui, ri), fresh));
+                            let core = row.value.trim();
+                            let at = row.value.find(core).unwrap_or(0);
+                            let expected = format!(
+                                "{}{fresh}{}",
+                                &row.value[..at],
+                                &row.value[at + core.len()..]
+                            );
+                            changed.push(((ui, ri), expected));
                             Outcome::Rekeyed
                         }
                         (Ok(_), Some(Place::NotInPlace(why))) => {
@@ -268,6 +277,14 @@ pub fn plan(
     }
     file.original = bytes;
     Ok(file)
+}
+
+/// The span without the whitespace at either end of its text.
+fn trimmed(text: &str, span: Range<usize>) -> Range<usize> {
+    let raw = &text[span.clone()];
+    let start = span.start + (raw.len() - raw.trim_start().len());
+    let end = span.end - (raw.len() - raw.trim_end().len());
+    start..end.max(start)
 }
 
 /// Replaces each span with its new text; spans never overlap (each is one scalar).
@@ -417,6 +434,26 @@ mod tests {
         let fp = plan(Path::new("e.yaml"), text.into_bytes(), "", &keys).expect("plan");
         assert_eq!(fp.count("rekeyed"), 2, "{fp:?}");
         assert!(fp.rewritten.is_some());
+    }
+
+    #[test]
+    fn whitespace_around_a_string_is_kept() {
+        let (old, new) = (cipher(1), cipher(2));
+        let keys = Keys {
+            old: &old,
+            new: &new,
+        };
+        let c = old.encrypt_to_base64("c");
+        let text = format!(
+            "uccs:\n  - name: a\n    settings:\n      - {{ setting: ClientId, value: \" {c}\t\" }}\n"
+        );
+        let fp = plan(Path::new("e.yaml"), text.clone().into_bytes(), "", &keys).expect("plan");
+        let out = String::from_utf8(fp.rewritten.expect("rewritten")).expect("utf8");
+        assert_eq!(out, text.replace(&c, &new.encrypt_to_base64("c")));
+        let text = format!("Setting,Value\nPassword, {c} \n");
+        let fp = plan(Path::new("l.csv"), text.clone().into_bytes(), "u", &keys).expect("plan");
+        let out = String::from_utf8(fp.rewritten.expect("rewritten")).expect("utf8");
+        assert_eq!(out, text.replace(&c, &new.encrypt_to_base64("c")));
     }
 
     #[test]

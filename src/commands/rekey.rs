@@ -391,6 +391,15 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Box<dyn Report>, CliError> {
     let mut seen: Vec<PathBuf> = Vec::new();
     let mut plans = Vec::new();
     for path in &args.files {
+        // Checked before reading too: a FIFO or a device would block or never end.
+        if let Ok(meta) = std::fs::metadata(path)
+            && !meta.is_file()
+        {
+            return Err(CliError::input(format!(
+                "{} is not a regular file; rekey only rewrites regular files",
+                path.display()
+            )));
+        }
         let bytes = std::fs::read(path).map_err(|e| {
             CliError::input(format!("cannot read {}", path.display())).with_cause(e)
         })?;

@@ -368,6 +368,7 @@ fn targets_that_are_not_regular_files_are_refused() {
     std::fs::create_dir(e.sb.path("dir.yaml")).expect("mkdir");
     let out = e.rekey(&[e.sb.path("dir.yaml").to_str().expect("utf8")]);
     out.assert_code(3);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
     #[cfg(unix)]
     {
         let a = e.put("a.yaml", &fixture("region-us.yaml"));
@@ -377,8 +378,8 @@ fn targets_that_are_not_regular_files_are_refused() {
             a.to_str().expect("utf8"),
             e.sb.path("null.yaml").to_str().expect("utf8"),
         ]);
-        // /dev/null reads as an empty file, not an estate.
         out.assert_code(3);
+        assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
         assert_eq!(std::fs::read(&a).expect("read"), before);
     }
 }

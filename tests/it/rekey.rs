@@ -481,8 +481,10 @@ fn two_derived_profiles_take_their_own_passphrases() {
     out.assert_code(1);
     assert!(out.stderr.contains("--from"), "{}", out.stderr);
     assert_eq!(std::fs::read_to_string(&f).expect("read"), text);
+    let mut verbose = vec!["-v"];
+    verbose.extend_from_slice(&args);
     let out = sb.run(
-        &args,
+        &verbose,
         &[
             ("CRMCTL_FROM_PASSPHRASE", "old phrase"),
             ("CRMCTL_TO_PASSPHRASE", "new phrase"),
@@ -490,6 +492,11 @@ fn two_derived_profiles_take_their_own_passphrases() {
         "",
     );
     out.assert_code(0);
+    assert!(
+        out.stderr.contains("passphrase: from CRMCTL_TO_PASSPHRASE"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(
         std::fs::read_to_string(&f).expect("read"),
         text.replace(&old.encrypt_to_base64("pw"), &new.encrypt_to_base64("pw"))
@@ -649,6 +656,25 @@ fn a_file_named_twice_is_rewritten_once_and_files_without_secrets_are_fine() {
     out.assert_code(0);
     assert!(
         out.stdout.contains("no Password, ClientId or ClientSecret"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn names_from_the_file_reach_the_terminal_escaped() {
+    let e = Estate::new();
+    let text = format!(
+        "uccs:\n  - name: \"evil\\e[2J\"\n    settings:\n      - {{ setting: Password, value: {} }}\n",
+        other_cipher().encrypt_to_base64("p")
+    );
+    let f = e.sb.path("e.yaml");
+    std::fs::write(&f, &text).expect("write");
+    let out = e.rekey(&[f.to_str().expect("utf8")]);
+    out.assert_code(1);
+    assert!(!out.stdout.contains('\u{1b}'), "{:?}", out.stdout);
+    assert!(
+        out.stdout.contains("evil\\x1b[2J Password"),
         "{}",
         out.stdout
     );

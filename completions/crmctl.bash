@@ -43,6 +43,9 @@ _crmctl() {
             crmctl,lookup)
                 cmd="crmctl__subcmd__lookup"
                 ;;
+            crmctl,rekey)
+                cmd="crmctl__subcmd__rekey"
+                ;;
             crmctl,settings)
                 cmd="crmctl__subcmd__settings"
                 ;;
@@ -76,6 +79,9 @@ _crmctl() {
             crmctl__subcmd__help,lookup)
                 cmd="crmctl__subcmd__help__subcmd__lookup"
                 ;;
+            crmctl__subcmd__help,rekey)
+                cmd="crmctl__subcmd__help__subcmd__rekey"
+                ;;
             crmctl__subcmd__help,settings)
                 cmd="crmctl__subcmd__help__subcmd__settings"
                 ;;
@@ -104,7 +110,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup emulate demo completions help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,7 +290,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen validate-settings settings login lookup emulate demo completions help"
+            opts="encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -410,6 +416,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__lookup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__rekey)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -629,6 +649,40 @@ _crmctl() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__rekey)
+            opts="-q -v -h --from --to --dry-run --backup --ucc --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -10,6 +10,7 @@ pub mod encrypt;
 pub mod keygen;
 pub mod login;
 pub mod lookup;
+pub mod rekey;
 pub mod settings;
 pub mod validate_settings;
 
@@ -30,5 +31,6 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::ValidateSettings(args) => validate_settings::run(ctx, args),
         Command::Settings(args) => settings::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
+        Command::Rekey(args) => rekey::run(ctx, args),
     }
 }

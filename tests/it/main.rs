@@ -14,5 +14,6 @@ mod leaks;
 mod login;
 mod lookup;
 mod prompt;
+mod rekey;
 mod support;
 mod validate;

@@ -122,7 +122,7 @@ fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, C
 pub struct LoginCheck {
     pub uccs: Vec<String>,
     pub ok: bool,
-    pub instance_url: Option<String>,
+    pub instance_url: Option<crate::output::OrgText>,
     pub problems: Vec<String>,
 }
 
@@ -427,7 +427,7 @@ fn login_checks(
                 out.push(LoginCheck {
                     uccs: names,
                     ok: report.ok(),
-                    instance_url: Some(report.instance_url().to_string()),
+                    instance_url: Some(report.instance_url().clone()),
                     problems,
                 });
             }

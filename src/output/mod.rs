@@ -1,8 +1,16 @@
 //! All terminal output goes through [`Printer`]: results to stdout, people-facing
 //! messages to stderr, one JSON document under `--json`.
 
+// The printer is the one writer of stdout and stderr (lib.rs denies the print
+// macros everywhere else).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod json;
 pub mod sanitize;
 pub mod style;
+pub mod untrusted;
+
+pub use untrusted::OrgText;
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -29,6 +37,11 @@ pub trait Report {
     /// first line a script reads).
     fn compact_json(&self) -> bool {
         false
+    }
+    /// A failure that goes with the data (a bulk run stopped early): `error` of
+    /// the JSON envelope, beside `data`.
+    fn error(&self) -> Option<CliError> {
+        None
     }
 }
 
@@ -90,7 +103,7 @@ impl Printer {
     /// A line on stderr for people; silenced by `-q`.
     pub fn info(&self, message: &str) {
         if !self.mode.quiet {
-            eprintln!("{message}");
+            eprintln!("{}", sanitize::for_terminal_lines(message));
         }
     }
 
@@ -122,7 +135,11 @@ impl Printer {
     pub fn debug(&self, message: &str) {
         if self.mode.verbose > 0 {
             let s = self.stderr_style();
-            eprintln!("{} {message}", s.dim("debug:"));
+            eprintln!(
+                "{} {}",
+                s.dim("debug:"),
+                sanitize::for_terminal_lines(message)
+            );
         }
     }
 
@@ -155,13 +172,65 @@ impl Printer {
     ) -> io::Result<()> {
         let doc = envelope(command, exit_code, data, error, &self.warnings());
         let mut out = io::stdout().lock();
-        if compact {
-            serde_json::to_writer(&mut out, &doc)?;
-        } else {
-            serde_json::to_writer_pretty(&mut out, &doc)?;
-        }
+        json::write(&mut out, &doc, !compact)?;
         out.write_all(b"\n")?;
         out.flush()
+    }
+
+    /// A JSON document written outside a command's report (clap's usage errors).
+    pub fn raw_envelope(doc: &Value) {
+        let mut out = io::stdout().lock();
+        let _ = json::write(&mut out, doc, true).and_then(|_| out.write_all(b"\n"));
+    }
+
+    /// A last-resort message when stdout itself failed.
+    pub fn write_failed(e: &io::Error) {
+        eprintln!("error: could not write the output: {e}");
+    }
+
+    /// The `-v` trace line of the HTTP client: escaped, dimmed, on stderr.
+    pub fn trace_line(color: bool, message: &str) {
+        let s = style::Style::new(color);
+        eprintln!("{} {}", s.dim("debug:"), sanitize::for_terminal(message));
+    }
+
+    /// A streaming writer of result rows (bulk lookups): one line each, flushed,
+    /// so a closed pipe is seen at the next row.
+    pub fn rows(&self) -> RowWriter {
+        RowWriter {
+            out: io::stdout().lock(),
+        }
+    }
+}
+
+/// Rows streamed to stdout; every row is built from escaped text (CSV via
+/// [`OrgText::for_csv`], JSON Lines via [`json::to_line`]).
+pub struct RowWriter {
+    out: io::StdoutLock<'static>,
+}
+
+impl RowWriter {
+    pub fn csv(&mut self, fields: &[String]) -> io::Result<()> {
+        self.line(&fields.join(","))
+    }
+
+    pub fn json<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        self.line(&json::to_line(row))
+    }
+
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        self.out.write_all(line.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+}
+
+/// A CSV field, quoted when it holds a delimiter, quote or line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }
 

@@ -9,6 +9,8 @@ mod demo;
 mod emulate;
 mod encrypt;
 mod escaping;
+mod hostile;
+mod hostile_server;
 mod keygen;
 mod leaks;
 mod login;

@@ -64,6 +64,8 @@ pub struct Probe {
     pub status: Option<u16>,
     pub ms: u128,
     pub error: Option<String>,
+    /// `error.kind` of the failure (`remote` when the URL did not answer).
+    pub error_kind: Option<&'static str>,
 }
 
 /// Probes each distinct URL once, a few at a time.
@@ -96,12 +98,14 @@ fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, C
                             status: Some(status),
                             ms: d.as_millis(),
                             error: None,
+                            error_kind: None,
                         },
                         Err(e) => Probe {
                             url: url.clone(),
                             status: None,
                             ms: t.elapsed().as_millis(),
                             error: Some(e.to_string()),
+                            error_kind: Some(crate::error::sf_kind(&e).as_str()),
                         },
                     };
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(p);
@@ -124,6 +128,8 @@ pub struct LoginCheck {
     pub ok: bool,
     pub instance_url: Option<crate::output::OrgText>,
     pub problems: Vec<String>,
+    /// When the login failed: `error.kind` as `crmctl login` gives it.
+    pub error_kind: Option<&'static str>,
 }
 
 pub struct ValidateReport {
@@ -133,6 +139,10 @@ pub struct ValidateReport {
     findings: Vec<Finding>,
     strict: bool,
     decrypted: bool,
+    /// Findings of checks that could not complete (the org, the network or a 5xx).
+    incomplete: usize,
+    /// Findings of logins the org refused.
+    refused: usize,
 }
 
 impl ValidateReport {
@@ -235,10 +245,39 @@ impl Report for ValidateReport {
         out.data(&text)
     }
 
+    /// Precedence (README "validate-settings"): an error in the settings, which
+    /// no retry fixes, is 1; else a check that could not complete is 4; else a
+    /// warning under --strict is 1.
     fn exit_code(&self) -> u8 {
-        let bad =
-            self.count(Severity::Error) > 0 || (self.strict && self.count(Severity::Warning) > 0);
-        if bad { EXIT_NO } else { 0 }
+        let errors = self.count(Severity::Error);
+        if errors > self.incomplete {
+            EXIT_NO
+        } else if self.incomplete > 0 {
+            crate::error::EXIT_REMOTE
+        } else if self.strict && self.count(Severity::Warning) > 0 {
+            EXIT_NO
+        } else {
+            0
+        }
+    }
+
+    /// `error` of the JSON envelope for the --login and --probe outcomes, with the
+    /// same kind a `crmctl login` of the same cause gives.
+    fn error(&self) -> Option<CliError> {
+        match self.exit_code() {
+            crate::error::EXIT_REMOTE => Some(
+                CliError::remote(format!(
+                    "{} check(s) could not complete: the org, the service or the network did not answer",
+                    self.incomplete
+                ))
+                .with_hint("no setting is wrong so far; run again when the other side answers"),
+            ),
+            EXIT_NO if self.refused > 0 => Some(CliError::rejected(format!(
+                "the org refused {} login(s); see the login-failed findings",
+                self.refused
+            ))),
+            _ => None,
+        }
     }
 }
 
@@ -266,6 +305,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     let cipher = cipher(ctx)?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
     let mut probes = Vec::new();
+    let (mut incomplete, mut refused) = (0, 0);
     if args.probe {
         let mut urls: Vec<String> = uccs
             .iter()
@@ -274,6 +314,8 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         urls.sort();
         urls.dedup();
         probes = probe_all(ctx, urls, args.probe_timeout)?;
+        let could_not_complete =
+            |p: &Probe| p.error_kind == Some("remote") || p.status.is_some_and(|st| st >= 500);
         for u in &uccs {
             for (setting, url, row) in rules::probe_targets(u) {
                 let Some(p) = probes.iter().find(|p| p.url == url) else {
@@ -288,6 +330,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
                     )),
                 };
                 if let Some(message) = problem {
+                    if could_not_complete(p) {
+                        incomplete += 1;
+                    }
                     findings.push(Finding {
                         ucc: u.name.clone(),
                         setting: Some(setting.to_string()),
@@ -303,7 +348,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         }
     }
     let logins = if args.login {
-        login_checks(ctx, &uccs, cipher.as_ref(), &mut findings)?
+        login_checks(
+            ctx,
+            &uccs,
+            cipher.as_ref(),
+            &mut findings,
+            (&mut incomplete, &mut refused),
+        )?
     } else {
         Vec::new()
     };
@@ -325,6 +376,8 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             .collect(),
         findings,
         strict: args.strict,
+        incomplete,
+        refused,
         decrypted: cipher.is_some(),
     }))
 }
@@ -335,6 +388,7 @@ fn login_checks(
     uccs: &[Ucc],
     cipher: Option<&crate::crypto::Cipher>,
     findings: &mut Vec<Finding>,
+    (incomplete, refused): (&mut usize, &mut usize),
 ) -> Result<Vec<LoginCheck>, CliError> {
     use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
     let cipher = cipher.ok_or_else(|| {
@@ -429,14 +483,22 @@ fn login_checks(
                     ok: report.ok(),
                     instance_url: Some(report.instance_url().clone()),
                     problems,
+                    error_kind: None,
                 });
             }
             Err(e) => {
+                // Classified as `crmctl login` classifies it (crate::error::sf_kind).
+                match e.kind {
+                    crate::error::ErrorKind::Remote => *incomplete += members.len(),
+                    crate::error::ErrorKind::Rejected => *refused += members.len(),
+                    _ => {}
+                }
                 push("login-failed", e.message.clone(), e.hints.join("; "));
                 out.push(LoginCheck {
                     uccs: names,
                     ok: false,
                     instance_url: None,
+                    error_kind: Some(e.kind.as_str()),
                     problems: vec![e.message],
                 });
             }

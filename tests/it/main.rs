@@ -9,6 +9,7 @@ mod demo;
 mod emulate;
 mod encrypt;
 mod escaping;
+mod exit_codes;
 mod hostile;
 mod hostile_server;
 mod keygen;

@@ -173,15 +173,17 @@ impl Report for ValidateReport {
             let mine: Vec<&Finding> = self.findings.iter().filter(|f| &f.ucc == name).collect();
             if mine.is_empty() {
                 text.push_str(&format!(
-                    "{} {} ({file})\n",
+                    "{} {} ({})\n",
                     s.ok("ok"),
-                    sanitize::for_terminal(name)
+                    sanitize::for_terminal(name),
+                    sanitize::for_terminal(file)
                 ));
                 continue;
             }
             text.push_str(&format!(
-                "{} ({file})\n",
-                s.bold(&sanitize::for_terminal(name))
+                "{} ({})\n",
+                s.bold(&sanitize::for_terminal(name)),
+                sanitize::for_terminal(file)
             ));
             for f in mine {
                 let sev = match f.severity {
@@ -190,13 +192,13 @@ impl Report for ValidateReport {
                 };
                 text.push_str(&format!(
                     "  {sev} {}:{} {} [{}] {}\n          {} {}\n",
-                    f.file,
+                    sanitize::for_terminal(&f.file),
                     f.line,
-                    f.setting.as_deref().unwrap_or("-"),
+                    sanitize::for_terminal(f.setting.as_deref().unwrap_or("-")),
                     f.rule,
                     sanitize::for_terminal(&f.message),
                     s.dim("hint:"),
-                    f.hint
+                    sanitize::for_terminal(&f.hint)
                 ));
             }
         }
@@ -206,7 +208,9 @@ impl Report for ValidateReport {
                 let state = match (p.status, &p.error) {
                     (Some(st), _) if (200..300).contains(&st) => s.ok(&format!("{st}")),
                     (Some(st), _) => s.error(&format!("{st}")),
-                    (None, Some(e)) => s.error(&format!("unreachable ({e})")),
+                    (None, Some(e)) => {
+                        s.error(&format!("unreachable ({})", sanitize::for_terminal(e)))
+                    }
                     (None, None) => s.error("unreachable"),
                 };
                 text.push_str(&format!(
@@ -227,7 +231,11 @@ impl Report for ValidateReport {
             } else {
                 format!(": {}", l.problems.join("; "))
             };
-            text.push_str(&format!("{state} for {}{detail}\n", l.uccs.join(", ")));
+            text.push_str(&format!(
+                "{state} for {}{}\n",
+                sanitize::for_terminal(&l.uccs.join(", ")),
+                sanitize::for_terminal(&detail)
+            ));
         }
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
         text.push_str(&format!(

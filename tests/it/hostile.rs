@@ -320,3 +320,177 @@ fn every_attempt_counts_as_an_api_call_and_retry_after_is_honoured() {
     assert_eq!(d["rows"][0]["error"]["code"], "SERVER_UNAVAILABLE");
     assert_eq!(d["rows"][0]["error"]["kind"], "remote");
 }
+
+/// Escape sequences, C1 controls, DEL and bidi overrides in one string.
+const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\u{2066}\u{85}";
+
+/// An org whose every field is hostile: ids, names, phones, e-mails, accounts,
+/// companies, case fields, version labels.
+fn evil_org() -> Server {
+    Server::start(|req, w, base| {
+        let e = EVIL;
+        let json = |v: serde_json::Value| v.to_string();
+        if req.method == "POST" {
+            let body = json(serde_json::json!({
+                "access_token": "00Devil!TOKEN",
+                "instance_url": base,
+                "id": format!("{base}/id/00D{e}/005{e}"),
+                "issued_at": e,
+            }));
+            return respond(w, 200, &[], &body);
+        }
+        let q = req.q();
+        let body = if req.path == "/services/data/" {
+            json(serde_json::json!([
+                {"version": "60.0", "label": e, "url": "/services/data/v60.0"},
+                {"version": format!("61.0{e}"), "label": e, "url": "/x"}
+            ]))
+        } else if req.path.contains("/describe") {
+            json(serde_json::json!({"fields": [
+                {"name": "Phone"}, {"name": "MobilePhone"}, {"name": "Email"}, {"name": "CaseNumber"}
+            ]}))
+        } else if req.path.contains("/search/") {
+            json(serde_json::json!({"searchRecords": [
+                {"attributes": {"type": "Contact"}, "Id": format!("003{e}"), "Name": e,
+                 "Phone": e, "MobilePhone": e, "Email": e, "AccountId": format!("001{e}"),
+                 "Account": {"Name": e}},
+                {"attributes": {"type": "Lead"}, "Id": format!("00Q{e}"), "Name": e,
+                 "Company": e, "Phone": e, "Email": e}
+            ]}))
+        } else if q.contains("CaseNumber =") || q.contains("IsClosed = false") {
+            json(
+                serde_json::json!({"totalSize": 1, "done": true, "records": [
+                    {"attributes": {"type": "Case"}, "Id": format!("500{e}"), "CaseNumber": e,
+                     "Subject": e, "Status": e, "Priority": e, "CreatedDate": e, "IsClosed": false,
+                     "ContactId": format!("003{e}"), "Contact": {"Name": e},
+                     "AccountId": format!("001{e}"), "Account": {"Name": e}}
+                ]}),
+            )
+        } else {
+            "{}".to_string()
+        };
+        respond(w, 200, &[], &body)
+    })
+}
+
+/// Whether any string in the document contains `needle`.
+fn has_string(v: &serde_json::Value, needle: &str) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains(needle),
+        serde_json::Value::Array(a) => a.iter().any(|x| has_string(x, needle)),
+        serde_json::Value::Object(o) => o.values().any(|x| has_string(x, needle)),
+        _ => false,
+    }
+}
+
+/// Nothing raw: no C0 but newline, no DEL or C1, no bidi override, anywhere.
+#[track_caller]
+fn assert_no_raw_controls(what: &str, out: &Run) {
+    for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        if let Some(c) = text.chars().find(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        }) {
+            panic!("{what}: raw U+{:04X} on {stream}:\n{text}", c as u32);
+        }
+    }
+}
+
+#[test]
+fn org_text_never_reaches_a_terminal_or_a_file_raw() {
+    let org = evil_org();
+    let sb = Sandbox::new();
+    let f = sb.write_private("in.txt", &format!("jane@example.com\n{EVIL}@x.example\n"));
+    let file = f.to_str().expect("utf8");
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        ("login", vec!["login", "-v"]),
+        ("login --json", vec!["login", "--json"]),
+        (
+            "lookup",
+            vec!["lookup", "-v", "--email", "jane@example.com"],
+        ),
+        (
+            "lookup --json",
+            vec!["lookup", "--json", "--email", "jane@example.com"],
+        ),
+        ("case", vec!["lookup", "-v", "--case", "00001026"]),
+        (
+            "case --json",
+            vec!["lookup", "--json", "--case", "00001026"],
+        ),
+        (
+            "jsonl",
+            vec!["lookup", "-v", "--media", "email", "--file", file],
+        ),
+        (
+            "csv",
+            vec![
+                "lookup", "--media", "email", "--file", file, "--output", "csv",
+            ],
+        ),
+        (
+            "bulk --json",
+            vec!["lookup", "--json", "--media", "email", "--file", file],
+        ),
+    ];
+    for (what, args) in runs {
+        let out = run(&sb, &org.url, &args);
+        assert_no_raw_controls(what, &out);
+        // The text is there, escaped, not dropped.
+        assert!(
+            out.stdout.contains("Evil") || out.stderr.contains("Evil"),
+            "{what}: {}",
+            out.stdout
+        );
+        if what.ends_with("--json") {
+            let doc = out.json();
+            assert!(
+                has_string(&doc, EVIL),
+                "{what}: JSON keeps the value exactly"
+            );
+        }
+        if what == "jsonl" {
+            for line in out.stdout.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).expect("one JSON a line");
+                assert!(v.is_object());
+            }
+        }
+    }
+}
+
+#[test]
+fn refusals_and_api_errors_quoting_org_text_are_escaped() {
+    let refusing = Server::start(|_, w, _| {
+        let body = serde_json::json!({"error": "invalid_grant", "error_description": EVIL});
+        respond(w, 400, &[], &body.to_string())
+    });
+    let failing = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            let body =
+                serde_json::json!([{"errorCode": format!("INVALID_FIELD{EVIL}"), "message": EVIL}]);
+            respond(w, 400, &[], &body.to_string());
+        }
+    });
+    let sb = Sandbox::new();
+    for (server, args) in [
+        (&refusing, &["login", "-v"][..]),
+        (&refusing, &["login", "--json"]),
+        (&failing, &["lookup", "-v", "--email", "jane@example.com"]),
+        (
+            &failing,
+            &["lookup", "--json", "--email", "jane@example.com"],
+        ),
+    ] {
+        let out = run(&sb, &server.url, args);
+        assert_ne!(out.code, 0);
+        assert_no_raw_controls(&format!("{args:?}"), &out);
+        assert!(
+            out.stdout.contains("Evil") || out.stderr.contains("Evil"),
+            "{args:?}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}

@@ -17,5 +17,6 @@ mod leaks;
 mod login;
 mod lookup;
 mod prompt;
+mod signals;
 mod support;
 mod validate;

@@ -494,3 +494,96 @@ fn refusals_and_api_errors_quoting_org_text_are_escaped() {
         );
     }
 }
+
+#[test]
+fn a_retry_after_past_the_deadline_is_not_waited_for() {
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            respond(
+                w,
+                503,
+                &[("Retry-After", "3600")],
+                r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"maintenance"}]"#,
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--email",
+            "jane@example.com",
+            "--timeout",
+            "5",
+            "--json",
+        ],
+    );
+    out.assert_code(4);
+    assert_eq!(out.json()["error"]["kind"], "remote");
+    let gets = org.requests().iter().filter(|r| r.method == "GET").count();
+    assert_eq!(gets, 1, "a wait past the deadline is not started");
+}
+
+#[test]
+fn the_token_post_is_retried_once_after_a_dropped_connection() {
+    let seen = Arc::new(AtomicU64::new(0));
+    let s = seen.clone();
+    let org = Server::start(move |req, w, base| {
+        // The first connection is closed without an answer.
+        if req.method == "POST" && s.fetch_add(1, Ordering::SeqCst) == 0 {
+            return;
+        }
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else if req.path == "/services/data/" {
+            respond(
+                w,
+                200,
+                &[],
+                r#"[{"version":"60.0","label":"x","url":"/x"}]"#,
+            );
+        } else {
+            respond(
+                w,
+                200,
+                &[],
+                r#"{"fields":[{"name":"Phone"},{"name":"MobilePhone"},{"name":"Email"},{"name":"CaseNumber"}]}"#,
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run(&sb, &org.url, &["login", "--username", "u@x.example"]);
+    out.assert_code(0);
+    assert_eq!(posts_to_token(&org), 2);
+}
+
+#[test]
+fn a_probe_reads_the_status_not_the_body() {
+    let sent = Arc::new(AtomicU64::new(0));
+    let s = sent.clone();
+    let org = Server::start(move |_, w, _| stream_huge(w, 300 * 1024 * 1024, &s));
+    let host = org.url.trim_start_matches("http://").to_string();
+    let sb = Sandbox::new();
+    let yaml = format!(
+        "uccs:\n  - name: helpdesk\n    settings:\n      - {{ setting: CrmServiceUrl, scope: WebAgentService, value: \"http://{host}/CrmServiceSalesforce\" }}\n"
+    );
+    let f = sb.write_private("estate.yaml", &yaml);
+    let out = sb.run(
+        &[
+            "validate-settings",
+            "--json",
+            "--probe",
+            f.to_str().expect("utf8"),
+        ],
+        &[],
+        "",
+    );
+    let probes = out.json()["data"]["probes"].clone();
+    assert_eq!(probes[0]["status"], 200, "{probes}");
+    let n = sent.load(Ordering::SeqCst);
+    assert!(n < 64 * 1024 * 1024, "{n} bytes of the body were read");
+}

@@ -99,6 +99,21 @@ fn seconds(
     Ok(Duration::from_secs_f64(v))
 }
 
+/// Connection settings from the environment alone (commands without connection
+/// flags, such as `validate-settings --login`).
+pub fn http_from_env(ctx: &Ctx) -> Result<HttpSettings, CliError> {
+    Ok(HttpSettings {
+        connect_timeout: seconds(
+            None,
+            ctx.env.connect_timeout.as_deref(),
+            names::CONNECT_TIMEOUT,
+            10,
+        )?,
+        timeout: seconds(None, ctx.env.timeout.as_deref(), names::TIMEOUT, 30)?,
+        ca_cert: ctx.env.ca_cert.clone(),
+    })
+}
+
 impl ConnectArgs {
     pub fn http(&self, ctx: &Ctx) -> Result<HttpSettings, CliError> {
         Ok(HttpSettings {

@@ -427,10 +427,9 @@ fn login_checks(
         }
     }
     let trace = ctx.http_trace();
-    let settings = crate::salesforce::HttpSettings {
-        ca_cert: ctx.env.ca_cert.clone(),
-        ..Default::default()
-    };
+    // The same connection settings as `crmctl login` without flags
+    // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
+    let settings = super::connect::http_from_env(ctx)?;
     let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
     let mut out = Vec::new();
     for (_, members) in groups {

@@ -606,3 +606,80 @@ impl Report for BulkReport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputMode;
+
+    const EVIL: &str = "Evil\u{1b}[2J\u{9b}\u{202e}Corp";
+
+    fn evil() -> OrgText {
+        OrgText::from(EVIL)
+    }
+
+    fn report() -> LookupReport {
+        let case = CaseInfo {
+            number: evil(),
+            subject: evil(),
+            status: evil(),
+            priority: evil(),
+            created: evil(),
+            contact_id: Some(OrgText::from("003A")),
+            contact_name: Some(evil()),
+            account_id: None,
+            is_closed: false,
+        };
+        LookupReport {
+            kind: "number",
+            value: "+31201234567".into(),
+            searched: vec!["31201234567".into()],
+            matches: vec![Match {
+                object: OrgText::from("Contact"),
+                id: OrgText::from("003A"),
+                name: evil(),
+                phones: vec![("Phone", evil())],
+                email: Some(evil()),
+                account_or_company: Some(evil()),
+                account_id: None,
+                case: None,
+            }],
+            open_cases: vec![case],
+            timings: Vec::new(),
+            show_timings: false,
+            api_usage: None,
+        }
+    }
+
+    /// The renderer's text, exactly: org text escaped, layout kept.
+    #[test]
+    fn the_screen_pop_text_escapes_every_org_field() {
+        let out = Printer::buffered(OutputMode::default());
+        report().render(&out).expect("render");
+        let e = r"Evil\x1b[2J\x9b\u{202e}Corp";
+        let expected = format!(
+            "found: 1 match for number +31201234567\n\
+TYPE     NAME{pad}  PHONES{pad2}  EMAIL{pad3}  ACCOUNT / COMPANY\n\
+Contact  {e}  {e} (Phone)  {e}  {e}\n\
+pops: Contact {e} (003A)\n  account: {e}\n  Phone: {e}\n  Email: {e}\n  open cases:\n    {e} {e} ({e}, {e})\n",
+            pad = " ".repeat(e.len() - 4),
+            pad2 = " ".repeat(e.len() + 8 - 6),
+            pad3 = " ".repeat(e.len() - 5),
+        );
+        assert_eq!(out.captured().stdout, expected);
+    }
+
+    #[test]
+    fn the_json_document_escapes_c1_del_and_bidi() {
+        let out = Printer::buffered(OutputMode {
+            json: true,
+            ..OutputMode::default()
+        });
+        let r = report();
+        out.envelope("lookup", r.exit_code(), Some(r.data()), None, false)
+            .expect("envelope");
+        let text = out.captured().stdout;
+        assert!(text.contains(r"Evil\u001b[2J\u009b\u202eCorp"), "{text}");
+        assert!(!text.chars().any(|c| c == '\u{9b}' || c == '\u{202e}'));
+    }
+}

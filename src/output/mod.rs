@@ -60,6 +60,15 @@ pub struct Printer {
     pub mode: OutputMode,
     /// Warnings are also collected so the JSON envelope can carry them.
     warnings: RefCell<Vec<String>>,
+    /// When set, output goes here instead of the process's streams (renderer tests).
+    capture: Option<RefCell<Captured>>,
+}
+
+/// What a buffered printer was given: stdout and stderr as text.
+#[derive(Debug, Default, Clone)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Printer {
@@ -67,6 +76,35 @@ impl Printer {
         Printer {
             mode,
             warnings: RefCell::new(Vec::new()),
+            capture: None,
+        }
+    }
+
+    /// A printer that writes to memory, so renderers get unit and snapshot tests.
+    pub fn buffered(mode: OutputMode) -> Self {
+        Printer {
+            capture: Some(RefCell::new(Captured::default())),
+            ..Printer::new(mode)
+        }
+    }
+
+    /// What a buffered printer holds (empty for a real one).
+    pub fn captured(&self) -> Captured {
+        self.capture
+            .as_ref()
+            .map(|c| c.borrow().clone())
+            .unwrap_or_default()
+    }
+
+    /// One line on stderr (or into the buffer).
+    fn err_line(&self, line: &str) {
+        match &self.capture {
+            Some(c) => {
+                let mut c = c.borrow_mut();
+                c.stderr.push_str(line);
+                c.stderr.push('\n');
+            }
+            None => eprintln!("{line}"),
         }
     }
 
@@ -84,6 +122,10 @@ impl Printer {
 
     /// Writes a result to stdout exactly as given.
     pub fn data(&self, text: &str) -> io::Result<()> {
+        if let Some(c) = &self.capture {
+            c.borrow_mut().stdout.push_str(text);
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.flush()
@@ -103,7 +145,7 @@ impl Printer {
     /// A line on stderr for people; silenced by `-q`.
     pub fn info(&self, message: &str) {
         if !self.mode.quiet {
-            eprintln!("{}", sanitize::for_terminal_lines(message));
+            self.err_line(&sanitize::for_terminal_lines(message));
         }
     }
 
@@ -112,22 +154,22 @@ impl Printer {
         self.warnings.borrow_mut().push(message.to_string());
         if !self.mode.quiet {
             let s = self.stderr_style();
-            eprintln!(
+            self.err_line(&format!(
                 "{} {}",
                 s.warning("warning:"),
                 sanitize::for_terminal_lines(message)
-            );
+            ));
         }
     }
 
     pub fn hint(&self, message: &str) {
         if !self.mode.quiet {
             let s = self.stderr_style();
-            eprintln!(
+            self.err_line(&format!(
                 "{} {}",
                 s.hint("hint:"),
                 sanitize::for_terminal_lines(message)
-            );
+            ));
         }
     }
 
@@ -135,11 +177,11 @@ impl Printer {
     pub fn debug(&self, message: &str) {
         if self.mode.verbose > 0 {
             let s = self.stderr_style();
-            eprintln!(
+            self.err_line(&format!(
                 "{} {}",
                 s.dim("debug:"),
                 sanitize::for_terminal_lines(message)
-            );
+            ));
         }
     }
 
@@ -152,12 +194,12 @@ impl Printer {
     pub fn error(&self, err: &CliError) {
         let s = self.stderr_style();
         let clean = sanitize::for_terminal_lines;
-        eprintln!("{} {}", s.error("error:"), clean(&err.message));
+        self.err_line(&format!("{} {}", s.error("error:"), clean(&err.message)));
         for cause in &err.causes {
-            eprintln!("  {} {}", s.dim("caused by:"), clean(cause));
+            self.err_line(&format!("  {} {}", s.dim("caused by:"), clean(cause)));
         }
         for hint in &err.hints {
-            eprintln!("{} {}", s.hint("hint:"), clean(hint));
+            self.err_line(&format!("{} {}", s.hint("hint:"), clean(hint)));
         }
     }
 
@@ -171,10 +213,10 @@ impl Printer {
         compact: bool,
     ) -> io::Result<()> {
         let doc = envelope(command, exit_code, data, error, &self.warnings());
-        let mut out = io::stdout().lock();
-        json::write(&mut out, &doc, !compact)?;
-        out.write_all(b"\n")?;
-        out.flush()
+        let mut buf = Vec::new();
+        json::write(&mut buf, &doc, !compact)?;
+        buf.push(b'\n');
+        self.data(&String::from_utf8_lossy(&buf))
     }
 
     /// A JSON document written outside a command's report (clap's usage errors).

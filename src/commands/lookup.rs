@@ -409,7 +409,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     let mut timings = vec![Timing {
         step: "token",
         ms: session.elapsed.as_millis(),
-        attempts: 1,
+        attempts: session.attempts,
     }];
     timings.extend(outcome.steps.iter().map(|s| Timing {
         step: s.name,

@@ -95,6 +95,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --strict 'Exit 1 on warnings too'
             cand --probe 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency'
             cand --login 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
+            cand --allow-untrusted-login 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'

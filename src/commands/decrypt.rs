@@ -161,13 +161,18 @@ pub fn run(ctx: &Ctx, args: &DecryptArgs) -> Result<Box<dyn Report>, CliError> {
     }))
 }
 
+/// The encrypted string from stdin, as a clipboard or a Windows tool gives it
+/// (BOM, UTF-16, CRLF: see `fsutil::decode_text`).
 fn read_stdin() -> Result<String, CliError> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
         .take(1 << 20)
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| {
             CliError::input("could not read the encrypted string from stdin").with_cause(e)
         })?;
+    let text = crate::fsutil::decode_text(&bytes).map_err(|e| {
+        CliError::input("could not read the encrypted string from stdin").with_cause(e)
+    })?;
     Ok(text.trim().to_string())
 }

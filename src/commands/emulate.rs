@@ -1,6 +1,6 @@
 //! `crmctl emulate`: the emulated Salesforce org, served until interrupted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
@@ -129,15 +129,7 @@ impl Report for EmulateReport {
 
 fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
     let mut f = match &args.faults {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::input(format!("cannot read {}", path.display())).with_cause(e)
-            })?;
-            serde_saphyr::from_str::<Faults>(&text).map_err(|e| {
-                CliError::input(format!("{} is not a valid faults file", path.display()))
-                    .with_cause(e)
-            })?
-        }
+        Some(path) => read_yaml::<Faults>(path, "faults file")?,
         None => Faults::default(),
     };
     if let Some(v) = args.latency_ms {
@@ -159,17 +151,31 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
     Ok(f)
 }
 
+/// Reads a YAML file the emulator takes. A parse error gives the file, line, column
+/// and the parser's description, never the line itself: the file may be a key
+/// profile or a settings file given by mistake.
+fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
+    let text = crate::fsutil::read_text(path)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    serde_saphyr::from_str::<T>(&text).map_err(|e| {
+        let e = crate::fsutil::parse_error(&e.to_string());
+        let at = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            (Some(l), None) => format!(":{l}"),
+            _ => String::new(),
+        };
+        CliError::input(format!(
+            "{}{at} is not a valid {what}: {}",
+            path.display(),
+            e.message
+        ))
+    })
+}
+
 /// Starts the emulator on its own thread; shared with `crmctl demo`.
 pub fn start(args: &EmulateArgs) -> Result<(Background, serde_json::Value), CliError> {
     let org: OrgFile = match &args.data {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::input(format!("cannot read {}", path.display())).with_cause(e)
-            })?;
-            serde_saphyr::from_str(&text).map_err(|e| {
-                CliError::input(format!("{} is not a valid org file", path.display())).with_cause(e)
-            })?
-        }
+        Some(path) => read_yaml::<OrgFile>(path, "org file")?,
         None => emulator::default_org::default_org_file(),
     };
     let user = org.users.first().cloned().unwrap_or_default();

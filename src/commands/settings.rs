@@ -141,7 +141,7 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         ))
         .with_hint("pass --force to replace it, or choose another --out"));
     }
-    let (cipher, _) = ctx.cipher()?;
+    let (cipher, _) = ctx.cipher_for_new_strings()?;
     let term = Term::stderr();
     let ucc = ask(&term, "UCC name", "helpdesk")?;
     let fqdn = ask(

@@ -47,6 +47,10 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub login: bool,
 
+    /// With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)
+    #[arg(long, requires = "login")]
+    pub allow_untrusted_login: bool,
+
     /// Seconds to wait for each probe
     #[arg(
         long,
@@ -256,7 +260,21 @@ fn cipher(ctx: &Ctx) -> Result<Option<crate::crypto::Cipher>, CliError> {
     ctx.cipher().map(|(c, _)| Some(c))
 }
 
+fn is_csv(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
+    // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
+    if let Some(name) = &args.ucc
+        && !args.files.iter().any(|f| is_csv(f))
+    {
+        return Err(CliError::usage(format!(
+            "--ucc {name} names the UCC of a CSV export, and no CSV file was given"
+        ))
+        .with_hint("YAML estates name their UCCs under `uccs:`; leave out --ucc, or give the SharePoint CSV export (a .csv file)"));
+    }
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
         let mut loaded =
@@ -303,7 +321,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         }
     }
     let logins = if args.login {
-        login_checks(ctx, &uccs, cipher.as_ref(), &mut findings)?
+        login_checks(
+            ctx,
+            &uccs,
+            cipher.as_ref(),
+            args.allow_untrusted_login,
+            &mut findings,
+        )?
     } else {
         Vec::new()
     };
@@ -334,6 +358,7 @@ fn login_checks(
     ctx: &Ctx,
     uccs: &[Ucc],
     cipher: Option<&crate::crypto::Cipher>,
+    allow_untrusted: bool,
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<LoginCheck>, CliError> {
     use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
@@ -378,6 +403,36 @@ fn login_checks(
             .value("LoginEndPoint")
             .unwrap_or(PRODUCTION_LOGIN)
             .to_string();
+        // Credentials go only where the CRM Service should send them: Salesforce over
+        // https, or a test org on this machine. Anything else needs the user's say-so.
+        if rules::login_target(&login_url) == rules::LoginTarget::Untrusted && !allow_untrusted {
+            let message = format!(
+                "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
+                login_url.trim()
+            );
+            for u in &members {
+                let r = u.get("LoginEndPoint");
+                findings.push(Finding {
+                    ucc: u.name.clone(),
+                    setting: Some("LoginEndPoint".into()),
+                    severity: Severity::Error,
+                    rule: "login-skipped",
+                    message: message.clone(),
+                    hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
+                    file: r
+                        .map(|r| r.file.display().to_string())
+                        .unwrap_or_else(|| u.file.display().to_string()),
+                    line: r.map(|r| r.line).unwrap_or(u.line),
+                });
+            }
+            out.push(LoginCheck {
+                uccs: names,
+                ok: false,
+                instance_url: None,
+                problems: vec![message],
+            });
+            continue;
+        }
         let result = ucc_credentials(
             first,
             cipher,

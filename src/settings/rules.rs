@@ -87,9 +87,10 @@ impl Ctx<'_> {
     }
 }
 
-/// Exact-name lookup: the service reads settings by their documented names.
+/// The row of a documented setting. Case is ignored here so every rule looks at the
+/// row a miscased name holds; the `setting-case` rule reports the spelling once.
 fn exact<'a>(ucc: &'a Ucc, name: &str) -> Option<&'a Row> {
-    ucc.rows.iter().find(|r| r.setting == name)
+    ucc.get(name)
 }
 
 fn is_placeholder(v: &str) -> bool {
@@ -124,27 +125,66 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// A parsed `scheme://host[:port]/path`.
-struct Url<'a> {
-    scheme: &'a str,
+/// A parsed URL: scheme, lower-case host (IPv6 without brackets), path.
+struct Url {
+    scheme: String,
     host: String,
-    path: &'a str,
+    path: String,
 }
 
-fn parse_url(s: &str) -> Option<Url<'_>> {
-    let (scheme, rest) = s.trim().split_once("://")?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, ""),
+fn parse_url(s: &str) -> Option<Url> {
+    let u = url::Url::parse(s.trim()).ok()?;
+    let host = match u.host()? {
+        url::Host::Domain(d) => d.to_ascii_lowercase(),
+        url::Host::Ipv4(a) => a.to_string(),
+        url::Host::Ipv6(a) => a.to_string(),
     };
-    let host = authority
-        .rsplit('@')
-        .next()?
-        .split(':')
-        .next()?
-        .to_ascii_lowercase();
-    (!host.is_empty()).then_some(Url { scheme, host, path })
+    Some(Url {
+        scheme: u.scheme().to_string(),
+        host,
+        path: u.path().to_string(),
+    })
 }
+
+/// A host on this machine: `localhost`, 127.0.0.0/8 or `::1`, where `crmctl emulate`
+/// serves. Settings pointing there are a test org, not a misconfigured production one.
+pub fn is_loopback_host(h: &str) -> bool {
+    let h = h.trim_start_matches('[').trim_end_matches(']');
+    h == "localhost"
+        || h.ends_with(".localhost")
+        || h.parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether `validate-settings --login` may post credentials to a LoginEndPoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LoginTarget {
+    /// https on login.salesforce.com, test.salesforce.com or a My Domain.
+    Salesforce,
+    /// A test org on this machine (`crmctl emulate`).
+    Loopback,
+    /// Anything else: plain http, or a host that is not Salesforce's.
+    Untrusted,
+}
+
+pub fn login_target(value: &str) -> LoginTarget {
+    match parse_url(value) {
+        Some(u) if is_loopback_host(&u.host) && matches!(u.scheme.as_str(), "http" | "https") => {
+            LoginTarget::Loopback
+        }
+        Some(u)
+            if u.scheme == "https"
+                && (u.host == "login.salesforce.com"
+                    || u.host == "test.salesforce.com"
+                    || u.host.ends_with(".my.salesforce.com")) =>
+        {
+            LoginTarget::Salesforce
+        }
+        _ => LoginTarget::Untrusted,
+    }
+}
+
+const TEST_ORG_HINT: &str = "fine for CI against `crmctl emulate`; a CRM Service in production needs the org's https Salesforce URL";
 
 fn is_salesforce_host(h: &str) -> bool {
     h.ends_with(".salesforce.com")
@@ -181,9 +221,11 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     let mut c = Ctx { ucc, out };
     use Severity::{Error, Warning};
     // Duplicates, unknown names, scopes.
-    let mut seen: BTreeMap<&str, &Row> = BTreeMap::new();
+    // Names are compared without regard to case, so `password` and `Password` are one
+    // setting set twice, and a miscased name is one finding, not also "missing".
+    let mut seen: BTreeMap<String, &Row> = BTreeMap::new();
     for row in &ucc.rows {
-        if let Some(first) = seen.insert(row.setting.as_str(), row) {
+        if let Some(first) = seen.insert(row.setting.to_ascii_lowercase(), row) {
             c.at(
                 Some(row),
                 None,
@@ -196,8 +238,21 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
                 "keep one row: which one the service reads is not defined",
             );
         }
-        match KNOWN.iter().find(|(n, _)| *n == row.setting) {
-            Some((_, scope)) => {
+        match KNOWN
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(&row.setting))
+        {
+            Some((name, scope)) => {
+                if *name != row.setting {
+                    c.at(
+                        Some(row),
+                        None,
+                        Error,
+                        "setting-case",
+                        format!("`{}` is spelt `{name}` in the documents", row.setting),
+                        "setting names are read exactly as documented, capitals included (scopes and CSV column names are matched in any case)",
+                    );
+                }
                 if !row.scope.eq_ignore_ascii_case(scope) {
                     c.at(Some(row), None, Error, "wrong-scope", format!("{} has scope `{}`; the documents give it scope {scope}", row.setting, row.scope), "fix the Scope column; the service reads the setting from its own scope only");
                 }
@@ -248,7 +303,7 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     let crm_url = exact(ucc, "CrmServiceUrl");
     let crm_host = crm_url.and_then(|r| {
         let ok = parse_url(&r.value).filter(|u| {
-            matches!(u.scheme, "http" | "https")
+            matches!(u.scheme.as_str(), "http" | "https")
                 && u.path
                     .trim_end_matches('/')
                     .eq_ignore_ascii_case("/CrmServiceSalesforce")
@@ -354,7 +409,21 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     // Salesforce endpoints.
     let app = exact(ucc, "ApplicationHost").filter(|r| !is_placeholder(&r.value));
     let app_host = app.and_then(|r| {
-        let u = parse_url(&r.value).filter(|u| u.scheme == "https" && is_salesforce_host(&u.host));
+        let parsed = parse_url(&r.value);
+        if let Some(u) = parsed.as_ref().filter(|u| {
+            is_loopback_host(&u.host) && matches!(u.scheme.as_str(), "http" | "https")
+        }) {
+            c.at(
+                Some(r),
+                None,
+                Warning,
+                "test-org",
+                format!("ApplicationHost points at a test org on this machine ({})", u.host),
+                TEST_ORG_HINT,
+            );
+            return None;
+        }
+        let u = parsed.filter(|u| u.scheme == "https" && is_salesforce_host(&u.host));
         if u.is_none() {
             c.at(Some(r), None, Error, "application-host", format!("ApplicationHost `{}` is not an https Salesforce URL", r.value.trim()), "use the org's URL, e.g. https://eu6.salesforce.com/ or https://<MyDomain>.my.salesforce.com/");
         }
@@ -362,6 +431,14 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     });
     if let Some(r) = exact(ucc, "LoginEndPoint").filter(|r| !is_placeholder(&r.value)) {
         match parse_url(&r.value) {
+            Some(u) if login_target(&r.value) == LoginTarget::Loopback => c.at(
+                Some(r),
+                None,
+                Warning,
+                "test-org",
+                format!("LoginEndPoint points at a test org on this machine ({})", u.host),
+                TEST_ORG_HINT,
+            ),
             Some(u) if u.scheme == "https" && u.path.trim_end_matches('/') == "/services/oauth2/token" && (u.host == "login.salesforce.com" || u.host == "test.salesforce.com" || u.host.ends_with(".my.salesforce.com")) => {
                 if let Some(a) = &app_host
                     && is_sandbox_host(&u.host) != is_sandbox_host(a) {
@@ -409,6 +486,16 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
         let Some(r) = exact(ucc, name).filter(|r| !is_placeholder(&r.value)) else {
             continue;
         };
+        if r.value.trim() != r.value {
+            c.at(
+                Some(r),
+                None,
+                Warning,
+                "value-whitespace",
+                format!("{name} has spaces or line breaks around the encrypted string"),
+                "remove them: pasted into SharePoint they are easy to miss, and not every reader of the setting drops them",
+            );
+        }
         if !looks_encrypted(&r.value) {
             c.at(Some(r), None, Error, "not-encrypted", format!("{name} does not look encrypted (not base64 of whole AES blocks): is it plain text?"), "replace it with the output of `crmctl encrypt` (`crmctl encrypt --value` for ClientId and ClientSecret)");
             continue;
@@ -516,6 +603,27 @@ pub fn probe_targets(ucc: &Ucc) -> Vec<(&'static str, String, &Row)> {
 
 pub fn check_all(uccs: &[Ucc], cipher: Option<&Cipher>) -> Vec<Finding> {
     let mut out = Vec::new();
+    // Two UCCs with one name: findings, logins and reports could not tell them apart.
+    let mut names: BTreeMap<String, &Ucc> = BTreeMap::new();
+    for u in uccs {
+        if let Some(first) = names.insert(u.name.trim().to_lowercase(), u) {
+            out.push(Finding {
+                ucc: u.name.clone(),
+                setting: None,
+                severity: Severity::Error,
+                rule: "duplicate-ucc",
+                message: format!(
+                    "the UCC name `{}` is used twice (first at {}:{})",
+                    u.name,
+                    first.file.display(),
+                    first.line
+                ),
+                hint: "give every UCC its own name".into(),
+                file: u.file.display().to_string(),
+                line: u.line,
+            });
+        }
+    }
     for u in uccs {
         check_ucc(u, cipher, &mut out);
     }

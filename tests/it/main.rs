@@ -9,6 +9,7 @@ mod demo;
 mod emulate;
 mod encrypt;
 mod escaping;
+mod inputs;
 mod keygen;
 mod leaks;
 mod login;

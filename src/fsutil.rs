@@ -318,7 +318,7 @@ pub fn readable_by_others(_path: &Path) -> Option<u32> {
 /// stops cleanly) or ends the process as the signal would have.
 pub mod interrupt {
     use std::path::{Path, PathBuf};
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
     use std::sync::mpsc::{Receiver, Sender, channel};
     use std::sync::{Mutex, Once, OnceLock};
 
@@ -326,6 +326,24 @@ pub mod interrupt {
     static NEXT_ID: AtomicU64 = AtomicU64::new(0);
     static STOP: OnceLock<Mutex<Option<Sender<i32>>>> = OnceLock::new();
     static INSTALL: Once = Once::new();
+    static STOPPING: AtomicBool = AtomicBool::new(false);
+
+    /// Whether a signal arrived and the process is about to end.
+    pub fn is_stopping() -> bool {
+        STOPPING.load(Ordering::SeqCst)
+    }
+
+    /// For code that fails because a signal removed its files under it (a spawn in a
+    /// removed folder): wait for the handler to end the process, so the exit status is
+    /// the signal's and not a misleading error. Returns after 10 s at most.
+    pub fn hold_if_stopping() {
+        for _ in 0..200 {
+            if !is_stopping() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 
     /// Keeps a path registered until dropped.
     #[must_use = "the path is removed on a signal only while the guard lives"]
@@ -399,6 +417,10 @@ pub mod interrupt {
             };
             std::thread::spawn(move || {
                 if let Some(sig) = signals.forever().next() {
+                    let serving = STOP
+                        .get()
+                        .is_some_and(|m| m.lock().map(|s| s.is_some()).unwrap_or(false));
+                    STOPPING.store(!serving, Ordering::SeqCst);
                     remove_registered();
                     let waiter = STOP
                         .get()

@@ -172,20 +172,42 @@ fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
     })
 }
 
-/// Starts the emulator on its own thread; shared with `crmctl demo`.
-pub fn start(args: &EmulateArgs) -> Result<(Background, serde_json::Value), CliError> {
+/// A started emulator and the temporary CA folder it owns, if any.
+pub struct Running {
+    pub emulator: Background,
+    pub info: serde_json::Value,
+    /// Declared after `emulator`, so the folder goes once the server has stopped.
+    _ca_dir: Option<(crate::fsutil::interrupt::Cleanup, tempfile::TempDir)>,
+}
+
+/// Starts the emulator on its own thread.
+pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
     let org: OrgFile = match &args.data {
         Some(path) => read_yaml::<OrgFile>(path, "org file")?,
         None => emulator::default_org::default_org_file(),
     };
     let user = org.users.first().cloned().unwrap_or_default();
     let app = org.connected_apps.first().cloned().unwrap_or_default();
+    // With --tls and no --ca-dir, the temporary CA folder is ours rather than the
+    // emulator's, so it is removed on SIGINT/SIGTERM too, not only on a normal exit.
+    let ca_dir = if args.tls && args.ca_dir.is_none() {
+        let dir = tempfile::Builder::new()
+            .prefix("crmctl-emulator-")
+            .tempdir()
+            .map_err(|e| CliError::input("cannot make a temporary folder").with_cause(e))?;
+        Some((crate::fsutil::interrupt::remove_on_signal(dir.path()), dir))
+    } else {
+        None
+    };
     let config = Config {
         org: Some(org),
         port: args.port,
         login_port: args.login_port,
         tls: args.tls,
-        ca_dir: args.ca_dir.clone(),
+        ca_dir: ca_dir
+            .as_ref()
+            .map(|(_, d)| d.path().to_path_buf())
+            .or_else(|| args.ca_dir.clone()),
         faults: load_faults(args)?,
     };
     let bg = Background::start(config)
@@ -200,16 +222,26 @@ pub fn start(args: &EmulateArgs) -> Result<(Background, serde_json::Value), CliE
         "client_secret": app.client_secret,
         "ca_pem": bg.ca_pem.as_ref().map(|p| p.display().to_string()),
     });
-    Ok((bg, info))
+    Ok(Running {
+        emulator: bg,
+        info,
+        _ca_dir: ca_dir,
+    })
 }
 
 pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
-    let (bg, info) = start(args)?;
-    let report = EmulateReport { info };
+    let running = start(args)?;
+    let report = EmulateReport {
+        info: running.info.clone(),
+    };
     crate::finish_report(ctx, "emulate", &report);
-    // Serve until the process is interrupted; the emulator runs on its own thread.
-    let _keep = bg;
-    loop {
-        std::thread::park();
-    }
+    // Serve (on the emulator's own thread) until SIGINT, SIGTERM or SIGHUP; the
+    // temporary CA folder is already gone when this returns.
+    let signal = crate::fsutil::interrupt::wait_for_stop();
+    drop(running);
+    ctx.out.info(&format!("Stopped (signal {signal})."));
+    // The report was printed at start-up (under --json, the one document): end here
+    // rather than return and print it again. A requested stop is a clean exit.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    std::process::exit(0)
 }

@@ -4,6 +4,7 @@
 
 pub mod load;
 pub mod rules;
+pub mod wizard;
 
 use std::path::PathBuf;
 

@@ -186,7 +186,7 @@ pub fn login_target(value: &str) -> LoginTarget {
 
 const TEST_ORG_HINT: &str = "fine for CI against `crmctl emulate`; a CRM Service in production needs the org's https Salesforce URL";
 
-fn is_salesforce_host(h: &str) -> bool {
+pub fn is_salesforce_host(h: &str) -> bool {
     h.ends_with(".salesforce.com")
         || h.ends_with(".force.com")
         || h.ends_with(".salesforce.mil")

@@ -16,11 +16,12 @@ use crate::output::{Printer, Report};
 #[command(
     long_about = "Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI.\n\n\
 It answers the OAuth token endpoint and the REST data API (search, query, describe, \
-sobjects, limits) as salesforce-api.md documents them, on two ports: a login host \
+sobjects, limits) the way Salesforce answers them, on two ports: a login host \
 (standing in for login.salesforce.com) and the org's My Domain host. It prints the URLs \
-and the demo credentials, then serves until interrupted (Ctrl-C).\n\n\
+and the demo credentials, then serves until stopped (Ctrl-C, SIGTERM or SIGHUP), when it \
+removes its temporary CA folder and exits 0.\n\n\
 The data is the built-in demo org unless --data names a YAML org file (see \
-emulator/README.md). Faults can be added with flags or a --faults YAML file.",
+the emulator's README in crmctl's source). Faults can be added with flags or a --faults YAML file.",
     after_long_help = "Examples:\n  \
 crmctl emulate\n  \
 crmctl emulate --port 8443 --tls --latency-ms 20\n  \

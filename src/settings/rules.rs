@@ -29,6 +29,37 @@ pub struct Finding {
     pub line: usize,
 }
 
+/// Every rule id `validate-settings` reports (the README's table lists each one, and
+/// a test checks it). Ids are stable: scripts filter findings by them.
+pub const RULE_IDS: &[&str] = &[
+    "mandatory-missing",
+    "mandatory-empty",
+    "wrong-scope",
+    "lists-endpoint",
+    "crm-service-url",
+    "endpoint-host-mismatch",
+    "not-local",
+    "application-host",
+    "login-endpoint",
+    "sandbox-mismatch",
+    "test-org",
+    "api-endpoint",
+    "api-version-retired",
+    "not-encrypted",
+    "does-not-decrypt",
+    "secret-whitespace",
+    "value-whitespace",
+    "duplicate-setting",
+    "unknown-setting",
+    "setting-case",
+    "duplicate-ucc",
+    "primary-mismatch",
+    "probe-failed",
+    "login-failed",
+    "login-checks",
+    "login-skipped",
+];
+
 /// The settings the documents name, with their scope.
 pub const KNOWN: &[(&str, &str)] = &[
     ("ListsEndpoints", "ListsPlugin"),
@@ -70,6 +101,7 @@ impl Ctx<'_> {
         message: String,
         hint: &str,
     ) {
+        debug_assert!(RULE_IDS.contains(&rule), "{rule} is not in RULE_IDS");
         self.out.push(Finding {
             ucc: self.ucc.name.clone(),
             setting: setting

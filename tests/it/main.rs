@@ -15,5 +15,6 @@ mod leaks;
 mod login;
 mod lookup;
 mod prompt;
+mod safe_write;
 mod support;
 mod validate;

@@ -395,3 +395,39 @@ fn a_key_passphrase_for_new_strings_is_asked_twice() {
         "{screen}"
     );
 }
+
+/// An empty password would store the security token alone: asked again.
+#[test]
+fn an_empty_password_at_the_prompt_is_asked_again() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &["--key-file", key.to_str().expect("utf8"), "encrypt"],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    screen += &s.exp_string("Salesforce password: ").expect("password");
+    s.send_line("").expect("empty");
+    screen += &s.exp_string("Security token: ").expect("token");
+    s.send_line(TOKEN).expect("token");
+    screen += &s.exp_string("again, to confirm: ").expect("confirm");
+    s.send_line("").expect("empty");
+    screen += &s.exp_string("password is empty").expect("refused");
+    screen += &s.exp_string("Salesforce password: ").expect("asked again");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_string("Security token: ").expect("token");
+    s.send_line(TOKEN).expect("token");
+    screen += &s.exp_string("again, to confirm: ").expect("confirm");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    Screen(screen.clone()).assert_no_secret();
+    assert!(screen.contains(&test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"))));
+    assert!(!screen.contains(&test_cipher().encrypt_to_base64(TOKEN)));
+}

@@ -580,3 +580,15 @@ fn login_does_not_post_credentials_to_an_untrusted_endpoint_unless_allowed() {
     assert_eq!(emu.stats().routes.get("token"), Some(&1));
     assert_eq!(out.json()["data"]["logins"][0]["ok"], true);
 }
+
+#[test]
+fn the_readme_documents_every_rule_id() {
+    let readme =
+        std::fs::read_to_string(crate::support::repo_root().join("README.md")).expect("README");
+    for id in crmctl::settings::rules::RULE_IDS {
+        assert!(
+            readme.contains(&format!("`{id}`")),
+            "README lacks rule `{id}`"
+        );
+    }
+}

@@ -163,7 +163,12 @@ impl Report for ValidateReport {
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         let s = out.stdout_style();
         let mut text = String::new();
+        let mut shown = std::collections::BTreeSet::new();
         for (name, file) in &self.uccs {
+            // Two UCCs with one name (a duplicate-ucc error): their findings once.
+            if !shown.insert(name) {
+                continue;
+            }
             let mine: Vec<&Finding> = self.findings.iter().filter(|f| &f.ucc == name).collect();
             if mine.is_empty() {
                 text.push_str(&format!(

@@ -162,6 +162,10 @@ fn plain_words(message: &str) -> String {
         let head = head.strip_suffix(',').unwrap_or(head);
         return format!("{head} (a key may appear only once in a mapping)");
     }
+    // serde's wording for a value of the wrong shape names our private enums.
+    if message.contains("did not match any variant of untagged enum") {
+        return "a value must be text, a number or true/false, not a list or mapping".into();
+    }
     // Any other wording that names library types ("Options", "Deserializer").
     message
         .replace(" in Options", "")
@@ -607,5 +611,8 @@ mod tests {
             e.message,
             "duplicate mapping key: name (a key may appear only once in a mapping)"
         );
+        let e =
+            parse_error("line 4 column 39: data did not match any variant of untagged enum Scalar");
+        assert!(!e.message.contains("Scalar"), "{}", e.message);
     }
 }

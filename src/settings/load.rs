@@ -66,6 +66,14 @@ fn yaml_error(file: &Path, message: &str) -> LoadError {
 
 /// Parses a YAML estate (`uccs: [{name, settings: [{setting, scope, value}]}]`).
 pub fn yaml(file: &Path, text: &str) -> Result<Vec<Ucc>, LoadError> {
+    if text.trim().is_empty() {
+        return Err(LoadError {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            message: "the file is empty: expected `uccs:` and a list of UCCs".into(),
+        });
+    }
     let doc: EstateDoc =
         serde_saphyr::from_str(text).map_err(|e| yaml_error(file, &e.to_string()))?;
     if doc.uccs.is_empty() {

@@ -223,6 +223,12 @@ fn write_atomic_with(
     Ok(())
 }
 
+/// Whether `write_atomic` could write `path` (not a directory, FIFO, socket, device or
+/// dangling link), for commands that ask questions first and write at the end.
+pub fn check_target(path: &Path) -> std::io::Result<()> {
+    resolve_target(path).map(|_| ())
+}
+
 /// The file to replace: `path` itself, or what its symlink points to.
 fn resolve_target(path: &Path) -> std::io::Result<PathBuf> {
     use std::io::{Error, ErrorKind};

@@ -151,6 +151,10 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         ))
         .with_hint("pass --force to replace it, or choose another --out"));
     }
+    // Before any question: a target that can't be written would cost every answer.
+    fsutil::check_target(&args.out).map_err(|e| {
+        CliError::input(format!("cannot write {}", args.out.display())).with_cause(e)
+    })?;
     let (cipher, _) = ctx.cipher_for_new_strings()?;
     let term = Term::stderr();
     let ucc = ask_checked(&term, "UCC name", "helpdesk", |v| {

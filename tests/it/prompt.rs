@@ -431,3 +431,35 @@ fn an_empty_password_at_the_prompt_is_asked_again() {
     assert!(screen.contains(&test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"))));
     assert!(!screen.contains(&test_cipher().encrypt_to_base64(TOKEN)));
 }
+
+/// A target that can't be written is refused before the first question, not after
+/// every secret has been typed.
+#[test]
+fn settings_init_refuses_an_unwritable_target_before_asking_anything() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let dangling = sb.path("settings.yaml");
+    std::os::unix::fs::symlink(sb.path("nowhere/settings.yaml"), &dangling).expect("symlink");
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "settings",
+            "init",
+            "--force",
+            "--out",
+            dangling.to_str().expect("utf8"),
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let screen = s.exp_eof().expect("program ends without a question");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 3)),
+        "{status:?}\n{screen}"
+    );
+    assert!(screen.contains("cannot write"), "{screen}");
+    assert!(!screen.contains("UCC name"), "{screen}");
+}

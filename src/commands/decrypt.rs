@@ -20,7 +20,7 @@ By default (--check) crmctl says whether the string decrypts and how many charac
 without showing it. --reveal prints the decrypted secret on stdout; use it only when you must. \
 Exit code 1 when the string does not decrypt.",
     after_long_help = "Examples:\n  \
-crmctl decrypt 9Jp9DTd5/Gbur0MlznIhg8GllpBQ3KYX8NvS0HsyzaM=\n  \
+crmctl decrypt 'l9aoOq9nQWmI2+tQ8gO083ypOpjL/5nwVY+aZ61YoS4='\n  \
 pbpaste | crmctl decrypt --stdin --json"
 )]
 pub struct DecryptArgs {

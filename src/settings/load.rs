@@ -120,17 +120,31 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         .map_err(|e| err(Some(1), format!("cannot read the header: {e}")))?
         .clone();
     let find = |names: &[&str]| crate::csv_input::find_column(&headers, names);
-    let setting = find(&["Title", "Setting"]).ok_or_else(|| {
-        err(
-            Some(1),
-            "no `Title` or `Setting` column in the header".into(),
-        )
-    })?;
-    let value =
-        find(&["Value"]).ok_or_else(|| err(Some(1), "no `Value` column in the header".into()))?;
-    // Without Scope every row would get its own wrong-scope finding: one header error.
-    let scope =
-        find(&["Scope"]).ok_or_else(|| err(Some(1), "no `Scope` column in the header".into()))?;
+    // Every missing column in one header error: without `Scope`, say, each row would
+    // otherwise get its own wrong-scope finding.
+    let (setting, value, scope) = match (
+        find(&["Title", "Setting"]),
+        find(&["Value"]),
+        find(&["Scope"]),
+    ) {
+        (Some(a), Some(b), Some(c)) => (a, b, c),
+        (a, b, c) => {
+            let missing: Vec<&str> = [
+                (a, "`Title` (or `Setting`)"),
+                (b, "`Value`"),
+                (c, "`Scope`"),
+            ]
+            .into_iter()
+            .filter(|(i, _)| i.is_none())
+            .map(|(_, n)| n)
+            .collect();
+            // The header is not quoted: a file given by mistake may hold secrets.
+            return Err(err(
+                Some(1),
+                format!("no {} column in the header", missing.join(" or ")),
+            ));
+        }
+    };
     let mut rows = Vec::new();
     let mut rec = csv::StringRecord::new();
     loop {
@@ -296,6 +310,12 @@ mod tests {
         assert_eq!(
             (e.line, e.message.as_str()),
             (Some(1), "no `Scope` column in the header")
+        );
+        let e = csv(Path::new("l.csv"), "Name;Data\n", "x").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("no `Title` (or `Setting`) or `Value` or `Scope` column"),
+            "{e}"
         );
     }
 

@@ -95,7 +95,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;validate-settings' {
-            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to')
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)')
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each probe')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')

@@ -88,7 +88,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'crmctl;validate-settings'= {
-            cand --ucc 'The UCC a CSV export belongs to'
+            cand --ucc 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)'
             cand --probe-timeout 'Seconds to wait for each probe'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'

@@ -83,7 +83,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s q -l quiet -d '
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''

@@ -31,7 +31,7 @@ pub struct ValidateArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The UCC a CSV export belongs to
+    /// The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)
     #[arg(long, value_name = "NAME")]
     pub ucc: Option<String>,
 

@@ -408,34 +408,10 @@ fn login_checks(
             .value("LoginEndPoint")
             .unwrap_or(PRODUCTION_LOGIN)
             .to_string();
-        // Credentials go only where the CRM Service should send them: Salesforce over
-        // https, or a test org on this machine. Anything else needs the user's say-so.
-        if rules::login_target(&login_url) == rules::LoginTarget::Untrusted && !allow_untrusted {
-            let message = format!(
-                "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
-                login_url.trim()
-            );
-            for u in &members {
-                let r = u.get("LoginEndPoint");
-                findings.push(Finding {
-                    ucc: u.name.clone(),
-                    setting: Some("LoginEndPoint".into()),
-                    severity: Severity::Error,
-                    rule: "login-skipped",
-                    message: message.clone(),
-                    hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
-                    file: r
-                        .map(|r| r.file.display().to_string())
-                        .unwrap_or_else(|| u.file.display().to_string()),
-                    line: r.map(|r| r.line).unwrap_or(u.line),
-                });
-            }
-            out.push(LoginCheck {
-                uccs: names,
-                ok: false,
-                instance_url: None,
-                problems: vec![message],
-            });
+        if let Some(skipped) =
+            untrusted_login(&login_url, &members, &names, allow_untrusted, findings)
+        {
+            out.push(skipped);
             continue;
         }
         let result = ucc_credentials(
@@ -503,4 +479,45 @@ fn login_checks(
         }
     }
     Ok(out)
+}
+
+/// Credentials go only where the CRM Service should send them: Salesforce over https,
+/// or a test org on this machine. Anything else needs the user's say-so
+/// (`--allow-untrusted-login`); without it the login is not attempted, and each UCC of
+/// the group gets a `login-skipped` finding.
+fn untrusted_login(
+    login_url: &str,
+    members: &[&Ucc],
+    names: &[String],
+    allow_untrusted: bool,
+    findings: &mut Vec<Finding>,
+) -> Option<LoginCheck> {
+    if allow_untrusted || rules::login_target(login_url) != rules::LoginTarget::Untrusted {
+        return None;
+    }
+    let message = format!(
+        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
+        login_url.trim()
+    );
+    for u in members {
+        let r = u.get("LoginEndPoint");
+        findings.push(Finding {
+            ucc: u.name.clone(),
+            setting: Some("LoginEndPoint".into()),
+            severity: Severity::Error,
+            rule: "login-skipped",
+            message: message.clone(),
+            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
+            file: r
+                .map(|r| r.file.display().to_string())
+                .unwrap_or_else(|| u.file.display().to_string()),
+            line: r.map(|r| r.line).unwrap_or(u.line),
+        });
+    }
+    Some(LoginCheck {
+        uccs: names.to_vec(),
+        ok: false,
+        instance_url: None,
+        problems: vec![message],
+    })
 }

@@ -7,7 +7,7 @@ use super::lexer::{Tok, Token};
 use super::literals::{date_literal, decode_like, decode_literal, parse_num_or_date, today_utc};
 use crate::org::User;
 use crate::query_error::{ApiError, located, no_such_column, not_supported_type};
-use crate::relations::{self, MAX_PARENT_HOPS, NAME_FIELDS, NAME_OBJECT};
+use crate::relations::{self, MAX_PARENT_HOPS, NAME_OBJECT, name_fields};
 use crate::schema::{self, Field, FieldType};
 
 /// Parentheses and NOTs nest at most this deep, so a hostile query cannot
@@ -192,7 +192,7 @@ impl<'a> Parser<'a> {
                     fk: p.fk,
                     parent: NAME_OBJECT,
                 });
-                (cur, cur_fields) = (NAME_OBJECT, NAME_FIELDS);
+                (cur, cur_fields) = (NAME_OBJECT, name_fields());
                 continue;
             }
             let fk = cur_fields
@@ -400,11 +400,10 @@ impl<'a> Parser<'a> {
             let agg = self.aggregate(&name, pos, o, f)?;
             let op = self.op()?;
             // COUNT and SUM/AVG compare with numbers; MIN/MAX with the field's type.
-            let as_field = match (&agg.arg, agg.func) {
-                (Some(a), AggFunc::Min | AggFunc::Max) => a.clone(),
-                _ => FieldPath::own(&COUNT_FIELD),
+            let value = match (&agg.arg, agg.func) {
+                (Some(a), AggFunc::Min | AggFunc::Max) => self.literal(a)?,
+                _ => self.literal_of(FieldType::Int, &agg.display())?,
             };
-            let value = self.literal(&as_field)?;
             return Ok(Cond::Agg(agg, op, value));
         }
         let field = self.resolve(o, f, &name, pos)?;
@@ -471,8 +470,12 @@ impl<'a> Parser<'a> {
 
     /// A literal, checked against the field's type as Salesforce does.
     fn literal(&mut self, field: &FieldPath) -> Result<Literal, ApiError> {
+        self.literal_of(field.field.kind, field.field.name)
+    }
+
+    /// A literal for a value of `kind` named `name` (in messages).
+    fn literal_of(&mut self, kind: FieldType, name: &str) -> Result<Literal, ApiError> {
         let pos = self.pos();
-        let kind = field.field.kind;
         let lit = match self.peek().cloned() {
             Some(Tok::Str(raw)) => Literal::Str(
                 decode_literal(&raw)
@@ -506,23 +509,23 @@ impl<'a> Parser<'a> {
             let detail = match kind {
                 FieldType::Boolean => format!(
                     "value of filter criterion for field '{}' must be of type boolean and should not be enclosed in quotes",
-                    field.field.name
+                    name
                 ),
                 FieldType::DateTime => format!(
                     "value of filter criterion for field '{}' must be of type dateTime and should not be enclosed in quotes",
-                    field.field.name
+                    name
                 ),
                 FieldType::Date => format!(
                     "value of filter criterion for field '{}' must be of type date and should not be enclosed in quotes",
-                    field.field.name
+                    name
                 ),
                 FieldType::Int => format!(
                     "value of filter criterion for field '{}' must be of type double and should not be enclosed in quotes",
-                    field.field.name
+                    name
                 ),
                 _ => format!(
                     "value of filter criterion for field '{}' must be of type string and should be enclosed in quotes",
-                    field.field.name
+                    name
                 ),
             };
             return Err(ApiError::bad_request(
@@ -533,17 +536,6 @@ impl<'a> Parser<'a> {
         Ok(lit)
     }
 }
-
-/// The type aggregates such as COUNT compare against in HAVING: a number.
-static COUNT_FIELD: Field = Field {
-    name: "expr",
-    label: "expr",
-    kind: FieldType::Int,
-    name_field: false,
-    createable: false,
-    reference: None,
-    restricted: &[],
-};
 
 #[cfg(test)]
 mod tests {

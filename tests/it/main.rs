@@ -13,6 +13,7 @@ mod keygen;
 mod leaks;
 mod login;
 mod lookup;
+mod phone;
 mod prompt;
 mod support;
 mod validate;

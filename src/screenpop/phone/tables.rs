@@ -21,13 +21,13 @@ pub(super) struct Pat {
 
 impl Pat {
     /// The length of the match at the start of `text`, when the literals decide it.
-    fn literal_prefix(&self, text: &str) -> Option<Option<usize>> {
+    pub(super) fn literal_prefix(&self, text: &str) -> Option<Option<usize>> {
         let lits = self.literals?;
         Some(lits.iter().find(|l| text.starts_with(*l)).map(|l| l.len()))
     }
 
     /// False when no match can start the text; true when one might.
-    fn may_start(&self, text: &str) -> bool {
+    pub(super) fn may_start(&self, text: &str) -> bool {
         if self.nullable {
             return true;
         }

@@ -590,3 +590,72 @@ mod equivalence {
     const VARIANTS: usize = 3;
     const SWEEP: usize = 30;
 }
+
+/// What build.rs worked out about each pattern (leading digits, lengths, literal lists)
+/// never contradicts the pattern itself, checked with regex-lite on every region.
+#[test]
+fn compiled_facts_agree_with_the_patterns() {
+    use super::tables::{Pat, REGIONS};
+    let mut texts: Vec<String> = Vec::new();
+    let mut seed = 7u64;
+    for len in 0..=17 {
+        for _ in 0..40 {
+            let mut t = String::new();
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                t.push(char::from(b'0' + ((seed >> 33) % 10) as u8));
+            }
+            texts.push(t);
+        }
+    }
+    let check = |id: &str, pat: &Pat, whole: bool, texts: &[String]| {
+        let anchored = if whole {
+            format!("^(?:{})$", pat.src)
+        } else {
+            format!("^(?:{})", pat.src)
+        };
+        let re = regex_lite::Regex::new(&anchored).unwrap_or_else(|e| panic!("{id}: {e}"));
+        let mut extra: Vec<String> = Vec::new();
+        for lit in pat.literals.unwrap_or(&[]) {
+            extra.push(lit.to_string());
+            extra.push(format!("{lit}1234567"));
+        }
+        for t in texts.iter().chain(&extra) {
+            match re.find(t) {
+                Some(m) => {
+                    assert!(pat.may_start(t) || m.is_empty(), "{id} {}: {t}", pat.src);
+                    if whole {
+                        assert!(pat.may_match_whole(t), "{id} {}: {t}", pat.src);
+                    }
+                    if let Some(end) = pat.literal_prefix(t) {
+                        assert_eq!(end, Some(m.end()), "{id} {}: {t}", pat.src);
+                    }
+                }
+                None => {
+                    if let Some(end) = pat.literal_prefix(t) {
+                        assert_eq!(end, None, "{id} {}: {t}", pat.src);
+                    }
+                }
+            }
+        }
+    };
+    for meta in REGIONS.iter() {
+        let mut own = texts.clone();
+        let mut seeded = |prefix: &str| {
+            for t in texts.iter().take(200) {
+                own.push(format!("{prefix}{t}"));
+            }
+        };
+        seeded(meta.national_prefix.unwrap_or(""));
+        seeded(&meta.cc.to_string());
+        check(meta.id, &meta.general, true, &own);
+        if let Some(p) = &meta.idd {
+            check(meta.id, p, false, &own);
+        }
+        if let Some(p) = &meta.npfp {
+            check(meta.id, p, false, &own);
+        }
+    }
+}

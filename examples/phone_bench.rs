@@ -24,6 +24,8 @@ const CASES: &[(&str, &str, Option<&str>)] = &[
     ),
     ("tel URI + ext", "tel:+1-415-555-1212;ext=12", None),
     ("011 from US", "011 31 20 123 4567", Some("US")),
+    // A region whose national prefix rule is a real pattern: the lazily compiled fallback.
+    ("national BR", "0 21 2345-6789", Some("BR")),
 ];
 
 fn parse_once(input: &str, region: Option<&str>) -> Duration {

@@ -100,6 +100,12 @@ impl fmt::Display for Region {
     }
 }
 
+impl serde::Serialize for Region {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
 impl fmt::Debug for Region {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Region({})", self.code())
@@ -222,6 +228,29 @@ pub enum AsTypedReason {
     UnknownCallingCode,
     /// Too short or too long for any number.
     NotANumber,
+}
+
+impl AsTypedReason {
+    /// A stable identifier for `--json` and bulk rows.
+    pub fn code(self) -> &'static str {
+        match self {
+            AsTypedReason::NoRegion => "no_region",
+            AsTypedReason::NotValidIn(_) => "not_valid_in_region",
+            AsTypedReason::ShortExtension => "short_extension",
+            AsTypedReason::UnknownCallingCode => "unknown_calling_code",
+            AsTypedReason::NotANumber => "not_a_number",
+        }
+    }
+}
+
+impl RegionFrom {
+    /// `given` (`--region` or `CRMCTL_REGION`) or `locale`, for `--json`.
+    pub fn code(self) -> &'static str {
+        match self {
+            RegionFrom::Given => "given",
+            RegionFrom::Locale => "locale",
+        }
+    }
 }
 
 /// Numbers of at most this many digits, without `+`, are internal extensions.

@@ -230,6 +230,11 @@ fn regions_from_codes_and_locales() {
     assert_eq!(r("AU").international_prefix(), Some("0011"));
     assert_eq!(r("NL").international_prefix(), Some("00"));
     assert_eq!(r("JP").international_prefix(), Some("010"));
+    assert_eq!(serde_json::to_string(&r("NL")).expect("json"), "\"NL\"");
+    assert_eq!(
+        AsTypedReason::NotValidIn(r("US")).code(),
+        "not_valid_in_region"
+    );
 }
 
 /// E.164, `00` input and national input in a region with a simple rule run no regex.

@@ -337,9 +337,8 @@ pub fn read_ani(
     let parsed = number::parse(digits, Some(chosen.0));
     match parsed {
         Ok(p) if p.source == Source::Idd => {
-            let prefix_len = digits.len() - p.nsn.len() - p.cc.to_string().len();
             notes.push(Note::InternationalPrefix {
-                prefix: digits[..prefix_len].to_string(),
+                prefix: digits[..p.idd_len].to_string(),
                 region: chosen,
             });
             let calling_code = p.cc;

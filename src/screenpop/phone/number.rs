@@ -29,6 +29,8 @@ pub(super) struct Parsed {
     pub source: Source,
     /// The region whose rules read the national part.
     pub rules: u16,
+    /// How many leading digits were the default region's international prefix.
+    pub idd_len: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,12 +97,14 @@ pub(super) fn parse(number: &str, default: Option<u16>) -> Result<Parsed, Fail> 
         None => (number, Source::Default),
     };
     // An international prefix counts only if a calling code (never starting with 0) follows.
+    let mut idd = 0;
     if source == Source::Default
         && let Some(end) = default.and_then(|d| idd_len(d, digits))
         && !digits[end..].starts_with('0')
     {
         digits = &digits[end..];
         source = Source::Idd;
+        idd = end;
     }
     let (cc, mut national) = if source != Source::Default {
         if digits.len() <= MIN_NSN {
@@ -154,5 +158,6 @@ pub(super) fn parse(number: &str, default: Option<u16>) -> Result<Parsed, Fail> 
         nsn: national,
         source,
         rules,
+        idd_len: idd,
     })
 }

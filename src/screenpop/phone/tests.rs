@@ -60,6 +60,8 @@ fn ani_forms_table() {
         ("+447700900123", None, None, &GB_MOBILE, None),
         ("07700 900123", Some("GB"), None, &GB_MOBILE, None),
         ("00 44 7700 900123", Some("FR"), None, &GB_MOBILE, None),
+        // The calling code's own rules read the rest (Argentina's mobile rule adds a 9).
+        ("00 54 11 15 2345 6789", Some("DE"), None, &["5491123456789", "091123456789", "91123456789", "005491123456789"], None),
         ("+61 412 345 678", None, None, &["61412345678", "0412345678", "412345678", "0061412345678"], None),
         ("0412 345 678", Some("AU"), None, &["61412345678", "0412345678", "412345678", "0061412345678"], None),
         ("+7 812 123-45-67", None, None, &["78121234567", "88121234567", "8121234567", "0078121234567"], None),
@@ -195,6 +197,21 @@ fn the_outcome_says_which_region_read_the_number() {
                 region: r("US")
             }
         ]
+    );
+}
+
+/// The note names the prefix as dialled, even when the calling code's rules rewrite the rest.
+#[test]
+fn the_international_prefix_note_names_what_was_dialled() {
+    let Ok(Ani::Number(n)) = read_ani("00 54 11 15 2345 6789", Some(r("DE")), None) else {
+        panic!("not a number");
+    };
+    assert_eq!(
+        n.notes,
+        [Note::InternationalPrefix {
+            prefix: "00".into(),
+            region: r("DE")
+        }]
     );
 }
 

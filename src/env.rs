@@ -25,6 +25,10 @@ pub mod names {
     /// `rekey`: the passphrases of derived `--from` and `--to` profiles.
     pub const FROM_PASSPHRASE: &str = "CRMCTL_FROM_PASSPHRASE";
     pub const TO_PASSPHRASE: &str = "CRMCTL_TO_PASSPHRASE";
+    /// The locale, in POSIX order of precedence; its territory is the default phone region.
+    pub const LC_ALL: &str = "LC_ALL";
+    pub const LC_MESSAGES: &str = "LC_MESSAGES";
+    pub const LANG: &str = "LANG";
 }
 
 /// A secret taken from an environment variable. A value that is not valid UTF-8
@@ -70,6 +74,9 @@ pub struct Env {
     pub ca_cert: Option<PathBuf>,
     /// Region for national phone numbers (`NL`, `US`, ...).
     pub region: Option<String>,
+    /// The effective locale name (`nl_NL.UTF-8`): the first non-empty of `LC_ALL`,
+    /// `LC_MESSAGES`, `LANG`. `screenpop::phone::Region::from_locale` reads its region.
+    pub locale: Option<String>,
     /// `NO_COLOR` set to a non-empty value (https://no-color.org).
     pub no_color: bool,
     /// `TERM=dumb`: a terminal that can't show colour.
@@ -107,11 +114,61 @@ impl Env {
             timeout: non_empty(names::TIMEOUT).and_then(|v| v.into_string().ok()),
             ca_cert: non_empty(names::CA_CERT).map(PathBuf::from),
             region: non_empty(names::REGION).and_then(|v| v.into_string().ok()),
+            locale: [names::LC_ALL, names::LC_MESSAGES, names::LANG]
+                .into_iter()
+                .find_map(&non_empty)
+                .and_then(|v| v.into_string().ok()),
             no_color: non_empty(names::NO_COLOR).is_some(),
             dumb_terminal: get("TERM").is_some_and(|t| t == "dumb"),
             config_dir: config_dir.map(|d| d.join("crmctl")),
             from_passphrase: EnvSecret::read(names::FROM_PASSPHRASE, get),
             to_passphrase: EnvSecret::read(names::TO_PASSPHRASE, get),
         }
+    }
+}
+
+#[cfg(test)]
+mod locale_tests {
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        Env::from_lookup(
+            &|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            None,
+        )
+    }
+
+    /// POSIX precedence: LC_ALL, then LC_MESSAGES, then LANG; an empty one does not count.
+    #[test]
+    fn locale_comes_from_the_first_non_empty_variable() {
+        assert_eq!(env(&[]).locale, None);
+        assert_eq!(
+            env(&[("LANG", "nl_NL.UTF-8")]).locale.as_deref(),
+            Some("nl_NL.UTF-8")
+        );
+        assert_eq!(
+            env(&[("LANG", "nl_NL.UTF-8"), ("LC_MESSAGES", "de_DE")])
+                .locale
+                .as_deref(),
+            Some("de_DE")
+        );
+        assert_eq!(
+            env(&[("LANG", "nl_NL"), ("LC_MESSAGES", "de_DE"), ("LC_ALL", "C")])
+                .locale
+                .as_deref(),
+            Some("C")
+        );
+        assert_eq!(
+            env(&[("LANG", "nl_NL"), ("LC_ALL", "")]).locale.as_deref(),
+            Some("nl_NL")
+        );
+        assert_eq!(
+            env(&[("CRMCTL_REGION", "be")]).region.as_deref(),
+            Some("be")
+        );
     }
 }

@@ -17,6 +17,7 @@ mod keygen;
 mod leaks;
 mod login;
 mod lookup;
+mod phone;
 mod prompt;
 mod rekey;
 mod safe_write;

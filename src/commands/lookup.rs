@@ -92,6 +92,9 @@ pub struct LookupArgs {
 
     #[command(flatten)]
     pub connect: ConnectArgs,
+
+    #[command(flatten, next_help_heading = "Auto log")]
+    pub log: super::lookup_log::LogArgs,
 }
 
 fn kind(args: &LookupArgs) -> Kind {
@@ -394,7 +397,8 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         ms: s.info.elapsed.as_millis(),
         attempts: s.info.attempts,
     }));
-    Ok(Box::new(LookupReport {
+    let popped = outcome.matches.first().cloned();
+    let report = Box::new(LookupReport {
         kind: plan.kind_name(),
         value: plan.value().to_string(),
         searched: plan.searched(),
@@ -403,7 +407,16 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         open_cases: outcome.open_cases,
         timings,
         show_timings: args.timings,
-    }))
+    });
+    super::lookup_log::after_pop(
+        args,
+        &client,
+        &session,
+        &version,
+        &value,
+        popped.as_ref(),
+        report,
+    )
 }
 
 /// `--file`: one lookup per input line, rows streamed in input order.

@@ -437,6 +437,150 @@ impl Client {
             }),
         }
     }
+
+    /// `POST /services/data/vXX.X/sobjects/<Object>/`: creates one record and returns
+    /// its Id. Never retried: a create that timed out may have happened.
+    pub fn create(
+        &self,
+        session: &Session,
+        version: &str,
+        object: &str,
+        body: &Value,
+    ) -> Result<(String, CallInfo), RecordError> {
+        let url = format!(
+            "{}/services/data/v{version}/sobjects/{object}/",
+            session.instance_url
+        );
+        let (status, v, info) = self.write(reqwest::Method::POST, &url, session, Some(body))?;
+        let id = v
+            .as_ref()
+            .and_then(|v| v.get("id"))
+            .and_then(Value::as_str)
+            .filter(|_| status == 201 || status == 200)
+            .ok_or_else(|| {
+                RecordError::from(SfError::Protocol {
+                    status,
+                    detail: "the create answer has no record id".into(),
+                })
+            })?;
+        Ok((id.to_string(), info))
+    }
+
+    /// `GET .../sobjects/<Object>/<Id>`: every field of one record the user can see.
+    pub fn retrieve(
+        &self,
+        session: &Session,
+        version: &str,
+        object: &str,
+        id: &str,
+    ) -> Result<(Value, CallInfo), SfError> {
+        let id = percent_encoding::utf8_percent_encode(id, FORM);
+        self.get_json(
+            &format!(
+                "{}/services/data/v{version}/sobjects/{object}/{id}",
+                session.instance_url
+            ),
+            Some(session),
+        )
+    }
+
+    /// `DELETE .../sobjects/<Object>/<Id>`: 204 on success.
+    pub fn delete(
+        &self,
+        session: &Session,
+        version: &str,
+        object: &str,
+        id: &str,
+    ) -> Result<CallInfo, RecordError> {
+        let id = percent_encoding::utf8_percent_encode(id, FORM);
+        let url = format!(
+            "{}/services/data/v{version}/sobjects/{object}/{id}",
+            session.instance_url
+        );
+        self.write(reqwest::Method::DELETE, &url, session, None)
+            .map(|(_, _, info)| info)
+    }
+
+    /// One authenticated write: the status and the JSON body (none for 204), or
+    /// Salesforce's error with the `fields` it names.
+    fn write(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        session: &Session,
+        body: Option<&Value>,
+    ) -> Result<(u16, Option<Value>, CallInfo), RecordError> {
+        let t = Instant::now();
+        self.trace(&format!("{method} {}", redact_url(url)));
+        let mut auth = reqwest::header::HeaderValue::from_str(&format!(
+            "Bearer {}",
+            session.access_token.expose_secret()
+        ))
+        .map_err(|_| SfError::Protocol {
+            status: 0,
+            detail: "the access token is not a valid header value".into(),
+        })?;
+        auth.set_sensitive(true);
+        let mut req = self
+            .http_for(url)?
+            .request(method, url)
+            .header("Accept", "application/json")
+            .header(reqwest::header::AUTHORIZATION, auth);
+        if let Some(b) = body {
+            req = req.header("Content-Type", "application/json").body(
+                serde_json::to_vec(b).map_err(|e| SfError::Protocol {
+                    status: 0,
+                    detail: format!("cannot encode the record: {e}"),
+                })?,
+            );
+        }
+        let resp = req.send().map_err(|e| network(&e))?;
+        let status = resp.status().as_u16();
+        let usage = resp
+            .headers()
+            .get("sforce-limit-info")
+            .and_then(|h| h.to_str().ok())
+            .and_then(parse_api_usage);
+        let bytes = resp.bytes().map_err(|e| network(&e))?;
+        self.trace(&format!(
+            "<- {status} ({} bytes, {} ms)",
+            bytes.len(),
+            t.elapsed().as_millis()
+        ));
+        let info = CallInfo {
+            api_usage: usage,
+            elapsed: t.elapsed(),
+            attempts: 1,
+        };
+        let parsed: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if (200..300).contains(&status) {
+            if parsed.is_none() && status != 204 {
+                return Err(SfError::Protocol {
+                    status,
+                    detail: describe_body(&bytes),
+                }
+                .into());
+            }
+            return Ok((status, parsed, info));
+        }
+        let fields = parsed
+            .as_ref()
+            .and_then(|v| v.as_array()?.first()?.get("fields")?.as_array().cloned())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let error = parsed
+            .as_ref()
+            .and_then(|v| api_error(status, v))
+            .unwrap_or(SfError::Protocol {
+                status,
+                detail: describe_body(&bytes),
+            });
+        Err(RecordError { error, fields })
+    }
 }
 
 /// `application/x-www-form-urlencoded`: everything but unreserved characters escaped.
@@ -557,6 +701,23 @@ pub fn token_url(login: &str) -> String {
         t.to_string()
     } else {
         format!("{t}/services/oauth2/token")
+    }
+}
+
+/// A refused record write: Salesforce's error and the fields it names (a restricted
+/// picklist, a field the user cannot set).
+#[derive(Debug, Clone)]
+pub struct RecordError {
+    pub error: SfError,
+    pub fields: Vec<String>,
+}
+
+impl From<SfError> for RecordError {
+    fn from(error: SfError) -> Self {
+        RecordError {
+            error,
+            fields: Vec::new(),
+        }
     }
 }
 

@@ -13,6 +13,11 @@ pub const DEMO_SECURITY_TOKEN: &str = "DEMOTOKEN4xY7qP2m";
 pub const DEMO_CLIENT_ID: &str = "3MVG9crmctlDEMOclientID.emulator";
 pub const DEMO_CLIENT_SECRET: &str = "crmctl-demo-client-secret-2f9c";
 
+/// The demo app's certificate for the JWT bearer flow. Its private key is
+/// published in `emulator/tests/fixtures/jwt-demo-key.pem` (a demo key, like the
+/// demo password: never use it for a real org).
+pub const DEMO_JWT_CERTIFICATE: &str = include_str!("../tests/fixtures/jwt-demo-cert.pem");
+
 /// Users with one thing wrong each, for testing `crmctl login`'s advice.
 pub const PROBLEM_USERS: &[(&str, &str)] = &[
     ("noapi@crmctl.example", "API Enabled is off for the profile"),
@@ -266,6 +271,7 @@ fn apps() -> Vec<ConnectedApp> {
             client_secret: DEMO_CLIENT_SECRET.into(),
             client_credentials_user: Some(DEMO_USERNAME.into()),
             admin_approved_users: None,
+            certificate: Some(DEMO_JWT_CERTIFICATE.into()),
         },
         ConnectedApp {
             name: "admin approved only".into(),
@@ -273,6 +279,7 @@ fn apps() -> Vec<ConnectedApp> {
             client_secret: "crmctl-approved-only-secret".into(),
             client_credentials_user: None,
             admin_approved_users: Some(vec![DEMO_USERNAME.into()]),
+            certificate: None,
         },
     ]
 }

@@ -50,8 +50,11 @@ pub struct ScriptedFault {
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Faults {
-    /// Added before every answer.
+    /// Every answer leaves this long after its request arrived.
     pub latency_ms: u64,
+    /// Each new connection waits this long before its first byte is read or
+    /// written (a stand-in for TCP and TLS handshakes).
+    pub connect_latency_ms: u64,
     /// Fraction of requests answered with `error_status` (500 or 503).
     pub error_rate: f64,
     pub error_status: Option<u16>,

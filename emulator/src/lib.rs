@@ -10,6 +10,9 @@
 //! # Ok(()) }
 //! ```
 
+pub mod auth;
+pub mod composite;
+pub mod datetime;
 pub mod default_org;
 pub mod eval;
 pub mod faults;
@@ -24,6 +27,9 @@ pub mod server;
 pub mod soql;
 pub mod sosl;
 pub mod state;
+// Kept apart from the list above so parallel branches merge cleanly.
+pub mod records;
+pub mod routes;
 mod tls;
 
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
-//! `POST /services/oauth2/token`: the username-password and client-credentials
-//! flows, with every failure of salesforce-api.md section 1.3.
+//! `POST /services/oauth2/token`: the username-password, client-credentials
+//! (id and secret in the form or an `Authorization: Basic` header) and JWT
+//! bearer flows, with every failure of salesforce-api.md section 1.3.
 
 use serde_json::{Value, json};
 
@@ -38,35 +39,56 @@ pub fn decode_component(s: &[u8]) -> String {
         .into_owned()
 }
 
-pub fn token(
-    shared: &Shared,
-    content_type: Option<&str>,
-    body: &[u8],
-    host: HostKind,
-    host_base: &str,
-) -> (u16, Value) {
-    let is_form = content_type.is_some_and(|c| {
+const JWT_GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+
+/// `Authorization: Basic base64(id:secret)` (RFC 6749 2.3.1: both form-encoded
+/// before base64), which the client-credentials flow also accepts.
+fn basic_credentials(header: Option<&str>) -> Option<(String, String)> {
+    use base64::Engine;
+    let (scheme, b64) = header?.trim().split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("Basic") {
+        return None;
+    }
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .ok()?;
+    let text = String::from_utf8(raw).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((
+        decode_component(id.as_bytes()),
+        decode_component(secret.as_bytes()),
+    ))
+}
+
+pub fn token(shared: &Shared, req: &crate::server::Req) -> (u16, Value) {
+    let is_form = req.header("content-type").is_some_and(|c| {
         c.to_ascii_lowercase()
             .starts_with("application/x-www-form-urlencoded")
     });
     if !is_form {
         return fail("unsupported_grant_type", "grant type not supported");
     }
-    let pairs = form_pairs(body);
+    let pairs = form_pairs(req.body);
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let grant = get("grant_type").unwrap_or("");
+    if grant == JWT_GRANT {
+        return jwt_bearer(shared, req, get("assertion").unwrap_or(""));
+    }
     if grant != "password" && grant != "client_credentials" {
         return fail("unsupported_grant_type", "grant type not supported");
     }
+    let basic = basic_credentials(req.header("authorization"));
+    let client_id = get("client_id").or(basic.as_ref().map(|b| b.0.as_str()));
+    let client_secret = get("client_secret").or(basic.as_ref().map(|b| b.1.as_str()));
     let org = shared.org.read().unwrap_or_else(|e| e.into_inner());
     let Some(app) = org
         .apps
         .iter()
-        .find(|a| Some(a.client_id.as_str()) == get("client_id"))
+        .find(|a| Some(a.client_id.as_str()) == client_id)
     else {
         return fail("invalid_client_id", "client identifier invalid");
     };
-    if get("client_secret") != Some(app.client_secret.as_str()) {
+    if client_secret != Some(app.client_secret.as_str()) {
         return fail("invalid_client", "invalid client credentials");
     }
     if org.settings.inactive {
@@ -77,7 +99,7 @@ pub fn token(
         return fail("rate_limit_exceeded", "Number of logins exceeded");
     }
     let user_id = if grant == "client_credentials" {
-        if host == HostKind::Login {
+        if req.host == HostKind::Login {
             return fail("invalid_grant", "request not supported on this domain");
         }
         match app
@@ -100,7 +122,7 @@ pub fn token(
         }
     };
     let (access_token, issued_at) = shared.new_session(&org, &user_id);
-    let id = format!("{host_base}/id/{}/{user_id}", org.id);
+    let id = format!("{}/id/{}/{user_id}", req.base, org.id);
     let signature = crate::state::signature(&app.client_secret, &format!("{id}{issued_at}"));
     let instance_url = shared.instance_url.clone();
     if grant == "client_credentials" {
@@ -116,6 +138,34 @@ pub fn token(
     }
 }
 
+/// The JWT bearer flow: no client secret, an RS256 assertion signed by the key
+/// of the certificate configured on the connected app. Success has no refresh
+/// token (help.salesforce.com remoteaccess_oauth_jwt_flow).
+fn jwt_bearer(shared: &Shared, req: &crate::server::Req, assertion: &str) -> (u16, Value) {
+    let org = shared.org.read().unwrap_or_else(|e| e.into_inner());
+    let now = crate::datetime::now_millis() / 1000;
+    let audiences = [shared.login_url.as_str(), shared.instance_url.as_str()];
+    let claims = match crate::auth::verify_jwt(&org, assertion, &audiences, now) {
+        Ok(c) => c,
+        Err((error, description)) => return fail(error, description),
+    };
+    if org.settings.inactive {
+        return fail("inactive_org", "Org is locked, closed, or suspended");
+    }
+    let _ = &claims.client_id;
+    let Some((user_id, _)) = org.user(&claims.username) else {
+        return fail("invalid_grant", "user hasn't approved this consumer");
+    };
+    let user_id = user_id.clone();
+    shared.count_login();
+    let (access_token, _) = shared.new_session(&org, &user_id);
+    let id = format!("{}/id/{}/{user_id}", req.base, org.id);
+    (
+        200,
+        json!({"access_token": access_token, "scope": "web openid api id", "instance_url": shared.instance_url, "id": id, "token_type": "Bearer"}),
+    )
+}
+
 fn check_password(
     org: &Org,
     app: &crate::org::ConnectedApp,
@@ -126,8 +176,7 @@ fn check_password(
     let Some((id, user)) = org.user(username) else {
         return Err(auth_failure());
     };
-    let with_token = format!("{}{}", user.password, user.security_token);
-    let ok = password == with_token || (user.trusted_ip && password == user.password);
+    let ok = crate::auth::password_ok(user, password);
     // Salesforce hides why: a wrong password, a missing token and a locked-out
     // user all read "authentication failure".
     if !ok || user.locked_out {

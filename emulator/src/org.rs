@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::ids;
 use crate::schema::{self, FieldType};
@@ -78,8 +78,11 @@ pub struct User {
     pub trusted_ip: bool,
     pub password_expired: bool,
     pub locked_out: bool,
-    /// Fields this user's profile cannot see, as `Object.Field`.
+    /// Fields this user's profile cannot see, as `Object.Field` (field-level
+    /// security: left out of describe, `No such column` in queries and writes).
     pub hidden_fields: Vec<String>,
+    /// The User record's Email (default: the username).
+    pub email: Option<String>,
 }
 
 impl Default for User {
@@ -97,11 +100,24 @@ impl Default for User {
             password_expired: false,
             locked_out: false,
             hidden_fields: Vec::new(),
+            email: None,
         }
     }
 }
 
 impl User {
+    pub fn email(&self) -> &str {
+        self.email.as_deref().unwrap_or(&self.username)
+    }
+
+    /// First and last name from `name` (the last word is the last name).
+    pub fn first_last(&self) -> (&str, &str) {
+        match self.name.trim().rsplit_once(' ') {
+            Some((first, last)) => (first.trim(), last),
+            None => ("", self.name.trim()),
+        }
+    }
+
     pub fn can_see(&self, object: &str, field: &str) -> bool {
         !self.hidden_fields.iter().any(|h| {
             h.split_once('.').is_some_and(|(o, f)| {
@@ -121,6 +137,9 @@ pub struct ConnectedApp {
     pub client_credentials_user: Option<String>,
     /// When set, only these users are admin-approved for the app.
     pub admin_approved_users: Option<Vec<String>>,
+    /// PEM certificate of the key that signs JWT bearer assertions (RS256); none
+    /// disables the JWT bearer flow for the app.
+    pub certificate: Option<String>,
 }
 
 /// A record with what the search engine precomputes for it.
@@ -193,14 +212,34 @@ impl Org {
             if u.username.is_empty() {
                 return Err(OrgError(format!("users[{i}] has no username")));
             }
-            org.users.push((ids::make_id("005", i as u64 + 1), u));
+            let id = ids::make_id("005", i as u64 + 1);
+            let (first, last) = u.first_last();
+            let row = json!({
+                "Id": id, "Username": u.username, "FirstName": first, "LastName": last,
+                "Name": u.name, "Email": u.email(), "Alias": u.username.chars().take(8).collect::<String>(),
+                "IsActive": u.active, "UserType": "Standard", "TimeZoneSidKey": "Europe/Amsterdam",
+                "LocaleSidKey": "en_US", "LanguageLocaleKey": "en_US",
+            });
+            org.users.push((id, u));
+            if let Value::Object(row) = row {
+                org.insert("User", row)?;
+            }
+        }
+        let org_row = json!({
+            "Id": org.id, "Name": org.settings.name, "OrganizationType": "Developer Edition",
+            "InstanceName": "EMU1", "IsSandbox": false, "TrialExpirationDate": null,
+            "NamespacePrefix": null, "DefaultLocaleSidKey": "en_US", "LanguageLocaleKey": "en_US",
+            "TimeZoneSidKey": "Europe/Amsterdam", "Country": "NL",
+        });
+        if let Value::Object(row) = org_row {
+            org.insert("Organization", row)?;
         }
         // Ids first, so references by `@ref` resolve in any order.
         let mut refs: HashMap<String, String> = HashMap::new();
         let mut pending: Vec<(&'static str, Map<String, Value>)> = Vec::new();
         for (object, rows) in file.records {
             let (name, _) = schema::object(&object)
-                .filter(|(n, _)| *n != "User")
+                .filter(|(n, _)| !schema::SYSTEM_OBJECTS.contains(n))
                 .ok_or_else(|| OrgError(format!("records: unknown object `{object}`")))?;
             for mut row in rows {
                 let id = match row.get("Id").and_then(Value::as_str) {
@@ -254,6 +293,23 @@ impl Org {
         if !canonical.contains_key("Id") {
             canonical.insert("Id".into(), Value::String(self.next_id(object)));
         }
+        self.derive(object, &mut canonical);
+        canonical
+            .entry("CreatedDate")
+            .or_insert(Value::String("2026-01-15T09:30:00.000+0000".into()));
+        let created = canonical.get("CreatedDate").cloned().unwrap_or(Value::Null);
+        canonical.entry("LastModifiedDate").or_insert(created);
+        let record = Self::record(fields, canonical);
+        let id = record.id().to_string();
+        let list = self.records.entry(object).or_default();
+        self.by_id.insert(id.clone(), (object, list.len()));
+        list.push(record);
+        Ok(id)
+    }
+
+    /// Fields Salesforce computes: Name of Contact and Lead, CaseNumber, IsClosed,
+    /// and the defaults of Lead.
+    fn derive(&mut self, object: &str, canonical: &mut Map<String, Value>) {
         let text = |m: &Map<String, Value>, k: &str| {
             m.get(k).and_then(Value::as_str).unwrap_or("").to_string()
         };
@@ -261,8 +317,8 @@ impl Org {
             "Contact" | "Lead" => {
                 let name = format!(
                     "{} {}",
-                    text(&canonical, "FirstName"),
-                    text(&canonical, "LastName")
+                    text(canonical, "FirstName"),
+                    text(canonical, "LastName")
                 );
                 canonical.insert("Name".into(), Value::String(name.trim().to_string()));
                 if object == "Lead" {
@@ -283,15 +339,16 @@ impl Org {
                 canonical
                     .entry("Status")
                     .or_insert(Value::String("New".into()));
-                let closed = text(&canonical, "Status").eq_ignore_ascii_case("Closed");
+                let closed = text(canonical, "Status").eq_ignore_ascii_case("Closed");
                 canonical.insert("IsClosed".into(), Value::Bool(closed));
             }
             _ => {}
         }
-        canonical
-            .entry("CreatedDate")
-            .or_insert(Value::String("2026-01-15T09:30:00.000+0000".into()));
-        // Keep the schema's field order, so records read like Salesforce's.
+    }
+
+    /// A record in the schema's field order (so records read like Salesforce's),
+    /// with its phone digits precomputed for search.
+    fn record(fields: &'static [schema::Field], mut canonical: Map<String, Value>) -> Record {
         let mut ordered = Map::new();
         for f in fields {
             if let Some(v) = canonical.remove(f.name) {
@@ -306,18 +363,52 @@ impl Org {
                 (!d.is_empty()).then_some((f.name, d))
             })
             .collect();
-        let id = ordered
-            .get("Id")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        let list = self.records.entry(object).or_default();
-        self.by_id.insert(id.clone(), (object, list.len()));
-        list.push(Record {
+        Record {
             values: ordered,
             phone_digits,
-        });
-        Ok(id)
+        }
+    }
+
+    /// Sets fields of an existing record (names already canonical and checked),
+    /// recomputes what Salesforce derives, and stamps LastModifiedDate.
+    pub fn update(
+        &mut self,
+        id: &str,
+        changes: Map<String, Value>,
+        now: &str,
+    ) -> Result<(), OrgError> {
+        let (object, idx) = *self
+            .by_id
+            .get(id)
+            .ok_or_else(|| OrgError(format!("no record {id}")))?;
+        let (_, fields) =
+            schema::object(object).ok_or_else(|| OrgError(format!("unknown object {object}")))?;
+        let mut values = self
+            .records
+            .get(object)
+            .map(|l| l[idx].values.clone())
+            .unwrap_or_default();
+        for (k, v) in changes {
+            values.insert(k, v);
+        }
+        self.derive(object, &mut values);
+        values.insert("LastModifiedDate".into(), Value::String(now.to_string()));
+        let record = Self::record(fields, values);
+        if let Some(list) = self.records.get_mut(object) {
+            list[idx] = record;
+        }
+        Ok(())
+    }
+
+    /// Removes a record; later records of the object keep their order.
+    pub fn delete(&mut self, id: &str) -> Option<&'static str> {
+        let (object, idx) = self.by_id.remove(id)?;
+        let list = self.records.get_mut(object)?;
+        list.remove(idx);
+        for (i, r) in list.iter().enumerate().skip(idx) {
+            self.by_id.insert(r.id().to_string(), (object, i));
+        }
+        Some(object)
     }
 
     pub fn get(&self, id: &str) -> Option<(&'static str, &Record)> {

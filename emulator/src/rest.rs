@@ -1,9 +1,11 @@
 //! The data API under `/services/data/vXX.X/`: resources, search,
-//! parameterizedSearch, query (with paging), sobjects, describe, create, limits.
+//! parameterizedSearch, query (with paging), sobjects, describe, limits. Record
+//! writes are in `records.rs`, composite resources in `composite.rs`; the routes
+//! themselves are listed in `routes.rs`.
 
 use std::sync::atomic::Ordering;
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::eval;
 use crate::org::{Org, User};
@@ -22,6 +24,8 @@ pub struct Call<'a> {
     pub batch_size: Option<usize>,
     pub version: &'a str,
     pub user_id: &'a str,
+    /// The `*` segments of the route's pattern, decoded.
+    pub args: &'a [String],
 }
 
 impl Call<'_> {
@@ -33,70 +37,79 @@ impl Call<'_> {
     }
 }
 
-fn method_not_allowed(method: &str, allowed: &str) -> ApiError {
-    ApiError::new(
-        405,
-        "METHOD_NOT_ALLOWED",
-        format!("HTTP Method '{method}' not allowed. Allowed are {allowed}"),
-    )
+fn read_org(shared: &Shared) -> std::sync::RwLockReadGuard<'_, Org> {
+    shared.org.read().unwrap_or_else(|e| e.into_inner())
 }
 
-pub fn dispatch(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
-    let segments: Vec<&str> = if call.rest.is_empty() {
-        Vec::new()
+/// The running user's profile (visibility of fields).
+pub fn running_user(org: &Org, call: &Call) -> User {
+    org.user_by_id(call.user_id).cloned().unwrap_or_default()
+}
+
+fn arg<'c>(call: &'c Call, i: usize) -> &'c str {
+    call.args.get(i).map(String::as_str).unwrap_or("")
+}
+
+pub fn resources_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    let org = read_org(shared);
+    Ok((
+        200,
+        resources(call.version, &shared.instance_url, &org, call.user_id),
+    ))
+}
+
+pub fn search_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    let org = read_org(shared);
+    let user = running_user(&org, call);
+    search(&org, &user, call).map(|v| (200, v))
+}
+
+pub fn parameterized_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    let org = read_org(shared);
+    let user = running_user(&org, call);
+    if call.method == "POST" {
+        parameterized_post(&org, &user, call).map(|v| (200, v))
     } else {
-        call.rest.split('/').collect()
-    };
-    let get_only = |r: Result<Value, ApiError>| -> Result<(u16, Value), ApiError> {
-        if call.method == "GET" || call.method == "HEAD" {
-            r.map(|v| (200, v))
-        } else {
-            Err(method_not_allowed(call.method, "GET,HEAD"))
-        }
-    };
-    let org = shared.org.read().unwrap_or_else(|e| e.into_inner());
-    let user = org.user_by_id(call.user_id).cloned().unwrap_or_default();
-    match segments.as_slice() {
-        [] => get_only(Ok(resources(
-            call.version,
-            &shared.instance_url,
-            &org,
-            call.user_id,
-        ))),
-        ["search"] => get_only(search(&org, &user, call)),
-        ["parameterizedSearch"] => match call.method {
-            "GET" => parameterized_get(&org, &user, call).map(|v| (200, v)),
-            "POST" => parameterized_post(&org, &user, call).map(|v| (200, v)),
-            m => Err(method_not_allowed(m, "GET,HEAD,POST")),
-        },
-        ["query"] | ["queryAll"] => get_only(query(shared, &org, &user, call)),
-        ["query", locator] | ["queryAll", locator] => get_only(query_more(shared, locator)),
-        ["limits"] => get_only(Ok(limits(shared, &org))),
-        ["sobjects"] => get_only(Ok(sobjects(call.version))),
-        ["sobjects", object] => {
-            let (name, _) = schema::object(object).ok_or_else(ApiError::not_found)?;
-            match call.method {
-                "POST" => {
-                    drop(org);
-                    create(shared, name, call.body).map(|v| (201, v))
-                }
-                "GET" | "HEAD" => Ok((
-                    200,
-                    json!({"objectDescribe": describe_summary(name, call.version), "recentItems": []}),
-                )),
-                m => Err(method_not_allowed(m, "GET,HEAD,POST")),
-            }
-        }
-        ["sobjects", object, "describe"] => {
-            let (name, _) = schema::object(object).ok_or_else(ApiError::not_found)?;
-            get_only(Ok(describe(name, &user, call.version)))
-        }
-        ["sobjects", object, id] => {
-            let (name, _) = schema::object(object).ok_or_else(ApiError::not_found)?;
-            get_only(retrieve(&org, &user, name, id, call.version))
-        }
-        _ => Err(ApiError::not_found()),
+        parameterized_get(&org, &user, call).map(|v| (200, v))
     }
+}
+
+pub fn query_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    let org = read_org(shared);
+    let user = running_user(&org, call);
+    query(shared, &org, &user, call).map(|v| (200, v))
+}
+
+pub fn query_more_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    query_more(shared, arg(call, 0)).map(|v| (200, v))
+}
+
+pub fn limits_route(shared: &Shared, _call: &Call) -> Result<(u16, Value), ApiError> {
+    let org = read_org(shared);
+    Ok((200, limits(shared, &org)))
+}
+
+pub fn sobjects_route(_shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    Ok((200, sobjects(call.version)))
+}
+
+pub fn sobject_route(_shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    let (name, _) = schema::object(arg(call, 0)).ok_or_else(ApiError::not_found)?;
+    Ok((
+        200,
+        json!({"objectDescribe": describe_summary(name, call.version), "recentItems": []}),
+    ))
+}
+
+pub fn describe_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
+    let (name, _) = schema::object(arg(call, 0)).ok_or_else(ApiError::not_found)?;
+    let org = read_org(shared);
+    let user = running_user(&org, call);
+    Ok((200, describe(name, &user, call.version)))
+}
+
+pub fn not_found_route(_shared: &Shared, _call: &Call) -> Result<(u16, Value), ApiError> {
+    Err(ApiError::not_found())
 }
 
 fn resources(v: &str, instance: &str, org: &Org, user_id: &str) -> Value {
@@ -435,10 +448,11 @@ fn limits(shared: &Shared, org: &Org) -> Value {
 
 fn describe_summary(name: &str, v: &str) -> Value {
     let (label, plural) = schema::labels(name);
+    let system = schema::SYSTEM_OBJECTS.contains(&name);
     json!({
         "name": name, "label": label, "labelPlural": plural, "keyPrefix": crate::ids::key_prefix(name),
         "custom": false, "queryable": true, "searchable": schema::SEARCHABLE.contains(&name),
-        "createable": name != "User", "updateable": name != "User", "deletable": name != "User", "retrieveable": true,
+        "createable": !system, "updateable": !system, "deletable": !system, "retrieveable": true,
         "urls": {
             "sobject": format!("/services/data/v{v}/sobjects/{name}"),
             "describe": format!("/services/data/v{v}/sobjects/{name}/describe"),
@@ -458,33 +472,40 @@ fn sobjects(v: &str) -> Value {
 /// Describe: the fields this user can see, with types and flags.
 fn describe(name: &'static str, user: &User, v: &str) -> Value {
     let (_, defs) = schema::object(name).unwrap_or((name, &[]));
+    let system = schema::SYSTEM_OBJECTS.contains(&name);
     let fields: Vec<Value> = defs
         .iter()
         .filter(|f| user.can_see(name, f.name))
         .map(|f| {
-            let length = match f.kind {
-                FieldType::Id | FieldType::Reference => 18,
-                FieldType::Phone => 40,
-                FieldType::Email => 80,
-                FieldType::TextArea => 32000,
-                FieldType::Boolean | FieldType::Date | FieldType::DateTime | FieldType::Int => 0,
-                _ => 255,
-            };
-            let picklist: Vec<Value> = f.restricted.iter().map(|p| json!({"active": true, "defaultValue": false, "label": p, "value": p})).collect();
+            let default = schema::default_value(name, f.name);
+            let picklist: Vec<Value> = schema::picklist(name, f)
+                .iter()
+                .map(|p| json!({"active": true, "defaultValue": default == Some(*p), "label": p, "validFor": null, "value": p}))
+                .collect();
+            let (reference_to, relationship) = schema::reference_to(name, f);
+            let required = schema::required(name).contains(&f.name);
             json!({
                 "name": f.name,
                 "label": f.label,
                 "type": f.kind.api_name(),
-                "length": length,
-                "nillable": !matches!(f.name, "Id" | "Name" | "LastName" | "IsClosed" | "IsConverted" | "CreatedDate"),
-                "createable": f.createable,
-                "updateable": f.createable,
+                "soapType": soap_type(f.kind),
+                "length": schema::length(f),
+                "nillable": !required && !matches!(f.name, "Id" | "Name" | "IsClosed" | "IsConverted" | "CreatedDate" | "LastModifiedDate"),
+                "defaultedOnCreate": default.is_some() || matches!(f.name, "OwnerId" | "CreatedDate" | "LastModifiedDate" | "Id"),
+                "createable": f.createable && !system,
+                "updateable": schema::updateable(name, f) && !system,
                 "filterable": f.kind != FieldType::TextArea,
                 "sortable": f.kind != FieldType::TextArea,
-                "idLookup": f.name == "Id" || f.name == "CaseNumber" || f.kind == FieldType::Email,
+                "groupable": !matches!(f.kind, FieldType::TextArea | FieldType::DateTime),
+                "idLookup": schema::id_lookup(f),
+                "externalId": false,
+                "unique": false,
+                "custom": false,
+                "calculated": false,
                 "nameField": f.name == "Name",
-                "referenceTo": f.reference.map(|(p, _)| vec![p]).unwrap_or_default(),
-                "relationshipName": f.reference.map(|(_, r)| r),
+                "polymorphicForeignKey": reference_to.len() > 1,
+                "referenceTo": reference_to,
+                "relationshipName": relationship,
                 "restrictedPicklist": !f.restricted.is_empty(),
                 "picklistValues": picklist,
             })
@@ -497,160 +518,13 @@ fn describe(name: &'static str, user: &User, v: &str) -> Value {
     d
 }
 
-fn retrieve(
-    org: &Org,
-    user: &User,
-    name: &'static str,
-    id: &str,
-    v: &str,
-) -> Result<Value, ApiError> {
-    if !crate::ids::is_valid_id(id) {
-        return Err(ApiError::not_found());
+fn soap_type(kind: FieldType) -> &'static str {
+    match kind {
+        FieldType::Id | FieldType::Reference => "tns:ID",
+        FieldType::Boolean => "xsd:boolean",
+        FieldType::Date => "xsd:date",
+        FieldType::DateTime => "xsd:dateTime",
+        FieldType::Int => "xsd:int",
+        _ => "xsd:string",
     }
-    let (object, rec) = org
-        .get(id)
-        .filter(|(o, _)| *o == name)
-        .ok_or_else(ApiError::not_found)?;
-    let mut out = Map::new();
-    out.insert("attributes".into(), eval::attributes(object, rec.id(), v));
-    for (k, val) in &rec.values {
-        if user.can_see(object, k) {
-            out.insert(k.clone(), val.clone());
-        }
-    }
-    Ok(Value::Object(out))
-}
-
-/// `POST /sobjects/<Object>`: Task (and the other standard objects) with field errors.
-fn create(shared: &Shared, name: &'static str, body: &[u8]) -> Result<Value, ApiError> {
-    let parsed: Value = serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request("JSON_PARSER_ERROR", format!("Unexpected character: {e}"))
-    })?;
-    let Value::Object(row) = parsed else {
-        return Err(ApiError::bad_request(
-            "JSON_PARSER_ERROR",
-            "Cannot deserialize instance of the sObject from a non-object value",
-        ));
-    };
-    if name == "User" {
-        return Err(ApiError::bad_request(
-            "INVALID_TYPE_FOR_OPERATION",
-            "entity type cannot be inserted: User",
-        ));
-    }
-    let (_, defs) = schema::object(name).ok_or_else(ApiError::not_found)?;
-    let mut org = shared.org.write().unwrap_or_else(|e| e.into_inner());
-    let mut clean = Map::new();
-    for (k, v) in row {
-        if k.eq_ignore_ascii_case("Id") {
-            return Err(ApiError::bad_request(
-                "INVALID_FIELD",
-                "The Id field should not be specified in the sobject data.",
-            ));
-        }
-        if k == "attributes" {
-            continue;
-        }
-        let f = schema::field(defs, &k).ok_or_else(|| {
-            ApiError::bad_request(
-                "INVALID_FIELD",
-                format!("No such column '{k}' on sobject of type {name}"),
-            )
-        })?;
-        if !f.createable {
-            return Err(ApiError::bad_request(
-                "INVALID_FIELD_FOR_INSERT_UPDATE",
-                format!("Unable to create/update fields: {}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.", f.name),
-            )
-            .with_fields(vec![f.name.to_string()]));
-        }
-        if !f.restricted.is_empty() && !v.is_null() {
-            let ok = v.as_str().is_some_and(|s| f.restricted.contains(&s));
-            if !ok {
-                let shown = v
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string());
-                return Err(ApiError::bad_request(
-                    "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-                    format!("bad value for restricted picklist field: {shown}"),
-                )
-                .with_fields(vec![f.name.to_string()]));
-            }
-        }
-        if matches!(f.kind, FieldType::Reference)
-            && let Some(id) = v.as_str()
-        {
-            check_reference(&org, name, f.name, id)?;
-        }
-        clean.insert(f.name.to_string(), v);
-    }
-    let required: &[&str] = match name {
-        "Account" => &["Name"],
-        "Contact" => &["LastName"],
-        "Lead" => &["LastName", "Company"],
-        _ => &[],
-    };
-    let missing: Vec<String> = required
-        .iter()
-        .filter(|r| clean.get(**r).is_none_or(Value::is_null))
-        .map(|r| r.to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(ApiError::bad_request(
-            "REQUIRED_FIELD_MISSING",
-            format!("Required fields are missing: [{}]", missing.join(", ")),
-        )
-        .with_fields(missing));
-    }
-    if name == "Task" {
-        clean.entry("Status").or_insert(json!("Not Started"));
-        clean.entry("Priority").or_insert(json!("Normal"));
-        if let (Some(who), Some(_)) = (
-            clean.get("WhoId").and_then(Value::as_str),
-            clean.get("WhatId"),
-        ) && who.starts_with("00Q")
-        {
-            return Err(ApiError::bad_request(
-                "FIELD_INTEGRITY_EXCEPTION",
-                "Related To ID: You can't associate a lead with a record in the Related To field.",
-            )
-            .with_fields(vec!["WhatId".into()]));
-        }
-    }
-    let id = org
-        .insert(name, clean)
-        .map_err(|e| ApiError::bad_request("INVALID_FIELD", e.0))?;
-    Ok(json!({"id": id, "errors": [], "success": true}))
-}
-
-fn check_reference(org: &Org, object: &str, field: &str, id: &str) -> Result<(), ApiError> {
-    let (label, allowed): (&str, &[&str]) = match (object, field) {
-        ("Task", "WhoId") => ("Name ID", &["003", "00Q"]),
-        ("Task", "WhatId") => ("Related To ID", &["001", "500"]),
-        (_, "AccountId") => ("Account ID", &["001"]),
-        (_, "ContactId") => ("Contact ID", &["003"]),
-        (_, "OwnerId") => ("Owner ID", &["005"]),
-        _ => ("ID", &[]),
-    };
-    if !crate::ids::is_valid_id(id) {
-        return Err(ApiError::bad_request(
-            "MALFORMED_ID",
-            format!("{label}: id value of incorrect type: {id}"),
-        )
-        .with_fields(vec![field.to_string()]));
-    }
-    let exists = if id.starts_with("005") {
-        org.user_by_id(id).is_some()
-    } else {
-        org.get(id).is_some()
-    };
-    if !allowed.iter().any(|p| id.starts_with(p)) || !exists {
-        return Err(ApiError::bad_request(
-            "FIELD_INTEGRITY_EXCEPTION",
-            format!("{label}: id value of incorrect type: {id}"),
-        )
-        .with_fields(vec![field.to_string()]));
-    }
-    Ok(())
 }

@@ -146,6 +146,7 @@ pub const ACCOUNT: &[Field] = &[
     f("BillingCity", "Billing City", T::String),
     rf("OwnerId", "Owner ID", "User", "Owner"),
     sys("CreatedDate", "Created Date", T::DateTime),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
 ];
 
 pub const CONTACT: &[Field] = &[
@@ -164,6 +165,7 @@ pub const CONTACT: &[Field] = &[
     rf("AccountId", "Account ID", "Account", "Account"),
     rf("OwnerId", "Owner ID", "User", "Owner"),
     sys("CreatedDate", "Created Date", T::DateTime),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
 ];
 
 pub const LEAD: &[Field] = &[
@@ -180,6 +182,7 @@ pub const LEAD: &[Field] = &[
     f("IsConverted", "Converted", T::Boolean),
     rf("OwnerId", "Owner ID", "User", "Owner"),
     sys("CreatedDate", "Created Date", T::DateTime),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
 ];
 
 pub const CASE: &[Field] = &[
@@ -197,6 +200,7 @@ pub const CASE: &[Field] = &[
     f("SuppliedEmail", "Web Email", T::Email),
     f("SuppliedPhone", "Web Phone", T::String),
     rf("OwnerId", "Owner ID", "User", "Owner"),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
 ];
 
 pub const CALL_TYPES: &[&str] = &["Inbound", "Internal", "Outbound"];
@@ -219,11 +223,42 @@ pub const TASK: &[Field] = &[
     f("Type", "Type", T::Picklist),
     rf("OwnerId", "Assigned To ID", "User", "Owner"),
     sys("CreatedDate", "Created Date", T::DateTime),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
 ];
 
 pub const USER: &[Field] = &[
     sys("Id", "User ID", T::Id),
     name_f("Name", "Full Name", false),
+    sys("Username", "Username", T::String),
+    sys("FirstName", "First Name", T::String),
+    sys("LastName", "Last Name", T::String),
+    sys("Email", "Email", T::Email),
+    sys("Alias", "Alias", T::String),
+    sys("IsActive", "Active", T::Boolean),
+    sys("UserType", "User Type", T::Picklist),
+    sys("TimeZoneSidKey", "Time Zone", T::Picklist),
+    sys("LocaleSidKey", "Locale", T::Picklist),
+    sys("LanguageLocaleKey", "Language", T::Picklist),
+    sys("CreatedDate", "Created Date", T::DateTime),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
+];
+
+/// The org itself (one record; `SELECT Id, Name FROM Organization` is what `sf`
+/// and many scripts run first).
+pub const ORGANIZATION: &[Field] = &[
+    sys("Id", "Organization ID", T::Id),
+    sys("Name", "Name", T::String),
+    sys("OrganizationType", "Edition", T::Picklist),
+    sys("InstanceName", "Instance Name", T::String),
+    sys("IsSandbox", "Is Sandbox", T::Boolean),
+    sys("TrialExpirationDate", "Trial Expiration Date", T::DateTime),
+    sys("NamespacePrefix", "Namespace Prefix", T::String),
+    sys("DefaultLocaleSidKey", "Locale", T::Picklist),
+    sys("LanguageLocaleKey", "Language", T::Picklist),
+    sys("TimeZoneSidKey", "Time Zone", T::Picklist),
+    sys("Country", "Country", T::String),
+    sys("CreatedDate", "Created Date", T::DateTime),
+    sys("LastModifiedDate", "Last Modified Date", T::DateTime),
 ];
 
 /// Objects in the order the emulator lists them.
@@ -234,6 +269,12 @@ pub const OBJECTS: &[(&str, &str, &str, &[Field])] = &[
     ("Case", "Case", "Cases", CASE),
     ("Task", "Task", "Tasks", TASK),
     ("User", "User", "Users", USER),
+    (
+        "Organization",
+        "Organization",
+        "Organizations",
+        ORGANIZATION,
+    ),
 ];
 
 /// Searchable with SOSL (Task and User are left out, as in a default org's search).
@@ -257,4 +298,115 @@ pub fn labels(name: &str) -> (&'static str, &'static str) {
 
 pub fn field<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
     fields.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+}
+
+/// Objects whose records the org computes (users from `users:`, the org from
+/// `org:`): not createable, updateable or deletable through the API.
+pub const SYSTEM_OBJECTS: &[&str] = &["User", "Organization"];
+
+/// `referenceTo` and `relationshipName` of a reference field as describe lists
+/// them. Task's `WhoId`/`WhatId` are polymorphic (Task object reference: WhoId is
+/// a Contact or a Lead, WhatId an Account, Case, Opportunity, ...).
+pub fn reference_to(object: &str, f: &Field) -> (&'static [&'static str], Option<&'static str>) {
+    match (object, f.name) {
+        ("Task", "WhoId") => (&["Contact", "Lead"], Some("Who")),
+        ("Task", "WhatId") => (
+            &[
+                "Account",
+                "Asset",
+                "Campaign",
+                "Case",
+                "Contract",
+                "Opportunity",
+                "Product2",
+                "Solution",
+            ],
+            Some("What"),
+        ),
+        _ => match f.reference {
+            Some((parent, rel)) => (
+                match parent {
+                    "Account" => &["Account"],
+                    "Contact" => &["Contact"],
+                    "User" => &["User"],
+                    _ => &[],
+                },
+                Some(rel),
+            ),
+            None => (&[], None),
+        },
+    }
+}
+
+/// Picklist values as describe lists them (standard values of a new org; the
+/// restricted ones are also enforced on write).
+pub fn picklist(object: &str, f: &Field) -> &'static [&'static str] {
+    if !f.restricted.is_empty() {
+        return f.restricted;
+    }
+    match (object, f.name) {
+        ("Task", "Status") => &[
+            "Not Started",
+            "In Progress",
+            "Completed",
+            "Waiting on someone else",
+            "Deferred",
+        ],
+        ("Task", "Priority") => &["High", "Normal", "Low"],
+        ("Task", "Type") => &["Call", "Email", "Meeting", "Other"],
+        ("Case", "Status") => &["New", "Working", "Escalated", "Closed"],
+        ("Case", "Priority") => &["High", "Medium", "Low"],
+        ("Case", "Origin") => &["Phone", "Email", "Web"],
+        ("Lead", "Status") => &[
+            "Open - Not Contacted",
+            "Working - Contacted",
+            "Closed - Converted",
+            "Closed - Not Converted",
+        ],
+        _ => &[],
+    }
+}
+
+/// The default a create fills in when the field is left out.
+pub fn default_value(object: &str, field: &str) -> Option<&'static str> {
+    match (object, field) {
+        ("Task", "Status") => Some("Not Started"),
+        ("Task", "Priority") => Some("Normal"),
+        ("Case", "Status") => Some("New"),
+        ("Lead", "Status") => Some("Open - Not Contacted"),
+        _ => None,
+    }
+}
+
+/// Fields a create must set (after defaults).
+pub fn required(object: &str) -> &'static [&'static str] {
+    match object {
+        "Account" => &["Name"],
+        "Contact" => &["LastName"],
+        "Lead" => &["LastName", "Company"],
+        "Task" => &["Status", "Priority"],
+        _ => &[],
+    }
+}
+
+/// Updateable: createable, except create-only fields such as Task's TaskSubtype.
+pub fn updateable(object: &str, f: &Field) -> bool {
+    f.createable && !(object == "Task" && f.name == "TaskSubtype")
+}
+
+/// Fields usable in `GET sobjects/<Object>/<Field>/<value>` (describe's `idLookup`).
+pub fn id_lookup(f: &Field) -> bool {
+    f.name == "Id" || f.name == "CaseNumber" || f.kind == FieldType::Email || f.name == "Username"
+}
+
+/// Maximum text length (describe's `length`; 0 for non-text types).
+pub fn length(f: &Field) -> usize {
+    match f.kind {
+        FieldType::Id | FieldType::Reference => 18,
+        FieldType::Phone => 40,
+        FieldType::Email => 80,
+        FieldType::TextArea => 32000,
+        FieldType::Boolean | FieldType::Date | FieldType::DateTime | FieldType::Int => 0,
+        _ => 255,
+    }
 }

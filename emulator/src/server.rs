@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body::{Body, Frame};
@@ -64,25 +64,60 @@ impl Body for Reply {
 }
 
 /// What a route answers, before faults and encoding.
-struct Answer {
-    status: u16,
-    content_type: &'static str,
-    body: Vec<u8>,
-    headers: Vec<(&'static str, String)>,
+/// What a route answers, before faults and encoding.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+    pub headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
-    fn json(status: u16, v: &Value) -> Self {
+    pub fn json(status: u16, v: &Value) -> Self {
         Answer {
             status,
             content_type: JSON,
-            body: serde_json::to_vec(v).unwrap_or_default(),
+            // 204 No Content has no body at all.
+            body: if status == 204 {
+                Vec::new()
+            } else {
+                serde_json::to_vec(v).unwrap_or_default()
+            },
             headers: Vec::new(),
         }
     }
 
-    fn error(e: &ApiError) -> Self {
+    pub fn error(e: &ApiError) -> Self {
         Self::json(e.status, &e.body())
+    }
+
+    pub fn xml(status: u16, body: String) -> Self {
+        Answer {
+            status,
+            content_type: "text/xml;charset=UTF-8",
+            body: body.into_bytes(),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// A request as the route handlers see it.
+pub struct Req<'a> {
+    pub method: &'a str,
+    /// Normalized: one leading slash, no trailing slash.
+    pub path: &'a str,
+    pub args: &'a [String],
+    pub query: &'a [(String, String)],
+    pub headers: &'a hyper::HeaderMap,
+    pub body: &'a [u8],
+    pub host: HostKind,
+    /// The scheme and authority of the host that received the request.
+    pub base: &'a str,
+}
+
+impl Req<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 }
 
@@ -98,41 +133,9 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
+/// The stats label of a request (see `routes::ROUTES`).
 pub fn route_name(method: &str, path: &str) -> &'static str {
-    let p = path.trim_end_matches('/');
-    if p == "/services/oauth2/token" {
-        return "token";
-    }
-    if p == "/services/data" {
-        return "versions";
-    }
-    if p.starts_with("/id/") {
-        return "identity";
-    }
-    if p.eq_ignore_ascii_case("/CrmServiceSalesforce/api/v1/settings") {
-        return "crm_settings";
-    }
-    if p.eq_ignore_ascii_case("/CrmServiceSalesforce") {
-        return "crm_service";
-    }
-    let Some(rest) = p.strip_prefix("/services/data/") else {
-        return "not_found";
-    };
-    let segs: Vec<&str> = rest.split('/').collect();
-    match segs.as_slice() {
-        [_] => "resources",
-        [_, "search"] => "search",
-        [_, "parameterizedSearch"] => "parameterizedSearch",
-        [_, "query" | "queryAll"] => "query",
-        [_, "query" | "queryAll", _] => "queryMore",
-        [_, "limits"] => "limits",
-        [_, "sobjects"] => "sobjects",
-        [_, "sobjects", _, "describe"] => "describe",
-        [_, "sobjects", _] if method == "POST" => "create",
-        [_, "sobjects", _] => "sobject",
-        [_, "sobjects", _, _] => "retrieve",
-        _ => "not_found",
-    }
+    crate::routes::find(method, &crate::routes::normalize(path)).label()
 }
 
 fn query_pairs(q: Option<&str>) -> Vec<(String, String)> {
@@ -160,8 +163,27 @@ fn versions(shared: &Shared) -> Value {
     )
 }
 
+pub fn versions_route(shared: &Shared, _req: &Req) -> Answer {
+    Answer::json(200, &versions(shared))
+}
+
+pub fn crm_service(_shared: &Shared, _req: &Req) -> Answer {
+    Answer::json(
+        200,
+        &json!({"service": "CrmServiceSalesforce", "status": "running", "emulated": true}),
+    )
+}
+
+pub fn token(shared: &Shared, req: &Req) -> Answer {
+    let (status, v) = crate::oauth::token(shared, req);
+    let mut a = Answer::json(status, &v);
+    a.headers.push(("Cache-Control", "no-store".into()));
+    a.headers.push(("Pragma", "no-cache".into()));
+    a
+}
+
 /// `v60.0` (or `latest`) within the org's range; anything else is 404.
-fn parse_version(seg: &str, shared: &Shared) -> Option<String> {
+pub fn parse_version(seg: &str, shared: &Shared) -> Option<String> {
     let s = shared
         .org
         .read()
@@ -181,7 +203,7 @@ fn parse_version(seg: &str, shared: &Shared) -> Option<String> {
 }
 
 /// Checks the Authorization header and the session; returns the user id.
-fn authenticate(shared: &Shared, header: Option<&str>) -> Result<String, ApiError> {
+pub fn authenticate(shared: &Shared, header: Option<&str>) -> Result<String, ApiError> {
     let invalid = || ApiError::new(401, "INVALID_SESSION_ID", "Session expired or invalid");
     let header = header.ok_or_else(invalid)?.trim();
     let token = match header.split_once(' ') {
@@ -212,20 +234,23 @@ fn authenticate(shared: &Shared, header: Option<&str>) -> Result<String, ApiErro
     Ok(session.user_id.clone())
 }
 
-async fn data_api(
+fn limit_header(shared: &Shared, api_limit: u64) -> (&'static str, String) {
+    let used = shared.api_calls.load(Ordering::Relaxed);
+    ("Sforce-Limit-Info", format!("api-usage={used}/{api_limit}"))
+}
+
+/// A data API call: version, session, the user's API permission, the daily limit,
+/// then the route's handler.
+fn data_api(
     shared: &Shared,
-    req_method: &str,
-    rest: &str,
-    headers: &hyper::HeaderMap,
-    query: &[(String, String)],
-    body: &[u8],
+    req: &Req,
+    version_seg: &str,
+    route: Result<crate::routes::DataFn, String>,
 ) -> Answer {
-    let (ver_seg, tail) = rest.split_once('/').unwrap_or((rest, ""));
-    let Some(version) = parse_version(ver_seg, shared) else {
+    let Some(version) = parse_version(version_seg, shared) else {
         return Answer::error(&ApiError::not_found());
     };
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let user_id = match authenticate(shared, auth) {
+    let user_id = match authenticate(shared, req.header("authorization")) {
         Ok(u) => u,
         Err(e) => return Answer::error(&e),
     };
@@ -250,52 +275,45 @@ async fn data_api(
             "Your password has expired. Please reset your password.",
         ));
     }
-    let used = shared.api_calls.load(Ordering::Relaxed);
-    if shared
-        .faults
-        .request_limit
-        .is_some_and(|limit| used >= limit)
-        || used >= api_limit
-    {
+    if !shared.take_api_call(api_limit) {
         let mut a = Answer::error(&ApiError::new(
             403,
             "REQUEST_LIMIT_EXCEEDED",
             "TotalRequests Limit exceeded.",
         ));
-        a.headers
-            .push(("Sforce-Limit-Info", format!("api-usage={used}/{api_limit}")));
+        a.headers.push(limit_header(shared, api_limit));
         return a;
     }
-    let used = shared.api_calls.fetch_add(1, Ordering::Relaxed) + 1;
-    let batch_size = headers
-        .get("sforce-query-options")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.split(',')
-                .find_map(|p| p.trim().strip_prefix("batchSize="))
-                .and_then(|n| n.trim().parse().ok())
-        });
+    let batch_size = req.header("sforce-query-options").and_then(|v| {
+        v.split(',')
+            .find_map(|p| p.trim().strip_prefix("batchSize="))
+            .and_then(|n| n.trim().parse().ok())
+    });
+    let rest_path = req.path.split('/').skip(4).collect::<Vec<_>>().join("/");
     let call = crate::rest::Call {
-        method: req_method,
-        rest: tail.trim_end_matches('/'),
-        query,
-        body,
+        method: req.method,
+        rest: &rest_path,
+        query: req.query,
+        body: req.body,
         batch_size,
         version: &version,
         user_id: &user_id,
+        args: req.args,
     };
-    let mut a = match crate::rest::dispatch(shared, &call) {
+    let result = match route {
+        Ok(f) => f(shared, &call),
+        Err(allowed) => Err(crate::routes::method_not_allowed(req.method, &allowed)),
+    };
+    let mut a = match result {
         Ok((status, v)) => Answer::json(status, &v),
         Err(e) => Answer::error(&e),
     };
-    a.headers
-        .push(("Sforce-Limit-Info", format!("api-usage={used}/{api_limit}")));
+    a.headers.push(limit_header(shared, api_limit));
     a
 }
 
-fn identity(shared: &Shared, path: &str, headers: &hyper::HeaderMap) -> Answer {
-    let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-    let user_id = match authenticate(shared, auth) {
+pub fn identity(shared: &Shared, req: &Req) -> Answer {
+    let user_id = match authenticate(shared, req.header("authorization")) {
         Ok(u) => u,
         Err(_) => {
             return Answer {
@@ -307,22 +325,23 @@ fn identity(shared: &Shared, path: &str, headers: &hyper::HeaderMap) -> Answer {
         }
     };
     let org = shared.org.read().unwrap_or_else(|e| e.into_inner());
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    if parts.len() != 3 || parts[1] != org.id || parts[2] != user_id {
+    if req.args.len() != 2 || req.args[0] != org.id || req.args[1] != user_id {
         return Answer::error(&ApiError::not_found());
     }
     let user = org.user_by_id(&user_id).cloned().unwrap_or_default();
     Answer::json(
         200,
         &json!({
-            "id": format!("{}{path}", shared.login_url),
+            "id": format!("{}{}", shared.login_url, req.path),
             "asserted_user": true,
             "user_id": user_id,
             "organization_id": org.id,
             "username": user.username,
             "display_name": user.name,
+            "email": user.email(),
             "active": user.active,
             "user_type": "STANDARD",
+            "urls": crate::auth::urls(&shared.instance_url, &org.id, &user_id),
         }),
     )
 }
@@ -341,14 +360,33 @@ fn fault_answer(kind: FaultKind) -> Option<Answer> {
     }
 }
 
+/// Waits until `deadline`: the timer (millisecond ticks, rounded up) for all but
+/// the last millisecond, then yields until the instant, so an answer leaves at
+/// arrival + latency rather than a tick later.
+async fn wait_until(deadline: Instant) {
+    let now = Instant::now();
+    if deadline <= now {
+        return;
+    }
+    if deadline - now > Duration::from_millis(2) {
+        tokio::time::sleep_until((deadline - Duration::from_millis(1)).into()).await;
+    }
+    // Bounded: at most ~2 ms of yielding.
+    while Instant::now() < deadline {
+        tokio::task::yield_now().await;
+    }
+}
+
 pub async fn handle(
     req: Request<Incoming>,
     shared: Arc<Shared>,
     host: HostKind,
     base: Arc<str>,
 ) -> Result<Response<Reply>, Dropped> {
+    let arrival = Instant::now();
+    let deadline = arrival + Duration::from_millis(shared.faults.latency_ms);
     let method = req.method().as_str().to_string();
-    let path = req.uri().path().to_string();
+    let path = crate::routes::normalize(req.uri().path());
     let query = query_pairs(req.uri().query());
     let headers = req.headers().clone();
     if path == "/__emulator/stats" {
@@ -361,14 +399,12 @@ pub async fn handle(
             false,
         ));
     }
-    let route = route_name(&method, &path);
-    shared.count_route(route);
+    let found = crate::routes::find(&method, &path);
+    shared.count_route(found.label());
     let n = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
-    if shared.faults.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(shared.faults.latency_ms)).await;
-    }
     let fault = shared.faults.pick(n, &mut || shared.random());
     if fault == Some(FaultKind::Drop) {
+        wait_until(deadline).await;
         return Err(Dropped);
     }
     let body = match http_body_util::Limited::new(req.into_body(), MAX_BODY)
@@ -377,6 +413,7 @@ pub async fn handle(
     {
         Ok(b) => b.to_bytes(),
         Err(_) => {
+            wait_until(deadline).await;
             return Ok(finish(
                 Answer::error(&ApiError::new(
                     413,
@@ -388,39 +425,41 @@ pub async fn handle(
             ));
         }
     };
-    if let Some(a) = fault.and_then(fault_answer) {
-        return Ok(finish(a, &headers, false));
-    }
-    let p = path.trim_end_matches('/');
-    let answer = if route == "token" {
-        if method != "POST" {
-            Answer::error(&ApiError::new(
-                405,
-                "METHOD_NOT_ALLOWED",
-                format!("HTTP Method '{method}' not allowed. Allowed are POST"),
-            ))
-        } else {
-            let ct = headers.get("content-type").and_then(|v| v.to_str().ok());
-            let (status, v) = crate::oauth::token(&shared, ct, &body, host, &base);
-            let mut a = Answer::json(status, &v);
-            a.headers.push(("Cache-Control", "no-store".into()));
-            a.headers.push(("Pragma", "no-cache".into()));
-            a
-        }
-    } else if route == "versions" {
-        Answer::json(200, &versions(&shared))
-    } else if let Some(rest) = p.strip_prefix("/services/data/") {
-        data_api(&shared, &method, rest, &headers, &query, &body).await
-    } else if route == "identity" {
-        identity(&shared, p, &headers)
-    } else if route == "crm_settings" || route == "crm_service" {
-        Answer::json(
-            200,
-            &json!({"service": "CrmServiceSalesforce", "status": "running", "emulated": true}),
-        )
+    let answer = if let Some(a) = fault.and_then(fault_answer) {
+        a
     } else {
-        Answer::error(&ApiError::not_found())
+        use crate::routes::{Found, Handler};
+        let empty = crate::routes::Matched::default();
+        let (route, matched, allowed) = match &found {
+            Found::Route(r, m) => (Some(*r), m, None),
+            Found::WrongMethod(r, m, allowed) => (Some(*r), m, Some(allowed.clone())),
+            Found::None => (None, &empty, None),
+        };
+        let req = Req {
+            method: &method,
+            path: &path,
+            args: &matched.args,
+            query: &query,
+            headers: &headers,
+            body: &body,
+            host,
+            base: &base,
+        };
+        match (route.map(|r| &r.handler), allowed) {
+            (Some(Handler::Data(f)), allowed) => data_api(
+                &shared,
+                &req,
+                matched.version.unwrap_or(""),
+                allowed.map_or(Ok(*f), Err),
+            ),
+            (Some(Handler::Open(_)), Some(allowed)) => {
+                Answer::error(&crate::routes::method_not_allowed(&method, &allowed))
+            }
+            (Some(Handler::Open(f)), None) => f(&shared, &req),
+            (None, _) => Answer::error(&ApiError::not_found()),
+        }
     };
+    wait_until(deadline).await;
     Ok(finish(answer, &headers, fault == Some(FaultKind::Truncate)))
 }
 
@@ -488,7 +527,12 @@ pub async fn serve(
                 let _ = stream.set_nodelay(true);
                 shared.count_connection();
                 let (shared, base, tls) = (shared.clone(), base.clone(), tls.clone());
+                let connect_latency = Duration::from_millis(shared.faults.connect_latency_ms);
                 conns.spawn(async move {
+                    // Models a handshake: nothing is read or written before it.
+                    if !connect_latency.is_zero() {
+                        tokio::time::sleep(connect_latency).await;
+                    }
                     let svc = hyper::service::service_fn(move |req| handle(req, shared.clone(), host, base.clone()));
                     let http = hyper::server::conn::http1::Builder::new();
                     match tls {

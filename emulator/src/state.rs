@@ -67,11 +67,9 @@ pub const MAX_CURSORS: usize = 1000;
 
 impl Shared {
     pub fn new(org: Org, faults: Faults, instance_url: String, login_url: String) -> Self {
-        let seed = if faults.seed == 0 {
-            0x9e37_79b9_7f4a_7c15
-        } else {
-            faults.seed
-        };
+        // SplitMix64 output is well mixed from the first draw for any seed, so a
+        // small seed does not make the first request fault (xorshift did).
+        let seed = faults.seed;
         Shared {
             org: RwLock::new(org),
             faults,
@@ -86,6 +84,17 @@ impl Shared {
             next_locator: AtomicU64::new(1),
             rng: Mutex::new(seed),
         }
+    }
+
+    /// Counts one data API call unless the daily limit (or the `request_limit`
+    /// fault) is reached.
+    pub fn take_api_call(&self, api_limit: u64) -> bool {
+        let used = self.api_calls.load(Ordering::Relaxed);
+        if self.faults.request_limit.is_some_and(|limit| used >= limit) || used >= api_limit {
+            return false;
+        }
+        self.api_calls.fetch_add(1, Ordering::Relaxed);
+        true
     }
 
     pub fn count_login(&self) -> u64 {
@@ -148,10 +157,7 @@ impl Shared {
     /// A uniform number in [0, 1) from the seeded generator (fault rates).
     pub fn random(&self) -> f64 {
         let mut x = self.rng.lock().unwrap_or_else(|e| e.into_inner());
-        *x ^= *x << 13;
-        *x ^= *x >> 7;
-        *x ^= *x << 17;
-        (*x >> 11) as f64 / (1u64 << 53) as f64
+        (splitmix64(&mut x) >> 11) as f64 / (1u64 << 53) as f64
     }
 
     pub fn store_cursor(&self, cursor: Cursor) -> String {
@@ -165,6 +171,15 @@ impl Shared {
         c.insert(locator.clone(), cursor);
         locator
     }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014): one step of the generator.
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
 }
 
 /// `signature` of a token response: base64 of a keyed hash over `id + issued_at`.

@@ -36,10 +36,10 @@ secrets            Password, ClientId and ClientSecret decrypt under the key pro
 endpoints          (--probe) the CRM settings endpoint and CrmServiceUrl answer\n  \
 login              the OAuth login exactly as `crmctl login` does it, with its advice\n  \
 api-version        the ApiEndPoint version is offered by the org\n  \
-screen-pop-fields  Account, Contact, Lead and Case and their phone, e-mail and case fields are visible\n  \
-call-log-fields    Task can be created with the call-log fields (a warning names the field)\n  \
-screen-pop         (each --ani, --email, --case) the lookup as `crmctl lookup` does it; no match warns\n  \
-log-test           (--log-test) creates the call-log Task of `lookup --log`, reads it back, deletes it\n\n\
+screen-pop-fields  Account, Contact, Lead, Case and their phone, e-mail, case fields are visible\n  \
+call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
+screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
+log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n\n\
 A step that needs a value that failed an earlier step is skipped. UCCs that share one credential \
 set log in once.\n\n\
 Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed on local input \
@@ -95,7 +95,7 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub strict: bool,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Connection (as for `crmctl login`)")]
     pub org: OrgArgs,
 }
 
@@ -520,13 +520,13 @@ fn org_steps(
                     "API v{} is not offered by the org{newest}",
                     report.api_version
                 ),
-                Some(format!(
+                vec![format!(
                     "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
                     report
                         .newest_version
                         .as_deref()
                         .unwrap_or(DEFAULT_API_VERSION)
-                )),
+                )],
             ));
             steps.extend(
                 skipped_after_login(plans, log_test, "needs an API version the org offers")
@@ -561,7 +561,7 @@ fn org_steps(
                 doctor::SCREEN_POP_FIELDS,
                 ErrorKind::Rejected,
                 hidden.join("; "),
-                Some("give the integration user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)".into()),
+                vec!["give the integration user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)".into()],
             )
         }
         .timed(rest_ms),
@@ -671,11 +671,10 @@ impl Report for DoctorReport {
                     clean(&step.detail)
                 };
                 text.push_str(&format!("  {mark} {:<17} {detail}\n", step.step));
-                if let Some(h) = &step.hint
-                    && matches!(step.status, Status::Fail | Status::Warn)
-                    && !h.is_empty()
-                {
-                    text.push_str(&format!("      {} {}\n", s.hint("hint:"), clean(h)));
+                if matches!(step.status, Status::Fail | Status::Warn) {
+                    for h in step.hints.iter().filter(|h| !h.is_empty()) {
+                        text.push_str(&format!("      {} {}\n", s.hint("hint:"), clean(h)));
+                    }
                 }
             }
         }

@@ -46,7 +46,8 @@ pub struct Step {
     pub step: &'static str,
     pub status: Status,
     pub detail: String,
-    pub hint: Option<String>,
+    /// What to do, one hint each (`hint` in JSON joins them with "; ").
+    pub hints: Vec<String>,
     /// Milliseconds; `None` when skipped, or when the time is counted in another step.
     pub ms: Option<u128>,
     /// For a failure: rejected (the check said no), remote (the org or the network
@@ -60,16 +61,16 @@ impl Step {
             step,
             status: Status::Ok,
             detail: detail.into(),
-            hint: None,
+            hints: Vec::new(),
             ms: None,
             kind: None,
         }
     }
 
-    pub fn warn(step: &'static str, detail: impl Into<String>, hint: impl Into<String>) -> Step {
+    pub fn warn(step: &'static str, detail: impl Into<String>, hints: Vec<String>) -> Step {
         Step {
             status: Status::Warn,
-            hint: Some(hint.into()),
+            hints,
             ..Step::ok(step, detail)
         }
     }
@@ -78,11 +79,11 @@ impl Step {
         step: &'static str,
         kind: ErrorKind,
         detail: impl Into<String>,
-        hint: Option<String>,
+        hints: Vec<String>,
     ) -> Step {
         Step {
             status: Status::Fail,
-            hint,
+            hints,
             kind: Some(kind),
             ..Step::ok(step, detail)
         }
@@ -94,8 +95,7 @@ impl Step {
         for c in &e.causes {
             detail.push_str(&format!(" ({c})"));
         }
-        let hint = (!e.hints.is_empty()).then(|| e.hints.join("; "));
-        Step::fail(step, e.kind, detail, hint)
+        Step::fail(step, e.kind, detail, e.hints.clone())
     }
 
     pub fn skip(step: &'static str, why: impl Into<String>) -> Step {
@@ -106,8 +106,13 @@ impl Step {
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Step {
-        self.hint = Some(hint.into());
+        self.hints.push(hint.into());
         self
+    }
+
+    /// The hints as one string, as `--json` carries them.
+    pub fn hint(&self) -> Option<String> {
+        (!self.hints.is_empty()).then(|| self.hints.join("; "))
     }
 
     pub fn timed(mut self, ms: u128) -> Step {
@@ -124,7 +129,7 @@ impl Step {
             "step": self.step,
             "status": self.status.as_str(),
             "detail": self.detail,
-            "hint": self.hint,
+            "hint": self.hint(),
             "ms": self.ms,
         });
         if let (Some(k), Some(o)) = (self.kind, v.as_object_mut()) {
@@ -247,10 +252,14 @@ mod tests {
     #[test]
     fn exit_codes_follow_the_vocabulary() {
         let ok = result(vec![Step::ok(LOGIN, "in")]);
-        let warn = result(vec![Step::warn(CALL_LOG_FIELDS, "Type hidden", "fix")]);
-        let no = result(vec![Step::fail(LOGIN, ErrorKind::Rejected, "no", None)]);
-        let remote = result(vec![Step::fail(LOGIN, ErrorKind::Remote, "down", None)]);
-        let input = result(vec![Step::fail(SECRETS, ErrorKind::Input, "key", None)]);
+        let warn = result(vec![Step::warn(
+            CALL_LOG_FIELDS,
+            "Type hidden",
+            vec!["fix".into()],
+        )]);
+        let no = result(vec![Step::fail(LOGIN, ErrorKind::Rejected, "no", vec![])]);
+        let remote = result(vec![Step::fail(LOGIN, ErrorKind::Remote, "down", vec![])]);
+        let input = result(vec![Step::fail(SECRETS, ErrorKind::Input, "key", vec![])]);
         assert_eq!(exit_code(std::slice::from_ref(&ok), false), 0);
         assert_eq!(exit_code(&[ok.clone(), warn.clone()], false), 0);
         assert_eq!(exit_code(std::slice::from_ref(&warn), true), 1);
@@ -269,7 +278,7 @@ mod tests {
 
     #[test]
     fn step_json_has_the_documented_members() {
-        let s = Step::fail(LOGIN, ErrorKind::Remote, "down", Some("retry".into())).timed(12);
+        let s = Step::fail(LOGIN, ErrorKind::Remote, "down", vec!["retry".into()]).timed(12);
         assert_eq!(
             s.to_json(),
             json!({"step": "login", "status": "fail", "detail": "down", "hint": "retry", "ms": 12, "kind": "remote"})

@@ -107,7 +107,7 @@ pub fn call_log_fields(describe: &Value) -> Step {
             format!("Task can be created with {}", TASK_FIELDS.join(", ")),
         );
     }
-    Step::warn(CALL_LOG_FIELDS, problems.join("; "), hints.join("; "))
+    Step::warn(CALL_LOG_FIELDS, problems.join("; "), hints)
 }
 
 /// `call-log-fields`: reads Task's describe as the user sees it.
@@ -122,7 +122,7 @@ pub fn call_log_fields_step(client: &Client, session: &Session, version: &str) -
         Err(SfError::Api { status: 404, .. }) => Step::warn(
             CALL_LOG_FIELDS,
             "Task is not visible to the user: no call can be logged",
-            "give the integration user's profile the \"Edit Tasks\" permission (Setup > Profiles or Permission Sets)",
+            vec!["give the integration user's profile the \"Edit Tasks\" permission (Setup > Profiles or Permission Sets)".into()],
         ),
         Err(e) => Step::from_error(CALL_LOG_FIELDS, &classify(e)),
     };
@@ -161,7 +161,7 @@ pub fn screen_pop_step(
                 None => Step::warn(
                     SCREEN_POP,
                     format!("{what}: no match, the agent gets a blank new record"),
-                    "check the value, and that the record's phone, e-mail or case number field holds it",
+                    vec!["check the value, and that the record's phone, e-mail or case number field holds it".into()],
                 ),
             };
             (step.timed(ms), Some(outcome))
@@ -213,7 +213,7 @@ pub fn log_test_step(
                 rt.id,
                 rt.differences.join(", ")
             ),
-            Some("a trigger, a default or field-level security changes the auto log's values: check Task's triggers and the fields' visibility".into()),
+            vec!["a trigger, a default or field-level security changes the auto log's values: check Task's triggers and the fields' visibility".into()],
         ),
         Err(RoundTripError::Create(e)) => Step::from_error(
             LOG_TEST,
@@ -274,11 +274,15 @@ mod tests {
         let s = call_log_fields(&task(&["Type"], &["Inbound", "Outbound"]));
         assert_eq!(s.status, super::super::Status::Warn);
         assert_eq!(s.detail, "Task.Type is not visible to the user");
-        assert!(s.hint.as_deref().is_some_and(|h| {
+        assert!(s.hint().as_deref().is_some_and(|h| {
             h.contains("Object Manager > Activity > Fields & Relationships > Type")
         }));
         let s = call_log_fields(&task(&["CallObject"], &["Inbound", "Outbound"]));
-        assert!(s.hint.as_deref().is_some_and(|h| h.contains("Call Center")));
+        assert!(
+            s.hint()
+                .as_deref()
+                .is_some_and(|h| h.contains("Call Center"))
+        );
     }
 
     #[test]

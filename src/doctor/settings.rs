@@ -32,14 +32,14 @@ fn location(f: &Finding) -> String {
     )
 }
 
-fn unique_hints(findings: &[&Finding]) -> Option<String> {
-    let mut hints: Vec<&str> = Vec::new();
+fn unique_hints(findings: &[&Finding]) -> Vec<String> {
+    let mut hints: Vec<String> = Vec::new();
     for f in findings {
-        if !hints.contains(&f.hint.as_str()) {
-            hints.push(&f.hint);
+        if !hints.contains(&f.hint) {
+            hints.push(f.hint.clone());
         }
     }
-    (!hints.is_empty()).then(|| hints.join("; "))
+    hints
 }
 
 fn describe(findings: &[&Finding]) -> String {
@@ -89,10 +89,7 @@ pub fn settings_step(findings: &[&Finding], rules_checked: usize) -> Step {
             counted(warnings.len(), "warning"),
             describe(&warnings)
         );
-        return Step {
-            hint: unique_hints(&warnings),
-            ..Step::warn(SETTINGS, detail, "")
-        };
+        return Step::warn(SETTINGS, detail, unique_hints(&warnings));
     }
     Step::ok(
         SETTINGS,
@@ -162,10 +159,7 @@ pub fn secrets_step(findings: &[&Finding], bad: &[String], key: Result<&str, &Cl
         );
     }
     if !mine.is_empty() {
-        return Step {
-            hint: unique_hints(&mine),
-            ..Step::warn(SECRETS, describe(&mine), "")
-        };
+        return Step::warn(SECRETS, describe(&mine), unique_hints(&mine));
     }
     Step::ok(
         SECRETS,
@@ -187,7 +181,7 @@ pub fn endpoints_step(probed: &[Probed<'_>], bad: &[String], asked: bool) -> Ste
     if !asked {
         return Step::skip(
             ENDPOINTS,
-            "not probed: pass --probe to GET the CRM settings endpoint and CrmServiceUrl",
+            "not probed (pass --probe to GET the CRM settings endpoint and CrmServiceUrl)",
         );
     }
     if let Some(why) = held_back(bad, ENDPOINTS_NEED) {
@@ -227,7 +221,7 @@ pub fn endpoints_step(probed: &[Probed<'_>], bad: &[String], asked: bool) -> Ste
         ENDPOINTS,
         kind,
         shown.join("; "),
-        Some("the URLs must answer from the UCC and the WebAgentService: check the FQDN, that the CRM Service runs, and the firewall".into()),
+        vec!["the URLs must answer from the UCC and the WebAgentService: check the FQDN, that the CRM Service runs, and the firewall".into()],
     )
     .timed(ms)
 }
@@ -288,7 +282,7 @@ mod tests {
         let refs: Vec<&Finding> = f.iter().collect();
         let s = settings_step(&refs, 9);
         assert_eq!(s.status, super::super::Status::Warn);
-        assert_eq!(s.hint.as_deref(), Some("fix CrmServiceUrl"));
+        assert_eq!(s.hint().as_deref(), Some("fix CrmServiceUrl"));
         assert_eq!(settings_step(&[], 9).status, super::super::Status::Ok);
     }
 

@@ -553,3 +553,71 @@ fn usage_and_input_errors_come_before_any_step() {
     );
     out.assert_code(2);
 }
+
+#[test]
+fn the_checklist_for_people() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = doctor(
+        &sb,
+        &[
+            ("helpdesk", good("ucc1.contoso.local")),
+            ("billing", rows("ucc2.contoso.local", "WRONGTOKEN")),
+        ],
+        &[
+            "--color",
+            "never",
+            "--login-url",
+            &emu.login_url,
+            "--ani",
+            "+1 415 555 1212",
+            "--email",
+            "nobody@nowhere.example",
+        ],
+    );
+    out.assert_code(1);
+    snapbox::assert_data_eq!(
+        out.stdout,
+        snapbox::file!["../fixtures/doctor/checklist.txt"]
+    );
+}
+
+#[test]
+fn org_text_is_escaped_and_no_secret_reaches_any_output() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let out = doctor_org(
+        &emu.login_url,
+        &[
+            "-v",
+            "--ani",
+            "+1 212 555 0199",
+            "--log-test",
+            "--color",
+            "never",
+        ],
+    );
+    out.assert_code(0);
+    let pop = out
+        .stdout
+        .lines()
+        .find(|l| l.contains("screen-pop  "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    assert!(
+        pop.contains("Evil\\x1b[2J\\x1b[31mCorp\\x07"),
+        "control characters are shown, not run: {pop}"
+    );
+    assert!(out.stderr.contains("debug: POST") && out.stderr.contains("debug: DELETE"));
+    for s in [
+        DEMO_PASSWORD,
+        DEMO_SECURITY_TOKEN,
+        DEMO_CLIENT_SECRET,
+        "00D5g0000000001!",
+    ] {
+        assert!(
+            !out.stdout.contains(s) && !out.stderr.contains(s),
+            "output holds {s:?}:\n{}\n{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}

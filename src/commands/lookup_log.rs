@@ -200,3 +200,61 @@ impl Report for LoggedReport {
         self.pop.exit_code()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::salesforce::SfError;
+
+    fn refused(code: &str, message: &str, fields: &[&str]) -> CliError {
+        task_error(RecordError {
+            error: SfError::Api {
+                status: 400,
+                code: code.into(),
+                message: message.into(),
+            },
+            fields: fields.iter().map(|f| f.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn field_errors_become_advice() {
+        let e = refused(
+            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+            "bad value for restricted picklist field: Incoming",
+            &["CallType"],
+        );
+        assert_eq!(e.kind, crate::error::ErrorKind::Rejected);
+        assert_eq!(e.causes, vec!["fields: CallType".to_string()]);
+        assert!(
+            e.hints[0].starts_with("CallType is a restricted picklist"),
+            "{:?}",
+            e.hints
+        );
+        let e = refused(
+            "INVALID_FIELD",
+            "No such column 'Type' on sobject of type Task",
+            &[],
+        );
+        assert!(e.hints[0].contains("cannot see Task.Type"), "{:?}", e.hints);
+        assert!(e.hints[0].contains("Fields & Relationships > Type > Set Field-Level Security"));
+        let e = refused(
+            "INVALID_FIELD",
+            "No such column 'CallDurationInSeconds' on sobject of type Task",
+            &[],
+        );
+        assert!(e.hints[0].contains("Call Center"), "{:?}", e.hints);
+        let e = refused(
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            "Unable to create/update fields: Type.",
+            &["Type"],
+        );
+        assert!(e.hints[0].contains("cannot set Task.Type"), "{:?}", e.hints);
+    }
+
+    #[test]
+    fn other_failures_keep_their_class() {
+        let e = task_error(RecordError::from(SfError::Network("refused".into())));
+        assert_eq!(e.kind, crate::error::ErrorKind::Remote);
+    }
+}

@@ -621,3 +621,78 @@ fn org_text_is_escaped_and_no_secret_reaches_any_output() {
         );
     }
 }
+
+#[test]
+fn a_csv_export_named_by_ucc_and_picked_uccs() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let mut csv = String::from("Title,Value,Scope\n");
+    for (setting, scope, value) in good("ucc1.contoso.local") {
+        csv.push_str(&format!("{setting},\"{value}\",{scope}\n"));
+    }
+    let file = sb.write_private("PluginSettings.csv", &csv);
+    let key = sb.key_profile();
+    let out = sb.run(
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "--json",
+            "doctor",
+            "--login-url",
+            &emu.login_url,
+            "--settings",
+            file.to_str().expect("utf8"),
+            "--ucc",
+            "helpdesk",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert_eq!(out.json()["data"]["uccs"][0]["ucc"], "helpdesk");
+    assert_eq!(step(&out, 0, "login")["status"], "ok");
+    // --ucc picks one UCC of an estate; the others are not checked.
+    let out = doctor(
+        &sb,
+        &[
+            ("helpdesk", good("ucc1.contoso.local")),
+            ("sales", good("ucc2.contoso.local")),
+        ],
+        &["--json", "--login-url", &emu.login_url, "--ucc", "sales"],
+    );
+    out.assert_code(0);
+    let uccs = out.json()["data"]["uccs"].clone();
+    assert_eq!(uccs.as_array().map(Vec::len), Some(1));
+    assert_eq!(uccs[0]["ucc"], "sales");
+}
+
+#[test]
+fn shared_primary_settings_that_differ_fail_both_uccs_but_hold_no_login_back() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let mut sales = good("ucc1.contoso.local");
+    set(&mut sales, "ApiEndPoint", "services/data/v59.0/");
+    let out = doctor(
+        &sb,
+        &[("helpdesk", good("ucc1.contoso.local")), ("sales", sales)],
+        &["--json", "--login-url", &emu.login_url],
+    );
+    out.assert_code(1);
+    for n in 0..2 {
+        let s = step(&out, n, "settings");
+        assert_eq!(s["status"], "fail");
+        assert!(
+            s["detail"]
+                .as_str()
+                .is_some_and(|d| d.contains("ApiEndPoint [primary-mismatch]")),
+            "{s}"
+        );
+        assert_eq!(step(&out, n, "login")["status"], "ok");
+        assert_eq!(step(&out, n, "api-version")["status"], "ok");
+    }
+    assert_eq!(
+        emu.stats().routes.get("token"),
+        Some(&2),
+        "different API versions: two logins"
+    );
+}

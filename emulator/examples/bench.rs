@@ -1,5 +1,6 @@
-//! Throughput of SOSL phone searches over one keep-alive connection, and start-up
-//! time. The server runs on a single-threaded runtime (one core).
+//! Throughput of SOSL phone searches over one keep-alive connection, start-up
+//! time, and how precisely `latency_ms` / `connect_latency_ms` are kept. The
+//! server runs on a single-threaded runtime (one core).
 //! Run: `cargo run --release -p crmctl-emulator --example bench [SEARCHES]`
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -38,6 +39,10 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(20_000);
+    println!(
+        "cores: {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     let mut starts = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
@@ -96,4 +101,43 @@ fn main() {
         secs * 1e6 / n as f64
     );
     println!("stats: {:?}", bg.stats().connections);
+    drop(r);
+    drop(bg);
+    latency(20, 0);
+    latency(20, 30);
+}
+
+/// Median and worst time of a request with `latency_ms` (and the first request of
+/// a new connection with `connect_latency_ms`), and how far over the target.
+fn latency(latency_ms: u64, connect_ms: u64) {
+    let bg = emulator::Background::start(emulator::Config {
+        faults: emulator::Faults {
+            latency_ms,
+            connect_latency_ms: connect_ms,
+            ..Default::default()
+        },
+        ..Default::default()
+    })
+    .expect("start");
+    let addr = bg.base_url.trim_start_matches("http://").to_string();
+    let req = "GET /services/data/ HTTP/1.1\r\nHost: x\r\n\r\n";
+    let mut times = Vec::new();
+    for _ in 0..41 {
+        let t = Instant::now();
+        let s = TcpStream::connect(&addr).expect("connect");
+        s.set_nodelay(true).expect("nodelay");
+        let mut r = BufReader::new(s);
+        let (st, _) = request(&mut r, req);
+        assert_eq!(st, 200);
+        times.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    times.sort_by(f64::total_cmp);
+    let target = (latency_ms + connect_ms) as f64;
+    println!(
+        "latency {latency_ms} ms + connect {connect_ms} ms, new connection each (41 runs): median {:.2} ms (+{:.2}), max {:.2} ms (+{:.2})",
+        times[20],
+        times[20] - target,
+        times[40],
+        times[40] - target
+    );
 }

@@ -199,8 +199,6 @@ pub fn soap_login(shared: &Shared, req: &Req) -> Answer {
     }
     let (session, _) = shared.new_session(&org, user_id);
     let instance = &shared.instance_url;
-    let (first, last) = user.first_last();
-    let _ = first;
     let body = format!(
         "{ENVELOPE}<soapenv:Body><loginResponse><result>\
 <metadataServerUrl>{instance}/services/Soap/m/{version}/{org_id}</metadataServerUrl>\
@@ -241,7 +239,6 @@ pub fn soap_login(shared: &Shared, req: &Req) -> Answer {
         full = esc(&user.name),
         uname = esc(&user.username),
     );
-    let _ = last;
     Answer::xml(200, body)
 }
 

@@ -152,7 +152,6 @@ fn jwt_bearer(shared: &Shared, req: &crate::server::Req, assertion: &str) -> (u1
     if org.settings.inactive {
         return fail("inactive_org", "Org is locked, closed, or suspended");
     }
-    let _ = &claims.client_id;
     let Some((user_id, _)) = org.user(&claims.username) else {
         return fail("invalid_grant", "user hasn't approved this consumer");
     };

@@ -85,7 +85,7 @@ fn type_error(type_name: &str, v: &Value, body: &str) -> ApiError {
 }
 
 /// Converts a JSON value to what the field stores, or refuses it.
-pub fn convert(object: &str, f: &Field, v: Value, body: &str) -> Result<Value, ApiError> {
+pub fn convert(f: &Field, v: Value, body: &str) -> Result<Value, ApiError> {
     if v.is_null() {
         return Ok(v);
     }
@@ -151,7 +151,6 @@ pub fn convert(object: &str, f: &Field, v: Value, body: &str) -> Result<Value, A
             .with_fields(fields()));
         }
     }
-    let _ = object;
     Ok(value)
 }
 
@@ -224,7 +223,7 @@ fn clean_fields(
             )
             .with_fields(vec![f.name.to_string()]));
         }
-        let v = convert(object, f, v, body)?;
+        let v = convert(f, v, body)?;
         if f.kind == FieldType::Reference
             && let Some(id) = v.as_str()
         {

@@ -405,3 +405,41 @@ fn doubled_slashes_and_wrong_methods_everywhere() {
     assert!(stats.routes.get("versions").is_some_and(|n| *n >= 1));
     assert!(stats.routes.get("not_found").is_some_and(|n| *n >= 2));
 }
+
+/// The requests `sf org login access-token` makes (forcedotcom/sfdx-core
+/// `src/org/authInfo.ts`): UserInfo, the User record at v51.0, the namespace
+/// prefix from Organization (with a doubled slash), and a ScratchOrgInfo probe
+/// that must fail outside a Dev Hub.
+#[test]
+fn the_requests_sf_makes_after_an_access_token_login() {
+    let emu = start();
+    let t = demo_token(&emu);
+    let info = get(&emu, &t, "/services/oauth2/userinfo").json();
+    let user_id = info["user_id"].as_str().expect("user_id");
+    let user = get(
+        &emu,
+        &t,
+        &format!("/services/data/v51.0/sobjects/User/{user_id}"),
+    );
+    assert_eq!(user.status, 200);
+    assert_eq!(user.json()["Username"], DEMO_USERNAME);
+    let ns = get(
+        &emu,
+        &t,
+        "//services/data/v51.0/query?q=Select%20Namespaceprefix%20FROM%20Organization",
+    );
+    assert_eq!(ns.status, 200, "{}", String::from_utf8_lossy(&ns.body));
+    let v = ns.json();
+    assert_eq!(v["records"][0]["NamespacePrefix"], Value::Null);
+    assert!(
+        v["records"][0]
+            .as_object()
+            .is_some_and(|r| r.contains_key("NamespacePrefix"))
+    );
+    let hub = get(
+        &emu,
+        &t,
+        "//services/data/v51.0/query?q=SELECT%20Id%20FROM%20ScratchOrgInfo%20limit%201",
+    );
+    assert_eq!(hub.status, 400);
+}

@@ -400,6 +400,9 @@ fn login_plan(
 ) -> Result<LoginPlan, Step> {
     let overridden = connect.login_url.is_some() || connect.sandbox;
     let mut needs: Vec<&str> = local::LOGIN_NEEDS.to_vec();
+    if connect.flow == FlowArg::ClientCredentials {
+        needs.retain(|n| *n != "Username" && *n != "Password");
+    }
     if connect.username.is_some() {
         needs.retain(|n| *n != "Username");
     }

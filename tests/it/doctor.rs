@@ -696,3 +696,27 @@ fn shared_primary_settings_that_differ_fail_both_uccs_but_hold_no_login_back() {
         "different API versions: two logins"
     );
 }
+
+#[test]
+fn one_org_with_the_client_credentials_flow() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let out = doctor_org(
+        &emu.base_url,
+        &[
+            "--json",
+            "--flow",
+            "client-credentials",
+            "--case",
+            "00001026",
+        ],
+    );
+    out.assert_code(0);
+    let login = step(&out, 0, "login");
+    assert!(
+        login["detail"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("logged in as ")),
+        "{login}"
+    );
+    assert_eq!(step(&out, 0, "screen-pop")["status"], "ok");
+}

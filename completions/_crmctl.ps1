@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -307,6 +308,24 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'crmctl;rekey' {
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'The key profile the values are encrypted with now')
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The key profile to encrypt them with')
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC name to report for CSV exports [default: the file name]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only report what would change; write nothing')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Keep each file''s previous contents as FILE.bak (mode 0600)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'crmctl;help' {
             [CompletionResult]::new('encrypt', 'encrypt', [CompletionResultType]::ParameterValue, 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings')
             [CompletionResult]::new('decrypt', 'decrypt', [CompletionResultType]::ParameterValue, 'Check that an encrypted string decrypts under the key profile (shows only its length)')
@@ -319,6 +338,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('rekey', 'rekey', [CompletionResultType]::ParameterValue, 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -357,6 +377,9 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;help;completions' {
+            break
+        }
+        'crmctl;help;rekey' {
             break
         }
         'crmctl;help;help' {

@@ -46,6 +46,9 @@ _crmctl() {
             crmctl,lookup)
                 cmd="crmctl__subcmd__lookup"
                 ;;
+            crmctl,rekey)
+                cmd="crmctl__subcmd__rekey"
+                ;;
             crmctl,settings)
                 cmd="crmctl__subcmd__settings"
                 ;;
@@ -82,6 +85,9 @@ _crmctl() {
             crmctl__subcmd__help,lookup)
                 cmd="crmctl__subcmd__help__subcmd__lookup"
                 ;;
+            crmctl__subcmd__help,rekey)
+                cmd="crmctl__subcmd__help__subcmd__rekey"
+                ;;
             crmctl__subcmd__help,settings)
                 cmd="crmctl__subcmd__help__subcmd__settings"
                 ;;
@@ -110,7 +116,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -368,7 +374,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions help"
+            opts="encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,6 +514,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__lookup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__rekey)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -747,6 +767,40 @@ _crmctl() {
                     return 0
                     ;;
                 --comment)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__rekey)
+            opts="-q -v -h --from --to --dry-run --backup --ucc --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --from)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

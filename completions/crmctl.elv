@@ -41,6 +41,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand demo 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
             cand completions 'Print a shell completion script'
+            cand rekey 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crmctl;encrypt'= {
@@ -288,6 +289,23 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'crmctl;rekey'= {
+            cand --from 'The key profile the values are encrypted with now'
+            cand --to 'The key profile to encrypt them with'
+            cand --ucc 'The UCC name to report for CSV exports [default: the file name]'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --dry-run 'Only report what would change; write nothing'
+            cand --backup 'Keep each file''s previous contents as FILE.bak (mode 0600)'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'crmctl;help'= {
             cand encrypt 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
             cand decrypt 'Check that an encrypted string decrypts under the key profile (shows only its length)'
@@ -300,6 +318,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand emulate 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
             cand demo 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
             cand completions 'Print a shell completion script'
+            cand rekey 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crmctl;help;encrypt'= {
@@ -326,6 +345,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;help;demo'= {
         }
         &'crmctl;help;completions'= {
+        }
+        &'crmctl;help;rekey'= {
         }
         &'crmctl;help;help'= {
         }

@@ -83,6 +83,7 @@ pub enum Command {
     Emulate(commands::emulate::EmulateArgs),
     Demo(commands::demo::DemoArgs),
     Completions(commands::completions::CompletionsArgs),
+    Rekey(commands::rekey::RekeyArgs),
 }
 
 impl Command {
@@ -100,6 +101,7 @@ impl Command {
             Command::Emulate(_) => "emulate",
             Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
+            Command::Rekey(_) => "rekey",
         }
     }
 }

@@ -3,17 +3,24 @@
 
 /// A CSV reader over `text` with the delimiter guessed from the header line.
 pub fn reader(text: &str) -> csv::Reader<&[u8]> {
+    let delimiter = delimiter(text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let header = text.lines().next().unwrap_or("");
-    let delimiter = if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
     csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .flexible(true)
         .from_reader(text.as_bytes())
+}
+
+/// The delimiter guessed from the header line: `;` when it has more of them than `,`.
+/// Shared with the in-place rewriter of CSV exports, which must split fields the same way.
+pub fn delimiter(text: &str) -> u8 {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let header = text.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
 }
 
 #[cfg(test)]

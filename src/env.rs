@@ -22,6 +22,9 @@ pub mod names {
     pub const CA_CERT: &str = "CRMCTL_CA_CERT";
     pub const REGION: &str = "CRMCTL_REGION";
     pub const NO_COLOR: &str = "NO_COLOR";
+    /// `rekey`: the passphrases of derived `--from` and `--to` profiles.
+    pub const FROM_PASSPHRASE: &str = "CRMCTL_FROM_PASSPHRASE";
+    pub const TO_PASSPHRASE: &str = "CRMCTL_TO_PASSPHRASE";
 }
 
 /// A secret taken from an environment variable. A value that is not valid UTF-8
@@ -73,6 +76,9 @@ pub struct Env {
     pub dumb_terminal: bool,
     /// Where the default key profile lives (`<config dir>/crmctl`).
     pub config_dir: Option<PathBuf>,
+    /// `rekey`: passphrases of the old (`--from`) and new (`--to`) derived profiles.
+    pub from_passphrase: EnvSecret,
+    pub to_passphrase: EnvSecret,
 }
 
 impl Env {
@@ -104,6 +110,8 @@ impl Env {
             no_color: non_empty(names::NO_COLOR).is_some(),
             dumb_terminal: get("TERM").is_some_and(|t| t == "dumb"),
             config_dir: config_dir.map(|d| d.join("crmctl")),
+            from_passphrase: EnvSecret::read(names::FROM_PASSPHRASE, get),
+            to_passphrase: EnvSecret::read(names::TO_PASSPHRASE, get),
         }
     }
 }

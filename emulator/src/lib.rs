@@ -21,6 +21,7 @@ pub mod ids;
 pub mod oauth;
 pub mod org;
 pub mod query_error;
+pub mod relations;
 pub mod rest;
 pub mod schema;
 pub mod server;

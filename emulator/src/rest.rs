@@ -383,11 +383,19 @@ fn query(shared: &Shared, org: &Org, user: &User, call: &Call) -> Result<Value, 
     let q = call.param("q").ok_or_else(|| {
         ApiError::bad_request("MALFORMED_QUERY", "A query string has to be specified")
     })?;
-    let sel = soql::parse_query(q, user)?;
-    let rows: Vec<Value> = eval::select(org, &sel, org.records(sel.object).iter())
-        .into_iter()
-        .map(|r| eval::render(org, sel.object, r, &sel.fields, call.version))
-        .collect();
+    let parsed = soql::parse(q, user)?;
+    // `sf data query` asks for the columns first (`&columns=true`): no records.
+    if call.param("columns") == Some("true") {
+        return Ok(soql::columns::metadata(&parsed));
+    }
+    let rows = match soql::run::run(org, &parsed, call.version) {
+        // COUNT(): the count is totalSize and records is empty (SOQL reference,
+        // "COUNT() and COUNT(fieldName)").
+        soql::run::Answer::Count(n) => {
+            return Ok(json!({"totalSize": n, "done": true, "records": []}));
+        }
+        soql::run::Answer::Rows(rows) => rows,
+    };
     // Sforce-Query-Options batchSize: 200 to 2,000, default 2,000.
     let batch = call.batch_size.unwrap_or(DEFAULT_BATCH).clamp(200, 2000);
     Ok(page(shared, rows, batch, 0, call.version))

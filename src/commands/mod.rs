@@ -12,6 +12,7 @@ pub mod keygen;
 pub mod login;
 pub mod lookup;
 pub mod lookup_log;
+pub mod rekey;
 pub mod settings;
 pub mod validate_settings;
 
@@ -33,5 +34,6 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::ValidateSettings(args) => validate_settings::run(ctx, args),
         Command::Settings(args) => settings::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
+        Command::Rekey(args) => rekey::run(ctx, args),
     }
 }

@@ -134,7 +134,12 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
     let mut rows = Vec::new();
     for rec in rdr.records() {
         let rec = rec.map_err(|e| err(e.position().map(|p| p.line() as usize), e.to_string()))?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+        // From the byte offset, past the line endings csv counts into the record:
+        // its own line count is one short after a CRLF line.
+        let line = rec
+            .position()
+            .map(|p| line_at(text, p.byte() as usize))
+            .unwrap_or(0);
         let name = rec.get(setting).unwrap_or("").trim();
         if name.is_empty() {
             continue;
@@ -157,6 +162,17 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         line: 1,
         rows,
     })
+}
+
+/// The 1-based line of a byte offset into `text` without its BOM (as the CSV reader sees it).
+fn line_at(text: &str, offset: usize) -> usize {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let b = text.as_bytes();
+    let mut end = offset.min(b.len());
+    while end < b.len() && matches!(b[end], b'\r' | b'\n') {
+        end += 1;
+    }
+    b[..end].iter().filter(|&&c| c == b'\n').count() + 1
 }
 
 /// Reads a file (or `-`, stdin) as YAML, or as CSV when it ends in `.csv`.
@@ -227,6 +243,14 @@ mod tests {
         assert_eq!(e.line, Some(3), "{e}");
         assert!(e.message.contains("setings"), "{e}");
         assert!(e.to_string().starts_with("e.yaml:3:"), "{e}");
+    }
+
+    #[test]
+    fn csv_lines_count_crlf_and_blank_lines() {
+        let text = "\u{feff}Title;Value\r\nA;1\r\n\r\nB;2\r\n";
+        let u = csv(Path::new("l.csv"), text, "u").expect("valid");
+        let lines: Vec<usize> = u.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4]);
     }
 
     #[test]

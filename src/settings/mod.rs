@@ -3,6 +3,7 @@
 //! findings and errors can point at it.
 
 pub mod load;
+pub mod rewrite;
 pub mod rules;
 
 use std::path::PathBuf;

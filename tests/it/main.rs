@@ -16,5 +16,6 @@ mod leaks;
 mod login;
 mod lookup;
 mod prompt;
+mod rekey;
 mod support;
 mod validate;

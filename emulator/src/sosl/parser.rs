@@ -1,15 +1,10 @@
-//! The emulator's own SOSL: `FIND {query} [IN ... FIELDS] [RETURNING ...] [LIMIT n]`.
-//!
-//! Inside the braces: terms and "quoted phrases", `AND`, `OR`, `AND NOT`,
-//! parentheses, `*` and `?` wildcards (not at the start of a term), and backslash
-//! escapes. Each of `? & | ! { } [ ] ( ) ^ ~ * : \ " ' + -` must be escaped to be
-//! taken literally, inside phrases too; an unescaped one that is not syntax is an
-//! error, and so is a term of one character (see emulator/README.md).
+//! Parsing SOSL: the search expression inside `FIND {...}` and the clauses after it
+//! (IN, RETURNING with SOQL-style field lists, WITH, LIMIT).
 
-use crate::org::{Org, Record, User, digits};
+use super::{MAX_LIMIT, Scope, Search};
+use crate::org::User;
 use crate::query_error::{ApiError, located};
-use crate::schema::{self, FieldType};
-use crate::soql::{self, FieldPath, Parser, Selection};
+use crate::soql::{self, Parser, Selection};
 
 pub const RESERVED: &[char] = &[
     '?', '&', '|', '!', '{', '}', '[', ']', '(', ')', '^', '~', '*', ':', '\\', '"', '\'', '+', '-',
@@ -33,7 +28,19 @@ pub enum Expr {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     AndNot(Box<Expr>, Box<Expr>),
+    /// A search query over `MAX_QUERY_CHARS`: Salesforce returns no rows.
+    NoRows,
 }
+
+/// "If the SearchQuery string is longer than 10,000 characters, no result rows
+/// are returned. If SearchQuery is longer than 4,000 characters, any logical
+/// operators are removed" (SOSL reference, "SOSL Syntax", FIND {SearchQuery}):
+/// https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-sosl-syntax.html
+pub const MAX_QUERY_CHARS: usize = 10_000;
+pub const MAX_OPERATOR_CHARS: usize = 4_000;
+
+/// Parentheses nest at most this deep inside the braces.
+const MAX_NESTING: usize = 64;
 
 impl Expr {
     /// The literal text of a term (wildcards as `*` and `?`), for tests and messages.
@@ -49,25 +56,6 @@ impl Expr {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Name,
-    Email,
-    Phone,
-}
-
-#[derive(Debug, Clone)]
-pub struct Search {
-    pub expr: Expr,
-    pub scope: Scope,
-    /// Per object; `None` means "no RETURNING": Ids of every searchable object.
-    pub returning: Option<Vec<Selection>>,
-    pub limit: Option<usize>,
-}
-
-pub const MAX_LIMIT: usize = 2000;
-
 /// Parses the search text inside the braces. `base` is its offset in `full`.
 pub fn parse_expr(full: &str, text: &str, base: usize) -> Result<Expr, ApiError> {
     let mut p = ExprParser {
@@ -76,6 +64,7 @@ pub fn parse_expr(full: &str, text: &str, base: usize) -> Result<Expr, ApiError>
         chars: text.char_indices().collect(),
         i: 0,
         base,
+        depth: 0,
     };
     p.skip_ws();
     if p.i >= p.chars.len() {
@@ -84,12 +73,41 @@ pub fn parse_expr(full: &str, text: &str, base: usize) -> Result<Expr, ApiError>
             "No search term found. The search term must be enclosed in braces.",
         ));
     }
+    let chars = text.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Ok(Expr::NoRows);
+    }
     let e = p.or()?;
     p.skip_ws();
     if p.i < p.chars.len() {
         return Err(p.mismatch());
     }
+    if chars > MAX_OPERATOR_CHARS {
+        // Operators removed: every term counts on its own, as if ORed.
+        return Ok(any_term(e));
+    }
     Ok(e)
+}
+
+/// All the terms of `e`, ORed (without recursion: long queries make deep trees).
+fn any_term(e: Expr) -> Expr {
+    let mut stack = vec![e];
+    let mut out: Option<Expr> = None;
+    while let Some(e) = stack.pop() {
+        match e {
+            Expr::And(a, b) | Expr::Or(a, b) | Expr::AndNot(a, b) => {
+                stack.push(*b);
+                stack.push(*a);
+            }
+            t => {
+                out = Some(match out {
+                    None => t,
+                    Some(prev) => Expr::Or(Box::new(prev), Box::new(t)),
+                })
+            }
+        }
+    }
+    out.unwrap_or(Expr::NoRows)
 }
 
 struct ExprParser<'a> {
@@ -98,6 +116,7 @@ struct ExprParser<'a> {
     chars: Vec<(usize, char)>,
     i: usize,
     base: usize,
+    depth: usize,
 }
 
 impl ExprParser<'_> {
@@ -201,8 +220,13 @@ impl ExprParser<'_> {
         self.skip_ws();
         match self.chars.get(self.i).map(|(_, c)| *c) {
             Some('(') => {
+                if self.depth >= MAX_NESTING {
+                    return Err(self.mismatch());
+                }
                 self.i += 1;
+                self.depth += 1;
                 let e = self.or()?;
+                self.depth -= 1;
                 self.skip_ws();
                 if self.chars.get(self.i).map(|(_, c)| *c) != Some(')') {
                     return Err(self.mismatch());
@@ -409,302 +433,6 @@ pub fn parse(src: &str, user: &User) -> Result<Search, ApiError> {
     Ok(search)
 }
 
-/// Does `pattern` (with wildcards) match `text` exactly?
-fn glob(pattern: &[Ch], text: &[char]) -> bool {
-    crate::glob::matches(pattern, text, |c| match c {
-        Ch::Lit(l) => crate::glob::Piece::Char(*l),
-        Ch::AnyOne => crate::glob::Piece::AnyOne,
-        Ch::AnyMany => crate::glob::Piece::AnyMany,
-    })
-}
-
-fn lower(chars: &[Ch]) -> Vec<Ch> {
-    chars
-        .iter()
-        .map(|c| match c {
-            Ch::Lit(l) => Ch::Lit(l.to_lowercase().next().unwrap_or(*l)),
-            o => *o,
-        })
-        .collect()
-}
-
-/// The phone rule (emulator/README.md): digit-only forms are equal, or equal once
-/// the leading 1 of an 11-digit NANP number is dropped; partial matches only with `*`.
-pub fn phone_matches(term: &[Ch], stored_digits: &str) -> bool {
-    let pattern: Vec<Ch> = term
-        .iter()
-        .copied()
-        .filter(|c| !matches!(c, Ch::Lit(l) if !l.is_ascii_digit()))
-        .collect();
-    if !pattern.iter().any(|c| matches!(c, Ch::Lit(_))) {
-        return false;
-    }
-    let stored: Vec<char> = stored_digits.chars().collect();
-    if glob(&pattern, &stored) {
-        return true;
-    }
-    if stored.len() == 11 && stored[0] == '1' && glob(&pattern, &stored[1..]) {
-        return true;
-    }
-    let plain: Option<String> = pattern
-        .iter()
-        .map(|c| match c {
-            Ch::Lit(l) => Some(*l),
-            _ => None,
-        })
-        .collect();
-    matches!(plain, Some(p) if p.len() == 11 && p.starts_with('1') && p[1..] == *stored_digits)
-}
-
-fn tokens(text: &str) -> Vec<Vec<char>> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .map(|t| t.to_lowercase().chars().collect())
-        .collect()
-}
-
-/// Splits a term or phrase into word tokens (wildcards stay inside their token).
-fn term_tokens(chars: &[Ch]) -> Vec<Vec<Ch>> {
-    let mut out = vec![Vec::new()];
-    for c in lower(chars) {
-        match c {
-            Ch::Lit(l) if !l.is_alphanumeric() => out.push(Vec::new()),
-            other => out.last_mut().map(|t| t.push(other)).unwrap_or(()),
-        }
-    }
-    out.into_iter().filter(|t| !t.is_empty()).collect()
-}
-
-fn text_matches(term: &[Vec<Ch>], text: &str) -> bool {
-    let toks = tokens(text);
-    !term.is_empty()
-        && toks
-            .windows(term.len())
-            .any(|w| w.iter().zip(term).all(|(t, p)| glob(p, t)))
-}
-
-/// A term prepared once per search, so matching a record allocates nothing on the
-/// phone path (the hot one: a screen pop per call).
-struct CompiledTerm {
-    lowered: Vec<Ch>,
-    /// Digits without wildcards, for the common exact phone match.
-    phone_exact: Option<String>,
-    /// Digits with wildcards kept.
-    phone_glob: Vec<Ch>,
-    has_digits: bool,
-    words: Vec<Vec<Ch>>,
-    /// Lower-case text when there are no wildcards (exact email match).
-    plain_lower: Option<String>,
-}
-
-enum Compiled {
-    Term(CompiledTerm),
-    And(Box<Compiled>, Box<Compiled>),
-    Or(Box<Compiled>, Box<Compiled>),
-    AndNot(Box<Compiled>, Box<Compiled>),
-}
-
-fn compile(e: &Expr) -> Compiled {
-    match e {
-        Expr::Term { chars, .. } => {
-            let phone_glob: Vec<Ch> = chars
-                .iter()
-                .copied()
-                .filter(|c| !matches!(c, Ch::Lit(l) if !l.is_ascii_digit()))
-                .collect();
-            let phone_exact: Option<String> = phone_glob
-                .iter()
-                .map(|c| match c {
-                    Ch::Lit(l) => Some(*l),
-                    _ => None,
-                })
-                .collect();
-            let lowered = lower(chars);
-            let plain_lower: Option<String> = lowered
-                .iter()
-                .map(|c| match c {
-                    Ch::Lit(l) => Some(*l),
-                    _ => None,
-                })
-                .collect();
-            Compiled::Term(CompiledTerm {
-                has_digits: phone_glob.iter().any(|c| matches!(c, Ch::Lit(_))),
-                phone_exact,
-                phone_glob,
-                words: term_tokens(chars),
-                lowered,
-                plain_lower,
-            })
-        }
-        Expr::And(a, b) => Compiled::And(Box::new(compile(a)), Box::new(compile(b))),
-        Expr::Or(a, b) => Compiled::Or(Box::new(compile(a)), Box::new(compile(b))),
-        Expr::AndNot(a, b) => Compiled::AndNot(Box::new(compile(a)), Box::new(compile(b))),
-    }
-}
-
-impl CompiledTerm {
-    fn phone(&self, stored: &str) -> bool {
-        if !self.has_digits {
-            return false;
-        }
-        match &self.phone_exact {
-            Some(d) => {
-                let nanp = |long: &str, short: &str| {
-                    long.len() == 11 && long.starts_with('1') && &long[1..] == short
-                };
-                d == stored || nanp(stored, d) || nanp(d, stored)
-            }
-            None => phone_matches(&self.phone_glob, stored),
-        }
-    }
-
-    fn email(&self, value: &str) -> bool {
-        match &self.plain_lower {
-            Some(p) => value.to_lowercase() == *p,
-            None => glob(
-                &self.lowered,
-                &value.to_lowercase().chars().collect::<Vec<_>>(),
-            ),
-        }
-    }
-}
-
-/// The fields of one object a search looks at, resolved once.
-struct Scoped<'a> {
-    object: &'static str,
-    emails: Vec<&'static str>,
-    texts: Vec<&'static str>,
-    user: &'a User,
-    scope: Scope,
-}
-
-impl<'a> Scoped<'a> {
-    fn new(object: &'static str, scope: Scope, user: &'a User) -> Self {
-        let fields = schema::object(object).map(|(_, f)| f).unwrap_or(&[]);
-        let visible = |f: &&schema::Field| user.can_see(object, f.name);
-        Scoped {
-            object,
-            emails: fields
-                .iter()
-                .filter(visible)
-                .filter(|f| f.kind == FieldType::Email)
-                .map(|f| f.name)
-                .collect(),
-            texts: fields
-                .iter()
-                .filter(visible)
-                .filter(|f| match scope {
-                    Scope::Name => f.name_field,
-                    _ => f.kind.is_text(),
-                })
-                .map(|f| f.name)
-                .collect(),
-            user,
-            scope,
-        }
-    }
-
-    fn term(&self, rec: &Record, t: &CompiledTerm) -> bool {
-        let phone = || {
-            rec.phone_digits
-                .iter()
-                .any(|(f, d)| t.phone(d) && self.user.can_see(self.object, f))
-        };
-        let email = || {
-            self.emails
-                .iter()
-                .any(|f| rec.get(f).as_str().is_some_and(|v| t.email(v)))
-        };
-        let words = || {
-            self.texts.iter().any(|f| {
-                rec.get(f)
-                    .as_str()
-                    .is_some_and(|v| text_matches(&t.words, v))
-            })
-        };
-        match self.scope {
-            Scope::Phone => phone(),
-            Scope::Email => email(),
-            Scope::Name => words(),
-            Scope::All => phone() || email() || words(),
-        }
-    }
-
-    fn matches(&self, rec: &Record, e: &Compiled) -> bool {
-        match e {
-            Compiled::Term(t) => self.term(rec, t),
-            Compiled::And(a, b) => self.matches(rec, a) && self.matches(rec, b),
-            Compiled::Or(a, b) => self.matches(rec, a) || self.matches(rec, b),
-            Compiled::AndNot(a, b) => self.matches(rec, a) && !self.matches(rec, b),
-        }
-    }
-}
-
-/// Runs a search: per object in RETURNING order, the matching records rendered
-/// with their selected fields (Id alone when none were given).
-pub fn execute(org: &Org, search: &Search, user: &User, version: &str) -> Vec<serde_json::Value> {
-    let id_only = |object: &'static str| {
-        let fields = schema::object(object).map(|(_, f)| f).unwrap_or(&[]);
-        Selection {
-            fields: vec![FieldPath {
-                relationship: None,
-                field: &fields[0],
-            }],
-            ..Selection::all_of(object)
-        }
-    };
-    let selections: Vec<Selection> = match &search.returning {
-        Some(list) => list
-            .iter()
-            .map(|s| {
-                if s.fields.is_empty() {
-                    Selection {
-                        limit: s.limit,
-                        ..id_only(s.object)
-                    }
-                } else {
-                    s.clone()
-                }
-            })
-            .collect(),
-        None => schema::SEARCHABLE.iter().map(|o| id_only(o)).collect(),
-    };
-    let overall = search.limit.unwrap_or(MAX_LIMIT);
-    let n = selections.len().max(1);
-    let compiled = compile(&search.expr);
-    let mut out = Vec::new();
-    for (i, sel) in selections.iter().enumerate() {
-        // An overall LIMIT is spread evenly; earlier objects get the remainder.
-        let share = if search.limit.is_some() {
-            overall / n + usize::from(i < overall % n)
-        } else {
-            MAX_LIMIT
-        };
-        let scoped = Scoped::new(sel.object, search.scope, user);
-        let candidates = org
-            .records(sel.object)
-            .iter()
-            .filter(|r| scoped.matches(r, &compiled));
-        let rows = crate::eval::select(org, sel, candidates);
-        for r in rows.into_iter().take(share) {
-            out.push(crate::eval::render(
-                org,
-                sel.object,
-                r,
-                &sel.fields,
-                version,
-            ));
-        }
-    }
-    out.truncate(overall);
-    out
-}
-
-/// Digits of a stored phone value (re-exported for tests).
-pub fn stored_digits(s: &str) -> String {
-    digits(s)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -713,6 +441,7 @@ mod tests {
         match e {
             Expr::Term { chars, .. } => vec![Expr::text(chars)],
             Expr::And(a, b) | Expr::Or(a, b) | Expr::AndNot(a, b) => [terms(a), terms(b)].concat(),
+            Expr::NoRows => Vec::new(),
         }
     }
 
@@ -805,40 +534,33 @@ mod tests {
     }
 
     #[test]
-    fn phone_rule() {
-        let t = |s: &str| {
-            s.chars()
-                .map(|c| if c == '*' { Ch::AnyMany } else { Ch::Lit(c) })
-                .collect::<Vec<_>>()
-        };
-        assert!(phone_matches(
-            &t("4155551212"),
-            &stored_digits("(415) 555-1212")
-        ));
-        assert!(phone_matches(
-            &t("4155551212"),
-            &stored_digits("+1 415 555 1212")
-        ));
-        assert!(phone_matches(
-            &t("14155551212"),
-            &stored_digits("(415) 555-1212")
-        ));
-        assert!(!phone_matches(
-            &t("5551212"),
-            &stored_digits("(415) 555-1212")
-        ));
-        assert!(phone_matches(
-            &t("415555*"),
-            &stored_digits("(415) 555-1212")
-        ));
-        assert!(phone_matches(
-            &t("+31201234567"),
-            &stored_digits("+31 20 123 4567")
-        ));
-        assert!(!phone_matches(
-            &t("31201234567"),
-            &stored_digits("020-1234567")
-        ));
-        assert!(!phone_matches(&t("jane"), "123"));
+    fn documented_length_limits_of_the_search_query() {
+        // Up to 4,000 characters operators count; beyond, terms are ORed.
+        let pad = |n: usize| vec!["ab"; n].join(" OR ");
+        let e = expr(&format!("FIND {{jane AND doe OR {}}}", pad(100))).expect("valid");
+        assert!(matches!(e, Expr::Or(_, _)));
+        let long = format!("FIND {{jane AND doe OR {}}}", pad(1000));
+        assert!(long.len() > MAX_OPERATOR_CHARS + 6);
+        let e = expr(&long).expect("valid");
+        let mut ands = 0;
+        let mut stack = vec![&e];
+        while let Some(x) = stack.pop() {
+            match x {
+                Expr::And(..) | Expr::AndNot(..) => ands += 1,
+                Expr::Or(a, b) => {
+                    stack.push(a);
+                    stack.push(b);
+                }
+                _ => {}
+            }
+        }
+        assert_eq!(ands, 0);
+        assert_eq!(terms(&e).len(), 1002);
+        // Beyond 10,000 characters: no rows, whatever the terms.
+        let e = expr(&format!("FIND {{{}}}", pad(2000))).expect("valid");
+        assert_eq!(e, Expr::NoRows);
+        // Deep parentheses are refused, not a stack overflow.
+        let deep = format!("FIND {{{}ab{}}}", "(".repeat(3000), ")".repeat(3000));
+        assert_eq!(expr(&deep).unwrap_err().code, "MALFORMED_SEARCH");
     }
 }

@@ -1,0 +1,131 @@
+//! Relationship facts SOQL needs and `schema.rs` does not carry: child
+//! relationships (`Account.Contacts`), polymorphic lookups (`Task.Who`,
+//! `Task.What`) and the fields a polymorphic parent exposes (the `Name` entity).
+//!
+//! Names follow the standard objects' describe (`childRelationships[].relationshipName`
+//! and `referenceTo` of WhoId/WhatId) in the object reference:
+//! https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
+
+use crate::schema::{Field, FieldType};
+
+/// A child relationship: on `parent`, `name` lists the `child` records whose `fk`
+/// points at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Child {
+    pub parent: &'static str,
+    pub name: &'static str,
+    pub child: &'static str,
+    pub fk: &'static str,
+}
+
+pub const CHILDREN: &[Child] = &[
+    Child {
+        parent: "Account",
+        name: "Contacts",
+        child: "Contact",
+        fk: "AccountId",
+    },
+    Child {
+        parent: "Account",
+        name: "Cases",
+        child: "Case",
+        fk: "AccountId",
+    },
+    Child {
+        parent: "Account",
+        name: "Tasks",
+        child: "Task",
+        fk: "WhatId",
+    },
+    Child {
+        parent: "Contact",
+        name: "Cases",
+        child: "Case",
+        fk: "ContactId",
+    },
+    Child {
+        parent: "Contact",
+        name: "Tasks",
+        child: "Task",
+        fk: "WhoId",
+    },
+    Child {
+        parent: "Lead",
+        name: "Tasks",
+        child: "Task",
+        fk: "WhoId",
+    },
+    Child {
+        parent: "Case",
+        name: "Tasks",
+        child: "Task",
+        fk: "WhatId",
+    },
+];
+
+/// The child relationship `name` of `parent` (case-insensitive).
+pub fn child(parent: &str, name: &str) -> Option<&'static Child> {
+    CHILDREN
+        .iter()
+        .find(|c| c.parent == parent && c.name.eq_ignore_ascii_case(name))
+}
+
+/// A polymorphic lookup: `rel` on `object` goes through `fk` to one of `targets`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Poly {
+    pub object: &'static str,
+    pub rel: &'static str,
+    pub fk: &'static str,
+    pub targets: &'static [&'static str],
+}
+
+pub const POLYMORPHIC: &[Poly] = &[
+    Poly {
+        object: "Task",
+        rel: "Who",
+        fk: "WhoId",
+        targets: &["Contact", "Lead"],
+    },
+    Poly {
+        object: "Task",
+        rel: "What",
+        fk: "WhatId",
+        targets: &["Account", "Case"],
+    },
+];
+
+pub fn polymorphic(object: &str, rel: &str) -> Option<&'static Poly> {
+    POLYMORPHIC
+        .iter()
+        .find(|p| p.object == object && p.rel.eq_ignore_ascii_case(rel))
+}
+
+/// The pseudo-object a polymorphic relationship leads to: in Salesforce its
+/// fields are those of the `Name` entity (Id, Name, Type, ...).
+pub const NAME_OBJECT: &str = "Name";
+
+const fn nf(name: &'static str, label: &'static str, kind: FieldType) -> Field {
+    Field {
+        name,
+        label,
+        kind,
+        name_field: false,
+        createable: false,
+        reference: None,
+        restricted: &[],
+    }
+}
+
+pub const NAME_FIELDS: &[Field] = &[
+    nf("Id", "Id", FieldType::Id),
+    nf("Name", "Name", FieldType::String),
+    nf("Type", "Object Type", FieldType::Picklist),
+    nf("FirstName", "First Name", FieldType::String),
+    nf("LastName", "Last Name", FieldType::String),
+    nf("Email", "Email", FieldType::Email),
+    nf("Phone", "Phone", FieldType::Phone),
+];
+
+/// How deep parent paths go (`Case.Contact.Account.Owner.Name` is four hops);
+/// Salesforce allows five levels of child-to-parent relationships.
+pub const MAX_PARENT_HOPS: usize = 5;

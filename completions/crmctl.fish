@@ -131,7 +131,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC 
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l timeout -d 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
@@ -150,7 +150,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l case -d 'Look u
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l file -d 'Look up every value of a file (one a line, or a CSV column with --column); - is stdin' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l column -d 'With --file: the CSV column holding the values' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s j -l concurrency -d 'With --file: lookups in flight at once' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l output -d 'With --file: the format of the result rows on stdout' -r -f -a "jsonl\t'One JSON object a line'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l output -d 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json' -r -f -a "jsonl\t'One JSON object a line'
 csv\t'A header, then one row a line'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l media -d 'What kind of interaction the value comes from' -r -f -a "phone\t'Caller\'s number (ANI)'
 voicemail\t'Caller\'s number (ANI), as for phone'
@@ -165,7 +165,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timeout -d 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l direction -d 'With --log: the interaction\'s direction (CallType)' -r -f -a "inbound\t'The customer called, chatted or wrote (logged to the popped record)'
 outbound\t'The agent called or wrote (an independent task)'"

@@ -13,8 +13,9 @@ Exit codes:
   1  the check ran and said no (does not decrypt, invalid settings, login rejected, no match)
   2  usage error, or a secret is needed and there is no terminal to ask for it
   3  local input or configuration problem (unreadable file, missing or bad key profile)
-  4  remote or network problem
-  5  internal error";
+  4  remote or network problem (unreachable, timeout, TLS, 5xx, API limit)
+  5  internal error
+  130/143  a bulk lookup stopped by Ctrl-C / SIGTERM";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -107,12 +107,7 @@ impl Ctx {
         let color = self.out.mode.color_stderr;
         std::sync::Arc::new(move |m: &str| {
             if verbose {
-                let s = crate::output::style::Style::new(color);
-                eprintln!(
-                    "{} {}",
-                    s.dim("debug:"),
-                    crate::output::sanitize::for_terminal(m)
-                );
+                crate::output::Printer::trace_line(color, m);
             }
         })
     }

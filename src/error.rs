@@ -13,6 +13,9 @@ pub const EXIT_INPUT: u8 = 3;
 pub const EXIT_REMOTE: u8 = 4;
 /// A bug in crmctl.
 pub const EXIT_INTERNAL: u8 = 5;
+/// Stopped by Ctrl-C (SIGINT), as shells report 128 + 2; SIGTERM gives 143.
+pub const EXIT_SIGINT: u8 = 130;
+pub const EXIT_SIGTERM: u8 = 143;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -22,6 +25,8 @@ pub enum ErrorKind {
     Input,
     Remote,
     Internal,
+    /// Stopped by a signal; the report carries 130 or 143.
+    Interrupted,
 }
 
 impl ErrorKind {
@@ -32,6 +37,7 @@ impl ErrorKind {
             ErrorKind::Input => EXIT_INPUT,
             ErrorKind::Remote => EXIT_REMOTE,
             ErrorKind::Internal => EXIT_INTERNAL,
+            ErrorKind::Interrupted => EXIT_SIGINT,
         }
     }
 
@@ -43,6 +49,7 @@ impl ErrorKind {
             ErrorKind::Input => "input",
             ErrorKind::Remote => "remote",
             ErrorKind::Internal => "internal",
+            ErrorKind::Interrupted => "interrupted",
         }
     }
 }
@@ -109,3 +116,142 @@ impl fmt::Display for CliError {
 }
 
 impl std::error::Error for CliError {}
+
+/// What a Salesforce failure means to the user. The one mapping of causes to
+/// exit codes for every command that talks to an org (README "Exit codes",
+/// tests/it/exit_codes.rs walks it as a table):
+/// - the org could not answer (network, TLS, timeout, 5xx, a redirect, an oversized
+///   or garbled answer, `REQUEST_LIMIT_EXCEEDED`, any API error that is not about
+///   the user's access): remote, 4;
+/// - the org said no to these credentials or this user (OAuth refusals, expired
+///   password, API disabled, invalid session after a re-login, objects or fields
+///   the user cannot see): rejected, 1;
+/// - local set-up (a CA file): input, 3.
+pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
+    use crate::salesforce::SfError;
+    match e {
+        SfError::Network { .. }
+        | SfError::Protocol { .. }
+        | SfError::Redirect { .. }
+        | SfError::TooLarge { .. }
+        | SfError::Refused { .. } => ErrorKind::Remote,
+        SfError::Setup(_) => ErrorKind::Input,
+        SfError::OAuth { status, error, .. } => {
+            let busy = matches!(
+                error.as_untrusted_str(),
+                "rate_limit_exceeded" | "server_error" | "temporarily_unavailable"
+            );
+            if *status >= 500 || busy {
+                ErrorKind::Remote
+            } else {
+                ErrorKind::Rejected
+            }
+        }
+        SfError::Api { status, code, .. } => {
+            let refusal = matches!(
+                code.as_untrusted_str(),
+                "INVALID_SESSION_ID"
+                    | "API_DISABLED_FOR_ORG"
+                    | "API_CURRENTLY_DISABLED"
+                    | "INVALID_OPERATION_WITH_EXPIRED_PASSWORD"
+                    | "INSUFFICIENT_ACCESS"
+                    | "INSUFFICIENT_ACCESS_OR_READONLY"
+                    | "INVALID_FIELD"
+                    | "INVALID_TYPE"
+                    | "NOT_FOUND"
+                    | "FUNCTIONALITY_NOT_ENABLED"
+                    | "INVALID_LOGIN"
+                    | "LOGIN_MUST_USE_SECURITY_TOKEN"
+                    // A refused record write (the auto log's Task).
+                    | "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+                    | "INVALID_FIELD_FOR_INSERT_UPDATE"
+                    | "FIELD_INTEGRITY_EXCEPTION"
+                    | "MALFORMED_ID"
+                    | "REQUIRED_FIELD_MISSING"
+                    | "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+                    | "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY"
+            );
+            if refusal && *status < 500 {
+                ErrorKind::Rejected
+            } else {
+                ErrorKind::Remote
+            }
+        }
+    }
+}
+
+impl From<crate::salesforce::SfError> for CliError {
+    fn from(e: crate::salesforce::SfError) -> Self {
+        use crate::salesforce::{NetKind, SfError, advice};
+        let kind = sf_kind(&e);
+        match e {
+            SfError::OAuth {
+                ref error,
+                ref description,
+                ..
+            } => {
+                let (message, hints) = advice::for_oauth(
+                    error.as_untrusted_str(),
+                    description.as_untrusted_str(),
+                    true,
+                );
+                hints
+                    .into_iter()
+                    .fold(CliError::new(kind, message), CliError::with_hint)
+            }
+            SfError::Api {
+                ref code,
+                ref message,
+                ..
+            } => advice::for_api(code.as_untrusted_str()).into_iter().fold(
+                CliError::new(
+                    kind,
+                    format!(
+                        "Salesforce answered {}: {}",
+                        code.as_untrusted_str(),
+                        message.as_untrusted_str()
+                    ),
+                ),
+                CliError::with_hint,
+            ),
+            SfError::Network {
+                kind: net,
+                ref detail,
+            } => {
+                let (message, hint) = match net {
+                    NetKind::Timeout => (
+                        "Salesforce did not answer in time",
+                        "--timeout sets the deadline for a whole call, retries included (default 30 s)",
+                    ),
+                    NetKind::UnknownIssuer => (
+                        "could not reach Salesforce: its certificate is from an unknown CA",
+                        "if a TLS-inspecting proxy or a private CA is in the way, trust its certificate with --ca-cert FILE (or CRMCTL_CA_CERT)",
+                    ),
+                    NetKind::Tls => (
+                        "could not reach Salesforce: the TLS handshake failed",
+                        "check the URL and the certificate; --ca-cert FILE trusts an extra CA",
+                    ),
+                    NetKind::Connect | NetKind::Dropped => (
+                        "could not reach Salesforce",
+                        "check the URL, your network, and HTTPS_PROXY/NO_PROXY; --connect-timeout and --timeout set the limits",
+                    ),
+                };
+                CliError::new(kind, message)
+                    .with_cause(detail)
+                    .with_hint(hint)
+            }
+            SfError::Protocol { status, ref detail } => CliError::new(
+                kind,
+                format!("Salesforce's answer was not usable (HTTP {status})"),
+            )
+            .with_cause(detail),
+            SfError::Redirect { .. } => CliError::new(kind, e.to_string()).with_hint(
+                "check LoginEndPoint / --login-url: use the org's own https://<MyDomain>.my.salesforce.com or login.salesforce.com, not a URL that forwards",
+            ),
+            SfError::TooLarge { .. } => CliError::new(kind, e.to_string())
+                .with_hint("a Salesforce answer is never this large: is a proxy or another server answering?"),
+            SfError::Refused { .. } => CliError::new(kind, e.to_string()),
+            SfError::Setup(m) => CliError::new(kind, m),
+        }
+    }
+}

@@ -3,6 +3,10 @@
 //! `run` is the whole program: parse, resolve the context, dispatch, render, exit
 //! status. Domain modules (`crypto`) never print; commands return reports.
 
+// All output goes through `output::Printer`, the one place that escapes untrusted
+// text; `output` alone may use the print macros.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod assets;
 pub mod cli;
 pub mod commands;
@@ -13,6 +17,7 @@ pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod fsutil;
+pub mod interrupt;
 pub mod output;
 pub mod salesforce;
 pub mod screenpop;
@@ -65,7 +70,14 @@ pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) 
     let out = &ctx.out;
     let code = report.exit_code();
     let written = if out.is_json() {
-        out.envelope(name, code, Some(report.data()), None, report.compact_json())
+        let error = report.error();
+        out.envelope(
+            name,
+            code,
+            Some(report.data()),
+            error.as_ref(),
+            report.compact_json(),
+        )
     } else {
         report.render(out)
     };
@@ -74,7 +86,7 @@ pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) 
         // A closed pipe (`crmctl ... | head`) is not worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
         Err(e) => {
-            eprintln!("error: could not write the output: {e}");
+            output::Printer::write_failed(&e);
             EXIT_INTERNAL
         }
     }
@@ -108,7 +120,7 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
             .to_string();
         let err = CliError::usage(first).with_hint("run `crmctl --help` for usage");
         let doc = output::envelope(&subcommand_name(args), EXIT_USAGE, None, Some(&err), &[]);
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        output::Printer::raw_envelope(&doc);
     }
     EXIT_USAGE
 }

@@ -7,7 +7,6 @@ use std::sync::atomic::Ordering;
 
 use serde_json::{Value, json};
 
-use crate::eval;
 use crate::org::{Org, User};
 use crate::query_error::{ApiError, not_supported_type};
 use crate::schema::{self, FieldType};

@@ -69,7 +69,7 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "SECONDS")]
     pub connect_timeout: Option<f64>,
 
-    /// Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]
+    /// Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
 
@@ -99,6 +99,21 @@ fn seconds(
     Ok(Duration::from_secs_f64(v))
 }
 
+/// Connection settings from the environment alone (commands without connection
+/// flags, such as `validate-settings --login`).
+pub fn http_from_env(ctx: &Ctx) -> Result<HttpSettings, CliError> {
+    Ok(HttpSettings {
+        connect_timeout: seconds(
+            None,
+            ctx.env.connect_timeout.as_deref(),
+            names::CONNECT_TIMEOUT,
+            10,
+        )?,
+        timeout: seconds(None, ctx.env.timeout.as_deref(), names::TIMEOUT, 30)?,
+        ca_cert: ctx.env.ca_cert.clone(),
+    })
+}
+
 impl ConnectArgs {
     pub fn http(&self, ctx: &Ctx) -> Result<HttpSettings, CliError> {
         Ok(HttpSettings {
@@ -118,19 +133,34 @@ impl ConnectArgs {
     }
 
     /// `--sandbox`, then `--login-url`, then the UCC's LoginEndPoint, then
-    /// `CRMCTL_LOGIN_URL`, then production.
-    pub fn login_url(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> String {
+    /// `CRMCTL_LOGIN_URL`, then production. A URL that is not http(s) with a host
+    /// is refused before anything is sent: a usage error for the flag or the
+    /// variable, a local-input error for a settings file's LoginEndPoint.
+    pub fn login_url(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> Result<String, CliError> {
         if self.sandbox {
-            return SANDBOX_LOGIN.into();
+            return Ok(SANDBOX_LOGIN.into());
         }
-        self.login_url
-            .clone()
-            .or_else(|| {
-                ucc.and_then(|u| u.value("LoginEndPoint"))
-                    .map(str::to_string)
-            })
-            .or_else(|| ctx.env.login_url.clone())
-            .unwrap_or_else(|| PRODUCTION_LOGIN.into())
+        let (url, from_file) = if let Some(u) = &self.login_url {
+            (u.clone(), false)
+        } else if let Some(u) = ucc.and_then(|u| u.value("LoginEndPoint")) {
+            (u.to_string(), true)
+        } else if let Some(u) = &ctx.env.login_url {
+            (u.clone(), false)
+        } else {
+            (PRODUCTION_LOGIN.to_string(), false)
+        };
+        if let Err(e) = Client::check_url(url.trim())
+            .and_then(|_| Client::check_url(&salesforce::token_url(&url)))
+        {
+            let message = format!("the login URL `{}` is not usable: {e}", url.trim());
+            let hint = "give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com";
+            return Err(if from_file {
+                CliError::input(message).with_hint(hint)
+            } else {
+                CliError::usage(message).with_hint(hint)
+            });
+        }
+        Ok(url)
     }
 
     /// `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else the
@@ -189,7 +219,7 @@ impl ConnectArgs {
             &cipher,
             flow,
             self.username.clone(),
-            &self.login_url(ctx, Some(ucc)),
+            &self.login_url(ctx, Some(ucc))?,
         )
     }
 
@@ -209,7 +239,7 @@ impl ConnectArgs {
             FlowArg::Password => Flow::Password,
             FlowArg::ClientCredentials => Flow::ClientCredentials,
         };
-        let token_url = salesforce::token_url(&self.login_url(ctx, None));
+        let token_url = salesforce::token_url(&self.login_url(ctx, None)?);
         let mut lines = self.stdin.then(StdinLines::stdin);
         let mut take = |label: &str,
                         env: &EnvSecret,
@@ -298,23 +328,9 @@ fn capitalise(s: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Maps a Salesforce failure to a CLI error: the org said no (1), or it could not
-/// be reached or answered nonsense (4), or local set-up (3).
+/// Maps a Salesforce failure to a CLI error (the mapping lives in `crate::error`).
 pub fn sf_error(e: SfError) -> CliError {
-    match e {
-        SfError::OAuth { ref error, ref description, .. } => {
-            let (message, hints) = salesforce::advice::for_oauth(error, description, true);
-            hints.into_iter().fold(CliError::rejected(message), CliError::with_hint)
-        }
-        SfError::Api { status, ref code, ref message } => {
-            let hints = salesforce::advice::for_api(code);
-            let kind_err = if matches!(status, 500..=599) { CliError::remote(format!("Salesforce answered {code}: {message}")) } else { CliError::rejected(format!("Salesforce answered {code}: {message}")) };
-            hints.into_iter().fold(kind_err, CliError::with_hint)
-        }
-        SfError::Network(m) => CliError::remote("could not reach Salesforce").with_cause(m).with_hint("check the URL, your network, and HTTPS_PROXY/NO_PROXY; --connect-timeout and --timeout set the limits"),
-        SfError::Protocol { status, detail } => CliError::remote(format!("Salesforce's answer was not usable (HTTP {status})")).with_cause(detail),
-        SfError::Setup(m) => CliError::input(m),
-    }
+    CliError::from(e)
 }
 
 /// Credentials from a UCC's settings: the encrypted values decrypted with the key

@@ -422,7 +422,9 @@ fn login_plan(
         FlowArg::Password => Flow::Password,
         FlowArg::ClientCredentials => Flow::ClientCredentials,
     };
-    let login_url = connect.login_url(ctx, Some(u));
+    let login_url = connect
+        .login_url(ctx, Some(u))
+        .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
     let creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
     let version = if connect.api_version.is_some() {
@@ -495,14 +497,16 @@ fn org_steps(
             doctor::LOGIN,
             format!(
                 "logged in as {who} at {} in {} ms",
-                report.instance_url, report.login_ms
+                report.instance_url.as_untrusted_str(),
+                report.login_ms
             ),
         )
         .timed(report.login_ms),
     ];
     let newest = report
         .newest_version
-        .as_deref()
+        .as_ref()
+        .map(|v| v.as_untrusted_str())
         .map(|n| format!(" (newest v{n})"))
         .unwrap_or_default();
     let version = match version {
@@ -527,7 +531,8 @@ fn org_steps(
                     "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
                     report
                         .newest_version
-                        .as_deref()
+                        .as_ref()
+                        .map(|v| v.as_untrusted_str())
                         .unwrap_or(DEFAULT_API_VERSION)
                 )],
             ));

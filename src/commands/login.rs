@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::connect::{ConnectArgs, sf_error};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
-use crate::output::{Printer, Report, sanitize};
+use crate::output::{OrgText, Printer, Report, sanitize};
 use crate::salesforce::{self, Flow, SfError};
 
 /// The objects and fields a screen pop reads.
@@ -50,13 +50,13 @@ pub struct LoginReport {
     pub(crate) username: String,
     flow: Flow,
     token_url: String,
-    pub(crate) instance_url: String,
-    org_id: String,
-    user_id: String,
+    pub(crate) instance_url: OrgText,
+    org_id: OrgText,
+    user_id: OrgText,
     pub(crate) login_ms: u128,
     pub(crate) api_version: String,
     pub(crate) version_offered: bool,
-    pub(crate) newest_version: Option<String>,
+    pub(crate) newest_version: Option<OrgText>,
     api_usage: Option<(u64, u64)>,
     pub(crate) objects: Vec<ObjectCheck>,
 }
@@ -72,7 +72,7 @@ impl LoginReport {
 }
 
 impl LoginReport {
-    pub fn instance_url(&self) -> &str {
+    pub fn instance_url(&self) -> &OrgText {
         &self.instance_url
     }
 
@@ -135,14 +135,14 @@ impl Report for LoginReport {
         let mut text = format!("{head} logged in as {who} in {} ms\n", self.login_ms);
         text.push_str(&format!(
             "  org id:       {}\n  user id:      {}\n  instance:     {}\n",
-            sanitize::for_terminal(&self.org_id),
-            sanitize::for_terminal(&self.user_id),
-            sanitize::for_terminal(&self.instance_url)
+            self.org_id.escaped(),
+            self.user_id.escaped(),
+            self.instance_url.escaped()
         ));
         let newest = self
             .newest_version
-            .as_deref()
-            .map(|n| format!(" (newest v{n})"))
+            .as_ref()
+            .map(|n| format!(" (newest v{})", n.escaped()))
             .unwrap_or_default();
         let offered = if self.version_offered {
             s.ok("offered")
@@ -172,7 +172,10 @@ impl Report for LoginReport {
         if !self.version_offered {
             out.hint(&format!(
                 "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
-                self.newest_version.as_deref().unwrap_or("60.0")
+                self.newest_version
+                    .as_ref()
+                    .map(OrgText::escaped)
+                    .unwrap_or_else(|| "60.0".into())
             ));
         }
         if self
@@ -223,44 +226,37 @@ pub fn check_session(
             let sent_token = creds.flow == Flow::ClientCredentials
                 || creds.token_in_password
                 || !creds.security_token.expose_secret().is_empty();
-            let (message, hints) = salesforce::advice::for_oauth(error, description, sent_token);
-            hints
-                .into_iter()
-                .fold(CliError::rejected(message), CliError::with_hint)
+            let (message, hints) = salesforce::advice::for_oauth(
+                error.as_untrusted_str(),
+                description.as_untrusted_str(),
+                sent_token,
+            );
+            hints.into_iter().fold(
+                CliError::new(crate::error::sf_kind(&e), message),
+                CliError::with_hint,
+            )
         }
         other => sf_error(other),
     })?;
     let (versions, _) = client.versions(&session.instance_url).map_err(sf_error)?;
-    let version_offered = versions.contains(&version);
+    let version_offered = versions.iter().any(|v| v.version == version.as_str());
     let mut api_usage = None;
     let mut objects = Vec::new();
     for (object, fields) in SCREEN_POP_FIELDS {
-        let url = format!(
-            "{}/services/data/v{version}/sobjects/{object}/describe",
-            session.instance_url
-        );
-        match client.get_json(&url, Some(&session)) {
-            Ok((v, info)) => {
+        match client.field_names(&session, &version, object) {
+            Ok((visible, info)) => {
                 api_usage = info.api_usage.or(api_usage);
-                let visible: Vec<&str> = v["fields"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(|f| f["name"].as_str()).collect())
-                    .unwrap_or_default();
                 let missing = fields
                     .iter()
                     .copied()
-                    .filter(|f| !visible.contains(f))
+                    .filter(|f| !visible.iter().any(|v| v == f))
                     .collect();
                 objects.push(ObjectCheck {
                     object,
                     missing: Some(missing),
                 });
             }
-            Err(SfError::Api {
-                status: 404,
-                ref code,
-                ..
-            }) if code == "NOT_FOUND" && !version_offered => break,
+            Err(SfError::Api { status: 404, .. }) if !version_offered => break,
             Err(SfError::Api { status: 404, .. }) => objects.push(ObjectCheck {
                 object,
                 missing: None,
@@ -272,13 +268,13 @@ pub fn check_session(
         username: creds.username.clone(),
         flow: creds.flow,
         token_url: creds.token_url.clone(),
-        instance_url: session.instance_url.clone(),
+        instance_url: OrgText::from(session.instance_url.as_str()),
         org_id: session.org_id.clone(),
         user_id: session.user_id.clone(),
         login_ms: session.elapsed.as_millis(),
         api_version: version,
         version_offered,
-        newest_version: versions.last().cloned(),
+        newest_version: versions.last().map(|v| v.version.clone()),
         api_usage,
         objects,
     };

@@ -6,8 +6,7 @@ use serde_json::{Value, json};
 use super::connect::{ConnectArgs, sf_error};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
-use crate::output::{Printer, Report, sanitize};
-use std::io::Write;
+use crate::output::{OrgText, Printer, Report};
 
 use crate::screenpop::lookup::{self, Kind, Plan};
 use crate::screenpop::{self, CaseInfo, Match, bulk};
@@ -74,9 +73,9 @@ pub struct LookupArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 
-    /// With --file: the format of the result rows on stdout
-    #[arg(long, value_enum, default_value = "jsonl", requires = "file")]
-    pub output: Output,
+    /// With --file: the format of the result rows on stdout [default: jsonl]; not with --json
+    #[arg(long, value_enum, requires = "file")]
+    pub output: Option<Output>,
 
     /// What kind of interaction the value comes from
     #[arg(long, value_enum, default_value = "phone")]
@@ -192,7 +191,7 @@ impl Report for LookupReport {
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         let s = out.stdout_style();
-        let clean = |t: &str| sanitize::for_terminal(t);
+        let clean = |t: &str| crate::output::sanitize::for_terminal(t);
         let mut text = String::new();
         let searched = if self.searched.len() > 1 {
             format!(" (searched {})", self.searched.join(", "))
@@ -222,21 +221,24 @@ impl Report for LookupReport {
                     let phones = m
                         .phones
                         .iter()
-                        .map(|(f, v)| format!("{} ({f})", clean(v)))
+                        .map(|(f, v)| format!("{} ({f})", v.escaped()))
                         .collect::<Vec<_>>()
                         .join(", ");
                     [
-                        m.object.clone(),
-                        clean(&m.name),
+                        m.object.escaped(),
+                        m.name.escaped(),
                         if phones.is_empty() {
                             "-".into()
                         } else {
                             phones
                         },
-                        m.email.as_deref().map(clean).unwrap_or_else(|| "-".into()),
+                        m.email
+                            .as_ref()
+                            .map(OrgText::escaped)
+                            .unwrap_or_else(|| "-".into()),
                         m.account_or_company
-                            .as_deref()
-                            .map(clean)
+                            .as_ref()
+                            .map(OrgText::escaped)
                             .unwrap_or_else(|| "-".into()),
                     ]
                 })
@@ -275,19 +277,19 @@ impl Report for LookupReport {
                 text.push_str(&format!(
                     "{} {} {} ({})\n",
                     s.bold("pops:"),
-                    p.object,
-                    clean(&p.name),
-                    p.id
+                    p.object.escaped(),
+                    p.name.escaped(),
+                    p.id.escaped()
                 ));
                 if let Some(c) = &p.case {
                     text.push_str(&format!(
                         "  status: {}, priority: {}, opened {}\n",
-                        clean(&c.status),
-                        clean(&c.priority),
-                        clean(&c.created)
+                        c.status.escaped(),
+                        c.priority.escaped(),
+                        c.created.escaped()
                     ));
                     if let Some(n) = &c.contact_name {
-                        text.push_str(&format!("  contact: {}\n", clean(n)));
+                        text.push_str(&format!("  contact: {}\n", n.escaped()));
                     }
                 }
                 if let Some(a) = &p.account_or_company {
@@ -298,14 +300,14 @@ impl Report for LookupReport {
                         } else {
                             "account"
                         },
-                        clean(a)
+                        a.escaped()
                     ));
                 }
                 for (f, v) in &p.phones {
-                    text.push_str(&format!("  {f}: {}\n", clean(v)));
+                    text.push_str(&format!("  {f}: {}\n", v.escaped()));
                 }
                 if let Some(e) = &p.email {
-                    text.push_str(&format!("  Email: {}\n", clean(e)));
+                    text.push_str(&format!("  Email: {}\n", e.escaped()));
                 }
                 if p.object != "Case" && p.object != "Lead" {
                     let cases = self.popped_cases();
@@ -316,10 +318,10 @@ impl Report for LookupReport {
                         for c in cases {
                             text.push_str(&format!(
                                 "    {} {} ({}, {})\n",
-                                clean(&c.number),
-                                clean(&c.subject),
-                                clean(&c.status),
-                                clean(&c.priority)
+                                c.number.escaped(),
+                                c.subject.escaped(),
+                                c.status.escaped(),
+                                c.priority.escaped()
                             ));
                         }
                     }
@@ -346,7 +348,30 @@ impl Report for LookupReport {
 }
 
 pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
+    // clap's `requires` does not fire here (the value positional's
+    // `required_unless_present_any`), so flags that only mean something with
+    // --file are checked by hand rather than silently ignored.
+    if args.file.is_none() {
+        for (given, flag) in [
+            (args.column.is_some(), "--column"),
+            (args.output.is_some(), "--output"),
+        ] {
+            if given {
+                return Err(CliError::usage(format!(
+                    "{flag} only applies to --file (a file of values to look up)"
+                ))
+                .with_hint("add --file FILE, or drop the flag"));
+            }
+        }
+    }
     if let Some(file) = &args.file {
+        // --json prints one document with every row; --output would be ignored.
+        if ctx.out.is_json() && args.output.is_some() {
+            return Err(CliError::usage(
+                "--output cannot be used with --json (--json prints one document with every row)",
+            )
+            .with_hint("drop --json for streamed rows, or --output for one JSON document"));
+        }
         return bulk(ctx, args, file);
     }
     let ucc = args.connect.ucc()?;
@@ -359,10 +384,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         screenpop::phone::precheck(&value, region.as_deref()).map_err(|e| {
             plan_error(lookup::PlanError {
                 needs_region: e == screenpop::phone::PhoneError::NeedsRegion,
-                message: format!(
-                    "cannot read `{}` as a phone number: {e}",
-                    sanitize::for_terminal(&value)
-                ),
+                message: format!("cannot read `{value}` as a phone number: {e}"),
             })
         })?;
         None
@@ -390,7 +412,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     let mut timings = vec![Timing {
         step: "token",
         ms: session.elapsed.as_millis(),
-        attempts: 1,
+        attempts: session.attempts,
     }];
     timings.extend(outcome.steps.iter().map(|s| Timing {
         step: s.name,
@@ -434,6 +456,12 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     };
     let inputs = bulk::read_inputs(&text, args.column.as_deref())
         .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    if args.column.is_none() && looks_like_csv(file, &text) {
+        ctx.out.hint(&format!(
+            "{} looks like a CSV file; every line is read as one value unless you name the column with --column NAME",
+            file.display()
+        ));
+    }
     if inputs.is_empty() {
         return Err(CliError::input(format!(
             "{} holds no values to look up",
@@ -443,13 +471,16 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
     let session = client.login(&creds).map_err(sf_error)?;
+    let json = ctx.out.is_json();
+    // Ctrl-C and SIGTERM end the run with the rows done so far (exit 130/143).
+    let interrupt = crate::interrupt::install();
     let config = bulk::Config {
         concurrency: usize::from(args.concurrency),
         kind: kind(args),
         region: region(ctx, args),
         version,
+        interrupt,
     };
-    let json = ctx.out.is_json();
     let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);
         bar.set_style(
@@ -461,10 +492,11 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         bar
     });
     let mut rows = Vec::new();
-    let mut stdout = std::io::stdout().lock();
+    let mut writer = ctx.out.rows();
     let mut write_error = None;
-    if !json && args.output == Output::Csv {
-        write_error = writeln!(stdout, "{}", bulk::CSV_HEADER).err();
+    let format = args.output.unwrap_or(Output::Jsonl);
+    if !json && format == Output::Csv {
+        write_error = writer.csv(&[bulk::CSV_HEADER.to_string()]).err();
     }
     let summary = bulk::run(&client, &creds, session, &inputs, &config, |row| {
         if let Some(p) = &progress {
@@ -473,14 +505,14 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         if json {
             rows.push(row.clone());
         } else if write_error.is_none() {
-            let line = match args.output {
-                Output::Jsonl => serde_json::to_string(row).unwrap_or_default(),
-                Output::Csv => bulk::csv_row(row),
+            let written = match format {
+                Output::Jsonl => writer.json(row),
+                Output::Csv => writer.csv(&bulk::csv_row(row)),
             };
-            write_error = writeln!(stdout, "{line}")
-                .and_then(|_| stdout.flush())
-                .err();
+            write_error = written.err();
         }
+        // A closed stdout (`| head -1`): stop starting lookups at once.
+        write_error.is_none()
     });
     if let Some(p) = progress {
         p.finish_and_clear();
@@ -489,6 +521,19 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         return Err(CliError::internal("could not write the results").with_cause(e));
     }
     Ok(Box::new(BulkReport { rows, summary }))
+}
+
+/// A file whose first line looks like a CSV header, given without `--column`.
+fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    let ext = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    ext || (first.contains([',', ';']) && first.chars().any(|c| c.is_alphabetic()))
 }
 
 pub struct BulkReport {
@@ -522,7 +567,9 @@ impl Report for BulkReport {
             s.api_calls,
             if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
         ));
-        if let Some(why) = &s.stopped {
+        if let Some(why) = &s.stopped
+            && s.stop_reason != Some(bulk::StopReason::OutputClosed)
+        {
             out.warn(&format!(
                 "stopped early: {why}; the rows not run are marked \"skipped\""
             ));
@@ -530,14 +577,122 @@ impl Report for BulkReport {
         Ok(())
     }
 
-    /// 4 when the run stopped early, 1 when a row failed, 0 otherwise.
+    /// The run's failure, when it has one, for `error` of the JSON envelope.
+    fn error(&self) -> Option<CliError> {
+        let s = &self.summary;
+        let why = s.stopped.as_deref().unwrap_or("");
+        match s.stop_reason {
+            Some(bulk::StopReason::Interrupted) => Some(CliError::new(
+                crate::error::ErrorKind::Interrupted,
+                format!("stopped early: {why}; the rows not run are marked \"skipped\""),
+            )),
+            Some(bulk::StopReason::ApiLimit) => Some(
+                crate::salesforce::advice::for_api("REQUEST_LIMIT_EXCEEDED")
+                    .into_iter()
+                    .fold(
+                        CliError::remote(format!(
+                            "stopped early: {why}; the rows not run are marked \"skipped\""
+                        )),
+                        CliError::with_hint,
+                    ),
+            ),
+            _ if s.failed_remote > 0 => Some(CliError::remote(format!(
+                "{} lookup(s) failed because the org or the network could not answer",
+                s.failed_remote
+            ))),
+            _ => None,
+        }
+    }
+
+    /// 130/143 when a signal stopped the run; 4 when the API limit did or a row
+    /// failed because the org could not answer; 1 when a row failed otherwise.
     fn exit_code(&self) -> u8 {
-        if self.summary.stopped.is_some() {
+        let s = &self.summary;
+        if let Some(code) = s.signal_exit {
+            code
+        } else if s.stop_reason == Some(bulk::StopReason::ApiLimit) || s.failed_remote > 0 {
             crate::error::EXIT_REMOTE
-        } else if self.summary.failed > 0 {
+        } else if s.failed > 0 {
             EXIT_NO
         } else {
             0
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OutputMode;
+
+    const EVIL: &str = "Evil\u{1b}[2J\u{9b}\u{202e}Corp";
+
+    fn evil() -> OrgText {
+        OrgText::from(EVIL)
+    }
+
+    fn report() -> LookupReport {
+        let case = CaseInfo {
+            number: evil(),
+            subject: evil(),
+            status: evil(),
+            priority: evil(),
+            created: evil(),
+            contact_id: Some(OrgText::from("003A")),
+            contact_name: Some(evil()),
+            account_id: None,
+            is_closed: false,
+        };
+        LookupReport {
+            kind: "number",
+            value: "+31201234567".into(),
+            searched: vec!["31201234567".into()],
+            matches: vec![Match {
+                object: OrgText::from("Contact"),
+                id: OrgText::from("003A"),
+                name: evil(),
+                phones: vec![("Phone", evil())],
+                email: Some(evil()),
+                account_or_company: Some(evil()),
+                account_id: None,
+                case: None,
+            }],
+            open_cases: vec![case],
+            timings: Vec::new(),
+            show_timings: false,
+            api_usage: None,
+        }
+    }
+
+    /// The renderer's text, exactly: org text escaped, layout kept.
+    #[test]
+    fn the_screen_pop_text_escapes_every_org_field() {
+        let out = Printer::buffered(OutputMode::default());
+        report().render(&out).expect("render");
+        let e = r"Evil\x1b[2J\x9b\u{202e}Corp";
+        let expected = format!(
+            "found: 1 match for number +31201234567\n\
+TYPE     NAME{pad}  PHONES{pad2}  EMAIL{pad3}  ACCOUNT / COMPANY\n\
+Contact  {e}  {e} (Phone)  {e}  {e}\n\
+pops: Contact {e} (003A)\n  account: {e}\n  Phone: {e}\n  Email: {e}\n  open cases:\n    {e} {e} ({e}, {e})\n",
+            pad = " ".repeat(e.len() - 4),
+            pad2 = " ".repeat(e.len() + 8 - 6),
+            pad3 = " ".repeat(e.len() - 5),
+        );
+        assert_eq!(out.captured().stdout, expected);
+    }
+
+    #[test]
+    fn the_json_document_escapes_c1_del_and_bidi() {
+        let out = Printer::buffered(OutputMode {
+            json: true,
+            ..OutputMode::default()
+        });
+        let r = report();
+        out.envelope("lookup", r.exit_code(), Some(r.data()), None, false)
+            .expect("envelope");
+        let text = out.captured().stdout;
+        assert!(text.contains(r"Evil\u001b[2J\u009b\u202eCorp"), "{text}");
+        assert!(!text.chars().any(|c| c == '\u{9b}' || c == '\u{202e}'));
     }
 }

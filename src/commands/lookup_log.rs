@@ -93,14 +93,21 @@ pub fn task_error(e: RecordError) -> CliError {
     let base = sf_error(e.error.clone());
     match &e.error {
         salesforce::SfError::Api { code, message, .. } => {
+            // Org text in an error message: the printer escapes every error it shows.
+            let (code, message) = (code.as_untrusted_str(), message.as_untrusted_str());
+            let fields: Vec<String> = e
+                .fields
+                .iter()
+                .map(|f| f.as_untrusted_str().to_string())
+                .collect();
             let mut err = CliError::new(
                 base.kind,
                 format!("Salesforce refused to create the Task: {code}: {message}"),
             );
-            if !e.fields.is_empty() {
-                err = err.with_cause(format!("fields: {}", e.fields.join(", ")));
+            if !fields.is_empty() {
+                err = err.with_cause(format!("fields: {}", fields.join(", ")));
             }
-            salesforce::advice::for_task_write(code, message, &e.fields)
+            salesforce::advice::for_task_write(code, message, &fields)
                 .into_iter()
                 .fold(err, CliError::with_hint)
         }
@@ -159,8 +166,8 @@ impl Report for LoggedReport {
         let related = match (&l.who_id, &l.what_id) {
             (None, None) => "an independent task".to_string(),
             (w, r) => [
-                w.as_ref().map(|w| format!("WhoId {}", clean(w))),
-                r.as_ref().map(|r| format!("WhatId {}", clean(r))),
+                w.as_ref().map(|w| format!("WhoId {}", w.escaped())),
+                r.as_ref().map(|r| format!("WhatId {}", r.escaped())),
             ]
             .into_iter()
             .flatten()
@@ -171,7 +178,7 @@ impl Report for LoggedReport {
             Some(id) => format!(
                 "{} Task {} \"{}\" ({related}; rule {})\n",
                 s.ok("logged:"),
-                clean(id),
+                id.escaped(),
                 clean(&l.subject),
                 l.association
             ),
@@ -213,7 +220,7 @@ mod tests {
                 code: code.into(),
                 message: message.into(),
             },
-            fields: fields.iter().map(|f| f.to_string()).collect(),
+            fields: fields.iter().map(|f| (*f).into()).collect(),
         })
     }
 
@@ -254,7 +261,10 @@ mod tests {
 
     #[test]
     fn other_failures_keep_their_class() {
-        let e = task_error(RecordError::from(SfError::Network("refused".into())));
+        let e = task_error(RecordError::from(SfError::Network {
+            kind: crate::salesforce::NetKind::Connect,
+            detail: "refused".into(),
+        }));
         assert_eq!(e.kind, crate::error::ErrorKind::Remote);
     }
 }

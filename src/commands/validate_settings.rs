@@ -64,6 +64,8 @@ pub struct Probe {
     pub status: Option<u16>,
     pub ms: u128,
     pub error: Option<String>,
+    /// `error.kind` of the failure (`remote` when the URL did not answer).
+    pub error_kind: Option<&'static str>,
 }
 
 /// Probes each distinct URL once, a few at a time.
@@ -100,12 +102,14 @@ pub(crate) fn probe_all(
                             status: Some(status),
                             ms: d.as_millis(),
                             error: None,
+                            error_kind: None,
                         },
                         Err(e) => Probe {
                             url: url.clone(),
                             status: None,
                             ms: t.elapsed().as_millis(),
                             error: Some(e.to_string()),
+                            error_kind: Some(crate::error::sf_kind(&e).as_str()),
                         },
                     };
                     results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(p);
@@ -126,8 +130,10 @@ pub(crate) fn probe_all(
 pub struct LoginCheck {
     pub uccs: Vec<String>,
     pub ok: bool,
-    pub instance_url: Option<String>,
+    pub instance_url: Option<crate::output::OrgText>,
     pub problems: Vec<String>,
+    /// When the login failed: `error.kind` as `crmctl login` gives it.
+    pub error_kind: Option<&'static str>,
 }
 
 pub struct ValidateReport {
@@ -137,6 +143,10 @@ pub struct ValidateReport {
     findings: Vec<Finding>,
     strict: bool,
     decrypted: bool,
+    /// Findings of checks that could not complete (the org, the network or a 5xx).
+    incomplete: usize,
+    /// Findings of logins the org refused.
+    refused: usize,
 }
 
 impl ValidateReport {
@@ -167,15 +177,17 @@ impl Report for ValidateReport {
             let mine: Vec<&Finding> = self.findings.iter().filter(|f| &f.ucc == name).collect();
             if mine.is_empty() {
                 text.push_str(&format!(
-                    "{} {} ({file})\n",
+                    "{} {} ({})\n",
                     s.ok("ok"),
-                    sanitize::for_terminal(name)
+                    sanitize::for_terminal(name),
+                    sanitize::for_terminal(file)
                 ));
                 continue;
             }
             text.push_str(&format!(
-                "{} ({file})\n",
-                s.bold(&sanitize::for_terminal(name))
+                "{} ({})\n",
+                s.bold(&sanitize::for_terminal(name)),
+                sanitize::for_terminal(file)
             ));
             for f in mine {
                 let sev = match f.severity {
@@ -184,13 +196,13 @@ impl Report for ValidateReport {
                 };
                 text.push_str(&format!(
                     "  {sev} {}:{} {} [{}] {}\n          {} {}\n",
-                    f.file,
+                    sanitize::for_terminal(&f.file),
                     f.line,
-                    f.setting.as_deref().unwrap_or("-"),
+                    sanitize::for_terminal(f.setting.as_deref().unwrap_or("-")),
                     f.rule,
                     sanitize::for_terminal(&f.message),
                     s.dim("hint:"),
-                    f.hint
+                    sanitize::for_terminal(&f.hint)
                 ));
             }
         }
@@ -200,7 +212,9 @@ impl Report for ValidateReport {
                 let state = match (p.status, &p.error) {
                     (Some(st), _) if (200..300).contains(&st) => s.ok(&format!("{st}")),
                     (Some(st), _) => s.error(&format!("{st}")),
-                    (None, Some(e)) => s.error(&format!("unreachable ({e})")),
+                    (None, Some(e)) => {
+                        s.error(&format!("unreachable ({})", sanitize::for_terminal(e)))
+                    }
                     (None, None) => s.error("unreachable"),
                 };
                 text.push_str(&format!(
@@ -221,7 +235,11 @@ impl Report for ValidateReport {
             } else {
                 format!(": {}", l.problems.join("; "))
             };
-            text.push_str(&format!("{state} for {}{detail}\n", l.uccs.join(", ")));
+            text.push_str(&format!(
+                "{state} for {}{}\n",
+                sanitize::for_terminal(&l.uccs.join(", ")),
+                sanitize::for_terminal(&detail)
+            ));
         }
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
         text.push_str(&format!(
@@ -239,10 +257,39 @@ impl Report for ValidateReport {
         out.data(&text)
     }
 
+    /// Precedence (README "validate-settings"): an error in the settings, which
+    /// no retry fixes, is 1; else a check that could not complete is 4; else a
+    /// warning under --strict is 1.
     fn exit_code(&self) -> u8 {
-        let bad =
-            self.count(Severity::Error) > 0 || (self.strict && self.count(Severity::Warning) > 0);
-        if bad { EXIT_NO } else { 0 }
+        let errors = self.count(Severity::Error);
+        if errors > self.incomplete {
+            EXIT_NO
+        } else if self.incomplete > 0 {
+            crate::error::EXIT_REMOTE
+        } else if self.strict && self.count(Severity::Warning) > 0 {
+            EXIT_NO
+        } else {
+            0
+        }
+    }
+
+    /// `error` of the JSON envelope for the --login and --probe outcomes, with the
+    /// same kind a `crmctl login` of the same cause gives.
+    fn error(&self) -> Option<CliError> {
+        match self.exit_code() {
+            crate::error::EXIT_REMOTE => Some(
+                CliError::remote(format!(
+                    "{} check(s) could not complete: the org, the service or the network did not answer",
+                    self.incomplete
+                ))
+                .with_hint("no setting is wrong so far; run again when the other side answers"),
+            ),
+            EXIT_NO if self.refused > 0 => Some(CliError::rejected(format!(
+                "the org refused {} login(s); see the login-failed findings",
+                self.refused
+            ))),
+            _ => None,
+        }
     }
 }
 
@@ -270,6 +317,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     let cipher = cipher(ctx)?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
     let mut probes = Vec::new();
+    let (mut incomplete, mut refused) = (0, 0);
     if args.probe {
         let mut urls: Vec<String> = uccs
             .iter()
@@ -278,6 +326,8 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         urls.sort();
         urls.dedup();
         probes = probe_all(ctx, urls, args.probe_timeout)?;
+        let could_not_complete =
+            |p: &Probe| p.error_kind == Some("remote") || p.status.is_some_and(|st| st >= 500);
         for u in &uccs {
             for (setting, url, row) in rules::probe_targets(u) {
                 let Some(p) = probes.iter().find(|p| p.url == url) else {
@@ -292,6 +342,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
                     )),
                 };
                 if let Some(message) = problem {
+                    if could_not_complete(p) {
+                        incomplete += 1;
+                    }
                     findings.push(Finding {
                         ucc: u.name.clone(),
                         setting: Some(setting.to_string()),
@@ -307,7 +360,13 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         }
     }
     let logins = if args.login {
-        login_checks(ctx, &uccs, cipher.as_ref(), &mut findings)?
+        login_checks(
+            ctx,
+            &uccs,
+            cipher.as_ref(),
+            &mut findings,
+            (&mut incomplete, &mut refused),
+        )?
     } else {
         Vec::new()
     };
@@ -329,6 +388,8 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             .collect(),
         findings,
         strict: args.strict,
+        incomplete,
+        refused,
         decrypted: cipher.is_some(),
     }))
 }
@@ -339,6 +400,7 @@ fn login_checks(
     uccs: &[Ucc],
     cipher: Option<&crate::crypto::Cipher>,
     findings: &mut Vec<Finding>,
+    (incomplete, refused): (&mut usize, &mut usize),
 ) -> Result<Vec<LoginCheck>, CliError> {
     use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
     let cipher = cipher.ok_or_else(|| {
@@ -369,10 +431,9 @@ fn login_checks(
         }
     }
     let trace = ctx.http_trace();
-    let settings = crate::salesforce::HttpSettings {
-        ca_cert: ctx.env.ca_cert.clone(),
-        ..Default::default()
-    };
+    // The same connection settings as `crmctl login` without flags
+    // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
+    let settings = super::connect::http_from_env(ctx)?;
     let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
     let mut out = Vec::new();
     for (_, members) in groups {
@@ -431,16 +492,24 @@ fn login_checks(
                 out.push(LoginCheck {
                     uccs: names,
                     ok: report.ok(),
-                    instance_url: Some(report.instance_url().to_string()),
+                    instance_url: Some(report.instance_url().clone()),
                     problems,
+                    error_kind: None,
                 });
             }
             Err(e) => {
+                // Classified as `crmctl login` classifies it (crate::error::sf_kind).
+                match e.kind {
+                    crate::error::ErrorKind::Remote => *incomplete += members.len(),
+                    crate::error::ErrorKind::Rejected => *refused += members.len(),
+                    _ => {}
+                }
                 push("login-failed", e.message.clone(), e.hints.join("; "));
                 out.push(LoginCheck {
                     uccs: names,
                     ok: false,
                     instance_url: None,
+                    error_kind: Some(e.kind.as_str()),
                     problems: vec![e.message],
                 });
             }

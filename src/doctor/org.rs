@@ -117,7 +117,7 @@ pub fn call_log_fields_step(client: &Client, session: &Session, version: &str) -
         "{}/services/data/v{version}/sobjects/Task/describe",
         session.instance_url
     );
-    let step = match client.get_json(&url, Some(session)) {
+    let step = match client.get_json::<Value>(&url, Some(&session.access_token)) {
         Ok((v, _)) => call_log_fields(&v),
         Err(SfError::Api { status: 404, .. }) => Step::warn(
             CALL_LOG_FIELDS,
@@ -130,7 +130,12 @@ pub fn call_log_fields_step(client: &Client, session: &Session, version: &str) -
 }
 
 fn describe_match(m: &Match) -> String {
-    format!("{} {} ({})", m.object, m.name, m.id)
+    format!(
+        "{} {} ({})",
+        m.object.as_untrusted_str(),
+        m.name.as_untrusted_str(),
+        m.id.as_untrusted_str()
+    )
 }
 
 /// `screen-pop`: the lookup, as `crmctl lookup` does it. A match is ok, none a
@@ -188,8 +193,10 @@ pub fn log_test_step(
     let related = match (&a.who_id, &a.what_id) {
         (None, None) => "an independent task".to_string(),
         (w, r) => [
-            w.as_ref().map(|w| format!("WhoId {w}")),
-            r.as_ref().map(|r| format!("WhatId {r}")),
+            w.as_ref()
+                .map(|w| format!("WhoId {}", w.as_untrusted_str())),
+            r.as_ref()
+                .map(|r| format!("WhatId {}", r.as_untrusted_str())),
         ]
         .into_iter()
         .flatten()
@@ -201,7 +208,7 @@ pub fn log_test_step(
             LOG_TEST,
             format!(
                 "created Task {} \"{}\" ({related}), read it back, deleted it",
-                rt.id,
+                rt.id.as_untrusted_str(),
                 calllog::subject(interaction)
             ),
         ),
@@ -210,7 +217,7 @@ pub fn log_test_step(
             ErrorKind::Rejected,
             format!(
                 "created Task {} and deleted it, but it read back without {} as sent",
-                rt.id,
+                rt.id.as_untrusted_str(),
                 rt.differences.join(", ")
             ),
             vec!["a trigger, a default or field-level security changes the auto log's values: check Task's triggers and the fields' visibility".into()],
@@ -220,6 +227,7 @@ pub fn log_test_step(
             &crate::commands::lookup_log::task_error(e),
         ),
         Err(RoundTripError::Read { id, error, deleted }) => {
+            let id = id.as_untrusted_str();
             let mut s = Step::from_error(LOG_TEST, &classify(error));
             s.detail = format!(
                 "created Task {id} but could not read it back{}: {}",
@@ -229,6 +237,7 @@ pub fn log_test_step(
             s
         }
         Err(RoundTripError::Delete { id, error }) => {
+            let id = id.as_untrusted_str();
             let mut s = Step::from_error(LOG_TEST, &classify(error.error));
             s.detail = format!(
                 "created and read back Task {id}, but could not delete it: {}",

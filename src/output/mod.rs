@@ -1,8 +1,16 @@
 //! All terminal output goes through [`Printer`]: results to stdout, people-facing
 //! messages to stderr, one JSON document under `--json`.
 
+// The printer is the one writer of stdout and stderr (lib.rs denies the print
+// macros everywhere else).
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod json;
 pub mod sanitize;
 pub mod style;
+pub mod untrusted;
+
+pub use untrusted::OrgText;
 
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -30,6 +38,11 @@ pub trait Report {
     fn compact_json(&self) -> bool {
         false
     }
+    /// A failure that goes with the data (a bulk run stopped early): `error` of
+    /// the JSON envelope, beside `data`.
+    fn error(&self) -> Option<CliError> {
+        None
+    }
 }
 
 /// How output should look, decided once per run.
@@ -47,6 +60,15 @@ pub struct Printer {
     pub mode: OutputMode,
     /// Warnings are also collected so the JSON envelope can carry them.
     warnings: RefCell<Vec<String>>,
+    /// When set, output goes here instead of the process's streams (renderer tests).
+    capture: Option<RefCell<Captured>>,
+}
+
+/// What a buffered printer was given: stdout and stderr as text.
+#[derive(Debug, Default, Clone)]
+pub struct Captured {
+    pub stdout: String,
+    pub stderr: String,
 }
 
 impl Printer {
@@ -54,6 +76,35 @@ impl Printer {
         Printer {
             mode,
             warnings: RefCell::new(Vec::new()),
+            capture: None,
+        }
+    }
+
+    /// A printer that writes to memory, so renderers get unit and snapshot tests.
+    pub fn buffered(mode: OutputMode) -> Self {
+        Printer {
+            capture: Some(RefCell::new(Captured::default())),
+            ..Printer::new(mode)
+        }
+    }
+
+    /// What a buffered printer holds (empty for a real one).
+    pub fn captured(&self) -> Captured {
+        self.capture
+            .as_ref()
+            .map(|c| c.borrow().clone())
+            .unwrap_or_default()
+    }
+
+    /// One line on stderr (or into the buffer).
+    fn err_line(&self, line: &str) {
+        match &self.capture {
+            Some(c) => {
+                let mut c = c.borrow_mut();
+                c.stderr.push_str(line);
+                c.stderr.push('\n');
+            }
+            None => eprintln!("{line}"),
         }
     }
 
@@ -71,6 +122,10 @@ impl Printer {
 
     /// Writes a result to stdout exactly as given.
     pub fn data(&self, text: &str) -> io::Result<()> {
+        if let Some(c) = &self.capture {
+            c.borrow_mut().stdout.push_str(text);
+            return Ok(());
+        }
         let mut out = io::stdout().lock();
         out.write_all(text.as_bytes())?;
         out.flush()
@@ -90,7 +145,7 @@ impl Printer {
     /// A line on stderr for people; silenced by `-q`.
     pub fn info(&self, message: &str) {
         if !self.mode.quiet {
-            eprintln!("{message}");
+            self.err_line(&sanitize::for_terminal_lines(message));
         }
     }
 
@@ -99,22 +154,22 @@ impl Printer {
         self.warnings.borrow_mut().push(message.to_string());
         if !self.mode.quiet {
             let s = self.stderr_style();
-            eprintln!(
+            self.err_line(&format!(
                 "{} {}",
                 s.warning("warning:"),
                 sanitize::for_terminal_lines(message)
-            );
+            ));
         }
     }
 
     pub fn hint(&self, message: &str) {
         if !self.mode.quiet {
             let s = self.stderr_style();
-            eprintln!(
+            self.err_line(&format!(
                 "{} {}",
                 s.hint("hint:"),
                 sanitize::for_terminal_lines(message)
-            );
+            ));
         }
     }
 
@@ -122,7 +177,11 @@ impl Printer {
     pub fn debug(&self, message: &str) {
         if self.mode.verbose > 0 {
             let s = self.stderr_style();
-            eprintln!("{} {message}", s.dim("debug:"));
+            self.err_line(&format!(
+                "{} {}",
+                s.dim("debug:"),
+                sanitize::for_terminal_lines(message)
+            ));
         }
     }
 
@@ -135,12 +194,12 @@ impl Printer {
     pub fn error(&self, err: &CliError) {
         let s = self.stderr_style();
         let clean = sanitize::for_terminal_lines;
-        eprintln!("{} {}", s.error("error:"), clean(&err.message));
+        self.err_line(&format!("{} {}", s.error("error:"), clean(&err.message)));
         for cause in &err.causes {
-            eprintln!("  {} {}", s.dim("caused by:"), clean(cause));
+            self.err_line(&format!("  {} {}", s.dim("caused by:"), clean(cause)));
         }
         for hint in &err.hints {
-            eprintln!("{} {}", s.hint("hint:"), clean(hint));
+            self.err_line(&format!("{} {}", s.hint("hint:"), clean(hint)));
         }
     }
 
@@ -154,14 +213,66 @@ impl Printer {
         compact: bool,
     ) -> io::Result<()> {
         let doc = envelope(command, exit_code, data, error, &self.warnings());
+        let mut buf = Vec::new();
+        json::write(&mut buf, &doc, !compact)?;
+        buf.push(b'\n');
+        self.data(&String::from_utf8_lossy(&buf))
+    }
+
+    /// A JSON document written outside a command's report (clap's usage errors).
+    pub fn raw_envelope(doc: &Value) {
         let mut out = io::stdout().lock();
-        if compact {
-            serde_json::to_writer(&mut out, &doc)?;
-        } else {
-            serde_json::to_writer_pretty(&mut out, &doc)?;
+        let _ = json::write(&mut out, doc, true).and_then(|_| out.write_all(b"\n"));
+    }
+
+    /// A last-resort message when stdout itself failed.
+    pub fn write_failed(e: &io::Error) {
+        eprintln!("error: could not write the output: {e}");
+    }
+
+    /// The `-v` trace line of the HTTP client: escaped, dimmed, on stderr.
+    pub fn trace_line(color: bool, message: &str) {
+        let s = style::Style::new(color);
+        eprintln!("{} {}", s.dim("debug:"), sanitize::for_terminal(message));
+    }
+
+    /// A streaming writer of result rows (bulk lookups): one line each, flushed,
+    /// so a closed pipe is seen at the next row.
+    pub fn rows(&self) -> RowWriter {
+        RowWriter {
+            out: io::stdout().lock(),
         }
-        out.write_all(b"\n")?;
-        out.flush()
+    }
+}
+
+/// Rows streamed to stdout; every row is built from escaped text (CSV via
+/// [`OrgText::for_csv`], JSON Lines via [`json::to_line`]).
+pub struct RowWriter {
+    out: io::StdoutLock<'static>,
+}
+
+impl RowWriter {
+    pub fn csv(&mut self, fields: &[String]) -> io::Result<()> {
+        self.line(&fields.join(","))
+    }
+
+    pub fn json<T: serde::Serialize>(&mut self, row: &T) -> io::Result<()> {
+        self.line(&json::to_line(row))
+    }
+
+    fn line(&mut self, line: &str) -> io::Result<()> {
+        self.out.write_all(line.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+}
+
+/// A CSV field, quoted when it holds a delimiter, quote or line break.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
     }
 }
 

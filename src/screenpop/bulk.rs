@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::lookup::{self, Kind};
+use crate::output::OrgText;
 use crate::salesforce::{Client, Credentials, Session, SfError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,21 +71,38 @@ pub enum Status {
     Skipped,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Matched => "matched",
+            Status::Several => "several",
+            Status::None => "none",
+            Status::Failed => "failed",
+            Status::Skipped => "skipped",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RowError {
-    pub code: String,
-    pub message: String,
+    /// Salesforce's error code, or one of crmctl's (`INVALID_INPUT`, `NETWORK`, ...).
+    pub code: OrgText,
+    /// The class of the failure, as `error.kind` of the JSON envelope
+    /// (`rejected`, `remote`, `usage`, `input`, `interrupted`).
+    pub kind: &'static str,
+    pub message: OrgText,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Row {
     pub line: usize,
-    pub input: String,
+    /// As read from the input file (untrusted, like org text).
+    pub input: OrgText,
     pub status: Status,
     pub matches: usize,
-    pub pops_object: Option<String>,
-    pub pops_id: Option<String>,
-    pub pops_name: Option<String>,
+    pub pops_object: Option<OrgText>,
+    pub pops_id: Option<OrgText>,
+    pub pops_name: Option<OrgText>,
     pub open_cases: usize,
     pub error: Option<RowError>,
     pub ms: u128,
@@ -96,6 +114,18 @@ pub struct ApiUsage {
     pub max: u64,
 }
 
+/// Why a run ended before every input was looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StopReason {
+    /// `REQUEST_LIMIT_EXCEEDED`.
+    ApiLimit,
+    /// SIGINT (Ctrl-C) or SIGTERM.
+    Interrupted,
+    /// Whoever read stdout went away (`| head -1`).
+    OutputClosed,
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     pub total: usize,
@@ -104,16 +134,22 @@ pub struct Summary {
     pub none: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Failed rows whose cause was the org or the network (error kind `remote`).
+    pub failed_remote: usize,
     pub p50_ms: u128,
     pub p95_ms: u128,
     pub max_ms: u128,
-    /// Data calls this run made (retries included).
+    /// Data calls this run made, every retry included.
     pub api_calls: u64,
     /// The org's usage after the run, from `Sforce-Limit-Info`.
     pub api_usage: Option<ApiUsage>,
     pub relogins: u64,
-    /// Why the run stopped early, if it did.
+    /// Why the run stopped early, in words, if it did.
     pub stopped: Option<String>,
+    pub stop_reason: Option<StopReason>,
+    /// 130 (SIGINT) or 143 (SIGTERM) when a signal stopped the run.
+    #[serde(skip)]
+    pub signal_exit: Option<u8>,
 }
 
 pub struct Config {
@@ -121,12 +157,14 @@ pub struct Config {
     pub kind: Kind,
     pub region: Option<String>,
     pub version: String,
+    /// Raised by a signal handler (see `crate::interrupt`): the exit code it asks for.
+    pub interrupt: Arc<AtomicUsize>,
 }
 
 fn row(input: &Input, status: Status, error: Option<RowError>, ms: u128) -> Row {
     Row {
         line: input.line,
-        input: input.value.clone(),
+        input: OrgText::from(input.value.as_str()),
         status,
         matches: 0,
         pops_object: None,
@@ -138,17 +176,13 @@ fn row(input: &Input, status: Status, error: Option<RowError>, ms: u128) -> Row 
     }
 }
 
+/// A failed row's code and kind come from the same classification as a single
+/// lookup's exit code (`crate::error::sf_kind`).
 fn sf_row_error(e: &SfError) -> RowError {
-    let code = match e {
-        SfError::Api { code, .. } => code.clone(),
-        SfError::OAuth { error, .. } => error.clone(),
-        SfError::Network(_) => "NETWORK".into(),
-        SfError::Protocol { .. } => "PROTOCOL".into(),
-        SfError::Setup(_) => "SETUP".into(),
-    };
     RowError {
-        code,
-        message: e.to_string(),
+        code: OrgText::new(e.code()),
+        kind: crate::error::sf_kind(e).as_str(),
+        message: OrgText::new(e.to_string()),
     }
 }
 
@@ -158,13 +192,33 @@ struct Shared<'a> {
     config: &'a Config,
     session: RwLock<(u64, Arc<Session>)>,
     stop: AtomicBool,
-    stopped: RwLock<Option<String>>,
+    stopped: RwLock<Option<(StopReason, String)>>,
     relogins: AtomicUsize,
-    calls: AtomicUsize,
     usage: RwLock<Option<(u64, u64)>>,
 }
 
 impl Shared<'_> {
+    fn stop_with(&self, reason: StopReason, why: &str) {
+        let mut g = self.stopped.write().unwrap_or_else(|e| e.into_inner());
+        if g.is_none() {
+            *g = Some((reason, why.to_string()));
+        }
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    /// Checked before every lookup: a signal or an earlier stop ends the run.
+    fn should_stop(&self) -> bool {
+        if self.stop.load(Ordering::SeqCst) {
+            return true;
+        }
+        if let Some(code) = crate::interrupt::requested(&self.config.interrupt) {
+            let name = if code == 143 { "SIGTERM" } else { "SIGINT" };
+            self.stop_with(StopReason::Interrupted, &format!("interrupted by {name}"));
+            return true;
+        }
+        false
+    }
+
     /// A fresh session, unless another worker already replaced the rejected one.
     fn relogin(&self, rejected_generation: u64) -> Result<(u64, Arc<Session>), SfError> {
         let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
@@ -188,8 +242,9 @@ impl Shared<'_> {
                     input,
                     Status::Failed,
                     Some(RowError {
-                        code: "INVALID_INPUT".into(),
-                        message: e.message,
+                        code: OrgText::from("INVALID_INPUT"),
+                        kind: crate::error::ErrorKind::Usage.as_str(),
+                        message: OrgText::new(e.message),
                     }),
                     0,
                 );
@@ -210,8 +265,6 @@ impl Shared<'_> {
         let ms = start.elapsed().as_millis();
         match result {
             Ok(outcome) => {
-                let calls: u32 = outcome.steps.iter().map(|s| s.info.attempts).sum();
-                self.calls.fetch_add(calls as usize, Ordering::Relaxed);
                 if let Some(u) = outcome.api_usage() {
                     let mut cur = self.usage.write().unwrap_or_else(|e| e.into_inner());
                     if cur.is_none_or(|c| u.0 >= c.0) {
@@ -229,7 +282,7 @@ impl Shared<'_> {
                     .unwrap_or(0);
                 Row {
                     line: input.line,
-                    input: input.value.clone(),
+                    input: OrgText::from(input.value.as_str()),
                     status,
                     matches: outcome.matches.len(),
                     pops_object: pop.map(|p| p.object.clone()),
@@ -241,29 +294,59 @@ impl Shared<'_> {
                 }
             }
             Err(e) => {
-                self.calls.fetch_add(1, Ordering::Relaxed);
                 if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
-                    self.stop.store(true, Ordering::SeqCst);
-                    *self.stopped.write().unwrap_or_else(|e| e.into_inner()) = Some(
-                        "the org's API request limit was reached (REQUEST_LIMIT_EXCEEDED)".into(),
+                    self.stop_with(
+                        StopReason::ApiLimit,
+                        "the org's API request limit was reached (REQUEST_LIMIT_EXCEEDED)",
                     );
                 }
                 row(input, Status::Failed, Some(sf_row_error(&e)), ms)
             }
         }
     }
+
+    fn skipped(&self, input: &Input) -> Row {
+        let why = self
+            .stopped
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+            .map(|(_, w)| w.clone())
+            .unwrap_or_else(|| "the run stopped".into());
+        let kind = match self
+            .stopped
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            Some((StopReason::Interrupted, _)) => crate::error::ErrorKind::Interrupted,
+            _ => crate::error::ErrorKind::Remote,
+        };
+        row(
+            input,
+            Status::Skipped,
+            Some(RowError {
+                code: OrgText::from("NOT_RUN"),
+                kind: kind.as_str(),
+                message: OrgText::new(format!("not run: {why}")),
+            }),
+            0,
+        )
+    }
 }
 
 /// Runs every input; `on_row` receives the rows in input order as soon as each is
-/// ready, so output streams and memory stays flat.
+/// ready, so output streams and memory stays flat. When `on_row` returns false
+/// (stdout closed) no further lookup starts.
 pub fn run(
     client: &Client,
     creds: &Credentials,
     session: Session,
     inputs: &[Input],
     config: &Config,
-    mut on_row: impl FnMut(&Row),
+    mut on_row: impl FnMut(&Row) -> bool,
 ) -> Summary {
+    let calls_before = client.api_calls();
     let shared = Shared {
         client,
         creds,
@@ -272,7 +355,6 @@ pub fn run(
         stop: AtomicBool::new(false),
         stopped: RwLock::new(None),
         relogins: AtomicUsize::new(0),
-        calls: AtomicUsize::new(0),
         usage: RwLock::new(None),
     };
     let next = AtomicUsize::new(0);
@@ -290,17 +372,8 @@ pub fn run(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(input) = inputs.get(i) else { break };
-                    let r = if shared.stop.load(Ordering::SeqCst) {
-                        row(
-                            input,
-                            Status::Skipped,
-                            Some(RowError {
-                                code: "NOT_RUN".into(),
-                                message: "not run: the run stopped after REQUEST_LIMIT_EXCEEDED"
-                                    .into(),
-                            }),
-                            0,
-                        )
+                    let r = if shared.should_stop() {
+                        shared.skipped(input)
                     } else {
                         shared.lookup(input)
                     };
@@ -314,6 +387,7 @@ pub fn run(
         // Reorder: hold rows that arrive early until their turn.
         let mut pending: BTreeMap<usize, Row> = BTreeMap::new();
         let mut want = 0;
+        let mut reader_gone = false;
         for (i, r) in rx {
             pending.insert(i, r);
             while let Some(r) = pending.remove(&want) {
@@ -321,7 +395,12 @@ pub fn run(
                     Status::Matched => summary.matched += 1,
                     Status::Several => summary.several += 1,
                     Status::None => summary.none += 1,
-                    Status::Failed => summary.failed += 1,
+                    Status::Failed => {
+                        summary.failed += 1;
+                        if r.error.as_ref().is_some_and(|e| e.kind == "remote") {
+                            summary.failed_remote += 1;
+                        }
+                    }
                     Status::Skipped => summary.skipped += 1,
                 }
                 if r.status != Status::Skipped
@@ -329,7 +408,10 @@ pub fn run(
                 {
                     latencies.push(r.ms);
                 }
-                on_row(&r);
+                if !reader_gone && !on_row(&r) {
+                    reader_gone = true;
+                    shared.stop_with(StopReason::OutputClosed, "stdout was closed");
+                }
                 want += 1;
             }
         }
@@ -344,52 +426,53 @@ pub fn run(
     summary.p50_ms = pct(0.50);
     summary.p95_ms = pct(0.95);
     summary.max_ms = latencies.last().copied().unwrap_or(0);
-    summary.api_calls = shared.calls.load(Ordering::Relaxed) as u64;
+    summary.api_calls = client.api_calls() - calls_before;
     summary.api_usage = shared
         .usage
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .map(|(used, max)| ApiUsage { used, max });
     summary.relogins = shared.relogins.load(Ordering::Relaxed) as u64;
-    summary.stopped = shared
+    let stopped = shared
         .stopped
         .read()
         .unwrap_or_else(|e| e.into_inner())
         .clone();
-    summary
-}
-
-/// A CSV field, quoted when it holds a delimiter, quote or line break.
-pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
+    if let Some((reason, why)) = stopped {
+        summary.stop_reason = Some(reason);
+        summary.stopped = Some(why);
+        if reason == StopReason::Interrupted {
+            summary.signal_exit = crate::interrupt::requested(&config.interrupt);
+        }
     }
+    summary
 }
 
 pub const CSV_HEADER: &str =
     "line,input,status,matches,pops_object,pops_id,pops_name,open_cases,error_code,error,ms";
 
-pub fn csv_row(r: &Row) -> String {
-    let status = serde_json::to_value(r.status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    [
+/// One CSV row; every text field is escaped (control and bidi characters shown).
+pub fn csv_row(r: &Row) -> Vec<String> {
+    let opt = |o: &Option<OrgText>| o.as_ref().map(OrgText::for_csv).unwrap_or_default();
+    vec![
         r.line.to_string(),
-        csv_field(&r.input),
-        status,
+        r.input.for_csv(),
+        r.status.as_str().to_string(),
         r.matches.to_string(),
-        csv_field(r.pops_object.as_deref().unwrap_or("")),
-        csv_field(r.pops_id.as_deref().unwrap_or("")),
-        csv_field(r.pops_name.as_deref().unwrap_or("")),
+        opt(&r.pops_object),
+        opt(&r.pops_id),
+        opt(&r.pops_name),
         r.open_cases.to_string(),
-        csv_field(r.error.as_ref().map(|e| e.code.as_str()).unwrap_or("")),
-        csv_field(r.error.as_ref().map(|e| e.message.as_str()).unwrap_or("")),
+        r.error
+            .as_ref()
+            .map(|e| e.code.for_csv())
+            .unwrap_or_default(),
+        r.error
+            .as_ref()
+            .map(|e| e.message.for_csv())
+            .unwrap_or_default(),
         r.ms.to_string(),
     ]
-    .join(",")
 }
 
 #[cfg(test)]
@@ -438,9 +521,13 @@ mod tests {
     }
 
     #[test]
-    fn csv_output_quotes_when_needed() {
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("plain"), "plain");
+    fn csv_output_quotes_and_escapes() {
+        assert_eq!(OrgText::from("a,b").for_csv(), "\"a,b\"");
+        assert_eq!(OrgText::from("say \"hi\"").for_csv(), "\"say \"\"hi\"\"\"");
+        assert_eq!(OrgText::from("plain").for_csv(), "plain");
+        assert_eq!(
+            OrgText::from("a\u{1b}[2J\u{202e}b\nc").for_csv(),
+            "a\\x1b[2J\\u{202e}b\\nc"
+        );
     }
 }

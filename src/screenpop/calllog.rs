@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Match;
+use crate::output::OrgText;
 use crate::salesforce::{Client, RecordError, Session, SfError};
 
 /// What kind of interaction is logged.
@@ -41,8 +42,8 @@ pub struct Interaction {
 /// The records the Task is related to, and the rule that chose them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Association {
-    pub who_id: Option<String>,
-    pub what_id: Option<String>,
+    pub who_id: Option<OrgText>,
+    pub what_id: Option<OrgText>,
     pub rule: &'static str,
 }
 
@@ -63,7 +64,7 @@ pub fn associate(direction: Direction, popped: Option<&Match>) -> Association {
         return none("no-match");
     };
     let id = Some(m.id.clone());
-    match m.object.as_str() {
+    match m.object.as_untrusted_str() {
         "Contact" => match m.account_id.clone().filter(|a| !a.is_empty()) {
             Some(account) => Association {
                 who_id: id,
@@ -151,10 +152,10 @@ pub fn body(i: &Interaction, a: &Association) -> Value {
     m.insert("Status".into(), json!("Completed"));
     m.insert("ActivityDate".into(), json!(i.date));
     if let Some(w) = &a.who_id {
-        m.insert("WhoId".into(), json!(w));
+        m.insert("WhoId".into(), json!(w.as_untrusted_str()));
     }
     if let Some(w) = &a.what_id {
-        m.insert("WhatId".into(), json!(w));
+        m.insert("WhatId".into(), json!(w.as_untrusted_str()));
     }
     Value::Object(m)
 }
@@ -168,9 +169,9 @@ pub fn today() -> String {
 #[derive(Debug, Clone, Serialize)]
 pub struct Logged {
     /// The new Task's Id; none on a dry run.
-    pub id: Option<String>,
-    pub who_id: Option<String>,
-    pub what_id: Option<String>,
+    pub id: Option<OrgText>,
+    pub who_id: Option<OrgText>,
+    pub what_id: Option<OrgText>,
     pub subject: String,
     pub task_subtype: &'static str,
     /// Which association rule applied.
@@ -181,7 +182,7 @@ pub struct Logged {
 }
 
 impl Logged {
-    pub fn new(i: &Interaction, a: &Association, id: Option<String>) -> Logged {
+    pub fn new(i: &Interaction, a: &Association, id: Option<OrgText>) -> Logged {
         Logged {
             dry_run: id.is_none(),
             id,
@@ -201,10 +202,10 @@ pub fn create(
     session: &Session,
     version: &str,
     body: &Value,
-) -> Result<String, RecordError> {
+) -> Result<OrgText, RecordError> {
     client
         .create(session, version, "Task", body)
-        .map(|(id, _)| id)
+        .map(|(id, _)| OrgText::from(id))
 }
 
 /// The fields of `sent` that the Task read back does not hold as sent (an org may
@@ -235,8 +236,8 @@ pub fn round_trip(
     body: &Value,
 ) -> Result<RoundTrip, RoundTripError> {
     let id = create(client, session, version, body).map_err(RoundTripError::Create)?;
-    let read = client.retrieve(session, version, "Task", &id);
-    let deleted = client.delete(session, version, "Task", &id);
+    let read = client.retrieve(session, version, "Task", id.as_untrusted_str());
+    let deleted = client.delete(session, version, "Task", id.as_untrusted_str());
     let read = match read {
         Ok((v, _)) => v,
         Err(e) => {
@@ -258,7 +259,7 @@ pub fn round_trip(
 
 #[derive(Debug, Clone)]
 pub struct RoundTrip {
-    pub id: String,
+    pub id: OrgText,
     pub differences: Vec<String>,
 }
 
@@ -266,12 +267,12 @@ pub struct RoundTrip {
 pub enum RoundTripError {
     Create(RecordError),
     Read {
-        id: String,
+        id: OrgText,
         error: SfError,
         deleted: bool,
     },
     Delete {
-        id: String,
+        id: OrgText,
         error: RecordError,
     },
 }
@@ -289,7 +290,7 @@ mod tests {
             phones: Vec::new(),
             email: None,
             account_or_company: None,
-            account_id: account.map(str::to_string),
+            account_id: account.map(OrgText::from),
             case: None,
         }
     }
@@ -313,7 +314,7 @@ mod tests {
             let a = associate(d, m);
             (a.who_id, a.what_id, a.rule)
         };
-        let s = |x: &str| Some(x.to_string());
+        let s = |x: &str| Some(OrgText::from(x));
         let jane = rec("Contact", "003A", Some("001A"));
         assert_eq!(
             who_what(Direction::Inbound, Some(&jane)),
@@ -345,10 +346,10 @@ mod tests {
         );
         case.case = Some(CaseInfo {
             number: "1".into(),
-            subject: String::new(),
-            status: String::new(),
-            priority: String::new(),
-            created: String::new(),
+            subject: OrgText::default(),
+            status: OrgText::default(),
+            priority: OrgText::default(),
+            created: OrgText::default(),
             contact_id: s("003A"),
             contact_name: None,
             account_id: s("001A"),

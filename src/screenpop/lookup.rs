@@ -62,10 +62,7 @@ pub fn plan(kind: Kind, value: &str, region: Option<&str>) -> Result<Plan, PlanE
         Kind::Phone => {
             let forms = phone::forms(value, region).map_err(|e| PlanError {
                 needs_region: e == phone::PhoneError::NeedsRegion,
-                message: format!(
-                    "cannot read `{}` as a phone number: {e}",
-                    crate::output::sanitize::for_terminal(value)
-                ),
+                message: format!("cannot read `{value}` as a phone number: {e}"),
             })?;
             let sosl = super::phone_search(&forms.forms)
                 .map_err(|e| err(format!("cannot look up this number: {e}")))?;
@@ -134,17 +131,17 @@ pub fn perform(
     let mut steps = Vec::new();
     let records = match plan {
         Plan::Phone { sosl, .. } | Plan::Email { sosl, .. } => {
-            let (v, info) = client.search(session, version, sosl)?;
+            let (records, info) = client.search(session, version, sosl)?;
             steps.push(Step {
                 name: "search",
                 info,
             });
-            super::search_records(&v)
+            records
         }
         Plan::Case { soql, .. } => {
-            let (v, info) = client.query(session, version, soql)?;
+            let (records, info) = client.query(session, version, soql)?;
             steps.push(Step { name: "case", info });
-            v["records"].as_array().cloned().unwrap_or_default()
+            records
         }
     };
     let matches: Vec<Match> = records.iter().map(super::to_match).collect();
@@ -152,20 +149,17 @@ pub fn perform(
         matches
             .iter()
             .filter(|m| m.object == object)
-            .map(|m| m.id.clone())
+            .map(|m| m.id.as_untrusted_str().to_string())
             .collect::<Vec<_>>()
     };
     let mut open_cases = Vec::new();
     if let Some(soql) = super::open_cases_query(&ids("Contact"), &ids("Account")) {
-        let (v, info) = client.query(session, version, &soql)?;
+        let (records, info) = client.query(session, version, &soql)?;
         steps.push(Step {
             name: "cases",
             info,
         });
-        open_cases = v["records"]
-            .as_array()
-            .map(|a| a.iter().map(super::case_info).collect())
-            .unwrap_or_default();
+        open_cases = records.iter().map(super::case_info).collect();
     }
     Ok(Outcome {
         matches,

@@ -7,7 +7,9 @@ pub mod lookup;
 pub mod phone;
 
 use serde::Serialize;
-use serde_json::Value;
+
+use crate::output::OrgText;
+use crate::salesforce::Record;
 
 use crate::salesforce::escape::{TermError, soql_literal, sosl_phrase};
 
@@ -66,19 +68,18 @@ pub fn open_cases_query(contact_ids: &[String], account_ids: &[String]) -> Optio
     ))
 }
 
-/// A record as the screen pop lists it. Text is as the org holds it (sanitise
-/// before printing).
+/// A record as the screen pop lists it. Every text is the org's ([`OrgText`]).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Match {
-    pub object: String,
-    pub id: String,
-    pub name: String,
+    pub object: OrgText,
+    pub id: OrgText,
+    pub name: OrgText,
     /// (field, value) of each filled-in phone field.
-    pub phones: Vec<(String, String)>,
-    pub email: Option<String>,
+    pub phones: Vec<(&'static str, OrgText)>,
+    pub email: Option<OrgText>,
     /// Account name for contacts and cases, company for leads.
-    pub account_or_company: Option<String>,
-    pub account_id: Option<String>,
+    pub account_or_company: Option<OrgText>,
+    pub account_id: Option<OrgText>,
     /// For cases: number, subject, status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub case: Option<CaseInfo>,
@@ -86,95 +87,91 @@ pub struct Match {
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CaseInfo {
-    pub number: String,
-    pub subject: String,
-    pub status: String,
-    pub priority: String,
-    pub created: String,
-    pub contact_id: Option<String>,
-    pub contact_name: Option<String>,
-    pub account_id: Option<String>,
+    pub number: OrgText,
+    pub subject: OrgText,
+    pub status: OrgText,
+    pub priority: OrgText,
+    pub created: OrgText,
+    pub contact_id: Option<OrgText>,
+    pub contact_name: Option<OrgText>,
+    pub account_id: Option<OrgText>,
     pub is_closed: bool,
 }
 
-fn text(v: &Value, k: &str) -> Option<String> {
-    v.get(k)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
+/// Empty strings count as absent, as Salesforce shows them.
+fn filled(v: &Option<OrgText>) -> Option<OrgText> {
+    v.as_ref().filter(|t| !t.is_empty()).cloned()
 }
 
-pub fn case_info(r: &Value) -> CaseInfo {
+pub fn case_info(r: &Record) -> CaseInfo {
     CaseInfo {
-        number: text(r, "CaseNumber").unwrap_or_default(),
-        subject: text(r, "Subject").unwrap_or_default(),
-        status: text(r, "Status").unwrap_or_default(),
-        priority: text(r, "Priority").unwrap_or_default(),
-        created: text(r, "CreatedDate").unwrap_or_default(),
-        contact_id: text(r, "ContactId"),
-        contact_name: r.get("Contact").and_then(|c| text(c, "Name")),
-        account_id: text(r, "AccountId"),
-        is_closed: r.get("IsClosed").and_then(Value::as_bool).unwrap_or(false),
+        number: filled(&r.case_number).unwrap_or_default(),
+        subject: filled(&r.subject).unwrap_or_default(),
+        status: filled(&r.status).unwrap_or_default(),
+        priority: filled(&r.priority).unwrap_or_default(),
+        created: filled(&r.created_date).unwrap_or_default(),
+        contact_id: filled(&r.contact_id),
+        contact_name: r.contact.as_ref().and_then(|c| filled(&c.name)),
+        account_id: filled(&r.account_id),
+        is_closed: r.is_closed.unwrap_or(false),
     }
 }
 
 /// Shapes one search or query record.
-pub fn to_match(r: &Value) -> Match {
-    let object = r["attributes"]["type"].as_str().unwrap_or("").to_string();
+pub fn to_match(r: &Record) -> Match {
+    let object = r.attributes.object.clone();
     let phones = [
-        "Phone",
-        "MobilePhone",
-        "HomePhone",
-        "OtherPhone",
-        "AssistantPhone",
-        "Fax",
+        ("Phone", &r.phone),
+        ("MobilePhone", &r.mobile_phone),
+        ("HomePhone", &r.home_phone),
+        ("OtherPhone", &r.other_phone),
+        ("AssistantPhone", &r.assistant_phone),
+        ("Fax", &r.fax),
     ]
-    .iter()
-    .filter_map(|f| text(r, f).map(|v| (f.to_string(), v)))
+    .into_iter()
+    .filter_map(|(f, v)| filled(v).map(|v| (f, v)))
     .collect();
-    let account_name = r.get("Account").and_then(|a| text(a, "Name"));
+    let account_name = r.account.as_ref().and_then(|a| filled(&a.name));
     let (name, case) = if object == "Case" {
         let c = case_info(r);
-        (format!("{} {}", c.number, c.subject), Some(c))
+        (
+            OrgText::new(format!(
+                "{} {}",
+                c.number.as_untrusted_str(),
+                c.subject.as_untrusted_str()
+            )),
+            Some(c),
+        )
     } else {
-        (text(r, "Name").unwrap_or_default(), None)
+        (filled(&r.name).unwrap_or_default(), None)
     };
     Match {
-        id: text(r, "Id").unwrap_or_default(),
+        id: filled(&r.id).unwrap_or_default(),
         name,
         phones,
-        email: text(r, "Email"),
+        email: filled(&r.email),
         account_or_company: if object == "Lead" {
-            text(r, "Company")
+            filled(&r.company)
         } else {
             account_name
         },
         account_id: if object == "Account" {
-            text(r, "Id")
+            filled(&r.id)
         } else {
-            text(r, "AccountId")
+            filled(&r.account_id)
         },
         case,
         object,
     }
 }
 
-/// The records of a search answer (`{"searchRecords": [...]}` or, before v37, a bare array).
-pub fn search_records(v: &Value) -> Vec<Value> {
-    v.get("searchRecords")
-        .or(Some(v))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default()
-}
-
 /// The open cases of the popped record: by contact for a contact, by account for an account.
 pub fn cases_of(popped: &Match, cases: &[CaseInfo]) -> Vec<CaseInfo> {
     cases
         .iter()
-        .filter(|c| match popped.object.as_str() {
-            "Contact" => c.contact_id.as_deref() == Some(&popped.id),
-            "Account" => c.account_id.as_deref() == Some(&popped.id),
+        .filter(|c| match popped.object.as_untrusted_str() {
+            "Contact" => c.contact_id.as_ref() == Some(&popped.id),
+            "Account" => c.account_id.as_ref() == Some(&popped.id),
             _ => false,
         })
         .cloned()

@@ -234,3 +234,49 @@ fn bursts_of_503_html_and_drops_are_retried() {
     out.assert_code(0);
     assert_eq!(out.json()["data"]["summary"]["several"], 10);
 }
+
+#[test]
+fn the_request_limit_under_json_gives_one_document_with_error_and_rows() {
+    let emu = Background::start(Config {
+        faults: Faults {
+            request_limit: Some(9),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &many(30));
+    let out = run(
+        &sb,
+        &emu,
+        &["--json", "--file", f.to_str().expect("utf8"), "-j", "2"],
+    );
+    out.assert_code(4);
+    let doc = out.json();
+    assert_eq!(doc["exit_code"], 4);
+    assert_eq!(doc["error"]["kind"], "remote");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("REQUEST_LIMIT_EXCEEDED"),
+        "{}",
+        doc["error"]
+    );
+    let rows = doc["data"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 30);
+    assert_eq!(doc["data"]["summary"]["stop_reason"], "api_limit");
+    assert!(
+        rows.iter()
+            .filter(|r| r["status"] == "skipped")
+            .all(|r| r["error"]["kind"] == "remote")
+    );
+    // Every attempt is counted, the refused ones included.
+    assert_eq!(
+        doc["data"]["summary"]["api_calls"].as_u64(),
+        Some(emu.stats().total - emu.stats().routes.get("token").copied().unwrap_or(0)),
+        "{}",
+        doc["data"]["summary"]
+    );
+}

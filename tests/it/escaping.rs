@@ -80,3 +80,29 @@ fn injection_attempts_stay_inside_the_term() {
     assert!(sosl_phrase("a").is_err());
     assert!(sosl_phrase("   ").is_err());
 }
+
+/// Setting names, UCC names and values read from a settings file are shown
+/// escaped in validate-settings' text and JSON output.
+#[test]
+fn settings_file_text_is_escaped_in_every_output() {
+    let sb = crate::support::Sandbox::new();
+    let evil = "Evil\u{1b}[2J\u{9b}31m\u{7f}\u{202e}Name";
+    let f = sb.write_private(
+        "list.csv",
+        &format!("Title;Value;Scope\n{evil};x{evil};CrmService\nUsername;;CrmService\n"),
+    );
+    let file = f.to_str().expect("utf8");
+    for extra in [&[][..], &["--json"]] {
+        let mut args = vec!["validate-settings", "--ucc", "help\u{1b}[31mdesk", file];
+        args.extend_from_slice(extra);
+        let out = sb.run(&args, &[], "");
+        for text in [&out.stdout, &out.stderr] {
+            assert!(
+                !text.chars().any(|c| (c.is_control() && c != '\n')
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                "raw control in {extra:?}:\n{text}"
+            );
+        }
+        assert!(out.stdout.contains("Evil"), "{}", out.stdout);
+    }
+}

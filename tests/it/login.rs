@@ -246,10 +246,17 @@ fn unreachable_or_garbled_answers_exit_4() {
     );
     let emu = Background::start(Config {
         faults: Faults {
-            script: vec![emulator::ScriptedFault {
-                at: 1,
-                fault: emulator::FaultKind::Html,
-            }],
+            // The token request is retried once on a 503: both attempts fail here.
+            script: vec![
+                emulator::ScriptedFault {
+                    at: 1,
+                    fault: emulator::FaultKind::Html,
+                },
+                emulator::ScriptedFault {
+                    at: 2,
+                    fault: emulator::FaultKind::Html,
+                },
+            ],
             ..Faults::default()
         },
         ..Config::default()

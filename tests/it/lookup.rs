@@ -241,3 +241,41 @@ fn retries_ride_out_a_503_burst_and_a_dropped_connection() {
     out.assert_code(4);
     assert!(out.stderr.contains("SERVER_UNAVAILABLE"), "{}", out.stderr);
 }
+
+#[test]
+fn flags_that_would_be_ignored_are_usage_errors_and_a_csv_without_column_gets_a_hint() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("calls.csv", "Caller,ANI\nJane,+1 415 555 1212\n");
+    let file = f.to_str().expect("utf8");
+    for args in [
+        &["+14155551212", "--column", "ANI"][..],
+        &["+14155551212", "--output", "csv"],
+        &[
+            "--json", "--file", file, "--column", "ANI", "--output", "csv",
+        ],
+    ] {
+        let out = lookup(&sb, &emu, args);
+        out.assert_code(2);
+    }
+    let out = lookup(&sb, &emu, &["--file", file]);
+    assert!(
+        out.stderr.contains("looks like a CSV file") && out.stderr.contains("--column"),
+        "{}",
+        out.stderr
+    );
+    // A --ca-cert that holds no certificate is refused before anything is sent.
+    let not_pem = sb.write_private("ca.pem", "just some text\n");
+    let out = lookup(
+        &sb,
+        &emu,
+        &["+14155551212", "--ca-cert", not_pem.to_str().expect("utf8")],
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains("no PEM certificate"), "{}", out.stderr);
+    assert_eq!(
+        emu.stats().routes.get("token"),
+        Some(&1),
+        "only the --file run logged in"
+    );
+}

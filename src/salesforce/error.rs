@@ -1,0 +1,131 @@
+//! Salesforce failures as values. What each one means to the user (its exit code
+//! and `error.kind`) is decided in `crate::error`, beside `CliError`.
+
+use crate::output::OrgText;
+
+/// Why a call could not get an answer at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetKind {
+    /// No connection (refused, DNS, unreachable).
+    Connect,
+    /// The connection broke before or during the answer.
+    Dropped,
+    /// The deadline (`--timeout`) passed.
+    Timeout,
+    /// The TLS handshake failed (certificate, protocol).
+    Tls,
+    /// The server's certificate chains to no trusted CA.
+    UnknownIssuer,
+}
+
+/// A failure talking to Salesforce. Text from the other side is [`OrgText`].
+#[derive(Debug, Clone)]
+pub enum SfError {
+    /// Could not connect, timed out, or the connection broke. `detail` is the
+    /// library's description (it may quote a proxy's words, so it is escaped when shown).
+    Network { kind: NetKind, detail: String },
+    /// The token endpoint said no: `{"error", "error_description"}`.
+    OAuth {
+        status: u16,
+        error: OrgText,
+        description: OrgText,
+    },
+    /// The data API (or the token endpoint) said no: `[{"errorCode", "message"}]`.
+    Api {
+        status: u16,
+        code: OrgText,
+        message: OrgText,
+    },
+    /// An answer that is not what Salesforce sends (an HTML page, a cut-off body).
+    Protocol { status: u16, detail: String },
+    /// A 3xx: Salesforce's API never redirects, and following one would hand the
+    /// credentials or the token to another host.
+    Redirect { status: u16, location_host: OrgText },
+    /// The answer is larger than crmctl accepts for this call.
+    TooLarge { cap: u64 },
+    /// A URL crmctl will not send to: another scheme than http(s), or plain http
+    /// after an https login.
+    Refused { url: OrgText, reason: &'static str },
+    /// Local configuration (a CA file that can't be read).
+    Setup(String),
+}
+
+impl std::fmt::Display for SfError {
+    /// For messages; the printer escapes the result like all error text.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SfError::Network { kind, detail } => match kind {
+                NetKind::Timeout => write!(f, "no answer before the deadline: {detail}"),
+                _ => write!(f, "network error: {detail}"),
+            },
+            SfError::OAuth {
+                status,
+                error,
+                description,
+            } => write!(
+                f,
+                "HTTP {status}: {}: {}",
+                error.as_untrusted_str(),
+                description.as_untrusted_str()
+            ),
+            SfError::Api {
+                status,
+                code,
+                message,
+            } => write!(
+                f,
+                "HTTP {status}: {}: {}",
+                code.as_untrusted_str(),
+                message.as_untrusted_str()
+            ),
+            SfError::Protocol { status, detail } => {
+                write!(f, "unexpected answer (HTTP {status}): {detail}")
+            }
+            SfError::Redirect {
+                status,
+                location_host,
+            } => write!(
+                f,
+                "HTTP {status}: a redirect to {}, which Salesforce's API never sends; not followed",
+                location_host.as_untrusted_str()
+            ),
+            SfError::TooLarge { cap } => write!(
+                f,
+                "the answer is larger than {} KiB; stopped reading it",
+                cap / 1024
+            ),
+            SfError::Refused { url, reason } => {
+                write!(f, "refused to send to {}: {reason}", url.as_untrusted_str())
+            }
+            SfError::Setup(m) => f.write_str(m),
+        }
+    }
+}
+
+impl SfError {
+    pub fn api_code(&self) -> Option<&str> {
+        match self {
+            SfError::Api { code, .. } => Some(code.as_untrusted_str()),
+            _ => None,
+        }
+    }
+
+    /// A short stable code for bulk rows: Salesforce's own, or one of crmctl's.
+    pub fn code(&self) -> String {
+        match self {
+            SfError::Api { code, .. } => code.as_untrusted_str().to_string(),
+            SfError::OAuth { error, .. } => error.as_untrusted_str().to_string(),
+            SfError::Network { kind, .. } => match kind {
+                NetKind::Timeout => "TIMEOUT",
+                NetKind::Tls | NetKind::UnknownIssuer => "TLS",
+                _ => "NETWORK",
+            }
+            .into(),
+            SfError::Protocol { .. } => "PROTOCOL".into(),
+            SfError::Redirect { .. } => "REDIRECT".into(),
+            SfError::TooLarge { .. } => "TOO_LARGE".into(),
+            SfError::Refused { .. } => "REFUSED_URL".into(),
+            SfError::Setup(_) => "SETUP".into(),
+        }
+    }
+}

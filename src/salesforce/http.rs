@@ -1,0 +1,535 @@
+//! The HTTP layer: one reqwest client per scheme, no redirects followed, a size cap
+//! on every body read while it streams, a deadline over a whole call including its
+//! retries, and a retry policy for the answers that say "try again".
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use reqwest::Url;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use super::error::{NetKind, SfError};
+use crate::output::OrgText;
+
+/// A token answer is a few hundred bytes; 64 KiB leaves room and no more.
+pub const TOKEN_BODY_CAP: u64 = 64 * 1024;
+/// A search or query page is at most a few MB (2,000 records); 8 MiB is the cap.
+pub const DATA_BODY_CAP: u64 = 8 * 1024 * 1024;
+/// Attempts of a data call: the first and up to three retries.
+pub const MAX_RETRIES: u32 = 3;
+
+/// Connection settings, from flags and the environment.
+#[derive(Debug, Clone)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    /// The deadline for a whole call, retries and their waits included.
+    pub timeout: Duration,
+    /// Extra trusted CA (a corporate TLS-inspecting proxy, or the emulator's CA).
+    pub ca_cert: Option<PathBuf>,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            ca_cert: None,
+        }
+    }
+}
+
+pub type Trace = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// What each data call reports besides its body.
+#[derive(Debug, Clone, Default)]
+pub struct CallInfo {
+    /// `Sforce-Limit-Info: api-usage=used/max`.
+    pub api_usage: Option<(u64, u64)>,
+    pub elapsed: Duration,
+    pub attempts: u32,
+}
+
+/// One HTTP answer, its body read up to the cap.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub usage: Option<(u64, u64)>,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) settings: HttpSettings,
+    /// `--ca-cert`, read once so a bad file fails before any request.
+    extra_roots: Vec<reqwest::Certificate>,
+    /// For http:// URLs (local emulators): no trust store to load.
+    plain: OnceLock<reqwest::blocking::Client>,
+    /// For https:// URLs: the system's roots plus `--ca-cert`, loaded on first use.
+    tls: OnceLock<reqwest::blocking::Client>,
+    trace: Trace,
+    /// Data-API requests sent, every retry included (`summary.api_calls`).
+    calls: Arc<AtomicU64>,
+}
+
+/// rustls needs one crypto provider per process; crmctl uses ring everywhere.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Client {
+    pub fn new(settings: &HttpSettings, trace: Trace) -> Result<Client, SfError> {
+        install_crypto_provider();
+        let mut extra_roots = Vec::new();
+        if let Some(path) = &settings.ca_cert {
+            let pem = std::fs::read(path).map_err(|e| {
+                SfError::Setup(format!("cannot read --ca-cert {}: {e}", path.display()))
+            })?;
+            extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+                SfError::Setup(format!("{} is not a PEM certificate: {e}", path.display()))
+            })?;
+            // A file with no `BEGIN CERTIFICATE` block parses as an empty bundle.
+            if extra_roots.is_empty() {
+                return Err(SfError::Setup(format!(
+                    "--ca-cert {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    path.display()
+                )));
+            }
+        }
+        Ok(Client {
+            settings: settings.clone(),
+            extra_roots,
+            plain: OnceLock::new(),
+            tls: OnceLock::new(),
+            trace,
+            calls: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// Data-API requests sent so far by this client and its clones.
+    pub fn api_calls(&self) -> u64 {
+        self.calls.load(Ordering::Relaxed)
+    }
+
+    fn builder(&self) -> reqwest::blocking::ClientBuilder {
+        reqwest::blocking::Client::builder()
+            .connect_timeout(self.settings.connect_timeout)
+            .timeout(self.settings.timeout)
+            // A Salesforce API answer is never a redirect; following one would send
+            // the form or the bearer token to whatever host it names.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("crmctl/", env!("CARGO_PKG_VERSION")))
+            .pool_max_idle_per_host(16)
+    }
+
+    /// Only http and https; anything else (`file:`, `ftp:`) is refused unsent.
+    pub fn check_url(url: &str) -> Result<Url, SfError> {
+        let parsed = Url::parse(url).map_err(|_| SfError::Refused {
+            url: OrgText::from(url),
+            reason: "not a valid absolute URL",
+        })?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+            return Err(SfError::Refused {
+                url: OrgText::from(url),
+                reason: "only http and https URLs with a host are used",
+            });
+        }
+        Ok(parsed)
+    }
+
+    /// The client for this URL's scheme, built on first use. Reading the system's
+    /// trust store costs a few milliseconds a run, so plain-HTTP runs skip it.
+    fn http_for(&self, url: &Url) -> Result<&reqwest::blocking::Client, SfError> {
+        let setup = |e: reqwest::Error| SfError::Setup(format!("cannot set up HTTP: {e}"));
+        if url.scheme() == "https" {
+            if let Some(c) = self.tls.get() {
+                return Ok(c);
+            }
+            let c = self
+                .builder()
+                .tls_certs_merge(self.extra_roots.clone())
+                .build()
+                .map_err(setup)?;
+            return Ok(self.tls.get_or_init(|| c));
+        }
+        if let Some(c) = self.plain.get() {
+            return Ok(c);
+        }
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let empty = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| SfError::Setup(format!("cannot set up TLS: {e}")))?
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth();
+        let c = self
+            .builder()
+            .tls_backend_preconfigured(empty)
+            .build()
+            .map_err(setup)?;
+        Ok(self.plain.get_or_init(|| c))
+    }
+
+    pub(crate) fn trace(&self, m: &str) {
+        (self.trace)(m)
+    }
+
+    pub(crate) fn deadline(&self) -> Instant {
+        Instant::now() + self.settings.timeout
+    }
+
+    /// Sends one request and reads its answer up to `cap` bytes, all before `deadline`.
+    pub(crate) fn execute(
+        &self,
+        url: &Url,
+        deadline: Instant,
+        cap: u64,
+        build: impl FnOnce(&reqwest::blocking::Client) -> reqwest::blocking::RequestBuilder,
+    ) -> Result<Answer, SfError> {
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        if remaining.is_zero() {
+            return Err(timeout_error(self.settings.timeout));
+        }
+        let mut resp = build(self.http_for(url)?)
+            .timeout(remaining)
+            .send()
+            .map_err(|e| network(&e))?;
+        let status = resp.status().as_u16();
+        if resp.status().is_redirection() {
+            let host = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|h| h.to_str().ok())
+                .map(|l| match url.join(l) {
+                    Ok(u) => u.host_str().unwrap_or("(no host)").to_string(),
+                    Err(_) => l.to_string(),
+                })
+                .unwrap_or_else(|| "(no Location header)".into());
+            return Err(SfError::Redirect {
+                status,
+                location_host: OrgText::from(host),
+            });
+        }
+        let usage = resp
+            .headers()
+            .get("sforce-limit-info")
+            .and_then(|h| h.to_str().ok())
+            .and_then(parse_api_usage);
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|h| h.to_str().ok())
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(SfError::TooLarge { cap });
+        }
+        // Read at most cap + 1 bytes: one more than allowed proves the body is too
+        // large without reading the rest into memory.
+        let mut body = Vec::new();
+        (&mut resp)
+            .take(cap + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| read_error(&e, self.settings.timeout))?;
+        if body.len() as u64 > cap {
+            return Err(SfError::TooLarge { cap });
+        }
+        if Instant::now() > deadline {
+            return Err(timeout_error(self.settings.timeout));
+        }
+        Ok(Answer {
+            status,
+            usage,
+            retry_after,
+            body,
+        })
+    }
+
+    /// A plain GET of any URL (the CRM Service's own endpoints): status and time.
+    /// The body is not read.
+    pub fn probe(&self, url: &str) -> Result<(u16, Duration), SfError> {
+        let t = Instant::now();
+        let parsed = Self::check_url(url)?;
+        self.trace(&format!("GET {}", redact_url(url)));
+        let remaining = self.settings.timeout;
+        let resp = self
+            .http_for(&parsed)?
+            .get(parsed)
+            .timeout(remaining)
+            .send()
+            .map_err(|e| network(&e))?;
+        let status = resp.status().as_u16();
+        drop(resp);
+        self.trace(&format!("<- {status} ({} ms)", t.elapsed().as_millis()));
+        Ok((status, t.elapsed()))
+    }
+
+    /// An authenticated GET of a data-API URL, typed. Retried on 502, 503, 504 and
+    /// 429 (after `Retry-After` when given, else backoff) and on a dropped
+    /// connection, at most [`MAX_RETRIES`] times, all within the deadline.
+    pub fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        bearer: Option<&secrecy::SecretString>,
+    ) -> Result<(T, CallInfo), SfError> {
+        let parsed = Self::check_url(url)?;
+        let start = Instant::now();
+        let deadline = start + self.settings.timeout;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.calls.fetch_add(1, Ordering::Relaxed);
+            let t = Instant::now();
+            self.trace(&format!("GET {}", redact_url(url)));
+            let mut retry_after = None;
+            let result = self
+                .execute(&parsed, deadline, DATA_BODY_CAP, |c| {
+                    let mut req = c.get(parsed.clone()).header("Accept", "application/json");
+                    if let Some(token) = bearer {
+                        req = req.header(reqwest::header::AUTHORIZATION, bearer_header(token));
+                    }
+                    req
+                })
+                .and_then(|a| {
+                    self.trace(&format!(
+                        "<- {} ({} bytes, {} ms)",
+                        a.status,
+                        a.body.len(),
+                        t.elapsed().as_millis()
+                    ));
+                    retry_after = a.retry_after;
+                    let usage = a.usage;
+                    parse_answer::<T>(a).map(|v| (v, usage))
+                });
+            match result {
+                Ok((v, usage)) => {
+                    return Ok((
+                        v,
+                        CallInfo {
+                            api_usage: usage,
+                            elapsed: start.elapsed(),
+                            attempts: attempt,
+                        },
+                    ));
+                }
+                Err(e) => {
+                    if !retryable(&e) || attempt > MAX_RETRIES {
+                        return Err(e);
+                    }
+                    let wait = retry_after.unwrap_or_else(|| backoff(attempt));
+                    if Instant::now() + wait >= deadline {
+                        return Err(e);
+                    }
+                    self.trace(&format!("retrying in {} ms after: {e}", wait.as_millis()));
+                    std::thread::sleep(wait);
+                }
+            }
+        }
+    }
+}
+
+/// Worth another attempt: the org said "busy, try again", or the connection broke
+/// before an answer. A timeout is not: the deadline covers the retries too.
+pub(crate) fn retryable(e: &SfError) -> bool {
+    match e {
+        SfError::Network { kind, .. } => matches!(kind, NetKind::Dropped | NetKind::Connect),
+        SfError::Api { status, .. } | SfError::Protocol { status, .. } => {
+            matches!(status, 429 | 502 | 503 | 504)
+        }
+        _ => false,
+    }
+}
+
+fn bearer_header(token: &secrecy::SecretString) -> reqwest::header::HeaderValue {
+    use secrecy::ExposeSecret;
+    // A token with bytes no header may hold is sent as an empty one: the org then
+    // answers INVALID_SESSION_ID, which says what is wrong.
+    let mut value =
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            .unwrap_or_else(|_| reqwest::header::HeaderValue::from_static("Bearer"));
+    value.set_sensitive(true);
+    value
+}
+
+/// `[{"errorCode", "message"}]`, Salesforce's error shape for the data API (and
+/// for a 503 of the token endpoint).
+#[derive(Deserialize)]
+pub(crate) struct ApiErrorItem {
+    #[serde(rename = "errorCode")]
+    pub error_code: OrgText,
+    #[serde(default)]
+    pub message: Option<OrgText>,
+}
+
+/// The first Salesforce error of a JSON array body.
+pub(crate) fn api_error(status: u16, body: &[u8]) -> Option<SfError> {
+    let list: Vec<ApiErrorItem> = serde_json::from_slice(body).ok()?;
+    let first = list.into_iter().next()?;
+    Some(SfError::Api {
+        status,
+        code: first.error_code,
+        message: first.message.unwrap_or_default(),
+    })
+}
+
+/// A 200 becomes `T`; anything else Salesforce's error or a protocol error.
+fn parse_answer<T: DeserializeOwned>(a: Answer) -> Result<T, SfError> {
+    if a.status == 200 {
+        return serde_json::from_slice(&a.body).map_err(|e| SfError::Protocol {
+            status: a.status,
+            detail: if serde_json::from_slice::<serde::de::IgnoredAny>(&a.body).is_ok() {
+                format!("JSON of an unexpected shape ({e})")
+            } else {
+                describe_body(&a.body)
+            },
+        });
+    }
+    Err(api_error(a.status, &a.body).unwrap_or(SfError::Protocol {
+        status: a.status,
+        detail: describe_body(&a.body),
+    }))
+}
+
+fn timeout_error(limit: Duration) -> SfError {
+    SfError::Network {
+        kind: NetKind::Timeout,
+        detail: format!(
+            "the call took longer than {} s (--timeout, retries included)",
+            limit.as_secs_f64()
+        ),
+    }
+}
+
+pub(crate) fn network(e: &reqwest::Error) -> SfError {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    let kind = if e.is_timeout() {
+        NetKind::Timeout
+    } else if msg.contains("UnknownIssuer") || msg.contains("unknown issuer") {
+        NetKind::UnknownIssuer
+    } else if msg.contains("certificate") || msg.contains("TLS") || msg.contains("tls") {
+        NetKind::Tls
+    } else if e.is_connect() {
+        NetKind::Connect
+    } else {
+        NetKind::Dropped
+    };
+    SfError::Network { kind, detail: msg }
+}
+
+/// An error while reading a body: the deadline, or a broken connection.
+fn read_error(e: &std::io::Error, limit: Duration) -> SfError {
+    let inner = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>());
+    if e.kind() == std::io::ErrorKind::TimedOut || inner.is_some_and(|r| r.is_timeout()) {
+        return timeout_error(limit);
+    }
+    match inner {
+        Some(r) => network(r),
+        None => SfError::Network {
+            kind: NetKind::Dropped,
+            detail: format!("the answer was cut off: {e}"),
+        },
+    }
+}
+
+/// A short, safe description of a body that is not JSON (an HTML error page).
+pub(crate) fn describe_body(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let lower = text.to_ascii_lowercase();
+    if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>"))
+        && a < b
+        && text.is_char_boundary(a + 7)
+        && text.is_char_boundary(b)
+    {
+        let title: String = text[a + 7..b].trim().chars().take(120).collect();
+        return format!("an HTML page titled \"{title}\" (a proxy or maintenance page?)");
+    }
+    if body.is_empty() {
+        return "an empty body".into();
+    }
+    format!(
+        "{} bytes that are not JSON (cut off, or from a proxy?)",
+        body.len()
+    )
+}
+
+pub fn parse_api_usage(header: &str) -> Option<(u64, u64)> {
+    let v = header
+        .split(';')
+        .find_map(|p| p.trim().strip_prefix("api-usage="))?;
+    let (used, max) = v.split_once('/')?;
+    Some((used.trim().parse().ok()?, max.trim().parse().ok()?))
+}
+
+/// Exponential backoff with jitter: about 100, 200, 400 ms.
+pub(crate) fn backoff(attempt: u32) -> Duration {
+    let base = 100u64 << (attempt.saturating_sub(1)).min(4);
+    let jitter = (std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0) as u64)
+        % (base / 2 + 1);
+    Duration::from_millis(base + jitter)
+}
+
+/// URLs carry search values, never secrets; long ones are shortened for traces.
+pub(crate) fn redact_url(url: &str) -> String {
+    match url.char_indices().nth(160) {
+        Some((cut, _)) => format!("{}…", &url[..cut]),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_usage_header_is_parsed() {
+        assert_eq!(parse_api_usage("api-usage=18/5000"), Some((18, 5000)));
+        assert_eq!(
+            parse_api_usage("api-usage=18/5000; per-app-api-usage=17/250(appName=x)"),
+            Some((18, 5000))
+        );
+        assert_eq!(parse_api_usage("nothing"), None);
+    }
+
+    #[test]
+    fn html_bodies_are_described_by_title() {
+        assert!(
+            describe_body(b"<html><head><title>503 Service Unavailable</title>")
+                .contains("503 Service Unavailable")
+        );
+        assert_eq!(describe_body(b""), "an empty body");
+    }
+
+    #[test]
+    fn only_http_and_https_urls_are_used() {
+        assert!(Client::check_url("https://x.my.salesforce.com/services").is_ok());
+        for bad in ["file:///etc/passwd", "ftp://h/x", "not a url", "https://"] {
+            assert!(
+                matches!(Client::check_url(bad), Err(SfError::Refused { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_json_503_is_reported_as_what_it_is() {
+        let e = api_error(
+            503,
+            br#"[{"errorCode":"SERVER_UNAVAILABLE","message":"down for maintenance"}]"#,
+        );
+        assert_eq!(
+            e.as_ref().and_then(SfError::api_code),
+            Some("SERVER_UNAVAILABLE")
+        );
+        assert!(retryable(&e.expect("error")));
+    }
+}

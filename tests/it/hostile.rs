@@ -1,0 +1,589 @@
+//! crmctl against a hostile server on loopback: redirects on the token POST and on
+//! data calls, an https login that hands out a plain-http instance, huge and
+//! dripping bodies, JSON 503s, and every retry counted. Each test fails without
+//! the client's guard it is named after.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::hostile_server::{Server, respond, tls_config, token_ok};
+use crate::support::{Run, Sandbox};
+
+fn env(login: &str) -> Vec<(&'static str, String)> {
+    crate::support::demo_env(login)
+}
+
+pub fn run(sb: &Sandbox, login: &str, args: &[&str]) -> Run {
+    let e = env(login);
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sb.run(args, &pairs, "")
+}
+
+fn posts_to_token(s: &Server) -> usize {
+    s.requests()
+        .iter()
+        .filter(|r| r.method == "POST" && r.path.contains("/oauth2/token"))
+        .count()
+}
+
+#[test]
+fn a_307_on_the_token_post_is_not_followed_and_the_form_goes_nowhere_else() {
+    let thief = Server::start(|_, w, _| respond(w, 200, &[], &token_ok("http://127.0.0.1:9")));
+    let location = format!("{}/services/oauth2/token", thief.url);
+    let org = Server::start(move |_, w, _| respond(w, 307, &[("Location", &location)], ""));
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &org.url,
+        &["login", "--username", "u@x.example", "--json"],
+    );
+    out.assert_code(4);
+    assert_eq!(
+        thief.connections.load(Ordering::SeqCst),
+        0,
+        "re-posted to the Location"
+    );
+    assert_eq!(posts_to_token(&org), 1, "a redirect is not retried");
+    let post = &org.requests()[0];
+    assert!(post.body.contains("grant_type=password"), "{post:?}");
+    assert_eq!(
+        post.header("content-type"),
+        Some("application/x-www-form-urlencoded")
+    );
+    let err = out.json()["error"].clone();
+    assert_eq!(err["kind"], "remote");
+    let msg = err["message"].as_str().unwrap_or("");
+    assert!(
+        msg.contains("redirect") && msg.contains("127.0.0.1"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_two_hop_302_on_a_data_call_never_reaches_the_other_hosts() {
+    let last = Server::start(|_, w, _| {
+        respond(
+            w,
+            200,
+            &[],
+            r#"{"searchRecords":[{"attributes":{"type":"Contact"},"Id":"003X","Name":"Evil Twin"}]}"#,
+        )
+    });
+    let to_last = format!("{}/services/data/v60.0/search/", last.url);
+    let first = Server::start(move |_, w, _| respond(w, 302, &[("Location", &to_last)], ""));
+    let to_first = format!("{}/services/data/v60.0/search/", first.url);
+    let org = Server::start(move |req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            respond(w, 302, &[("Location", &to_first)], "");
+        }
+    });
+    let sb = Sandbox::new();
+    for extra in [&["--json"][..], &[]] {
+        let mut args = vec!["lookup", "--email", "jane@example.com"];
+        args.extend_from_slice(extra);
+        let out = run(&sb, &org.url, &args);
+        out.assert_code(4);
+        assert!(!out.stdout.contains("Evil Twin"), "{}", out.stdout);
+        assert!(out.stderr.contains("redirect") || out.stdout.contains("redirect"));
+    }
+    assert_eq!(first.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(last.connections.load(Ordering::SeqCst), 0);
+    assert!(
+        org.requests()
+            .iter()
+            .any(|r| r.q().starts_with("FIND {\"jane@example.com\"}")),
+        "the search itself went to the org"
+    );
+}
+
+#[test]
+fn an_https_login_that_hands_out_a_plain_http_instance_is_refused_unsent() {
+    let plain = Server::start(|_, w, _| respond(w, 200, &[], "[]"));
+    let (config, ca) = tls_config();
+    let instance = plain.url.clone();
+    let org = Server::start_tls(config, move |_, w, _| {
+        respond(w, 200, &[], &token_ok(&instance))
+    });
+    let sb = Sandbox::new();
+    let ca_path = sb.write_private("ca.pem", &ca);
+    let ca_arg = ca_path.to_str().expect("utf8");
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "login",
+            "--username",
+            "u@x.example",
+            "--ca-cert",
+            ca_arg,
+            "--json",
+        ],
+    );
+    out.assert_code(4);
+    let msg = out.json()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(msg.contains("plain http"), "{msg}");
+    assert_eq!(
+        plain.connections.load(Ordering::SeqCst),
+        0,
+        "token sent in the clear"
+    );
+    // Without --ca-cert the unknown issuer's hint names the flag.
+    let out = run(&sb, &org.url, &["login", "--username", "u@x.example"]);
+    out.assert_code(4);
+    assert!(out.stderr.contains("--ca-cert"), "{}", out.stderr);
+}
+
+#[test]
+fn instance_urls_and_login_urls_of_other_schemes_are_refused() {
+    let org = Server::start(|_, w, _| respond(w, 200, &[], &token_ok("file:///etc/passwd")));
+    let sb = Sandbox::new();
+    let out = run(&sb, &org.url, &["login", "--username", "u@x.example"]);
+    out.assert_code(4);
+    assert!(out.stderr.contains("only http and https"), "{}", out.stderr);
+    for bad in ["file:///etc/passwd", "login.salesforce.com", "https://"] {
+        let out = run(
+            &sb,
+            &org.url,
+            &["login", "--username", "u@x.example", "--login-url", bad],
+        );
+        out.assert_code(2);
+        assert!(out.stderr.contains(bad), "names the URL: {}", out.stderr);
+    }
+}
+
+/// Writes a 200 with no length, then `total` bytes of a JSON search answer, lazily.
+fn stream_huge(w: &mut dyn Write, total: u64, sent: &AtomicU64) {
+    let _ = w.write_all(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{\"searchRecords\":[",
+    );
+    let record = r#"{"attributes":{"type":"Contact"},"Id":"003X","Name":"Jane"},"#;
+    let chunk = record.repeat(64 * 1024 / record.len());
+    while sent.load(Ordering::SeqCst) < total {
+        if w.write_all(chunk.as_bytes()).is_err() {
+            return;
+        }
+        sent.fetch_add(chunk.len() as u64, Ordering::SeqCst);
+    }
+}
+
+#[test]
+fn a_300_mb_answer_is_cut_at_the_cap_without_reading_the_rest() {
+    let sent = Arc::new(AtomicU64::new(0));
+    let s = sent.clone();
+    let org = Server::start(move |req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            stream_huge(w, 300 * 1024 * 1024, &s);
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &org.url,
+        &["lookup", "--email", "jane@example.com", "--json"],
+    );
+    out.assert_code(4);
+    let msg = out.json()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(msg.contains("larger than"), "{msg}");
+    let n = sent.load(Ordering::SeqCst);
+    assert!(
+        n < 64 * 1024 * 1024,
+        "{n} bytes were read of a 300 MB answer"
+    );
+}
+
+#[test]
+fn a_token_answer_past_64_kib_is_refused() {
+    let sent = Arc::new(AtomicU64::new(0));
+    let s = sent.clone();
+    let org = Server::start(move |_, w, _| stream_huge(w, 300 * 1024 * 1024, &s));
+    let sb = Sandbox::new();
+    let out = run(&sb, &org.url, &["login", "--username", "u@x.example"]);
+    out.assert_code(4);
+    assert!(out.stderr.contains("larger than 64 KiB"), "{}", out.stderr);
+    assert!(sent.load(Ordering::SeqCst) < 64 * 1024 * 1024);
+}
+
+#[test]
+fn a_dripping_answer_meets_the_deadline_of_timeout() {
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+            return;
+        }
+        let body = br#"{"searchRecords":[]}"#;
+        let _ = write!(
+            w,
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        for b in body {
+            if w.write_all(&[*b]).and_then(|_| w.flush()).is_err() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(150));
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--email",
+            "jane@example.com",
+            "--timeout",
+            "1",
+            "--json",
+        ],
+    );
+    out.assert_code(4);
+    let msg = out.json()["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(msg.contains("in time"), "{msg}");
+}
+
+#[test]
+fn a_json_503_on_the_token_post_is_retried_once_and_reported_as_what_it_is() {
+    let org = Server::start(|_, w, _| {
+        respond(
+            w,
+            503,
+            &[],
+            r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"down for maintenance"}]"#,
+        )
+    });
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &org.url,
+        &["login", "--username", "u@x.example", "--json"],
+    );
+    out.assert_code(4);
+    assert_eq!(posts_to_token(&org), 2, "retried once, no more");
+    let err = out.json()["error"].clone();
+    assert_eq!(err["kind"], "remote");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("SERVER_UNAVAILABLE"),
+        "{err}"
+    );
+}
+
+#[test]
+fn every_attempt_counts_as_an_api_call_and_retry_after_is_honoured() {
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            respond(
+                w,
+                503,
+                &[("Retry-After", "0")],
+                r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"busy"}]"#,
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let f = sb.write_private("emails.txt", "jane@example.com\n");
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--media",
+            "email",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--json",
+        ],
+    );
+    out.assert_code(4);
+    let d = out.json()["data"].clone();
+    assert_eq!(d["summary"]["api_calls"], 4, "{d}");
+    let gets = org.requests().iter().filter(|r| r.method == "GET").count();
+    assert_eq!(gets, 4);
+    assert_eq!(d["rows"][0]["error"]["code"], "SERVER_UNAVAILABLE");
+    assert_eq!(d["rows"][0]["error"]["kind"], "remote");
+}
+
+/// Escape sequences, C1 controls, DEL and bidi overrides in one string.
+const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\u{2066}\u{85}";
+
+/// An org whose every field is hostile: ids, names, phones, e-mails, accounts,
+/// companies, case fields, version labels.
+fn evil_org() -> Server {
+    Server::start(|req, w, base| {
+        let e = EVIL;
+        let json = |v: serde_json::Value| v.to_string();
+        if req.method == "POST" {
+            let body = json(serde_json::json!({
+                "access_token": "00Devil!TOKEN",
+                "instance_url": base,
+                "id": format!("{base}/id/00D{e}/005{e}"),
+                "issued_at": e,
+            }));
+            return respond(w, 200, &[], &body);
+        }
+        let q = req.q();
+        let body = if req.path == "/services/data/" {
+            json(serde_json::json!([
+                {"version": "60.0", "label": e, "url": "/services/data/v60.0"},
+                {"version": format!("61.0{e}"), "label": e, "url": "/x"}
+            ]))
+        } else if req.path.contains("/describe") {
+            json(serde_json::json!({"fields": [
+                {"name": "Phone"}, {"name": "MobilePhone"}, {"name": "Email"}, {"name": "CaseNumber"}
+            ]}))
+        } else if req.path.contains("/search/") {
+            json(serde_json::json!({"searchRecords": [
+                {"attributes": {"type": "Contact"}, "Id": format!("003{e}"), "Name": e,
+                 "Phone": e, "MobilePhone": e, "Email": e, "AccountId": format!("001{e}"),
+                 "Account": {"Name": e}},
+                {"attributes": {"type": "Lead"}, "Id": format!("00Q{e}"), "Name": e,
+                 "Company": e, "Phone": e, "Email": e}
+            ]}))
+        } else if q.contains("CaseNumber =") || q.contains("IsClosed = false") {
+            json(
+                serde_json::json!({"totalSize": 1, "done": true, "records": [
+                    {"attributes": {"type": "Case"}, "Id": format!("500{e}"), "CaseNumber": e,
+                     "Subject": e, "Status": e, "Priority": e, "CreatedDate": e, "IsClosed": false,
+                     "ContactId": format!("003{e}"), "Contact": {"Name": e},
+                     "AccountId": format!("001{e}"), "Account": {"Name": e}}
+                ]}),
+            )
+        } else {
+            "{}".to_string()
+        };
+        respond(w, 200, &[], &body)
+    })
+}
+
+/// Whether any string in the document contains `needle`.
+fn has_string(v: &serde_json::Value, needle: &str) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains(needle),
+        serde_json::Value::Array(a) => a.iter().any(|x| has_string(x, needle)),
+        serde_json::Value::Object(o) => o.values().any(|x| has_string(x, needle)),
+        _ => false,
+    }
+}
+
+/// Nothing raw: no C0 but newline, no DEL or C1, no bidi override, anywhere.
+#[track_caller]
+fn assert_no_raw_controls(what: &str, out: &Run) {
+    for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
+        if let Some(c) = text.chars().find(|c| {
+            (c.is_control() && *c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        }) {
+            panic!("{what}: raw U+{:04X} on {stream}:\n{text}", c as u32);
+        }
+    }
+}
+
+#[test]
+fn org_text_never_reaches_a_terminal_or_a_file_raw() {
+    let org = evil_org();
+    let sb = Sandbox::new();
+    let f = sb.write_private("in.txt", &format!("jane@example.com\n{EVIL}@x.example\n"));
+    let file = f.to_str().expect("utf8");
+    let runs: Vec<(&str, Vec<&str>)> = vec![
+        ("login", vec!["login", "-v"]),
+        ("login --json", vec!["login", "--json"]),
+        (
+            "lookup",
+            vec!["lookup", "-v", "--email", "jane@example.com"],
+        ),
+        (
+            "lookup --json",
+            vec!["lookup", "--json", "--email", "jane@example.com"],
+        ),
+        ("case", vec!["lookup", "-v", "--case", "00001026"]),
+        (
+            "case --json",
+            vec!["lookup", "--json", "--case", "00001026"],
+        ),
+        (
+            "jsonl",
+            vec!["lookup", "-v", "--media", "email", "--file", file],
+        ),
+        (
+            "csv",
+            vec![
+                "lookup", "--media", "email", "--file", file, "--output", "csv",
+            ],
+        ),
+        (
+            "bulk --json",
+            vec!["lookup", "--json", "--media", "email", "--file", file],
+        ),
+    ];
+    for (what, args) in runs {
+        let out = run(&sb, &org.url, &args);
+        assert_no_raw_controls(what, &out);
+        // The text is there, escaped, not dropped.
+        assert!(
+            out.stdout.contains("Evil") || out.stderr.contains("Evil"),
+            "{what}: {}",
+            out.stdout
+        );
+        if what.ends_with("--json") {
+            let doc = out.json();
+            assert!(
+                has_string(&doc, EVIL),
+                "{what}: JSON keeps the value exactly"
+            );
+        }
+        if what == "jsonl" {
+            for line in out.stdout.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).expect("one JSON a line");
+                assert!(v.is_object());
+            }
+        }
+    }
+}
+
+#[test]
+fn refusals_and_api_errors_quoting_org_text_are_escaped() {
+    let refusing = Server::start(|_, w, _| {
+        let body = serde_json::json!({"error": "invalid_grant", "error_description": EVIL});
+        respond(w, 400, &[], &body.to_string())
+    });
+    let failing = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            let body =
+                serde_json::json!([{"errorCode": format!("INVALID_FIELD{EVIL}"), "message": EVIL}]);
+            respond(w, 400, &[], &body.to_string());
+        }
+    });
+    let sb = Sandbox::new();
+    for (server, args) in [
+        (&refusing, &["login", "-v"][..]),
+        (&refusing, &["login", "--json"]),
+        (&failing, &["lookup", "-v", "--email", "jane@example.com"]),
+        (
+            &failing,
+            &["lookup", "--json", "--email", "jane@example.com"],
+        ),
+    ] {
+        let out = run(&sb, &server.url, args);
+        assert_ne!(out.code, 0);
+        assert_no_raw_controls(&format!("{args:?}"), &out);
+        assert!(
+            out.stdout.contains("Evil") || out.stderr.contains("Evil"),
+            "{args:?}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+}
+
+#[test]
+fn a_retry_after_past_the_deadline_is_not_waited_for() {
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            respond(
+                w,
+                503,
+                &[("Retry-After", "3600")],
+                r#"[{"errorCode":"SERVER_UNAVAILABLE","message":"maintenance"}]"#,
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--email",
+            "jane@example.com",
+            "--timeout",
+            "5",
+            "--json",
+        ],
+    );
+    out.assert_code(4);
+    assert_eq!(out.json()["error"]["kind"], "remote");
+    let gets = org.requests().iter().filter(|r| r.method == "GET").count();
+    assert_eq!(gets, 1, "a wait past the deadline is not started");
+}
+
+#[test]
+fn the_token_post_is_retried_once_after_a_dropped_connection() {
+    let seen = Arc::new(AtomicU64::new(0));
+    let s = seen.clone();
+    let org = Server::start(move |req, w, base| {
+        // The first connection is closed without an answer.
+        if req.method == "POST" && s.fetch_add(1, Ordering::SeqCst) == 0 {
+            return;
+        }
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else if req.path == "/services/data/" {
+            respond(
+                w,
+                200,
+                &[],
+                r#"[{"version":"60.0","label":"x","url":"/x"}]"#,
+            );
+        } else {
+            respond(
+                w,
+                200,
+                &[],
+                r#"{"fields":[{"name":"Phone"},{"name":"MobilePhone"},{"name":"Email"},{"name":"CaseNumber"}]}"#,
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run(&sb, &org.url, &["login", "--username", "u@x.example"]);
+    out.assert_code(0);
+    assert_eq!(posts_to_token(&org), 2);
+}
+
+#[test]
+fn a_probe_reads_the_status_not_the_body() {
+    let sent = Arc::new(AtomicU64::new(0));
+    let s = sent.clone();
+    let org = Server::start(move |_, w, _| stream_huge(w, 300 * 1024 * 1024, &s));
+    let host = org.url.trim_start_matches("http://").to_string();
+    let sb = Sandbox::new();
+    let yaml = format!(
+        "uccs:\n  - name: helpdesk\n    settings:\n      - {{ setting: CrmServiceUrl, scope: WebAgentService, value: \"http://{host}/CrmServiceSalesforce\" }}\n"
+    );
+    let f = sb.write_private("estate.yaml", &yaml);
+    let out = sb.run(
+        &[
+            "validate-settings",
+            "--json",
+            "--probe",
+            f.to_str().expect("utf8"),
+        ],
+        &[],
+        "",
+    );
+    let probes = out.json()["data"]["probes"].clone();
+    assert_eq!(probes[0]["status"], 200, "{probes}");
+    let n = sent.load(Ordering::SeqCst);
+    assert!(n < 64 * 1024 * 1024, "{n} bytes of the body were read");
+}

@@ -1,0 +1,188 @@
+//! A bulk run stopped by Ctrl-C or SIGTERM still prints exactly one JSON document
+//! (the rows done so far, the rest marked) and exits 130 or 143; a closed stdout
+//! stops a bulk run at once. Signals are sent with the `kill` command.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use emulator::{Background, Config, Faults};
+
+use crate::support::Sandbox;
+
+fn numbers(n: usize) -> String {
+    (0..n)
+        .map(|i| {
+            if i % 2 == 0 {
+                "+1 415 555 1212\n"
+            } else {
+                "+31 20 123 4567\n"
+            }
+        })
+        .collect()
+}
+
+fn slow_emulator() -> Background {
+    Background::start(Config {
+        faults: Faults {
+            latency_ms: 30,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator")
+}
+
+fn spawn(sb: &Sandbox, emu: &Background, args: &[&str]) -> Child {
+    let mut c = sb.cmd(args);
+    let mut env = crate::support::demo_env(&emu.base_url);
+    env.push(("CRMCTL_REGION", "NL".into()));
+    c.envs(env.iter().map(|(k, v)| (*k, v.as_str())));
+    c.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    c.spawn().expect("spawn crmctl")
+}
+
+/// Waits (bounded) until the emulator has seen `n` data calls.
+fn wait_for_calls(emu: &Background, n: u64) {
+    let until = Instant::now() + Duration::from_secs(20);
+    while emu.stats().api_calls < n {
+        assert!(Instant::now() < until, "the run never got going");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Waits (bounded) for the child, draining its pipes meanwhile; kills it and
+/// fails the test if it hangs.
+fn wait(mut child: Child) -> std::process::Output {
+    use std::io::Read;
+    let drain = |p: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            if let Some(mut p) = p {
+                let _ = p.read_to_end(&mut buf);
+            }
+            buf
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let until = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            break status;
+        }
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("crmctl did not stop");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::process::Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    }
+}
+
+fn interrupted_bulk_prints_one_document(signal: &str, code: i32, name: &str) {
+    let emu = slow_emulator();
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &numbers(200));
+    let child = spawn(
+        &sb,
+        &emu,
+        &[
+            "lookup",
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "2",
+        ],
+    );
+    wait_for_calls(&emu, 4);
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = wait(child);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(code), "{stdout}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{stdout}"));
+    assert_eq!(doc["exit_code"], code);
+    assert_eq!(doc["error"]["kind"], "interrupted");
+    let rows = doc["data"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 200, "every input has its row");
+    let skipped = rows.iter().filter(|r| r["status"] == "skipped").count();
+    let done = rows
+        .iter()
+        .filter(|r| r["status"] == "several" || r["status"] == "matched")
+        .count();
+    assert!(
+        done >= 1 && skipped >= 100,
+        "done {done}, skipped {skipped}"
+    );
+    assert!(
+        rows.iter()
+            .filter(|r| r["status"] == "skipped")
+            .all(|r| r["error"]["kind"] == "interrupted"),
+        "the rest are marked"
+    );
+    let summary = &doc["data"]["summary"];
+    assert_eq!(summary["stop_reason"], "interrupted");
+    assert!(
+        summary["stopped"].as_str().unwrap_or("").contains(name),
+        "{summary}"
+    );
+}
+
+#[test]
+fn ctrl_c_stops_a_bulk_run_with_one_document_and_exit_130() {
+    interrupted_bulk_prints_one_document("-INT", 130, "SIGINT");
+}
+
+#[test]
+fn sigterm_stops_a_bulk_run_with_one_document_and_exit_143() {
+    interrupted_bulk_prints_one_document("-TERM", 143, "SIGTERM");
+}
+
+#[test]
+fn a_closed_stdout_stops_a_bulk_run_at_once() {
+    let emu = slow_emulator();
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &numbers(200));
+    let mut child = spawn(
+        &sb,
+        &emu,
+        &["lookup", "--file", f.to_str().expect("utf8"), "-j", "2"],
+    );
+    // Like `| head -1`: read one row, then close the pipe.
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("first row");
+    assert!(first.starts_with('{'), "{first}");
+    let out = wait(child);
+    let calls = emu.stats().api_calls;
+    // 200 lookups make 400 calls; after the pipe closes only those in flight finish.
+    assert!(
+        calls < 40,
+        "{calls} API calls after stdout closed\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -224,21 +224,27 @@ pub fn normalize(path: &str) -> String {
 }
 
 pub fn match_pattern<'p>(pattern: &str, path: &'p str) -> Option<Matched<'p>> {
-    let segs: Vec<&str> = path
-        .trim_start_matches('/')
+    match_segments(pattern, &segments(path))
+}
+
+fn segments(path: &str) -> Vec<&str> {
+    path.trim_start_matches('/')
         .split('/')
         .filter(|s| !s.is_empty())
-        .collect();
-    let pats: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
+        .collect()
+}
+
+fn match_segments<'p>(pattern: &str, segs: &[&'p str]) -> Option<Matched<'p>> {
     let mut m = Matched::default();
     let mut i = 0;
-    for (pi, p) in pats.iter().enumerate() {
-        if *p == "**" && pi == pats.len() - 1 {
+    let mut pats = pattern.trim_start_matches('/').split('/').peekable();
+    while let Some(p) = pats.next() {
+        if p == "**" && pats.peek().is_none() {
             m.args.push(segs.get(i..).unwrap_or(&[]).join("/"));
             return Some(m);
         }
         let s = *segs.get(i)?;
-        match *p {
+        match p {
             "{v}" => m.version = Some(s),
             "*" => m.args.push(decode(s)),
             lit if lit.eq_ignore_ascii_case(s) => {}
@@ -280,10 +286,11 @@ impl Found<'_> {
 }
 
 pub fn find<'p>(method: &str, path: &'p str) -> Found<'p> {
+    let segs = segments(path);
     let mut first: Option<(&'static Route, Matched<'p>)> = None;
     let mut allowed: Vec<&str> = Vec::new();
     for r in ROUTES {
-        let Some(m) = match_pattern(r.pattern, path) else {
+        let Some(m) = match_segments(r.pattern, &segs) else {
             continue;
         };
         // The catch-all only counts when nothing more specific matched.

@@ -527,12 +527,10 @@ pub async fn serve(
                 let _ = stream.set_nodelay(true);
                 shared.count_connection();
                 let (shared, base, tls) = (shared.clone(), base.clone(), tls.clone());
-                let connect_latency = Duration::from_millis(shared.faults.connect_latency_ms);
+                let ready = Instant::now() + Duration::from_millis(shared.faults.connect_latency_ms);
                 conns.spawn(async move {
                     // Models a handshake: nothing is read or written before it.
-                    if !connect_latency.is_zero() {
-                        tokio::time::sleep(connect_latency).await;
-                    }
+                    wait_until(ready).await;
                     let svc = hyper::service::service_fn(move |req| handle(req, shared.clone(), host, base.clone()));
                     let http = hyper::server::conn::http1::Builder::new();
                     match tls {

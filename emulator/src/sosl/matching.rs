@@ -121,11 +121,19 @@ struct AnyOf {
 
 impl AnyOf {
     fn phone_hit(&self, stored: &str) -> bool {
-        self.phones.contains(stored)
-            || (stored.len() == 11 && stored.starts_with('1') && self.phones.contains(&stored[1..]))
-            || self.phones_short.contains(stored)
+        !self.phones.is_empty()
+            && (self.phones.contains(stored)
+                || (stored.len() == 11
+                    && stored.starts_with('1')
+                    && self.phones.contains(&stored[1..]))
+                || (stored.len() == 10
+                    && !self.phones_short.is_empty()
+                    && self.phones_short.contains(stored)))
     }
 }
+
+/// From how many ORed terms exact phones and addresses go into hash sets.
+const SET_FROM: usize = 8;
 
 /// The operands of a left- or right-nested chain of one operator, in order,
 /// without recursion (a long OR list is a deep tree).
@@ -215,9 +223,12 @@ fn compile(e: &Expr) -> Compiled {
                 email_rest: Vec::new(),
                 all: Vec::new(),
             };
+            // Hashing costs more than a few string compares: short lists stay
+            // term by term (a screen pop's `{"a" OR "b"}`), long ones use sets.
+            let sets = all.len() >= SET_FROM;
             for (i, c) in all.iter().enumerate() {
                 let term = match c {
-                    Compiled::Term(t) => Some(t),
+                    Compiled::Term(t) if sets => Some(t),
                     _ => None,
                 };
                 match term.and_then(|t| t.phone_exact.as_ref().filter(|_| t.has_digits)) {
@@ -349,14 +360,16 @@ impl<'a> Scoped<'a> {
                             .any(|&i| self.matches(rec, &any.all[i]))
                 }
                 Scope::Email => {
-                    self.emails.iter().any(|f| {
-                        rec.get(f)
-                            .as_str()
-                            .is_some_and(|v| any.emails.contains(&v.to_lowercase()))
-                    }) || any
-                        .email_rest
-                        .iter()
-                        .any(|&i| self.matches(rec, &any.all[i]))
+                    !any.emails.is_empty()
+                        && self.emails.iter().any(|f| {
+                            rec.get(f)
+                                .as_str()
+                                .is_some_and(|v| any.emails.contains(&v.to_lowercase()))
+                        })
+                        || any
+                            .email_rest
+                            .iter()
+                            .any(|&i| self.matches(rec, &any.all[i]))
                 }
                 Scope::All | Scope::Name => any.all.iter().any(|c| self.matches(rec, c)),
             },
@@ -474,13 +487,15 @@ mod tests {
 
     #[test]
     fn an_or_set_matches_exactly_what_its_terms_match() {
-        let terms = [
+        let mut terms = vec![
             "4155551212",
             "14155550000",
             "31201234567",
             "0201234567",
             "99",
         ];
+        // Enough terms for the set path.
+        terms.extend(["9000000001"; SET_FROM]);
         let expr = terms
             .iter()
             .map(|t| Expr::Term {
@@ -494,6 +509,20 @@ mod tests {
         };
         assert!(any.phone_rest.is_empty());
         let singles: Vec<CompiledTerm> = terms.iter().map(|t| compile_term(&lit(t))).collect();
+        // Short lists keep every term to itself.
+        let Compiled::Any(short) = compile(&Expr::Or(
+            Box::new(Expr::Term {
+                chars: lit("4155551212"),
+                phrase: false,
+            }),
+            Box::new(Expr::Term {
+                chars: lit("99"),
+                phrase: false,
+            }),
+        )) else {
+            panic!("an OR compiles to AnyOf");
+        };
+        assert!(short.phones.is_empty() && short.phone_rest.len() == 2);
         for stored in [
             "4155551212",
             "14155551212",

@@ -46,6 +46,7 @@ crmctl lookup +31201234567 --username integration@contoso.com\n  \
 crmctl lookup 020-1234567 --region NL\n  \
 crmctl lookup --email jane.doe@example.com\n  \
 crmctl lookup --media chat 00001026 --timings\n  \
+crmctl lookup +31201234567 --log --duration 184 --interaction-id 7f3a-22 --disposition Resolved\n  \
 crmctl lookup --file calls.csv --column ANI --region NL -j 8 --output csv > pops.csv"
 )]
 pub struct LookupArgs {

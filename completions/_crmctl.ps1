@@ -97,13 +97,14 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;validate-settings' {
-            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to')
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)')
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each probe')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too')
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency')
             [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)')
+            [CompletionResult]::new('--allow-untrusted-login', '--allow-untrusted-login', [CompletionResultType]::ParameterName, 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')

@@ -910,7 +910,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__validate__subcmd__settings)
-            opts="-q -v -h --ucc --strict --probe --login --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --ucc --strict --probe --login --allow-untrusted-login --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

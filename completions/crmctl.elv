@@ -90,13 +90,14 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'crmctl;validate-settings'= {
-            cand --ucc 'The UCC a CSV export belongs to'
+            cand --ucc 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)'
             cand --probe-timeout 'Seconds to wait for each probe'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --strict 'Exit 1 on warnings too'
             cand --probe 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency'
             cand --login 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
+            cand --allow-untrusted-login 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'

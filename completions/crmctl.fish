@@ -85,7 +85,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s q -l quiet -d '
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
@@ -94,6 +94,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l key-
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l strict -d 'Exit 1 on warnings too'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe -d 'Also GET each UCC\'s CRM settings endpoint and CrmServiceUrl, and report status and latency'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l login -d 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l allow-untrusted-login -d 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'

@@ -33,10 +33,24 @@ pub fn generated_files() -> Vec<(String, Vec<u8>)> {
             )
         })
         .collect();
-    let mut root = crate::cli::command();
+    // Man pages list subcommands as `crmctl-NAME(1)`; clap's `help` subcommand has no
+    // page of its own, so it is left out of them (`crmctl help` still works).
+    let mut root = without_help_subcommand(crate::cli::command());
     root.build();
     man_pages(&root, "crmctl", &mut files);
     files
+}
+
+fn without_help_subcommand(cmd: clap::Command) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    names
+        .into_iter()
+        .fold(cmd.disable_help_subcommand(true), |cmd, name| {
+            cmd.mut_subcommand(name, without_help_subcommand)
+        })
 }
 
 /// One page per command and subcommand: `crmctl.1`, `crmctl-encrypt.1`, ...

@@ -54,6 +54,17 @@ impl Ctx {
     /// location), warns if others can read it, and builds the cipher, asking for the
     /// passphrase of a derived profile when it is not in `CRMCTL_KEY_PASSPHRASE`.
     pub fn cipher(&self) -> Result<(Cipher, KeyProfile), CliError> {
+        self.cipher_asking(false)
+    }
+
+    /// As [`Ctx::cipher`], for commands that make new encrypted strings (`encrypt`,
+    /// `settings init`): a passphrase typed on a terminal is asked twice, since a typo
+    /// would make strings no CRM Service can decrypt.
+    pub fn cipher_for_new_strings(&self) -> Result<(Cipher, KeyProfile), CliError> {
+        self.cipher_asking(true)
+    }
+
+    fn cipher_asking(&self, confirm: bool) -> Result<(Cipher, KeyProfile), CliError> {
         let (path, origin) = profile::locate(
             self.key_file.as_deref(),
             self.env.key_file.as_deref(),
@@ -81,7 +92,7 @@ impl Ctx {
                     Some(p)
                 }
                 None if self.interactive => {
-                    Some(secret::prompt_hidden("Key profile passphrase: ")?)
+                    Some(secret::prompt_passphrase(confirm, &|m| self.out.warn(m))?)
                 }
                 None => {
                     return Err(CliError::usage(format!(

@@ -1,7 +1,7 @@
 //! Reading secrets: a hidden prompt on a terminal, a line of stdin, or an
 //! environment variable. Never a command-line argument.
 
-use std::io::BufRead;
+use std::io::Read;
 
 use secrecy::SecretString;
 use zeroize::Zeroizing;
@@ -16,41 +16,88 @@ pub fn prompt_hidden(prompt: &str) -> Result<SecretString, CliError> {
         .map_err(|e| CliError::input("could not read from the terminal").with_cause(e))
 }
 
-/// Reads lines from stdin, one per requested secret, without keeping more than needed.
-pub struct StdinLines<R> {
-    reader: R,
+/// Asks for a key profile's passphrase on the terminal; refuses an empty one, and with
+/// `confirm` asks twice. Up to three rounds, then an error.
+pub fn prompt_passphrase(confirm: bool, warn: &dyn Fn(&str)) -> Result<SecretString, CliError> {
+    use secrecy::ExposeSecret;
+    for _ in 0..3 {
+        let first = prompt_hidden("Key profile passphrase: ")?;
+        if first.expose_secret().is_empty() {
+            warn("the passphrase is empty; please type it");
+            continue;
+        }
+        if !confirm {
+            return Ok(first);
+        }
+        let again = prompt_hidden("Key profile passphrase again, to confirm: ")?;
+        if first.expose_secret() == again.expose_secret() {
+            return Ok(first);
+        }
+        warn("the two entries differ; please try again");
+    }
+    Err(CliError::usage(
+        "no passphrase was confirmed in three tries; nothing was encrypted",
+    ))
 }
+
+/// Reads secrets from stdin, one a line. The whole input (at most 1 MiB) is read at
+/// the first request and decoded like every text crmctl reads (`fsutil::decode_text`):
+/// a UTF-8 BOM from a Windows tool must never become part of a password, and UTF-16
+/// with a BOM (PowerShell's `Out-File`) is decoded.
+pub struct StdinLines<R> {
+    reader: Option<R>,
+    text: Zeroizing<String>,
+    pos: usize,
+}
+
+const MAX_STDIN: u64 = 1 << 20;
 
 impl StdinLines<std::io::StdinLock<'static>> {
     pub fn stdin() -> Self {
-        StdinLines {
-            reader: std::io::stdin().lock(),
-        }
+        Self::new(std::io::stdin().lock())
     }
 }
 
-impl<R: BufRead> StdinLines<R> {
+impl<R: Read> StdinLines<R> {
     pub fn new(reader: R) -> Self {
-        StdinLines { reader }
+        StdinLines {
+            reader: Some(reader),
+            text: Zeroizing::new(String::new()),
+            pos: 0,
+        }
+    }
+
+    fn fill(&mut self, what: &str) -> Result<(), CliError> {
+        let Some(reader) = self.reader.take() else {
+            return Ok(());
+        };
+        let cant = || CliError::input(format!("could not read the {what} from stdin"));
+        let mut bytes = Zeroizing::new(Vec::new());
+        reader
+            .take(MAX_STDIN)
+            .read_to_end(&mut bytes)
+            .map_err(|e| cant().with_cause(e))?;
+        self.text =
+            Zeroizing::new(crate::fsutil::decode_text(&bytes).map_err(|e| cant().with_cause(e))?);
+        Ok(())
     }
 
     /// The next line without its line ending (`\n` or `\r\n`); `None` at end of input.
     /// Other whitespace is kept: it may be part of the secret, and callers warn about it.
     pub fn next_secret(&mut self, what: &str) -> Result<Option<SecretString>, CliError> {
-        let mut line = Zeroizing::new(String::new());
-        let n = self.reader.read_line(&mut line).map_err(|e| {
-            CliError::input(format!("could not read the {what} from stdin")).with_cause(e)
-        })?;
-        if n == 0 {
+        self.fill(what)?;
+        let rest = &self.text[self.pos..];
+        if rest.is_empty() {
             return Ok(None);
         }
-        if line.ends_with('\n') {
-            line.pop();
-            if line.ends_with('\r') {
-                line.pop();
-            }
-        }
-        Ok(Some(SecretString::from(line.as_str().to_string())))
+        let (line, used) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let secret = SecretString::from(line.to_string());
+        self.pos += used;
+        Ok(Some(secret))
     }
 }
 
@@ -103,6 +150,25 @@ mod tests {
             "last"
         );
         assert!(lines.next_secret("d").expect("ok").is_none());
+    }
+
+    #[test]
+    fn a_bom_never_becomes_part_of_a_secret() {
+        let mut lines = StdinLines::new("\u{feff}pass\r\ntoken\r\n".as_bytes());
+        let first = lines.next_secret("a").expect("ok").expect("line");
+        assert_eq!(first.expose_secret(), "pass");
+        let mut utf16 = vec![0xff, 0xfe];
+        utf16.extend(
+            "pässword\r\ntoken\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let mut lines = StdinLines::new(utf16.as_slice());
+        let first = lines.next_secret("a").expect("ok").expect("line");
+        assert_eq!(first.expose_secret(), "pässword");
+        let second = lines.next_secret("b").expect("ok").expect("line");
+        assert_eq!(second.expose_secret(), "token");
+        assert!(lines.next_secret("c").expect("ok").is_none());
     }
 
     #[test]

@@ -100,6 +100,18 @@ fn soap_login_failures_are_the_documented_fault() {
         );
         assert_eq!(tag(&xml, "sf:exceptionCode"), Some("INVALID_LOGIN"));
     }
+    // An expired password still logs in, flagged (LoginResult.passwordExpired).
+    let r = soap_login(
+        &emu.login_url,
+        "60.0",
+        "expired@crmctl.example",
+        &format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}"),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        tag(&String::from_utf8_lossy(&r.body), "passwordExpired"),
+        Some("true")
+    );
     // The profile's API Enabled permission is off.
     let r = soap_login(
         &emu.login_url,

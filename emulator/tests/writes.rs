@@ -580,3 +580,39 @@ fn composite_runs_four_describes_as_one_call_and_resolves_references() {
     );
     assert_eq!(r.status, 400);
 }
+
+#[test]
+fn batch_subrequests_stop_at_the_daily_limit() {
+    let emu = Background::start(Config {
+        faults: emulator::Faults {
+            request_limit: Some(4),
+            ..Default::default()
+        },
+        ..Config::default()
+    })
+    .expect("start");
+    let t = demo_token(&emu);
+    let subs: Vec<Value> = (0..5)
+        .map(|_| json!({"method": "GET", "url": "v60.0/limits"}))
+        .collect();
+    // The batch itself is call 1 (and its first subrequest); 2..4 fit, 5 does not.
+    let r = post_json(
+        &emu,
+        &t,
+        &format!("{V}/composite/batch"),
+        &json!({"batchRequests": subs}),
+    );
+    assert_eq!(r.status, 200);
+    let codes: Vec<u64> = r.json()["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| x["statusCode"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(codes, [200, 200, 200, 200, 403]);
+    assert_eq!(
+        r.json()["results"][4]["result"][0]["errorCode"],
+        "REQUEST_LIMIT_EXCEEDED"
+    );
+    assert_eq!(r.header("sforce-limit-info"), Some("api-usage=4/15000"));
+}

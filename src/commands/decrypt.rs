@@ -20,7 +20,7 @@ By default (--check) crmctl says whether the string decrypts and how many charac
 without showing it. --reveal prints the decrypted secret on stdout; use it only when you must. \
 Exit code 1 when the string does not decrypt.",
     after_long_help = "Examples:\n  \
-crmctl decrypt 9Jp9DTd5/Gbur0MlznIhg8GllpBQ3KYX8NvS0HsyzaM=\n  \
+crmctl decrypt 'l9aoOq9nQWmI2+tQ8gO083ypOpjL/5nwVY+aZ61YoS4='\n  \
 pbpaste | crmctl decrypt --stdin --json"
 )]
 pub struct DecryptArgs {
@@ -161,13 +161,18 @@ pub fn run(ctx: &Ctx, args: &DecryptArgs) -> Result<Box<dyn Report>, CliError> {
     }))
 }
 
+/// The encrypted string from stdin, as a clipboard or a Windows tool gives it
+/// (BOM, UTF-16, CRLF: see `fsutil::decode_text`).
 fn read_stdin() -> Result<String, CliError> {
-    let mut text = String::new();
+    let mut bytes = Vec::new();
     std::io::stdin()
         .take(1 << 20)
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| {
             CliError::input("could not read the encrypted string from stdin").with_cause(e)
         })?;
+    let text = crate::fsutil::decode_text(&bytes).map_err(|e| {
+        CliError::input("could not read the encrypted string from stdin").with_cause(e)
+    })?;
     Ok(text.trim().to_string())
 }

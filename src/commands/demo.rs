@@ -164,12 +164,22 @@ fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance:
 }
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
+    let result = run_steps(ctx, args);
+    // Interrupted: the folder is gone and a step may have failed for that; let the
+    // signal end the process rather than report the failure.
+    crate::fsutil::interrupt::hold_if_stopping();
+    result
+}
+
+fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
     let exe = std::env::current_exe()
         .map_err(|e| CliError::internal("cannot find the crmctl executable").with_cause(e))?;
     let dir = tempfile::Builder::new()
         .prefix("crmctl-demo-")
         .tempdir()
         .map_err(|e| CliError::input("cannot make a temporary folder").with_cause(e))?;
+    // Removed on SIGINT/SIGTERM too: dropping `dir` only runs on a normal return.
+    let cleanup = crate::fsutil::interrupt::remove_on_signal(dir.path());
     let emu = emulator::Background::start(emulator::Config::default())
         .map_err(|e| CliError::internal("the emulated org did not start").with_cause(e))?;
     let out = &ctx.out;
@@ -184,8 +194,9 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         ))
         .map_err(io)?;
     }
-    let key = dir.path().join("key.yaml");
-    let k = key.display().to_string();
+    // Relative to the steps' working folder (the demo folder): should the folder be
+    // removed under a running step (a signal), the step cannot create it again.
+    let k = "key.yaml".to_string();
     let secrets = vec![
         ("CRMCTL_PASSWORD", DEMO_PASSWORD.to_string()),
         ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.to_string()),
@@ -374,6 +385,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
             &mut results,
         )?;
     }
+    drop(cleanup);
     let folder = if args.keep {
         Some(dir.keep().display().to_string())
     } else {

@@ -1,6 +1,6 @@
 //! `crmctl emulate`: the emulated Salesforce org, served until interrupted.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 use serde_json::json;
@@ -16,11 +16,12 @@ use crate::output::{Printer, Report};
 #[command(
     long_about = "Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI.\n\n\
 It answers the OAuth token endpoint and the REST data API (search, query, describe, \
-sobjects, limits) as salesforce-api.md documents them, on two ports: a login host \
+sobjects, limits) the way Salesforce answers them, on two ports: a login host \
 (standing in for login.salesforce.com) and the org's My Domain host. It prints the URLs \
-and the demo credentials, then serves until interrupted (Ctrl-C).\n\n\
+and the demo credentials, then serves until stopped (Ctrl-C, SIGTERM or SIGHUP), when it \
+removes its temporary CA folder and exits 0.\n\n\
 The data is the built-in demo org unless --data names a YAML org file (see \
-emulator/README.md). Faults can be added with flags or a --faults YAML file.",
+the emulator's README in crmctl's source). Faults can be added with flags or a --faults YAML file.",
     after_long_help = "Examples:\n  \
 crmctl emulate\n  \
 crmctl emulate --port 8443 --tls --latency-ms 20\n  \
@@ -129,15 +130,7 @@ impl Report for EmulateReport {
 
 fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
     let mut f = match &args.faults {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::input(format!("cannot read {}", path.display())).with_cause(e)
-            })?;
-            serde_saphyr::from_str::<Faults>(&text).map_err(|e| {
-                CliError::input(format!("{} is not a valid faults file", path.display()))
-                    .with_cause(e)
-            })?
-        }
+        Some(path) => read_yaml::<Faults>(path, "faults file")?,
         None => Faults::default(),
     };
     if let Some(v) = args.latency_ms {
@@ -159,27 +152,63 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
     Ok(f)
 }
 
-/// Starts the emulator on its own thread; shared with `crmctl demo`.
-pub fn start(args: &EmulateArgs) -> Result<(Background, serde_json::Value), CliError> {
+/// Reads a YAML file the emulator takes. A parse error gives the file, line, column
+/// and the parser's description, never the line itself: the file may be a key
+/// profile or a settings file given by mistake.
+fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
+    let text = crate::fsutil::read_text(path)
+        .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    serde_saphyr::from_str::<T>(&text).map_err(|e| {
+        let e = crate::fsutil::parse_error(&e.to_string());
+        let at = match (e.line, e.column) {
+            (Some(l), Some(c)) => format!(":{l}:{c}"),
+            (Some(l), None) => format!(":{l}"),
+            _ => String::new(),
+        };
+        CliError::input(format!(
+            "{}{at} is not a valid {what}: {}",
+            path.display(),
+            e.message
+        ))
+    })
+}
+
+/// A started emulator and the temporary CA folder it owns, if any.
+pub struct Running {
+    pub emulator: Background,
+    pub info: serde_json::Value,
+    /// Declared after `emulator`, so the folder goes once the server has stopped.
+    _ca_dir: Option<(crate::fsutil::interrupt::Cleanup, tempfile::TempDir)>,
+}
+
+/// Starts the emulator on its own thread.
+pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
     let org: OrgFile = match &args.data {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                CliError::input(format!("cannot read {}", path.display())).with_cause(e)
-            })?;
-            serde_saphyr::from_str(&text).map_err(|e| {
-                CliError::input(format!("{} is not a valid org file", path.display())).with_cause(e)
-            })?
-        }
+        Some(path) => read_yaml::<OrgFile>(path, "org file")?,
         None => emulator::default_org::default_org_file(),
     };
     let user = org.users.first().cloned().unwrap_or_default();
     let app = org.connected_apps.first().cloned().unwrap_or_default();
+    // With --tls and no --ca-dir, the temporary CA folder is ours rather than the
+    // emulator's, so it is removed on SIGINT/SIGTERM too, not only on a normal exit.
+    let ca_dir = if args.tls && args.ca_dir.is_none() {
+        let dir = tempfile::Builder::new()
+            .prefix("crmctl-emulator-")
+            .tempdir()
+            .map_err(|e| CliError::input("cannot make a temporary folder").with_cause(e))?;
+        Some((crate::fsutil::interrupt::remove_on_signal(dir.path()), dir))
+    } else {
+        None
+    };
     let config = Config {
         org: Some(org),
         port: args.port,
         login_port: args.login_port,
         tls: args.tls,
-        ca_dir: args.ca_dir.clone(),
+        ca_dir: ca_dir
+            .as_ref()
+            .map(|(_, d)| d.path().to_path_buf())
+            .or_else(|| args.ca_dir.clone()),
         faults: load_faults(args)?,
     };
     let bg = Background::start(config)
@@ -194,16 +223,26 @@ pub fn start(args: &EmulateArgs) -> Result<(Background, serde_json::Value), CliE
         "client_secret": app.client_secret,
         "ca_pem": bg.ca_pem.as_ref().map(|p| p.display().to_string()),
     });
-    Ok((bg, info))
+    Ok(Running {
+        emulator: bg,
+        info,
+        _ca_dir: ca_dir,
+    })
 }
 
 pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
-    let (bg, info) = start(args)?;
-    let report = EmulateReport { info };
+    let running = start(args)?;
+    let report = EmulateReport {
+        info: running.info.clone(),
+    };
     crate::finish_report(ctx, "emulate", &report);
-    // Serve until the process is interrupted; the emulator runs on its own thread.
-    let _keep = bg;
-    loop {
-        std::thread::park();
-    }
+    // Serve (on the emulator's own thread) until SIGINT, SIGTERM or SIGHUP; the
+    // temporary CA folder is already gone when this returns.
+    let signal = crate::fsutil::interrupt::wait_for_stop();
+    drop(running);
+    ctx.out.info(&format!("Stopped (signal {signal})."));
+    // The report was printed at start-up (under --json, the one document): end here
+    // rather than return and print it again. A requested stop is a clean exit.
+    let _ = std::io::Write::flush(&mut std::io::stdout());
+    std::process::exit(0)
 }

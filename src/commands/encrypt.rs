@@ -109,7 +109,7 @@ pub fn run(ctx: &Ctx, args: &EncryptArgs) -> Result<Box<dyn Report>, CliError> {
         .with_hint("leave out --stdin to be asked with hidden input"));
     }
     // Load the key first: a bad profile should fail before anyone types a secret.
-    let (cipher, profile) = ctx.cipher()?;
+    let (cipher, profile) = ctx.cipher_for_new_strings()?;
     let kind = if args.value {
         InputKind::Value
     } else if args.no_token {
@@ -182,7 +182,7 @@ fn from_stdin(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliError>
         )
         .with_hint("if your org needs no security token, pass --no-token")
     })?;
-    Ok(join(ctx, &first, &token))
+    join(ctx, &first, &token)
 }
 
 fn from_env(ctx: &Ctx, kind: InputKind) -> Result<Option<Zeroizing<String>>, CliError> {
@@ -217,7 +217,7 @@ fn from_env(ctx: &Ctx, kind: InputKind) -> Result<Option<Zeroizing<String>>, Cli
         ))
         .with_hint("set the security token too, or pass --no-token if your org needs none")
     })?;
-    Ok(Some(join(ctx, &password, &token)))
+    join(ctx, &password, &token).map(Some)
 }
 
 fn from_prompts(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliError> {
@@ -237,14 +237,20 @@ fn from_prompts(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliErro
                 None
             };
             let again = secret::prompt_hidden("Salesforce password again, to confirm: ")?;
+            if password.expose_secret().is_empty() {
+                if round < MAX_PROMPT_ROUNDS {
+                    ctx.out.warn("the password is empty; please type it");
+                }
+                continue;
+            }
             if password.expose_secret() == again.expose_secret() {
-                return Ok(match token {
+                return match token {
                     Some(token) => join(ctx, &password, &token),
                     None => {
                         check_whitespace(ctx, "password", &password);
-                        Zeroizing::new(password.expose_secret().to_string())
+                        Ok(Zeroizing::new(password.expose_secret().to_string()))
                     }
-                });
+                };
             }
         }
         if round < MAX_PROMPT_ROUNDS {
@@ -257,8 +263,19 @@ fn from_prompts(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliErro
 }
 
 /// Password immediately followed by the token, no separator, as the CRM Service
-/// and Salesforce's username-password flow expect.
-fn join(ctx: &Ctx, password: &SecretString, token: &SecretString) -> Zeroizing<String> {
+/// and Salesforce's username-password flow expect. An empty password is refused:
+/// the string would hold the security token alone and every login would fail.
+fn join(
+    ctx: &Ctx,
+    password: &SecretString,
+    token: &SecretString,
+) -> Result<Zeroizing<String>, CliError> {
+    if password.expose_secret().is_empty() {
+        return Err(CliError::usage(
+            "the password is empty: the encrypted string would hold the security token alone",
+        )
+        .with_hint("give the password first, then the token (with --stdin: the password line, then the token line)"));
+    }
     check_whitespace(ctx, "password", password);
     if token.expose_secret().is_empty() {
         ctx.out.warn(
@@ -273,7 +290,7 @@ fn join(ctx: &Ctx, password: &SecretString, token: &SecretString) -> Zeroizing<S
     ));
     joined.push_str(password.expose_secret());
     joined.push_str(token.expose_secret());
-    joined
+    Ok(joined)
 }
 
 fn check_whitespace(ctx: &Ctx, what: &str, value: &SecretString) {

@@ -11,7 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::fsutil::{self, Overwrite};
 use crate::output::{Printer, Report};
-use crate::settings::{self, rules};
+use crate::settings::{self, rules, wizard};
 
 /// Write UCC Plugin Settings files
 #[derive(Debug, Args)]
@@ -29,10 +29,12 @@ pub enum SettingsCommand {
 #[derive(Debug, Args)]
 #[command(
     long_about = "Ask for a UCC's settings (secrets hidden), encrypt them, write the YAML and validate it.\n\n\
-A wizard for one UCC: the CRM Service's FQDN, the Salesforce host, sandbox or production, the \
-username, password and security token, the Connected App's client id and secret, and the API \
-version. Secrets are encrypted with the key profile as they are typed and never written in \
-plain. The file is written atomically and then checked like `crmctl validate-settings`. It needs \
+A wizard for one UCC: the CRM Service's FQDN, the org's Salesforce URL, sandbox or production, \
+the username, password and security token, the Connected App's client id and secret, and the API \
+version. Each answer is checked as it is typed (a host name without http://, an https Salesforce \
+URL that is not the login host, a version like 60.0) and asked again when wrong, keeping the \
+answers before it. Secrets are encrypted with the key profile as they are typed and never written in \
+plain; a key profile passphrase is asked twice. The file is written atomically and then checked like `crmctl validate-settings`. It needs \
 a terminal; without one it exits 2."
 )]
 pub struct InitArgs {
@@ -94,15 +96,23 @@ fn io(e: dialoguer::Error) -> CliError {
     CliError::input("could not read from the terminal").with_cause(e)
 }
 
-fn ask(term: &Term, prompt: &str, default: &str) -> Result<String, CliError> {
-    let mut input = dialoguer::Input::<String>::new().with_prompt(prompt);
+/// Asks until `check` accepts the answer (it says what is wrong, and the question is
+/// asked again), so a slip never costs the answers and secrets already typed.
+fn ask_checked(
+    term: &Term,
+    prompt: &str,
+    default: &str,
+    check: fn(&str) -> Result<String, String>,
+) -> Result<String, CliError> {
+    let mut input = dialoguer::Input::<String>::new()
+        .with_prompt(prompt)
+        .validate_with(move |v: &String| check(v).map(|_| ()));
     if !default.is_empty() {
         input = input.default(default.to_string());
     }
-    input
-        .interact_text_on(term)
-        .map(|s| s.trim().to_string())
-        .map_err(io)
+    let answer = input.interact_text_on(term).map_err(io)?;
+    check(&answer)
+        .map_err(|e| CliError::internal(format!("an accepted answer failed its check: {e}")))
 }
 
 fn hidden(
@@ -141,18 +151,32 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         ))
         .with_hint("pass --force to replace it, or choose another --out"));
     }
-    let (cipher, _) = ctx.cipher()?;
+    // Before any question: a target that can't be written would cost every answer.
+    fsutil::check_target(&args.out).map_err(|e| {
+        CliError::input(format!("cannot write {}", args.out.display())).with_cause(e)
+    })?;
+    let (cipher, _) = ctx.cipher_for_new_strings()?;
     let term = Term::stderr();
-    let ucc = ask(&term, "UCC name", "helpdesk")?;
-    let fqdn = ask(
+    let ucc = ask_checked(&term, "UCC name", "helpdesk", |v| {
+        let v = v.trim();
+        if v.is_empty() {
+            Err("type a name for the UCC".into())
+        } else {
+            Ok(v.to_string())
+        }
+    })?;
+    let fqdn = ask_checked(
         &term,
         "FQDN of the CRM Service (a .local name, e.g. ucc1.contoso.local)",
         "",
+        wizard::fqdn,
     )?;
-    let app_host = ask(
+    // No default: the login host is not the org, and the org's URL can't be guessed.
+    let app_host = ask_checked(
         &term,
-        "Salesforce application URL (ApplicationHost)",
-        "https://login.salesforce.com/",
+        "Salesforce org URL for ApplicationHost (e.g. https://contoso.my.salesforce.com/)",
+        "",
+        wizard::application_host,
     )?;
     let sandbox = dialoguer::Input::<String>::new()
         .with_prompt("Is this a sandbox org? (yes/no)")
@@ -166,7 +190,7 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         .trim()
         .to_ascii_lowercase()
         .starts_with('y');
-    let username = ask(&term, "Salesforce username", "")?;
+    let username = ask_checked(&term, "Salesforce username", "", wizard::username)?;
     let password = hidden(&term, "Salesforce password", true, false)?;
     let token = hidden(
         &term,
@@ -186,12 +210,12 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         false,
         false,
     )?;
-    let version = ask(
+    let version = ask_checked(
         &term,
         "REST API version",
         super::connect::DEFAULT_API_VERSION,
+        wizard::api_version,
     )?;
-    let version = super::connect::normalise_version(&version)?;
     let joined = Zeroizing::new(format!("{}{}", password.as_str(), token.as_str()));
     let encrypted = [
         cipher.encrypt_to_base64(&joined),

@@ -31,7 +31,7 @@ pub struct ValidateArgs {
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
 
-    /// The UCC a CSV export belongs to
+    /// The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)
     #[arg(long, value_name = "NAME")]
     pub ucc: Option<String>,
 
@@ -46,6 +46,10 @@ pub struct ValidateArgs {
     /// Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)
     #[arg(long)]
     pub login: bool,
+
+    /// With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)
+    #[arg(long, requires = "login")]
+    pub allow_untrusted_login: bool,
 
     /// Seconds to wait for each probe
     #[arg(
@@ -173,7 +177,12 @@ impl Report for ValidateReport {
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         let s = out.stdout_style();
         let mut text = String::new();
+        let mut shown = std::collections::BTreeSet::new();
         for (name, file) in &self.uccs {
+            // Two UCCs with one name (a duplicate-ucc error): their findings once.
+            if !shown.insert(name) {
+                continue;
+            }
             let mine: Vec<&Finding> = self.findings.iter().filter(|f| &f.ucc == name).collect();
             if mine.is_empty() {
                 text.push_str(&format!(
@@ -307,7 +316,21 @@ fn cipher(ctx: &Ctx) -> Result<Option<crate::crypto::Cipher>, CliError> {
     ctx.cipher().map(|(c, _)| Some(c))
 }
 
+fn is_csv(path: &std::path::Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
+    // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
+    if let Some(name) = &args.ucc
+        && !args.files.iter().any(|f| is_csv(f))
+    {
+        return Err(CliError::usage(format!(
+            "--ucc {name} names the UCC of a CSV export, and no CSV file was given"
+        ))
+        .with_hint("YAML estates name their UCCs under `uccs:`; leave out --ucc, or give the SharePoint CSV export (a .csv file)"));
+    }
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
         let mut loaded =
@@ -364,6 +387,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             ctx,
             &uccs,
             cipher.as_ref(),
+            args.allow_untrusted_login,
             &mut findings,
             (&mut incomplete, &mut refused),
         )?
@@ -399,6 +423,7 @@ fn login_checks(
     ctx: &Ctx,
     uccs: &[Ucc],
     cipher: Option<&crate::crypto::Cipher>,
+    allow_untrusted: bool,
     findings: &mut Vec<Finding>,
     (incomplete, refused): (&mut usize, &mut usize),
 ) -> Result<Vec<LoginCheck>, CliError> {
@@ -443,6 +468,12 @@ fn login_checks(
             .value("LoginEndPoint")
             .unwrap_or(PRODUCTION_LOGIN)
             .to_string();
+        if let Some(skipped) =
+            untrusted_login(&login_url, &members, &names, allow_untrusted, findings)
+        {
+            out.push(skipped);
+            continue;
+        }
         let result = ucc_credentials(
             first,
             cipher,
@@ -516,4 +547,47 @@ fn login_checks(
         }
     }
     Ok(out)
+}
+
+/// Credentials go only where the CRM Service should send them: Salesforce over https,
+/// or a test org on this machine. Anything else needs the user's say-so
+/// (`--allow-untrusted-login`); without it the login is not attempted, and each UCC of
+/// the group gets a `login-skipped` finding.
+fn untrusted_login(
+    login_url: &str,
+    members: &[&Ucc],
+    names: &[String],
+    allow_untrusted: bool,
+    findings: &mut Vec<Finding>,
+) -> Option<LoginCheck> {
+    if allow_untrusted || rules::login_target(login_url) != rules::LoginTarget::Untrusted {
+        return None;
+    }
+    let message = format!(
+        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
+        login_url.trim()
+    );
+    for u in members {
+        let r = u.get("LoginEndPoint");
+        findings.push(Finding {
+            ucc: u.name.clone(),
+            setting: Some("LoginEndPoint".into()),
+            severity: Severity::Error,
+            rule: "login-skipped",
+            message: message.clone(),
+            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
+            file: r
+                .map(|r| r.file.display().to_string())
+                .unwrap_or_else(|| u.file.display().to_string()),
+            line: r.map(|r| r.line).unwrap_or(u.line),
+        });
+    }
+    Some(LoginCheck {
+        uccs: names.to_vec(),
+        ok: false,
+        instance_url: None,
+        problems: vec![message],
+        // Not attempted: the `login-skipped` finding says why; no class of failure applies.
+        error_kind: None,
+    })
 }

@@ -26,6 +26,10 @@ use super::material::{self, MaterialError};
 pub const DEFAULT_FILE_NAME: &str = "key.yaml";
 /// .NET's Rfc2898DeriveBytes refuses salts shorter than 8 bytes; so do we.
 pub const MIN_SALT_LEN: usize = 8;
+/// PBKDF2 iterations above this are refused before any work: ten million rounds of
+/// HMAC-SHA1 already take seconds, and a typo (an extra zero or three) would
+/// otherwise look like a hang on every run.
+pub const MAX_ITERATIONS: u64 = 10_000_000;
 
 /// Where the profile path came from, so errors can say which knob to turn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,7 +98,7 @@ impl std::fmt::Display for ProfileError {
             }
             ProfileError::NeedsPassphrase { path } => write!(
                 f,
-                "key profile {} derives its key from a passphrase, and none was given",
+                "key profile {} derives its key from a passphrase, and none (or an empty one) was given",
                 path.display()
             ),
         }
@@ -149,7 +153,7 @@ struct ProfileDoc {
 #[serde(deny_unknown_fields)]
 struct DeriveDoc {
     kdf: Kdf,
-    iterations: u32,
+    iterations: u64,
     salt: String,
     key_bytes: usize,
 }
@@ -187,18 +191,25 @@ impl std::fmt::Debug for KeyProfile {
 impl KeyProfile {
     /// Reads and checks a profile file.
     pub fn load(path: &Path, origin: ProfileOrigin) -> Result<Self, ProfileError> {
-        let text = match std::fs::read_to_string(path) {
+        use crate::fsutil::TextError;
+        let text = match crate::fsutil::read_text(path) {
             Ok(t) => Zeroizing::new(t),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(TextError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(ProfileError::NotFound {
                     path: path.to_path_buf(),
                     origin,
                 });
             }
-            Err(error) => {
+            Err(TextError::Io(error)) => {
                 return Err(ProfileError::Unreadable {
                     path: path.to_path_buf(),
                     error,
+                });
+            }
+            Err(e) => {
+                return Err(ProfileError::Syntax {
+                    path: path.to_path_buf(),
+                    detail: e.to_string(),
                 });
             }
         };
@@ -245,6 +256,15 @@ impl KeyProfile {
                 if d.iterations == 0 {
                     return Err(invalid("`derive.iterations` must be at least 1".into()));
                 }
+                let iterations = u32::try_from(d.iterations)
+                    .ok()
+                    .filter(|&n| u64::from(n) <= MAX_ITERATIONS)
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "`derive.iterations` is {}; crmctl allows at most {MAX_ITERATIONS} (10 million)",
+                            d.iterations
+                        ))
+                    })?;
                 let salt = field("derive.salt", &d.salt)?;
                 if salt.len() < MIN_SALT_LEN {
                     return Err(invalid(format!(
@@ -254,7 +274,7 @@ impl KeyProfile {
                 }
                 Material::Derived {
                     kdf: d.kdf,
-                    iterations: d.iterations,
+                    iterations,
                     salt: salt.to_vec(),
                     key_bytes: d.key_bytes,
                 }
@@ -317,9 +337,12 @@ impl KeyProfile {
                 salt,
                 key_bytes,
             } => {
-                let passphrase = passphrase.ok_or_else(|| ProfileError::NeedsPassphrase {
-                    path: self.path.clone(),
-                })?;
+                // An empty passphrase is no passphrase: the key would be guessable.
+                let passphrase = passphrase
+                    .filter(|p| !p.expose_secret().is_empty())
+                    .ok_or_else(|| ProfileError::NeedsPassphrase {
+                        path: self.path.clone(),
+                    })?;
                 let stream = derive_stream(
                     *kdf,
                     passphrase.expose_secret().as_bytes(),
@@ -368,29 +391,15 @@ pub fn render_raw(key: &[u8], iv: &[u8]) -> Zeroizing<String> {
     ))
 }
 
-/// Parser errors may quote a value, which in a key profile can be key material.
-/// Keep the parser's description and position; show quoted text only when it is
-/// short and word-like (a field or variant name), never a long token.
+/// Parser errors may quote a value, which in a key profile can be key material:
+/// keep the position and the description only (see `fsutil::parse_error`).
 fn redact_yaml_error(message: &str) -> String {
-    let first = message.lines().next().unwrap_or("syntax error");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    let mut out = String::with_capacity(first.len());
-    let mut chars = first.chars();
-    while let Some(c) = chars.next() {
-        if c != '`' && c != '"' {
-            out.push(c);
-            continue;
-        }
-        let quoted: String = chars.by_ref().take_while(|&q| q != c).collect();
-        let word_like = quoted.len() <= 16
-            && quoted
-                .chars()
-                .all(|q| q.is_ascii_alphanumeric() || q == '_' || q == '-');
-        out.push(c);
-        out.push_str(if word_like { &quoted } else { "…" });
-        out.push(c);
+    let e = crate::fsutil::parse_error(message);
+    match (e.line, e.column) {
+        (Some(l), Some(c)) => format!("line {l} column {c}: {}", e.message),
+        (Some(l), None) => format!("line {l}: {}", e.message),
+        _ => e.message,
     }
-    out
 }
 
 #[cfg(test)]
@@ -511,6 +520,40 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(e.contains("/etc/k.yaml"), "{e}");
+    }
+
+    #[test]
+    fn iterations_have_an_upper_bound_checked_before_any_work() {
+        let profile = |n: &str| {
+            format!(
+                "derive: {{ kdf: pbkdf2-sha1, iterations: {n}, salt: hex:0001020304050607, key_bytes: 32 }}\n"
+            )
+        };
+        assert!(parse(&profile("10000000")).is_ok());
+        for n in ["10000001", "4294967296", "99999999999"] {
+            let e = parse(&profile(n)).unwrap_err().to_string();
+            assert!(e.contains("at most 10000000"), "{n}: {e}");
+        }
+    }
+
+    #[test]
+    fn an_empty_passphrase_is_refused() {
+        let p = parse("derive: { kdf: pbkdf2-sha1, iterations: 10, salt: hex:0001020304050607, key_bytes: 32 }\n")
+            .expect("valid");
+        let empty = SecretString::from(String::new());
+        assert!(matches!(
+            p.cipher(Some(&empty)).unwrap_err(),
+            ProfileError::NeedsPassphrase { .. }
+        ));
+    }
+
+    #[test]
+    fn a_profile_with_a_bom_or_crlf_reads_like_any_other() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("k.yaml");
+        std::fs::write(&path, format!("\u{feff}{}", RAW.replace('\n', "\r\n"))).expect("write");
+        let p = KeyProfile::load(&path, ProfileOrigin::Flag).expect("valid");
+        assert_eq!(p.cipher(None).expect("cipher").bits(), 256);
     }
 
     #[test]

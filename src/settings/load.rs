@@ -54,40 +54,42 @@ impl Scalar {
 }
 
 fn yaml_error(file: &Path, message: &str) -> LoadError {
-    // serde-saphyr reports "line L column C: ..." at the front of its message.
-    let first = message.lines().next().unwrap_or(message);
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    let mut line = None;
-    let mut column = None;
-    let mut rest = first;
-    if let Some(after) = first.strip_prefix("line ") {
-        let mut parts = after.splitn(2, ':');
-        let pos = parts.next().unwrap_or("");
-        let mut words = pos.split_whitespace();
-        line = words.next().and_then(|l| l.parse().ok());
-        if words.next() == Some("column") {
-            column = words.next().and_then(|c| c.parse().ok());
-        }
-        rest = parts.next().unwrap_or("").trim();
-    }
+    // Position and description only: the file may be a key profile given by mistake.
+    let e = crate::fsutil::parse_error(message);
     LoadError {
         file: file.to_path_buf(),
-        line,
-        column,
-        message: rest.to_string(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
     }
 }
 
 /// Parses a YAML estate (`uccs: [{name, settings: [{setting, scope, value}]}]`).
 pub fn yaml(file: &Path, text: &str) -> Result<Vec<Ucc>, LoadError> {
+    if text.trim().is_empty() {
+        return Err(LoadError {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            message: "the file is empty: expected `uccs:` and a list of UCCs".into(),
+        });
+    }
     let doc: EstateDoc =
         serde_saphyr::from_str(text).map_err(|e| yaml_error(file, &e.to_string()))?;
+    if doc.uccs.is_empty() {
+        return Err(LoadError {
+            file: file.to_path_buf(),
+            line: None,
+            column: None,
+            message: "no UCCs: `uccs` is empty".into(),
+        });
+    }
     Ok(doc
         .uccs
         .into_iter()
         .map(|u| Ucc {
             line: u.name.referenced.line() as usize,
-            name: u.name.value,
+            name: u.name.value.trim().to_string(),
             file: file.to_path_buf(),
             rows: u
                 .settings
@@ -117,28 +119,51 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         .headers()
         .map_err(|e| err(Some(1), format!("cannot read the header: {e}")))?
         .clone();
-    let find = |names: &[&str]| {
-        headers
-            .iter()
-            .position(|h| names.iter().any(|n| h.trim().eq_ignore_ascii_case(n)))
+    let find = |names: &[&str]| crate::csv_input::find_column(&headers, names);
+    // Every missing column in one header error: without `Scope`, say, each row would
+    // otherwise get its own wrong-scope finding.
+    let (setting, value, scope) = match (
+        find(&["Title", "Setting"]),
+        find(&["Value"]),
+        find(&["Scope"]),
+    ) {
+        (Some(a), Some(b), Some(c)) => (a, b, c),
+        (a, b, c) => {
+            let missing: Vec<&str> = [
+                (a, "`Title` (or `Setting`)"),
+                (b, "`Value`"),
+                (c, "`Scope`"),
+            ]
+            .into_iter()
+            .filter(|(i, _)| i.is_none())
+            .map(|(_, n)| n)
+            .collect();
+            // The header is not quoted: a file given by mistake may hold secrets.
+            return Err(err(
+                Some(1),
+                format!("no {} column in the header", missing.join(" or ")),
+            ));
+        }
     };
-    let setting = find(&["Title", "Setting"]).ok_or_else(|| {
-        err(
-            Some(1),
-            "no `Title` or `Setting` column in the header".into(),
-        )
-    })?;
-    let value =
-        find(&["Value"]).ok_or_else(|| err(Some(1), "no `Value` column in the header".into()))?;
-    let scope = find(&["Scope"]);
     let mut rows = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| err(e.position().map(|p| p.line() as usize), e.to_string()))?;
-        // From the byte offset, past the line endings csv counts into the record:
-        // its own line count is one short after a CRLF line.
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p));
+                return Err(err(
+                    line,
+                    crate::fsutil::parse_error(&e.to_string()).message,
+                ));
+            }
+        }
         let line = rec
             .position()
-            .map(|p| line_at(text, p.byte() as usize))
+            .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p))
             .unwrap_or(0);
         let name = rec.get(setting).unwrap_or("").trim();
         if name.is_empty() {
@@ -146,11 +171,7 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         }
         rows.push(Row {
             setting: name.to_string(),
-            scope: scope
-                .and_then(|i| rec.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_string(),
+            scope: rec.get(scope).unwrap_or("").trim().to_string(),
             value: rec.get(value).unwrap_or("").to_string(),
             file: file.to_path_buf(),
             line,
@@ -164,36 +185,18 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
     })
 }
 
-/// The 1-based line of a byte offset into `text` without its BOM (as the CSV reader sees it).
-fn line_at(text: &str, offset: usize) -> usize {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let b = text.as_bytes();
-    let mut end = offset.min(b.len());
-    while end < b.len() && matches!(b[end], b'\r' | b'\n') {
-        end += 1;
-    }
-    b[..end].iter().filter(|&&c| c == b'\n').count() + 1
-}
-
 /// Reads a file (or `-`, stdin) as YAML, or as CSV when it ends in `.csv`.
 pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadError> {
-    let text = if path.as_os_str() == "-" {
-        let mut t = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t).map_err(|e| LoadError {
-            file: path.to_path_buf(),
-            line: None,
-            column: None,
-            message: format!("cannot read stdin: {e}"),
-        })?;
-        t
-    } else {
-        std::fs::read_to_string(path).map_err(|e| LoadError {
-            file: path.to_path_buf(),
-            line: None,
-            column: None,
-            message: format!("cannot read: {e}"),
-        })?
-    };
+    let text = crate::fsutil::read_text(path).map_err(|e| LoadError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: if path.as_os_str() == "-" {
+            format!("cannot read stdin: {e}")
+        } else {
+            format!("cannot read: {e}")
+        },
+    })?;
     let is_csv = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
@@ -247,7 +250,7 @@ mod tests {
 
     #[test]
     fn csv_lines_count_crlf_and_blank_lines() {
-        let text = "\u{feff}Title;Value\r\nA;1\r\n\r\nB;2\r\n";
+        let text = "\u{feff}Title;Value;Scope\r\nA;1;CrmService\r\n\r\nB;2;CrmService\r\n";
         let u = csv(Path::new("l.csv"), text, "u").expect("valid");
         let lines: Vec<usize> = u.rows.iter().map(|r| r.line).collect();
         assert_eq!(lines, [2, 4]);
@@ -271,5 +274,78 @@ mod tests {
         .expect("comma");
         assert_eq!(u.value("username"), Some("a@b.c"));
         assert!(csv(Path::new("l.csv"), "Name,Value\n", "x").is_err());
+    }
+
+    #[test]
+    fn crlf_and_bom_keep_yaml_lines() {
+        let text = format!("\u{feff}{}", ESTATE.replace('\n', "\r\n"));
+        let uccs = yaml(Path::new("estate.yaml"), &text).expect("valid");
+        assert_eq!(uccs[0].line, 2);
+        assert_eq!(uccs[0].rows[0].line, 4);
+        assert_eq!(uccs[0].rows[1].line, 5);
+        assert_eq!(uccs[0].rows[2].line, 8);
+        let e = yaml(
+            Path::new("e.yaml"),
+            "uccs:\r\n  - name: x\r\n\r\n    setings: []\r\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(4), "{e}");
+    }
+
+    #[test]
+    fn crlf_csv_with_blank_lines_keeps_lines() {
+        let text = "Title,Value,Scope\r\n\r\nApiEndPoint,services/data/v60.0/,CrmService\r\n\r\n\r\nUsername,a@b.c,CrmService\r\n";
+        let u = csv(Path::new("l.csv"), text, "x").expect("valid");
+        let lines: Vec<usize> = u.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 6]);
+    }
+
+    #[test]
+    fn header_columns_match_in_any_case_with_spaces_and_scope_is_required() {
+        let u = csv(
+            Path::new("l.csv"),
+            " title ; VALUE;scope \nUsername;a@b.c; crmservice \n",
+            "x",
+        )
+        .expect("valid");
+        assert_eq!(u.rows[0].scope, "crmservice");
+        let e = csv(
+            Path::new("l.csv"),
+            "Title,Value\nUsername,a,CrmService\n",
+            "x",
+        )
+        .unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (Some(1), "no `Scope` column in the header")
+        );
+        let e = csv(Path::new("l.csv"), "Name;Data\n", "x").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("no `Title` (or `Setting`) or `Value` or `Scope` column"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn no_uccs_and_duplicate_keys_are_errors_in_plain_words() {
+        let e = yaml(Path::new("e.yaml"), "uccs: []\n").unwrap_err();
+        assert!(e.message.contains("no UCCs"), "{e}");
+        let e = yaml(Path::new("e.yaml"), "uccs:\n  - name: a\n    name: b\n").unwrap_err();
+        assert!(!e.to_string().contains("DuplicateKeyPolicy"), "{e}");
+        assert!(e.message.contains("only once"), "{e}");
+    }
+
+    #[test]
+    fn a_key_profile_given_as_an_estate_is_not_quoted() {
+        let secret = "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4";
+        for text in [
+            format!("key: hex:{secret}\niv: hex:000102030405060708090a0b0c0d0e0f\n"),
+            format!("uccs: hex:{secret}\n"),
+            format!("uccs:\n  - name: [hex:{secret}\n"),
+        ] {
+            let e = yaml(Path::new("k.yaml"), &text).unwrap_err().to_string();
+            assert!(!e.contains("603deb10"), "{e}");
+        }
     }
 }

@@ -452,7 +452,7 @@ mod tests {
         let fp = plan(Path::new("e.yaml"), text.clone().into_bytes(), "", &keys).expect("plan");
         let out = String::from_utf8(fp.rewritten.expect("rewritten")).expect("utf8");
         assert_eq!(out, text.replace(&c, &new.encrypt_to_base64("c")));
-        let text = format!("Setting,Value\nPassword, {c} \n");
+        let text = format!("Setting,Value,Scope\nPassword, {c} ,CrmService\n");
         let fp = plan(Path::new("l.csv"), text.clone().into_bytes(), "u", &keys).expect("plan");
         let out = String::from_utf8(fp.rewritten.expect("rewritten")).expect("utf8");
         assert_eq!(out, text.replace(&c, &new.encrypt_to_base64("c")));

@@ -219,3 +219,123 @@ fn errors_never_pass_escape_sequences_to_the_terminal() {
     assert!(out.stderr.contains(r"Evil\x1b[2JCorp"), "{}", out.stderr);
     assert!(!out.stderr.contains('\x1b'), "{:?}", out.stderr);
 }
+
+/// The first ```lang block after `heading` in the README.
+fn readme_block(heading: &str, lang: &str) -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README");
+    let after = readme
+        .split_once(heading)
+        .unwrap_or_else(|| panic!("README has no {heading:?}"))
+        .1;
+    let block = after
+        .split_once(&format!("```{lang}\n"))
+        .expect("a code block")
+        .1;
+    block.split_once("```").expect("closed block").0.to_string()
+}
+
+/// The README's quick start, run verbatim by `sh -e` with crmctl on PATH; the secrets
+/// come from the environment because there is no terminal to type them.
+#[cfg(unix)]
+#[test]
+fn readme_quick_start_runs_verbatim() {
+    let script = readme_block("## Quick start", "sh");
+    let sb = Sandbox::new();
+    let mut sh = std::process::Command::new("sh");
+    sh.args(["-e", "-c", &script]);
+    sb.isolate(&mut sh);
+    let bin_dir = std::path::Path::new(crate::support::BIN)
+        .parent()
+        .expect("bin dir")
+        .to_path_buf();
+    let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("PATH");
+    sh.env("PATH", path)
+        .env("CRMCTL_PASSWORD", "TypicalPassword")
+        .env("CRMCTL_TOKEN", "pR8uI234BiGgg")
+        .env("CRMCTL_VALUE", "3MVG9clientid");
+    let out = crate::support::run_with_stdin(sh, "");
+    out.assert_code(0);
+    assert!(out.stdout.contains("30 characters"), "{}", out.stdout);
+    // The key the README shows is the test key: both strings it printed decrypt. Off a
+    // terminal they are printed without a newline: 44 characters (28 bytes in), then 24.
+    let c = crate::support::test_cipher();
+    let strings = out.stdout.lines().nth(1).expect("encrypted strings");
+    assert_eq!(strings.len(), 44 + 24, "{}", out.stdout);
+    let printed = [&strings[..44], &strings[44..]];
+    let plain = |s: &str| {
+        secrecy::ExposeSecret::expose_secret(&c.decrypt_base64(s).expect("decrypts")).to_string()
+    };
+    assert_eq!(plain(printed[0]), "TypicalPasswordpR8uI234BiGgg");
+    assert_eq!(plain(printed[1]), "3MVG9clientid");
+    // The "Key profiles" section shows the same key.
+    let profiles = readme_block("## Key profiles", "yaml");
+    for hex in [crate::support::KEY_HEX, crate::support::IV_HEX] {
+        assert!(
+            script.contains(hex) && profiles.contains(hex),
+            "quick start and Key profiles show different keys"
+        );
+    }
+}
+
+/// Nothing the user gets points at a file that is not shipped: man pages name only
+/// pages that exist, help and README name no design notes, README links resolve.
+#[test]
+fn no_help_man_page_or_readme_link_points_at_a_missing_file() {
+    let root = repo_root();
+    for entry in std::fs::read_dir(root.join("man")).expect("man") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("page");
+        for part in text.split("crmctl\\-").skip(1) {
+            let Some((name, _)) = part.split_once("(1)") else {
+                continue;
+            };
+            if name.contains(char::is_whitespace) {
+                continue;
+            }
+            let page = format!("crmctl-{}.1", name.replace("\\-", "-"));
+            assert!(
+                root.join("man").join(&page).exists(),
+                "{} refers to {page}, which is not generated",
+                path.display()
+            );
+        }
+    }
+    let sb = Sandbox::new();
+    let mut cmd = crmctl::cli::command();
+    cmd.build();
+    let mut names: Vec<Vec<String>> = vec![vec![]];
+    for s in cmd.get_subcommands() {
+        names.push(vec![s.get_name().to_string()]);
+        for t in s.get_subcommands() {
+            names.push(vec![s.get_name().to_string(), t.get_name().to_string()]);
+        }
+    }
+    for words in names {
+        let mut args: Vec<&str> = words.iter().map(String::as_str).collect();
+        args.push("--help");
+        let out = sb.run(&args, &[], "");
+        for file in ["salesforce-api.md", "ARCHITECTURE.md", "emulator/README.md"] {
+            assert!(!out.stdout.contains(file), "{args:?} cites {file}");
+        }
+    }
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README");
+    for file in ["salesforce-api.md", "ARCHITECTURE.md"] {
+        assert!(
+            !readme.contains(file),
+            "README cites {file}, which is not shipped"
+        );
+    }
+    for part in readme.split("](").skip(1) {
+        let target = part.split(')').next().unwrap_or("");
+        if target.starts_with("http") || target.starts_with('#') {
+            continue;
+        }
+        assert!(
+            root.join(target).exists(),
+            "README links to missing {target}"
+        );
+    }
+}

@@ -44,3 +44,39 @@ fn every_step_behaves_as_expected() {
     );
     std::fs::remove_dir_all(folder).expect("clean up");
 }
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_demo_removes_its_folder() {
+    use std::io::BufRead;
+    use std::os::unix::process::ExitStatusExt;
+    for (signal, number) in [("INT", 2), ("TERM", 15)] {
+        let sb = Sandbox::new();
+        let mut cmd = sb.cmd(&["demo"]);
+        cmd.stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .stdin(std::process::Stdio::null());
+        let mut child = cmd.spawn().expect("spawn");
+        let mut lines = std::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let folder = loop {
+            let line = lines
+                .next()
+                .expect("the demo names its folder")
+                .expect("line");
+            if let Some(rest) = line.strip_prefix("Files go to ") {
+                let (path, _) = rest.split_once(". The demo").expect("sentence");
+                break std::path::PathBuf::from(path);
+            }
+        };
+        assert!(folder.is_dir());
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        drop(lines);
+        let status = child.wait().expect("wait");
+        assert_eq!(status.signal(), Some(number), "SIG{signal}: {status:?}");
+        assert!(!folder.exists(), "SIG{signal} left {}", folder.display());
+    }
+}

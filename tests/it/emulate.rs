@@ -78,3 +78,48 @@ fn a_bad_org_file_or_fault_is_refused() {
     let out = sb.run(&["emulate", "--fault", "x:503"], &[], "");
     out.assert_code(2);
 }
+
+fn send(child: &std::process::Child, signal: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(ok.success());
+}
+
+/// Waits (bounded) for the child to end.
+fn ended(child: &mut std::process::Child) -> std::process::ExitStatus {
+    for _ in 0..400 {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    panic!("the process did not end within 10 s of the signal");
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sigint_stop_it_cleanly_and_remove_the_ca_folder() {
+    for signal in ["TERM", "INT"] {
+        let sb = Sandbox::new();
+        let mut cmd = sb.cmd(&["--json", "emulate", "--tls"]);
+        cmd.stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .stdin(Stdio::null());
+        let mut child = Running(cmd.spawn().expect("spawn"));
+        let stdout = child.0.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("first line");
+        let doc: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+        let ca = std::path::PathBuf::from(doc["data"]["ca_pem"].as_str().expect("ca_pem"));
+        let folder = ca.parent().expect("folder").to_path_buf();
+        assert!(ca.is_file(), "{}", ca.display());
+        send(&child.0, signal);
+        let status = ended(&mut child.0);
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
+        assert!(!folder.exists(), "SIG{signal} left {}", folder.display());
+    }
+}

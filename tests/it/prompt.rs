@@ -161,7 +161,7 @@ fn settings_init_wizard_encrypts_as_it_goes_and_validates() {
     answer(
         &mut s,
         &mut screen,
-        "Salesforce application URL",
+        "Salesforce org URL",
         "https://eu6.salesforce.com/",
     );
     answer(&mut s, &mut screen, "sandbox org?", "no");
@@ -230,4 +230,236 @@ fn settings_init_needs_a_terminal() {
         "{}",
         out.stderr
     );
+}
+
+#[test]
+fn settings_init_asks_a_wrong_answer_again_and_keeps_the_others() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let out_file = sb.path("ucc.yaml");
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "settings",
+            "init",
+            "--out",
+            out_file.to_str().expect("utf8"),
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    fn answer(s: &mut rexpect::session::PtySession, screen: &mut String, prompt: &str, text: &str) {
+        *screen += &s
+            .exp_string(prompt)
+            .unwrap_or_else(|e| panic!("prompt {prompt:?}: {e}\n{screen}"));
+        s.send_line(text).expect("type");
+    }
+    answer(&mut s, &mut screen, "UCC name", "sales");
+    // An FQDN typed as a URL: told why, asked again.
+    answer(
+        &mut s,
+        &mut screen,
+        "FQDN of the CRM Service",
+        "http://ucc1.contoso.local/",
+    );
+    answer(&mut s, &mut screen, "without http://", "ucc1.contoso.local");
+    // The org URL: no default (not the login host), https required, login host refused.
+    answer(&mut s, &mut screen, "Salesforce org URL", "");
+    answer(
+        &mut s,
+        &mut screen,
+        "Salesforce org URL",
+        "eu6.salesforce.com",
+    );
+    answer(
+        &mut s,
+        &mut screen,
+        "start it with https://",
+        "https://login.salesforce.com/",
+    );
+    answer(
+        &mut s,
+        &mut screen,
+        "is the login host",
+        "https://eu6.salesforce.com",
+    );
+    answer(&mut s, &mut screen, "sandbox org?", "no");
+    answer(
+        &mut s,
+        &mut screen,
+        "Salesforce username",
+        "integration@contoso.com",
+    );
+    answer(&mut s, &mut screen, "Salesforce password", PASSWORD);
+    answer(&mut s, &mut screen, "again, to confirm", PASSWORD);
+    answer(&mut s, &mut screen, "Security token", TOKEN);
+    answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
+    answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
+    // A version in the wrong form after every secret: only the version is asked again.
+    answer(&mut s, &mut screen, "REST API version", "sixty-one");
+    answer(&mut s, &mut screen, "like 60.0", "v61");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    Screen(screen.clone()).assert_no_secret();
+    let text = std::fs::read_to_string(&out_file).expect("written");
+    let uccs = crmctl::settings::load::yaml(&out_file, &text).expect("valid YAML");
+    let u = &uccs[0];
+    assert_eq!(u.name, "sales");
+    assert_eq!(
+        u.value("ApplicationHost"),
+        Some("https://eu6.salesforce.com/")
+    );
+    assert_eq!(
+        u.value("CrmServiceUrl"),
+        Some("http://ucc1.contoso.local/CrmServiceSalesforce")
+    );
+    assert_eq!(u.value("ApiEndPoint"), Some("services/data/v61.0/"));
+    let plain = secrecy::ExposeSecret::expose_secret(
+        &test_cipher()
+            .decrypt_base64(u.value("Password").expect("password"))
+            .expect("decrypts"),
+    )
+    .to_string();
+    assert_eq!(plain, format!("{PASSWORD}{TOKEN}"));
+}
+
+/// A passphrase that makes new strings is asked twice: a typo would make strings no
+/// CRM Service can decrypt. An empty one is refused.
+#[test]
+fn a_key_passphrase_for_new_strings_is_asked_twice() {
+    let sb = Sandbox::new();
+    let key = sb.write_private(
+        "derived.yaml",
+        "derive: { kdf: pbkdf2-sha1, iterations: 1000, salt: hex:0001020304050607, key_bytes: 32 }\n",
+    );
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "encrypt",
+            "--value",
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    screen += &s
+        .exp_string("Key profile passphrase: ")
+        .expect("passphrase");
+    s.send_line("").expect("empty");
+    screen += &s.exp_string("empty").expect("empty refused");
+    screen += &s
+        .exp_string("Key profile passphrase: ")
+        .expect("asked again");
+    s.send_line("correct horse").expect("type");
+    screen += &s.exp_string("again, to confirm").expect("confirm");
+    s.send_line("correct hose").expect("typo");
+    screen += &s.exp_string("differ").expect("mismatch");
+    screen += &s
+        .exp_string("Key profile passphrase: ")
+        .expect("asked again");
+    s.send_line("correct horse").expect("type");
+    screen += &s.exp_string("again, to confirm").expect("confirm");
+    s.send_line("correct horse").expect("type");
+    screen += &s.exp_string("Value to encrypt").expect("value prompt");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_string("to confirm: ").expect("confirm");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    assert!(!screen.contains("correct horse"), "{screen}");
+    let profile = crmctl::crypto::profile::KeyProfile::load(
+        &key,
+        crmctl::crypto::profile::ProfileOrigin::Flag,
+    )
+    .expect("profile");
+    let cipher = profile
+        .cipher(Some(&secrecy::SecretString::from(
+            "correct horse".to_string(),
+        )))
+        .expect("cipher");
+    assert!(
+        screen.contains(&cipher.encrypt_to_base64(PASSWORD)),
+        "{screen}"
+    );
+}
+
+/// An empty password would store the security token alone: asked again.
+#[test]
+fn an_empty_password_at_the_prompt_is_asked_again() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &["--key-file", key.to_str().expect("utf8"), "encrypt"],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    screen += &s.exp_string("Salesforce password: ").expect("password");
+    s.send_line("").expect("empty");
+    screen += &s.exp_string("Security token: ").expect("token");
+    s.send_line(TOKEN).expect("token");
+    screen += &s.exp_string("again, to confirm: ").expect("confirm");
+    s.send_line("").expect("empty");
+    screen += &s.exp_string("password is empty").expect("refused");
+    screen += &s.exp_string("Salesforce password: ").expect("asked again");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_string("Security token: ").expect("token");
+    s.send_line(TOKEN).expect("token");
+    screen += &s.exp_string("again, to confirm: ").expect("confirm");
+    s.send_line(PASSWORD).expect("type");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    Screen(screen.clone()).assert_no_secret();
+    assert!(screen.contains(&test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"))));
+    assert!(!screen.contains(&test_cipher().encrypt_to_base64(TOKEN)));
+}
+
+/// A target that can't be written is refused before the first question, not after
+/// every secret has been typed.
+#[test]
+fn settings_init_refuses_an_unwritable_target_before_asking_anything() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let dangling = sb.path("settings.yaml");
+    std::os::unix::fs::symlink(sb.path("nowhere/settings.yaml"), &dangling).expect("symlink");
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "settings",
+            "init",
+            "--force",
+            "--out",
+            dangling.to_str().expect("utf8"),
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let screen = s.exp_eof().expect("program ends without a question");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 3)),
+        "{status:?}\n{screen}"
+    );
+    assert!(screen.contains("cannot write"), "{screen}");
+    assert!(!screen.contains("UCC name"), "{screen}");
 }

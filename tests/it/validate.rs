@@ -6,10 +6,10 @@ use serde_json::Value;
 use crate::support::{Run, Sandbox, test_cipher};
 
 /// (setting, scope, value) rows of one UCC.
-type Rows = Vec<(String, String, String)>;
+pub(crate) type Rows = Vec<(String, String, String)>;
 
 /// A UCC that passes every rule; `host` is its CRM Service's FQDN.
-fn good_rows(host: &str) -> Rows {
+pub(crate) fn good_rows(host: &str) -> Rows {
     let c = test_cipher();
     [
         ("ListsEndpoints", "ListsPlugin", format!("http://{host}/webagentservice/api/v1/settings;http://{host}/CrmServiceSalesforce/api/v1/settings")),
@@ -27,7 +27,7 @@ fn good_rows(host: &str) -> Rows {
     .collect()
 }
 
-fn yaml(uccs: &[(&str, Rows)]) -> String {
+pub(crate) fn yaml(uccs: &[(&str, Rows)]) -> String {
     let mut y = String::from("uccs:\n");
     for (name, rows) in uccs {
         y.push_str(&format!("  - name: {name}\n    settings:\n"));
@@ -56,14 +56,14 @@ fn validate(sb: &Sandbox, text: &str, extra: &[&str]) -> Run {
     sb.run(&args, &[], "")
 }
 
-fn findings(run: &Run) -> Vec<Value> {
+pub(crate) fn findings(run: &Run) -> Vec<Value> {
     run.json()["data"]["findings"]
         .as_array()
         .cloned()
         .unwrap_or_default()
 }
 
-fn set(rows: &mut [(String, String, String)], setting: &str, value: &str) {
+pub(crate) fn set(rows: &mut [(String, String, String)], setting: &str, value: &str) {
     if let Some(r) = rows.iter_mut().find(|r| r.0 == setting) {
         r.2 = value.to_string();
     }
@@ -90,6 +90,7 @@ fn a_good_estate_passes_every_rule() {
 fn every_rule_fails_its_fixture_with_file_and_line() {
     let c = test_cipher();
     let other_key = crmctl::crypto::Cipher::new(&[9; 32], &[3; 16]).expect("cipher");
+    let c2 = test_cipher();
     type Mutate = Box<dyn Fn(&mut Rows)>;
     let cases: Vec<(&str, &str, Mutate)> = vec![
         (
@@ -218,7 +219,32 @@ fn every_rule_fails_its_fixture_with_file_and_line() {
         (
             "unknown-setting",
             "error",
+            Box::new(|r| r[8].0 = "LoginEndPont".into()),
+        ),
+        (
+            "setting-case",
+            "error",
             Box::new(|r| r[8].0 = "LoginEndpoint".into()),
+        ),
+        (
+            "value-whitespace",
+            "warning",
+            Box::new(move |r| {
+                let v = format!(" {}\t", c2.encrypt_to_base64("3MVG9clientid"));
+                set(r, "ClientId", &v)
+            }),
+        ),
+        (
+            "test-org",
+            "warning",
+            Box::new(|r| {
+                set(r, "ApplicationHost", "http://127.0.0.1:8080/");
+                set(
+                    r,
+                    "LoginEndPoint",
+                    "http://[::1]:8443/services/oauth2/token",
+                );
+            }),
         ),
         (
             "unknown-setting",
@@ -468,4 +494,103 @@ fn login_runs_once_per_distinct_credential_set() {
         checks[0]
     );
     assert!(!out.stdout.contains(DEMO_PASSWORD) && !out.stdout.contains(DEMO_CLIENT_SECRET));
+}
+
+/// The settings `crmctl emulate` (or `demo`) gives: a test org on this machine.
+fn emulated_rows(base: &str, login: &str) -> Rows {
+    use emulator::default_org::*;
+    let c = test_cipher();
+    let mut r = good_rows("ucc1.contoso.local");
+    set(&mut r, "ApplicationHost", &format!("{base}/"));
+    set(
+        &mut r,
+        "LoginEndPoint",
+        &format!("{login}/services/oauth2/token"),
+    );
+    set(&mut r, "Username", DEMO_USERNAME);
+    set(
+        &mut r,
+        "Password",
+        &c.encrypt_to_base64(&format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}")),
+    );
+    set(&mut r, "ClientId", &c.encrypt_to_base64(DEMO_CLIENT_ID));
+    set(
+        &mut r,
+        "ClientSecret",
+        &c.encrypt_to_base64(DEMO_CLIENT_SECRET),
+    );
+    r
+}
+
+#[test]
+fn ci_against_the_emulator_validates_clean_but_for_the_test_org_warning() {
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let text = yaml(&[("helpdesk", emulated_rows(&emu.base_url, &emu.base_url))]);
+    let out = validate(&sb, &text, &["--login"]);
+    out.assert_code(0);
+    let f = findings(&out);
+    assert!(
+        !f.is_empty()
+            && f.iter()
+                .all(|x| x["rule"] == "test-org" && x["severity"] == "warning"),
+        "{f:#?}"
+    );
+    assert_eq!(out.json()["data"]["logins"][0]["ok"], true);
+    assert_eq!(emu.stats().routes.get("token"), Some(&1));
+    // localhost and [::1] are test orgs too; --strict counts the warning.
+    let port = emu.base_url.rsplit(':').next().expect("port").to_string();
+    for host in ["localhost", "[::1]", "127.0.0.2"] {
+        let url = format!("http://{host}:{port}");
+        let text = yaml(&[("helpdesk", emulated_rows(&url, &url))]);
+        let out = validate(&sb, &text, &["--strict"]);
+        out.assert_code(1);
+        let f = findings(&out);
+        assert!(f.iter().all(|x| x["rule"] == "test-org"), "{host}: {f:#?}");
+    }
+}
+
+#[test]
+fn login_does_not_post_credentials_to_an_untrusted_endpoint_unless_allowed() {
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let port = emu.base_url.rsplit(':').next().expect("port").to_string();
+    // 0.0.0.0 reaches this machine but is not a loopback name: plain http to a host
+    // that is neither Salesforce nor a test org, as a mistyped LoginEndPoint would be.
+    let untrusted = format!("http://0.0.0.0:{port}");
+    let sb = Sandbox::new();
+    let text = yaml(&[("helpdesk", emulated_rows(&emu.base_url, &untrusted))]);
+    let out = validate(&sb, &text, &["--login"]);
+    out.assert_code(1);
+    let f = findings(&out);
+    assert!(f.iter().any(|x| x["rule"] == "login-endpoint"), "{f:#?}");
+    let skipped: Vec<&Value> = f.iter().filter(|x| x["rule"] == "login-skipped").collect();
+    assert_eq!(skipped.len(), 1, "{f:#?}");
+    assert!(
+        skipped[0]["hint"]
+            .as_str()
+            .expect("hint")
+            .contains("--allow-untrusted-login")
+    );
+    assert_eq!(
+        emu.stats().routes.get("token"),
+        None,
+        "credentials were posted"
+    );
+    let out = validate(&sb, &text, &["--login", "--allow-untrusted-login"]);
+    let f = findings(&out);
+    assert!(!f.iter().any(|x| x["rule"] == "login-skipped"), "{f:#?}");
+    assert_eq!(emu.stats().routes.get("token"), Some(&1));
+    assert_eq!(out.json()["data"]["logins"][0]["ok"], true);
+}
+
+#[test]
+fn the_readme_documents_every_rule_id() {
+    let readme =
+        std::fs::read_to_string(crate::support::repo_root().join("README.md")).expect("README");
+    for id in crmctl::settings::rules::RULE_IDS {
+        assert!(
+            readme.contains(&format!("`{id}`")),
+            "README lacks rule `{id}`"
+        );
+    }
 }

@@ -332,13 +332,14 @@ fn a_bad_setting_fails_and_holds_back_the_steps_that_need_it() {
     );
     assert_eq!(step(&out, 0, "login")["status"], "skip");
     assert_eq!(emu.stats().routes.get("token"), None, "no login was tried");
-    // A LoginEndPoint that fails its rules gets no credentials posted to it.
+    // A LoginEndPoint that fails its rules gets no credentials posted to it (and
+    // were it tried, the client refuses the scheme: the test stays on this machine).
     let mut bad = good("ucc1.contoso.local");
     let port = closed_port();
     set(
         &mut bad,
         "LoginEndPoint",
-        &format!("http://127.0.0.1:{port}/services/oauth2/token"),
+        &format!("ftp://127.0.0.1:{port}/services/oauth2/token"),
     );
     let out = doctor(&sb, &[("helpdesk", bad)], &["--json"]);
     out.assert_code(1);
@@ -346,6 +347,20 @@ fn a_bad_setting_fails_and_holds_back_the_steps_that_need_it() {
         step(&out, 0, "login")["detail"],
         "needs LoginEndPoint, which failed the settings step"
     );
+}
+
+#[test]
+fn an_estate_pointing_at_the_emulator_is_a_test_org() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let mut r = good("ucc1.contoso.local");
+    set(&mut r, "LoginEndPoint", &emu.token_url());
+    let out = doctor(&sb, &[("helpdesk", r)], &["--json"]);
+    out.assert_code(0);
+    let s = step(&out, 0, "settings");
+    assert_eq!(s["status"], "warn", "{s}");
+    assert_eq!(step(&out, 0, "login")["status"], "ok");
+    assert_eq!(emu.stats().routes.get("token"), Some(&1));
 }
 
 #[test]

@@ -5,11 +5,10 @@
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use super::connect::sf_error;
 use super::lookup::{LookupArgs, Media};
 use crate::error::CliError;
 use crate::output::{Printer, Report, sanitize};
-use crate::salesforce::{self, Client, RecordError, Session};
+use crate::salesforce::{Client, Session};
 use crate::screenpop::Match;
 use crate::screenpop::calllog::{self, Channel, Direction, Interaction, Logged};
 
@@ -88,33 +87,6 @@ pub fn interaction(args: &LookupArgs, value: &str) -> Interaction {
     }
 }
 
-/// Salesforce's refusal of a Task write as an error with advice (`salesforce::advice`).
-pub fn task_error(e: RecordError) -> CliError {
-    let base = sf_error(e.error.clone());
-    match &e.error {
-        salesforce::SfError::Api { code, message, .. } => {
-            // Org text in an error message: the printer escapes every error it shows.
-            let (code, message) = (code.as_untrusted_str(), message.as_untrusted_str());
-            let fields: Vec<String> = e
-                .fields
-                .iter()
-                .map(|f| f.as_untrusted_str().to_string())
-                .collect();
-            let mut err = CliError::new(
-                base.kind,
-                format!("Salesforce refused to create the Task: {code}: {message}"),
-            );
-            if !fields.is_empty() {
-                err = err.with_cause(format!("fields: {}", fields.join(", ")));
-            }
-            salesforce::advice::for_task_write(code, message, &fields)
-                .into_iter()
-                .fold(err, CliError::with_hint)
-        }
-        _ => base,
-    }
-}
-
 /// Runs after the pop: without `--log` the report is returned as it is.
 pub fn after_pop(
     args: &LookupArgs,
@@ -134,7 +106,7 @@ pub fn after_pop(
         Logged::new(&i, &a, None)
     } else {
         let id = calllog::create(client, session, version, &calllog::body(&i, &a))
-            .map_err(task_error)?;
+            .map_err(calllog::refusal)?;
         Logged::new(&i, &a, Some(id))
     };
     Ok(Box::new(LoggedReport { pop, logged }))
@@ -205,66 +177,5 @@ impl Report for LoggedReport {
 
     fn exit_code(&self) -> u8 {
         self.pop.exit_code()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::salesforce::SfError;
-
-    fn refused(code: &str, message: &str, fields: &[&str]) -> CliError {
-        task_error(RecordError {
-            error: SfError::Api {
-                status: 400,
-                code: code.into(),
-                message: message.into(),
-            },
-            fields: fields.iter().map(|f| (*f).into()).collect(),
-        })
-    }
-
-    #[test]
-    fn field_errors_become_advice() {
-        let e = refused(
-            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
-            "bad value for restricted picklist field: Incoming",
-            &["CallType"],
-        );
-        assert_eq!(e.kind, crate::error::ErrorKind::Rejected);
-        assert_eq!(e.causes, vec!["fields: CallType".to_string()]);
-        assert!(
-            e.hints[0].starts_with("CallType is a restricted picklist"),
-            "{:?}",
-            e.hints
-        );
-        let e = refused(
-            "INVALID_FIELD",
-            "No such column 'Type' on sobject of type Task",
-            &[],
-        );
-        assert!(e.hints[0].contains("cannot see Task.Type"), "{:?}", e.hints);
-        assert!(e.hints[0].contains("Fields & Relationships > Type > Set Field-Level Security"));
-        let e = refused(
-            "INVALID_FIELD",
-            "No such column 'CallDurationInSeconds' on sobject of type Task",
-            &[],
-        );
-        assert!(e.hints[0].contains("Call Center"), "{:?}", e.hints);
-        let e = refused(
-            "INVALID_FIELD_FOR_INSERT_UPDATE",
-            "Unable to create/update fields: Type.",
-            &["Type"],
-        );
-        assert!(e.hints[0].contains("cannot set Task.Type"), "{:?}", e.hints);
-    }
-
-    #[test]
-    fn other_failures_keep_their_class() {
-        let e = task_error(RecordError::from(SfError::Network {
-            kind: crate::salesforce::NetKind::Connect,
-            detail: "refused".into(),
-        }));
-        assert_eq!(e.kind, crate::error::ErrorKind::Remote);
     }
 }

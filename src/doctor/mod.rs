@@ -231,9 +231,9 @@ pub fn group_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K
     groups
 }
 
-/// Maps a Salesforce failure into the one failure vocabulary.
+/// Maps a Salesforce failure into the one failure vocabulary (`crate::error`).
 pub fn classify(e: crate::salesforce::SfError) -> CliError {
-    crate::commands::connect::sf_error(e)
+    CliError::from(e)
 }
 
 #[cfg(test)]

@@ -224,7 +224,7 @@ pub fn log_test_step(
         ),
         Err(RoundTripError::Create(e)) => Step::from_error(
             LOG_TEST,
-            &crate::commands::lookup_log::task_error(e),
+            &calllog::refusal(e),
         ),
         Err(RoundTripError::Read { id, error, deleted }) => {
             let id = id.as_untrusted_str();

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Match;
+use crate::error::CliError;
 use crate::output::OrgText;
 use crate::salesforce::{Client, RecordError, Session, SfError};
 
@@ -277,6 +278,33 @@ pub enum RoundTripError {
     },
 }
 
+/// Salesforce's refusal of a Task write as an error with advice (`salesforce::advice`).
+pub fn refusal(e: RecordError) -> CliError {
+    let base = CliError::from(e.error.clone());
+    match &e.error {
+        SfError::Api { code, message, .. } => {
+            // Org text in an error message: the printer escapes every error it shows.
+            let (code, message) = (code.as_untrusted_str(), message.as_untrusted_str());
+            let fields: Vec<String> = e
+                .fields
+                .iter()
+                .map(|f| f.as_untrusted_str().to_string())
+                .collect();
+            let mut err = CliError::new(
+                base.kind,
+                format!("Salesforce refused to create the Task: {code}: {message}"),
+            );
+            if !fields.is_empty() {
+                err = err.with_cause(format!("fields: {}", fields.join(", ")));
+            }
+            crate::salesforce::advice::for_task_write(code, message, &fields)
+                .into_iter()
+                .fold(err, CliError::with_hint)
+        }
+        _ => base,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,5 +432,65 @@ mod tests {
         let t = today();
         assert_eq!(t.len(), 10, "{t}");
         assert_eq!(&t[4..5], "-");
+    }
+}
+
+#[cfg(test)]
+mod refusal_tests {
+    use super::*;
+
+    fn refused(code: &str, message: &str, fields: &[&str]) -> CliError {
+        refusal(RecordError {
+            error: SfError::Api {
+                status: 400,
+                code: code.into(),
+                message: message.into(),
+            },
+            fields: fields.iter().map(|f| (*f).into()).collect(),
+        })
+    }
+
+    #[test]
+    fn field_errors_become_advice() {
+        let e = refused(
+            "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+            "bad value for restricted picklist field: Incoming",
+            &["CallType"],
+        );
+        assert_eq!(e.kind, crate::error::ErrorKind::Rejected);
+        assert_eq!(e.causes, vec!["fields: CallType".to_string()]);
+        assert!(
+            e.hints[0].starts_with("CallType is a restricted picklist"),
+            "{:?}",
+            e.hints
+        );
+        let e = refused(
+            "INVALID_FIELD",
+            "No such column 'Type' on sobject of type Task",
+            &[],
+        );
+        assert!(e.hints[0].contains("cannot see Task.Type"), "{:?}", e.hints);
+        assert!(e.hints[0].contains("Fields & Relationships > Type > Set Field-Level Security"));
+        let e = refused(
+            "INVALID_FIELD",
+            "No such column 'CallDurationInSeconds' on sobject of type Task",
+            &[],
+        );
+        assert!(e.hints[0].contains("Call Center"), "{:?}", e.hints);
+        let e = refused(
+            "INVALID_FIELD_FOR_INSERT_UPDATE",
+            "Unable to create/update fields: Type.",
+            &["Type"],
+        );
+        assert!(e.hints[0].contains("cannot set Task.Type"), "{:?}", e.hints);
+    }
+
+    #[test]
+    fn other_failures_keep_their_class() {
+        let e = refusal(RecordError::from(SfError::Network {
+            kind: crate::salesforce::NetKind::Connect,
+            detail: "refused".into(),
+        }));
+        assert_eq!(e.kind, crate::error::ErrorKind::Remote);
     }
 }

@@ -255,3 +255,90 @@ impl From<crate::salesforce::SfError> for CliError {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::OrgText;
+    use crate::salesforce::{NetKind, SfError};
+
+    fn api(status: u16, code: &str) -> SfError {
+        SfError::Api {
+            status,
+            code: OrgText::from(code),
+            message: OrgText::default(),
+        }
+    }
+
+    fn oauth(status: u16, error: &str) -> SfError {
+        SfError::OAuth {
+            status,
+            error: OrgText::from(error),
+            description: OrgText::default(),
+        }
+    }
+
+    /// Cause -> exit code -> error.kind, the table README "Exit codes" documents.
+    #[test]
+    fn every_cause_has_one_kind() {
+        let net = |kind| SfError::Network {
+            kind,
+            detail: String::new(),
+        };
+        let table: Vec<(SfError, u8, &str)> = vec![
+            (oauth(400, "invalid_grant"), 1, "rejected"),
+            (oauth(400, "invalid_client_id"), 1, "rejected"),
+            (oauth(400, "inactive_user"), 1, "rejected"),
+            (oauth(400, "rate_limit_exceeded"), 4, "remote"),
+            (oauth(503, "temporarily_unavailable"), 4, "remote"),
+            (api(403, "REQUEST_LIMIT_EXCEEDED"), 4, "remote"),
+            (api(503, "SERVER_UNAVAILABLE"), 4, "remote"),
+            (api(500, "UNKNOWN_EXCEPTION"), 4, "remote"),
+            (api(400, "MALFORMED_QUERY"), 4, "remote"),
+            (api(401, "INVALID_SESSION_ID"), 1, "rejected"),
+            (api(403, "API_DISABLED_FOR_ORG"), 1, "rejected"),
+            (api(400, "INVALID_FIELD"), 1, "rejected"),
+            (api(404, "NOT_FOUND"), 1, "rejected"),
+            (net(NetKind::Connect), 4, "remote"),
+            (net(NetKind::Dropped), 4, "remote"),
+            (net(NetKind::Timeout), 4, "remote"),
+            (net(NetKind::Tls), 4, "remote"),
+            (net(NetKind::UnknownIssuer), 4, "remote"),
+            (
+                SfError::Protocol {
+                    status: 200,
+                    detail: String::new(),
+                },
+                4,
+                "remote",
+            ),
+            (
+                SfError::Redirect {
+                    status: 302,
+                    location_host: OrgText::from("elsewhere.example"),
+                },
+                4,
+                "remote",
+            ),
+            (SfError::TooLarge { cap: 1 }, 4, "remote"),
+            (
+                SfError::Refused {
+                    url: OrgText::from("file:///x"),
+                    reason: "scheme",
+                },
+                4,
+                "remote",
+            ),
+            (SfError::Setup("ca".into()), 3, "input"),
+        ];
+        for (cause, code, kind) in table {
+            let label = format!("{cause:?}");
+            let err = CliError::from(cause);
+            assert_eq!(
+                (err.exit_code(), err.kind.as_str()),
+                (code, kind),
+                "{label}"
+            );
+        }
+    }
+}

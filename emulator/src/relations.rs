@@ -6,7 +6,9 @@
 //! and `referenceTo` of WhoId/WhatId) in the object reference:
 //! https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/sforce_api_objects_task.htm
 
-use crate::schema::{Field, FieldType};
+use std::sync::LazyLock;
+
+use crate::schema::{self, Field};
 
 /// A child relationship: on `parent`, `name` lists the `child` records whose `fk`
 /// points at it.
@@ -104,27 +106,19 @@ pub fn polymorphic(object: &str, rel: &str) -> Option<&'static Poly> {
 /// fields are those of the `Name` entity (Id, Name, Type, ...).
 pub const NAME_OBJECT: &str = "Name";
 
-const fn nf(name: &'static str, label: &'static str, kind: FieldType) -> Field {
-    Field {
-        name,
-        label,
-        kind,
-        name_field: false,
-        createable: false,
-        reference: None,
-        restricted: &[],
-    }
+/// The `Name` entity's fields, borrowed from the schema's Contact (and Account's
+/// `Type`), so they follow the schema's `Field` shape.
+pub fn name_fields() -> &'static [Field] {
+    static FIELDS: LazyLock<Vec<Field>> = LazyLock::new(|| {
+        let from = |fields: &'static [Field], name: &str| schema::field(fields, name).copied();
+        ["Id", "Name", "FirstName", "LastName", "Email", "Phone"]
+            .iter()
+            .filter_map(|n| from(schema::CONTACT, n))
+            .chain(from(schema::ACCOUNT, "Type"))
+            .collect()
+    });
+    &FIELDS
 }
-
-pub const NAME_FIELDS: &[Field] = &[
-    nf("Id", "Id", FieldType::Id),
-    nf("Name", "Name", FieldType::String),
-    nf("Type", "Object Type", FieldType::Picklist),
-    nf("FirstName", "First Name", FieldType::String),
-    nf("LastName", "Last Name", FieldType::String),
-    nf("Email", "Email", FieldType::Email),
-    nf("Phone", "Phone", FieldType::Phone),
-];
 
 /// How deep parent paths go (`Case.Contact.Account.Owner.Name` is four hops);
 /// Salesforce allows five levels of child-to-parent relationships.

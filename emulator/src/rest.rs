@@ -383,7 +383,7 @@ fn query(shared: &Shared, org: &Org, user: &User, call: &Call) -> Result<Value, 
         ApiError::bad_request("MALFORMED_QUERY", "A query string has to be specified")
     })?;
     let parsed = soql::parse(q, user)?;
-    // `sf data query` asks for the columns first (`&columns=true`): no records.
+    // `sf data query` also asks for the columns (`&columns=true`): no records then.
     if call.param("columns") == Some("true") {
         return Ok(soql::columns::metadata(&parsed));
     }

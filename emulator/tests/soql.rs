@@ -199,6 +199,13 @@ fn group_by_with_having_order_and_parent_fields() {
         "SELECT Priority, MAX(CreatedDate) FROM Case WHERE Status != 'Closed' GROUP BY Priority HAVING Priority = 'High'",
     ));
     assert_eq!(column(&v, "expr0"), [json!(at(0, "00:00:01"))]);
+    // HAVING on a date aggregate with a date literal.
+    let v = ok(query(
+        &emu,
+        &t,
+        "SELECT Account.Name, MAX(CreatedDate) FROM Case GROUP BY Account.Name HAVING MAX(CreatedDate) = LAST_N_DAYS:7",
+    ));
+    assert_eq!(column(&v, "Name"), [json!("Acme")]);
     let m = malformed(query(&emu, &t, "SELECT Status, COUNT(Id) FROM Case"));
     assert!(
         m.ends_with("Field must be grouped or aggregated: Status"),
@@ -237,6 +244,15 @@ fn date_literals_compare_whole_utc_days_on_dates_and_datetimes() {
             "SELECT CaseNumber FROM Case WHERE CreatedDate >= LAST_90_DAYS AND CreatedDate < YESTERDAY"
         ),
         n(&["00000003"])
+    );
+    // One second after midnight is after YESTERDAY; one second before is not.
+    assert_eq!(
+        numbers("SELECT CaseNumber FROM Case WHERE CreatedDate > YESTERDAY"),
+        n(&["00000001"])
+    );
+    assert_eq!(
+        numbers("SELECT CaseNumber FROM Case WHERE CreatedDate <= YESTERDAY"),
+        n(&["00000002", "00000003", "00000004", "00000005"])
     );
     assert_eq!(
         numbers("SELECT CaseNumber FROM Case WHERE CreatedDate = N_DAYS_AGO:40"),

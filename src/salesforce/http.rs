@@ -227,14 +227,22 @@ impl Client {
             return Err(SfError::TooLarge { cap });
         }
         // Read at most cap + 1 bytes: one more than allowed proves the body is too
-        // large without reading the rest into memory.
+        // large without reading the rest. Chunks are checked before they are kept,
+        // so the buffer never grows past the cap.
         let mut body = Vec::new();
-        (&mut resp)
-            .take(cap + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| read_error(&e, self.settings.timeout))?;
-        if body.len() as u64 > cap {
-            return Err(SfError::TooLarge { cap });
+        let mut chunk = [0u8; 16 * 1024];
+        let mut limited = (&mut resp).take(cap + 1);
+        loop {
+            let n = match limited.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(read_error(&e, self.settings.timeout)),
+            };
+            if (body.len() + n) as u64 > cap {
+                return Err(SfError::TooLarge { cap });
+            }
+            body.extend_from_slice(&chunk[..n]);
         }
         if Instant::now() > deadline {
             return Err(timeout_error(self.settings.timeout));

@@ -7,8 +7,9 @@
 //! `OR`, `NOT` and parentheses; literals are quoted strings, numbers, `true`,
 //! `false`, `null`, dates and date-times.
 //!
-//! Layout: `lexer` (tokens), `ast` (the syntax tree), `parser` (tokens to tree,
-//! names resolved against the schema), `literals` (strings, LIKE patterns, dates),
+//! Layout: `lexer` (tokens), `ast` (the syntax tree), `parser` (tokens to tree:
+//! names resolved against the schema, conditions), `select` (the statement: select
+//! list, subqueries, GROUP BY, HAVING), `literals` (strings, LIKE patterns, dates),
 //! `eval` (filtering, ordering and rendering records), `run` (a whole query:
 //! subqueries, COUNT(), aggregates), `columns` (the `columns=true` metadata).
 
@@ -19,6 +20,7 @@ mod lexer;
 mod literals;
 mod parser;
 pub mod run;
+mod select;
 
 pub use ast::{
     Agg, AggFunc, Cond, FieldPath, Hop, Item, LikeTok, Literal, Op, OrderBy, Query, Selection,
@@ -26,4 +28,5 @@ pub use ast::{
 };
 pub use lexer::{Tok, Token, lex};
 pub use literals::{date_literal, day_of, day_text, decode_like, decode_literal, today_utc};
-pub use parser::{Parser, parse, parse_on, parse_query};
+pub use parser::Parser;
+pub use select::{parse, parse_on, parse_query};

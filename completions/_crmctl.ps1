@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Write UCC Plugin Settings files')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in as the CRM Service would, and check the API version and screen-pop fields')
             [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log')
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -199,12 +200,52 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy''s [default: $CRMCTL_CA_CERT]')
+            [CompletionResult]::new('--direction', '--direction', [CompletionResultType]::ParameterName, 'With --log: the interaction''s direction (CallType)')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'With --log: the interaction''s length (CallDurationInSeconds)')
+            [CompletionResult]::new('--interaction-id', '--interaction-id', [CompletionResultType]::ParameterName, 'With --log: the contact center''s interaction id (CallObject)')
+            [CompletionResult]::new('--disposition', '--disposition', [CompletionResultType]::ParameterName, 'With --log: the outcome (CallDisposition)')
+            [CompletionResult]::new('--comment', '--comment', [CompletionResultType]::ParameterName, 'With --log: the agent''s notes (Description)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--timings', '--timings', [CompletionResultType]::ParameterName, 'List each round trip and its time')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Log in to a sandbox (https://test.salesforce.com)')
             [CompletionResult]::new('--no-token', '--no-token', [CompletionResultType]::ParameterName, 'The org needs no security token (logins from trusted IP ranges)')
             [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)')
+            [CompletionResult]::new('--log', '--log', [CompletionResultType]::ParameterName, 'After the pop, create the Task the auto log would (call, chat or e-mail log) and print its Id')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --log: show the Task that would be created and create nothing')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'crmctl;doctor' {
+            [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'Settings files: YAML estates, or CSV exports (each named by a --ucc, in order)')
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'Check only this UCC (repeatable); also names the UCC of each CSV export, in order')
+            [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each probe')
+            [CompletionResult]::new('--ani', '--ani', [CompletionResultType]::ParameterName, 'Look up this caller''s number as the screen pop does (repeatable)')
+            [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Look up this e-mail address as the screen pop does (repeatable)')
+            [CompletionResult]::new('--case', '--case', [CompletionResultType]::ParameterName, 'Look up this case number as the screen pop does (repeatable)')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]')
+            [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL; overrides each UCC''s LoginEndPoint [default: the UCC''s, else $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Salesforce username; overrides each UCC''s Username [default: $CRMCTL_USERNAME]')
+            [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'REST API version: 60.0, v60.0 or services/data/v60.0/; overrides each UCC''s ApiEndPoint [default: 60.0]')
+            [CompletionResult]::new('--flow', '--flow', [CompletionResultType]::ParameterName, 'OAuth flow')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy''s [default: $CRMCTL_CA_CERT]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl')
+            [CompletionResult]::new('--log-test', '--log-test', [CompletionResultType]::ParameterName, 'Create the call-log Task that `lookup --log` would, read it back and delete it')
+            [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too')
+            [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Log in to a sandbox (https://test.salesforce.com)')
+            [CompletionResult]::new('--no-token', '--no-token', [CompletionResultType]::ParameterName, 'The org needs no security token (logins from trusted IP ranges)')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read secrets from stdin, one a line: password, token, client id, client secret')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
@@ -294,6 +335,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('settings', 'settings', [CompletionResultType]::ParameterValue, 'Write UCC Plugin Settings files')
             [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in as the CRM Service would, and check the API version and screen-pop fields')
             [CompletionResult]::new('lookup', 'lookup', [CompletionResultType]::ParameterValue, 'Show the screen pop an agent would see for a caller''s number, an e-mail or a case')
+            [CompletionResult]::new('doctor', 'doctor', [CompletionResultType]::ParameterValue, 'Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log')
             [CompletionResult]::new('emulate', 'emulate', [CompletionResultType]::ParameterValue, 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI')
             [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
@@ -324,6 +366,9 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             break
         }
         'crmctl;help;lookup' {
+            break
+        }
+        'crmctl;help;doctor' {
             break
         }
         'crmctl;help;emulate' {

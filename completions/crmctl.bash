@@ -25,6 +25,9 @@ _crmctl() {
             crmctl,demo)
                 cmd="crmctl__subcmd__demo"
                 ;;
+            crmctl,doctor)
+                cmd="crmctl__subcmd__doctor"
+                ;;
             crmctl,emulate)
                 cmd="crmctl__subcmd__emulate"
                 ;;
@@ -60,6 +63,9 @@ _crmctl() {
                 ;;
             crmctl__subcmd__help,demo)
                 cmd="crmctl__subcmd__help__subcmd__demo"
+                ;;
+            crmctl__subcmd__help,doctor)
+                cmd="crmctl__subcmd__help__subcmd__doctor"
                 ;;
             crmctl__subcmd__help,emulate)
                 cmd="crmctl__subcmd__help__subcmd__emulate"
@@ -110,7 +116,7 @@ _crmctl() {
 
     case "${cmd}" in
         crmctl)
-            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help"
+            opts="-q -v -h -V --json --quiet --verbose --color --no-input --key-file --help --version encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +188,84 @@ _crmctl() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__doctor)
+            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --login-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --probe-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ani)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --email)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flow)
+                    COMPREPLY=($(compgen -W "password client-credentials" -- "${cur}"))
+                    return 0
+                    ;;
+                --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -290,7 +374,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help)
-            opts="encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help"
+            opts="encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -332,6 +416,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -574,7 +672,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --output --media --region --timings --login-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --output --media --region --timings --login-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -649,6 +747,26 @@ _crmctl() {
                     return 0
                     ;;
                 --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --direction)
+                    COMPREPLY=($(compgen -W "inbound outbound" -- "${cur}"))
+                    return 0
+                    ;;
+                --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interaction-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --disposition)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --comment)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

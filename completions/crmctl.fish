@@ -41,6 +41,7 @@ complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "validate-settings" -d
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "settings" -d 'Write UCC Plugin Settings files'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "login" -d 'Log in as the CRM Service would, and check the API version and screen-pop fields'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "lookup" -d 'Show the screen pop an agent would see for a caller\'s number, an e-mail or a case'
+complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "doctor" -d 'Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "demo" -d 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
 complete -c crmctl -n "__fish_crmctl_needs_command" -f -a "completions" -d 'Print a shell completion script'
@@ -167,6 +168,12 @@ client-credentials\t'Client id and secret only, on the org\'s My Domain host (Sa
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l direction -d 'With --log: the interaction\'s direction (CallType)' -r -f -a "inbound\t'The customer called, chatted or wrote (logged to the popped record)'
+outbound\t'The agent called or wrote (an independent task)'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l duration -d 'With --log: the interaction\'s length (CallDurationInSeconds)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l interaction-id -d 'With --log: the contact center\'s interaction id (CallObject)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l disposition -d 'With --log: the outcome (CallDisposition)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l comment -d 'With --log: the agent\'s notes (Description)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -175,11 +182,43 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timings -d 'Lis
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l log -d 'After the pop, create the Task the auto log would (call, chat or e-mail log) and print its Id'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l dry-run -d 'With --log: show the Task that would be created and create nothing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l settings -d 'Settings files: YAML estates, or CSV exports (each named by a --ucc, in order)' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ucc -d 'Check only this UCC (repeatable); also names the UCC of each CSV export, in order' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l probe-timeout -d 'Seconds to wait for each probe' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ani -d 'Look up this caller\'s number as the screen pop does (repeatable)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l email -d 'Look up this e-mail address as the screen pop does (repeatable)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l case -d 'Look up this case number as the screen pop does (repeatable)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l region -d 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l login-url -d 'Login host or token URL; overrides each UCC\'s LoginEndPoint [default: the UCC\'s, else $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l username -d 'Salesforce username; overrides each UCC\'s Username [default: $CRMCTL_USERNAME]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l api-version -d 'REST API version: 60.0, v60.0 or services/data/v60.0/; overrides each UCC\'s ApiEndPoint [default: 60.0]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
+client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l timeout -d 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l probe -d 'Also GET each UCC\'s CRM settings endpoint and CrmServiceUrl'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l log-test -d 'Create the call-log Task that `lookup --log` would, read it back and delete it'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l strict -d 'Exit 1 on warnings too'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l port -d 'Port of the My Domain (instance) host [default: any free port]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l login-port -d 'Port of the login host [default: any free port]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l data -d 'Org data (YAML) instead of the built-in demo org' -r -F
@@ -236,16 +275,17 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -s q -l quiet -d 'O
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "validate-settings" -d 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "settings" -d 'Write UCC Plugin Settings files'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "login" -d 'Log in as the CRM Service would, and check the API version and screen-pop fields'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "lookup" -d 'Show the screen pop an agent would see for a caller\'s number, an e-mail or a case'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "demo" -d 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "completions" -d 'Print a shell completion script'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "rekey" -d 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile'
-complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup emulate demo completions rekey help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "encrypt" -d 'Encrypt a Salesforce password + security token, or one value, for the Plugin Settings'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "decrypt" -d 'Check that an encrypted string decrypts under the key profile (shows only its length)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "keygen" -d 'Create a new random key profile (AES key and IV), readable only by you'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "validate-settings" -d 'Check UCC Plugin Settings: endpoints, mandatory and encrypted values, shared primary settings'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "settings" -d 'Write UCC Plugin Settings files'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "login" -d 'Log in as the CRM Service would, and check the API version and screen-pop fields'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "lookup" -d 'Show the screen pop an agent would see for a caller\'s number, an e-mail or a case'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "doctor" -d 'Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "emulate" -d 'Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "demo" -d 'Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "completions" -d 'Print a shell completion script'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "rekey" -d 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'

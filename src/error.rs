@@ -162,6 +162,14 @@ pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
                     | "FUNCTIONALITY_NOT_ENABLED"
                     | "INVALID_LOGIN"
                     | "LOGIN_MUST_USE_SECURITY_TOKEN"
+                    // A refused record write (the auto log's Task).
+                    | "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
+                    | "INVALID_FIELD_FOR_INSERT_UPDATE"
+                    | "FIELD_INTEGRITY_EXCEPTION"
+                    | "MALFORMED_ID"
+                    | "REQUIRED_FIELD_MISSING"
+                    | "FIELD_CUSTOM_VALIDATION_EXCEPTION"
+                    | "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY"
             );
             if refusal && *status < 500 {
                 ErrorKind::Rejected

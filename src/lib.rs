@@ -13,6 +13,7 @@ pub mod commands;
 pub mod crypto;
 pub mod csv_input;
 pub mod ctx;
+pub mod doctor;
 pub mod env;
 pub mod error;
 pub mod fsutil;

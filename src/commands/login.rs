@@ -41,24 +41,24 @@ pub struct LoginArgs {
 }
 
 pub struct ObjectCheck {
-    object: &'static str,
+    pub(crate) object: &'static str,
     /// `None`: the object itself is not visible.
-    missing: Option<Vec<&'static str>>,
+    pub(crate) missing: Option<Vec<&'static str>>,
 }
 
 pub struct LoginReport {
-    username: String,
+    pub(crate) username: String,
     flow: Flow,
     token_url: String,
-    instance_url: OrgText,
+    pub(crate) instance_url: OrgText,
     org_id: OrgText,
     user_id: OrgText,
-    login_ms: u128,
-    api_version: String,
-    version_offered: bool,
-    newest_version: Option<OrgText>,
+    pub(crate) login_ms: u128,
+    pub(crate) api_version: String,
+    pub(crate) version_offered: bool,
+    pub(crate) newest_version: Option<OrgText>,
     api_usage: Option<(u64, u64)>,
-    objects: Vec<ObjectCheck>,
+    pub(crate) objects: Vec<ObjectCheck>,
 }
 
 impl LoginReport {
@@ -208,6 +208,15 @@ pub fn check(
     creds: &salesforce::Credentials,
     version: String,
 ) -> Result<LoginReport, CliError> {
+    check_session(client, creds, version).map(|(report, _)| report)
+}
+
+/// [`check`], keeping the session for the calls that follow (`crmctl doctor`).
+pub fn check_session(
+    client: &salesforce::Client,
+    creds: &salesforce::Credentials,
+    version: String,
+) -> Result<(LoginReport, salesforce::Session), CliError> {
     let session = client.login(creds).map_err(|e| match e {
         SfError::OAuth {
             ref error,
@@ -255,7 +264,7 @@ pub fn check(
             Err(e) => return Err(sf_error(e)),
         }
     }
-    Ok(LoginReport {
+    let report = LoginReport {
         username: creds.username.clone(),
         flow: creds.flow,
         token_url: creds.token_url.clone(),
@@ -268,5 +277,6 @@ pub fn check(
         newest_version: versions.last().map(|v| v.version.clone()),
         api_usage,
         objects,
-    })
+    };
+    Ok((report, session))
 }

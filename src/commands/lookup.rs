@@ -46,6 +46,7 @@ crmctl lookup +31201234567 --username integration@contoso.com\n  \
 crmctl lookup 020-1234567 --region NL\n  \
 crmctl lookup --email jane.doe@example.com\n  \
 crmctl lookup --media chat 00001026 --timings\n  \
+crmctl lookup +31201234567 --log --duration 184 --interaction-id 7f3a-22 --disposition Resolved\n  \
 crmctl lookup --file calls.csv --column ANI --region NL -j 8 --output csv > pops.csv"
 )]
 pub struct LookupArgs {
@@ -91,6 +92,9 @@ pub struct LookupArgs {
 
     #[command(flatten)]
     pub connect: ConnectArgs,
+
+    #[command(flatten, next_help_heading = "Auto log")]
+    pub log: super::lookup_log::LogArgs,
 }
 
 fn kind(args: &LookupArgs) -> Kind {
@@ -416,7 +420,8 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         ms: s.info.elapsed.as_millis(),
         attempts: s.info.attempts,
     }));
-    Ok(Box::new(LookupReport {
+    let popped = outcome.matches.first().cloned();
+    let report = Box::new(LookupReport {
         kind: plan.kind_name(),
         value: plan.value().to_string(),
         searched: plan.searched(),
@@ -425,7 +430,16 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         open_cases: outcome.open_cases,
         timings,
         show_timings: args.timings,
-    }))
+    });
+    super::lookup_log::after_pop(
+        args,
+        &client,
+        &session,
+        &version,
+        &value,
+        popped.as_ref(),
+        report,
+    )
 }
 
 /// `--file`: one lookup per input line, rows streamed in input order.

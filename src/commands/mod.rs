@@ -5,11 +5,13 @@ pub mod completions;
 pub mod connect;
 pub mod decrypt;
 pub mod demo;
+pub mod doctor;
 pub mod emulate;
 pub mod encrypt;
 pub mod keygen;
 pub mod login;
 pub mod lookup;
+pub mod lookup_log;
 pub mod rekey;
 pub mod settings;
 pub mod validate_settings;
@@ -27,6 +29,7 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Emulate(args) => emulate::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
         Command::Lookup(args) => lookup::run(ctx, args),
+        Command::Doctor(args) => doctor::run(ctx, args),
         Command::Demo(args) => demo::run(ctx, args),
         Command::ValidateSettings(args) => validate_settings::run(ctx, args),
         Command::Settings(args) => settings::run(ctx, args),

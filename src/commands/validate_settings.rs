@@ -73,7 +73,11 @@ pub struct Probe {
 }
 
 /// Probes each distinct URL once, a few at a time.
-fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, CliError> {
+pub(crate) fn probe_all(
+    ctx: &Ctx,
+    urls: Vec<String>,
+    timeout: f64,
+) -> Result<Vec<Probe>, CliError> {
     if !(timeout > 0.0 && timeout < 3600.0) {
         return Err(CliError::usage(
             "--probe-timeout must be between 0 and 3600 seconds",

@@ -100,3 +100,60 @@ pub fn for_api(code: &str) -> Vec<String> {
     };
     h.iter().map(|s| s.to_string()).collect()
 }
+
+/// Where a Task field's access is set: Task's standard fields are Activity fields.
+fn task_field_path(field: &str) -> String {
+    format!(
+        "Setup > Object Manager > Activity > Fields & Relationships > {field} > Set Field-Level Security"
+    )
+}
+
+/// The field a write error is about: the `fields` Salesforce names, else the
+/// column quoted in "No such column 'X' on sobject of type Task".
+fn field_of(message: &str, fields: &[String]) -> Option<String> {
+    if let Some(f) = fields.first() {
+        return Some(f.clone());
+    }
+    let rest = message.split("No such column '").nth(1)?;
+    rest.split('\'').next().map(str::to_string)
+}
+
+/// Advice for a refused Task write (the auto log of `lookup --log` and
+/// `doctor --log-test`): restricted picklists, fields the user cannot see or set,
+/// the Call Center features, related records.
+pub fn for_task_write(code: &str, message: &str, fields: &[String]) -> Vec<String> {
+    let field = field_of(message, fields);
+    let f = field.as_deref().unwrap_or("the field");
+    let call_field = f.starts_with("Call");
+    let mut hints = Vec::new();
+    match code {
+        "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST" => hints.push(format!(
+            "{f} is a restricted picklist and this org does not offer the value sent: add it under Setup > Object Manager > Activity > Fields & Relationships > {f} > Values (CallType takes Inbound, Internal or Outbound; TaskSubtype Call, Email or Task)"
+        )),
+        "INVALID_FIELD" if call_field => hints.push(format!(
+            "{f} is one of Task's call fields, which come with Salesforce CRM Call Center: enable the call center features and add the integration user to the call center (Setup > Call Centers > Manage Call Center Users)"
+        )),
+        "INVALID_FIELD" => hints.push(format!(
+            "the integration user cannot see Task.{f} (the 8x8 guide's \"Type field must be visible\" step): make it visible in {}",
+            task_field_path(f)
+        )),
+        "INVALID_FIELD_FOR_INSERT_UPDATE" => hints.push(format!(
+            "the integration user cannot set Task.{f}: make it visible and not read-only in {}",
+            task_field_path(f)
+        )),
+        "FIELD_INTEGRITY_EXCEPTION" | "MALFORMED_ID" => hints.push(
+            "the related record (WhoId: a contact or lead; WhatId: an account, case, ...) was refused: a lead cannot be combined with a Related To record, and the Id must exist".into(),
+        ),
+        "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY" | "INSUFFICIENT_ACCESS_OR_READONLY" => hints.push(
+            "the integration user may not create Tasks or may not relate them to this record: give its profile the \"Edit Tasks\" permission and read access to the related record".into(),
+        ),
+        "REQUIRED_FIELD_MISSING" => hints.push(format!(
+            "the org requires {f} on Task (a layout, validation rule or custom required field): the CRM Service does not fill it in, so relax the requirement for the integration user"
+        )),
+        "FIELD_CUSTOM_VALIDATION_EXCEPTION" => hints.push(
+            "a validation rule on Task refused the log: exempt the integration user or the auto log's values from it".into(),
+        ),
+        _ => hints.extend(for_api(code)),
+    }
+    hints
+}

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod error;
 pub mod escape;
 pub mod http;
+pub mod records;
 
 pub use api::{Record, VersionEntry};
 pub use auth::{Credentials, Flow, Session, token_url};
@@ -20,3 +21,4 @@ pub use http::{
     CallInfo, Client, DATA_BODY_CAP, HttpSettings, MAX_RETRIES, TOKEN_BODY_CAP, Trace,
     install_crypto_provider, parse_api_usage,
 };
+pub use records::RecordError;

@@ -2,6 +2,7 @@
 //! a case number. Query plans and result shaping; no printing, no HTTP.
 
 pub mod bulk;
+pub mod calllog;
 pub mod lookup;
 pub mod phone;
 

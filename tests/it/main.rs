@@ -2,10 +2,12 @@
 //! the real `crmctl` binary with a controlled, minimal environment.
 
 mod bulk;
+mod calllog;
 mod cipher_vectors;
 mod cli;
 mod decrypt;
 mod demo;
+mod doctor;
 mod emulate;
 mod encrypt;
 mod escaping;

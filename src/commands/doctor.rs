@@ -1,0 +1,716 @@
+//! `crmctl doctor`: the whole chain, settings to a logged call, for each UCC of an
+//! estate or for one org. Each step calls the code of the command that owns the
+//! check (validate-settings' rules and probes, `login::check_session`, the lookup,
+//! the auto log); the steps, statuses and exit code live in `crate::doctor`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clap::Args;
+use serde_json::{Value, json};
+
+use super::connect::{
+    ConnectArgs, DEFAULT_API_VERSION, FlowArg, normalise_version, ucc_credentials,
+};
+use crate::ctx::Ctx;
+use crate::doctor::settings::{self as local, Probed};
+use crate::doctor::{self, Status, Step, UccResult, org};
+use crate::error::{CliError, ErrorKind};
+use crate::output::{Printer, Report, sanitize};
+use crate::salesforce::{Client, Credentials, Flow};
+use crate::screenpop::Match;
+use crate::screenpop::calllog::{self, Channel, Direction, Interaction};
+use crate::screenpop::lookup::{self, Kind, Plan};
+use crate::settings::rules::{self, Finding};
+use crate::settings::{Ucc, load};
+
+/// Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log
+#[derive(Debug, Args)]
+#[command(
+    long_about = "Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log.\n\n\
+For each UCC of an estate (--settings FILE..., YAML estates or CSV exports named with --ucc; \
+--ucc NAME picks some, default all), or for one org given by the same flags and secrets as \
+`crmctl login`, doctor runs these steps, each with the code of the command that owns it:\n\n  \
+settings           every validate-settings rule, shared primary settings included\n  \
+secrets            Password, ClientId and ClientSecret decrypt under the key profile\n  \
+endpoints          (--probe) the CRM settings endpoint and CrmServiceUrl answer\n  \
+login              the OAuth login exactly as `crmctl login` does it, with its advice\n  \
+api-version        the ApiEndPoint version is offered by the org\n  \
+screen-pop-fields  Account, Contact, Lead, Case and their phone, e-mail, case fields are visible\n  \
+call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
+screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
+log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n\n\
+A step that needs a value that failed an earlier step is skipped. UCCs that share one credential \
+set log in once.\n\n\
+Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed on local input \
+(key profile); else 1 when a check said no; else 4 when the org or the network could not answer.",
+    after_long_help = "Examples:\n  \
+crmctl doctor --settings estate.yaml --probe --ani +31201234567 --log-test\n  \
+crmctl doctor --settings PluginSettings.csv --ucc helpdesk --strict --json\n  \
+crmctl doctor --username integration@contoso.com --email jane.doe@example.com"
+)]
+pub struct DoctorArgs {
+    /// Settings files: YAML estates, or CSV exports (each named by a --ucc, in order)
+    #[arg(long = "settings", value_name = "FILE", num_args = 1..)]
+    pub settings: Vec<PathBuf>,
+
+    /// Check only this UCC (repeatable); also names the UCC of each CSV export, in order
+    #[arg(long, value_name = "NAME", requires = "settings")]
+    pub ucc: Vec<String>,
+
+    /// Also GET each UCC's CRM settings endpoint and CrmServiceUrl
+    #[arg(long, requires = "settings")]
+    pub probe: bool,
+
+    /// Seconds to wait for each probe
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        default_value_t = 5.0,
+        requires = "probe"
+    )]
+    pub probe_timeout: f64,
+
+    /// Look up this caller's number as the screen pop does (repeatable)
+    #[arg(long, value_name = "NUMBER")]
+    pub ani: Vec<String>,
+
+    /// Look up this e-mail address as the screen pop does (repeatable)
+    #[arg(long, value_name = "ADDRESS")]
+    pub email: Vec<String>,
+
+    /// Look up this case number as the screen pop does (repeatable)
+    #[arg(long = "case", value_name = "NUMBER")]
+    pub case: Vec<String>,
+
+    /// Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]
+    #[arg(long, value_name = "CC")]
+    pub region: Option<String>,
+
+    /// Create the call-log Task that `lookup --log` would, read it back and delete it
+    #[arg(long)]
+    pub log_test: bool,
+
+    /// Exit 1 on warnings too
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten, next_help_heading = "Connection (as for `crmctl login`)")]
+    pub org: OrgArgs,
+}
+
+/// The connection flags of `crmctl login` but for --settings and --ucc, which
+/// doctor takes for a whole estate. They become a [`ConnectArgs`], so the login
+/// URL, version, secrets and HTTP settings resolve exactly as for `login`.
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// Login host or token URL; overrides each UCC's LoginEndPoint [default: the UCC's, else $CRMCTL_LOGIN_URL, else https://login.salesforce.com]
+    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
+    pub login_url: Option<String>,
+
+    /// Log in to a sandbox (https://test.salesforce.com)
+    #[arg(long)]
+    pub sandbox: bool,
+
+    /// Salesforce username; overrides each UCC's Username [default: $CRMCTL_USERNAME]
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+
+    /// REST API version: 60.0, v60.0 or services/data/v60.0/; overrides each UCC's ApiEndPoint [default: 60.0]
+    #[arg(long, value_name = "VERSION")]
+    pub api_version: Option<String>,
+
+    /// OAuth flow
+    #[arg(long, value_enum, default_value = "password")]
+    pub flow: FlowArg,
+
+    /// The org needs no security token (logins from trusted IP ranges)
+    #[arg(long)]
+    pub no_token: bool,
+
+    /// Read secrets from stdin, one a line: password, token, client id, client secret
+    #[arg(long, conflicts_with = "settings")]
+    pub stdin: bool,
+
+    /// Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]
+    #[arg(long, value_name = "SECONDS")]
+    pub connect_timeout: Option<f64>,
+
+    /// Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
+
+    /// Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy's [default: $CRMCTL_CA_CERT]
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
+}
+
+impl OrgArgs {
+    fn connect(&self) -> ConnectArgs {
+        ConnectArgs {
+            login_url: self.login_url.clone(),
+            sandbox: self.sandbox,
+            username: self.username.clone(),
+            api_version: self.api_version.clone(),
+            settings: None,
+            ucc: None,
+            flow: self.flow,
+            no_token: self.no_token,
+            stdin: self.stdin,
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            ca_cert: self.ca_cert.clone(),
+        }
+    }
+}
+
+/// The screen-pop values, planned before any traffic (a bad value is a usage error).
+fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
+    let region = args.region.clone().or_else(|| ctx.env.region.clone());
+    let values = args
+        .ani
+        .iter()
+        .map(|v| (Kind::Phone, v))
+        .chain(args.email.iter().map(|v| (Kind::Email, v)))
+        .chain(args.case.iter().map(|v| (Kind::Case, v)));
+    values
+        .map(|(kind, v)| {
+            lookup::plan(kind, v, region.as_deref()).map_err(|e| {
+                let err = CliError::usage(e.message);
+                if e.needs_region {
+                    err.with_hint("pass --region (e.g. --region NL) or set CRMCTL_REGION, or give the number in E.164 form")
+                } else {
+                    err
+                }
+            })
+        })
+        .collect()
+}
+
+/// Loads the estate: every UCC of the files (for the shared-settings rules) and
+/// those picked by --ucc.
+fn load_estate(args: &DoctorArgs) -> Result<(Vec<Ucc>, Vec<usize>), CliError> {
+    let is_csv = |p: &PathBuf| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let csv_count = args.settings.iter().filter(|p| is_csv(p)).count();
+    if csv_count > args.ucc.len() {
+        return Err(CliError::usage(
+            "each CSV export holds one UCC's list: name it with --ucc (one --ucc per CSV file, in order)",
+        ));
+    }
+    let mut names = args.ucc.iter();
+    let mut all = Vec::new();
+    for file in &args.settings {
+        let name = if is_csv(file) { names.next() } else { None };
+        let mut loaded = load::file(file, name.map(String::as_str))
+            .map_err(|e| CliError::input(e.to_string()))?;
+        all.append(&mut loaded);
+    }
+    if all.is_empty() {
+        return Err(CliError::input("the settings files hold no UCC"));
+    }
+    let picked: Vec<usize> = if args.ucc.is_empty() {
+        (0..all.len()).collect()
+    } else {
+        let mut picked = Vec::new();
+        for name in &args.ucc {
+            let found: Vec<usize> = (0..all.len())
+                .filter(|i| all[*i].name.eq_ignore_ascii_case(name))
+                .collect();
+            if found.is_empty() {
+                let known: Vec<&str> = all.iter().map(|u| u.name.as_str()).collect();
+                return Err(CliError::input(format!(
+                    "no UCC named `{name}` in the settings files"
+                ))
+                .with_hint(format!("UCCs in the files: {}", known.join(", "))));
+            }
+            picked.extend(
+                found
+                    .into_iter()
+                    .filter(|i| !picked.contains(i))
+                    .collect::<Vec<_>>(),
+            );
+        }
+        picked
+    };
+    Ok((all, picked))
+}
+
+/// How one UCC will log in, or why it will not.
+struct LoginPlan {
+    creds: Credentials,
+    /// The API version, or why the ApiEndPoint cannot be used.
+    version: Result<String, String>,
+    /// UCCs with the same key share one login.
+    key: Vec<String>,
+}
+
+pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
+    let connect = args.org.connect();
+    let plans = plans(ctx, args)?;
+    if args.settings.is_empty() {
+        return one_org(ctx, args, &connect, &plans);
+    }
+    let (all, picked) = load_estate(args)?;
+    // A derived profile with no passphrase and no terminal is a usage error for
+    // the whole run; any other key problem fails the `secrets` step.
+    let key = ctx.cipher();
+    if let Err(e) = &key
+        && e.kind == ErrorKind::Usage
+    {
+        return Err(e.clone());
+    }
+    let cipher = key.as_ref().ok().map(|(c, _)| c);
+    let profile = key.as_ref().map(|(_, p)| p.describe());
+    let findings = rules::check_all(&all, cipher);
+    let probes = if args.probe {
+        let mut urls: Vec<String> = picked
+            .iter()
+            .flat_map(|i| {
+                rules::probe_targets(&all[*i])
+                    .into_iter()
+                    .map(|(_, url, _)| url)
+            })
+            .collect();
+        urls.sort();
+        urls.dedup();
+        super::validate_settings::probe_all(ctx, urls, args.probe_timeout)?
+    } else {
+        Vec::new()
+    };
+    let client = connect.client(ctx)?;
+    let mut results = Vec::new();
+    let mut logins: Vec<(usize, LoginPlan)> = Vec::new();
+    for &i in &picked {
+        let u = &all[i];
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.ucc == u.name).collect();
+        let bad = local::bad_values(&mine);
+        let settings = local::settings_step(&mine, u.rows.len());
+        let secrets = local::secrets_step(
+            &mine,
+            &bad,
+            profile.as_ref().map(String::as_str).map_err(|e| *e),
+        );
+        let targets = rules::probe_targets(u);
+        let probed: Vec<Probed> = targets
+            .iter()
+            .filter_map(|(setting, url, _)| {
+                probes.iter().find(|p| &p.url == url).map(|p| Probed {
+                    setting,
+                    url: &p.url,
+                    status: p.status,
+                    ms: p.ms,
+                    error: p.error.as_deref(),
+                })
+            })
+            .collect();
+        let endpoints = local::endpoints_step(&probed, &bad, args.probe);
+        let mut steps = vec![settings, secrets.clone(), endpoints];
+        match login_plan(ctx, &connect, u, cipher, &bad, &secrets) {
+            Ok(plan) => logins.push((results.len(), plan)),
+            Err(step) => {
+                steps.push(step);
+                steps.extend(skipped_after_login(&plans, args.log_test, "needs a login"));
+            }
+        }
+        results.push(UccResult {
+            ucc: Some(u.name.clone()),
+            file: Some(u.file.display().to_string()),
+            service: u.value("CrmServiceUrl").map(|s| s.trim().to_string()),
+            steps,
+        });
+    }
+    let groups = doctor::group_by(logins, |(_, p)| p.key.clone());
+    let login_count = groups.len();
+    for (_, members) in groups {
+        let first = &members[0].1;
+        let mut steps = org_steps(
+            &client,
+            &first.creds,
+            first.version.clone(),
+            &plans,
+            args.log_test,
+        );
+        if members.len() > 1 {
+            let names: Vec<String> = members
+                .iter()
+                .filter_map(|(r, _)| results[*r].ucc.clone())
+                .collect();
+            if let Some(s) = steps.iter_mut().find(|s| s.step == doctor::LOGIN) {
+                s.detail
+                    .push_str(&format!(" (one login for {})", names.join(", ")));
+            }
+        }
+        for (r, _) in &members {
+            results[*r].steps.extend(steps.iter().cloned());
+        }
+    }
+    Ok(Box::new(DoctorReport {
+        results,
+        logins: login_count,
+        strict: args.strict,
+    }))
+}
+
+/// One org from the login flags and secrets, as `crmctl login` takes them.
+fn one_org(
+    ctx: &Ctx,
+    args: &DoctorArgs,
+    connect: &ConnectArgs,
+    plans: &[Plan],
+) -> Result<Box<dyn Report>, CliError> {
+    let version = connect.api_version(None)?;
+    let creds = connect.credentials(ctx, None)?;
+    let client = connect.client(ctx)?;
+    let why = "no --settings: the org comes from the login flags";
+    let mut steps = vec![
+        Step::skip(doctor::SETTINGS, why),
+        Step::skip(
+            doctor::SECRETS,
+            "no --settings: the secrets come from the environment, stdin or prompts, as for `crmctl login`",
+        ),
+        Step::skip(doctor::ENDPOINTS, why),
+    ];
+    steps.extend(org_steps(
+        &client,
+        &creds,
+        Ok(version),
+        plans,
+        args.log_test,
+    ));
+    Ok(Box::new(DoctorReport {
+        results: vec![UccResult {
+            ucc: None,
+            file: None,
+            service: None,
+            steps,
+        }],
+        logins: 1,
+        strict: args.strict,
+    }))
+}
+
+/// The credentials and version a UCC logs in with, or the `login` step that says why not.
+fn login_plan(
+    ctx: &Ctx,
+    connect: &ConnectArgs,
+    u: &Ucc,
+    cipher: Option<&crate::crypto::Cipher>,
+    bad: &[String],
+    secrets: &Step,
+) -> Result<LoginPlan, Step> {
+    let overridden = connect.login_url.is_some() || connect.sandbox;
+    let mut needs: Vec<&str> = local::LOGIN_NEEDS.to_vec();
+    if connect.flow == FlowArg::ClientCredentials {
+        needs.retain(|n| *n != "Username" && *n != "Password");
+    }
+    if connect.username.is_some() {
+        needs.retain(|n| *n != "Username");
+    }
+    if !overridden {
+        needs.push(local::LOGIN_ENDPOINT);
+    }
+    if let Some(why) = local::held_back(bad, &needs) {
+        return Err(Step::skip(doctor::LOGIN, why));
+    }
+    let Some(cipher) = cipher.filter(|_| secrets.passed()) else {
+        return Err(Step::skip(
+            doctor::LOGIN,
+            "needs secrets that decrypt (the secrets step)",
+        ));
+    };
+    let flow = match connect.flow {
+        FlowArg::Password => Flow::Password,
+        FlowArg::ClientCredentials => Flow::ClientCredentials,
+    };
+    let login_url = connect
+        .login_url(ctx, Some(u))
+        .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
+    let creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
+        .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
+    let version = if connect.api_version.is_some() {
+        connect.api_version(Some(u)).map_err(|e| e.message)
+    } else if let Some(why) = local::held_back(bad, &[local::API_ENDPOINT]) {
+        Err(why)
+    } else {
+        normalise_version(u.value(local::API_ENDPOINT).unwrap_or(DEFAULT_API_VERSION))
+            .map_err(|e| e.message)
+    };
+    let key = [
+        creds.token_url.clone(),
+        creds.username.clone(),
+        u.value("Password").unwrap_or("").trim().to_string(),
+        u.value("ClientId").unwrap_or("").trim().to_string(),
+        u.value("ClientSecret").unwrap_or("").trim().to_string(),
+        version.clone().unwrap_or_default(),
+    ]
+    .to_vec();
+    Ok(LoginPlan {
+        creds,
+        version,
+        key,
+    })
+}
+
+fn skipped_after_login(plans: &[Plan], log_test: bool, why: &str) -> Vec<Step> {
+    let mut steps = vec![
+        Step::skip(doctor::API_VERSION, why),
+        Step::skip(doctor::SCREEN_POP_FIELDS, why),
+        Step::skip(doctor::CALL_LOG_FIELDS, why),
+    ];
+    steps.extend(plans.iter().map(|_| Step::skip(doctor::SCREEN_POP, why)));
+    if log_test {
+        steps.push(Step::skip(doctor::LOG_TEST, why));
+    }
+    steps
+}
+
+/// The steps that talk to the org: one login (as `crmctl login` does it), then
+/// what the screen pop and the call log need.
+fn org_steps(
+    client: &Client,
+    creds: &Credentials,
+    version: Result<String, String>,
+    plans: &[Plan],
+    log_test: bool,
+) -> Vec<Step> {
+    let t = Instant::now();
+    let checked = version
+        .clone()
+        .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
+    let (report, session) = match super::login::check_session(client, creds, checked) {
+        Ok(x) => x,
+        Err(e) => {
+            let mut steps =
+                vec![Step::from_error(doctor::LOGIN, &e).timed(t.elapsed().as_millis())];
+            steps.extend(skipped_after_login(plans, log_test, "needs a login"));
+            return steps;
+        }
+    };
+    let rest_ms = t.elapsed().as_millis().saturating_sub(report.login_ms);
+    let who = if report.username.is_empty() {
+        "the Connected App's run-as user".to_string()
+    } else {
+        report.username.clone()
+    };
+    let mut steps = vec![
+        Step::ok(
+            doctor::LOGIN,
+            format!(
+                "logged in as {who} at {} in {} ms",
+                report.instance_url.as_untrusted_str(),
+                report.login_ms
+            ),
+        )
+        .timed(report.login_ms),
+    ];
+    let newest = report
+        .newest_version
+        .as_ref()
+        .map(|v| v.as_untrusted_str())
+        .map(|n| format!(" (newest v{n})"))
+        .unwrap_or_default();
+    let version = match version {
+        Err(why) => {
+            steps.push(Step::skip(doctor::API_VERSION, why));
+            steps.extend(
+                skipped_after_login(plans, log_test, "needs a usable ApiEndPoint")
+                    .into_iter()
+                    .skip(1),
+            );
+            return steps;
+        }
+        Ok(_) if !report.version_offered => {
+            steps.push(Step::fail(
+                doctor::API_VERSION,
+                ErrorKind::Rejected,
+                format!(
+                    "API v{} is not offered by the org{newest}",
+                    report.api_version
+                ),
+                vec![format!(
+                    "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
+                    report
+                        .newest_version
+                        .as_ref()
+                        .map(|v| v.as_untrusted_str())
+                        .unwrap_or(DEFAULT_API_VERSION)
+                )],
+            ));
+            steps.extend(
+                skipped_after_login(plans, log_test, "needs an API version the org offers")
+                    .into_iter()
+                    .skip(1),
+            );
+            return steps;
+        }
+        Ok(v) => v,
+    };
+    steps.push(Step::ok(
+        doctor::API_VERSION,
+        format!("API v{version} is offered by the org{newest}"),
+    ));
+    let hidden: Vec<String> = report
+        .objects
+        .iter()
+        .filter_map(|o| match &o.missing {
+            None => Some(format!("{} is not visible to the user", o.object)),
+            Some(m) if !m.is_empty() => Some(format!("{} hides {}", o.object, m.join(", "))),
+            Some(_) => None,
+        })
+        .collect();
+    steps.push(
+        if hidden.is_empty() {
+            Step::ok(
+                doctor::SCREEN_POP_FIELDS,
+                "Account, Contact, Lead and Case with their Phone, MobilePhone, Email and CaseNumber fields are visible",
+            )
+        } else {
+            Step::fail(
+                doctor::SCREEN_POP_FIELDS,
+                ErrorKind::Rejected,
+                hidden.join("; "),
+                vec!["give the integration user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)".into()],
+            )
+        }
+        .timed(rest_ms),
+    );
+    steps.push(org::call_log_fields_step(client, &session, &version));
+    let mut popped: Option<(usize, Option<Match>)> = None;
+    for (i, plan) in plans.iter().enumerate() {
+        let (step, outcome) = org::screen_pop_step(client, &session, &version, plan);
+        let first = outcome.and_then(|o| o.matches.into_iter().next());
+        if popped
+            .as_ref()
+            .is_none_or(|(_, m)| m.is_none() && first.is_some())
+        {
+            popped = Some((i, first));
+        }
+        steps.push(step);
+    }
+    if log_test {
+        let (interaction, m) = test_interaction(plans, popped);
+        steps.push(org::log_test_step(
+            client,
+            &session,
+            &version,
+            &interaction,
+            m.as_ref(),
+        ));
+    }
+    steps
+}
+
+/// The interaction `--log-test` logs: the first lookup that matched (else the first
+/// lookup, else a call from nobody), inbound, so the association rules apply.
+fn test_interaction(
+    plans: &[Plan],
+    popped: Option<(usize, Option<Match>)>,
+) -> (Interaction, Option<Match>) {
+    let (plan, m) = match popped {
+        Some((i, m)) => (plans.get(i), m),
+        None => (None, None),
+    };
+    let channel = match plan {
+        Some(Plan::Email { .. }) => Channel::Email,
+        Some(Plan::Case { .. }) => Channel::Chat,
+        _ => Channel::Call,
+    };
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let interaction = Interaction {
+        channel,
+        direction: Direction::Inbound,
+        value: plan
+            .map(|p| p.value().to_string())
+            .unwrap_or_else(|| "crmctl doctor".into()),
+        duration_seconds: Some(1),
+        interaction_id: Some(format!("crmctl-doctor-{stamp}")),
+        disposition: None,
+        comment: Some("crmctl doctor --log-test: created, read back and deleted".into()),
+        date: calllog::today(),
+    };
+    (interaction, m)
+}
+
+pub struct DoctorReport {
+    results: Vec<UccResult>,
+    logins: usize,
+    strict: bool,
+}
+
+impl Report for DoctorReport {
+    fn data(&self) -> Value {
+        json!({
+            "uccs": self.results.iter().map(UccResult::to_json).collect::<Vec<_>>(),
+            "summary": doctor::summary(&self.results, self.logins, self.strict),
+        })
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let s = out.stdout_style();
+        let clean = |t: &str| sanitize::for_terminal(t);
+        let mut text = String::new();
+        for r in &self.results {
+            let title = match &r.ucc {
+                Some(name) => s.bold(&clean(name)),
+                None => s.bold("the org of the login flags"),
+            };
+            let mut head = title;
+            if let Some(f) = &r.file {
+                head.push_str(&format!(" ({})", clean(f)));
+            }
+            if let Some(svc) = &r.service {
+                head.push_str(&format!(", CRM Service {}", clean(svc)));
+            }
+            text.push_str(&head);
+            text.push('\n');
+            for step in &r.steps {
+                let mark = match step.status {
+                    Status::Ok => s.ok("✓"),
+                    Status::Warn => s.warning("!"),
+                    Status::Fail => s.error("✗"),
+                    Status::Skip => s.dim("-"),
+                };
+                let detail = if step.status == Status::Skip {
+                    s.dim(&format!("skipped: {}", clean(&step.detail)))
+                } else {
+                    clean(&step.detail)
+                };
+                text.push_str(&format!("  {mark} {:<17} {detail}\n", step.step));
+                if matches!(step.status, Status::Fail | Status::Warn) {
+                    for h in step.hints.iter().filter(|h| !h.is_empty()) {
+                        text.push_str(&format!("      {} {}\n", s.hint("hint:"), clean(h)));
+                    }
+                }
+            }
+        }
+        let sum = doctor::summary(&self.results, self.logins, self.strict);
+        let n = |k: &str| sum[k].as_u64().unwrap_or(0);
+        let plural = |k: u64, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
+        text.push_str(&format!(
+            "{}: {} ready, {} not ready ({} ok, {}, {} failed, {} skipped; {})\n",
+            plural(
+                n("uccs"),
+                if self.results.iter().any(|r| r.ucc.is_some()) {
+                    "UCC"
+                } else {
+                    "org"
+                }
+            ),
+            n("ready"),
+            n("not_ready"),
+            n("ok"),
+            plural(n("warn"), "warning"),
+            n("fail"),
+            n("skip"),
+            plural(self.logins as u64, "login"),
+        ));
+        out.data(&text)
+    }
+
+    fn exit_code(&self) -> u8 {
+        doctor::exit_code(&self.results, self.strict)
+    }
+}

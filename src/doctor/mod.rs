@@ -1,0 +1,288 @@
+//! `crmctl doctor`'s domain: the steps of the chain from settings to a logged call,
+//! their statuses, which step needs which, and the exit code of a whole run. Each
+//! step calls the code of the command that owns the check; nothing here prints.
+
+pub mod org;
+pub mod settings;
+
+use serde_json::{Value, json};
+
+use crate::error::{CliError, ErrorKind};
+
+/// Step names, in the order they run.
+pub const SETTINGS: &str = "settings";
+pub const SECRETS: &str = "secrets";
+pub const ENDPOINTS: &str = "endpoints";
+pub const LOGIN: &str = "login";
+pub const API_VERSION: &str = "api-version";
+pub const SCREEN_POP_FIELDS: &str = "screen-pop-fields";
+pub const CALL_LOG_FIELDS: &str = "call-log-fields";
+pub const SCREEN_POP: &str = "screen-pop";
+pub const LOG_TEST: &str = "log-test";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+    Skip,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+            Status::Skip => "skip",
+        }
+    }
+}
+
+/// One step's result. `detail` and `hint` may quote the org or a settings file:
+/// escape them before they reach a terminal.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub step: &'static str,
+    pub status: Status,
+    pub detail: String,
+    /// What to do, one hint each (`hint` in JSON joins them with "; ").
+    pub hints: Vec<String>,
+    /// Milliseconds; `None` when skipped, or when the time is counted in another step.
+    pub ms: Option<u128>,
+    /// For a failure: rejected (the check said no), remote (the org or the network
+    /// could not answer), input (a local file or key profile).
+    pub kind: Option<ErrorKind>,
+}
+
+impl Step {
+    pub fn ok(step: &'static str, detail: impl Into<String>) -> Step {
+        Step {
+            step,
+            status: Status::Ok,
+            detail: detail.into(),
+            hints: Vec::new(),
+            ms: None,
+            kind: None,
+        }
+    }
+
+    pub fn warn(step: &'static str, detail: impl Into<String>, hints: Vec<String>) -> Step {
+        Step {
+            status: Status::Warn,
+            hints,
+            ..Step::ok(step, detail)
+        }
+    }
+
+    pub fn fail(
+        step: &'static str,
+        kind: ErrorKind,
+        detail: impl Into<String>,
+        hints: Vec<String>,
+    ) -> Step {
+        Step {
+            status: Status::Fail,
+            hints,
+            kind: Some(kind),
+            ..Step::ok(step, detail)
+        }
+    }
+
+    /// A failure from an error as the commands report it: message, causes, hints.
+    pub fn from_error(step: &'static str, e: &CliError) -> Step {
+        let mut detail = e.message.clone();
+        for c in &e.causes {
+            detail.push_str(&format!(" ({c})"));
+        }
+        Step::fail(step, e.kind, detail, e.hints.clone())
+    }
+
+    pub fn skip(step: &'static str, why: impl Into<String>) -> Step {
+        Step {
+            status: Status::Skip,
+            ..Step::ok(step, why)
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Step {
+        self.hints.push(hint.into());
+        self
+    }
+
+    /// The hints as one string, as `--json` carries them.
+    pub fn hint(&self) -> Option<String> {
+        (!self.hints.is_empty()).then(|| self.hints.join("; "))
+    }
+
+    pub fn timed(mut self, ms: u128) -> Step {
+        self.ms = Some(ms);
+        self
+    }
+
+    pub fn passed(&self) -> bool {
+        matches!(self.status, Status::Ok | Status::Warn)
+    }
+
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({
+            "step": self.step,
+            "status": self.status.as_str(),
+            "detail": self.detail,
+            "hint": self.hint(),
+            "ms": self.ms,
+        });
+        if let (Some(k), Some(o)) = (self.kind, v.as_object_mut()) {
+            o.insert("kind".into(), json!(k.as_str()));
+        }
+        v
+    }
+}
+
+/// The checklist of one UCC (or of the one org given by login flags).
+#[derive(Debug, Clone)]
+pub struct UccResult {
+    /// `None` for an org given by login flags rather than settings.
+    pub ucc: Option<String>,
+    /// The settings file it came from.
+    pub file: Option<String>,
+    /// The CRM Service it belongs to (its CrmServiceUrl).
+    pub service: Option<String>,
+    pub steps: Vec<Step>,
+}
+
+impl UccResult {
+    pub fn count(&self, s: Status) -> usize {
+        self.steps.iter().filter(|x| x.status == s).count()
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({
+            "ucc": self.ucc,
+            "file": self.file,
+            "service": self.service,
+            "steps": self.steps.iter().map(Step::to_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// The exit code of a run: a local input problem (3) over a check that said no
+/// (1) over a step the org or network could not complete (4); with `strict`, a
+/// warning is a "no" too.
+pub fn exit_code(results: &[UccResult], strict: bool) -> u8 {
+    let kinds: Vec<ErrorKind> = results
+        .iter()
+        .flat_map(|r| &r.steps)
+        .filter(|s| s.status == Status::Fail)
+        .map(|s| s.kind.unwrap_or(ErrorKind::Rejected))
+        .collect();
+    for k in [
+        ErrorKind::Usage,
+        ErrorKind::Input,
+        ErrorKind::Internal,
+        ErrorKind::Rejected,
+        ErrorKind::Remote,
+    ] {
+        if kinds.contains(&k) {
+            return k.exit_code();
+        }
+    }
+    let warned = results
+        .iter()
+        .flat_map(|r| &r.steps)
+        .any(|s| s.status == Status::Warn);
+    if strict && warned {
+        return crate::error::EXIT_NO;
+    }
+    0
+}
+
+/// Counts for the summary line and `data.summary`.
+pub fn summary(results: &[UccResult], logins: usize, strict: bool) -> Value {
+    let steps = |s: Status| results.iter().map(|r| r.count(s)).sum::<usize>();
+    let ready = results
+        .iter()
+        .filter(|r| r.count(Status::Fail) == 0 && (!strict || r.count(Status::Warn) == 0))
+        .count();
+    json!({
+        "uccs": results.len(),
+        "ready": ready,
+        "not_ready": results.len() - ready,
+        "ok": steps(Status::Ok),
+        "warn": steps(Status::Warn),
+        "fail": steps(Status::Fail),
+        "skip": steps(Status::Skip),
+        "logins": logins,
+        "strict": strict,
+    })
+}
+
+/// Groups items by a key, keeping first-seen order (UCCs that share credentials
+/// log in once).
+pub fn group_by<T, K: PartialEq>(items: Vec<T>, key: impl Fn(&T) -> K) -> Vec<(K, Vec<T>)> {
+    let mut groups: Vec<(K, Vec<T>)> = Vec::new();
+    for item in items {
+        let k = key(&item);
+        match groups.iter_mut().find(|(gk, _)| *gk == k) {
+            Some((_, members)) => members.push(item),
+            None => groups.push((k, vec![item])),
+        }
+    }
+    groups
+}
+
+/// Maps a Salesforce failure into the one failure vocabulary (`crate::error`).
+pub fn classify(e: crate::salesforce::SfError) -> CliError {
+    CliError::from(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(steps: Vec<Step>) -> UccResult {
+        UccResult {
+            ucc: Some("u".into()),
+            file: None,
+            service: None,
+            steps,
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_the_vocabulary() {
+        let ok = result(vec![Step::ok(LOGIN, "in")]);
+        let warn = result(vec![Step::warn(
+            CALL_LOG_FIELDS,
+            "Type hidden",
+            vec!["fix".into()],
+        )]);
+        let no = result(vec![Step::fail(LOGIN, ErrorKind::Rejected, "no", vec![])]);
+        let remote = result(vec![Step::fail(LOGIN, ErrorKind::Remote, "down", vec![])]);
+        let input = result(vec![Step::fail(SECRETS, ErrorKind::Input, "key", vec![])]);
+        assert_eq!(exit_code(std::slice::from_ref(&ok), false), 0);
+        assert_eq!(exit_code(&[ok.clone(), warn.clone()], false), 0);
+        assert_eq!(exit_code(std::slice::from_ref(&warn), true), 1);
+        assert_eq!(exit_code(std::slice::from_ref(&remote), false), 4);
+        assert_eq!(exit_code(&[remote.clone(), no.clone()], false), 1);
+        assert_eq!(exit_code(&[remote, no, input], false), 3);
+        assert_eq!(exit_code(&[result(vec![Step::skip(LOGIN, "x")])], true), 0);
+    }
+
+    #[test]
+    fn groups_keep_first_seen_order() {
+        let g = group_by(vec![("a", 1), ("b", 2), ("c", 1)], |x| x.1);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].1, vec![("a", 1), ("c", 1)]);
+    }
+
+    #[test]
+    fn step_json_has_the_documented_members() {
+        let s = Step::fail(LOGIN, ErrorKind::Remote, "down", vec!["retry".into()]).timed(12);
+        assert_eq!(
+            s.to_json(),
+            json!({"step": "login", "status": "fail", "detail": "down", "hint": "retry", "ms": 12, "kind": "remote"})
+        );
+        assert_eq!(Step::skip(LOGIN, "x").to_json()["ms"], Value::Null);
+    }
+}

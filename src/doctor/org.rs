@@ -1,0 +1,303 @@
+//! The steps that need a session: `call-log-fields` (Task's describe),
+//! `screen-pop` (the lookup `crmctl lookup` does) and `log-test` (the Task
+//! `lookup --log` creates, read back and deleted).
+
+use std::time::Instant;
+
+use serde_json::Value;
+
+use crate::error::ErrorKind;
+use crate::salesforce::{Client, Session, SfError};
+use crate::screenpop::calllog::{self, Interaction, RoundTripError};
+use crate::screenpop::lookup::{self, Plan};
+use crate::screenpop::{Match, lookup::Outcome};
+
+use super::{CALL_LOG_FIELDS, LOG_TEST, SCREEN_POP, Step, classify};
+
+/// The Task fields a call log sets (the 8x8 guide's "Type field must be visible").
+pub const TASK_FIELDS: &[&str] = &[
+    "Subject",
+    "Type",
+    "TaskSubtype",
+    "CallType",
+    "CallDurationInSeconds",
+    "CallObject",
+    "WhoId",
+    "WhatId",
+    "Status",
+    "ActivityDate",
+];
+
+/// Values the auto log writes into picklists; checked only where the org restricts them.
+const PICKLIST_VALUES: &[(&str, &[&str])] = &[
+    ("Type", &["Call"]),
+    ("TaskSubtype", &["Call", "Email", "Task"]),
+    ("CallType", &["Inbound", "Outbound"]),
+    ("Status", &["Completed"]),
+];
+
+fn setup_path(field: &str) -> String {
+    format!(
+        "Setup > Object Manager > Activity > Fields & Relationships > {field} > Set Field-Level Security"
+    )
+}
+
+/// Judges Task's describe: every call-log field visible and createable, and the
+/// picklist values the log writes offered where the picklist is restricted.
+pub fn call_log_fields(describe: &Value) -> Step {
+    let fields: Vec<&Value> = describe["fields"]
+        .as_array()
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let find = |name: &str| {
+        fields.iter().find(|f| {
+            f["name"]
+                .as_str()
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+    };
+    let mut problems = Vec::new();
+    let mut hints = Vec::new();
+    for name in TASK_FIELDS {
+        match find(name) {
+            None => {
+                problems.push(format!("Task.{name} is not visible to the user"));
+                hints.push(if name.starts_with("Call") {
+                    format!("Task.{name} comes with Salesforce CRM Call Center: enable the call center features and add the user to the call center (Setup > Call Centers > Manage Call Center Users)")
+                } else {
+                    format!("make Task.{name} visible in {}", setup_path(name))
+                });
+            }
+            Some(f) if f["createable"] == Value::Bool(false) => {
+                problems.push(format!("Task.{name} is read-only for the user"));
+                hints.push(format!("make Task.{name} editable in {}", setup_path(name)));
+            }
+            Some(_) => {}
+        }
+    }
+    for (name, wanted) in PICKLIST_VALUES {
+        let Some(f) = find(name) else { continue };
+        if f["restrictedPicklist"] != Value::Bool(true) {
+            continue;
+        }
+        let offered: Vec<&str> = f["picklistValues"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|p| p["active"] != Value::Bool(false))
+                    .filter_map(|p| p["value"].as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let missing: Vec<&str> = wanted
+            .iter()
+            .copied()
+            .filter(|w| !offered.contains(w))
+            .collect();
+        if !missing.is_empty() {
+            problems.push(format!("Task.{name} does not offer {}", missing.join(", ")));
+            hints.push(format!(
+                "add the values under Setup > Object Manager > Activity > Fields & Relationships > {name} > Values"
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Step::ok(
+            CALL_LOG_FIELDS,
+            format!("Task can be created with {}", TASK_FIELDS.join(", ")),
+        );
+    }
+    Step::warn(CALL_LOG_FIELDS, problems.join("; "), hints)
+}
+
+/// `call-log-fields`: reads Task's describe as the user sees it.
+pub fn call_log_fields_step(client: &Client, session: &Session, version: &str) -> Step {
+    let t = Instant::now();
+    let url = format!(
+        "{}/services/data/v{version}/sobjects/Task/describe",
+        session.instance_url
+    );
+    let step = match client.get_json::<Value>(&url, Some(&session.access_token)) {
+        Ok((v, _)) => call_log_fields(&v),
+        Err(SfError::Api { status: 404, .. }) => Step::warn(
+            CALL_LOG_FIELDS,
+            "Task is not visible to the user: no call can be logged",
+            vec!["give the integration user's profile the \"Edit Tasks\" permission (Setup > Profiles or Permission Sets)".into()],
+        ),
+        Err(e) => Step::from_error(CALL_LOG_FIELDS, &classify(e)),
+    };
+    step.timed(t.elapsed().as_millis())
+}
+
+fn describe_match(m: &Match) -> String {
+    format!(
+        "{} {} ({})",
+        m.object.as_untrusted_str(),
+        m.name.as_untrusted_str(),
+        m.id.as_untrusted_str()
+    )
+}
+
+/// `screen-pop`: the lookup, as `crmctl lookup` does it. A match is ok, none a
+/// warning. Returns the outcome for the `log-test` step.
+pub fn screen_pop_step(
+    client: &Client,
+    session: &Session,
+    version: &str,
+    plan: &Plan,
+) -> (Step, Option<Outcome>) {
+    let t = Instant::now();
+    let what = format!("{} {}", plan.kind_name(), plan.value());
+    match lookup::perform(client, session, version, plan) {
+        Ok(outcome) => {
+            let ms = t.elapsed().as_millis();
+            let step = match outcome.matches.first() {
+                Some(first) => Step::ok(
+                    SCREEN_POP,
+                    format!(
+                        "{what}: pops {}{}",
+                        describe_match(first),
+                        match outcome.matches.len() {
+                            1 => String::new(),
+                            n => format!(" ({n} matches)"),
+                        }
+                    ),
+                ),
+                None => Step::warn(
+                    SCREEN_POP,
+                    format!("{what}: no match, the agent gets a blank new record"),
+                    vec!["check the value, and that the record's phone, e-mail or case number field holds it".into()],
+                ),
+            };
+            (step.timed(ms), Some(outcome))
+        }
+        Err(e) => (
+            Step::from_error(SCREEN_POP, &classify(e)).timed(t.elapsed().as_millis()),
+            None,
+        ),
+    }
+}
+
+/// `log-test`: creates the call-log Task that `lookup --log` would, reads it back
+/// and deletes it.
+pub fn log_test_step(
+    client: &Client,
+    session: &Session,
+    version: &str,
+    interaction: &Interaction,
+    popped: Option<&Match>,
+) -> Step {
+    let t = Instant::now();
+    let a = calllog::associate(interaction.direction, popped);
+    let body = calllog::body(interaction, &a);
+    let related = match (&a.who_id, &a.what_id) {
+        (None, None) => "an independent task".to_string(),
+        (w, r) => [
+            w.as_ref()
+                .map(|w| format!("WhoId {}", w.as_untrusted_str())),
+            r.as_ref()
+                .map(|r| format!("WhatId {}", r.as_untrusted_str())),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+    };
+    let step = match calllog::round_trip(client, session, version, &body) {
+        Ok(rt) if rt.differences.is_empty() => Step::ok(
+            LOG_TEST,
+            format!(
+                "created Task {} \"{}\" ({related}), read it back, deleted it",
+                rt.id.as_untrusted_str(),
+                calllog::subject(interaction)
+            ),
+        ),
+        Ok(rt) => Step::fail(
+            LOG_TEST,
+            ErrorKind::Rejected,
+            format!(
+                "created Task {} and deleted it, but it read back without {} as sent",
+                rt.id.as_untrusted_str(),
+                rt.differences.join(", ")
+            ),
+            vec!["a trigger, a default or field-level security changes the auto log's values: check Task's triggers and the fields' visibility".into()],
+        ),
+        Err(RoundTripError::Create(e)) => Step::from_error(
+            LOG_TEST,
+            &calllog::refusal(e),
+        ),
+        Err(RoundTripError::Read { id, error, deleted }) => {
+            let id = id.as_untrusted_str();
+            let mut s = Step::from_error(LOG_TEST, &classify(error));
+            s.detail = format!(
+                "created Task {id} but could not read it back{}: {}",
+                if deleted { " (deleted it)" } else { " nor delete it" },
+                s.detail
+            );
+            s
+        }
+        Err(RoundTripError::Delete { id, error }) => {
+            let id = id.as_untrusted_str();
+            let mut s = Step::from_error(LOG_TEST, &classify(error.error));
+            s.detail = format!(
+                "created and read back Task {id}, but could not delete it: {}",
+                s.detail
+            );
+            s.with_hint(format!(
+                "delete Task {id} by hand; the integration user needs \"Delete\" on Tasks only for this test"
+            ))
+        }
+    };
+    step.timed(t.elapsed().as_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn task(hidden: &[&str], restricted_call_type: &[&str]) -> Value {
+        let fields: Vec<Value> = TASK_FIELDS
+            .iter()
+            .filter(|f| !hidden.contains(f))
+            .map(|f| {
+                if *f == "CallType" {
+                    json!({"name": f, "createable": true, "restrictedPicklist": true,
+                           "picklistValues": restricted_call_type.iter().map(|v| json!({"value": v, "active": true})).collect::<Vec<_>>()})
+                } else {
+                    json!({"name": f, "createable": true})
+                }
+            })
+            .collect();
+        json!({"fields": fields})
+    }
+
+    #[test]
+    fn every_field_visible_is_ok() {
+        let s = call_log_fields(&task(&[], &["Inbound", "Internal", "Outbound"]));
+        assert_eq!(s.status, super::super::Status::Ok, "{s:?}");
+    }
+
+    #[test]
+    fn a_hidden_field_is_named_with_its_setup_path() {
+        let s = call_log_fields(&task(&["Type"], &["Inbound", "Outbound"]));
+        assert_eq!(s.status, super::super::Status::Warn);
+        assert_eq!(s.detail, "Task.Type is not visible to the user");
+        assert!(s.hint().as_deref().is_some_and(|h| {
+            h.contains("Object Manager > Activity > Fields & Relationships > Type")
+        }));
+        let s = call_log_fields(&task(&["CallObject"], &["Inbound", "Outbound"]));
+        assert!(
+            s.hint()
+                .as_deref()
+                .is_some_and(|h| h.contains("Call Center"))
+        );
+    }
+
+    #[test]
+    fn a_restricted_picklist_without_the_value_warns() {
+        let s = call_log_fields(&task(&[], &["Internal"]));
+        assert_eq!(s.status, super::super::Status::Warn);
+        assert_eq!(s.detail, "Task.CallType does not offer Inbound, Outbound");
+    }
+}

@@ -266,9 +266,10 @@ impl Report for ValidateReport {
         out.data(&text)
     }
 
-    /// Precedence (README "validate-settings"): an error in the settings, which
-    /// no retry fixes, is 1; else a check that could not complete is 4; else a
-    /// warning under --strict is 1.
+    /// Precedence (README "Trust", the same as `doctor`): a "no" (an error in the
+    /// settings or a refused login), which no retry fixes, is 1; else a check that
+    /// could not complete is 4; else a warning under --strict is 1. Findings of
+    /// checks that could not complete are errors too, hence `errors > incomplete`.
     fn exit_code(&self) -> u8 {
         let errors = self.count(Severity::Error);
         if errors > self.incomplete {

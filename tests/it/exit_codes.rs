@@ -197,19 +197,72 @@ fn the_same_cause_gives_the_same_exit_code_and_kind_in_every_command() {
         let what = format!("validate-settings --login / {cause}");
         let d = out.json()["data"].clone();
         assert_eq!(d["logins"][0]["error_kind"], kind, "{what}: {d}");
-        // Precedence: a settings error (which no retry fixes) is 1 whatever the
-        // login gave. Today's rules flag a plain-http loopback LoginEndPoint;
-        // once loopback is a test-org warning (issue 9.5) the full check applies.
-        let settings_error = d["findings"]
+        // A loopback LoginEndPoint is a test org (a warning), so nothing but the
+        // login itself decides the exit code here.
+        let other_errors: Vec<_> = d["findings"]
             .as_array()
             .into_iter()
             .flatten()
-            .any(|f| f["severity"] == "error" && f["rule"] != "login-failed");
-        if settings_error {
-            assert_eq!(out.code, 1, "{what}: settings errors come first");
-        } else {
-            check(&what, &out, code, kind);
-        }
+            .filter(|f| f["severity"] == "error" && f["rule"] != "login-failed")
+            .collect();
+        assert!(other_errors.is_empty(), "{what}: {other_errors:?}");
+        check(&what, &out, code, kind);
+        let out = run(&sb, &t, &["doctor", "--json"]);
+        let what = format!("doctor / {cause}");
+        assert_eq!(
+            out.code,
+            i32::from(code),
+            "{what}\n{}\n{}",
+            out.stdout,
+            out.stderr
+        );
+        let login = out.json()["data"]["uccs"][0]["steps"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|s| s["step"] == "login")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(login["status"], "fail", "{what}: {login}");
+        assert_eq!(login["kind"], kind, "{what}: {login}");
+    }
+}
+
+/// validate-settings and doctor rank outcomes alike: a refused login (a "no") wins over a
+/// check that could not complete, which wins over success.
+#[test]
+fn a_no_comes_before_could_not_answer_in_validate_settings() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let refused = target("credentials rejected");
+    let unreachable = target("unreachable");
+    let one = |t: &Target, name: &str| {
+        settings(t).replace("uccs:\n  - name: helpdesk", &format!("  - name: {name}"))
+    };
+    let both = format!(
+        "uccs:\n{}{}",
+        one(&refused, "sales"),
+        one(&unreachable, "support")
+    );
+    let only_unreachable = format!("uccs:\n{}", one(&unreachable, "support"));
+    for (what, yaml, code, kind) in [
+        ("refused and unreachable", both, 1, "rejected"),
+        ("unreachable only", only_unreachable, 4, "remote"),
+    ] {
+        let estate = sb.write_private("estate.yaml", &yaml);
+        let out = sb.run(
+            &[
+                "--key-file",
+                key.to_str().expect("utf8"),
+                "validate-settings",
+                "--json",
+                "--login",
+                estate.to_str().expect("utf8"),
+            ],
+            &[],
+            "",
+        );
+        check(what, &out, code, kind);
     }
 }
 

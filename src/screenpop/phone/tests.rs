@@ -582,6 +582,8 @@ mod equivalence {
                 }
             }
         }
+        // A test's own report on stderr (shown with --nocapture), not program output.
+        #[allow(clippy::print_stderr)]
         eprintln!(
             "{} cases; intended differences (count, example): {intended:?}",
             cases.len()

@@ -553,6 +553,8 @@ mod equivalence {
     }
 
     #[test]
+    // The test's own report on stderr (shown with --nocapture), not program output.
+    #[allow(clippy::print_stderr)]
     fn same_forms_as_the_phonenumber_crate() {
         let cases = cases(VARIANTS);
         let mut intended: BTreeMap<Intended, (usize, String)> = BTreeMap::new();
@@ -582,8 +584,6 @@ mod equivalence {
                 }
             }
         }
-        // A test's own report on stderr (shown with --nocapture), not program output.
-        #[allow(clippy::print_stderr)]
         eprintln!(
             "{} cases; intended differences (count, example): {intended:?}",
             cases.len()

@@ -1,33 +1,140 @@
-//! Ctrl-C and SIGTERM for long runs (bulk lookups): the first signal sets a flag
-//! that the workers check between lookups, so the run ends with the rows done so
-//! far and one JSON document; a second signal ends the process at once.
+//! SIGINT, SIGTERM and SIGHUP: the one place crmctl handles them.
+//!
+//! Three kinds of code care about a signal, and one signal thread serves them all:
+//! - temporary files and folders ([`remove_on_signal`]) are removed first, always;
+//! - a server ([`wait_for_stop`], `crmctl emulate`) is woken and stops cleanly;
+//! - a long run that cooperates ([`install`], bulk lookups) sees its flag rise with the
+//!   signal's exit code (130 SIGINT, 143 SIGTERM) and ends with the rows done so far and
+//!   one JSON document;
+//! - with neither, or on SIGHUP outside a server, the process ends as the signal would
+//!   have, so the parent sees it. SIGHUP does not cooperate: its terminal is gone, and
+//!   the documented exit codes of an interrupted run are 130 and 143.
+//!
+//! A second signal ends the process at once, from the signal handler itself, whatever
+//! the first one is still doing.
+//!
+//! Two modules with their own handlers used to fight over the same signals (the
+//! cleanup thread ended the process while a bulk run was finishing its document):
+//! keep every signal concern here.
 
-use std::sync::Arc;
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, MutexGuard, Once};
 
-/// 0 while no signal came; else the exit code it asks for (130 SIGINT, 143 SIGTERM).
-static FLAG: OnceLock<Arc<AtomicUsize>> = OnceLock::new();
+/// What the first signal does after the registered paths are gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Action {
+    /// A [`wait_for_stop`] caller was woken.
+    Woke,
+    /// A cooperating run was told through its flag.
+    Cooperating,
+    /// Nobody handles it: end the process as the signal would have.
+    Die,
+}
 
-/// Installs the handlers once per process; later calls return the same flag.
-/// Without handlers (registration failed) the flag simply never rises.
-pub fn install() -> Arc<AtomicUsize> {
-    FLAG.get_or_init(|| {
-        let flag = Arc::new(AtomicUsize::new(0));
-        #[cfg(unix)]
-        {
-            use signal_hook::consts::{SIGINT, SIGTERM};
-            let any = Arc::new(std::sync::atomic::AtomicBool::new(false));
-            for (sig, code) in [(SIGINT, 130usize), (SIGTERM, 143)] {
-                // Order matters: the second signal finds `any` set and terminates.
-                let _ = signal_hook::flag::register_conditional_default(sig, any.clone());
-                let _ = signal_hook::flag::register(sig, any.clone());
-                let _ = signal_hook::flag::register_usize(sig, flag.clone(), code);
-            }
+/// The state the signal thread acts on; one per process ([`REGISTRY`]), and fresh
+/// ones in unit tests so they do not touch the process's own.
+struct Registry {
+    paths: Mutex<Vec<(u64, PathBuf)>>,
+    next_id: AtomicU64,
+    /// Set by [`install`]: the flag a cooperating run checks (0: no signal yet).
+    cooperative: Mutex<Option<Arc<AtomicUsize>>>,
+    /// Set by [`wait_for_stop`]: where the server waits for the signal.
+    waiter: Mutex<Option<Sender<i32>>>,
+    /// The process is about to end by a signal (see [`hold_if_stopping`]).
+    stopping: AtomicBool,
+}
+
+impl Registry {
+    const fn new() -> Self {
+        Registry {
+            paths: Mutex::new(Vec::new()),
+            next_id: AtomicU64::new(0),
+            cooperative: Mutex::new(None),
+            waiter: Mutex::new(None),
+            stopping: AtomicBool::new(false),
         }
-        flag
-    })
-    .clone()
+    }
+
+    fn paths(&self) -> MutexGuard<'_, Vec<(u64, PathBuf)>> {
+        lock(&self.paths)
+    }
+
+    fn register(&self, path: &Path) -> u64 {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        self.paths().push((id, path.to_path_buf()));
+        id
+    }
+
+    fn remove_where(&self, pick: impl Fn(&Path) -> bool) {
+        let mut paths = self.paths();
+        let (gone, keep): (Vec<_>, Vec<_>) = paths.drain(..).partition(|(_, p)| pick(p));
+        *paths = keep;
+        drop(paths);
+        for (_, p) in gone {
+            // Best effort: the process is ending, and a path may already be gone.
+            let _ = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        }
+    }
+
+    fn cooperate(&self) -> Arc<AtomicUsize> {
+        lock(&self.cooperative)
+            .get_or_insert_with(|| Arc::new(AtomicUsize::new(0)))
+            .clone()
+    }
+
+    /// The first signal: cleanup, then wake a server, else tell a cooperating run,
+    /// else ask to die. Runs on the signal thread (or a test's), never in a handler.
+    fn on_first_signal(&self, sig: i32) -> Action {
+        let waiter = lock(&self.waiter).take();
+        let flag = lock(&self.cooperative).clone().filter(|_| sig != SIGHUP);
+        self.stopping
+            .store(waiter.is_none() && flag.is_none(), Ordering::SeqCst);
+        // Before the run is told: it may end the process as soon as it sees the flag.
+        self.remove_where(|_| true);
+        if let Some(tx) = waiter
+            && tx.send(sig).is_ok()
+        {
+            return Action::Woke;
+        }
+        if let Some(flag) = flag {
+            flag.store(exit_code(sig), Ordering::SeqCst);
+            return Action::Cooperating;
+        }
+        self.stopping.store(true, Ordering::SeqCst);
+        Action::Die
+    }
+}
+
+static REGISTRY: Registry = Registry::new();
+#[cfg(unix)]
+use signal_hook::consts::SIGHUP;
+/// Never delivered here; keeps `on_first_signal` the same on every platform.
+#[cfg(not(unix))]
+const SIGHUP: i32 = 1;
+static INSTALL: Once = Once::new();
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The exit code a shell gives a process ended by `sig` (128 + the number).
+fn exit_code(sig: i32) -> usize {
+    128 + usize::try_from(sig).unwrap_or(0)
+}
+
+/// For long runs (bulk lookups): from now on the first signal, after cleanup, raises
+/// the returned flag to the signal's exit code instead of ending the process; check it
+/// with [`requested`] between units of work. Later calls return the same flag.
+pub fn install() -> Arc<AtomicUsize> {
+    let flag = REGISTRY.cooperate();
+    install_handlers();
+    flag
 }
 
 /// The exit code of the signal that interrupted the run, if one did.
@@ -35,5 +142,238 @@ pub fn requested(flag: &AtomicUsize) -> Option<u8> {
     match flag.load(Ordering::SeqCst) {
         0 => None,
         c => u8::try_from(c).ok(),
+    }
+}
+
+/// Whether a signal arrived and the process is about to end.
+pub fn is_stopping() -> bool {
+    REGISTRY.stopping.load(Ordering::SeqCst)
+}
+
+/// For code that fails because a signal removed its files under it (a spawn in a
+/// removed folder): wait for the handler to end the process, so the exit status is
+/// the signal's and not a misleading error. Returns after 10 s at most.
+pub fn hold_if_stopping() {
+    for _ in 0..200 {
+        if !is_stopping() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// Keeps a path registered until dropped.
+#[must_use = "the path is removed on a signal only while the guard lives"]
+pub struct Cleanup(u64);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        REGISTRY.paths().retain(|(id, _)| *id != self.0);
+    }
+}
+
+/// Removes `path` (a file, or a folder with its contents) if a signal arrives
+/// while the returned guard lives.
+pub fn remove_on_signal(path: &Path) -> Cleanup {
+    install_handlers();
+    Cleanup(REGISTRY.register(path))
+}
+
+/// Whether `path` is registered now (for tests).
+pub fn is_registered(path: &Path) -> bool {
+    REGISTRY.paths().iter().any(|(_, p)| p == path)
+}
+
+/// Removes every registered path now; what the signal thread does first.
+pub fn remove_registered() {
+    REGISTRY.remove_where(|_| true);
+}
+
+/// Removes (and forgets) the registered paths that `pick` chooses.
+pub fn remove_where(pick: impl Fn(&Path) -> bool) {
+    REGISTRY.remove_where(pick);
+}
+
+/// For servers: blocks until SIGINT, SIGTERM or SIGHUP, after the registered paths
+/// are removed, and returns the signal's number instead of ending the process.
+pub fn wait_for_stop() -> i32 {
+    let (tx, rx): (Sender<i32>, Receiver<i32>) = channel();
+    *lock(&REGISTRY.waiter) = Some(tx);
+    install_handlers();
+    // The sender lives in the registry until a signal takes it, so `recv` only
+    // returns with a signal (0 should the handlers be missing: stop at once).
+    rx.recv().unwrap_or(0)
+}
+
+#[cfg(unix)]
+fn install_handlers() {
+    INSTALL.call_once(|| {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let sigs = [SIGINT, SIGTERM, SIGHUP];
+        // Registered before the iterator, so the handler checks the condition first:
+        // the first signal finds `seen` unset and sets it; a second one finds it set
+        // and ends the process by the signal's default action, from the handler.
+        let seen = Arc::new(AtomicBool::new(false));
+        for sig in sigs {
+            let _ = signal_hook::flag::register_conditional_default(sig, seen.clone());
+            let _ = signal_hook::flag::register(sig, seen.clone());
+        }
+        // Without the iterator a signal only sets `seen`; the second one still ends
+        // the process, so a failed registration costs cleanup, never the exit.
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(sigs) else {
+            return;
+        };
+        std::thread::spawn(move || {
+            if let Some(sig) = signals.forever().next()
+                && REGISTRY.on_first_signal(sig) == Action::Die
+            {
+                // End as the signal would have, so the parent sees it.
+                let _ = signal_hook::low_level::emulate_default_handler(sig);
+                std::process::exit(128 + sig);
+            }
+        });
+    });
+}
+
+#[cfg(not(unix))]
+fn install_handlers() {
+    INSTALL.call_once(|| {});
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_signal_removes_the_paths_and_tells_the_cooperating_run() {
+        let reg = Registry::new();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tmp = dir.path().join(".crmctl-x.tmp");
+        std::fs::write(&tmp, b"half").expect("write");
+        reg.register(&tmp);
+        let flag = reg.cooperate();
+        assert_eq!(requested(&flag), None);
+        assert_eq!(reg.on_first_signal(15), Action::Cooperating);
+        assert!(!tmp.exists(), "the registered path is removed");
+        assert!(reg.paths().is_empty());
+        assert_eq!(requested(&flag), Some(143));
+        assert!(!reg.stopping.load(Ordering::SeqCst), "the run ends itself");
+    }
+
+    #[test]
+    fn a_server_is_woken_before_a_cooperating_run() {
+        let reg = Registry::new();
+        let flag = reg.cooperate();
+        let (tx, rx) = channel();
+        *lock(&reg.waiter) = Some(tx);
+        assert_eq!(reg.on_first_signal(2), Action::Woke);
+        assert_eq!(rx.try_recv(), Ok(2));
+        assert_eq!(requested(&flag), None);
+    }
+
+    #[test]
+    fn with_nobody_cooperating_the_first_signal_cleans_up_and_dies() {
+        let reg = Registry::new();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sub = dir.path().join("crmctl-demo-x");
+        std::fs::create_dir(&sub).expect("mkdir");
+        std::fs::write(sub.join("key.yaml"), b"k").expect("write");
+        reg.register(&sub);
+        assert_eq!(reg.on_first_signal(2), Action::Die);
+        assert!(!sub.exists());
+        assert!(reg.stopping.load(Ordering::SeqCst));
+    }
+
+    /// The child half of the two tests below: a real process with the real handlers,
+    /// a registered temp folder and a cooperating run, signalled by itself.
+    #[cfg(unix)]
+    #[test]
+    #[ignore = "run by the tests below in a child process"]
+    fn signalled_child() {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        let Some(dir) = std::env::var_os("CRMCTL_SIGNAL_CHILD_DIR") else {
+            return;
+        };
+        let tmp = PathBuf::from(dir).join("crmctl-x");
+        std::fs::create_dir(&tmp).expect("mkdir");
+        let _guard = remove_on_signal(&tmp);
+        let flag = install();
+        signal_hook::low_level::raise(SIGTERM).expect("raise");
+        // The run checks its flag between rows, as bulk lookups do (bounded).
+        for _ in 0..400 {
+            if let Some(code) = requested(&flag) {
+                if std::env::var_os("CRMCTL_SIGNAL_CHILD_TWICE").is_some() {
+                    signal_hook::low_level::raise(SIGINT).expect("raise");
+                    std::thread::sleep(std::time::Duration::from_secs(10));
+                }
+                // The one document, printed after cleanup, then the signal's code (on a
+                // line of its own: the test harness has started one).
+                let doc = format!("{{\"exit_code\":{code},\"removed\":{}}}", !tmp.exists());
+                let mut out = std::io::stdout();
+                std::io::Write::write_all(&mut out, format!("\n{doc}\n").as_bytes())
+                    .expect("print");
+                std::io::Write::flush(&mut out).expect("flush");
+                std::process::exit(i32::from(code));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        std::process::exit(99);
+    }
+
+    #[cfg(unix)]
+    fn run_child(twice: bool) -> (std::process::Output, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut cmd = std::process::Command::new(std::env::current_exe().expect("exe"));
+        cmd.args([
+            "--exact",
+            "interrupt::tests::signalled_child",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("CRMCTL_SIGNAL_CHILD_DIR", dir.path());
+        if twice {
+            cmd.env("CRMCTL_SIGNAL_CHILD_TWICE", "1");
+        }
+        (cmd.output().expect("run the child"), dir)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_signal_removes_the_temp_folder_and_the_cooperating_run_ends_with_one_document() {
+        let (out, dir) = run_child(false);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(143), "{stdout}");
+        let docs: Vec<_> = stdout
+            .lines()
+            .filter(|l| l.starts_with("{\"exit_code\""))
+            .collect();
+        assert_eq!(docs, [r#"{"exit_code":143,"removed":true}"#], "{stdout}");
+        assert!(!dir.path().join("crmctl-x").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_second_signal_ends_the_process_at_once() {
+        use std::os::unix::process::ExitStatusExt;
+        let (out, _dir) = run_child(true);
+        assert_eq!(out.status.signal(), Some(2), "{:?}", out.status);
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("exit_code"));
+    }
+
+    #[test]
+    fn a_hangup_does_not_cooperate_it_cleans_up_and_dies() {
+        let reg = Registry::new();
+        let flag = reg.cooperate();
+        assert_eq!(reg.on_first_signal(SIGHUP), Action::Die);
+        assert_eq!(requested(&flag), None);
+        assert!(reg.stopping.load(Ordering::SeqCst));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn exit_codes_follow_the_shell() {
+        assert_eq!(exit_code(signal_hook::consts::SIGINT), 130);
+        assert_eq!(exit_code(signal_hook::consts::SIGTERM), 143);
     }
 }

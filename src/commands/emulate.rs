@@ -26,7 +26,7 @@ Data (REST API, v31.0 to v67.0): versions and resources, SOSL search and \
 parameterizedSearch, SOQL query, queryAll and queryMore, limits, sobjects and describe, \
 records created, read, updated and deleted (also by an idLookup field), composite, \
 composite batch and sObject collections. Every data call needs a session and answers \
-with Sforce-Limit-Info. It also stands in for the CRM Service's settings endpoint \
+with Sforce-Limit-Info. It also stands in for the CRM Service's own endpoints \
 (validate-settings --probe) and counts requests at /__emulator/stats.\n\n\
 The data is the built-in demo org unless --data names a YAML org file (org, users, \
 connected_apps and records at its top level). Faults can be added with \

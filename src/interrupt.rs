@@ -2,7 +2,7 @@
 //!
 //! Three kinds of code care about a signal, and one signal thread serves them all:
 //! - temporary files and folders ([`remove_on_signal`]) are removed first, always;
-//! - a server ([`wait_for_stop`], `crmctl emulate`) is woken and stops cleanly;
+//! - a server ([`serve`], `crmctl emulate`) is woken and stops cleanly;
 //! - a long run that cooperates ([`install`], bulk lookups) sees its flag rise with the
 //!   signal's exit code (130 SIGINT, 143 SIGTERM) and ends with the rows done so far and
 //!   one JSON document;
@@ -20,12 +20,12 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex, MutexGuard, Once};
+use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock};
 
 /// What the first signal does after the registered paths are gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Action {
-    /// A [`wait_for_stop`] caller was woken.
+    /// A server ([`serve`]) was woken.
     Woke,
     /// A cooperating run was told through its flag.
     Cooperating,
@@ -40,8 +40,10 @@ struct Registry {
     next_id: AtomicU64,
     /// Set by [`install`]: the flag a cooperating run checks (0: no signal yet).
     cooperative: Mutex<Option<Arc<AtomicUsize>>>,
-    /// Set by [`wait_for_stop`]: where the server waits for the signal.
+    /// Set by [`serve`]: where the server waits for the signal.
     waiter: Mutex<Option<Sender<i32>>>,
+    /// Set by [`serve`] and kept: a server stops itself.
+    serving: AtomicBool,
     /// The process is about to end by a signal (see [`hold_if_stopping`]).
     stopping: AtomicBool,
 }
@@ -53,6 +55,7 @@ impl Registry {
             next_id: AtomicU64::new(0),
             cooperative: Mutex::new(None),
             waiter: Mutex::new(None),
+            serving: AtomicBool::new(false),
             stopping: AtomicBool::new(false),
         }
     }
@@ -88,6 +91,12 @@ impl Registry {
             .clone()
     }
 
+    /// Whether a signal is handled by the code (a server, a cooperating run) rather
+    /// than by ending the process.
+    fn handled_by_code(&self) -> bool {
+        self.serving.load(Ordering::SeqCst) || lock(&self.cooperative).is_some()
+    }
+
     /// The first signal: cleanup, then wake a server, else tell a cooperating run,
     /// else ask to die. Runs on the signal thread (or a test's), never in a handler.
     fn on_first_signal(&self, sig: i32) -> Action {
@@ -112,6 +121,8 @@ impl Registry {
 }
 
 static REGISTRY: Registry = Registry::new();
+/// Raised in the signal handler itself, before the signal thread gets to run.
+static SEEN: OnceLock<Arc<AtomicBool>> = OnceLock::new();
 #[cfg(unix)]
 use signal_hook::consts::SIGHUP;
 /// Never delivered here; keeps `on_first_signal` the same on every platform.
@@ -147,7 +158,10 @@ pub fn requested(flag: &AtomicUsize) -> Option<u8> {
 
 /// Whether a signal arrived and the process is about to end.
 pub fn is_stopping() -> bool {
-    REGISTRY.stopping.load(Ordering::SeqCst)
+    // `SEEN` too: code that fails at once (its stdout closed along with the signal)
+    // must not outrun the signal thread and exit with its own code.
+    let seen = SEEN.get().is_some_and(|s| s.load(Ordering::SeqCst));
+    REGISTRY.stopping.load(Ordering::SeqCst) || (seen && !REGISTRY.handled_by_code())
 }
 
 /// For code that fails because a signal removed its files under it (a spawn in a
@@ -194,15 +208,33 @@ pub fn remove_where(pick: impl Fn(&Path) -> bool) {
     REGISTRY.remove_where(pick);
 }
 
-/// For servers: blocks until SIGINT, SIGTERM or SIGHUP, after the registered paths
-/// are removed, and returns the signal's number instead of ending the process.
-pub fn wait_for_stop() -> i32 {
+/// For servers: from now on the first signal, after cleanup, is sent to the returned
+/// [`Stop`] instead of ending the process. Call it before telling anyone the server is
+/// up (printing its URLs), so a signal that follows at once is not lost.
+pub fn serve() -> Stop {
     let (tx, rx): (Sender<i32>, Receiver<i32>) = channel();
     *lock(&REGISTRY.waiter) = Some(tx);
+    REGISTRY.serving.store(true, Ordering::SeqCst);
     install_handlers();
-    // The sender lives in the registry until a signal takes it, so `recv` only
-    // returns with a signal (0 should the handlers be missing: stop at once).
-    rx.recv().unwrap_or(0)
+    Stop(rx)
+}
+
+/// Where a server waits for its signal; see [`serve`].
+pub struct Stop(Receiver<i32>);
+
+impl Stop {
+    /// Blocks until SIGINT, SIGTERM or SIGHUP, after the registered paths are removed,
+    /// and returns the signal's number.
+    pub fn wait(self) -> i32 {
+        // The sender lives in the registry until a signal takes it, so `recv` only
+        // returns with a signal (0 should the handlers be missing: stop at once).
+        self.0.recv().unwrap_or(0)
+    }
+}
+
+/// [`serve`] and [`Stop::wait`] at once, for servers that announce nothing.
+pub fn wait_for_stop() -> i32 {
+    serve().wait()
 }
 
 #[cfg(unix)]
@@ -210,28 +242,33 @@ fn install_handlers() {
     INSTALL.call_once(|| {
         use signal_hook::consts::{SIGINT, SIGTERM};
         let sigs = [SIGINT, SIGTERM, SIGHUP];
-        // Registered before the iterator, so the handler checks the condition first:
-        // the first signal finds `seen` unset and sets it; a second one finds it set
-        // and ends the process by the signal's default action, from the handler.
-        let seen = Arc::new(AtomicBool::new(false));
+        // Should the iterator not come (no pipe), nothing is registered and the
+        // signals keep their default action: no cleanup, but they still end the process.
+        let Ok(mut signals) = signal_hook::iterator::Signals::new(sigs) else {
+            return;
+        };
+        let thread = std::thread::Builder::new()
+            .name("crmctl-signals".into())
+            .spawn(move || {
+                if let Some(sig) = signals.forever().next()
+                    && REGISTRY.on_first_signal(sig) == Action::Die
+                {
+                    // End as the signal would have, so the parent sees it.
+                    let _ = signal_hook::low_level::emulate_default_handler(sig);
+                    std::process::exit(128 + sig);
+                }
+            });
+        if thread.is_err() {
+            return;
+        }
+        // The first signal finds `seen` unset and sets it; a second one finds it set
+        // and ends the process by the signal's default action, from the handler
+        // itself, whatever the thread is still doing (removing a large folder, say).
+        let seen = SEEN.get_or_init(|| Arc::new(AtomicBool::new(false)));
         for sig in sigs {
             let _ = signal_hook::flag::register_conditional_default(sig, seen.clone());
             let _ = signal_hook::flag::register(sig, seen.clone());
         }
-        // Without the iterator a signal only sets `seen`; the second one still ends
-        // the process, so a failed registration costs cleanup, never the exit.
-        let Ok(mut signals) = signal_hook::iterator::Signals::new(sigs) else {
-            return;
-        };
-        std::thread::spawn(move || {
-            if let Some(sig) = signals.forever().next()
-                && REGISTRY.on_first_signal(sig) == Action::Die
-            {
-                // End as the signal would have, so the parent sees it.
-                let _ = signal_hook::low_level::emulate_default_handler(sig);
-                std::process::exit(128 + sig);
-            }
-        });
     });
 }
 
@@ -284,36 +321,50 @@ mod tests {
         assert!(reg.stopping.load(Ordering::SeqCst));
     }
 
-    /// The child half of the two tests below: a real process with the real handlers,
-    /// a registered temp folder and a cooperating run, signalled by itself.
+    /// The child half of the tests below: a real process with the real handlers and
+    /// a registered temp folder, signalled by itself; `CRMCTL_SIGNAL_CHILD_MODE` says
+    /// who handles the signal: a cooperating run (`once`, `twice`) or a server (`serve`).
     #[cfg(unix)]
     #[test]
     #[ignore = "run by the tests below in a child process"]
     fn signalled_child() {
         use signal_hook::consts::{SIGINT, SIGTERM};
-        let Some(dir) = std::env::var_os("CRMCTL_SIGNAL_CHILD_DIR") else {
+        let (Some(dir), Ok(mode)) = (
+            std::env::var_os("CRMCTL_SIGNAL_CHILD_DIR"),
+            std::env::var("CRMCTL_SIGNAL_CHILD_MODE"),
+        ) else {
             return;
         };
         let tmp = PathBuf::from(dir).join("crmctl-x");
         std::fs::create_dir(&tmp).expect("mkdir");
         let _guard = remove_on_signal(&tmp);
+        // The one document, printed after cleanup, on a line of its own (the test
+        // harness has started one), then the exit code.
+        let finish = |code: i32| -> ! {
+            let doc = format!("{{\"exit_code\":{code},\"removed\":{}}}", !tmp.exists());
+            let mut out = std::io::stdout();
+            std::io::Write::write_all(&mut out, format!("\n{doc}\n").as_bytes()).expect("print");
+            std::io::Write::flush(&mut out).expect("flush");
+            std::process::exit(code);
+        };
+        if mode == "serve" {
+            // The signal comes before the server waits (right after it printed its URLs).
+            let stop = serve();
+            signal_hook::low_level::raise(SIGTERM).expect("raise");
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            let sig = stop.wait();
+            finish(if sig == SIGTERM { 0 } else { 98 });
+        }
         let flag = install();
         signal_hook::low_level::raise(SIGTERM).expect("raise");
         // The run checks its flag between rows, as bulk lookups do (bounded).
         for _ in 0..400 {
             if let Some(code) = requested(&flag) {
-                if std::env::var_os("CRMCTL_SIGNAL_CHILD_TWICE").is_some() {
+                if mode == "twice" {
                     signal_hook::low_level::raise(SIGINT).expect("raise");
                     std::thread::sleep(std::time::Duration::from_secs(10));
                 }
-                // The one document, printed after cleanup, then the signal's code (on a
-                // line of its own: the test harness has started one).
-                let doc = format!("{{\"exit_code\":{code},\"removed\":{}}}", !tmp.exists());
-                let mut out = std::io::stdout();
-                std::io::Write::write_all(&mut out, format!("\n{doc}\n").as_bytes())
-                    .expect("print");
-                std::io::Write::flush(&mut out).expect("flush");
-                std::process::exit(i32::from(code));
+                finish(i32::from(code));
             }
             std::thread::sleep(std::time::Duration::from_millis(25));
         }
@@ -321,34 +372,43 @@ mod tests {
     }
 
     #[cfg(unix)]
-    fn run_child(twice: bool) -> (std::process::Output, tempfile::TempDir) {
+    fn run_child(mode: &str) -> (std::process::Output, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut cmd = std::process::Command::new(std::env::current_exe().expect("exe"));
-        cmd.args([
-            "--exact",
-            "interrupt::tests::signalled_child",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("CRMCTL_SIGNAL_CHILD_DIR", dir.path());
-        if twice {
-            cmd.env("CRMCTL_SIGNAL_CHILD_TWICE", "1");
-        }
-        (cmd.output().expect("run the child"), dir)
+        let out = std::process::Command::new(std::env::current_exe().expect("exe"))
+            .args([
+                "--exact",
+                "interrupt::tests::signalled_child",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("CRMCTL_SIGNAL_CHILD_DIR", dir.path())
+            .env("CRMCTL_SIGNAL_CHILD_MODE", mode)
+            .output()
+            .expect("run the child");
+        (out, dir)
+    }
+
+    /// The lines of the child's stdout that are its document.
+    #[cfg(unix)]
+    fn documents(out: &std::process::Output) -> Vec<String> {
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.starts_with("{\"exit_code\""))
+            .map(str::to_string)
+            .collect()
     }
 
     #[cfg(unix)]
     #[test]
     fn a_signal_removes_the_temp_folder_and_the_cooperating_run_ends_with_one_document() {
-        let (out, dir) = run_child(false);
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        assert_eq!(out.status.code(), Some(143), "{stdout}");
-        let docs: Vec<_> = stdout
-            .lines()
-            .filter(|l| l.starts_with("{\"exit_code\""))
-            .collect();
-        assert_eq!(docs, [r#"{"exit_code":143,"removed":true}"#], "{stdout}");
+        let (out, dir) = run_child("once");
+        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        assert_eq!(
+            documents(&out),
+            [r#"{"exit_code":143,"removed":true}"#],
+            "{out:?}"
+        );
         assert!(!dir.path().join("crmctl-x").exists());
     }
 
@@ -356,9 +416,22 @@ mod tests {
     #[test]
     fn a_second_signal_ends_the_process_at_once() {
         use std::os::unix::process::ExitStatusExt;
-        let (out, _dir) = run_child(true);
-        assert_eq!(out.status.signal(), Some(2), "{:?}", out.status);
-        assert!(!String::from_utf8_lossy(&out.stdout).contains("exit_code"));
+        let (out, _dir) = run_child("twice");
+        assert_eq!(out.status.signal(), Some(2), "{out:?}");
+        assert!(documents(&out).is_empty(), "{out:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_signal_before_the_server_waits_is_kept_for_it() {
+        let (out, dir) = run_child("serve");
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        assert_eq!(
+            documents(&out),
+            [r#"{"exit_code":0,"removed":true}"#],
+            "{out:?}"
+        );
+        assert!(!dir.path().join("crmctl-x").exists());
     }
 
     #[test]

@@ -252,10 +252,12 @@ pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
     let report = EmulateReport {
         info: running.info.clone(),
     };
+    // Before the URLs are printed: whoever reads them may signal at once.
+    let stop = crate::interrupt::serve();
     crate::finish_report(ctx, "emulate", &report);
     // Serve (on the emulator's own thread) until SIGINT, SIGTERM or SIGHUP; the
     // temporary CA folder is already gone when this returns.
-    let signal = crate::interrupt::wait_for_stop();
+    let signal = stop.wait();
     drop(running);
     ctx.out.info(&format!("Stopped (signal {signal})."));
     // The report was printed at start-up (under --json, the one document): end here

@@ -1,6 +1,6 @@
 //! SIGINT, SIGTERM and SIGHUP: the one place crmctl handles them.
 //!
-//! Three kinds of code care about a signal, and one signal thread serves them all:
+//! One signal thread takes the first signal for everyone who cares:
 //! - temporary files and folders ([`remove_on_signal`]) are removed first, always;
 //! - a server ([`serve`], `crmctl emulate`) is woken and stops cleanly;
 //! - a long run that cooperates ([`install`], bulk lookups) sees its flag rise with the
@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard, Once, OnceLock};
+
+#[cfg(unix)]
+use signal_hook::consts::SIGHUP;
 
 /// What the first signal does after the registered paths are gone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,8 +126,6 @@ impl Registry {
 static REGISTRY: Registry = Registry::new();
 /// Raised in the signal handler itself, before the signal thread gets to run.
 static SEEN: OnceLock<Arc<AtomicBool>> = OnceLock::new();
-#[cfg(unix)]
-use signal_hook::consts::SIGHUP;
 /// Never delivered here; keeps `on_first_signal` the same on every platform.
 #[cfg(not(unix))]
 const SIGHUP: i32 = 1;
@@ -227,7 +228,8 @@ impl Stop {
     /// and returns the signal's number.
     pub fn wait(self) -> i32 {
         // The sender lives in the registry until a signal takes it, so `recv` only
-        // returns with a signal (0 should the handlers be missing: stop at once).
+        // returns with a signal (without handlers, the signal's default action ends
+        // the process instead).
         self.0.recv().unwrap_or(0)
     }
 }

@@ -263,6 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--ca-dir', '--ca-dir', [CompletionResultType]::ParameterName, 'Folder for the CA certificate with --tls [default: a temporary folder]')
             [CompletionResult]::new('--faults', '--faults', [CompletionResultType]::ParameterName, 'Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)')
             [CompletionResult]::new('--latency-ms', '--latency-ms', [CompletionResultType]::ParameterName, 'Add this much latency to every answer')
+            [CompletionResult]::new('--connect-latency-ms', '--connect-latency-ms', [CompletionResultType]::ParameterName, 'Make each new connection wait this long before its first byte (a slow handshake)')
             [CompletionResult]::new('--error-rate', '--error-rate', [CompletionResultType]::ParameterName, 'Answer this fraction of requests with --error-status (0.0 to 1.0)')
             [CompletionResult]::new('--error-status', '--error-status', [CompletionResultType]::ParameterName, 'Status of --error-rate answers')
             [CompletionResult]::new('--token-ttl-requests', '--token-ttl-requests', [CompletionResultType]::ParameterName, 'Access tokens stop working after this many data calls')

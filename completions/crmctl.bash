@@ -282,7 +282,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__emulate)
-            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --connect-latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -309,6 +309,10 @@ _crmctl() {
                     return 0
                     ;;
                 --latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connect-latency-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -247,6 +247,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --ca-dir 'Folder for the CA certificate with --tls [default: a temporary folder]'
             cand --faults 'Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)'
             cand --latency-ms 'Add this much latency to every answer'
+            cand --connect-latency-ms 'Make each new connection wait this long before its first byte (a slow handshake)'
             cand --error-rate 'Answer this fraction of requests with --error-status (0.0 to 1.0)'
             cand --error-status 'Status of --error-rate answers'
             cand --token-ttl-requests 'Access tokens stop working after this many data calls'

@@ -225,6 +225,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l data -d 'Org d
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l ca-dir -d 'Folder for the CA certificate with --tls [default: a temporary folder]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l faults -d 'Faults as YAML (latency_ms, error_rate, token_ttl_requests, request_limit, script, ...)' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l latency-ms -d 'Add this much latency to every answer' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l connect-latency-ms -d 'Make each new connection wait this long before its first byte (a slow handshake)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l error-rate -d 'Answer this fraction of requests with --error-status (0.0 to 1.0)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l error-status -d 'Status of --error-rate answers' -r -f -a "500\t''
 503\t''"

@@ -167,7 +167,7 @@ pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
     let result = run_steps(ctx, args);
     // Interrupted: the folder is gone and a step may have failed for that; let the
     // signal end the process rather than report the failure.
-    crate::fsutil::interrupt::hold_if_stopping();
+    crate::interrupt::hold_if_stopping();
     result
 }
 
@@ -179,7 +179,7 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         .tempdir()
         .map_err(|e| CliError::input("cannot make a temporary folder").with_cause(e))?;
     // Removed on SIGINT/SIGTERM too: dropping `dir` only runs on a normal return.
-    let cleanup = crate::fsutil::interrupt::remove_on_signal(dir.path());
+    let cleanup = crate::interrupt::remove_on_signal(dir.path());
     let emu = emulator::Background::start(emulator::Config::default())
         .map_err(|e| CliError::internal("the emulated org did not start").with_cause(e))?;
     let out = &ctx.out;

@@ -15,16 +15,26 @@ use crate::output::{Printer, Report};
 #[derive(Debug, Args)]
 #[command(
     long_about = "Serve an emulated Salesforce org on 127.0.0.1 for tests, demos and CI.\n\n\
-It answers the OAuth token endpoint and the REST data API (search, query, describe, \
-sobjects, limits) the way Salesforce answers them, on two ports: a login host \
-(standing in for login.salesforce.com) and the org's My Domain host. It prints the URLs \
-and the demo credentials, then serves until stopped (Ctrl-C, SIGTERM or SIGHUP), when it \
-removes its temporary CA folder and exits 0.\n\n\
-The data is the built-in demo org unless --data names a YAML org file (see \
-the emulator's README in crmctl's source). Faults can be added with flags or a --faults YAML file.",
+It listens on two ports: a login host (standing in for login.salesforce.com) and the \
+org's My Domain host, which is also its instance. It prints the URLs and the demo \
+credentials, then serves until stopped (Ctrl-C, SIGTERM or SIGHUP), when it removes its \
+temporary CA folder and exits 0.\n\n\
+Logins: the OAuth token endpoint with the username-password, client-credentials (My \
+Domain host only) and JWT bearer grants, and the SOAP Partner API login(); then the \
+OpenID Connect userinfo and identity URLs.\n\n\
+Data (REST API, v31.0 to v67.0): versions and resources, SOSL search and \
+parameterizedSearch, SOQL query, queryAll and queryMore, limits, sobjects and describe, \
+records created, read, updated and deleted (also by an idLookup field), composite, \
+composite batch and sObject collections. Every data call needs a session and answers \
+with Sforce-Limit-Info. It also stands in for the CRM Service's own endpoints \
+(validate-settings --probe) and counts requests at /__emulator/stats.\n\n\
+The data is the built-in demo org unless --data names a YAML org file (org, users, \
+connected_apps and records at its top level). Faults can be added with \
+flags or a --faults YAML file: latency per answer or per new connection, 500/503 \
+answers, expiring tokens, the daily request limit, and scripted faults on the Nth request.",
     after_long_help = "Examples:\n  \
 crmctl emulate\n  \
-crmctl emulate --port 8443 --tls --latency-ms 20\n  \
+crmctl emulate --port 8443 --tls --latency-ms 20 --connect-latency-ms 30\n  \
 crmctl emulate --json --fault 3:503 --fault 4:drop &   # first line of stdout: the URLs"
 )]
 pub struct EmulateArgs {
@@ -55,6 +65,10 @@ pub struct EmulateArgs {
     /// Add this much latency to every answer
     #[arg(long, value_name = "MS")]
     pub latency_ms: Option<u64>,
+
+    /// Make each new connection wait this long before its first byte (a slow handshake)
+    #[arg(long, value_name = "MS")]
+    pub connect_latency_ms: Option<u64>,
 
     /// Answer this fraction of requests with --error-status (0.0 to 1.0)
     #[arg(long, value_name = "RATE")]
@@ -136,6 +150,9 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
     if let Some(v) = args.latency_ms {
         f.latency_ms = v;
     }
+    if let Some(v) = args.connect_latency_ms {
+        f.connect_latency_ms = v;
+    }
     if let Some(v) = args.error_rate {
         if !(0.0..=1.0).contains(&v) {
             return Err(CliError::usage("--error-rate must be between 0.0 and 1.0"));
@@ -178,7 +195,7 @@ pub struct Running {
     pub emulator: Background,
     pub info: serde_json::Value,
     /// Declared after `emulator`, so the folder goes once the server has stopped.
-    _ca_dir: Option<(crate::fsutil::interrupt::Cleanup, tempfile::TempDir)>,
+    _ca_dir: Option<(crate::interrupt::Cleanup, tempfile::TempDir)>,
 }
 
 /// Starts the emulator on its own thread.
@@ -196,7 +213,7 @@ pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
             .prefix("crmctl-emulator-")
             .tempdir()
             .map_err(|e| CliError::input("cannot make a temporary folder").with_cause(e))?;
-        Some((crate::fsutil::interrupt::remove_on_signal(dir.path()), dir))
+        Some((crate::interrupt::remove_on_signal(dir.path()), dir))
     } else {
         None
     };
@@ -235,14 +252,48 @@ pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
     let report = EmulateReport {
         info: running.info.clone(),
     };
+    // Before the URLs are printed: whoever reads them may signal at once.
+    let stop = crate::interrupt::serve();
     crate::finish_report(ctx, "emulate", &report);
     // Serve (on the emulator's own thread) until SIGINT, SIGTERM or SIGHUP; the
     // temporary CA folder is already gone when this returns.
-    let signal = crate::fsutil::interrupt::wait_for_stop();
+    let signal = stop.wait();
     drop(running);
     ctx.out.info(&format!("Stopped (signal {signal})."));
     // The report was printed at start-up (under --json, the one document): end here
     // rather than return and print it again. A requested stop is a clean exit.
     let _ = std::io::Write::flush(&mut std::io::stdout());
     std::process::exit(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        args: EmulateArgs,
+    }
+
+    fn faults(argv: &[&str]) -> Faults {
+        let cli = Cli::try_parse_from(std::iter::once("emulate").chain(argv.iter().copied()))
+            .expect("parse");
+        load_faults(&cli.args).expect("faults")
+    }
+
+    #[test]
+    fn connect_latency_ms_sets_the_handshake_fault_and_overrides_the_faults_file() {
+        assert_eq!(faults(&[]).connect_latency_ms, 0);
+        let f = faults(&["--connect-latency-ms", "250", "--latency-ms", "5"]);
+        assert_eq!((f.connect_latency_ms, f.latency_ms), (250, 5));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("faults.yaml");
+        std::fs::write(&file, "connect_latency_ms: 40\n").expect("write");
+        let path = file.to_str().expect("utf8");
+        assert_eq!(faults(&["--faults", path]).connect_latency_ms, 40);
+        let f = faults(&["--faults", path, "--connect-latency-ms", "7"]);
+        assert_eq!(f.connect_latency_ms, 7);
+    }
 }

@@ -7,9 +7,8 @@
 //!   quoted line or value of the file (it may be a key profile given by mistake).
 //! - [`write_atomic`] (`write.rs`): temp file beside the target, fsync, rename; refuses targets that
 //!   are not regular files; writes through a symlink to its target, keeping the link.
-//! - [`interrupt`]: temp files and folders removed on SIGINT, SIGTERM and SIGHUP.
+//!   Its temp file is removed on SIGINT, SIGTERM and SIGHUP too (`crate::interrupt`).
 
-pub mod interrupt;
 mod text;
 mod write;
 

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::interrupt;
+use crate::interrupt;
 
 /// How to treat an existing file at the destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

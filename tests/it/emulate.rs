@@ -31,7 +31,15 @@ fn get(base: &str, path: &str) -> String {
 #[test]
 fn json_first_line_gives_urls_and_demo_credentials_and_it_keeps_serving() {
     let sb = Sandbox::new();
-    let mut cmd = sb.cmd(&["--json", "emulate", "--fault", "2:503"]);
+    // A slow handshake on each new connection: it still serves (timing is the bench's).
+    let mut cmd = sb.cmd(&[
+        "--json",
+        "emulate",
+        "--fault",
+        "2:503",
+        "--connect-latency-ms",
+        "1",
+    ]);
     cmd.stdout(Stdio::piped())
         .stderr(Stdio::null())
         .stdin(Stdio::null());
@@ -76,6 +84,8 @@ fn a_bad_org_file_or_fault_is_refused() {
     out.assert_code(3);
     assert!(out.stderr.contains("Acount"), "{}", out.stderr);
     let out = sb.run(&["emulate", "--fault", "x:503"], &[], "");
+    out.assert_code(2);
+    let out = sb.run(&["emulate", "--connect-latency-ms", "-5"], &[], "");
     out.assert_code(2);
 }
 

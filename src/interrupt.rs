@@ -10,8 +10,9 @@
 //!   have, so the parent sees it. SIGHUP does not cooperate: its terminal is gone, and
 //!   the documented exit codes of an interrupted run are 130 and 143.
 //!
-//! A second signal ends the process at once, from the signal handler itself, whatever
-//! the first one is still doing.
+//! A second signal ends the process at once, whatever the first one is still doing, if
+//! it comes at least half a second later: signals that arrive together (`timeout`
+//! signals the process and its group; so can a terminal) are one interruption.
 //!
 //! Two modules with their own handlers used to fight over the same signals (the
 //! cleanup thread ended the process while a bulk run was finishing its document):
@@ -252,26 +253,49 @@ fn install_handlers() {
         let thread = std::thread::Builder::new()
             .name("crmctl-signals".into())
             .spawn(move || {
-                if let Some(sig) = signals.forever().next()
-                    && REGISTRY.on_first_signal(sig) == Action::Die
-                {
-                    // End as the signal would have, so the parent sees it.
-                    let _ = signal_hook::low_level::emulate_default_handler(sig);
-                    std::process::exit(128 + sig);
+                let mut first: Option<std::time::Instant> = None;
+                for sig in signals.forever() {
+                    match first {
+                        None => {
+                            first = Some(std::time::Instant::now());
+                            // The first signal's work (removing a large folder, say) runs
+                            // beside this loop, so a second signal is still seen meanwhile.
+                            let _ = std::thread::Builder::new()
+                                .name("crmctl-first-signal".into())
+                                .spawn(move || {
+                                    if REGISTRY.on_first_signal(sig) == Action::Die {
+                                        die_by(sig);
+                                    }
+                                });
+                        }
+                        // `timeout`, a terminal and a process group can deliver one
+                        // interruption as several signals at once: only a signal that
+                        // comes later is the user insisting.
+                        Some(t) if t.elapsed() >= SIGNAL_BURST => die_by(sig),
+                        Some(_) => {}
+                    }
                 }
             });
         if thread.is_err() {
             return;
         }
-        // The first signal finds `seen` unset and sets it; a second one finds it set
-        // and ends the process by the signal's default action, from the handler
-        // itself, whatever the thread is still doing (removing a large folder, say).
+        // Raised in the handler itself, before the signal thread gets to run.
         let seen = SEEN.get_or_init(|| Arc::new(AtomicBool::new(false)));
         for sig in sigs {
-            let _ = signal_hook::flag::register_conditional_default(sig, seen.clone());
             let _ = signal_hook::flag::register(sig, seen.clone());
         }
     });
+}
+
+/// Signals closer together than this are one interruption (see `install_handlers`).
+#[cfg(unix)]
+const SIGNAL_BURST: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Ends the process as `sig` would have, so the parent sees it.
+#[cfg(unix)]
+fn die_by(sig: i32) -> ! {
+    let _ = signal_hook::low_level::emulate_default_handler(sig);
+    std::process::exit(128 + sig);
 }
 
 #[cfg(not(unix))]
@@ -325,7 +349,7 @@ mod tests {
 
     /// The child half of the tests below: a real process with the real handlers and
     /// a registered temp folder, signalled by itself; `CRMCTL_SIGNAL_CHILD_MODE` says
-    /// who handles the signal: a cooperating run (`once`, `twice`) or a server (`serve`).
+    /// who handles the signal: a cooperating run (`once`, `burst`, `twice`) or a server (`serve`).
     #[cfg(unix)]
     #[test]
     #[ignore = "run by the tests below in a child process"]
@@ -359,10 +383,16 @@ mod tests {
         }
         let flag = install();
         signal_hook::low_level::raise(SIGTERM).expect("raise");
+        if mode == "burst" {
+            // As `timeout` does: the process and its group get the signal together.
+            signal_hook::low_level::raise(SIGTERM).expect("raise");
+        }
         // The run checks its flag between rows, as bulk lookups do (bounded).
         for _ in 0..400 {
             if let Some(code) = requested(&flag) {
                 if mode == "twice" {
+                    // Later than one burst of signals: the user insists.
+                    std::thread::sleep(SIGNAL_BURST + std::time::Duration::from_millis(100));
                     signal_hook::low_level::raise(SIGINT).expect("raise");
                     std::thread::sleep(std::time::Duration::from_secs(10));
                 }
@@ -405,6 +435,19 @@ mod tests {
     #[test]
     fn a_signal_removes_the_temp_folder_and_the_cooperating_run_ends_with_one_document() {
         let (out, dir) = run_child("once");
+        assert_eq!(out.status.code(), Some(143), "{out:?}");
+        assert_eq!(
+            documents(&out),
+            [r#"{"exit_code":143,"removed":true}"#],
+            "{out:?}"
+        );
+        assert!(!dir.path().join("crmctl-x").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn signals_that_arrive_together_are_one_interruption() {
+        let (out, dir) = run_child("burst");
         assert_eq!(out.status.code(), Some(143), "{out:?}");
         assert_eq!(
             documents(&out),

@@ -713,4 +713,8 @@ impl Report for DoctorReport {
     fn exit_code(&self) -> u8 {
         doctor::exit_code(&self.results, self.strict)
     }
+
+    fn error(&self) -> Option<CliError> {
+        doctor::error(&self.results, self.strict)
+    }
 }

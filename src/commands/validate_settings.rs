@@ -429,8 +429,9 @@ fn login_checks(
     (incomplete, refused): (&mut usize, &mut usize),
 ) -> Result<Vec<LoginCheck>, CliError> {
     use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
+    // A missing key profile is local configuration (3), as in `login --settings` and `doctor`.
     let cipher = cipher.ok_or_else(|| {
-        CliError::usage(
+        CliError::input(
             "--login needs the key profile to decrypt Password, ClientId and ClientSecret",
         )
         .with_hint("pass --key-file FILE or set CRMCTL_KEY_FILE")

@@ -170,31 +170,75 @@ impl UccResult {
 /// (1) over a step the org or network could not complete (4); with `strict`, a
 /// warning is a "no" too.
 pub fn exit_code(results: &[UccResult], strict: bool) -> u8 {
-    let kinds: Vec<ErrorKind> = results
-        .iter()
-        .flat_map(|r| &r.steps)
-        .filter(|s| s.status == Status::Fail)
-        .map(|s| s.kind.unwrap_or(ErrorKind::Rejected))
+    if let Some(k) = deciding_kind(results) {
+        return k.exit_code();
+    }
+    if strict && warned(results) {
+        return crate::error::EXIT_NO;
+    }
+    0
+}
+
+/// The kind of failure that decides the exit code: local problems first (no retry
+/// fixes them), then a "no", then what the org or the network could not answer.
+fn deciding_kind(results: &[UccResult]) -> Option<ErrorKind> {
+    let kinds: Vec<ErrorKind> = failed(results)
+        .map(|(_, s)| s.kind.unwrap_or(ErrorKind::Rejected))
         .collect();
-    for k in [
+    [
         ErrorKind::Usage,
         ErrorKind::Input,
         ErrorKind::Internal,
         ErrorKind::Rejected,
         ErrorKind::Remote,
-    ] {
-        if kinds.contains(&k) {
-            return k.exit_code();
-        }
-    }
-    let warned = results
+    ]
+    .into_iter()
+    .find(|k| kinds.contains(k))
+}
+
+fn failed(results: &[UccResult]) -> impl Iterator<Item = (&UccResult, &Step)> {
+    results
+        .iter()
+        .flat_map(|r| r.steps.iter().map(move |s| (r, s)))
+        .filter(|(_, s)| s.status == Status::Fail)
+}
+
+fn warned(results: &[UccResult]) -> bool {
+    results
         .iter()
         .flat_map(|r| &r.steps)
-        .any(|s| s.status == Status::Warn);
-    if strict && warned {
-        return crate::error::EXIT_NO;
+        .any(|s| s.status == Status::Warn)
+}
+
+/// `error` of the `--json` envelope: the first failed step of the kind that decides
+/// the exit code, so a script reads the same `error.kind` that `crmctl login` or
+/// `lookup` gives for the same cause.
+pub fn error(results: &[UccResult], strict: bool) -> Option<crate::error::CliError> {
+    use crate::error::CliError;
+    let Some(kind) = deciding_kind(results) else {
+        return (strict && warned(results)).then(|| {
+            CliError::rejected("warnings fail the run under --strict")
+                .with_hint("see the steps marked `!`")
+        });
+    };
+    let count = failed(results).count();
+    let (r, s) = failed(results).find(|(_, s)| s.kind.unwrap_or(ErrorKind::Rejected) == kind)?;
+    let who = r
+        .ucc
+        .as_deref()
+        .map(|u| format!("{u}: "))
+        .unwrap_or_default();
+    let mut err = CliError::new(
+        kind,
+        format!(
+            "{count} step(s) failed; first: {who}{}: {}",
+            s.step, s.detail
+        ),
+    );
+    for h in &s.hints {
+        err = err.with_hint(h.clone());
     }
-    0
+    Some(err)
 }
 
 /// Counts for the summary line and `data.summary`.

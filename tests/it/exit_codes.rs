@@ -307,3 +307,20 @@ fn probes_that_cannot_complete_exit_4_and_a_wrong_url_exits_1() {
         }
     }
 }
+
+/// A missing key profile is local configuration (3) wherever settings are decrypted.
+#[test]
+fn a_missing_key_profile_is_local_input_in_every_command() {
+    let sb = Sandbox::new();
+    let t = target("credentials rejected");
+    let estate = sb.write_private("estate.yaml", &settings(&t));
+    let estate = estate.to_str().expect("utf8");
+    for args in [
+        vec!["validate-settings", "--json", "--login", estate],
+        vec!["login", "--json", "--settings", estate, "--ucc", "helpdesk"],
+        vec!["doctor", "--json", "--settings", estate],
+    ] {
+        let out = sb.run(&args, &[], "");
+        check(&args.join(" "), &out, 3, "input");
+    }
+}

@@ -38,10 +38,15 @@ pub enum Output {
     long_about = "Show the screen pop an agent would see for a caller's number, an e-mail or a case.\n\n\
 For a number (phone and voicemail), crmctl searches Account, Contact and Lead phone fields for \
 every form the number may be stored in (international, national with trunk prefix, national \
-significant number, 00 prefix), then the open cases of the matched contacts and accounts. For an \
-e-mail it searches Contact and Lead e-mail fields; for a case number (chat) it reads the case \
-with its contact and account. All matches are listed and the first one pops; no match means \
-the agent gets a blank new record. Exit 0 when something matched, 1 when nothing did.",
+significant number, 00 prefix), then the open cases of the matched contacts and accounts. A \
+caller id may come as a SIP or tel URI, with an extension or the region's international \
+dialling prefix. A national number is read in --region, else CRMCTL_REGION, else the region of \
+the locale (LC_ALL, LC_MESSAGES, LANG); with none its digits are searched as typed, and a note \
+says so. A withheld caller (anonymous, restricted, empty, ...) pops a blank record and nothing \
+is searched. For an e-mail it searches Contact and Lead e-mail fields; for a case number (chat) \
+it reads the case with its contact and account. All matches are listed and the first one pops; \
+no match means the agent gets a blank new record. Exit 0 when something matched, 1 when nothing \
+did or the caller was withheld.",
     after_long_help = "Examples:\n  \
 crmctl lookup +31201234567 --username integration@contoso.com\n  \
 crmctl lookup 020-1234567 --region NL\n  \
@@ -83,7 +88,7 @@ pub struct LookupArgs {
     #[arg(long, value_enum, default_value = "phone")]
     pub media: Media,
 
-    /// Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]
+    /// Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale's]
     #[arg(long, value_name = "CC")]
     pub region: Option<String>,
 

@@ -343,9 +343,8 @@ fn withheld_callers_and_national_numbers_without_a_region() {
         out.stderr
     );
     assert!(
-        out.stderr.contains(
-            "hint: 2 national number(s) were searched as typed, for lack of a region"
-        ),
+        out.stderr
+            .contains("hint: 2 national number(s) were searched as typed, for lack of a region"),
         "{}",
         out.stderr
     );
@@ -397,7 +396,13 @@ fn an_empty_ani_cell_is_withheld_and_utf16_crlf_files_keep_their_lines() {
         &sb,
         &emu,
         &[("CRMCTL_REGION", "NL")],
-        &["--json", "--file", f.to_str().expect("utf8"), "--column", " ani"],
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--column",
+            " ani",
+        ],
     );
     out.assert_code(0);
     let d = out.json()["data"].clone();
@@ -405,7 +410,12 @@ fn an_empty_ani_cell_is_withheld_and_utf16_crlf_files_keep_their_lines() {
         .as_array()
         .expect("rows")
         .iter()
-        .map(|r| (r["line"].as_u64().unwrap_or(0), r["status"].as_str().unwrap_or("")))
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap_or(0),
+                r["status"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
     assert_eq!(got, [(2, "several"), (4, "withheld"), (5, "several")]);
 }

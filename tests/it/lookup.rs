@@ -311,3 +311,19 @@ fn flags_that_would_be_ignored_are_usage_errors_and_a_csv_without_column_gets_a_
         "only the --file run logged in"
     );
 }
+
+/// A withheld caller with --log: no search, but the call log is still made (an independent task).
+#[test]
+fn a_withheld_caller_is_still_logged_with_log() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["--json", "anonymous", "--log", "--dry-run"]);
+    out.assert_code(1);
+    let d = out.json()["data"].clone();
+    assert_eq!(d["outcome"], "withheld");
+    assert_eq!(d["logged"]["who_id"], serde_json::Value::Null);
+    assert_eq!(d["logged"]["what_id"], serde_json::Value::Null);
+    let stats = emu.stats();
+    assert_eq!(stats.routes.get("token"), Some(&1), "{stats:?}");
+    assert_eq!(stats.routes.get("search"), None, "no search: {stats:?}");
+}

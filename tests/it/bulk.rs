@@ -441,3 +441,25 @@ fn a_missing_column_does_not_quote_the_header() {
     );
     assert_eq!(emu.stats().total, 0);
 }
+
+/// A bad region is refused once, before the login, not as a failure on every row.
+#[test]
+fn a_bad_region_stops_the_run_before_any_request() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", CALLERS);
+    let file = f.to_str().expect("utf8");
+    let out = run_env(&sb, &emu, &[], &["--file", file, "--region", "ZZ"]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("--region"), "{}", out.stderr);
+    let out = run_env(
+        &sb,
+        &emu,
+        &[("CRMCTL_REGION", "XX")],
+        &["--json", "--file", file],
+    );
+    out.assert_code(3);
+    assert_eq!(out.json()["error"]["kind"], "input");
+    assert!(out.stdout.contains("CRMCTL_REGION"), "{}", out.stdout);
+    assert_eq!(emu.stats().total, 0);
+}

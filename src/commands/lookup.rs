@@ -387,7 +387,9 @@ impl Report for LookupReport {
                 }
             }
         }
-        if self.show_timings {
+        if self.show_timings && self.timings.is_empty() {
+            text.push_str("timings: none (nothing was sent)\n");
+        } else if self.show_timings {
             text.push_str("timings:\n");
             for t in &self.timings {
                 let retries = if t.attempts > 1 {
@@ -778,6 +780,17 @@ pops: a blank new record (the agent creates the customer or case)\n"
         );
         assert_eq!(c.stderr, "");
         assert_eq!((r.outcome(), r.exit_code()), ("withheld", EXIT_NO));
+        let timed = LookupReport {
+            show_timings: true,
+            ..blank("Anonymous", &plan)
+        };
+        let out = Printer::buffered(OutputMode::default());
+        timed.render(&out).expect("render");
+        assert!(
+            out.captured()
+                .stdout
+                .ends_with("\ntimings: none (nothing was sent)\n")
+        );
         let d = r.data();
         assert_eq!(d["outcome"], "withheld");
         assert_eq!(d["blank_record"], true);

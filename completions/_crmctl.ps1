@@ -190,7 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With --file: lookups in flight at once')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json')
             [CompletionResult]::new('--media', '--media', [CompletionResultType]::ParameterName, 'What kind of interaction the value comes from')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]')
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Salesforce username [default: $CRMCTL_USERNAME]')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]')

@@ -176,7 +176,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --concurrency 'With --file: lookups in flight at once'
             cand --output 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json'
             cand --media 'What kind of interaction the value comes from'
-            cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]'
+            cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]'
             cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
             cand --username 'Salesforce username [default: $CRMCTL_USERNAME]'
             cand --api-version 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]'

@@ -157,7 +157,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l media -d 'What 
 voicemail\t'Caller\'s number (ANI), as for phone'
 chat\t'Case number'
 email\t'E-mail address'"
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale\'s]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r

@@ -166,7 +166,12 @@ impl OrgArgs {
 
 /// The screen-pop values, planned before any traffic (a bad value is a usage error).
 fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
-    let region = args.region.clone().or_else(|| ctx.env.region.clone());
+    // Regions as `crmctl lookup` resolves them: --region, CRMCTL_REGION, the locale.
+    let regions = if args.ani.is_empty() {
+        lookup::Regions::default()
+    } else {
+        super::lookup::regions(ctx, args.region.as_deref(), Kind::Phone)?
+    };
     let values = args
         .ani
         .iter()
@@ -174,16 +179,7 @@ fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
         .chain(args.email.iter().map(|v| (Kind::Email, v)))
         .chain(args.case.iter().map(|v| (Kind::Case, v)));
     values
-        .map(|(kind, v)| {
-            lookup::plan(kind, v, region.as_deref()).map_err(|e| {
-                let err = CliError::usage(e.message);
-                if e.needs_region {
-                    err.with_hint("pass --region (e.g. --region NL) or set CRMCTL_REGION, or give the number in E.164 form")
-                } else {
-                    err
-                }
-            })
-        })
+        .map(|(kind, v)| lookup::plan(kind, v, regions).map_err(super::lookup::plan_error))
         .collect()
 }
 

@@ -8,7 +8,8 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report};
 
-use crate::screenpop::lookup::{self, Kind, Plan};
+use crate::screenpop::lookup::{self, Kind, Plan, Reading, RegionSource};
+use crate::screenpop::phone::Region;
 use crate::screenpop::{self, CaseInfo, Match, bulk};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -37,10 +38,15 @@ pub enum Output {
     long_about = "Show the screen pop an agent would see for a caller's number, an e-mail or a case.\n\n\
 For a number (phone and voicemail), crmctl searches Account, Contact and Lead phone fields for \
 every form the number may be stored in (international, national with trunk prefix, national \
-significant number, 00 prefix), then the open cases of the matched contacts and accounts. For an \
-e-mail it searches Contact and Lead e-mail fields; for a case number (chat) it reads the case \
-with its contact and account. All matches are listed and the first one pops; no match means \
-the agent gets a blank new record. Exit 0 when something matched, 1 when nothing did.",
+significant number, 00 prefix), then the open cases of the matched contacts and accounts. A \
+caller id may come as a SIP or tel URI, with an extension or the region's international \
+dialling prefix. A national number is read in --region, else CRMCTL_REGION, else the region of \
+the locale (LC_ALL, LC_MESSAGES, LANG); with none its digits are searched as typed, and a note \
+says so. A withheld caller (anonymous, restricted, empty, ...) pops a blank record and nothing \
+is searched. For an e-mail it searches Contact and Lead e-mail fields; for a case number (chat) \
+it reads the case with its contact and account. All matches are listed and the first one pops; \
+no match means the agent gets a blank new record. Exit 0 when something matched, 1 when nothing \
+did or the caller was withheld.",
     after_long_help = "Examples:\n  \
 crmctl lookup +31201234567 --username integration@contoso.com\n  \
 crmctl lookup 020-1234567 --region NL\n  \
@@ -82,7 +88,7 @@ pub struct LookupArgs {
     #[arg(long, value_enum, default_value = "phone")]
     pub media: Media,
 
-    /// Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION]
+    /// Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale's]
     #[arg(long, value_name = "CC")]
     pub region: Option<String>,
 
@@ -107,8 +113,38 @@ fn kind(args: &LookupArgs) -> Kind {
     }
 }
 
-fn region(ctx: &Ctx, args: &LookupArgs) -> Option<String> {
-    args.region.clone().or_else(|| ctx.env.region.clone())
+/// The regions national numbers are read in: `--region`, else `CRMCTL_REGION`, else the
+/// locale's. A bad `--region` is a usage error (2), a bad `CRMCTL_REGION` a configuration
+/// error (3). Only numbers need a region, so an e-mail or case lookup never fails here.
+pub(crate) fn regions(
+    ctx: &Ctx,
+    flag: Option<&str>,
+    kind: Kind,
+) -> Result<lookup::Regions, CliError> {
+    if kind != Kind::Phone {
+        return Ok(lookup::Regions::default());
+    }
+    let given = match (flag, ctx.env.region.as_deref()) {
+        (Some(code), _) => Some((
+            Region::parse(code).map_err(|e| {
+                CliError::usage(format!("--region: {e}"))
+                    .with_hint("give a two-letter country code, e.g. --region NL")
+            })?,
+            RegionSource::Flag,
+        )),
+        (None, Some(code)) => Some((
+            Region::parse(code).map_err(|e| {
+                CliError::input(format!("{}: {e}", crate::env::names::REGION))
+                    .with_hint("set it to a two-letter country code such as NL, or unset it")
+            })?,
+            RegionSource::Env,
+        )),
+        (None, None) => None,
+    };
+    Ok(lookup::Regions {
+        given,
+        locale: ctx.env.locale.as_deref().and_then(Region::from_locale),
+    })
 }
 
 fn value(args: &LookupArgs) -> String {
@@ -120,16 +156,13 @@ fn value(args: &LookupArgs) -> String {
 }
 
 fn plan(ctx: &Ctx, args: &LookupArgs) -> Result<Plan, CliError> {
-    lookup::plan(kind(args), &value(args), region(ctx, args).as_deref()).map_err(plan_error)
+    let kind = kind(args);
+    let regions = regions(ctx, args.region.as_deref(), kind)?;
+    lookup::plan(kind, &value(args), regions).map_err(plan_error)
 }
 
-fn plan_error(e: lookup::PlanError) -> CliError {
-    let err = CliError::usage(e.message);
-    if e.needs_region {
-        err.with_hint("pass --region (e.g. --region NL) or set CRMCTL_REGION, or give the number in E.164 form (+31201234567)")
-    } else {
-        err
-    }
+pub(crate) fn plan_error(e: lookup::PlanError) -> CliError {
+    CliError::usage(e.message)
 }
 
 pub struct Timing {
@@ -142,6 +175,10 @@ pub struct LookupReport {
     kind: &'static str,
     value: String,
     searched: Vec<String>,
+    /// How a number was read (none for e-mail, case and withheld callers).
+    reading: Option<Reading>,
+    /// The caller withheld the number: nothing was searched.
+    withheld: bool,
     matches: Vec<Match>,
     open_cases: Vec<CaseInfo>,
     timings: Vec<Timing>,
@@ -151,6 +188,9 @@ pub struct LookupReport {
 
 impl LookupReport {
     fn outcome(&self) -> &'static str {
+        if self.withheld {
+            return "withheld";
+        }
         match self.matches.len() {
             0 => "none",
             1 => "matched",
@@ -173,13 +213,18 @@ impl LookupReport {
             })
             .unwrap_or_default()
     }
+
+    fn notes(&self) -> &[String] {
+        self.reading.as_ref().map_or(&[], |r| &r.notes)
+    }
 }
 
 impl Report for LookupReport {
     fn data(&self) -> Value {
         json!({
-            "query": {"kind": self.kind, "value": self.value, "searched": self.searched},
+            "query": {"kind": self.kind, "value": self.value, "searched": self.searched, "reading": self.reading},
             "outcome": self.outcome(),
+            "notes": self.notes(),
             "matches": self.matches,
             "pops": self.popped(),
             "pops_open_cases": self.popped_cases(),
@@ -193,6 +238,10 @@ impl Report for LookupReport {
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         let s = out.stdout_style();
         let clean = |t: &str| crate::output::sanitize::for_terminal(t);
+        // How the number was read, on stderr: the data on stdout stays the pop.
+        for note in self.notes() {
+            out.info(&format!("note: {note}"));
+        }
         let mut text = String::new();
         let searched = if self.searched.len() > 1 {
             format!(" (searched {})", self.searched.join(", "))
@@ -200,6 +249,15 @@ impl Report for LookupReport {
             String::new()
         };
         match self.matches.len() {
+            0 if self.withheld => text.push_str(&format!(
+                "{} the caller withheld the number ({}); nothing was searched\n",
+                s.error("withheld:"),
+                if self.value.trim().is_empty() {
+                    "no caller id".to_string()
+                } else {
+                    clean(self.value.trim())
+                }
+            )),
             0 => text.push_str(&format!(
                 "{} no match for {} {}{searched}\n",
                 s.error("none:"),
@@ -329,7 +387,9 @@ impl Report for LookupReport {
                 }
             }
         }
-        if self.show_timings {
+        if self.show_timings && self.timings.is_empty() {
+            text.push_str("timings: none (nothing was sent)\n");
+        } else if self.show_timings {
             text.push_str("timings:\n");
             for t in &self.timings {
                 let retries = if t.attempts > 1 {
@@ -377,38 +437,22 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let ucc = args.connect.ucc()?;
     let version = args.connect.api_version(ucc.as_ref())?;
-    // Refuse a bad value before any request; the full parse of a number (which
-    // loads its country's metadata) then runs beside the token request.
-    let (kind, value, region) = (kind(args), value(args), region(ctx, args));
-    // E-mail and case plans are cheap and made now; a number is only checked now.
-    let early = if kind == Kind::Phone {
-        screenpop::phone::precheck(&value, region.as_deref()).map_err(|e| {
-            plan_error(lookup::PlanError {
-                needs_region: e == screenpop::phone::PhoneError::NeedsRegion,
-                message: format!("cannot read `{value}` as a phone number: {e}"),
-            })
-        })?;
-        None
-    } else {
-        Some(plan(ctx, args)?)
-    };
+    // Read and plan the value before any request: a bad value is refused with nothing
+    // sent, and a cold parse costs microseconds, so once the last answer is in only
+    // printing remains.
+    let plan = plan(ctx, args)?;
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
-    let (session, plan) = match early {
-        Some(plan) => (client.login(&creds), plan),
-        None => {
-            let (session, parsed) = std::thread::scope(|scope| {
-                let planning = scope.spawn(|| lookup::plan(kind, &value, region.as_deref()));
-                let session = client.login(&creds);
-                (session, planning.join())
-            });
-            let plan = parsed
-                .map_err(|_| CliError::internal("reading the number failed"))?
-                .map_err(plan_error)?;
-            (session, plan)
-        }
-    };
-    let session = session.map_err(sf_error)?;
+    // A withheld caller is a blank record with no search; the org is only needed to log it.
+    if plan.is_withheld() && !args.log.log {
+        return Ok(Box::new(report(
+            &plan,
+            lookup::Outcome::withheld(),
+            Vec::new(),
+            args,
+        )));
+    }
+    let session = client.login(&creds).map_err(sf_error)?;
     let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     let mut timings = vec![Timing {
         step: "token",
@@ -421,40 +465,51 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         attempts: s.info.attempts,
     }));
     let popped = outcome.matches.first().cloned();
-    let report = Box::new(LookupReport {
-        kind: plan.kind_name(),
-        value: plan.value().to_string(),
-        searched: plan.searched(),
-        api_usage: outcome.api_usage(),
-        matches: outcome.matches,
-        open_cases: outcome.open_cases,
-        timings,
-        show_timings: args.timings,
-    });
+    let report = Box::new(report(&plan, outcome, timings, args));
     super::lookup_log::after_pop(
         args,
         &client,
         &session,
         &version,
-        &value,
+        plan.value(),
         popped.as_ref(),
         report,
     )
+}
+
+fn report(
+    plan: &Plan,
+    outcome: lookup::Outcome,
+    timings: Vec<Timing>,
+    args: &LookupArgs,
+) -> LookupReport {
+    LookupReport {
+        kind: plan.kind_name(),
+        value: plan.value().to_string(),
+        searched: plan.searched(),
+        reading: plan.reading().cloned(),
+        withheld: plan.is_withheld(),
+        api_usage: outcome.api_usage(),
+        matches: outcome.matches,
+        open_cases: outcome.open_cases,
+        timings,
+        show_timings: args.timings,
+    }
 }
 
 /// `--file`: one lookup per input line, rows streamed in input order.
 fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn Report>, CliError> {
     let ucc = args.connect.ucc()?;
     let version = args.connect.api_version(ucc.as_ref())?;
-    let text = if file.as_os_str() == "-" {
-        let mut t = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
-            .map_err(|e| CliError::input("cannot read the values from stdin").with_cause(e))?;
-        t
-    } else {
-        std::fs::read_to_string(file)
-            .map_err(|e| CliError::input(format!("cannot read {}", file.display())).with_cause(e))?
-    };
+    // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
+    let text = crate::fsutil::read_text(file).map_err(|e| {
+        let what = if file.as_os_str() == "-" {
+            "the values from stdin".to_string()
+        } else {
+            file.display().to_string()
+        };
+        CliError::input(format!("cannot read {what}")).with_cause(e)
+    })?;
     let inputs = bulk::read_inputs(&text, args.column.as_deref())
         .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
     if args.column.is_none() && looks_like_csv(file, &text) {
@@ -469,6 +524,8 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
             file.display()
         )));
     }
+    let kind = kind(args);
+    let regions = regions(ctx, args.region.as_deref(), kind)?;
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
     let session = client.login(&creds).map_err(sf_error)?;
@@ -477,8 +534,8 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     let interrupt = crate::interrupt::install();
     let config = bulk::Config {
         concurrency: usize::from(args.concurrency),
-        kind: kind(args),
-        region: region(ctx, args),
+        kind,
+        regions,
         version,
         interrupt,
     };
@@ -555,11 +612,12 @@ impl Report for BulkReport {
             .map(|u| format!(" (org usage now {} of {})", u.used, u.max))
             .unwrap_or_default();
         out.info(&format!(
-            "{} lookups: {} matched, {} several, {} none, {} failed{}; latency p50 {} ms, p95 {} ms, max {} ms; {} API calls{usage}{}",
+            "{} lookups: {} matched, {} several, {} none{}, {} failed{}; latency p50 {} ms, p95 {} ms, max {} ms; {} API calls{usage}{}",
             s.total,
             s.matched,
             s.several,
             s.none,
+            if s.withheld > 0 { format!(", {} withheld", s.withheld) } else { String::new() },
             s.failed,
             if s.skipped > 0 { format!(", {} not run", s.skipped) } else { String::new() },
             s.p50_ms,
@@ -568,6 +626,12 @@ impl Report for BulkReport {
             s.api_calls,
             if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
         ));
+        if s.as_typed_no_region > 0 {
+            out.hint(&format!(
+                "{} national number(s) were searched as typed, for lack of a region: pass --region (e.g. --region NL), set CRMCTL_REGION, or use a locale such as nl_NL.UTF-8",
+                s.as_typed_no_region
+            ));
+        }
         if let Some(why) = &s.stopped
             && s.stop_reason != Some(bulk::StopReason::OutputClosed)
         {
@@ -648,6 +712,8 @@ mod tests {
             kind: "number",
             value: "+31201234567".into(),
             searched: vec!["31201234567".into()],
+            reading: None,
+            withheld: false,
             matches: vec![Match {
                 object: OrgText::from("Contact"),
                 id: OrgText::from("003A"),
@@ -681,6 +747,84 @@ pops: Contact {e} (003A)\n  account: {e}\n  Phone: {e}\n  Email: {e}\n  open cas
             pad3 = " ".repeat(e.len() - 5),
         );
         assert_eq!(out.captured().stdout, expected);
+    }
+
+    fn blank(value: &str, plan: &Plan) -> LookupReport {
+        LookupReport {
+            kind: "number",
+            value: value.into(),
+            searched: plan.searched(),
+            reading: plan.reading().cloned(),
+            withheld: plan.is_withheld(),
+            matches: Vec::new(),
+            open_cases: Vec::new(),
+            timings: Vec::new(),
+            show_timings: false,
+            api_usage: None,
+        }
+    }
+
+    /// A withheld caller: its own outcome line on stdout, a blank record, exit 1.
+    #[test]
+    fn a_withheld_caller_is_a_blank_record_with_its_own_outcome() {
+        let plan =
+            lookup::plan(Kind::Phone, "Anonymous", lookup::Regions::default()).expect("plan");
+        let r = blank("Anonymous", &plan);
+        let out = Printer::buffered(OutputMode::default());
+        r.render(&out).expect("render");
+        let c = out.captured();
+        assert_eq!(
+            c.stdout,
+            "withheld: the caller withheld the number (Anonymous); nothing was searched\n\
+pops: a blank new record (the agent creates the customer or case)\n"
+        );
+        assert_eq!(c.stderr, "");
+        assert_eq!((r.outcome(), r.exit_code()), ("withheld", EXIT_NO));
+        let timed = LookupReport {
+            show_timings: true,
+            ..blank("Anonymous", &plan)
+        };
+        let out = Printer::buffered(OutputMode::default());
+        timed.render(&out).expect("render");
+        assert!(
+            out.captured()
+                .stdout
+                .ends_with("\ntimings: none (nothing was sent)\n")
+        );
+        let d = r.data();
+        assert_eq!(d["outcome"], "withheld");
+        assert_eq!(d["blank_record"], true);
+        assert_eq!(d["query"]["searched"], json!([]));
+        assert_eq!(d["query"]["reading"], Value::Null);
+    }
+
+    /// How the number was read goes to stderr as notes, and into `--json`.
+    #[test]
+    fn notes_go_to_stderr_and_into_the_json_document() {
+        let plan =
+            lookup::plan(Kind::Phone, "020-1234567", lookup::Regions::default()).expect("plan");
+        let r = blank("020-1234567", &plan);
+        let out = Printer::buffered(OutputMode::default());
+        r.render(&out).expect("render");
+        let c = out.captured();
+        assert_eq!(
+            c.stderr,
+            "note: a national number and no region (give --region, set CRMCTL_REGION, or use a locale such as nl_NL.UTF-8): searching the digits as typed\n"
+        );
+        assert_eq!(
+            c.stdout,
+            "none: no match for number 020-1234567\n\
+pops: a blank new record (the agent creates the customer or case)\n"
+        );
+        let d = r.data();
+        assert_eq!(d["outcome"], "none");
+        assert_eq!(d["notes"].as_array().map(Vec::len), Some(1));
+        assert_eq!(
+            d["query"]["reading"],
+            json!({"read_as": "as_typed", "calling_code": null, "region": null,
+                   "region_from": null, "as_typed": "no_region", "extension": null})
+        );
+        assert_eq!(d["query"]["searched"], json!(["0201234567"]));
     }
 
     #[test]

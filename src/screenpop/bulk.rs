@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::lookup::{self, Kind};
+use super::phone::AsTypedReason;
 use crate::output::OrgText;
 use crate::salesforce::{Client, Credentials, Session, SfError};
 
@@ -37,21 +38,27 @@ pub fn read_inputs(text: &str, column: Option<&str>) -> Result<Vec<Input>, Strin
     let mut rdr = crate::csv_input::reader(text);
     let headers = rdr
         .headers()
-        .map_err(|e| format!("cannot read the CSV header: {e}"))?
+        .map_err(|e| format!("cannot read the CSV header: {}", csv_error(&e)))?
         .clone();
-    let idx = headers
-        .iter()
-        .position(|h| h.trim().eq_ignore_ascii_case(column))
-        .ok_or_else(|| {
-            format!(
-                "no column `{column}` in the CSV header (columns: {})",
-                headers.iter().collect::<Vec<_>>().join(", ")
-            )
-        })?;
+    // The header is not quoted back: a file given by mistake may hold secrets.
+    let idx = crate::csv_input::find_column(&headers, &[column]).ok_or_else(|| {
+        format!(
+            "no column `{column}` in the CSV header ({} column(s); names are matched ignoring case and spaces)",
+            headers.len()
+        )
+    })?;
     let mut out = Vec::new();
-    for rec in rdr.records() {
-        let rec = rec.map_err(|e| format!("CSV error: {e}"))?;
-        let line = rec.position().map(|p| p.line() as usize).unwrap_or(0);
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(format!("CSV error: {}", csv_error(&e))),
+        }
+        let line = rec
+            .position()
+            .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p))
+            .unwrap_or(0);
         out.push(Input {
             line,
             value: rec.get(idx).unwrap_or("").trim().to_string(),
@@ -60,12 +67,26 @@ pub fn read_inputs(text: &str, column: Option<&str>) -> Result<Vec<Input>, Strin
     Ok(out)
 }
 
+/// A CSV error as a line number and a kind, never the data it choked on.
+fn csv_error(e: &csv::Error) -> String {
+    let line = e.position().map(|p| format!("line {}: ", p.line()));
+    let what = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => "not UTF-8 text",
+        csv::ErrorKind::UnequalLengths { .. } => "a row with a different number of fields",
+        csv::ErrorKind::Io(_) => "could not be read",
+        _ => "not valid CSV",
+    };
+    format!("{}{what}", line.unwrap_or_default())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Matched,
     Several,
     None,
+    /// The caller withheld the number: a blank record, nothing searched.
+    Withheld,
     Failed,
     /// Not run: the run stopped first.
     Skipped,
@@ -77,6 +98,7 @@ impl Status {
             Status::Matched => "matched",
             Status::Several => "several",
             Status::None => "none",
+            Status::Withheld => "withheld",
             Status::Failed => "failed",
             Status::Skipped => "skipped",
         }
@@ -106,6 +128,8 @@ pub struct Row {
     pub open_cases: usize,
     pub error: Option<RowError>,
     pub ms: u128,
+    /// Why a number's digits were searched as typed (`no_region`, `short_extension`, ...).
+    pub as_typed: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -132,8 +156,13 @@ pub struct Summary {
     pub matched: usize,
     pub several: usize,
     pub none: usize,
+    /// Withheld callers: a blank record each, not a failure.
+    pub withheld: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// National numbers searched as typed because no region was known (one hint, not a
+    /// failure per row).
+    pub as_typed_no_region: usize,
     /// Failed rows whose cause was the org or the network (error kind `remote`).
     pub failed_remote: usize,
     pub p50_ms: u128,
@@ -155,7 +184,7 @@ pub struct Summary {
 pub struct Config {
     pub concurrency: usize,
     pub kind: Kind,
-    pub region: Option<String>,
+    pub regions: lookup::Regions,
     pub version: String,
     /// Raised by a signal handler (see `crate::interrupt`): the exit code it asks for.
     pub interrupt: Arc<AtomicUsize>,
@@ -173,6 +202,7 @@ fn row(input: &Input, status: Status, error: Option<RowError>, ms: u128) -> Row 
         open_cases: 0,
         error,
         ms,
+        as_typed: None,
     }
 }
 
@@ -231,11 +261,8 @@ impl Shared<'_> {
     }
 
     fn lookup(&self, input: &Input) -> Row {
-        let plan = match lookup::plan(
-            self.config.kind,
-            &input.value,
-            self.config.region.as_deref(),
-        ) {
+        let plan = match lookup::plan(self.config.kind, &input.value, self.config.regions) {
+            Ok(lookup::Plan::Withheld { .. }) => return row(input, Status::Withheld, None, 0),
             Ok(p) => p,
             Err(e) => {
                 return row(
@@ -291,6 +318,7 @@ impl Shared<'_> {
                     open_cases,
                     error: None,
                     ms,
+                    as_typed: plan.reading().and_then(|r| r.as_typed),
                 }
             }
             Err(e) => {
@@ -395,6 +423,7 @@ pub fn run(
                     Status::Matched => summary.matched += 1,
                     Status::Several => summary.several += 1,
                     Status::None => summary.none += 1,
+                    Status::Withheld => summary.withheld += 1,
                     Status::Failed => {
                         summary.failed += 1;
                         if r.error.as_ref().is_some_and(|e| e.kind == "remote") {
@@ -403,7 +432,11 @@ pub fn run(
                     }
                     Status::Skipped => summary.skipped += 1,
                 }
-                if r.status != Status::Skipped
+                if r.as_typed == Some(AsTypedReason::NoRegion.code()) {
+                    summary.as_typed_no_region += 1;
+                }
+                // Only rows that made requests: a withheld caller or a bad value made none.
+                if !matches!(r.status, Status::Skipped | Status::Withheld)
                     && r.error.as_ref().is_none_or(|e| e.code != "INVALID_INPUT")
                 {
                     latencies.push(r.ms);
@@ -517,6 +550,25 @@ mod tests {
             read_inputs("Name\nx\n", Some("ANI"))
                 .unwrap_err()
                 .contains("no column `ANI`")
+        );
+    }
+
+    /// A file given by mistake may hold secrets: the error names the column, not the header.
+    #[test]
+    fn a_missing_column_does_not_quote_the_header_and_crlf_lines_count_right() {
+        let e = read_inputs("Password,Token\nhunter2,abc\n", Some("ANI")).unwrap_err();
+        assert!(e.contains("no column `ANI`"), "{e}");
+        assert!(!e.contains("Password") && !e.contains("Token"), "{e}");
+        let v = read_inputs(
+            "\u{feff}Caller;ANI\r\nJane;+1 415 555 1212\r\n\r\nNobody;\r\n",
+            Some(" ani "),
+        )
+        .expect("ok");
+        assert_eq!(
+            v.iter()
+                .map(|i| (i.line, i.value.as_str()))
+                .collect::<Vec<_>>(),
+            [(2, "+1 415 555 1212"), (4, "")]
         );
     }
 

@@ -1,16 +1,23 @@
 //! One screen-pop lookup: what is searched, and the HTTP round trips that answer it.
 
+use serde::Serialize;
+
 use crate::salesforce::{CallInfo, Client, Session, SfError};
 
-use super::{CaseInfo, Match, phone};
+use super::phone::{self, Ani, Note, ReadAs, Region, RegionFrom};
+use super::{CaseInfo, Match};
 
 /// What a value means, checked locally before any traffic.
 #[derive(Debug, Clone)]
 pub enum Plan {
     Phone {
         input: String,
-        forms: phone::PhoneForms,
+        reading: Reading,
         sosl: String,
+    },
+    /// The caller withheld the number: nothing to search, the agent gets a blank record.
+    Withheld {
+        input: String,
     },
     Email {
         address: String,
@@ -33,14 +40,111 @@ pub enum Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlanError {
     pub message: String,
-    pub needs_region: bool,
 }
 
-pub fn plan(kind: Kind, value: &str, region: Option<&str>) -> Result<Plan, PlanError> {
-    let err = |message: String| PlanError {
-        message,
-        needs_region: false,
-    };
+/// Where a region named for national numbers came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionSource {
+    Flag,
+    Env,
+}
+
+impl RegionSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RegionSource::Flag => "--region",
+            RegionSource::Env => "CRMCTL_REGION",
+        }
+    }
+}
+
+/// The regions national numbers are read in: the one the user named (`--region`, else
+/// `CRMCTL_REGION`), else the locale's. Resolved once by the command (env.rs reads the
+/// variables), so a plan is a pure function of the value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Regions {
+    pub given: Option<(Region, RegionSource)>,
+    pub locale: Option<Region>,
+}
+
+/// How a caller id was read: what is searched, and what the user should be told.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reading {
+    /// `international`, `national` or `as_typed`.
+    pub read_as: &'static str,
+    pub calling_code: Option<u16>,
+    /// The region a national number was read in.
+    pub region: Option<Region>,
+    /// `--region`, `CRMCTL_REGION` or `locale`.
+    pub region_from: Option<&'static str>,
+    /// Why the digits were searched as typed (`no_region`, `not_valid_in_region`, ...).
+    pub as_typed: Option<&'static str>,
+    pub extension: Option<String>,
+    /// The digit strings searched, most specific first.
+    #[serde(skip)]
+    pub searched: Vec<String>,
+    /// Sentences for people (stderr) and `--json`.
+    #[serde(skip)]
+    pub notes: Vec<String>,
+}
+
+impl Reading {
+    fn of(ani: Ani, regions: Regions) -> Option<Reading> {
+        match ani {
+            Ani::Withheld => None,
+            Ani::AsTyped { digits, reason } => Some(Reading {
+                read_as: "as_typed",
+                calling_code: None,
+                region: None,
+                region_from: None,
+                as_typed: Some(reason.code()),
+                extension: None,
+                searched: vec![digits],
+                notes: vec![reason.to_string()],
+            }),
+            Ani::Number(n) => {
+                let (read_as, calling_code, region, region_from) = match n.read_as {
+                    ReadAs::International { calling_code } => {
+                        ("international", Some(calling_code), None, None)
+                    }
+                    ReadAs::National { region, from } => {
+                        let from = match (from, regions.given) {
+                            (RegionFrom::Given, Some((_, source))) => source.as_str(),
+                            _ => "locale",
+                        };
+                        (
+                            "national",
+                            Some(region.calling_code()),
+                            Some(region),
+                            Some(from),
+                        )
+                    }
+                };
+                let mut notes = Vec::new();
+                // The locale's note says where the region came from; a named one gets its own.
+                if let (Some(r), Some(from)) = (region, region_from)
+                    && from != "locale"
+                {
+                    notes.push(format!("read as a national number of {r} (from {from})"));
+                }
+                notes.extend(n.notes.iter().map(Note::to_string));
+                Some(Reading {
+                    read_as,
+                    calling_code,
+                    region,
+                    region_from,
+                    as_typed: None,
+                    extension: n.extension,
+                    searched: n.forms.forms,
+                    notes,
+                })
+            }
+        }
+    }
+}
+
+pub fn plan(kind: Kind, value: &str, regions: Regions) -> Result<Plan, PlanError> {
+    let err = |message: String| PlanError { message };
     match kind {
         Kind::Email => {
             let sosl = super::email_search(value)
@@ -60,15 +164,18 @@ pub fn plan(kind: Kind, value: &str, region: Option<&str>) -> Result<Plan, PlanE
             })
         }
         Kind::Phone => {
-            let forms = phone::forms(value, region).map_err(|e| PlanError {
-                needs_region: e == phone::PhoneError::NeedsRegion,
-                message: format!("cannot read `{value}` as a phone number: {e}"),
-            })?;
-            let sosl = super::phone_search(&forms.forms)
+            let ani = phone::read_ani(value, regions.given.map(|(r, _)| r), regions.locale)
+                .map_err(|e| err(format!("cannot read `{value}` as a phone number: {e}")))?;
+            let Some(reading) = Reading::of(ani, regions) else {
+                return Ok(Plan::Withheld {
+                    input: value.to_string(),
+                });
+            };
+            let sosl = super::phone_search(&reading.searched)
                 .map_err(|e| err(format!("cannot look up this number: {e}")))?;
             Ok(Plan::Phone {
                 input: value.to_string(),
-                forms,
+                reading,
                 sosl,
             })
         }
@@ -78,7 +185,7 @@ pub fn plan(kind: Kind, value: &str, region: Option<&str>) -> Result<Plan, PlanE
 impl Plan {
     pub fn kind_name(&self) -> &'static str {
         match self {
-            Plan::Phone { .. } => "number",
+            Plan::Phone { .. } | Plan::Withheld { .. } => "number",
             Plan::Email { .. } => "e-mail",
             Plan::Case { .. } => "case",
         }
@@ -86,7 +193,7 @@ impl Plan {
 
     pub fn value(&self) -> &str {
         match self {
-            Plan::Phone { input, .. } => input,
+            Plan::Phone { input, .. } | Plan::Withheld { input } => input,
             Plan::Email { address, .. } => address,
             Plan::Case { number, .. } => number,
         }
@@ -94,9 +201,22 @@ impl Plan {
 
     pub fn searched(&self) -> Vec<String> {
         match self {
-            Plan::Phone { forms, .. } => forms.forms.clone(),
+            Plan::Phone { reading, .. } => reading.searched.clone(),
+            Plan::Withheld { .. } => Vec::new(),
             _ => vec![self.value().to_string()],
         }
+    }
+
+    /// How a number was read; `None` for e-mail, case and withheld callers.
+    pub fn reading(&self) -> Option<&Reading> {
+        match self {
+            Plan::Phone { reading, .. } => Some(reading),
+            _ => None,
+        }
+    }
+
+    pub fn is_withheld(&self) -> bool {
+        matches!(self, Plan::Withheld { .. })
     }
 }
 
@@ -115,13 +235,22 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// A withheld caller's outcome: nothing searched, nothing found.
+    pub fn withheld() -> Outcome {
+        Outcome {
+            matches: Vec::new(),
+            open_cases: Vec::new(),
+            steps: Vec::new(),
+        }
+    }
+
     pub fn api_usage(&self) -> Option<(u64, u64)> {
         self.steps.iter().rev().find_map(|s| s.info.api_usage)
     }
 }
 
 /// The search (or case query), then one query for the open cases of the matched
-/// contacts and accounts: two round trips at most.
+/// contacts and accounts: two round trips at most. A withheld caller makes none.
 pub fn perform(
     client: &Client,
     session: &Session,
@@ -130,6 +259,7 @@ pub fn perform(
 ) -> Result<Outcome, SfError> {
     let mut steps = Vec::new();
     let records = match plan {
+        Plan::Withheld { .. } => return Ok(Outcome::withheld()),
         Plan::Phone { sosl, .. } | Plan::Email { sosl, .. } => {
             let (records, info) = client.search(session, version, sosl)?;
             steps.push(Step {
@@ -166,4 +296,111 @@ pub fn perform(
         open_cases,
         steps,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nl() -> Region {
+        Region::parse("NL").expect("NL")
+    }
+
+    fn reading(plan: &Plan) -> &Reading {
+        plan.reading().expect("a number")
+    }
+
+    #[test]
+    fn a_national_number_without_a_region_is_searched_as_typed_with_the_reason() {
+        let plan = super::plan(Kind::Phone, "020-1234567", Regions::default()).expect("plan");
+        assert_eq!(plan.searched(), ["0201234567"]);
+        let r = reading(&plan);
+        assert_eq!((r.read_as, r.as_typed), ("as_typed", Some("no_region")));
+        assert_eq!(r.notes.len(), 1);
+        assert!(
+            r.notes[0].contains("searching the digits as typed"),
+            "{r:?}"
+        );
+        let Plan::Phone { sosl, .. } = &plan else {
+            panic!("{plan:?}")
+        };
+        assert!(
+            sosl.starts_with(r#"FIND {"0201234567"} IN PHONE FIELDS"#),
+            "{sosl}"
+        );
+    }
+
+    #[test]
+    fn a_named_region_says_where_it_came_from_and_the_locale_says_so_itself() {
+        for (source, label) in [
+            (RegionSource::Flag, "--region"),
+            (RegionSource::Env, "CRMCTL_REGION"),
+        ] {
+            let regions = Regions {
+                given: Some((nl(), source)),
+                locale: None,
+            };
+            let plan = super::plan(Kind::Phone, "020-1234567", regions).expect("plan");
+            let r = reading(&plan);
+            assert_eq!((r.read_as, r.region_from), ("national", Some(label)));
+            assert_eq!(r.region, Some(nl()));
+            assert_eq!(
+                r.notes,
+                [format!("read as a national number of NL (from {label})")]
+            );
+            assert_eq!(plan.searched()[0], "31201234567");
+        }
+        let regions = Regions {
+            given: None,
+            locale: Some(nl()),
+        };
+        let plan = super::plan(Kind::Phone, "020-1234567", regions).expect("plan");
+        let r = reading(&plan);
+        assert_eq!(r.region_from, Some("locale"));
+        assert_eq!(r.notes.len(), 1, "{r:?}");
+        assert!(r.notes[0].contains("region of your locale"), "{r:?}");
+    }
+
+    #[test]
+    fn withheld_callers_plan_no_search_and_text_without_digits_is_refused() {
+        for input in [
+            "anonymous",
+            "",
+            "  ",
+            "Restricted",
+            "sip:anonymous@anonymous.invalid",
+        ] {
+            let plan = super::plan(Kind::Phone, input, Regions::default()).expect(input);
+            assert!(plan.is_withheld(), "{input:?}: {plan:?}");
+            assert!(plan.searched().is_empty());
+            assert!(plan.reading().is_none());
+        }
+        let e = super::plan(Kind::Phone, "call me", Regions::default()).expect_err("no digits");
+        assert!(e.message.contains("no digits"), "{e:?}");
+    }
+
+    #[test]
+    fn extensions_and_dialling_prefixes_become_notes() {
+        let plan = super::plan(
+            Kind::Phone,
+            "tel:+31-20-123-4567;ext=88",
+            Regions::default(),
+        )
+        .expect("plan");
+        let r = reading(&plan);
+        assert_eq!((r.read_as, r.calling_code), ("international", Some(31)));
+        assert_eq!(r.extension.as_deref(), Some("88"));
+        assert_eq!(r.notes, ["extension 88 is not searched"]);
+        let us = Regions {
+            given: Some((Region::parse("US").expect("US"), RegionSource::Flag)),
+            locale: None,
+        };
+        let plan = super::plan(Kind::Phone, "011 31 20 123 4567", us).expect("plan");
+        let r = reading(&plan);
+        assert_eq!(r.read_as, "international");
+        assert_eq!(
+            r.notes,
+            ["read `011` as the international dialling prefix of US"]
+        );
+    }
 }

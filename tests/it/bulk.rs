@@ -280,3 +280,186 @@ fn the_request_limit_under_json_gives_one_document_with_error_and_rows() {
         doc["data"]["summary"]
     );
 }
+
+fn run_env(sb: &Sandbox, emu: &Background, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let base = crate::support::demo_env(&emu.base_url);
+    let mut pairs: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.extend_from_slice(env);
+    let mut a = vec!["lookup"];
+    a.extend_from_slice(args);
+    sb.run(&a, &pairs, "")
+}
+
+fn statuses(rows: &[Value]) -> Vec<(u64, String, String)> {
+    rows.iter()
+        .map(|x| {
+            (
+                x["line"].as_u64().unwrap_or(0),
+                x["status"].as_str().unwrap_or("").to_string(),
+                x["as_typed"].as_str().unwrap_or("-").to_string(),
+            )
+        })
+        .collect()
+}
+
+const CALLERS: &str = "+31 20 123 4567\nanonymous\n020 123 4567\nsip:anonymous@anonymous.invalid\n06-12345678\nRestricted\n";
+
+/// Withheld callers are rows of their own (not `failed`), and national numbers with no region
+/// are searched as typed with one hint in the summary, not a failure per row.
+#[test]
+fn withheld_callers_and_national_numbers_without_a_region() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("callers.txt", CALLERS);
+    let file = f.to_str().expect("utf8");
+    let out = run_env(&sb, &emu, &[], &["--file", file, "-j", "3"]);
+    out.assert_code(0);
+    let as_str = |v: &[(u64, &str, &str)]| {
+        v.iter()
+            .map(|(l, s, t)| (*l, s.to_string(), t.to_string()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        statuses(&rows(&out)),
+        as_str(&[
+            (1, "several", "-"),
+            (2, "withheld", "-"),
+            (3, "matched", "no_region"),
+            (4, "withheld", "-"),
+            (5, "matched", "no_region"),
+            (6, "withheld", "-"),
+        ])
+    );
+    assert!(
+        out.stderr
+            .contains("6 lookups: 2 matched, 1 several, 0 none, 3 withheld, 0 failed"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stderr.matches("hint:").count(),
+        1,
+        "one hint for the run: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("hint: 2 national number(s) were searched as typed, for lack of a region"),
+        "{}",
+        out.stderr
+    );
+    // Withheld rows make no request: three lookups of two calls each, and one login.
+    assert_eq!(emu.stats().total, 1 + 3 * 2, "{:?}", emu.stats());
+
+    // With the locale's region the national numbers are read in full: no hint.
+    let out = run_env(
+        &sb,
+        &emu,
+        &[("LANG", "nl_NL.UTF-8")],
+        &["--json", "--file", file],
+    );
+    out.assert_code(0);
+    let d = out.json()["data"].clone();
+    let rows = d["rows"].as_array().expect("rows");
+    assert_eq!(
+        statuses(rows),
+        as_str(&[
+            (1, "several", "-"),
+            (2, "withheld", "-"),
+            (3, "several", "-"),
+            (4, "withheld", "-"),
+            (5, "matched", "-"),
+            (6, "withheld", "-"),
+        ])
+    );
+    let s = &d["summary"];
+    assert_eq!(
+        (&s["withheld"], &s["failed"], &s["as_typed_no_region"]),
+        (&Value::from(3), &Value::from(0), &Value::from(0)),
+        "{s}"
+    );
+    assert!(!out.stderr.contains("hint:"), "{}", out.stderr);
+}
+
+/// An empty ANI cell in a CSV export is a withheld caller; CRLF lines and a UTF-16 file
+/// (Excel's "Unicode text") keep their line numbers.
+#[test]
+fn an_empty_ani_cell_is_withheld_and_utf16_crlf_files_keep_their_lines() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let text = "Caller\tANI\r\nJane\t+1 415 555 1212\r\n\r\nNobody\t\r\nPieter\t020 123 4567\r\n";
+    let mut bytes = vec![0xff, 0xfe];
+    bytes.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let f = sb.path("calls.txt");
+    std::fs::write(&f, bytes).expect("write");
+    let out = run_env(
+        &sb,
+        &emu,
+        &[("CRMCTL_REGION", "NL")],
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--column",
+            " ani",
+        ],
+    );
+    out.assert_code(0);
+    let d = out.json()["data"].clone();
+    let got: Vec<(u64, &str)> = d["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap_or(0),
+                r["status"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(got, [(2, "several"), (4, "withheld"), (5, "several")]);
+}
+
+/// A file given to --column by mistake may hold secrets: its header is not quoted back.
+#[test]
+fn a_missing_column_does_not_quote_the_header() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("key.csv", "hunter2-secret,s3cr3t-token\nx,y\n");
+    let out = run_env(
+        &sb,
+        &emu,
+        &[],
+        &["--file", f.to_str().expect("utf8"), "--column", "ANI"],
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains("no column `ANI`"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("hunter2") && !out.stderr.contains("s3cr3t"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(emu.stats().total, 0);
+}
+
+/// A bad region is refused once, before the login, not as a failure on every row.
+#[test]
+fn a_bad_region_stops_the_run_before_any_request() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", CALLERS);
+    let file = f.to_str().expect("utf8");
+    let out = run_env(&sb, &emu, &[], &["--file", file, "--region", "ZZ"]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("--region"), "{}", out.stderr);
+    let out = run_env(
+        &sb,
+        &emu,
+        &[("CRMCTL_REGION", "XX")],
+        &["--json", "--file", file],
+    );
+    out.assert_code(3);
+    assert_eq!(out.json()["error"]["kind"], "input");
+    assert!(out.stdout.contains("CRMCTL_REGION"), "{}", out.stdout);
+    assert_eq!(emu.stats().total, 0);
+}

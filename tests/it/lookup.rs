@@ -13,6 +13,15 @@ fn lookup(sb: &Sandbox, emu: &Background, args: &[&str]) -> Run {
     sb.run(&a, &pairs, "")
 }
 
+fn lookup_env(sb: &Sandbox, emu: &Background, env: &[(&str, &str)], args: &[&str]) -> Run {
+    let e = crate::support::demo_env(&emu.base_url);
+    let mut pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    pairs.extend_from_slice(env);
+    let mut a = vec!["lookup"];
+    a.extend_from_slice(args);
+    sb.run(&a, &pairs, "")
+}
+
 fn names(run: &Run) -> Vec<String> {
     run.json()["data"]["matches"]
         .as_array()
@@ -165,17 +174,40 @@ fn a_cold_lookup_is_three_exchanges_on_one_connection() {
 fn local_refusals_happen_before_any_request() {
     let emu = Background::start(Config::default()).expect("emulator");
     let sb = Sandbox::new();
-    let out = lookup(&sb, &emu, &["020-1234567"]);
+    let out = lookup(&sb, &emu, &["call me back"]);
     out.assert_code(2);
-    assert!(
-        out.stderr.contains("--region") && out.stderr.contains("CRMCTL_REGION"),
-        "{}",
-        out.stderr
-    );
+    assert!(out.stderr.contains("no digits"), "{}", out.stderr);
     lookup(&sb, &emu, &["--email", "x"]).assert_code(2);
     lookup(&sb, &emu, &["--email", " "]).assert_code(2);
-    lookup(&sb, &emu, &["+1 415", "--region", "ZZ"]).assert_code(2);
+    // A bad --region is usage (2), a bad CRMCTL_REGION configuration (3); both name the culprit.
+    let out = lookup(&sb, &emu, &["+1 415", "--region", "ZZ"]);
+    out.assert_code(2);
+    assert!(out.stderr.contains("--region"), "{}", out.stderr);
+    let out = lookup_env(
+        &sb,
+        &emu,
+        &[("CRMCTL_REGION", "Holland")],
+        &["020 123 4567"],
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains("CRMCTL_REGION"), "{}", out.stderr);
+    let out = lookup_env(
+        &sb,
+        &emu,
+        &[("CRMCTL_REGION", "Holland")],
+        &["--json", "020 123 4567"],
+    );
+    out.assert_code(3);
+    assert_eq!(out.json()["error"]["kind"], "input");
     assert_eq!(emu.stats().total, 0, "nothing was sent");
+    // A region is only read for numbers: a bad CRMCTL_REGION does not stop an e-mail lookup.
+    lookup_env(
+        &sb,
+        &emu,
+        &[("CRMCTL_REGION", "Holland")],
+        &["--email", "jane.doe@example.com"],
+    )
+    .assert_code(0);
 }
 
 #[test]
@@ -278,4 +310,20 @@ fn flags_that_would_be_ignored_are_usage_errors_and_a_csv_without_column_gets_a_
         Some(&1),
         "only the --file run logged in"
     );
+}
+
+/// A withheld caller with --log: no search, but the call log is still made (an independent task).
+#[test]
+fn a_withheld_caller_is_still_logged_with_log() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = lookup(&sb, &emu, &["--json", "anonymous", "--log", "--dry-run"]);
+    out.assert_code(1);
+    let d = out.json()["data"].clone();
+    assert_eq!(d["outcome"], "withheld");
+    assert_eq!(d["logged"]["who_id"], serde_json::Value::Null);
+    assert_eq!(d["logged"]["what_id"], serde_json::Value::Null);
+    let stats = emu.stats();
+    assert_eq!(stats.routes.get("token"), Some(&1), "{stats:?}");
+    assert_eq!(stats.routes.get("search"), None, "no search: {stats:?}");
 }

@@ -84,11 +84,11 @@ impl Report for DecryptReport {
                 ..
             }) => out.value(secret.expose_secret()),
             Ok(o) => out.data(&format!(
-                "{} decrypts under {} ({}): {} characters\n",
+                "{} decrypts under {} ({}): {}\n",
                 s.ok("ok:"),
                 self.key_profile,
                 self.cipher,
-                o.characters
+                crate::output::count(o.characters, "character")
             )),
             Err(e) => {
                 out.data(&format!("{} {e}\n", s.error("no:")))?;

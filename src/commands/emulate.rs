@@ -217,6 +217,14 @@ pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
     } else {
         None
     };
+    // A named --ca-dir that does not exist yet is made (as `keygen --out` makes its
+    // folder), so the README's CI recipe runs in a fresh checkout.
+    if let Some(dir) = args.ca_dir.as_ref().filter(|_| args.tls) {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            CliError::input(format!("cannot make the --ca-dir folder {}", dir.display()))
+                .with_cause(e)
+        })?;
+    }
     let config = Config {
         org: Some(org),
         port: args.port,

@@ -92,8 +92,8 @@ impl Report for EncryptReport {
     fn render(&self, out: &crate::output::Printer) -> std::io::Result<()> {
         out.value(&self.encrypted)?;
         out.info(&format!(
-            "Encrypted {} characters ({}); paste the string into the UCC's {} setting.",
-            self.characters,
+            "Encrypted {} ({}); paste the string into the UCC's {} setting.",
+            crate::output::count(self.characters, "character"),
             self.kind.as_str(),
             self.kind.settings()
         ));

@@ -298,3 +298,22 @@ pub fn envelope(
         "warnings": warnings,
     })
 }
+
+/// "1 character", "2 characters": a count and its noun for people.
+pub fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn one_is_singular_and_the_rest_plural() {
+        assert_eq!(super::count(1, "character"), "1 character");
+        assert_eq!(super::count(0, "character"), "0 characters");
+        assert_eq!(super::count(30, "character"), "30 characters");
+    }
+}

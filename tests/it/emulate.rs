@@ -133,3 +133,29 @@ fn sigterm_and_sigint_stop_it_cleanly_and_remove_the_ca_folder() {
         assert!(!folder.exists(), "SIG{signal} left {}", folder.display());
     }
 }
+
+/// The emulator README's CI recipe names a `--ca-dir` that a fresh checkout lacks.
+#[test]
+fn a_ca_dir_that_does_not_exist_yet_is_made() {
+    let sb = Sandbox::new();
+    let dir = sb.dir.path().join("ci").join("emu");
+    let mut cmd = sb.cmd(&[
+        "--json",
+        "emulate",
+        "--tls",
+        "--ca-dir",
+        dir.to_str().expect("utf8"),
+    ]);
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null());
+    let mut child = Running(cmd.spawn().expect("spawn"));
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    let doc: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    assert_eq!(doc["exit_code"], 0, "{doc}");
+    assert!(dir.join("crmctl-emulator-ca.pem").is_file(), "{doc}");
+}

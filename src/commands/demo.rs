@@ -21,8 +21,12 @@ use crate::output::{Printer, Report};
 crmctl starts the emulated org on a free loopback port, writes a key profile and a UCC settings \
 file into a temporary folder, and runs the real commands: keygen, encrypt (password + token, \
 client id, client secret), decrypt --check, login, and lookups of a number typed several ways, \
-an e-mail, a case and a number with no match. Each command line is shown with its output. \
-Exit 0 when every step behaved as expected."
+an e-mail, a case and a number with no match. Then an admin's day: validate-settings on the \
+settings file (clean but for the test-org warning) and on a copy with two typical mistakes, \
+doctor on the UCC with a screen pop and the call-log test, a lookup --log that creates a call \
+log, and a key rotation: keygen, rekey of the settings file, login --settings under the new key, \
+and the old key no longer decrypting. Each command line is shown with its output. \
+Exit 0 when every step behaved as expected (some steps are expected to exit 1)."
 )]
 pub struct DemoArgs {
     /// Keep the temporary folder (key profile, settings file) and print its path
@@ -105,9 +109,13 @@ fn run_step(
         .map_err(io)?;
     }
     let mut cmd = Command::new(exe);
+    // The user's own key, org and secrets must not leak into the demo's steps: each
+    // step gets exactly what its command line and `step.env` say.
+    for var in INHERITED_VARS {
+        cmd.env_remove(var);
+    }
     cmd.args(&step.args)
         .current_dir(dir)
-        .env_remove("CRMCTL_KEY_FILE")
         .env("CRMCTL_REGION", "NL")
         .envs(step.env.iter().map(|(k, v)| (*k, v.as_str())))
         .stdin(Stdio::piped())
@@ -142,6 +150,58 @@ fn run_step(
         out.data(&format!("{}\n", s.dim(&mark))).map_err(io)?;
     }
     Ok((code, stdout))
+}
+
+/// Variables that would change what a step does (key profile, org, secrets).
+const INHERITED_VARS: [&str; 12] = [
+    "CRMCTL_KEY_FILE",
+    "CRMCTL_KEY_PASSPHRASE",
+    "CRMCTL_FROM_PASSPHRASE",
+    "CRMCTL_TO_PASSPHRASE",
+    "CRMCTL_PASSWORD",
+    "CRMCTL_TOKEN",
+    "CRMCTL_CLIENT_ID",
+    "CRMCTL_CLIENT_SECRET",
+    "CRMCTL_USERNAME",
+    "CRMCTL_LOGIN_URL",
+    "CRMCTL_CA_CERT",
+    "CRMCTL_VALUE",
+];
+
+/// The demo's settings with two mistakes admins often make: an ApiEndPoint without
+/// `.0` and trailing slash, and a CrmServiceUrl on another host than ListsEndpoints.
+/// Returns the text and the changed lines (to show them).
+fn with_two_mistakes(settings: &str) -> (String, Vec<String>) {
+    let mut changed = Vec::new();
+    let text: String = settings
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            let new = if line.contains("setting: ApiEndPoint,") {
+                line.replace("services/data/v60.0/", "services/data/v37")
+            } else if line.contains("setting: CrmServiceUrl,") {
+                line.replace("//ucc1.", "//ucc2.")
+            } else {
+                line.to_string()
+            };
+            if new != line {
+                changed.push(format!("{:>3}: {}", i + 1, new.trim()));
+            }
+            new + "\n"
+        })
+        .collect();
+    (text, changed)
+}
+
+/// The Password value of the demo's settings file after `rekey`.
+fn rotated_password(path: &Path) -> Result<String, CliError> {
+    let uccs = crate::settings::load::file(path, None).map_err(|e| {
+        CliError::internal("the demo cannot read its rekeyed settings file").with_cause(e)
+    })?;
+    uccs.iter()
+        .find_map(|u| u.value("Password"))
+        .map(|v| v.trim().to_string())
+        .ok_or_else(|| CliError::internal("the demo's rekeyed settings file has no Password"))
 }
 
 fn io(e: std::io::Error) -> CliError {
@@ -385,6 +445,150 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
             &mut results,
         )?;
     }
+
+    // An admin's day: check the settings, diagnose the UCC, prove the auto log,
+    // rotate the key. The settings-based steps take nothing from the environment.
+    exec(
+        step(
+            "Check the settings file: clean, but for the warning that the org is on this machine",
+            "crmctl validate-settings --key-file key.yaml settings.yaml".into(),
+            &["validate-settings", "--key-file", &k, "settings.yaml"],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    let (broken, changed) = with_two_mistakes(&settings);
+    crate::fsutil::write_atomic(
+        &dir.path().join("settings-with-mistakes.yaml"),
+        broken.as_bytes(),
+        crate::fsutil::Overwrite::Replace,
+    )
+    .map_err(|e| CliError::input("cannot write the demo settings file").with_cause(e))?;
+    if !json {
+        out.data(&format!(
+            "\n{}\n{}\n",
+            out.stdout_style().bold(
+                "== A copy with two typical mistakes, written to settings-with-mistakes.yaml"
+            ),
+            changed.join("\n")
+        ))
+        .map_err(io)?;
+    }
+    exec(
+        step(
+            "Check the copy: each mistake found with its file and line",
+            "crmctl validate-settings --key-file key.yaml settings-with-mistakes.yaml".into(),
+            &[
+                "validate-settings",
+                "--key-file",
+                &k,
+                "settings-with-mistakes.yaml",
+            ],
+            vec![],
+            String::new(),
+            1,
+        ),
+        &mut results,
+    )?;
+    exec(
+        step(
+            "The whole chain for the UCC: settings, secrets, login, fields, a screen pop, a call log",
+            "crmctl doctor --key-file key.yaml --settings settings.yaml --ani +14155551212 --log-test"
+                .into(),
+            &[
+                "doctor",
+                "--key-file",
+                &k,
+                "--settings",
+                "settings.yaml",
+                "--ani",
+                "+14155551212",
+                "--log-test",
+            ],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    exec(
+        step(
+            "A call logged as the auto log would: the Task's Id is printed",
+            "crmctl lookup 020-1234567 --log --duration 184 --interaction-id 7f3a-22 --disposition Resolved"
+                .into(),
+            &[
+                "lookup",
+                "020-1234567",
+                "--log",
+                "--duration",
+                "184",
+                "--interaction-id",
+                "7f3a-22",
+                "--disposition",
+                "Resolved",
+            ],
+            secrets.clone(),
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    let new_key = "new-key.yaml".to_string();
+    exec(
+        step(
+            "The CRM Service gets a new key: make its profile",
+            "crmctl keygen --out new-key.yaml".into(),
+            &["keygen", "--out", &new_key],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    exec(
+        step(
+            "Re-encrypt Password, ClientId and ClientSecret under it, every other byte kept",
+            "crmctl rekey --from key.yaml --to new-key.yaml settings.yaml".into(),
+            &["rekey", "--from", &k, "--to", &new_key, "settings.yaml"],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    exec(
+        step(
+            "Log in with the rotated settings and the new key",
+            "crmctl login --settings settings.yaml --ucc helpdesk --key-file new-key.yaml".into(),
+            &[
+                "login",
+                "--settings",
+                "settings.yaml",
+                "--ucc",
+                "helpdesk",
+                "--key-file",
+                &new_key,
+            ],
+            vec![],
+            String::new(),
+            0,
+        ),
+        &mut results,
+    )?;
+    let rotated = rotated_password(&settings_path)?;
+    exec(
+        step(
+            "The old key no longer decrypts the new Password",
+            format!("crmctl --key-file key.yaml decrypt --check '{rotated}'"),
+            &["--key-file", &k, "decrypt", "--check", &rotated],
+            vec![],
+            String::new(),
+            1,
+        ),
+        &mut results,
+    )?;
     drop(cleanup);
     let folder = if args.keep {
         Some(dir.keep().display().to_string())

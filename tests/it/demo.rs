@@ -2,10 +2,46 @@
 
 use crate::support::Sandbox;
 
+/// The exit code each step of the demo must end with, in order.
+const EXPECTED_EXITS: [(&str, i64); 21] = [
+    ("Make a key profile", 0),
+    ("Encrypt the password", 0),
+    ("Encrypt the Connected App's client id", 0),
+    ("Encrypt the client secret", 0),
+    ("Check that the Password setting decrypts", 0),
+    ("Log in as the CRM Service would", 0),
+    ("A login with the token left off", 1),
+    ("A caller in E.164 form", 0),
+    ("The same Amsterdam number", 0),
+    ("One number shared", 0),
+    ("An e-mail", 0),
+    ("A chat about a case", 0),
+    ("A caller nobody knows", 1),
+    ("Check the settings file", 0),
+    ("Check the copy", 1),
+    ("The whole chain for the UCC", 0),
+    ("A call logged as the auto log would", 0),
+    ("The CRM Service gets a new key", 0),
+    ("Re-encrypt Password, ClientId and ClientSecret", 0),
+    ("Log in with the rotated settings", 0),
+    ("The old key no longer decrypts", 1),
+];
+
+/// Files left in the folder the demo makes its temporary folder in.
+fn leftovers(tmp: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .expect("read tmp")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
 #[test]
 fn every_step_behaves_as_expected() {
     let sb = Sandbox::new();
-    let out = sb.run(&["demo"], &[], "");
+    let tmp = sb.path("tmp");
+    std::fs::create_dir(&tmp).expect("tmp");
+    let tmp_var = tmp.to_str().expect("utf-8 path");
+    let out = sb.run(&["demo"], &[("TMPDIR", tmp_var)], "");
     out.assert_code(0);
     for expected in [
         "$ crmctl keygen --out key.yaml",
@@ -18,7 +54,26 @@ fn every_step_behaves_as_expected() {
         "Amelia Clarke",
         "pops: Case 00001026",
         "pops: a blank new record",
-        "Demo complete: 13 steps behaved as expected.",
+        // validate-settings: clean but for the test-org warnings...
+        "$ crmctl validate-settings --key-file key.yaml settings.yaml\n",
+        "settings.yaml:13 LoginEndPoint [test-org]",
+        "1 UCC checked: 0 errors, 2 warnings",
+        // ...and the copy's two mistakes, each with file:line.
+        "settings-with-mistakes.yaml:5 ListsEndpoints [endpoint-host-mismatch]",
+        "settings-with-mistakes.yaml:12 ApiEndPoint [api-endpoint]",
+        "1 UCC checked: 2 errors, 2 warnings",
+        // doctor: every step ok but the settings warning and the unprobed endpoints.
+        "number +14155551212: pops Contact Jane Doe",
+        "read it back, deleted it",
+        "1 UCC: 1 ready, 0 not ready (7 ok, 1 warning, 0 failed, 1 skipped; 1 login)",
+        // lookup --log prints the new Task's Id.
+        "logged: Task 00T",
+        // The key rotation.
+        "$ crmctl keygen --out new-key.yaml",
+        "1 file rewritten, 3 values re-encrypted",
+        "$ crmctl login --settings settings.yaml --ucc helpdesk --key-file new-key.yaml\nok: logged in as demo@crmctl.example",
+        "$ crmctl --key-file key.yaml decrypt --check",
+        "Demo complete: 21 steps behaved as expected.",
     ] {
         assert!(
             out.stdout.contains(expected),
@@ -26,13 +81,31 @@ fn every_step_behaves_as_expected() {
             out.stdout
         );
     }
-    let out = sb.run(&["--json", "demo", "--keep"], &[], "");
+    assert!(!out.stdout.contains("expected "), "{}", out.stdout);
+    assert_eq!(leftovers(&tmp), Vec::<String>::new(), "the demo left files");
+
+    let out = sb.run(&["--json", "demo"], &[("TMPDIR", tmp_var)], "");
+    out.assert_code(0);
+    let d = out.json()["data"].clone();
+    let steps = d["steps"].as_array().expect("steps");
+    assert_eq!(steps.len(), EXPECTED_EXITS.len(), "{d}");
+    for (step, (title, exit)) in steps.iter().zip(EXPECTED_EXITS) {
+        let name = step["step"].as_str().expect("step title");
+        assert!(name.starts_with(title), "step {name:?}, expected {title:?}");
+        assert_eq!(step["expected_exit"], exit, "{name}");
+        assert_eq!(step["exit"], exit, "{name}");
+    }
+    assert_eq!(d["ok"], true);
+    assert_eq!(d["folder"], serde_json::Value::Null);
+    assert_eq!(leftovers(&tmp), Vec::<String>::new(), "the demo left files");
+
+    let out = sb.run(&["--json", "demo", "--keep"], &[("TMPDIR", tmp_var)], "");
     out.assert_code(0);
     let d = out.json()["data"].clone();
     assert_eq!(d["ok"], true);
-    assert_eq!(d["steps"].as_array().expect("steps").len(), 13);
-    // The settings file it writes is valid YAML with the encrypted values.
+    // The settings file it writes (and rekeys) is valid YAML with the encrypted values.
     let folder = std::path::PathBuf::from(d["folder"].as_str().expect("kept folder"));
+    assert!(folder.starts_with(&tmp), "{}", folder.display());
     let settings = std::fs::read_to_string(folder.join("settings.yaml")).expect("settings written");
     let parsed: serde_json::Value = serde_saphyr::from_str(&settings).expect("valid YAML");
     assert_eq!(
@@ -42,6 +115,9 @@ fn every_step_behaves_as_expected() {
             .len(),
         9
     );
+    for kept in ["key.yaml", "new-key.yaml", "settings-with-mistakes.yaml"] {
+        assert!(folder.join(kept).is_file(), "{kept} not kept");
+    }
     std::fs::remove_dir_all(folder).expect("clean up");
 }
 

@@ -147,12 +147,16 @@ pub fn plan(kind: Kind, value: &str, regions: Regions) -> Result<Plan, PlanError
     let err = |message: String| PlanError { message };
     match kind {
         Kind::Email => {
-            let sosl = super::email_search(value)
+            let address = email_address(value).ok_or_else(|| {
+                err(
+                    "not an e-mail address (expected name@domain, as a mail header or a \
+                     mailto: link gives it)"
+                        .into(),
+                )
+            })?;
+            let sosl = super::email_search(&address)
                 .map_err(|e| err(format!("cannot look up this e-mail address: {e}")))?;
-            Ok(Plan::Email {
-                address: value.trim().to_string(),
-                sosl,
-            })
+            Ok(Plan::Email { address, sosl })
         }
         Kind::Case => {
             if value.trim().is_empty() {
@@ -298,9 +302,57 @@ pub fn perform(
     })
 }
 
+/// The address in an e-mail interaction's "from" as platforms hand it over:
+/// `jane@x.com`, `Jane Doe <jane@x.com>` or `mailto:jane@x.com?subject=...`. `None`
+/// when it is not `local@domain.tld`: searching it could only find nothing.
+fn email_address(value: &str) -> Option<String> {
+    let mut v = value.trim();
+    if let (Some(open), true) = (v.rfind('<'), v.ends_with('>')) {
+        v = &v[open + 1..v.len() - 1];
+    }
+    if v.len() > 7 && v[..7].eq_ignore_ascii_case("mailto:") {
+        v = &v[7..];
+        v = v.split('?').next().unwrap_or(v);
+    }
+    let v = v.trim();
+    let (local, domain) = v.rsplit_once('@')?;
+    let fine = !local.is_empty()
+        && !local.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control());
+    fine.then(|| v.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn e_mail_addresses_as_platforms_hand_them_over() {
+        for (input, want) in [
+            ("jane.doe@example.com", Some("jane.doe@example.com")),
+            ("  Jane+vip@Example.com ", Some("Jane+vip@Example.com")),
+            (
+                "Jane Doe <jane.doe@example.com>",
+                Some("jane.doe@example.com"),
+            ),
+            (
+                "mailto:jane.doe@example.com?subject=Hi",
+                Some("jane.doe@example.com"),
+            ),
+            ("MAILTO:jane.doe@example.com", Some("jane.doe@example.com")),
+            ("not-an-email", None),
+            ("jane@localhost", None),
+            ("@example.com", None),
+            ("jane@@example.com", None),
+            ("jane doe@example.com", None),
+            ("", None),
+        ] {
+            assert_eq!(email_address(input).as_deref(), want, "{input}");
+        }
+    }
 
     fn nl() -> Region {
         Region::parse("NL").expect("NL")

@@ -179,6 +179,13 @@ fn local_refusals_happen_before_any_request() {
     assert!(out.stderr.contains("no digits"), "{}", out.stderr);
     lookup(&sb, &emu, &["--email", "x"]).assert_code(2);
     lookup(&sb, &emu, &["--email", " "]).assert_code(2);
+    let out = lookup(&sb, &emu, &["--email", "not-an-email"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("not an e-mail address"),
+        "{}",
+        out.stderr
+    );
     // A bad --region is usage (2), a bad CRMCTL_REGION configuration (3); both name the culprit.
     let out = lookup(&sb, &emu, &["+1 415", "--region", "ZZ"]);
     out.assert_code(2);
@@ -208,6 +215,20 @@ fn local_refusals_happen_before_any_request() {
         &["--email", "jane.doe@example.com"],
     )
     .assert_code(0);
+    // An e-mail's "from" as mail platforms hand it over finds the same contact.
+    for from in [
+        "Jane Doe <jane.doe@example.com>",
+        "mailto:jane.doe@example.com?subject=Hi",
+    ] {
+        let out = lookup(&sb, &emu, &["--json", "--email", from]);
+        out.assert_code(0);
+        assert_eq!(
+            out.json()["data"]["query"]["value"],
+            "jane.doe@example.com",
+            "{}",
+            out.stdout
+        );
+    }
 }
 
 #[test]

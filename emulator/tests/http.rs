@@ -1,209 +1,16 @@
 //! The emulator spoken to in raw HTTP/1.1 (not crmctl's client): every documented
 //! shape, status and header of salesforce-api.md that crmctl relies on.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use common::*;
 use emulator::default_org::*;
 use emulator::{Background, Config, FaultKind, Faults, ScriptedFault};
-use serde_json::{Value, json};
-
-struct Resp {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Resp {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
-    }
-
-    fn keys(&self) -> Vec<String> {
-        self.json()
-            .as_object()
-            .expect("object")
-            .keys()
-            .cloned()
-            .collect()
-    }
-}
-
-/// One keep-alive connection.
-struct Conn {
-    reader: BufReader<TcpStream>,
-}
-
-fn host_port(url: &str) -> &str {
-    url.trim_start_matches("http://")
-}
-
-impl Conn {
-    fn open(url: &str) -> Conn {
-        let s = TcpStream::connect(host_port(url)).expect("connect");
-        s.set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        Conn {
-            reader: BufReader::new(s),
-        }
-    }
-
-    fn send(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &[u8],
-    ) -> std::io::Result<Resp> {
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: {}\r\n",
-            body.len()
-        );
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        let s = self.reader.get_mut();
-        s.write_all(req.as_bytes())?;
-        s.write_all(body)?;
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "connection closed before a status line",
-            ));
-        }
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .expect("status line");
-        let mut headers = Vec::new();
-        loop {
-            let mut h = String::new();
-            self.reader.read_line(&mut h)?;
-            let h = h.trim_end();
-            if h.is_empty() {
-                break;
-            }
-            let (k, v) = h.split_once(':').expect("header");
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-        let len: usize = headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.parse().ok())
-            .unwrap_or(0);
-        let mut body = vec![0; len];
-        self.reader.read_exact(&mut body)?;
-        Ok(Resp {
-            status,
-            headers,
-            body,
-        })
-    }
-}
-
-fn call(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Resp {
-    Conn::open(url)
-        .send(method, path, headers, body)
-        .expect("response")
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={}", enc(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn login(url: &str, username: &str, password: &str) -> Resp {
-    let body = form(&[
-        ("grant_type", "password"),
-        ("client_id", DEMO_CLIENT_ID),
-        ("client_secret", DEMO_CLIENT_SECRET),
-        ("username", username),
-        ("password", password),
-    ]);
-    call(
-        url,
-        "POST",
-        "/services/oauth2/token",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
-    )
-}
-
-fn token_for(emu: &Background, username: &str) -> String {
-    let r = login(
-        &emu.login_url,
-        username,
-        &format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}"),
-    );
-    assert_eq!(r.status, 200, "{}", String::from_utf8_lossy(&r.body));
-    r.json()["access_token"]
-        .as_str()
-        .expect("token")
-        .to_string()
-}
-
-fn start() -> Background {
-    Background::start(Config::default()).expect("emulator starts")
-}
-
-fn get(emu: &Background, token: &str, path: &str) -> Resp {
-    call(
-        &emu.base_url,
-        "GET",
-        path,
-        &[("Authorization", &format!("Bearer {token}"))],
-        b"",
-    )
-}
-
-fn search(emu: &Background, token: &str, version: &str, sosl: &str) -> Resp {
-    get(
-        emu,
-        token,
-        &format!("/services/data/v{version}/search/?q={}", enc(sosl)),
-    )
-}
-
-fn names(v: &Value) -> Vec<String> {
-    v["searchRecords"]
-        .as_array()
-        .expect("searchRecords")
-        .iter()
-        .map(|r| {
-            format!(
-                "{}:{}",
-                r["attributes"]["type"].as_str().unwrap_or(""),
-                r["Name"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
-}
+use serde_json::json;
 
 #[test]
 fn versions_list_needs_no_auth_and_has_no_limit_header() {
@@ -940,14 +747,6 @@ fn settings_endpoint_stats_and_gzip() {
         stats["routes"],
         json!({"crm_settings": 1, "limits": 1, "token": 1})
     );
-}
-
-fn with_faults(faults: Faults) -> Background {
-    Background::start(Config {
-        faults,
-        ..Config::default()
-    })
-    .expect("start")
 }
 
 #[test]

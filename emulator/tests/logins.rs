@@ -2,11 +2,11 @@
 //! credentials in a Basic header, the JWT bearer grant, OpenID UserInfo, and
 //! what `sf` reads after a login (the User record, Organization, `//` paths).
 
-mod raw;
+mod common;
 
 use base64::Engine;
+use common::*;
 use emulator::default_org::*;
-use raw::*;
 use serde_json::{Value, json};
 
 const KEY_PEM: &str = include_str!("fixtures/jwt-demo-key.pem");
@@ -200,16 +200,12 @@ fn jwt(claims: &Value) -> String {
 }
 
 fn jwt_grant(url: &str, assertion: &str) -> Resp {
-    let body = form(&[
-        ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
-        ("assertion", assertion),
-    ]);
-    call(
+    token_request(
         url,
-        "POST",
-        "/services/oauth2/token",
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        body.as_bytes(),
+        &[
+            ("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"),
+            ("assertion", assertion),
+        ],
     )
 }
 

@@ -85,7 +85,7 @@ fn small_org() -> emulator::OrgFile {
 
 fn start() -> (Background, String) {
     let emu = start_with(small_org());
-    let t = token(&emu);
+    let t = demo_token(&emu);
     (emu, t)
 }
 
@@ -434,7 +434,7 @@ fn users_are_queryable_and_still_not_searchable() {
         json!([{"attributes": {"type": "User", "url": format!("/services/data/v60.0/sobjects/User/{}", demo_user_id())}, "Id": demo_user_id(), "Name": "Demo Integration"}])
     );
     assert!(ok(query(&emu, &t, "SELECT COUNT() FROM User"))["totalSize"].as_u64() > Some(1));
-    let r = search(&emu, &t, "FIND {Demo} RETURNING User(Id)");
+    let r = search(&emu, &t, "60.0", "FIND {Demo} RETURNING User(Id)");
     assert_eq!(r.status, 400);
     assert_eq!(r.json()[0]["errorCode"], "INVALID_TYPE");
 }
@@ -561,7 +561,7 @@ fn columns_true_answers_the_metadata_sf_data_query_reads() {
 }
 
 fn search_ids(emu: &Background, t: &str, sosl: &str) -> Vec<String> {
-    let v = ok(search(emu, t, sosl));
+    let v = ok(search(emu, t, "60.0", sosl));
     let mut ids: Vec<String> = v["searchRecords"]
         .as_array()
         .expect("searchRecords")
@@ -627,7 +627,10 @@ fn sosl_query_length_limits_and_the_row_cap() {
     assert_eq!(search_ids(&emu, &t, &long).len(), 1);
     // Past 10,000 characters no rows at all, even for a term that matches.
     let huge = format!("FIND {{jane OR {}}} RETURNING Contact(Id, Name)", pad(2000));
-    assert_eq!(ok(search(&emu, &t, &huge)), json!({"searchRecords": []}));
+    assert_eq!(
+        ok(search(&emu, &t, "60.0", &huge)),
+        json!({"searchRecords": []})
+    );
 
     // 2,000 rows at most, whatever matches.
     let mut org = small_org();
@@ -636,16 +639,18 @@ fn sosl_query_length_limits_and_the_row_cap() {
             .map(|i| rec(json!({"LastName": format!("Same {i}"), "Phone": "+1 212 555 0199"}))),
     );
     let emu = start_with(org);
-    let t = token(&emu);
+    let t = demo_token(&emu);
     let v = ok(search(
         &emu,
         &t,
+        "60.0",
         "FIND {2125550199} IN PHONE FIELDS RETURNING Contact(Id)",
     ));
     assert_eq!(v["searchRecords"].as_array().map(Vec::len), Some(2000));
     let v = ok(search(
         &emu,
         &t,
+        "60.0",
         "FIND {2125550199} IN PHONE FIELDS RETURNING Contact(Id) LIMIT 5000",
     ));
     assert_eq!(v["searchRecords"].as_array().map(Vec::len), Some(2000));

@@ -1,20 +1,12 @@
 //! Faults that stay fair for small seeds, and latency measured from arrival
 //! (lower bounds only: speed itself is measured by the bench example).
 
-mod raw;
+mod common;
 
 use std::time::{Duration, Instant};
 
-use emulator::{Background, Config, Faults};
-use raw::*;
-
-fn with_faults(faults: Faults) -> Background {
-    Background::start(Config {
-        faults,
-        ..Config::default()
-    })
-    .expect("emulator starts")
-}
+use common::*;
+use emulator::Faults;
 
 #[test]
 fn small_seeds_do_not_make_the_first_request_fail() {

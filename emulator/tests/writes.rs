@@ -2,11 +2,11 @@
 //! field, values checked by type, Task describe, field-level security, lookups
 //! by idLookup fields, sObject collections and the composite resources.
 
-mod raw;
+mod common;
 
+use common::*;
 use emulator::default_org::*;
 use emulator::{Background, Config};
-use raw::*;
 use serde_json::{Value, json};
 
 const V: &str = "/services/data/v60.0";

@@ -5,18 +5,21 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+/// Days since 1970-01-01 of a proleptic Gregorian date. The emulator's one
+/// civil-date home: SOQL date literals (`soql::literals`) use it too. Months and
+/// days are `i64` because SOQL reads them from stored text unchecked.
+pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
-    let mp = (i64::from(m) + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
 }
 
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
+/// The `(year, month, day)` of a day number (days since 1970-01-01).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -24,9 +27,14 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let y = yoe + era * 400;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
     (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// Today in UTC, as days since 1970-01-01.
+pub fn today_utc() -> i64 {
+    now_millis().div_euclid(86_400_000)
 }
 
 fn days_in_month(y: i64, m: u32) -> u32 {
@@ -113,7 +121,7 @@ pub fn parse_datetime(s: &str) -> Option<i64> {
         let f: String = frac.chars().chain("000".chars()).take(3).collect();
         num(&f)?
     };
-    let days = days_from_civil(y, m, d);
+    let days = days_from_civil(y, i64::from(m), i64::from(d));
     Some((((days * 24 + h) * 60 + mi - offset_min) * 60 + sec) * 1000 + frac_ms)
 }
 

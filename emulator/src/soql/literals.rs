@@ -2,6 +2,7 @@
 //! date-times (normalised to UTC).
 
 use super::ast::{LikeTok, Literal};
+use crate::datetime::{civil_from_days, days_from_civil};
 
 pub(crate) fn parse_num_or_date(s: &str) -> Option<Literal> {
     let b = s.as_bytes();
@@ -41,28 +42,6 @@ fn shift_utc(core: &str, tz: &str) -> Option<String> {
         m / 60,
         m % 60
     ))
-}
-
-pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146097 + doe - 719468
-}
-
-pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719468;
-    let era = z.div_euclid(146097);
-    let doe = z - era * 146097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 fn escape_char(c: char) -> Option<char> {
@@ -130,15 +109,6 @@ pub fn decode_literal(raw: &str) -> Result<String, String> {
 
 pub fn decode_like(raw: &str) -> Result<Vec<LikeTok>, String> {
     decode(raw, true)
-}
-
-/// Today in UTC, as days since 1970-01-01.
-pub fn today_utc() -> i64 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    (secs / 86_400) as i64
 }
 
 /// Days since 1970-01-01 of a stored `YYYY-MM-DD...` value.

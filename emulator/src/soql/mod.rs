@@ -22,11 +22,12 @@ mod parser;
 pub mod run;
 mod select;
 
+pub use crate::datetime::today_utc;
 pub use ast::{
     Agg, AggFunc, Cond, FieldPath, Hop, Item, LikeTok, Literal, Op, OrderBy, Query, Selection,
     Subquery,
 };
 pub use lexer::{Tok, Token, lex};
-pub use literals::{date_literal, day_of, day_text, decode_like, decode_literal, today_utc};
+pub use literals::{date_literal, day_of, day_text, decode_like, decode_literal};
 pub use parser::Parser;
 pub use select::{parse, parse_on, parse_query};

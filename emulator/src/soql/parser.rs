@@ -4,7 +4,8 @@
 
 use super::ast::{AggFunc, Cond, FieldPath, Hop, Literal, Op, OrderBy, Selection};
 use super::lexer::{Tok, Token};
-use super::literals::{date_literal, decode_like, decode_literal, parse_num_or_date, today_utc};
+use super::literals::{date_literal, decode_like, decode_literal, parse_num_or_date};
+use crate::datetime::today_utc;
 use crate::org::User;
 use crate::query_error::{ApiError, located, no_such_column, not_supported_type};
 use crate::relations::{self, MAX_PARENT_HOPS, NAME_OBJECT, name_fields};

@@ -4,8 +4,8 @@
 
 use super::ast::{Agg, AggFunc, FieldPath, Item, Query, Selection, Subquery};
 use super::lexer::{Tok, lex};
-use super::literals::today_utc;
 use super::parser::Parser;
+use crate::datetime::today_utc;
 use crate::org::User;
 use crate::query_error::{ApiError, located};
 use crate::relations;

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use serde_json::{Map, Value, json};
 
 use super::literals::day_of;
-use super::{Cond, FieldPath, Hop, LikeTok, Literal, Op, Selection};
+use super::{Cond, FieldPath, Hop, LikeTok, Literal, Op, OrderBy, Selection};
 use crate::org::{Org, Record, User};
 use crate::relations::NAME_OBJECT;
 use crate::schema::{Field, FieldType};
@@ -220,21 +220,34 @@ pub fn select<'a>(
     let mut rows: Vec<&Record> = candidates
         .filter(|r| sel.filter.as_ref().is_none_or(|c| matches(org, r, c)))
         .collect();
-    if !sel.order.is_empty() {
-        rows.sort_by(|a, b| {
-            for o in &sel.order {
-                let (va, vb) = (value_of(org, a, &o.field), value_of(org, b, &o.field));
-                let mut c = order_cmp(&va, &vb, o.nulls_last);
-                if o.desc && !(va.is_null() || vb.is_null()) {
-                    c = c.reverse();
-                }
-                if c != Ordering::Equal {
-                    return c;
-                }
-            }
-            Ordering::Equal
-        });
+    sort_by_order(&mut rows, &sel.order, |r, o| value_of(org, r, &o.field));
+    window(rows, sel)
+}
+
+/// Sorts rows (records or aggregate groups) by the ORDER BY items, `key` giving
+/// an item's value for a row. DESC reverses only non-null comparisons: NULLS
+/// FIRST/LAST places the nulls either way.
+pub fn sort_by_order<T>(rows: &mut [T], order: &[OrderBy], key: impl Fn(&T, &OrderBy) -> Value) {
+    if order.is_empty() {
+        return;
     }
+    rows.sort_by(|a, b| {
+        for o in order {
+            let (va, vb) = (key(a, o), key(b, o));
+            let mut c = order_cmp(&va, &vb, o.nulls_last);
+            if o.desc && !(va.is_null() || vb.is_null()) {
+                c = c.reverse();
+            }
+            if c != Ordering::Equal {
+                return c;
+            }
+        }
+        Ordering::Equal
+    });
+}
+
+/// OFFSET, then LIMIT.
+pub fn window<T>(mut rows: Vec<T>, sel: &Selection) -> Vec<T> {
     let offset = sel.offset.unwrap_or(0).min(rows.len());
     let mut rows = rows.split_off(offset);
     if let Some(l) = sel.limit {

@@ -7,7 +7,9 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
 
-use super::eval::{Node, attributes, matches, order_cmp, put, select, test, value_of};
+use super::eval::{
+    Node, attributes, matches, order_cmp, put, select, sort_by_order, test, value_of, window,
+};
 use super::{Agg, AggFunc, Cond, Item, Query, Subquery};
 use crate::org::{Org, Record};
 
@@ -204,39 +206,21 @@ fn aggregate(org: &Org, q: &Query) -> Vec<Value> {
     if let Some(h) = &q.having {
         groups.retain(|(_, rows)| having(org, h, rows));
     }
-    if !q.sel.order.is_empty() {
-        let key = |rows: &[&Record], o: &super::OrderBy| -> Value {
-            match o.agg {
-                Some(func) => {
-                    let arg = (func != AggFunc::Count || o.field.field.name != "Id")
-                        .then(|| o.field.clone());
-                    compute(org, &Agg { func, arg }, rows)
-                }
-                None => rows
-                    .first()
-                    .map(|r| value_of(org, r, &o.field))
-                    .unwrap_or(Value::Null),
+    let key = |rows: &[&Record], o: &super::OrderBy| -> Value {
+        match o.agg {
+            Some(func) => {
+                let arg =
+                    (func != AggFunc::Count || o.field.field.name != "Id").then(|| o.field.clone());
+                compute(org, &Agg { func, arg }, rows)
             }
-        };
-        groups.sort_by(|(_, a), (_, b)| {
-            for o in &q.sel.order {
-                let (va, vb) = (key(a, o), key(b, o));
-                let mut c = order_cmp(&va, &vb, o.nulls_last);
-                if o.desc && !(va.is_null() || vb.is_null()) {
-                    c = c.reverse();
-                }
-                if c != Ordering::Equal {
-                    return c;
-                }
-            }
-            Ordering::Equal
-        });
-    }
-    let offset = q.sel.offset.unwrap_or(0).min(groups.len());
-    let mut groups = groups.split_off(offset);
-    if let Some(l) = q.sel.limit {
-        groups.truncate(l);
-    }
+            None => rows
+                .first()
+                .map(|r| value_of(org, r, &o.field))
+                .unwrap_or(Value::Null),
+        }
+    };
+    sort_by_order(&mut groups, &q.sel.order, |(_, rows), o| key(rows, o));
+    let groups = window(groups, &q.sel);
     groups
         .iter()
         .map(|(_, rows)| {

@@ -1,6 +1,7 @@
 //! Relationship facts SOQL needs and `schema.rs` does not carry: child
-//! relationships (`Account.Contacts`), polymorphic lookups (`Task.Who`,
-//! `Task.What`) and the fields a polymorphic parent exposes (the `Name` entity).
+//! relationships (`Account.Contacts`), lookup of the polymorphic relationships
+//! (`Task.Who`, `Task.What`; the table is `schema::POLYMORPHIC`) and the fields a
+//! polymorphic parent exposes (the `Name` entity).
 //!
 //! Names follow the standard objects' describe (`childRelationships[].relationshipName`
 //! and `referenceTo` of WhoId/WhatId) in the object reference:
@@ -72,32 +73,10 @@ pub fn child(parent: &str, name: &str) -> Option<&'static Child> {
         .find(|c| c.parent == parent && c.name.eq_ignore_ascii_case(name))
 }
 
-/// A polymorphic lookup: `rel` on `object` goes through `fk` to one of `targets`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Poly {
-    pub object: &'static str,
-    pub rel: &'static str,
-    pub fk: &'static str,
-    pub targets: &'static [&'static str],
-}
-
-pub const POLYMORPHIC: &[Poly] = &[
-    Poly {
-        object: "Task",
-        rel: "Who",
-        fk: "WhoId",
-        targets: &["Contact", "Lead"],
-    },
-    Poly {
-        object: "Task",
-        rel: "What",
-        fk: "WhatId",
-        targets: &["Account", "Case"],
-    },
-];
-
-pub fn polymorphic(object: &str, rel: &str) -> Option<&'static Poly> {
-    POLYMORPHIC
+/// The polymorphic lookup `rel` of `object` (case-insensitive), from the schema's
+/// table so describe, writes and SOQL agree.
+pub fn polymorphic(object: &str, rel: &str) -> Option<&'static schema::Polymorphic> {
+    schema::POLYMORPHIC
         .iter()
         .find(|p| p.object == object && p.rel.eq_ignore_ascii_case(rel))
 }
@@ -123,3 +102,27 @@ pub fn name_fields() -> &'static [Field] {
 /// How deep parent paths go (`Case.Contact.Account.Owner.Name` is four hops);
 /// Salesforce allows five levels of child-to-parent relationships.
 pub const MAX_PARENT_HOPS: usize = 5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polymorphic_relationships_are_the_ones_describe_lists() {
+        for (rel, fk) in [("who", "WhoId"), ("WHAT", "WhatId")] {
+            let p = polymorphic("Task", rel).expect("polymorphic");
+            let f = schema::field(schema::TASK, fk).expect("field");
+            assert_eq!(p.fk, fk);
+            assert_eq!(
+                schema::reference_to("Task", f),
+                (p.reference_to, Some(p.rel))
+            );
+        }
+        assert_eq!(
+            polymorphic("Task", "Who").map(|p| p.reference_to),
+            Some(&["Contact", "Lead"][..])
+        );
+        assert!(polymorphic("Task", "Owner").is_none());
+        assert!(polymorphic("Case", "Who").is_none());
+    }
+}

@@ -304,37 +304,63 @@ pub fn field<'a>(fields: &'a [Field], name: &str) -> Option<&'a Field> {
 /// `org:`): not createable, updateable or deletable through the API.
 pub const SYSTEM_OBJECTS: &[&str] = &["User", "Organization"];
 
+/// A polymorphic lookup: `fk` on `object` (relationship `rel`) points at a record
+/// of any of `reference_to`. The one table describe, writes (`records.rs` checks
+/// the target's object) and SOQL (`relations::polymorphic`) all read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Polymorphic {
+    pub object: &'static str,
+    pub fk: &'static str,
+    pub rel: &'static str,
+    pub reference_to: &'static [&'static str],
+}
+
+/// Task's `WhoId`/`WhatId` (Task object reference: WhoId is a Contact or a Lead,
+/// WhatId an Account, Case, Opportunity, ...).
+pub const POLYMORPHIC: &[Polymorphic] = &[
+    Polymorphic {
+        object: "Task",
+        fk: "WhoId",
+        rel: "Who",
+        reference_to: &["Contact", "Lead"],
+    },
+    Polymorphic {
+        object: "Task",
+        fk: "WhatId",
+        rel: "What",
+        reference_to: &[
+            "Account",
+            "Asset",
+            "Campaign",
+            "Case",
+            "Contract",
+            "Opportunity",
+            "Product2",
+            "Solution",
+        ],
+    },
+];
+
 /// `referenceTo` and `relationshipName` of a reference field as describe lists
-/// them. Task's `WhoId`/`WhatId` are polymorphic (Task object reference: WhoId is
-/// a Contact or a Lead, WhatId an Account, Case, Opportunity, ...).
+/// them.
 pub fn reference_to(object: &str, f: &Field) -> (&'static [&'static str], Option<&'static str>) {
-    match (object, f.name) {
-        ("Task", "WhoId") => (&["Contact", "Lead"], Some("Who")),
-        ("Task", "WhatId") => (
-            &[
-                "Account",
-                "Asset",
-                "Campaign",
-                "Case",
-                "Contract",
-                "Opportunity",
-                "Product2",
-                "Solution",
-            ],
-            Some("What"),
+    if let Some(p) = POLYMORPHIC
+        .iter()
+        .find(|p| p.object == object && p.fk == f.name)
+    {
+        return (p.reference_to, Some(p.rel));
+    }
+    match f.reference {
+        Some((parent, rel)) => (
+            match parent {
+                "Account" => &["Account"],
+                "Contact" => &["Contact"],
+                "User" => &["User"],
+                _ => &[],
+            },
+            Some(rel),
         ),
-        _ => match f.reference {
-            Some((parent, rel)) => (
-                match parent {
-                    "Account" => &["Account"],
-                    "Contact" => &["Contact"],
-                    "User" => &["User"],
-                    _ => &[],
-                },
-                Some(rel),
-            ),
-            None => (&[], None),
-        },
+        None => (&[], None),
     }
 }
 

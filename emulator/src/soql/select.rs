@@ -127,48 +127,44 @@ impl Parser<'_> {
         Ok(items)
     }
 
-    /// `(SELECT ... FROM Contacts [WHERE] [ORDER BY] [LIMIT] [OFFSET])`.
-    fn subquery(&mut self, parent: From) -> Result<Subquery, ApiError> {
-        self.expect_sym("(")?;
-        self.expect_kw("SELECT")?;
+    /// The select list and its `FROM` (the cursor is after `SELECT`). The FROM
+    /// object is read first, by `object`, since the list's names resolve against
+    /// it; then the list, which must end at FROM. Leaves the cursor after the
+    /// object; gives the items, where each began, and what `object` read. `top`
+    /// is false in a subquery.
+    fn list_and_from<T>(
+        &mut self,
+        top: bool,
+        object: impl FnOnce(&mut Self) -> Result<(From, T), ApiError>,
+    ) -> Result<(Vec<Item>, Vec<usize>, From, T), ApiError> {
         let list = self.i;
         let from_at = match self.find_from() {
             Some(at) if at > list => at,
+            // Nothing before FROM.
             Some(_) => return Err(self.unexpected()),
+            // No FROM: the first token that is not a field list.
             None => {
                 self.raw_field_list()?;
                 return Err(self.unexpected());
             }
         };
         self.i = from_at + 1;
-        let (name, pos) = self.ident()?;
-        let rel = relations::child(parent.object, &name).ok_or_else(|| {
-            ApiError::bad_request(
-                "INVALID_TYPE",
-                located(
-                    self.src,
-                    pos,
-                    &format!("Didn't understand relationship '{name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."),
-                ),
-            )
-        })?;
-        let (child, fields) = schema::object(rel.child).ok_or_else(|| self.unexpected())?;
+        let read = object(self)?;
         let after = self.i;
         self.i = list;
-        let from = From {
-            object: child,
-            fields,
-        };
         let mut at = Vec::new();
-        let items = self.items(from, false, &mut at)?;
-        for (item, pos) in items.iter().zip(&at) {
-            match item {
-                Item::Field { alias: None, .. } => {}
-                Item::Field { .. } | Item::Agg { .. } | Item::Sub(_) => {
-                    return Err(self.error_at(
-                        *pos,
-                        "aggregate functions and aliases are not supported in a subquery",
-                    ));
+        let items = self.items(read.0, top, &mut at)?;
+        if !top {
+            // A subquery's list holds plain fields only.
+            for (item, pos) in items.iter().zip(&at) {
+                match item {
+                    Item::Field { alias: None, .. } => {}
+                    Item::Field { .. } | Item::Agg { .. } | Item::Sub(_) => {
+                        return Err(self.error_at(
+                            *pos,
+                            "aggregate functions and aliases are not supported in a subquery",
+                        ));
+                    }
                 }
             }
         }
@@ -176,6 +172,29 @@ impl Parser<'_> {
             return Err(self.unexpected());
         }
         self.i = after;
+        Ok((items, at, read.0, read.1))
+    }
+
+    /// `(SELECT ... FROM Contacts [WHERE] [ORDER BY] [LIMIT] [OFFSET])`.
+    fn subquery(&mut self, parent: From) -> Result<Subquery, ApiError> {
+        self.expect_sym("(")?;
+        self.expect_kw("SELECT")?;
+        let (items, _, from, rel) = self.list_and_from(false, |p| {
+            let (name, pos) = p.ident()?;
+            let rel = relations::child(parent.object, &name).ok_or_else(|| {
+                ApiError::bad_request(
+                    "INVALID_TYPE",
+                    located(
+                        p.src,
+                        pos,
+                        &format!("Didn't understand relationship '{name}' in FROM part of query call. If you are attempting to use a custom relationship, be sure to append the '__r' after the custom relationship name. Please reference your WSDL or the describe call for the appropriate names."),
+                    ),
+                )
+            })?;
+            let (object, fields) = schema::object(rel.child).ok_or_else(|| p.unexpected())?;
+            Ok((From { object, fields }, rel))
+        })?;
+        let (child, fields) = (from.object, from.fields);
         let mut sel = Selection::all_of(child);
         sel.fields = plain_fields(&items);
         self.clauses(child, fields, &mut sel)?;
@@ -191,28 +210,11 @@ impl Parser<'_> {
     /// The whole query after `SELECT`.
     fn query(&mut self) -> Result<Query, ApiError> {
         self.expect_kw("SELECT")?;
-        let list = self.i;
-        let from_at = match self.find_from() {
-            Some(at) if at > list => at,
-            // Nothing before FROM.
-            Some(_) => return Err(self.unexpected()),
-            // No FROM: the first token that is not a field list.
-            None => {
-                self.raw_field_list()?;
-                return Err(self.unexpected());
-            }
-        };
-        self.i = from_at + 1;
-        let (object, fields) = self.object_in(true)?;
-        let after = self.i;
-        let from = From { object, fields };
-        self.i = list;
-        let mut at = Vec::new();
-        let items = self.items(from, true, &mut at)?;
-        if self.i != from_at {
-            return Err(self.unexpected());
-        }
-        self.i = after;
+        let (items, at, from, ()) = self.list_and_from(true, |p| {
+            let (object, fields) = p.object_in(true)?;
+            Ok((From { object, fields }, ()))
+        })?;
+        let From { object, fields } = from;
         let mut q = Query {
             sel: Selection::all_of(object),
             count_only: matches!(
@@ -531,6 +533,24 @@ mod tests {
                 .contains("No such column 'Foo' on entity 'Contact'")
         );
         let e = err("SELECT Id, (SELECT Id, (SELECT Id FROM Cases) FROM Contacts) FROM Account");
+        assert_eq!(e.code, "MALFORMED_QUERY");
+        // A subquery lists plain fields only; the error points at the first other item.
+        for q in [
+            "SELECT Id, (SELECT COUNT() FROM Contacts) FROM Account",
+            "SELECT Id, (SELECT LastName n FROM Contacts) FROM Account",
+        ] {
+            let e = err(q);
+            assert_eq!(e.code, "MALFORMED_QUERY", "{q}");
+            assert!(
+                e.message
+                    .contains("aggregate functions and aliases are not supported in a subquery"),
+                "{q}: {}",
+                e.message
+            );
+            assert!(e.message.contains("Column:20"), "{q}: {}", e.message);
+        }
+        // No FROM in a subquery: the first token that is not a field list.
+        let e = err("SELECT Id, (SELECT Id Contacts) FROM Account");
         assert_eq!(e.code, "MALFORMED_QUERY");
         assert!(
             parse(

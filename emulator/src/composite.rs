@@ -16,6 +16,8 @@ use crate::state::Shared;
 
 pub const MAX_SUBREQUESTS: usize = 25;
 pub const MAX_COLLECTION: usize = 200;
+const ROLLED_BACK: &str =
+    "The transaction was rolled back since another operation in the same transaction failed.";
 
 /// Runs one data API subrequest through the route table, as the same user and
 /// without counting it (the caller decides what counts).
@@ -63,6 +65,32 @@ fn body_of(call: &Call) -> Result<Map<String, Value>, ApiError> {
 
 fn invalid_input(msg: impl Into<String>) -> ApiError {
     ApiError::bad_request("INVALID_INPUT", msg)
+}
+
+/// The flag `flag` (false when absent) and the subrequests under `list` of a
+/// composite or batch body, at most `MAX_SUBREQUESTS` of them.
+fn subrequests<'a>(
+    body: &'a Map<String, Value>,
+    flag: &str,
+    list: &str,
+    kind: &str,
+) -> Result<(bool, &'a Vec<Value>), ApiError> {
+    let flag = body.get(flag).and_then(Value::as_bool).unwrap_or(false);
+    let subs = body
+        .get(list)
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid_input(format!("{list} is required")))?;
+    if subs.len() > MAX_SUBREQUESTS {
+        return Err(invalid_input(format!(
+            "Limit Exceeded: a {kind} request can hold at most {MAX_SUBREQUESTS} subrequests"
+        )));
+    }
+    Ok((flag, subs))
+}
+
+/// The methods a composite or batch subrequest may use.
+fn is_sub_method(method: &str) -> bool {
+    matches!(method, "GET" | "POST" | "PATCH" | "PUT" | "DELETE")
 }
 
 /// Looks `a.b[0].c` up in earlier subresponses' bodies.
@@ -153,26 +181,14 @@ fn halted(msg: &str) -> Value {
 /// PROCESSING_HALTED.
 pub fn composite(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
     let body = body_of(call)?;
-    let all_or_none = body
-        .get("allOrNone")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let subs = body
-        .get("compositeRequest")
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid_input("compositeRequest is required"))?;
-    if subs.len() > MAX_SUBREQUESTS {
-        return Err(invalid_input(format!(
-            "Limit Exceeded: a composite request can hold at most {MAX_SUBREQUESTS} subrequests"
-        )));
-    }
+    let (all_or_none, subs) = subrequests(&body, "allOrNone", "compositeRequest", "composite")?;
     // Deserialization errors fail the whole request before anything runs.
     let mut parsed = Vec::new();
     for s in subs {
         let method = s.get("method").and_then(Value::as_str).unwrap_or("");
         let url = s.get("url").and_then(Value::as_str).unwrap_or("");
         let reference = s.get("referenceId").and_then(Value::as_str).unwrap_or("");
-        if !matches!(method, "GET" | "POST" | "PATCH" | "PUT" | "DELETE") {
+        if !is_sub_method(method) {
             return Err(invalid_input(format!("Invalid method: {method}")));
         }
         if !url.starts_with("/services/data/") {
@@ -196,11 +212,7 @@ pub fn composite(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError>
     for (method, url, reference, sub_body) in &parsed {
         let entry = |status: u16, body: Value, headers: Value| json!({"body": body, "httpHeaders": headers, "httpStatusCode": status, "referenceId": reference});
         if failed && all_or_none {
-            out.push(entry(
-                400,
-                halted("The transaction was rolled back since another operation in the same transaction failed."),
-                json!({}),
-            ));
+            out.push(entry(400, halted(ROLLED_BACK), json!({})));
             continue;
         }
         let resolved = substitute(url, &results).and_then(|u| {
@@ -247,9 +259,7 @@ pub fn composite(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError>
             if e["httpStatusCode"].as_u64().is_some_and(|s| s < 400) {
                 e["httpStatusCode"] = json!(400);
                 e["httpHeaders"] = json!({});
-                e["body"] = halted(
-                    "The transaction was rolled back since another operation in the same transaction failed.",
-                );
+                e["body"] = halted(ROLLED_BACK);
             }
         }
     }
@@ -262,24 +272,12 @@ pub fn composite(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError>
 /// BATCH_PROCESSING_HALTED.
 pub fn batch(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
     let body = body_of(call)?;
-    let halt = body
-        .get("haltOnError")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let subs = body
-        .get("batchRequests")
-        .and_then(Value::as_array)
-        .ok_or_else(|| invalid_input("batchRequests is required"))?;
-    if subs.len() > MAX_SUBREQUESTS {
-        return Err(invalid_input(format!(
-            "Limit Exceeded: a batch request can hold at most {MAX_SUBREQUESTS} subrequests"
-        )));
-    }
+    let (halt, subs) = subrequests(&body, "haltOnError", "batchRequests", "batch")?;
     let mut parsed = Vec::new();
     for s in subs {
         let method = s.get("method").and_then(Value::as_str).unwrap_or("");
         let url = s.get("url").and_then(Value::as_str).unwrap_or("");
-        if !matches!(method, "GET" | "POST" | "PATCH" | "PUT" | "DELETE") || url.is_empty() {
+        if !is_sub_method(method) || url.is_empty() {
             return Err(invalid_input(format!("Invalid subrequest: {method} {url}")));
         }
         let url = format!("/services/data/{}", url.trim_start_matches('/'));

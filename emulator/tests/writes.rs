@@ -616,3 +616,32 @@ fn batch_subrequests_stop_at_the_daily_limit() {
     );
     assert_eq!(r.header("sforce-limit-info"), Some("api-usage=4/15000"));
 }
+
+#[test]
+fn composite_and_batch_refuse_a_missing_or_oversized_list() {
+    let emu = start();
+    let t = demo_token(&emu);
+    let sub = json!({"method": "GET", "url": "/services/data/v60.0/limits", "referenceId": "r"});
+    for (path, list, kind) in [
+        ("/composite", "compositeRequest", "composite"),
+        ("/composite/batch", "batchRequests", "batch"),
+    ] {
+        let r = post_json(&emu, &t, &format!("{V}{path}"), &json!({}));
+        assert_eq!(
+            (r.status, r.json()),
+            (
+                400,
+                json!([{"errorCode": "INVALID_INPUT", "message": format!("{list} is required")}])
+            )
+        );
+        let many: Vec<Value> = (0..26).map(|_| sub.clone()).collect();
+        let r = post_json(&emu, &t, &format!("{V}{path}"), &json!({ list: many }));
+        assert_eq!(
+            (r.status, r.json()),
+            (
+                400,
+                json!([{"errorCode": "INVALID_INPUT", "message": format!("Limit Exceeded: a {kind} request can hold at most 25 subrequests")}])
+            )
+        );
+    }
+}

@@ -3,36 +3,11 @@
 //! server runs on a single-threaded runtime (one core).
 //! Run: `cargo run --release -p crmctl-emulator --example bench [SEARCHES]`
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
 use std::time::Instant;
 
-use emulator::default_org::*;
-
-fn request(r: &mut BufReader<TcpStream>, req: &str) -> (u16, Vec<u8>) {
-    r.get_mut().write_all(req.as_bytes()).expect("write");
-    let mut line = String::new();
-    r.read_line(&mut line).expect("status");
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut len = 0;
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).expect("header");
-        if h.trim().is_empty() {
-            break;
-        }
-        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
-            len = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).expect("body");
-    (status, body)
-}
+use common::*;
 
 fn main() {
     let n: usize = std::env::args()
@@ -56,33 +31,9 @@ fn main() {
         starts[10], starts[19]
     );
 
-    // The default org's daily limit (15,000 calls) would stop a long run.
-    let mut org = default_org_file();
-    org.org.api_limit = u64::MAX;
-    let bg = emulator::Background::start(emulator::Config {
-        org: Some(org),
-        ..Default::default()
-    })
-    .expect("start");
-    let s = TcpStream::connect(bg.base_url.trim_start_matches("http://")).expect("connect");
-    s.set_nodelay(true).expect("nodelay");
-    let mut r = BufReader::new(s);
-    let form = format!(
-        "grant_type=password&client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}&username={}&password={}{}",
-        DEMO_USERNAME.replace('@', "%40"),
-        DEMO_PASSWORD.replace('!', "%21"),
-        DEMO_SECURITY_TOKEN
-    );
-    let (st, body) = request(
-        &mut r,
-        &format!(
-            "POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        ),
-    );
-    assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
-    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    let token = v["access_token"].as_str().expect("token").to_string();
+    let bg = start_unlimited();
+    let mut r = connect(&bg.base_url);
+    let token = demo_token(&mut r);
     let q = "FIND%20%7B4155551212%20OR%2014155551212%7D%20IN%20PHONE%20FIELDS%20RETURNING%20Account(Id%2CName%2CPhone)%2CContact(Id%2CName%2CPhone%2CMobilePhone%2CEmail%2CAccountId%2CAccount.Name)%2CLead(Id%2CName%2CPhone%2CCompany)";
     let req = format!(
         "GET /services/data/v60.0/search/?q={q} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
@@ -119,14 +70,11 @@ fn latency(latency_ms: u64, connect_ms: u64) {
         ..Default::default()
     })
     .expect("start");
-    let addr = bg.base_url.trim_start_matches("http://").to_string();
     let req = "GET /services/data/ HTTP/1.1\r\nHost: x\r\n\r\n";
     let mut times = Vec::new();
     for _ in 0..41 {
         let t = Instant::now();
-        let s = TcpStream::connect(&addr).expect("connect");
-        s.set_nodelay(true).expect("nodelay");
-        let mut r = BufReader::new(s);
+        let mut r = connect(&bg.base_url);
         let (st, _) = request(&mut r, req);
         assert_eq!(st, 200);
         times.push(t.elapsed().as_secs_f64() * 1e3);

@@ -3,84 +3,19 @@
 //! connection against the default org.
 //! Run: `cargo run --release -p crmctl-emulator --example bench_batch [SEARCHES] [BATCH]`
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod common;
+
 use std::time::Instant;
 
-use emulator::default_org::*;
-
-fn request(r: &mut BufReader<TcpStream>, req: &str) -> (u16, Vec<u8>) {
-    r.get_mut().write_all(req.as_bytes()).expect("write");
-    let mut line = String::new();
-    r.read_line(&mut line).expect("status");
-    let status = line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let mut len = 0;
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).expect("header");
-        if h.trim().is_empty() {
-            break;
-        }
-        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
-            len = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).expect("body");
-    (status, body)
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-fn get(r: &mut BufReader<TcpStream>, token: &str, path: &str) -> (u16, Vec<u8>) {
-    request(
-        r,
-        &format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"),
-    )
-}
+use common::*;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(2_000);
     let batch: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(100);
-    let mut org = default_org_file();
-    org.org.api_limit = u64::MAX;
-    let bg = emulator::Background::start(emulator::Config {
-        org: Some(org),
-        ..Default::default()
-    })
-    .expect("start");
-    let s = TcpStream::connect(bg.base_url.trim_start_matches("http://")).expect("connect");
-    s.set_nodelay(true).expect("nodelay");
-    let mut r = BufReader::new(s);
-    let form = format!(
-        "grant_type=password&client_id={DEMO_CLIENT_ID}&client_secret={DEMO_CLIENT_SECRET}&username={}&password={}",
-        enc(DEMO_USERNAME),
-        enc(&format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}"))
-    );
-    let (st, body) = request(
-        &mut r,
-        &format!(
-            "POST /services/oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
-            form.len()
-        ),
-    );
-    assert_eq!(st, 200, "{}", String::from_utf8_lossy(&body));
-    let v: serde_json::Value = serde_json::from_slice(&body).expect("json");
-    let token = v["access_token"].as_str().expect("token").to_string();
+    let bg = start_unlimited();
+    let mut r = connect(&bg.base_url);
+    let token = demo_token(&mut r);
 
     // Real numbers of the org, as digits, padded with numbers nobody has.
     let (st, body) = get(

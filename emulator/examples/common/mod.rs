@@ -9,6 +9,7 @@ use std::net::TcpStream;
 
 use emulator::default_org::*;
 use emulator::{Background, Config};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Sends a whole request and reads the status and body.
 pub fn request(r: &mut BufReader<TcpStream>, req: &str) -> (u16, Vec<u8>) {
@@ -36,16 +37,16 @@ pub fn request(r: &mut BufReader<TcpStream>, req: &str) -> (u16, Vec<u8>) {
     (status, body)
 }
 
+/// RFC 3986's unreserved characters stay; everything else is percent-encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes everything but unreserved characters.
 pub fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 pub fn get(r: &mut BufReader<TcpStream>, token: &str, path: &str) -> (u16, Vec<u8>) {

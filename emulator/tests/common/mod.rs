@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use emulator::default_org::*;
 use emulator::{Background, Config, Faults, OrgFile};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 pub struct Resp {
@@ -126,16 +127,16 @@ pub fn call(url: &str, method: &str, path: &str, headers: &[(&str, &str)], body:
         .expect("response")
 }
 
+/// RFC 3986's unreserved characters stay; everything else is percent-encoded.
+const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
 /// Percent-encodes everything but unreserved characters.
 pub fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(s, UNRESERVED).to_string()
 }
 
 pub fn form(pairs: &[(&str, &str)]) -> String {

@@ -238,14 +238,37 @@ pub fn check_session(
         }
         other => sf_error(other),
     })?;
-    let (versions, _) = client.versions(&session.instance_url).map_err(sf_error)?;
+    // Two round trips after the token, at once: the versions list (no session
+    // needed) and one composite request with the four describes (one API call).
+    let names: Vec<&str> = SCREEN_POP_FIELDS.iter().map(|(o, _)| *o).collect();
+    let (versions, described) = std::thread::scope(|s| {
+        let versions = s.spawn(|| client.versions(&session.instance_url));
+        let described = client.describe_composite(&session, &version, &names);
+        let versions = versions
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (versions, described)
+    });
+    let (versions, _) = versions.map_err(sf_error)?;
     let version_offered = versions.iter().any(|v| v.version == version.as_str());
     let mut api_usage = None;
+    let each = match described {
+        Some(Ok((each, info))) => {
+            api_usage = info.api_usage;
+            each
+        }
+        // The version does not exist: there is nothing to describe.
+        Some(Err(SfError::Api { status: 404, .. })) if !version_offered => Vec::new(),
+        // Before v38.0, or an org without `/composite`: one describe at a time.
+        Some(Err(SfError::Api { status: 404, .. })) | None => {
+            describe_each(client, &session, &version, version_offered, &mut api_usage)
+        }
+        Some(Err(e)) => return Err(sf_error(e)),
+    };
     let mut objects = Vec::new();
-    for (object, fields) in SCREEN_POP_FIELDS {
-        match client.field_names(&session, &version, object) {
-            Ok((visible, info)) => {
-                api_usage = info.api_usage.or(api_usage);
+    for ((object, fields), result) in SCREEN_POP_FIELDS.iter().zip(each) {
+        match result {
+            Ok(visible) => {
                 let missing = fields
                     .iter()
                     .copied()
@@ -256,7 +279,6 @@ pub fn check_session(
                     missing: Some(missing),
                 });
             }
-            Err(SfError::Api { status: 404, .. }) if !version_offered => break,
             Err(SfError::Api { status: 404, .. }) => objects.push(ObjectCheck {
                 object,
                 missing: None,
@@ -279,4 +301,34 @@ pub fn check_session(
         objects,
     };
     Ok((report, session))
+}
+
+/// The screen-pop objects described one GET at a time, in order; stops at the
+/// first failure that is not "not visible", and at the first 404 when the
+/// version is not offered (then every describe would answer 404).
+fn describe_each(
+    client: &salesforce::Client,
+    session: &salesforce::Session,
+    version: &str,
+    version_offered: bool,
+    api_usage: &mut Option<(u64, u64)>,
+) -> Vec<Result<Vec<String>, SfError>> {
+    let mut each = Vec::new();
+    for (object, _) in SCREEN_POP_FIELDS {
+        match client.field_names(session, version, object) {
+            Ok((visible, info)) => {
+                *api_usage = info.api_usage.or(*api_usage);
+                each.push(Ok(visible));
+            }
+            Err(SfError::Api { status: 404, .. }) if !version_offered => break,
+            Err(e) => {
+                let stop = !matches!(e, SfError::Api { status: 404, .. });
+                each.push(Err(e));
+                if stop {
+                    break;
+                }
+            }
+        }
+    }
+    each
 }

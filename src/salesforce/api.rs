@@ -1,12 +1,20 @@
 //! Data-API calls and their answers as typed records. Every text field is
 //! [`OrgText`]: it came from the org.
 
-use serde::Deserialize;
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::auth::{FORM, Session};
 use super::error::SfError;
-use super::http::{CallInfo, Client};
+use super::http::{self, CallInfo, Client, DATA_BODY_CAP};
 use crate::output::OrgText;
+
+/// The first API version with `/composite` (Winter '17); older ones answer 404.
+pub const COMPOSITE_SINCE: u32 = 38;
+/// At most this many subrequests in one composite request (Salesforce's limit).
+pub const COMPOSITE_MAX: usize = 25;
 
 /// One entry of `GET /services/data/`.
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +81,68 @@ enum SearchAnswer {
 struct QueryAnswer {
     #[serde(default)]
     records: Vec<Record>,
+}
+
+/// A `POST /services/data/vXX.X/composite` request: subrequests run in order as
+/// one API call. Shapes from Salesforce's REST API Developer Guide, "Composite"
+/// (resources_composite_composite_post.htm, requests_composite.htm).
+#[derive(Serialize)]
+struct CompositeRequest<'a> {
+    /// `false`: a failed subrequest does not roll back or halt the others.
+    #[serde(rename = "allOrNone")]
+    all_or_none: bool,
+    #[serde(rename = "compositeRequest")]
+    composite_request: &'a [SubRequest],
+}
+
+/// One subrequest: `url` starts with `/services/data/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubRequest {
+    pub method: &'static str,
+    pub url: String,
+    /// Letters, digits and `_`; names the subrequest's result.
+    #[serde(rename = "referenceId")]
+    pub reference_id: String,
+}
+
+/// The composite answer, `{"compositeResponse": [...]}` (responses_composite.htm).
+/// Subrequest bodies are borrowed from the answer's bytes, unparsed, so each is
+/// parsed once into the type its subrequest returns.
+#[derive(Deserialize)]
+pub struct CompositeAnswer<'a> {
+    #[serde(rename = "compositeResponse", borrow)]
+    pub composite_response: Vec<SubAnswer<'a>>,
+}
+
+/// One subrequest's result: its own status and body (an error body is
+/// Salesforce's `[{"errorCode", "message"}]`).
+#[derive(Deserialize)]
+pub struct SubAnswer<'a> {
+    #[serde(borrow, default)]
+    pub body: Option<&'a RawValue>,
+    #[serde(rename = "httpHeaders", default)]
+    pub http_headers: BTreeMap<String, String>,
+    #[serde(rename = "httpStatusCode")]
+    pub http_status_code: u16,
+    #[serde(rename = "referenceId")]
+    pub reference_id: String,
+}
+
+impl SubAnswer<'_> {
+    /// A 200 as `T`; any other status as Salesforce's error for it.
+    pub fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, SfError> {
+        let body = self.body.map_or("null", RawValue::get).as_bytes();
+        if self.http_status_code == 200 {
+            http::parse_ok(body)
+        } else {
+            Err(http::status_error(self.http_status_code, body))
+        }
+    }
+}
+
+/// `60.0` -> 60.
+fn major(version: &str) -> Option<u32> {
+    version.split('.').next()?.parse().ok()
 }
 
 #[derive(Deserialize)]
@@ -148,13 +218,93 @@ impl Client {
             ),
             Some(&session.access_token),
         )?;
-        Ok((
-            d.fields
-                .into_iter()
-                .map(|f| f.name.as_untrusted_str().to_string())
-                .collect(),
-            info,
-        ))
+        Ok((d.names(), info))
+    }
+
+    /// `POST /services/data/vXX.X/composite` with `subs` (at most 25), one API
+    /// call; `read` gets the answer matched to the subrequests by `referenceId`,
+    /// in the order of `subs`. Only reads belong here: the call is retried like
+    /// a GET. The body cap is the sum of the subrequests' caps.
+    pub fn composite<R>(
+        &self,
+        session: &Session,
+        version: &str,
+        subs: &[SubRequest],
+        read: impl FnOnce(Vec<&SubAnswer<'_>>) -> Result<R, SfError>,
+    ) -> Result<(R, CallInfo), SfError> {
+        let request = serde_json::to_vec(&CompositeRequest {
+            all_or_none: false,
+            composite_request: subs,
+        })
+        .map_err(|e| SfError::Setup(format!("cannot write a composite request: {e}")))?;
+        let (body, info) = self.data_call(
+            &format!(
+                "{}/services/data/v{version}/composite",
+                session.instance_url
+            ),
+            Some(&request),
+            Some(&session.access_token),
+            DATA_BODY_CAP * subs.len().max(1) as u64,
+        )?;
+        let answer: CompositeAnswer<'_> =
+            serde_json::from_slice(&body).map_err(|e| http::shape_error(200, &body, &e))?;
+        let mut ordered = Vec::with_capacity(subs.len());
+        for s in subs {
+            let a = answer
+                .composite_response
+                .iter()
+                .find(|a| a.reference_id == s.reference_id)
+                .ok_or_else(|| SfError::Protocol {
+                    status: 200,
+                    detail: format!("the composite answer has no result for {}", s.reference_id),
+                })?;
+            ordered.push(a);
+        }
+        read(ordered).map(|r| (r, info))
+    }
+
+    /// The visible field names of each object in one composite request of
+    /// `sobjects/<Object>/describe` subrequests: one API call, one result per
+    /// object (a 404 there: the object is not visible to the user). `None` when
+    /// the version predates `/composite` or there are too many objects for one
+    /// request: describe them with [`Client::field_names`]. An org without
+    /// `/composite` at this version answers the whole request 404.
+    #[allow(clippy::type_complexity)]
+    pub fn describe_composite(
+        &self,
+        session: &Session,
+        version: &str,
+        objects: &[&str],
+    ) -> Option<Result<(Vec<Result<Vec<String>, SfError>>, CallInfo), SfError>> {
+        if objects.is_empty()
+            || objects.len() > COMPOSITE_MAX
+            || major(version).is_none_or(|m| m < COMPOSITE_SINCE)
+        {
+            return None;
+        }
+        let subs: Vec<SubRequest> = objects
+            .iter()
+            .map(|o| SubRequest {
+                method: "GET",
+                url: format!("/services/data/v{version}/sobjects/{o}/describe"),
+                reference_id: format!("describe_{o}"),
+            })
+            .collect();
+        Some(self.composite(session, version, &subs, |subs| {
+            Ok(subs
+                .iter()
+                .map(|a| a.parse::<Describe>().map(Describe::names))
+                .collect())
+        }))
+    }
+}
+
+impl Describe {
+    fn names(self) -> Vec<String> {
+        self.fields
+            .into_iter()
+            .map(|f| f.name.as_untrusted_str().to_string())
+            .collect()
     }
 }
 
@@ -182,5 +332,34 @@ mod tests {
                 .map(OrgText::as_untrusted_str),
             Some("Acme")
         );
+    }
+
+    #[test]
+    fn composite_answers_are_typed_per_subrequest() {
+        let body = br#"{"compositeResponse":[
+            {"body":{"name":"Case","fields":[{"name":"CaseNumber"}]},"httpHeaders":{},"httpStatusCode":200,"referenceId":"describe_Case"},
+            {"body":[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}],"httpHeaders":{},"httpStatusCode":404,"referenceId":"describe_Lead"},
+            {"body":null,"httpHeaders":{"Location":"/x"},"httpStatusCode":204,"referenceId":"nothing"}]}"#;
+        let a: CompositeAnswer<'_> = serde_json::from_slice(body).expect("answer");
+        let [case, lead, empty] = &a.composite_response[..] else {
+            panic!("three results");
+        };
+        assert_eq!(
+            case.parse::<Describe>().map(Describe::names).ok(),
+            Some(vec!["CaseNumber".to_string()])
+        );
+        assert!(matches!(
+            lead.parse::<Describe>(),
+            Err(SfError::Api { status: 404, .. })
+        ));
+        assert_eq!(
+            empty.http_headers.get("Location").map(String::as_str),
+            Some("/x")
+        );
+        assert!(matches!(
+            empty.parse::<Describe>(),
+            Err(SfError::Protocol { status: 204, .. })
+        ));
+        assert_eq!(major("60.0"), Some(60));
     }
 }

@@ -282,19 +282,42 @@ impl Client {
         url: &str,
         bearer: Option<&secrecy::SecretString>,
     ) -> Result<(T, CallInfo), SfError> {
+        let (body, info) = self.data_call(url, None, bearer, DATA_BODY_CAP)?;
+        parse_ok(&body).map(|v| (v, info))
+    }
+
+    /// One data call that answered 200, its body not yet parsed (so a caller may
+    /// borrow from it). `json_body`: a POST of this JSON, else a GET. Only
+    /// idempotent POSTs come here (a composite of reads), so the retries of
+    /// [`Client::get_json`] apply to them too.
+    pub(crate) fn data_call(
+        &self,
+        url: &str,
+        json_body: Option<&[u8]>,
+        bearer: Option<&secrecy::SecretString>,
+        cap: u64,
+    ) -> Result<(Vec<u8>, CallInfo), SfError> {
         let parsed = Self::check_url(url)?;
         let start = Instant::now();
         let deadline = start + self.settings.timeout;
+        let method = if json_body.is_some() { "POST" } else { "GET" };
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.calls.fetch_add(1, Ordering::Relaxed);
             let t = Instant::now();
-            self.trace(&format!("GET {}", redact_url(url)));
+            self.trace(&format!("{method} {}", redact_url(url)));
             let mut retry_after = None;
             let result = self
-                .execute(&parsed, deadline, DATA_BODY_CAP, |c| {
-                    let mut req = c.get(parsed.clone()).header("Accept", "application/json");
+                .execute(&parsed, deadline, cap, |c| {
+                    let mut req = match json_body {
+                        Some(b) => c
+                            .post(parsed.clone())
+                            .header("Content-Type", "application/json")
+                            .body(b.to_vec()),
+                        None => c.get(parsed.clone()),
+                    }
+                    .header("Accept", "application/json");
                     if let Some(token) = bearer {
                         req = req.header(reqwest::header::AUTHORIZATION, bearer_header(token));
                     }
@@ -308,13 +331,16 @@ impl Client {
                         t.elapsed().as_millis()
                     ));
                     retry_after = a.retry_after;
-                    let usage = a.usage;
-                    parse_answer::<T>(a).map(|v| (v, usage))
+                    if a.status == 200 {
+                        Ok((a.body, a.usage))
+                    } else {
+                        Err(status_error(a.status, &a.body))
+                    }
                 });
             match result {
-                Ok((v, usage)) => {
+                Ok((body, usage)) => {
                     return Ok((
-                        v,
+                        body,
                         CallInfo {
                             api_usage: usage,
                             elapsed: start.elapsed(),
@@ -382,22 +408,29 @@ pub(crate) fn api_error(status: u16, body: &[u8]) -> Option<SfError> {
     })
 }
 
-/// A 200 becomes `T`; anything else Salesforce's error or a protocol error.
-fn parse_answer<T: DeserializeOwned>(a: Answer) -> Result<T, SfError> {
-    if a.status == 200 {
-        return serde_json::from_slice(&a.body).map_err(|e| SfError::Protocol {
-            status: a.status,
-            detail: if serde_json::from_slice::<serde::de::IgnoredAny>(&a.body).is_ok() {
-                format!("JSON of an unexpected shape ({e})")
-            } else {
-                describe_body(&a.body)
-            },
-        });
+/// The body of a 200, as `T`.
+pub(crate) fn parse_ok<T: DeserializeOwned>(body: &[u8]) -> Result<T, SfError> {
+    serde_json::from_slice(body).map_err(|e| shape_error(200, body, &e))
+}
+
+/// A body that did not parse as the type expected: JSON of another shape, or no JSON.
+pub(crate) fn shape_error(status: u16, body: &[u8], e: &serde_json::Error) -> SfError {
+    SfError::Protocol {
+        status,
+        detail: if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
+            format!("JSON of an unexpected shape ({e})")
+        } else {
+            describe_body(body)
+        },
     }
-    Err(api_error(a.status, &a.body).unwrap_or(SfError::Protocol {
-        status: a.status,
-        detail: describe_body(&a.body),
-    }))
+}
+
+/// A status other than 200: Salesforce's error, or a protocol error.
+pub(crate) fn status_error(status: u16, body: &[u8]) -> SfError {
+    api_error(status, body).unwrap_or(SfError::Protocol {
+        status,
+        detail: describe_body(body),
+    })
 }
 
 fn timeout_error(limit: Duration) -> SfError {

@@ -75,7 +75,10 @@ fn success_reports_ids_instance_usage_and_checks() {
     assert!(d["org_id"].as_str().expect("org").starts_with("00D"));
     assert!(d["user_id"].as_str().expect("user").starts_with("005"));
     assert_eq!(d["objects"].as_array().expect("objects").len(), 4);
-    assert!(d["api_usage"]["used"].as_u64().expect("used") >= 4);
+    assert_eq!(
+        d["api_usage"]["used"], 2,
+        "each login is one API call (the composite)"
+    );
     assert_no_secrets(&out);
 }
 
@@ -448,4 +451,248 @@ fn credentials_from_a_ucc_settings_file_yaml_or_csv() {
     );
     out.assert_code(3);
     assert!(out.stderr.contains("other, helpdesk"), "{}", out.stderr);
+}
+
+/// Route counts an emulator served, without its stats route.
+fn routes(emu: &Background) -> std::collections::BTreeMap<String, u64> {
+    emu.stats().routes
+}
+
+#[test]
+fn login_is_one_token_then_versions_and_one_composite_of_four_describes() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let before = emu.stats();
+    let out = login(&sb, &emu, DEMO_USERNAME, &["--json"]);
+    out.assert_code(0);
+    let after = emu.stats();
+    let r = routes(&emu);
+    assert_eq!(r.get("token"), Some(&1), "{r:?}");
+    assert_eq!(r.get("versions"), Some(&1), "{r:?}");
+    assert_eq!(r.get("composite"), Some(&1), "{r:?}");
+    assert_eq!(
+        r.get("describe"),
+        None,
+        "describes ride in the composite: {r:?}"
+    );
+    assert_eq!(after.total - before.total, 3, "{r:?}");
+    assert_eq!(
+        after.api_calls - before.api_calls,
+        1,
+        "the composite is one API call"
+    );
+    let objects = out.json()["data"]["objects"].clone();
+    assert_eq!(
+        objects,
+        serde_json::json!([
+            {"object": "Account", "visible": true, "hidden_fields": []},
+            {"object": "Contact", "visible": true, "hidden_fields": []},
+            {"object": "Lead", "visible": true, "hidden_fields": []},
+            {"object": "Case", "visible": true, "hidden_fields": []},
+        ])
+    );
+}
+
+#[test]
+fn a_my_domain_login_keeps_one_client_and_reuses_the_token_connection() {
+    // Login host = instance host: the token's connection carries one of the two
+    // parallel calls; a second client (or no pooling) would open three or four.
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &[
+            "login",
+            "--login-url",
+            &emu.base_url,
+            "--username",
+            DEMO_USERNAME,
+        ],
+        &secrets(),
+        "",
+    );
+    out.assert_code(0);
+    let s = emu.stats();
+    assert_eq!(s.total, 3, "{:?}", s.routes);
+    assert!(
+        s.connections <= 2,
+        "{} connections for 3 requests on one host (HTTP/1.1: the token's, and one for the parallel call)",
+        s.connections
+    );
+}
+
+#[test]
+fn versions_before_38_describe_one_object_at_a_time() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = login(
+        &sb,
+        &emu,
+        DEMO_USERNAME,
+        &["--api-version", "37.0", "--json"],
+    );
+    out.assert_code(0);
+    let r = routes(&emu);
+    assert_eq!(r.get("composite"), None, "{r:?}");
+    assert_eq!(r.get("describe"), Some(&4), "{r:?}");
+    assert_eq!(out.json()["data"]["objects"][3]["visible"], true);
+}
+
+/// A fake org: token, versions, and describes; `/composite` answered by `composite`.
+fn fake_org(composite: fn(&str) -> (u16, String)) -> crate::hostile_server::Server {
+    use crate::hostile_server::{Server, respond, token_ok};
+    Server::start(move |req, w, base| {
+        let path = req.path.as_str();
+        if req.method == "POST" && path.ends_with("/oauth2/token") {
+            respond(w, 200, &[], &token_ok(base));
+        } else if path == "/services/data/" {
+            respond(
+                w,
+                200,
+                &[],
+                r#"[{"version":"60.0","label":"Spring '24","url":"/services/data/v60.0"}]"#,
+            );
+        } else if req.method == "POST" && path.ends_with("/composite") {
+            let (status, body) = composite(&req.body);
+            respond(
+                w,
+                status,
+                &[("Sforce-Limit-Info", "api-usage=7/15000")],
+                &body,
+            );
+        } else if path.ends_with("/sobjects/Case/describe") {
+            respond(
+                w,
+                404,
+                &[],
+                r#"[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]"#,
+            );
+        } else if path.ends_with("/describe") {
+            respond(
+                w,
+                200,
+                &[],
+                r#"{"name":"X","fields":[{"name":"Id"},{"name":"Phone"},{"name":"MobilePhone"},{"name":"Email"}]}"#,
+            );
+        } else {
+            respond(
+                w,
+                404,
+                &[],
+                r#"[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]"#,
+            );
+        }
+    })
+}
+
+fn run_against(org: &crate::hostile_server::Server) -> Run {
+    crate::hostile::run(
+        &Sandbox::new(),
+        &org.url,
+        &["login", "--username", "u@x.example", "--json"],
+    )
+}
+
+#[test]
+fn a_describe_that_fails_inside_the_composite_is_reported_not_visible() {
+    // Answers in another order than asked, as a reference id names each one.
+    let org = fake_org(|body| {
+        let req: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+        let mut subs: Vec<serde_json::Value> = req["compositeRequest"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| {
+                let r = s["referenceId"].clone();
+                if s["url"].as_str().is_some_and(|u| u.contains("/Case/")) {
+                    serde_json::json!({"body": [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}], "httpHeaders": {}, "httpStatusCode": 404, "referenceId": r})
+                } else {
+                    serde_json::json!({"body": {"name": "X", "fields": [{"name": "Phone"}, {"name": "Email"}]}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": r})
+                }
+            })
+            .collect();
+        subs.reverse();
+        (
+            200,
+            serde_json::json!({"compositeResponse": subs}).to_string(),
+        )
+    });
+    let out = run_against(&org);
+    out.assert_code(1);
+    let d = out.json()["data"].clone();
+    assert_eq!(
+        d["objects"][0],
+        serde_json::json!({"object": "Account", "visible": true, "hidden_fields": []})
+    );
+    assert_eq!(
+        d["objects"][1]["hidden_fields"],
+        serde_json::json!(["MobilePhone"])
+    );
+    assert_eq!(
+        d["objects"][3],
+        serde_json::json!({"object": "Case", "visible": false, "hidden_fields": []})
+    );
+    assert_eq!(d["api_usage"]["used"], 7);
+    let posts = org
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/composite"))
+        .count();
+    let describes = org
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/describe"))
+        .count();
+    assert_eq!((posts, describes), (1, 0));
+    let sent: serde_json::Value = org
+        .requests()
+        .iter()
+        .find(|r| r.path.ends_with("/composite"))
+        .and_then(|r| serde_json::from_str(&r.body).ok())
+        .unwrap_or_default();
+    assert_eq!(
+        sent["compositeRequest"][3]["url"],
+        "/services/data/v60.0/sobjects/Case/describe"
+    );
+    assert_eq!(sent["compositeRequest"][3]["method"], "GET");
+}
+
+#[test]
+fn an_org_without_composite_gets_the_four_describes() {
+    let org = fake_org(|_| {
+        (
+            404,
+            r#"[{"errorCode":"NOT_FOUND","message":"The requested resource does not exist"}]"#
+                .into(),
+        )
+    });
+    let out = run_against(&org);
+    out.assert_code(1);
+    let d = out.json()["data"].clone();
+    let visible: Vec<bool> = d["objects"]
+        .as_array()
+        .map(|a| a.iter().map(|o| o["visible"] == true).collect())
+        .unwrap_or_default();
+    assert_eq!(visible, [true, true, true, false]);
+    let describes = org
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/describe"))
+        .count();
+    assert_eq!(describes, 4);
+}
+
+#[test]
+fn a_composite_answer_of_the_wrong_shape_is_a_remote_error() {
+    let org = fake_org(|_| {
+        (200, r#"{"compositeResponse":[{"body":{},"httpStatusCode":200,"referenceId":"someone_else"}]}"#.into())
+    });
+    let out = run_against(&org);
+    out.assert_code(4);
+    assert_eq!(out.json()["error"]["kind"], "remote");
+    assert!(
+        out.stdout.contains("no result for describe_Account"),
+        "{}",
+        out.stdout
+    );
 }

@@ -128,7 +128,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l login-url -d 'Lo
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC in --settings whose values to use' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
@@ -162,7 +162,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'L
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC in --settings whose values to use' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r

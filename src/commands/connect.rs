@@ -45,10 +45,11 @@ pub struct ConnectArgs {
 
     /// Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and
     /// ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile
-    #[arg(long, value_name = "FILE", requires = "ucc")]
+    #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
 
-    /// The UCC in --settings whose values to use
+    /// The UCC in --settings whose values to use (needed when the file holds several, and
+    /// for a CSV export, which does not name its UCC)
     #[arg(long, value_name = "NAME", requires = "settings")]
     pub ucc: Option<String>,
 
@@ -78,22 +79,26 @@ pub struct ConnectArgs {
     pub ca_cert: Option<PathBuf>,
 }
 
+/// A number of seconds from a flag, else its environment variable, else the default.
+/// An error names where the value came from: the flag or the variable.
 fn seconds(
-    flag: Option<f64>,
-    env: Option<&str>,
-    name: &str,
+    flag: (Option<f64>, &str),
+    env: (Option<&str>, &str),
     default: u64,
 ) -> Result<Duration, CliError> {
-    let v = match (flag, env) {
-        (Some(v), _) => v,
-        (None, Some(s)) => s.trim().parse::<f64>().map_err(|_| {
-            CliError::usage(format!("{name} must be a number of seconds, not `{s}`"))
-        })?,
+    let (v, source) = match (flag.0, env.0) {
+        (Some(v), _) => (v, flag.1),
+        (None, Some(s)) => (
+            s.trim().parse::<f64>().map_err(|_| {
+                CliError::usage(format!("{} must be a number of seconds, not `{s}`", env.1))
+            })?,
+            env.1,
+        ),
         (None, None) => return Ok(Duration::from_secs(default)),
     };
     if !(v > 0.0 && v < 86_400.0) {
         return Err(CliError::usage(format!(
-            "{name} must be between 0 and 86400 seconds"
+            "{source} must be more than 0 and less than 86400 seconds, not {v}"
         )));
     }
     Ok(Duration::from_secs_f64(v))
@@ -104,12 +109,15 @@ fn seconds(
 pub fn http_from_env(ctx: &Ctx) -> Result<HttpSettings, CliError> {
     Ok(HttpSettings {
         connect_timeout: seconds(
-            None,
-            ctx.env.connect_timeout.as_deref(),
-            names::CONNECT_TIMEOUT,
+            (None, "--connect-timeout"),
+            (ctx.env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
             10,
         )?,
-        timeout: seconds(None, ctx.env.timeout.as_deref(), names::TIMEOUT, 30)?,
+        timeout: seconds(
+            (None, "--timeout"),
+            (ctx.env.timeout.as_deref(), names::TIMEOUT),
+            30,
+        )?,
         ca_cert: ctx.env.ca_cert.clone(),
     })
 }
@@ -118,12 +126,15 @@ impl ConnectArgs {
     pub fn http(&self, ctx: &Ctx) -> Result<HttpSettings, CliError> {
         Ok(HttpSettings {
             connect_timeout: seconds(
-                self.connect_timeout,
-                ctx.env.connect_timeout.as_deref(),
-                names::CONNECT_TIMEOUT,
+                (self.connect_timeout, "--connect-timeout"),
+                (ctx.env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
                 10,
             )?,
-            timeout: seconds(self.timeout, ctx.env.timeout.as_deref(), names::TIMEOUT, 30)?,
+            timeout: seconds(
+                (self.timeout, "--timeout"),
+                (ctx.env.timeout.as_deref(), names::TIMEOUT),
+                30,
+            )?,
             ca_cert: self.ca_cert.clone().or_else(|| ctx.env.ca_cert.clone()),
         })
     }
@@ -174,10 +185,13 @@ impl ConnectArgs {
         normalise_version(&raw)
     }
 
-    /// The UCC named by --settings and --ucc, if given.
+    /// The UCC named by --settings and --ucc, or the only UCC of --settings.
     pub fn ucc(&self) -> Result<Option<Ucc>, CliError> {
-        let (Some(path), Some(name)) = (&self.settings, &self.ucc) else {
+        let Some(path) = &self.settings else {
             return Ok(None);
+        };
+        let Some(name) = &self.ucc else {
+            return only_ucc(path).map(Some);
         };
         let uccs = crate::settings::load::file(path, Some(name))
             .map_err(|e| CliError::input(e.to_string()))?;
@@ -190,6 +204,30 @@ impl ConnectArgs {
                     .with_hint(format!("UCCs in the file: {}", names.join(", ")))
             })
     }
+}
+
+/// `--settings` without `--ucc`: a YAML estate of one UCC needs no name.
+fn only_ucc(path: &std::path::Path) -> Result<Ucc, CliError> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return Err(CliError::usage(
+            "--settings with a CSV export needs --ucc: the export does not name its UCC",
+        ));
+    }
+    let mut uccs =
+        crate::settings::load::file(path, None).map_err(|e| CliError::input(e.to_string()))?;
+    if uccs.len() == 1 {
+        return Ok(uccs.remove(0));
+    }
+    let names: Vec<String> = uccs.iter().map(|u| u.name.clone()).collect();
+    Err(CliError::usage(format!(
+        "{} holds {} UCCs: say which with --ucc",
+        path.display(),
+        uccs.len()
+    ))
+    .with_hint(format!("UCCs in the file: {}", names.join(", "))))
 }
 
 pub fn normalise_version(raw: &str) -> Result<String, CliError> {

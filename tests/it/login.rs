@@ -451,6 +451,67 @@ fn credentials_from_a_ucc_settings_file_yaml_or_csv() {
     );
     out.assert_code(3);
     assert!(out.stderr.contains("other, helpdesk"), "{}", out.stderr);
+    // Without --ucc: a file of one UCC needs no name; one of several, or a CSV, does (2).
+    let one = sb.write_private(
+        "one.yaml",
+        &settings_yaml(&emu).replace("  - name: other\n    settings: []\n", ""),
+    );
+    let out = sb.run(
+        &[
+            "--key-file",
+            k,
+            "login",
+            "--settings",
+            one.to_str().expect("utf8"),
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    let out = sb.run(&["--key-file", k, "login", "--settings", y], &[], "");
+    out.assert_code(2);
+    assert!(out.stderr.contains("holds 2 UCCs"), "{}", out.stderr);
+    assert!(out.stderr.contains("other, helpdesk"), "{}", out.stderr);
+    let out = sb.run(
+        &[
+            "--key-file",
+            k,
+            "login",
+            "--settings",
+            csv_path.to_str().expect("utf8"),
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(2);
+    assert!(out.stderr.contains("needs --ucc"), "{}", out.stderr);
+}
+
+/// A timeout out of range names where it came from: the flag or the variable.
+#[test]
+fn a_timeout_out_of_range_names_its_flag_or_variable() {
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &["login", "--username", DEMO_USERNAME, "--timeout", "0"],
+        &secrets(),
+        "",
+    );
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains("--timeout must be more than 0"),
+        "{}",
+        out.stderr
+    );
+    let mut env = secrets();
+    env.push(("CRMCTL_CONNECT_TIMEOUT", "90000"));
+    let out = sb.run(&["login", "--username", DEMO_USERNAME], &env, "");
+    out.assert_code(2);
+    assert!(
+        out.stderr
+            .contains("CRMCTL_CONNECT_TIMEOUT must be more than 0"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Route counts an emulator served, without its stats route.

@@ -122,11 +122,7 @@ fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Re
         .filter_map(|n| lookup::plan(Kind::Phone, n, None).ok())
         .filter_map(|p| Input::from_plan(&p))
         .collect();
-    let org = ClientOrg {
-        client: &client,
-        session: &session,
-        version: VERSION,
-    };
+    let org = ClientOrg::new(&client, session, VERSION);
     for batch_size in [1, 25, 50, 75, 100] {
         let config = BatchConfig::from_flags(Some(batch_size), false, 8);
         let mut counters = batch::Counters::default();

@@ -13,14 +13,16 @@
 //! lookup.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use serde_json::Value;
 
 use super::{CONTACT_FIELDS, LEAD_FIELDS, MAX_OPEN_CASES, email_search, open_cases_query};
 use crate::salesforce::escape::{TermError, sosl_phrase};
+use crate::salesforce::{CallInfo, Client, Credentials, Session, SfError};
 
 /// Salesforce drops the logical operators of a `FIND {SearchQuery}` longer than 4,000
 /// characters (and returns nothing past 10,000): "If SearchQuery is longer than 4,000
@@ -843,15 +845,84 @@ fn attribute<R: SearchRecord + Clone>(
     Ok(per_row)
 }
 
-/// The engine on the crmctl HTTP client, one session. A rejected session fails its
-/// rows (`Fail`); the bulk runner's re-login can wrap this adapter.
+/// The engine on the crmctl HTTP client. With credentials, a rejected session
+/// (`INVALID_SESSION_ID`) is replaced once for all workers and the call retried
+/// once, as the bulk runner does; the org's API usage is kept from each answer.
 pub struct ClientOrg<'a> {
-    pub client: &'a crate::salesforce::Client,
-    pub session: &'a crate::salesforce::Session,
-    pub version: &'a str,
+    client: &'a Client,
+    version: &'a str,
+    session: RwLock<Arc<Session>>,
+    creds: Option<&'a Credentials>,
+    relogins: AtomicU64,
+    usage: Mutex<Option<(u64, u64)>>,
 }
 
-fn case_page(v: &serde_json::Value) -> Page<super::CaseInfo> {
+impl<'a> ClientOrg<'a> {
+    pub fn new(client: &'a Client, session: Session, version: &'a str) -> Self {
+        ClientOrg {
+            client,
+            version,
+            session: RwLock::new(Arc::new(session)),
+            creds: None,
+            relogins: AtomicU64::new(0),
+            usage: Mutex::new(None),
+        }
+    }
+
+    /// Log in again with these when the session is rejected.
+    pub fn relogin_with(mut self, creds: &'a Credentials) -> Self {
+        self.creds = Some(creds);
+        self
+    }
+
+    pub fn relogins(&self) -> u64 {
+        self.relogins.load(Ordering::Relaxed)
+    }
+
+    /// `Sforce-Limit-Info` of the latest answer (highest usage seen).
+    pub fn api_usage(&self) -> Option<(u64, u64)> {
+        *self.usage.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn current(&self) -> Arc<Session> {
+        self.session
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn call(
+        &self,
+        f: impl Fn(&Session) -> Result<(Value, CallInfo), SfError>,
+    ) -> Result<Value, SfError> {
+        let session = self.current();
+        let mut answer = f(&session);
+        if let (Err(e), Some(creds)) = (&answer, self.creds)
+            && e.api_code() == Some("INVALID_SESSION_ID")
+        {
+            let fresh = {
+                let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
+                // Another worker may have replaced it already.
+                if Arc::ptr_eq(&guard, &session) {
+                    *guard = Arc::new(self.client.login(creds)?);
+                    self.relogins.fetch_add(1, Ordering::Relaxed);
+                }
+                guard.clone()
+            };
+            answer = f(&fresh);
+        }
+        let (v, info) = answer?;
+        if let Some(u) = info.api_usage {
+            let mut cur = self.usage.lock().unwrap_or_else(|e| e.into_inner());
+            if cur.is_none_or(|c| u.0 >= c.0) {
+                *cur = Some(u);
+            }
+        }
+        Ok(v)
+    }
+}
+
+fn case_page(v: &Value) -> Page<super::CaseInfo> {
     Page {
         records: v["records"]
             .as_array()
@@ -859,8 +930,8 @@ fn case_page(v: &serde_json::Value) -> Page<super::CaseInfo> {
             .unwrap_or_default(),
         next: v
             .get("nextRecordsUrl")
-            .and_then(serde_json::Value::as_str)
-            .filter(|_| v.get("done").and_then(serde_json::Value::as_bool) != Some(true))
+            .and_then(Value::as_str)
+            .filter(|_| v.get("done").and_then(Value::as_bool) != Some(true))
             .map(str::to_string),
     }
 }
@@ -868,37 +939,38 @@ fn case_page(v: &serde_json::Value) -> Page<super::CaseInfo> {
 impl Org for ClientOrg<'_> {
     type Record = super::Match;
     type Case = super::CaseInfo;
-    type Error = crate::salesforce::SfError;
+    type Error = SfError;
 
-    fn search(&self, sosl: &str) -> Result<Vec<super::Match>, Self::Error> {
-        let (v, _) = self.client.search(self.session, self.version, sosl)?;
+    fn search(&self, sosl: &str) -> Result<Vec<super::Match>, SfError> {
+        let v = self.call(|s| self.client.search(s, self.version, sosl))?;
         Ok(super::search_records(&v)
             .iter()
             .map(super::to_match)
             .collect())
     }
 
-    fn query(&self, soql: &str) -> Result<Page<super::CaseInfo>, Self::Error> {
-        let (v, _) = self.client.query(self.session, self.version, soql)?;
+    fn query(&self, soql: &str) -> Result<Page<super::CaseInfo>, SfError> {
+        let v = self.call(|s| self.client.query(s, self.version, soql))?;
         Ok(case_page(&v))
     }
 
-    fn query_more(&self, next: &str) -> Result<Page<super::CaseInfo>, Self::Error> {
+    fn query_more(&self, next: &str) -> Result<Page<super::CaseInfo>, SfError> {
         // A host-relative path on the instance; anything else would send the token
         // elsewhere.
         if !next.starts_with("/services/data/") {
-            return Err(crate::salesforce::SfError::Protocol {
+            return Err(SfError::Protocol {
                 status: 200,
                 detail: "nextRecordsUrl is not a path under /services/data/".into(),
             });
         }
-        let url = format!("{}{next}", self.session.instance_url);
-        let (v, _) = self.client.get_json(&url, Some(self.session))?;
+        let v = self.call(|s| {
+            self.client
+                .get_json(&format!("{}{next}", s.instance_url), Some(s))
+        })?;
         Ok(case_page(&v))
     }
 
-    fn classify(&self, error: &Self::Error) -> ErrorClass {
-        use crate::salesforce::SfError;
+    fn classify(&self, error: &SfError) -> ErrorClass {
         match error {
             _ if error.api_code() == Some("REQUEST_LIMIT_EXCEEDED") => ErrorClass::Stop,
             SfError::Api {

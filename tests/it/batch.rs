@@ -7,7 +7,7 @@ use std::sync::Arc;
 use emulator::default_org::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_SECURITY_TOKEN, DEMO_USERNAME,
 };
-use emulator::{Background, Config};
+use emulator::{Background, Config, Faults};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
@@ -18,9 +18,8 @@ use crmctl::screenpop::{CaseInfo, Match};
 
 const VERSION: &str = "60.0";
 
-fn login(emu: &Background) -> (Client, Session) {
-    let client = Client::new(&HttpSettings::default(), Arc::new(|_: &str| {})).expect("client");
-    let creds = Credentials {
+fn credentials(emu: &Background) -> Credentials {
+    Credentials {
         token_url: emu.token_url(),
         flow: Flow::Password,
         username: DEMO_USERNAME.into(),
@@ -29,8 +28,12 @@ fn login(emu: &Background) -> (Client, Session) {
         token_in_password: false,
         client_id: SecretString::from(DEMO_CLIENT_ID),
         client_secret: SecretString::from(DEMO_CLIENT_SECRET),
-    };
-    let session = client.login(&creds).expect("login");
+    }
+}
+
+fn login(emu: &Background) -> (Client, Session) {
+    let client = Client::new(&HttpSettings::default(), Arc::new(|_: &str| {})).expect("client");
+    let session = client.login(&credentials(emu)).expect("login");
     (client, session)
 }
 
@@ -198,11 +201,7 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
         .filter_map(|(i, p)| Some((i, Input::from_plan(p.as_ref().ok()?)?)))
         .collect();
     let only: Vec<Input> = inputs.iter().map(|(_, x)| x.clone()).collect();
-    let live = ClientOrg {
-        client: &client,
-        session: &session,
-        version: VERSION,
-    };
+    let live = ClientOrg::new(&client, session, VERSION);
     for batch_size in [batch::DEFAULT_BATCH_SIZE, 7] {
         let config = BatchConfig::from_flags(Some(batch_size), false, 4);
         let before = emu.stats();
@@ -246,11 +245,7 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
 fn the_adapter_follows_next_records_url_only_on_the_instance() {
     let emu = Background::start(Config::default()).expect("emulator");
     let (client, session) = login(&emu);
-    let live = ClientOrg {
-        client: &client,
-        session: &session,
-        version: VERSION,
-    };
+    let live = ClientOrg::new(&client, session, VERSION);
     use batch::Org;
     let e = live
         .query_more("https://elsewhere.example/services/data/v60.0/query/x-2000")
@@ -260,4 +255,44 @@ fn the_adapter_follows_next_records_url_only_on_the_instance() {
         .query("SELECT Id, CaseNumber FROM Case WHERE IsClosed = false")
         .expect("query");
     assert!(!page.records.is_empty() && page.next.is_none());
+}
+
+#[test]
+fn a_rejected_session_is_replaced_once_and_the_call_retried() {
+    let emu = Background::start(Config {
+        faults: Faults {
+            token_ttl_requests: Some(3),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let (client, session) = login(&emu);
+    let creds = credentials(&emu);
+    let live = ClientOrg::new(&client, session, VERSION).relogin_with(&creds);
+    let inputs: Vec<Input> = (0..40)
+        .map(|i| Input::Phone(vec![format!("3170555{:04}", i), format!("070555{:04}", i)]))
+        .chain([Input::Phone(vec![
+            "14155551212".into(),
+            "4155551212".into(),
+        ])])
+        .collect();
+    let mut found = 0;
+    let counters = batch::run(
+        &live,
+        &inputs,
+        &BatchConfig::from_flags(Some(10), false, 1),
+        |d| {
+            if let Outcome::Found(_) = d.outcome {
+                found += 1;
+            }
+        },
+    );
+    assert_eq!(found, inputs.len(), "{counters:?}");
+    assert!(live.relogins() >= 1, "{counters:?}");
+    assert!(live.api_usage().is_some());
+    assert_eq!(
+        emu.stats().routes.get("token"),
+        Some(&(1 + live.relogins()))
+    );
 }

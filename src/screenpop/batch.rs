@@ -1497,6 +1497,24 @@ mod tests {
     }
 
     #[test]
+    fn case_queries_hold_at_most_max_case_ids() {
+        let cfg = BatchConfig {
+            max_case_ids: 3,
+            ..config(50)
+        };
+        let (org, c) = same_as_single(org(), &inputs(), &cfg);
+        let pools: Vec<String> = org
+            .calls()
+            .into_iter()
+            .filter(|q| q.starts_with("SELECT") && !q.ends_with(" LIMIT 50"))
+            .collect();
+        assert!(pools.len() >= 3, "{c:?}");
+        for q in pools {
+            assert!(q.matches("'").count() <= 2 * 3, "{q}");
+        }
+    }
+
+    #[test]
     fn every_search_stays_within_the_character_limit() {
         let long: Vec<Input> = (0..120)
             .map(|i| Input::Email(format!("{}{i}@example.com", "x".repeat(180))))

@@ -123,7 +123,7 @@ fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Re
     let (client, session) = login(emu)?;
     let inputs: Vec<Input> = numbers
         .iter()
-        .filter_map(|n| lookup::plan(Kind::Phone, n, None).ok())
+        .filter_map(|n| lookup::plan(Kind::Phone, n, lookup::Regions::default()).ok())
         .filter_map(|p| Input::from_plan(&p))
         .collect();
     let org = ClientOrg::new(&client, session, VERSION);

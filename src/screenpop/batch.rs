@@ -17,12 +17,13 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
-use serde_json::Value;
+use serde::{Deserialize, Serialize};
 
 use super::{CONTACT_FIELDS, LEAD_FIELDS, MAX_OPEN_CASES, email_search, open_cases_query};
+use crate::output::OrgText;
+use crate::salesforce::auth::FORM;
 use crate::salesforce::escape::{TermError, sosl_phrase};
-use crate::salesforce::{CallInfo, Client, Credentials, Session, SfError};
+use crate::salesforce::{CallInfo, Client, Credentials, Record, Session, SfError};
 
 /// Salesforce drops the logical operators of a `FIND {SearchQuery}` longer than 4,000
 /// characters (and returns nothing past 10,000): "If SearchQuery is longer than 4,000
@@ -108,9 +109,12 @@ impl Input {
     /// The engine's input for a planned lookup; case-number lookups are not batched.
     pub fn from_plan(plan: &super::lookup::Plan) -> Option<Input> {
         match plan {
-            super::lookup::Plan::Phone { forms, .. } => Some(Input::Phone(forms.forms.clone())),
+            super::lookup::Plan::Phone { reading, .. } => {
+                Some(Input::Phone(reading.searched.clone()))
+            }
             super::lookup::Plan::Email { address, .. } => Some(Input::Email(address.clone())),
-            super::lookup::Plan::Case { .. } => None,
+            // A withheld caller is never searched; case numbers are not batched.
+            super::lookup::Plan::Withheld { .. } | super::lookup::Plan::Case { .. } => None,
         }
     }
 
@@ -182,26 +186,31 @@ pub trait CaseRecord {
 }
 
 impl SearchRecord for super::Match {
+    // The engine only compares these texts with each other and with the searched
+    // terms; none of them is printed from here.
     fn object(&self) -> &str {
-        &self.object
+        self.object.as_untrusted_str()
     }
     fn id(&self) -> &str {
-        &self.id
+        self.id.as_untrusted_str()
     }
     fn phone_values(&self) -> Vec<&str> {
-        self.phones.iter().map(|(_, v)| v.as_str()).collect()
+        self.phones
+            .iter()
+            .map(|(_, v)| v.as_untrusted_str())
+            .collect()
     }
     fn email(&self) -> Option<&str> {
-        self.email.as_deref()
+        self.email.as_ref().map(OrgText::as_untrusted_str)
     }
 }
 
 impl CaseRecord for super::CaseInfo {
     fn contact_id(&self) -> Option<&str> {
-        self.contact_id.as_deref()
+        self.contact_id.as_ref().map(OrgText::as_untrusted_str)
     }
     fn account_id(&self) -> Option<&str> {
-        self.account_id.as_deref()
+        self.account_id.as_ref().map(OrgText::as_untrusted_str)
     }
 }
 
@@ -892,10 +901,10 @@ impl<'a> ClientOrg<'a> {
             .clone()
     }
 
-    fn call(
+    fn call<T>(
         &self,
-        f: impl Fn(&Session) -> Result<(Value, CallInfo), SfError>,
-    ) -> Result<Value, SfError> {
+        f: impl Fn(&Session) -> Result<(T, CallInfo), SfError>,
+    ) -> Result<T, SfError> {
         let session = self.current();
         let mut answer = f(&session);
         if let (Err(e), Some(creds)) = (&answer, self.creds)
@@ -923,17 +932,22 @@ impl<'a> ClientOrg<'a> {
     }
 }
 
-fn case_page(v: &Value) -> Page<super::CaseInfo> {
+/// One page of a query answer. `Client::query` reads only the first page's records;
+/// the pooled open-cases query has no LIMIT, so the engine also needs the cursor.
+#[derive(Deserialize)]
+struct QueryPage {
+    #[serde(default)]
+    records: Vec<Record>,
+    #[serde(default, rename = "nextRecordsUrl")]
+    next_records_url: Option<String>,
+    #[serde(default)]
+    done: Option<bool>,
+}
+
+fn case_page(p: QueryPage) -> Page<super::CaseInfo> {
     Page {
-        records: v["records"]
-            .as_array()
-            .map(|a| a.iter().map(super::case_info).collect())
-            .unwrap_or_default(),
-        next: v
-            .get("nextRecordsUrl")
-            .and_then(Value::as_str)
-            .filter(|_| v.get("done").and_then(Value::as_bool) != Some(true))
-            .map(str::to_string),
+        records: p.records.iter().map(super::case_info).collect(),
+        next: p.next_records_url.filter(|_| p.done != Some(true)),
     }
 }
 
@@ -943,16 +957,22 @@ impl Org for ClientOrg<'_> {
     type Error = SfError;
 
     fn search(&self, sosl: &str) -> Result<Vec<super::Match>, SfError> {
-        let v = self.call(|s| self.client.search(s, self.version, sosl))?;
-        Ok(super::search_records(&v)
-            .iter()
-            .map(super::to_match)
-            .collect())
+        let records = self.call(|s| self.client.search(s, self.version, sosl))?;
+        Ok(records.iter().map(super::to_match).collect())
     }
 
     fn query(&self, soql: &str) -> Result<Page<super::CaseInfo>, SfError> {
-        let v = self.call(|s| self.client.query(s, self.version, soql))?;
-        Ok(case_page(&v))
+        let q = percent_encoding::utf8_percent_encode(soql, FORM);
+        let page = self.call(|s| {
+            self.client.get_json::<QueryPage>(
+                &format!(
+                    "{}/services/data/v{}/query/?q={q}",
+                    s.instance_url, self.version
+                ),
+                Some(&s.access_token),
+            )
+        })?;
+        Ok(case_page(page))
     }
 
     fn query_more(&self, next: &str) -> Result<Page<super::CaseInfo>, SfError> {
@@ -964,11 +984,11 @@ impl Org for ClientOrg<'_> {
                 detail: "nextRecordsUrl is not a path under /services/data/".into(),
             });
         }
-        let v = self.call(|s| {
+        let page = self.call(|s| {
             self.client
-                .get_json(&format!("{}{next}", s.instance_url), Some(s))
+                .get_json::<QueryPage>(&format!("{}{next}", s.instance_url), Some(&s.access_token))
         })?;
-        Ok(case_page(&v))
+        Ok(case_page(page))
     }
 
     fn classify(&self, error: &SfError) -> ErrorClass {

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session};
 use crmctl::screenpop::batch::{self, BatchConfig, ClientOrg, Input, Outcome};
 use crmctl::screenpop::lookup::{self, Kind};
+use crmctl::screenpop::phone::Region;
 use crmctl::screenpop::{CaseInfo, Match};
 
 const VERSION: &str = "60.0";
@@ -28,6 +29,19 @@ fn credentials(emu: &Background) -> Credentials {
         token_in_password: false,
         client_id: SecretString::from(DEMO_CLIENT_ID),
         client_secret: SecretString::from(DEMO_CLIENT_SECRET),
+    }
+}
+
+/// `--region` as the command resolves it.
+fn regions(region: Option<&str>) -> lookup::Regions {
+    lookup::Regions {
+        given: region.map(|r| {
+            (
+                Region::parse(r).expect("region"),
+                lookup::RegionSource::Flag,
+            )
+        }),
+        locale: None,
     }
 }
 
@@ -166,16 +180,29 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
     let (client, session) = login(&emu);
     let plans: Vec<Result<lookup::Plan, String>> = rows
         .iter()
-        .map(|(kind, value, region)| lookup::plan(*kind, value, *region).map_err(|e| e.message))
+        .map(|(kind, value, region)| {
+            lookup::plan(*kind, value, regions(*region)).map_err(|e| e.message)
+        })
         .collect();
     let invalid = plans.iter().filter(|p| p.is_err()).count();
-    assert_eq!(invalid, 5, "withheld and blank callers are refused first");
+    let withheld = plans
+        .iter()
+        .filter(|p| matches!(p, Ok(lookup::Plan::Withheld { .. })))
+        .count();
+    assert_eq!(
+        (invalid, withheld),
+        (2, 3),
+        "a bare + and a blank address are refused; anonymous, Withheld and a blank caller id are withheld"
+    );
 
     // One lookup per row, as the bulk runner does today.
     let single: Vec<Single> = plans
         .iter()
         .map(|p| {
             let plan = p.as_ref().map_err(Clone::clone)?;
+            if let lookup::Plan::Withheld { .. } = plan {
+                return Err("withheld".to_string());
+            }
             let o = lookup::perform(&client, &session, VERSION, plan).map_err(|e| e.to_string())?;
             Ok((o.matches, o.open_cases))
         })

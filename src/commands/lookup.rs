@@ -80,6 +80,15 @@ pub struct LookupArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 
+    /// With --file: numbers or addresses per search (case numbers are looked up one at a time)
+    #[arg(long, value_name = "N", default_value_t = 50, requires = "file", conflicts_with = "no_batch",
+          value_parser = clap::value_parser!(u16).range(1..=200))]
+    pub batch_size: u16,
+
+    /// With --file: one search per row, as single lookups do (same as --batch-size 1)
+    #[arg(long, requires = "file")]
+    pub no_batch: bool,
+
     /// With --file: the format of the result rows on stdout [default: jsonl]; not with --json
     #[arg(long, value_enum, requires = "file")]
     pub output: Option<Output>,
@@ -538,6 +547,11 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         regions,
         version,
         interrupt,
+        batch_size: if args.no_batch {
+            1
+        } else {
+            usize::from(args.batch_size)
+        },
     };
     let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);

@@ -321,6 +321,22 @@ pub fn run<O: Org>(
     config: &BatchConfig,
     mut on_row: impl FnMut(DoneOf<O>),
 ) -> Counters {
+    run_until(org, inputs, config, &|| false, |d| {
+        on_row(d);
+        true
+    })
+}
+
+/// [`run`] that can be stopped from outside: `cancel` is asked before each batch
+/// starts (a signal), and `on_row` returning false (stdout closed) stops the run too.
+/// Rows not looked up then come as [`Outcome::NotRun`]; every input still has its row.
+pub fn run_until<O: Org>(
+    org: &O,
+    inputs: &[Input],
+    config: &BatchConfig,
+    cancel: &(dyn Fn() -> bool + Sync),
+    mut on_row: impl FnMut(DoneOf<O>) -> bool,
+) -> Counters {
     let mut pending: BTreeMap<usize, DoneOf<O>> = BTreeMap::new();
     let mut valid = vec![true; inputs.len()];
     for (i, input) in inputs.iter().enumerate() {
@@ -343,7 +359,9 @@ pub fn run<O: Org>(
     let mut want = 0;
     let mut flush = |pending: &mut BTreeMap<usize, Done<_, _, _>>, want: &mut usize| {
         while let Some(d) = pending.remove(want) {
-            on_row(d);
+            if !on_row(d) {
+                stop.store(true, Ordering::SeqCst);
+            }
             *want += 1;
         }
     };
@@ -356,6 +374,9 @@ pub fn run<O: Org>(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(rows) = batches.get(i) else { break };
+                    if cancel() {
+                        stop.store(true, Ordering::SeqCst);
+                    }
                     let mut b = Batch {
                         org,
                         inputs,
@@ -905,21 +926,33 @@ impl<'a> ClientOrg<'a> {
         &self,
         f: impl Fn(&Session) -> Result<(T, CallInfo), SfError>,
     ) -> Result<T, SfError> {
-        let session = self.current();
+        let mut session = self.current();
         let mut answer = f(&session);
-        if let (Err(e), Some(creds)) = (&answer, self.creds)
-            && e.api_code() == Some("INVALID_SESSION_ID")
-        {
-            let fresh = {
+        // A rejected session is replaced once for all workers. The session another
+        // worker put in may itself run out before our retry reaches the org (a session
+        // that serves N calls, shared by several workers), so a call retries while the
+        // rejected session is not one it logged in itself: at most two re-logins.
+        for _ in 0..2 {
+            let Some(creds) = self.creds else { break };
+            if !matches!(&answer, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
+                break;
+            }
+            let (fresh, ours) = {
                 let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
                 // Another worker may have replaced it already.
                 if Arc::ptr_eq(&guard, &session) {
                     *guard = Arc::new(self.client.login(creds)?);
                     self.relogins.fetch_add(1, Ordering::Relaxed);
+                    (guard.clone(), true)
+                } else {
+                    (guard.clone(), false)
                 }
-                guard.clone()
             };
-            answer = f(&fresh);
+            session = fresh;
+            answer = f(&session);
+            if ours {
+                break;
+            }
         }
         let (v, info) = answer?;
         if let Some(u) = info.api_usage {

@@ -307,14 +307,16 @@ struct Shared<'a> {
 
 impl Shared<'_> {
     /// A fresh session, unless another worker already replaced the rejected one.
-    fn relogin(&self, rejected_generation: u64) -> Result<(u64, Arc<Session>), SfError> {
+    /// Also tells whether this call logged in itself.
+    fn relogin(&self, rejected_generation: u64) -> Result<(u64, Arc<Session>, bool), SfError> {
         let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
-        if guard.0 == rejected_generation {
+        let ours = guard.0 == rejected_generation;
+        if ours {
             let fresh = self.client.login(self.creds)?;
             self.relogins.fetch_add(1, Ordering::Relaxed);
             *guard = (guard.0 + 1, Arc::new(fresh));
         }
-        Ok((guard.0, guard.1.clone()))
+        Ok((guard.0, guard.1.clone(), ours))
     }
 
     fn lookup(&self, input: &Input) -> Row {
@@ -328,11 +330,28 @@ impl Shared<'_> {
             (g.0, g.1.clone())
         };
         let mut result = lookup::perform(self.client, &session, &self.config.version, &plan);
-        // A rejected session: log in again (once for all workers) and retry once.
-        if matches!(&result, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
-            result = self.relogin(generation).and_then(|(_, fresh)| {
-                lookup::perform(self.client, &fresh, &self.config.version, &plan)
-            });
+        // A rejected session: log in again (once for all workers) and retry. The session
+        // another worker put in may run out before our retry reaches the org, so we
+        // retry while the rejected session is not one we logged in: at most two re-logins.
+        let mut generation = generation;
+        for _ in 0..2 {
+            if !matches!(&result, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
+                break;
+            }
+            let ours = match self.relogin(generation) {
+                Ok((g, fresh, ours)) => {
+                    generation = g;
+                    result = lookup::perform(self.client, &fresh, &self.config.version, &plan);
+                    ours
+                }
+                Err(e) => {
+                    result = Err(e);
+                    true
+                }
+            };
+            if ours {
+                break;
+            }
         }
         let ms = start.elapsed().as_millis();
         match result {

@@ -494,7 +494,9 @@ fn a_bad_region_stops_the_run_before_any_request() {
 fn batched_an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
     let emu = Background::start(Config {
         faults: Faults {
-            token_ttl_requests: Some(3),
+            // More than the 4 calls that 4 workers have in flight, few enough that
+            // sessions run out often.
+            token_ttl_requests: Some(6),
             ..Faults::default()
         },
         ..Config::default()
@@ -519,7 +521,7 @@ fn batched_an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
     let s = out.json()["data"]["summary"].clone();
     assert_eq!(s["failed"], 0, "{s}");
     assert_eq!(s["total"], 40, "{s}");
-    assert!(s["relogins"].as_u64().expect("relogins") >= 2, "{s}");
+    assert!(s["relogins"].as_u64().expect("relogins") >= 1, "{s}");
 }
 
 /// Distinct numbers, so each batch makes its own search.

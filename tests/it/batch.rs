@@ -323,3 +323,121 @@ fn a_rejected_session_is_replaced_once_and_the_call_retried() {
         Some(&(1 + live.relogins()))
     );
 }
+
+/// `lookup --file` through the CLI: batched rows equal `--no-batch` rows, row for row
+/// (timings aside), and the batched run makes at most ceil(n/50)*k data calls.
+mod cli {
+    use emulator::{Background, Config};
+    use serde_json::Value;
+
+    use crate::support::{Run, Sandbox};
+
+    fn run(sb: &Sandbox, emu: &Background, args: &[&str]) -> Run {
+        let env = crate::support::demo_env(&emu.base_url);
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let mut a = vec!["lookup", "--json", "--region", "NL"];
+        a.extend_from_slice(args);
+        sb.run(&a, &env, "")
+    }
+
+    /// The rows of a run without their timings.
+    fn rows(out: &Run) -> Vec<Value> {
+        let mut doc = out.json();
+        let mut rows = doc["data"]["rows"].take();
+        for r in rows.as_array_mut().into_iter().flatten() {
+            if let Some(o) = r.as_object_mut() {
+                o.remove("ms");
+            }
+        }
+        rows.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Shared numbers, duplicates, one number typed several ways, withheld and blank
+    /// callers, a bad value, and numbers of several countries, national and international.
+    const NUMBERS: &str = "+1 415 555 1212\n(415) 555-1212\n020-1234567\nanonymous\n+31 20 123 4567\n\
++44 20 7946 0958\n0049 30 1234567\n+49 151 12345678\n+33 1 42 68 53 01\n+61 2 9374 4000\n\
++81 3-1234-5678\n+32 2 555 98 76\n+1 999 555 0000\n+\nWithheld\n+1 415 555 1212\n+31 70 555 0101\n\
++1 212 555 0199\nnot a number\n+31 20 123 4567\n";
+
+    const ADDRESSES: &str = "jane.doe@example.com\nAMELIA.CLARKE@GLOBEX.EXAMPLE.CO.UK\nnoor+vip@example.be\n\
+maria.garcia@example.fr\nnobody@nowhere.example\njane.doe@example.com\n";
+
+    #[test]
+    fn batched_cli_rows_equal_no_batch_rows_for_numbers_and_addresses() {
+        let emu = Background::start(Config::default()).expect("emulator");
+        let sb = Sandbox::new();
+        let numbers = sb.write_private("n.txt", NUMBERS);
+        let addresses = sb.write_private("a.txt", ADDRESSES);
+        for (file, extra) in [(&numbers, &[][..]), (&addresses, &["--media", "email"][..])] {
+            let f = file.to_str().expect("utf8");
+            let mut batched = vec!["--file", f];
+            batched.extend_from_slice(extra);
+            let mut single = batched.clone();
+            single.push("--no-batch");
+            let (b, s) = (run(&sb, &emu, &batched), run(&sb, &emu, &single));
+            assert_eq!(b.code, s.code, "{}", b.stderr);
+            let (b, s) = (rows(&b), rows(&s));
+            assert_eq!(b.len(), s.len());
+            for (i, (b, s)) in b.iter().zip(&s).enumerate() {
+                assert_eq!(b, s, "row {i}");
+            }
+            assert!(b.iter().any(|r| r["status"] == "several"), "shared values");
+        }
+        let b = rows(&run(
+            &sb,
+            &emu,
+            &["--file", numbers.to_str().expect("utf8")],
+        ));
+        let status = |s: &str| b.iter().filter(|r| r["status"] == s).count();
+        assert_eq!(status("withheld"), 2, "{b:?}");
+        assert!(status("failed") >= 2, "a bare + and a word: {b:?}");
+        assert!(status("matched") >= 4, "{b:?}");
+    }
+
+    /// 1,000 rows of the demo org's numbers: at most ceil(n/50) searches' worth of calls
+    /// per kind of call (search, rerun, open cases, their pages): k = 4 here.
+    #[test]
+    fn a_batched_run_makes_at_most_ceil_n_over_50_times_k_calls() {
+        let emu = Background::start(Config::default()).expect("emulator");
+        let sb = Sandbox::new();
+        let n: u64 = 1000;
+        // Every phone of the demo org in E.164 (shared ones included), then numbers
+        // nobody has.
+        let org = emulator::default_org::default_org_file();
+        let mut known: Vec<String> = Vec::new();
+        for object in ["Account", "Contact", "Lead"] {
+            for r in org.records.get(object).into_iter().flatten() {
+                for f in ["Phone", "MobilePhone"] {
+                    if let Some(v) = r.get(f).and_then(Value::as_str)
+                        && let Ok(forms) =
+                            crmctl::screenpop::phone::forms(v, Some(super::region_of(r)))
+                        && !known.contains(&forms.e164)
+                    {
+                        known.push(forms.e164);
+                    }
+                }
+            }
+        }
+        assert!(known.len() >= 50, "{}", known.len());
+        let text: String = (0..n as usize)
+            .map(|i| match known.get(i) {
+                Some(k) => format!("{k}\n"),
+                None => format!("+1 999 555 {:04}\n", i),
+            })
+            .collect();
+        let f = sb.write_private("n.txt", &text);
+        let before = emu.stats().api_calls;
+        let out = run(&sb, &emu, &["--file", f.to_str().expect("utf8")]);
+        out.assert_code(0);
+        let calls = emu.stats().api_calls - before;
+        let summary = out.json()["data"]["summary"].clone();
+        assert_eq!(summary["api_calls"].as_u64(), Some(calls), "{summary}");
+        let k = 4;
+        assert!(calls <= n.div_ceil(50) * k, "{calls} calls: {summary}");
+        eprintln!("{calls} calls for {n} rows: {summary}");
+        assert!(
+            summary["api_calls_saved"].as_u64().unwrap_or(0) >= n - calls,
+            "{summary}"
+        );
+    }
+}

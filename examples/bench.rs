@@ -83,24 +83,33 @@ fn main() -> Result<(), Error> {
             let calls = (emu.stats().api_calls - before.api_calls) / (runs as u64 + 2);
             row(latency, name, t, Some(calls), None);
         }
-        let before = emu.stats();
-        let mut rss = Vec::new();
-        let bulk = ["lookup", "--file", file.as_str(), "-j", "8"];
-        let t = median_of(bulk_runs, || {
-            run_cli(&bin, &bulk, &env, time_v).map(|(d, kb)| {
-                rss.extend(kb);
-                d
-            })
-        })?;
-        let calls = (emu.stats().api_calls - before.api_calls) / (bulk_runs as u64 + 2);
-        rss.sort_unstable();
-        row(
-            latency,
-            "lookup --file (1,000 numbers) -j 8",
-            t,
-            Some(calls),
-            rss.get(rss.len() / 2).copied(),
-        );
+        for (name, extra) in [
+            ("lookup --file (1,000 numbers) -j 8", None),
+            (
+                "lookup --file (1,000 numbers) -j 8 --no-batch",
+                Some("--no-batch"),
+            ),
+        ] {
+            let before = emu.stats();
+            let mut rss = Vec::new();
+            let mut bulk = vec!["lookup", "--file", file.as_str(), "-j", "8"];
+            bulk.extend(extra);
+            let t = median_of(bulk_runs, || {
+                run_cli(&bin, &bulk, &env, time_v).map(|(d, kb)| {
+                    rss.extend(kb);
+                    d
+                })
+            })?;
+            let calls = (emu.stats().api_calls - before.api_calls) / (bulk_runs as u64 + 2);
+            rss.sort_unstable();
+            row(
+                latency,
+                name,
+                t,
+                Some(calls),
+                rss.get(rss.len() / 2).copied(),
+            );
+        }
         engine(&emu, &numbers, latency, bulk_runs)?;
     }
     Ok(())

@@ -4,10 +4,10 @@
 //! Builds `target/release/crmctl` if needed, starts the emulator on loopback with no
 //! added latency and with 20 ms per answer, and prints medians, with the machine's
 //! core count, of: `--version`, an e-mail lookup, number lookups (+31, +1, +44),
-//! `login`, and a bulk run of 1,000 numbers at `-j 8` (API calls from the emulator's
-//! counters, peak RSS from `/usr/bin/time` when present). Batching is not wired into
-//! the CLI yet, so the batching engine (`screenpop::batch`) is also timed directly on
-//! the same 1,000 numbers, 8 batches in flight, at several batch sizes and turned off.
+//! `login`, and a bulk run of 1,000 numbers at `-j 8`, batched and `--no-batch` (API
+//! calls from the emulator's counters, peak RSS from `/usr/bin/time` when present). The
+//! batching engine (`screenpop::batch`) is also timed directly on the same 1,000
+//! numbers, 8 batches in flight, at several batch sizes and turned off.
 //!
 //! Speed is measured here, never asserted in tests. On a shared machine, compare runs
 //! taken back to back.

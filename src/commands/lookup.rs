@@ -76,7 +76,7 @@ pub struct LookupArgs {
     #[arg(long, value_name = "NAME", requires = "file")]
     pub column: Option<String>,
 
-    /// With --file: lookups in flight at once
+    /// With --file: lookups in flight at once (batched: batches in flight)
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 

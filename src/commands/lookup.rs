@@ -80,10 +80,10 @@ pub struct LookupArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 
-    /// With --file: numbers or addresses per search (case numbers are looked up one at a time)
-    #[arg(long, value_name = "N", default_value_t = 50, requires = "file", conflicts_with = "no_batch",
+    /// With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time
+    #[arg(long, value_name = "N", requires = "file", conflicts_with = "no_batch",
           value_parser = clap::value_parser!(u16).range(1..=200))]
-    pub batch_size: u16,
+    pub batch_size: Option<u16>,
 
     /// With --file: one search per row, as single lookups do (same as --batch-size 1)
     #[arg(long, requires = "file")]
@@ -425,6 +425,8 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         for (given, flag) in [
             (args.column.is_some(), "--column"),
             (args.output.is_some(), "--output"),
+            (args.batch_size.is_some(), "--batch-size"),
+            (args.no_batch, "--no-batch"),
         ] {
             if given {
                 return Err(CliError::usage(format!(
@@ -550,7 +552,8 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         batch_size: if args.no_batch {
             1
         } else {
-            usize::from(args.batch_size)
+            args.batch_size
+                .map_or(crate::screenpop::batch::DEFAULT_BATCH_SIZE, usize::from)
         },
     };
     let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {

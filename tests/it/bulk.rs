@@ -580,3 +580,24 @@ fn batched_the_request_limit_stops_the_run_with_one_document() {
         doc["data"]["summary"]
     );
 }
+
+/// `--batch-size` and `--no-batch` are usage errors without `--file`, together, or out
+/// of range, before any request.
+#[test]
+fn batch_flags_are_checked_before_any_request() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", "+31 20 123 4567\n");
+    let file = f.to_str().expect("utf8");
+    for args in [
+        &["--file", file, "--batch-size", "5", "--no-batch"][..],
+        &["--file", file, "--batch-size", "0"][..],
+        &["--file", file, "--batch-size", "201"][..],
+        &["+31201234567", "--batch-size", "5"][..],
+        &["+31201234567", "--no-batch"][..],
+    ] {
+        let out = run(&sb, &emu, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(emu.stats().total, 0, "{:?}", emu.stats());
+}

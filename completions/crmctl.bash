@@ -676,7 +676,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --output --media --region --timings --login-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --login-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -703,6 +703,10 @@ _crmctl() {
                     return 0
                     ;;
                 -j)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --batch-size)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -76,9 +76,18 @@ pub struct LookupArgs {
     #[arg(long, value_name = "NAME", requires = "file")]
     pub column: Option<String>,
 
-    /// With --file: lookups in flight at once
+    /// With --file: lookups in flight at once (batched: batches in flight)
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+
+    /// With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time
+    #[arg(long, value_name = "N", requires = "file", conflicts_with = "no_batch",
+          value_parser = clap::value_parser!(u16).range(1..=200))]
+    pub batch_size: Option<u16>,
+
+    /// With --file: one search per row, as single lookups do (same as --batch-size 1)
+    #[arg(long, requires = "file")]
+    pub no_batch: bool,
 
     /// With --file: the format of the result rows on stdout [default: jsonl]; not with --json
     #[arg(long, value_enum, requires = "file")]
@@ -416,6 +425,8 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         for (given, flag) in [
             (args.column.is_some(), "--column"),
             (args.output.is_some(), "--output"),
+            (args.batch_size.is_some(), "--batch-size"),
+            (args.no_batch, "--no-batch"),
         ] {
             if given {
                 return Err(CliError::usage(format!(
@@ -538,6 +549,12 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         regions,
         version,
         interrupt,
+        batch_size: if args.no_batch {
+            1
+        } else {
+            args.batch_size
+                .map_or(crate::screenpop::batch::DEFAULT_BATCH_SIZE, usize::from)
+        },
     };
     let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);

@@ -170,6 +170,8 @@ pub struct Summary {
     pub max_ms: u128,
     /// Data calls this run made, every retry included.
     pub api_calls: u64,
+    /// Calls that batching saved against one lookup per row (0 when not batched).
+    pub api_calls_saved: u64,
     /// The org's usage after the run, from `Sforce-Limit-Info`.
     pub api_usage: Option<ApiUsage>,
     pub relogins: u64,
@@ -188,6 +190,9 @@ pub struct Config {
     pub version: String,
     /// Raised by a signal handler (see `crate::interrupt`): the exit code it asks for.
     pub interrupt: Arc<AtomicUsize>,
+    /// Rows per search (`--batch-size`); 1 (`--no-batch`) looks up one row at a time.
+    /// Case numbers are always looked up one at a time.
+    pub batch_size: usize,
 }
 
 fn row(input: &Input, status: Status, error: Option<RowError>, ms: u128) -> Row {
@@ -216,18 +221,22 @@ fn sf_row_error(e: &SfError) -> RowError {
     }
 }
 
-struct Shared<'a> {
-    client: &'a Client,
-    creds: &'a Credentials,
+/// Why and whether the run stopped; shared by the row-at-a-time and batched runs.
+struct Stop<'a> {
     config: &'a Config,
-    session: RwLock<(u64, Arc<Session>)>,
     stop: AtomicBool,
     stopped: RwLock<Option<(StopReason, String)>>,
-    relogins: AtomicUsize,
-    usage: RwLock<Option<(u64, u64)>>,
 }
 
-impl Shared<'_> {
+impl<'a> Stop<'a> {
+    fn new(config: &'a Config) -> Self {
+        Stop {
+            config,
+            stop: AtomicBool::new(false),
+            stopped: RwLock::new(None),
+        }
+    }
+
     fn stop_with(&self, reason: StopReason, why: &str) {
         let mut g = self.stopped.write().unwrap_or_else(|e| e.into_inner());
         if g.is_none() {
@@ -247,90 +256,6 @@ impl Shared<'_> {
             return true;
         }
         false
-    }
-
-    /// A fresh session, unless another worker already replaced the rejected one.
-    fn relogin(&self, rejected_generation: u64) -> Result<(u64, Arc<Session>), SfError> {
-        let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
-        if guard.0 == rejected_generation {
-            let fresh = self.client.login(self.creds)?;
-            self.relogins.fetch_add(1, Ordering::Relaxed);
-            *guard = (guard.0 + 1, Arc::new(fresh));
-        }
-        Ok((guard.0, guard.1.clone()))
-    }
-
-    fn lookup(&self, input: &Input) -> Row {
-        let plan = match lookup::plan(self.config.kind, &input.value, self.config.regions) {
-            Ok(lookup::Plan::Withheld { .. }) => return row(input, Status::Withheld, None, 0),
-            Ok(p) => p,
-            Err(e) => {
-                return row(
-                    input,
-                    Status::Failed,
-                    Some(RowError {
-                        code: OrgText::from("INVALID_INPUT"),
-                        kind: crate::error::ErrorKind::Usage.as_str(),
-                        message: OrgText::new(e.message),
-                    }),
-                    0,
-                );
-            }
-        };
-        let start = Instant::now();
-        let (generation, session) = {
-            let g = self.session.read().unwrap_or_else(|e| e.into_inner());
-            (g.0, g.1.clone())
-        };
-        let mut result = lookup::perform(self.client, &session, &self.config.version, &plan);
-        // A rejected session: log in again (once for all workers) and retry once.
-        if matches!(&result, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
-            result = self.relogin(generation).and_then(|(_, fresh)| {
-                lookup::perform(self.client, &fresh, &self.config.version, &plan)
-            });
-        }
-        let ms = start.elapsed().as_millis();
-        match result {
-            Ok(outcome) => {
-                if let Some(u) = outcome.api_usage() {
-                    let mut cur = self.usage.write().unwrap_or_else(|e| e.into_inner());
-                    if cur.is_none_or(|c| u.0 >= c.0) {
-                        *cur = Some(u);
-                    }
-                }
-                let status = match outcome.matches.len() {
-                    0 => Status::None,
-                    1 => Status::Matched,
-                    _ => Status::Several,
-                };
-                let pop = outcome.matches.first();
-                let open_cases = pop
-                    .map(|p| super::cases_of(p, &outcome.open_cases).len())
-                    .unwrap_or(0);
-                Row {
-                    line: input.line,
-                    input: OrgText::from(input.value.as_str()),
-                    status,
-                    matches: outcome.matches.len(),
-                    pops_object: pop.map(|p| p.object.clone()),
-                    pops_id: pop.map(|p| p.id.clone()),
-                    pops_name: pop.map(|p| p.name.clone()),
-                    open_cases,
-                    error: None,
-                    ms,
-                    as_typed: plan.reading().and_then(|r| r.as_typed),
-                }
-            }
-            Err(e) => {
-                if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
-                    self.stop_with(
-                        StopReason::ApiLimit,
-                        "the org's API request limit was reached (REQUEST_LIMIT_EXCEEDED)",
-                    );
-                }
-                row(input, Status::Failed, Some(sf_row_error(&e)), ms)
-            }
-        }
     }
 
     fn skipped(&self, input: &Input) -> Row {
@@ -361,12 +286,243 @@ impl Shared<'_> {
             0,
         )
     }
+
+    fn api_limit(&self) {
+        self.stop_with(
+            StopReason::ApiLimit,
+            "the org's API request limit was reached (REQUEST_LIMIT_EXCEEDED)",
+        );
+    }
+}
+
+struct Shared<'a> {
+    client: &'a Client,
+    creds: &'a Credentials,
+    config: &'a Config,
+    session: RwLock<(u64, Arc<Session>)>,
+    stop: Stop<'a>,
+    relogins: AtomicUsize,
+    usage: RwLock<Option<(u64, u64)>>,
+}
+
+impl Shared<'_> {
+    /// A fresh session, unless another worker already replaced the rejected one.
+    /// Also tells whether this call logged in itself.
+    fn relogin(&self, rejected_generation: u64) -> Result<(u64, Arc<Session>, bool), SfError> {
+        let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
+        let ours = guard.0 == rejected_generation;
+        if ours {
+            let fresh = self.client.login(self.creds)?;
+            self.relogins.fetch_add(1, Ordering::Relaxed);
+            *guard = (guard.0 + 1, Arc::new(fresh));
+        }
+        Ok((guard.0, guard.1.clone(), ours))
+    }
+
+    fn lookup(&self, input: &Input) -> Row {
+        let plan = match planned(self.config, input) {
+            Ok(p) => p,
+            Err(r) => return *r,
+        };
+        let start = Instant::now();
+        let (generation, session) = {
+            let g = self.session.read().unwrap_or_else(|e| e.into_inner());
+            (g.0, g.1.clone())
+        };
+        let mut result = lookup::perform(self.client, &session, &self.config.version, &plan);
+        // A rejected session: log in again (once for all workers) and retry. The session
+        // another worker put in may run out before our retry reaches the org, so we
+        // retry while the rejected session is not one we logged in: at most two re-logins.
+        let mut generation = generation;
+        for _ in 0..2 {
+            if !matches!(&result, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
+                break;
+            }
+            let ours = match self.relogin(generation) {
+                Ok((g, fresh, ours)) => {
+                    generation = g;
+                    result = lookup::perform(self.client, &fresh, &self.config.version, &plan);
+                    ours
+                }
+                Err(e) => {
+                    result = Err(e);
+                    true
+                }
+            };
+            if ours {
+                break;
+            }
+        }
+        let ms = start.elapsed().as_millis();
+        match result {
+            Ok(outcome) => {
+                if let Some(u) = outcome.api_usage() {
+                    let mut cur = self.usage.write().unwrap_or_else(|e| e.into_inner());
+                    if cur.is_none_or(|c| u.0 >= c.0) {
+                        *cur = Some(u);
+                    }
+                }
+                found_row(input, &plan, &outcome.matches, &outcome.open_cases, ms)
+            }
+            Err(e) => {
+                if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
+                    self.stop.api_limit();
+                }
+                row(input, Status::Failed, Some(sf_row_error(&e)), ms)
+            }
+        }
+    }
+}
+
+/// The plan of a row, or its finished row: withheld (nothing searched) or invalid.
+fn planned(config: &Config, input: &Input) -> Result<lookup::Plan, Box<Row>> {
+    match lookup::plan(config.kind, &input.value, config.regions) {
+        Ok(lookup::Plan::Withheld { .. }) => Err(Box::new(row(input, Status::Withheld, None, 0))),
+        Ok(p) => Ok(p),
+        Err(e) => Err(Box::new(row(
+            input,
+            Status::Failed,
+            Some(RowError {
+                code: OrgText::from("INVALID_INPUT"),
+                kind: crate::error::ErrorKind::Usage.as_str(),
+                message: OrgText::new(e.message),
+            }),
+            0,
+        ))),
+    }
+}
+
+/// The row of a lookup that answered: the first match pops, with its open cases.
+fn found_row(
+    input: &Input,
+    plan: &lookup::Plan,
+    matches: &[super::Match],
+    open_cases: &[super::CaseInfo],
+    ms: u128,
+) -> Row {
+    let status = match matches.len() {
+        0 => Status::None,
+        1 => Status::Matched,
+        _ => Status::Several,
+    };
+    let pop = matches.first();
+    Row {
+        line: input.line,
+        input: OrgText::from(input.value.as_str()),
+        status,
+        matches: matches.len(),
+        pops_object: pop.map(|p| p.object.clone()),
+        pops_id: pop.map(|p| p.id.clone()),
+        pops_name: pop.map(|p| p.name.clone()),
+        open_cases: pop
+            .map(|p| super::cases_of(p, open_cases).len())
+            .unwrap_or(0),
+        error: None,
+        ms,
+        as_typed: plan.reading().and_then(|r| r.as_typed),
+    }
+}
+
+/// Counts each row as it is handed over, in input order.
+struct Tally {
+    summary: Summary,
+    latencies: Vec<u128>,
+    reader_gone: bool,
+}
+
+impl Tally {
+    fn new(total: usize) -> Self {
+        Tally {
+            summary: Summary {
+                total,
+                ..Summary::default()
+            },
+            latencies: Vec::with_capacity(total),
+            reader_gone: false,
+        }
+    }
+
+    /// Counts the row and hands it on; false once whoever read stdout went away.
+    fn take(&mut self, r: &Row, stop: &Stop, on_row: &mut impl FnMut(&Row) -> bool) -> bool {
+        let summary = &mut self.summary;
+        match r.status {
+            Status::Matched => summary.matched += 1,
+            Status::Several => summary.several += 1,
+            Status::None => summary.none += 1,
+            Status::Withheld => summary.withheld += 1,
+            Status::Failed => {
+                summary.failed += 1;
+                if r.error.as_ref().is_some_and(|e| e.kind == "remote") {
+                    summary.failed_remote += 1;
+                }
+            }
+            Status::Skipped => summary.skipped += 1,
+        }
+        if r.as_typed == Some(AsTypedReason::NoRegion.code()) {
+            summary.as_typed_no_region += 1;
+        }
+        // Only rows that made requests: a withheld caller or a bad value made none.
+        if !matches!(r.status, Status::Skipped | Status::Withheld)
+            && r.error.as_ref().is_none_or(|e| e.code != "INVALID_INPUT")
+        {
+            self.latencies.push(r.ms);
+        }
+        if !self.reader_gone && !on_row(r) {
+            self.reader_gone = true;
+            stop.stop_with(StopReason::OutputClosed, "stdout was closed");
+        }
+        !self.reader_gone
+    }
+
+    fn finish(mut self, stop: &Stop, config: &Config) -> Summary {
+        let latencies = &mut self.latencies;
+        latencies.sort_unstable();
+        let pct = |p: f64| {
+            latencies
+                .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or(0)
+        };
+        let mut summary = self.summary;
+        summary.p50_ms = pct(0.50);
+        summary.p95_ms = pct(0.95);
+        summary.max_ms = latencies.last().copied().unwrap_or(0);
+        let stopped = stop
+            .stopped
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some((reason, why)) = stopped {
+            summary.stop_reason = Some(reason);
+            summary.stopped = Some(why);
+            if reason == StopReason::Interrupted {
+                summary.signal_exit = crate::interrupt::requested(&config.interrupt);
+            }
+        }
+        summary
+    }
 }
 
 /// Runs every input; `on_row` receives the rows in input order as soon as each is
 /// ready, so output streams and memory stays flat. When `on_row` returns false
-/// (stdout closed) no further lookup starts.
+/// (stdout closed) no further lookup starts. Numbers and addresses are batched
+/// (`screenpop::batch`) unless `batch_size` is 1; case numbers never are.
 pub fn run(
+    client: &Client,
+    creds: &Credentials,
+    session: Session,
+    inputs: &[Input],
+    config: &Config,
+    on_row: impl FnMut(&Row) -> bool,
+) -> Summary {
+    if config.kind != Kind::Case && config.batch_size > 1 {
+        run_batched(client, creds, session, inputs, config, on_row)
+    } else {
+        run_one_by_one(client, creds, session, inputs, config, on_row)
+    }
+}
+
+fn run_one_by_one(
     client: &Client,
     creds: &Credentials,
     session: Session,
@@ -380,17 +536,12 @@ pub fn run(
         creds,
         config,
         session: RwLock::new((0, Arc::new(session))),
-        stop: AtomicBool::new(false),
-        stopped: RwLock::new(None),
+        stop: Stop::new(config),
         relogins: AtomicUsize::new(0),
         usage: RwLock::new(None),
     };
     let next = AtomicUsize::new(0);
-    let mut summary = Summary {
-        total: inputs.len(),
-        ..Summary::default()
-    };
-    let mut latencies = Vec::with_capacity(inputs.len());
+    let mut tally = Tally::new(inputs.len());
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<(usize, Row)>();
         for _ in 0..config.concurrency.max(1).min(inputs.len().max(1)) {
@@ -400,8 +551,8 @@ pub fn run(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(input) = inputs.get(i) else { break };
-                    let r = if shared.should_stop() {
-                        shared.skipped(input)
+                    let r = if shared.stop.should_stop() {
+                        shared.stop.skipped(input)
                     } else {
                         shared.lookup(input)
                     };
@@ -415,50 +566,15 @@ pub fn run(
         // Reorder: hold rows that arrive early until their turn.
         let mut pending: BTreeMap<usize, Row> = BTreeMap::new();
         let mut want = 0;
-        let mut reader_gone = false;
         for (i, r) in rx {
             pending.insert(i, r);
             while let Some(r) = pending.remove(&want) {
-                match r.status {
-                    Status::Matched => summary.matched += 1,
-                    Status::Several => summary.several += 1,
-                    Status::None => summary.none += 1,
-                    Status::Withheld => summary.withheld += 1,
-                    Status::Failed => {
-                        summary.failed += 1;
-                        if r.error.as_ref().is_some_and(|e| e.kind == "remote") {
-                            summary.failed_remote += 1;
-                        }
-                    }
-                    Status::Skipped => summary.skipped += 1,
-                }
-                if r.as_typed == Some(AsTypedReason::NoRegion.code()) {
-                    summary.as_typed_no_region += 1;
-                }
-                // Only rows that made requests: a withheld caller or a bad value made none.
-                if !matches!(r.status, Status::Skipped | Status::Withheld)
-                    && r.error.as_ref().is_none_or(|e| e.code != "INVALID_INPUT")
-                {
-                    latencies.push(r.ms);
-                }
-                if !reader_gone && !on_row(&r) {
-                    reader_gone = true;
-                    shared.stop_with(StopReason::OutputClosed, "stdout was closed");
-                }
+                tally.take(&r, &shared.stop, &mut on_row);
                 want += 1;
             }
         }
     });
-    latencies.sort_unstable();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-            .copied()
-            .unwrap_or(0)
-    };
-    summary.p50_ms = pct(0.50);
-    summary.p95_ms = pct(0.95);
-    summary.max_ms = latencies.last().copied().unwrap_or(0);
+    let mut summary = tally.finish(&shared.stop, config);
     summary.api_calls = client.api_calls() - calls_before;
     summary.api_usage = shared
         .usage
@@ -466,18 +582,121 @@ pub fn run(
         .unwrap_or_else(|e| e.into_inner())
         .map(|(used, max)| ApiUsage { used, max });
     summary.relogins = shared.relogins.load(Ordering::Relaxed) as u64;
-    let stopped = shared
-        .stopped
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .clone();
-    if let Some((reason, why)) = stopped {
-        summary.stop_reason = Some(reason);
-        summary.stopped = Some(why);
-        if reason == StopReason::Interrupted {
-            summary.signal_exit = crate::interrupt::requested(&config.interrupt);
-        }
+    summary
+}
+
+/// Many rows per search (issue 12, item 4). Withheld and invalid rows are answered
+/// here without the engine; the engine's rows come back in input order, so rows are
+/// handed over in input order as soon as each one's batch is done.
+fn run_batched(
+    client: &Client,
+    creds: &Credentials,
+    session: Session,
+    inputs: &[Input],
+    config: &Config,
+    mut on_row: impl FnMut(&Row) -> bool,
+) -> Summary {
+    let calls_before = client.api_calls();
+    let stop = Stop::new(config);
+    let mut tally = Tally::new(inputs.len());
+    // Each input: its plan for the engine, or its row already made.
+    let mut engine_inputs = Vec::new();
+    let mut planned_rows: Vec<Result<(usize, lookup::Plan), Row>> =
+        Vec::with_capacity(inputs.len());
+    for input in inputs {
+        planned_rows.push(match planned(config, input) {
+            Err(r) => Err(*r),
+            Ok(plan) => match super::batch::Input::from_plan(&plan) {
+                Some(x) => {
+                    engine_inputs.push(x);
+                    Ok((engine_inputs.len() - 1, plan))
+                }
+                // Only case plans have no engine input, and they are not batched.
+                None => Err(row(input, Status::Skipped, None, 0)),
+            },
+        });
     }
+    let batch_config =
+        super::batch::BatchConfig::from_flags(Some(config.batch_size), false, config.concurrency);
+    let org = super::batch::ClientOrg::new(client, session, &config.version).relogin_with(creds);
+    // The input the engine answers next, and the next input to hand over.
+    let mut next_input = 0;
+    let mut hand_over_until =
+        |upto: usize, engine_row: Option<Row>, tally: &mut Tally, next_input: &mut usize| -> bool {
+            let mut go_on = true;
+            while *next_input < upto {
+                if let Err(r) = &planned_rows[*next_input] {
+                    go_on &= tally.take(r, &stop, &mut on_row);
+                }
+                *next_input += 1;
+            }
+            if let Some(r) = engine_row {
+                go_on &= tally.take(&r, &stop, &mut on_row);
+                *next_input += 1;
+            }
+            go_on
+        };
+    // Engine index -> input index.
+    let owner: Vec<usize> = planned_rows
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.is_ok())
+        .map(|(i, _)| i)
+        .collect();
+    // Rows before the first engine row are ready now.
+    let first = owner.first().copied().unwrap_or(inputs.len());
+    let mut go_on = hand_over_until(first, None, &mut tally, &mut next_input);
+    let cancel = || stop.should_stop();
+    let counters = super::batch::run_until(&org, &engine_inputs, &batch_config, &cancel, |done| {
+        let at = owner[done.index];
+        let input = &inputs[at];
+        let r = match (&done.outcome, &planned_rows[at]) {
+            (super::batch::Outcome::Found(f), Ok((_, plan))) => found_row(
+                input,
+                plan,
+                &f.matches,
+                &f.open_cases,
+                done.elapsed.as_millis(),
+            ),
+            (super::batch::Outcome::Failed(e), _) => {
+                if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
+                    stop.api_limit();
+                }
+                row(
+                    input,
+                    Status::Failed,
+                    Some(sf_row_error(e)),
+                    done.elapsed.as_millis(),
+                )
+            }
+            (super::batch::Outcome::Invalid(e), _) => row(
+                input,
+                Status::Failed,
+                Some(RowError {
+                    code: OrgText::from("INVALID_INPUT"),
+                    kind: crate::error::ErrorKind::Usage.as_str(),
+                    message: OrgText::new(e.to_string()),
+                }),
+                0,
+            ),
+            _ => {
+                // The engine stops only on REQUEST_LIMIT_EXCEEDED; a signal or a
+                // closed stdout was recorded before it was asked to stop.
+                if !stop.stop.load(Ordering::SeqCst) {
+                    stop.api_limit();
+                }
+                stop.skipped(input)
+            }
+        };
+        go_on &= hand_over_until(at, Some(r), &mut tally, &mut next_input);
+        go_on
+    });
+    hand_over_until(inputs.len(), None, &mut tally, &mut next_input);
+    let mut summary = tally.finish(&stop, config);
+    summary.api_calls = client.api_calls() - calls_before;
+    summary.api_calls_saved = counters.saved();
+    summary.api_usage = org.api_usage().map(|(used, max)| ApiUsage { used, max });
+    summary.relogins = org.relogins();
     summary
 }
 

@@ -1,6 +1,7 @@
 //! The screen pop: what an agent sees for a caller's number, an e-mail address or
 //! a case number. Query plans and result shaping; no printing, no HTTP.
 
+pub mod batch;
 pub mod bulk;
 pub mod calllog;
 pub mod lookup;

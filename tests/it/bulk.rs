@@ -164,7 +164,14 @@ fn an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
     let out = run(
         &sb,
         &emu,
-        &["--json", "--file", f.to_str().expect("utf8"), "-j", "4"],
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "4",
+            "--no-batch",
+        ],
     );
     out.assert_code(0);
     let s = out.json()["data"]["summary"].clone();
@@ -185,7 +192,11 @@ fn the_request_limit_stops_the_run_and_marks_the_rest() {
     .expect("emulator");
     let sb = Sandbox::new();
     let f = sb.write_private("n.txt", &many(30));
-    let out = run(&sb, &emu, &["--file", f.to_str().expect("utf8"), "-j", "2"]);
+    let out = run(
+        &sb,
+        &emu,
+        &["--file", f.to_str().expect("utf8"), "-j", "2", "--no-batch"],
+    );
     out.assert_code(4);
     let r = rows(&out);
     assert_eq!(r.len(), 30, "every input has its row");
@@ -250,7 +261,14 @@ fn the_request_limit_under_json_gives_one_document_with_error_and_rows() {
     let out = run(
         &sb,
         &emu,
-        &["--json", "--file", f.to_str().expect("utf8"), "-j", "2"],
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "2",
+            "--no-batch",
+        ],
     );
     out.assert_code(4);
     let doc = out.json();
@@ -348,8 +366,14 @@ fn withheld_callers_and_national_numbers_without_a_region() {
         "{}",
         out.stderr
     );
-    // Withheld rows make no request: three lookups of two calls each, and one login.
-    assert_eq!(emu.stats().total, 1 + 3 * 2, "{:?}", emu.stats());
+    // Withheld rows make no request: the three numbers share one search, the row
+    // with several matches is searched again alone, and one open-cases query; one login.
+    assert_eq!(emu.stats().total, 1 + 3, "{:?}", emu.stats());
+    // One row at a time: three lookups of two calls each, and one login.
+    let before = emu.stats().total;
+    let out = run_env(&sb, &emu, &[], &["--file", file, "-j", "3", "--no-batch"]);
+    out.assert_code(0);
+    assert_eq!(emu.stats().total - before, 1 + 3 * 2, "{:?}", emu.stats());
 
     // With the locale's region the national numbers are read in full: no hint.
     let out = run_env(
@@ -462,4 +486,118 @@ fn a_bad_region_stops_the_run_before_any_request() {
     assert_eq!(out.json()["error"]["kind"], "input");
     assert!(out.stdout.contains("CRMCTL_REGION"), "{}", out.stdout);
     assert_eq!(emu.stats().total, 0);
+}
+
+/// Batched, a session that runs out mid-run is renewed and the call retried, even when
+/// the renewed session is itself used up by other workers before the retry.
+#[test]
+fn batched_an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
+    let emu = Background::start(Config {
+        faults: Faults {
+            // More than the 4 calls that 4 workers have in flight, few enough that
+            // sessions run out often.
+            token_ttl_requests: Some(6),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &distinct(40));
+    let out = run(
+        &sb,
+        &emu,
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "4",
+            "--batch-size",
+            "5",
+        ],
+    );
+    out.assert_code(0);
+    let s = out.json()["data"]["summary"].clone();
+    assert_eq!(s["failed"], 0, "{s}");
+    assert_eq!(s["total"], 40, "{s}");
+    assert!(s["relogins"].as_u64().expect("relogins") >= 1, "{s}");
+}
+
+/// Distinct numbers, so each batch makes its own search.
+fn distinct(n: usize) -> String {
+    (0..n).map(|i| format!("+31 70 555 {:04}\n", i)).collect()
+}
+
+/// Batched, REQUEST_LIMIT_EXCEEDED stops the run: every input has its row, the rest
+/// are skipped, exit 4, and one --json document.
+#[test]
+fn batched_the_request_limit_stops_the_run_with_one_document() {
+    let emu = Background::start(Config {
+        faults: Faults {
+            request_limit: Some(3),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &distinct(60));
+    let out = run(
+        &sb,
+        &emu,
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "1",
+            "--batch-size",
+            "5",
+        ],
+    );
+    out.assert_code(4);
+    let doc = out.json();
+    assert_eq!(doc["error"]["kind"], "remote");
+    let rows = doc["data"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 60);
+    let lines: Vec<u64> = rows
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines, (1..=60).collect::<Vec<u64>>(), "input order");
+    assert_eq!(doc["data"]["summary"]["stop_reason"], "api_limit");
+    assert!(
+        rows.iter()
+            .any(|r| r["error"]["code"] == "REQUEST_LIMIT_EXCEEDED")
+    );
+    let skipped = rows.iter().filter(|r| r["status"] == "skipped").count();
+    assert!(skipped >= 40, "{skipped} skipped");
+    assert_eq!(
+        doc["data"]["summary"]["api_calls"].as_u64(),
+        Some(emu.stats().total - emu.stats().routes.get("token").copied().unwrap_or(0)),
+        "{}",
+        doc["data"]["summary"]
+    );
+}
+
+/// `--batch-size` and `--no-batch` are usage errors without `--file`, together, or out
+/// of range, before any request.
+#[test]
+fn batch_flags_are_checked_before_any_request() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", "+31 20 123 4567\n");
+    let file = f.to_str().expect("utf8");
+    for args in [
+        &["--file", file, "--batch-size", "5", "--no-batch"][..],
+        &["--file", file, "--batch-size", "0"][..],
+        &["--file", file, "--batch-size", "201"][..],
+        &["+31201234567", "--batch-size", "5"][..],
+        &["+31201234567", "--no-batch"][..],
+    ] {
+        let out = run(&sb, &emu, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(emu.stats().total, 0, "{:?}", emu.stats());
 }

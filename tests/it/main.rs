@@ -1,6 +1,7 @@
 //! crmctl's integration tests: one binary, one module per area. Every test runs
 //! the real `crmctl` binary with a controlled, minimal environment.
 
+mod batch;
 mod bulk;
 mod calllog;
 mod cipher_vectors;

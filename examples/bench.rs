@@ -1,0 +1,367 @@
+//! The speed figures of issue 12 in one command, so a claim in the README is a command
+//! away: `cargo run --release --example bench` (add `-- --quick` for fewer runs).
+//!
+//! Builds `target/release/crmctl` if needed, starts the emulator on loopback with no
+//! added latency and with 20 ms per answer, and prints medians, with the machine's
+//! core count, of: `--version`, an e-mail lookup, number lookups (+31, +1, +44),
+//! `login`, and a bulk run of 1,000 numbers at `-j 8`, batched and `--no-batch` (API
+//! calls from the emulator's counters, peak RSS from `/usr/bin/time` when present). The
+//! batching engine (`screenpop::batch`) is also timed directly on the same 1,000
+//! numbers, 8 batches in flight, at several batch sizes and turned off.
+//!
+//! Speed is measured here, never asserted in tests. On a shared machine, compare runs
+//! taken back to back.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use emulator::default_org::{
+    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_SECURITY_TOKEN, DEMO_USERNAME,
+};
+use emulator::{Background, Config, Faults};
+use secrecy::SecretString;
+use serde_json::Value;
+
+use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session};
+use crmctl::screenpop::batch::{self, BatchConfig, ClientOrg, Input};
+use crmctl::screenpop::lookup::{self, Kind};
+
+type Error = Box<dyn std::error::Error>;
+
+const VERSION: &str = "60.0";
+
+fn main() -> Result<(), Error> {
+    let quick = std::env::args().any(|a| a == "--quick");
+    let (runs, bulk_runs) = if quick { (5, 1) } else { (21, 3) };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let bin = release_binary(root)?;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let time_v = Path::new("/usr/bin/time").exists();
+    let dir = tempfile::tempdir()?;
+    let numbers = corpus(1000);
+    let file = dir.path().join("numbers.txt");
+    std::fs::write(&file, numbers.join("\n") + "\n")?;
+    let file = file.to_string_lossy().into_owned();
+
+    println!(
+        "crmctl bench: {cores} cores, emulator on 127.0.0.1, medians of {runs} runs ({bulk_runs} for bulk), binary {}",
+        bin.display()
+    );
+    println!(
+        "{:<8} {:<44} {:>11} {:>10} {:>10}",
+        "latency", "what", "median", "API calls", "peak RSS"
+    );
+    for latency in [0u64, 20] {
+        // The demo org's daily API limit (15,000) would stop the later runs.
+        let mut org = emulator::default_org::default_org_file();
+        org.org.api_limit = u64::MAX / 2;
+        let emu = Background::start(Config {
+            org: Some(org),
+            faults: Faults {
+                latency_ms: latency,
+                ..Faults::default()
+            },
+            ..Config::default()
+        })?;
+        let env = demo_env(&emu.base_url, dir.path());
+        let cli: [(&str, Vec<&str>); 6] = [
+            ("--version", vec!["--version"]),
+            (
+                "lookup --email jane.doe@example.com",
+                vec!["lookup", "--email", "jane.doe@example.com"],
+            ),
+            ("lookup +31201234567", vec!["lookup", "+31201234567"]),
+            ("lookup +14155551212", vec!["lookup", "+14155551212"]),
+            ("lookup +442079460958", vec!["lookup", "+442079460958"]),
+            ("login", vec!["login"]),
+        ];
+        for (name, args) in &cli {
+            let before = emu.stats();
+            let t = median_of(runs, || run_cli(&bin, args, &env, false).map(|(d, _)| d))?;
+            let calls = (emu.stats().api_calls - before.api_calls) / (runs as u64 + 2);
+            row(latency, name, t, Some(calls), None);
+        }
+        for (name, extra) in [
+            ("lookup --file (1,000 numbers) -j 8", None),
+            (
+                "lookup --file (1,000 numbers) -j 8 --no-batch",
+                Some("--no-batch"),
+            ),
+        ] {
+            let before = emu.stats();
+            let mut rss = Vec::new();
+            let mut bulk = vec!["lookup", "--file", file.as_str(), "-j", "8"];
+            bulk.extend(extra);
+            let t = median_of(bulk_runs, || {
+                run_cli(&bin, &bulk, &env, time_v).map(|(d, kb)| {
+                    rss.extend(kb);
+                    d
+                })
+            })?;
+            let calls = (emu.stats().api_calls - before.api_calls) / (bulk_runs as u64 + 2);
+            rss.sort_unstable();
+            row(
+                latency,
+                name,
+                t,
+                Some(calls),
+                rss.get(rss.len() / 2).copied(),
+            );
+        }
+        engine(&emu, &numbers, latency, bulk_runs)?;
+    }
+    Ok(())
+}
+
+fn row(latency: u64, what: &str, t: Duration, calls: Option<u64>, rss_kb: Option<u64>) {
+    println!(
+        "{:<8} {:<44} {:>8.1} ms {:>10} {:>10}",
+        format!("{latency} ms"),
+        what,
+        t.as_secs_f64() * 1000.0,
+        calls.map_or("-".into(), |c| c.to_string()),
+        rss_kb.map_or("-".into(), |k| format!("{:.1} MB", k as f64 / 1024.0)),
+    );
+}
+
+/// The engine on the 1,000 numbers: batching off (a single lookup's queries per row)
+/// and at several batch sizes, 8 batches in flight.
+fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Result<(), Error> {
+    let (client, session) = login(emu)?;
+    let inputs: Vec<Input> = numbers
+        .iter()
+        .filter_map(|n| lookup::plan(Kind::Phone, n, lookup::Regions::default()).ok())
+        .filter_map(|p| Input::from_plan(&p))
+        .collect();
+    let org = ClientOrg::new(&client, session, VERSION);
+    for batch_size in [1, 25, 50, 75, 100] {
+        let config = BatchConfig::from_flags(Some(batch_size), false, 8);
+        let mut counters = batch::Counters::default();
+        let before = emu.stats().api_calls;
+        let mut unanswered = 0;
+        let t = median_of(runs, || {
+            counters = batch::run(&org, &inputs, &config, |d| {
+                if !matches!(d.outcome, batch::Outcome::Found(_)) {
+                    unanswered += 1;
+                }
+            });
+            Ok(Duration::ZERO)
+        })?;
+        if unanswered > 0 {
+            return Err(format!("{unanswered} rows failed or were not run").into());
+        }
+        let calls = (emu.stats().api_calls - before) / (runs as u64 + 2);
+        let what = if batch_size == 1 {
+            "engine, batching off, 8 in flight".to_string()
+        } else {
+            format!("engine, --batch-size {batch_size}, 8 in flight")
+        };
+        row(latency, &what, t, Some(calls), None);
+        println!(
+            "{:<8} {:<44} searches {}, case queries {}, splits {}, re-runs {}; saved {} of {} one-per-row calls",
+            "",
+            "",
+            counters.searches,
+            counters.case_queries,
+            counters.splits,
+            counters.reruns,
+            counters.saved(),
+            counters.one_per_row
+        );
+    }
+    Ok(())
+}
+
+/// Two warm-up runs, then the median of `runs` (the closure's own time, or the call's).
+fn median_of(
+    runs: usize,
+    mut f: impl FnMut() -> Result<Duration, Error>,
+) -> Result<Duration, Error> {
+    for _ in 0..2 {
+        f()?;
+    }
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let t = Instant::now();
+        let reported = f()?;
+        times.push(if reported.is_zero() {
+            t.elapsed()
+        } else {
+            reported
+        });
+    }
+    times.sort_unstable();
+    Ok(times[times.len() / 2])
+}
+
+/// Runs the binary once; its wall time and, under `/usr/bin/time`, its peak RSS in KB.
+fn run_cli(
+    bin: &Path,
+    args: &[&str],
+    env: &[(String, String)],
+    measure_rss: bool,
+) -> Result<(Duration, Option<u64>), Error> {
+    let rss_file = std::env::temp_dir().join(format!("crmctl-bench-rss-{}", std::process::id()));
+    let mut c = if measure_rss {
+        let mut c = Command::new("/usr/bin/time");
+        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(bin);
+        c
+    } else {
+        Command::new(bin)
+    };
+    c.args(args)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let t = Instant::now();
+    let out = c.output()?;
+    let elapsed = t.elapsed();
+    // Exit 1 is a lookup that found nothing, or a bulk run with rows that did not match.
+    if !matches!(out.status.code(), Some(0 | 1)) {
+        return Err(format!(
+            "{} {}: {}\n{}",
+            bin.display(),
+            args.join(" "),
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        )
+        .into());
+    }
+    let rss = measure_rss
+        .then(|| std::fs::read_to_string(&rss_file).ok())
+        .flatten()
+        .and_then(|s| s.lines().last()?.trim().parse().ok());
+    Ok((elapsed, rss))
+}
+
+/// `target/release/crmctl` (or `$CRMCTL_BIN`), built first when absent.
+fn release_binary(root: &Path) -> Result<PathBuf, Error> {
+    if let Some(b) = std::env::var_os("CRMCTL_BIN") {
+        return Ok(PathBuf::from(b));
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let bin = target.join("release").join("crmctl");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["build", "--release", "--bin", "crmctl"])
+        .current_dir(root)
+        .status()?;
+    if !status.success() || !bin.exists() {
+        return Err(format!("cannot build {}", bin.display()).into());
+    }
+    Ok(bin)
+}
+
+fn demo_env(url: &str, home: &Path) -> Vec<(String, String)> {
+    let home = home.to_string_lossy().into_owned();
+    [
+        ("PATH", std::env::var("PATH").unwrap_or_default()),
+        ("HOME", home.clone()),
+        ("XDG_CONFIG_HOME", format!("{home}/config")),
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD.into()),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.into()),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.into()),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.into()),
+        ("CRMCTL_USERNAME", DEMO_USERNAME.into()),
+        ("CRMCTL_LOGIN_URL", url.into()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
+fn login(emu: &Background) -> Result<(Client, Session), Error> {
+    let client =
+        Client::new(&HttpSettings::default(), Arc::new(|_: &str| {})).map_err(|e| e.to_string())?;
+    let session = client.login(&Credentials {
+        token_url: emu.token_url(),
+        flow: Flow::Password,
+        username: DEMO_USERNAME.into(),
+        password: SecretString::from(DEMO_PASSWORD),
+        security_token: SecretString::from(DEMO_SECURITY_TOKEN),
+        token_in_password: false,
+        client_id: SecretString::from(DEMO_CLIENT_ID),
+        client_secret: SecretString::from(DEMO_CLIENT_SECRET),
+    });
+    Ok((client, session.map_err(|e| e.to_string())?))
+}
+
+/// `n` numbers in E.164: every phone of the default org's accounts, contacts and
+/// leads (some shared by several records, eight countries), then numbers nobody
+/// has, in a fixed shuffled order.
+fn corpus(n: usize) -> Vec<String> {
+    let org = emulator::default_org::default_org_file();
+    let mut seen = std::collections::HashSet::new();
+    let mut out: Vec<String> = Vec::new();
+    for object in ["Account", "Contact", "Lead"] {
+        for r in org.records.get(object).into_iter().flatten() {
+            for f in ["Phone", "MobilePhone"] {
+                let Some(v) = r.get(f).and_then(Value::as_str) else {
+                    continue;
+                };
+                if let Ok(forms) = crmctl::screenpop::phone::forms(v, Some(region_of(r)))
+                    && seen.insert(forms.e164.clone())
+                {
+                    out.push(forms.e164);
+                }
+            }
+        }
+    }
+    let mut i = 0;
+    while out.len() < n {
+        out.push(if i % 2 == 0 {
+            format!("+1999555{:04}", i)
+        } else {
+            format!("+3170{:07}", 3_000_000 + i)
+        });
+        i += 1;
+    }
+    out.truncate(n);
+    // A fixed shuffle (a linear congruential generator; no dependency for this).
+    let mut s: u64 = 0x5eed;
+    for k in (1..out.len()).rev() {
+        s = s
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.swap(k, (s >> 33) as usize % (k + 1));
+    }
+    out
+}
+
+/// The region of a record's national numbers, from its e-mail's top-level domain or
+/// its billing city (emulator/src/default_org.rs).
+fn region_of(r: &serde_json::Map<String, Value>) -> &'static str {
+    let email = r.get("Email").and_then(Value::as_str).unwrap_or("");
+    let city = r.get("BillingCity").and_then(Value::as_str).unwrap_or("");
+    let by_tld = [
+        (".com.au", "AU"),
+        (".co.uk", "GB"),
+        (".nl", "NL"),
+        (".de", "DE"),
+        (".fr", "FR"),
+        (".jp", "JP"),
+        (".be", "BE"),
+        (".com", "US"),
+    ];
+    let by_city = [
+        ("Rotterdam", "NL"),
+        ("Chicago", "US"),
+        ("Manchester", "GB"),
+        ("Munich", "DE"),
+        ("Marseille", "FR"),
+        ("Melbourne", "AU"),
+        ("Osaka", "JP"),
+        ("Antwerp", "BE"),
+    ];
+    by_tld
+        .iter()
+        .find(|(t, _)| email.ends_with(t))
+        .or_else(|| by_city.iter().find(|(c, _)| *c == city))
+        .map_or("NL", |(_, r)| r)
+}

@@ -521,6 +521,15 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         };
         CliError::input(format!("cannot read {what}")).with_cause(e)
     })?;
+    // A key profile given by mistake: its lines would be shown as inputs and their
+    // digits searched in the org.
+    if crate::crypto::profile::looks_like_profile(&text) {
+        return Err(CliError::input(format!(
+            "{} is a key profile, not a list of callers; nothing from it was shown or searched",
+            file.display()
+        ))
+        .with_hint("pass the file of numbers or e-mail addresses to --file"));
+    }
     let inputs = bulk::read_inputs(&text, args.column.as_deref())
         .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
     if args.column.is_none() && looks_like_csv(file, &text) {

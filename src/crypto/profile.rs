@@ -358,6 +358,15 @@ impl KeyProfile {
 }
 
 /// PBKDF2 output of `len` bytes; key then IV are consecutive slices of it.
+/// Whether `text` is a key profile (a `key`/`iv` or `derive` mapping): for inputs that
+/// must never be one, so a profile given by mistake is refused before any of it is shown
+/// or sent anywhere.
+pub fn looks_like_profile(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_saphyr::from_str::<ProfileDoc>(text)
+        .is_ok_and(|d| d.key.is_some() || d.iv.is_some() || d.derive.is_some())
+}
+
 pub fn derive_stream(
     kdf: Kdf,
     passphrase: &[u8],

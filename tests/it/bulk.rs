@@ -466,6 +466,33 @@ fn a_missing_column_does_not_quote_the_header() {
     assert_eq!(emu.stats().total, 0);
 }
 
+/// A key profile given to --file by mistake: none of it is shown, none of its digits searched.
+#[test]
+fn a_key_profile_given_as_the_file_is_refused_unshown() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let text = std::fs::read_to_string(&key).expect("read the profile");
+    for json in [false, true] {
+        let mut args = vec!["--file", key.to_str().expect("utf8")];
+        if json {
+            args.insert(0, "--json");
+        }
+        let out = run(&sb, &emu, &args);
+        out.assert_code(3);
+        for line in text.lines().filter(|l| l.contains(':')) {
+            let value = line.split_once(':').map(|(_, v)| v.trim()).unwrap_or("");
+            let shown = |t: &str| !value.is_empty() && t.contains(value);
+            assert!(
+                !shown(&out.stdout) && !shown(&out.stderr),
+                "{line}: {out:?}"
+            );
+        }
+        assert!(out.stderr.contains("is a key profile") || out.stdout.contains("is a key profile"));
+    }
+    assert_eq!(emu.stats().total, 0, "nothing was sent");
+}
+
 /// A bad region is refused once, before the login, not as a failure on every row.
 #[test]
 fn a_bad_region_stops_the_run_before_any_request() {

@@ -110,6 +110,9 @@ fn interrupted_bulk_prints_one_document(signal: &str, code: i32, name: &str) {
             f.to_str().expect("utf8"),
             "-j",
             "2",
+            // Small batches: the signal lands with most of the run still to do.
+            "--batch-size",
+            "5",
         ],
     );
     wait_for_calls(&emu, 4);
@@ -168,7 +171,15 @@ fn a_closed_stdout_stops_a_bulk_run_at_once() {
     let mut child = spawn(
         &sb,
         &emu,
-        &["lookup", "--file", f.to_str().expect("utf8"), "-j", "2"],
+        &[
+            "lookup",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "2",
+            "--batch-size",
+            "5",
+        ],
     );
     // Like `| head -1`: read one row, then close the pipe.
     let stdout = child.stdout.take().expect("stdout");

@@ -638,8 +638,8 @@ impl Report for BulkReport {
             .map(|u| format!(" (org usage now {} of {})", u.used, u.max))
             .unwrap_or_default();
         out.info(&format!(
-            "{} lookups: {} matched, {} several, {} none{}, {} failed{}; latency p50 {} ms, p95 {} ms, max {} ms; {} API calls{usage}{}",
-            s.total,
+            "{}: {} matched, {} several, {} none{}, {} failed{}; latency p50 {} ms, p95 {} ms, max {} ms; {}{}{usage}{}",
+            crate::output::count(s.total, "lookup"),
             s.matched,
             s.several,
             s.none,
@@ -649,7 +649,12 @@ impl Report for BulkReport {
             s.p50_ms,
             s.p95_ms,
             s.max_ms,
-            s.api_calls,
+            crate::output::count(s.api_calls as usize, "API call"),
+            if s.api_calls_saved > 0 {
+                format!(" ({} saved by batching)", s.api_calls_saved)
+            } else {
+                String::new()
+            },
             if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
         ));
         if s.as_typed_no_region > 0 {

@@ -62,6 +62,8 @@ fn rows_come_in_input_order_one_per_input_with_a_summary() {
         "{}",
         out.stderr
     );
+    // Five numbers in one batch: fewer calls than a search and a cases query each.
+    assert!(out.stderr.contains("saved by batching"), "{}", out.stderr);
     assert!(
         out.stderr.contains("p95") && out.stderr.contains("API calls"),
         "{}",

@@ -1,7 +1,7 @@
 //! Throughput of SOSL phone searches over one keep-alive connection, start-up
 //! time, and how precisely `latency_ms` / `connect_latency_ms` are kept. The
 //! server runs on a single-threaded runtime (one core).
-//! Run: `cargo run --release -p crmctl-emulator --example bench [SEARCHES]`
+//! Run: `cargo run --release -p crmctl-emulator --example emulator_bench [SEARCHES]`
 
 mod common;
 

@@ -12,6 +12,7 @@
 //! Speed is measured here, never asserted in tests. On a shared machine, compare runs
 //! taken back to back.
 
+use crmctl::screenpop::phone;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -305,10 +306,11 @@ fn corpus(n: usize) -> Vec<String> {
                 let Some(v) = r.get(f).and_then(Value::as_str) else {
                     continue;
                 };
-                if let Ok(forms) = crmctl::screenpop::phone::forms(v, Some(region_of(r)))
-                    && seen.insert(forms.e164.clone())
+                let region = phone::Region::parse(region_of(r)).ok();
+                if let Ok(phone::Ani::Number(n)) = phone::read_ani(v, region, None)
+                    && seen.insert(n.forms.e164.clone())
                 {
-                    out.push(forms.e164);
+                    out.push(n.forms.e164);
                 }
             }
         }

@@ -93,7 +93,7 @@ impl BatchConfig {
 /// What one row looks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Input {
-    /// The digit forms `phone::forms` gives, most specific first.
+    /// The digit forms `phone::read_ani` gives, most specific first.
     Phone(Vec<String>),
     /// The address, trimmed as `lookup::plan` trims it.
     Email(String),
@@ -1280,7 +1280,7 @@ mod tests {
         }
     }
 
-    /// Dutch numbers as `phone::forms` gives them.
+    /// Dutch numbers as `phone::read_ani` gives them.
     fn nl(nsn: &str) -> Input {
         Input::Phone(vec![
             format!("31{nsn}"),

@@ -408,12 +408,13 @@ maria.garcia@example.fr\nnobody@nowhere.example\njane.doe@example.com\n";
         for object in ["Account", "Contact", "Lead"] {
             for r in org.records.get(object).into_iter().flatten() {
                 for f in ["Phone", "MobilePhone"] {
+                    use crmctl::screenpop::phone::{Ani, Region, read_ani};
+                    let region = Region::parse(super::region_of(r)).ok();
                     if let Some(v) = r.get(f).and_then(Value::as_str)
-                        && let Ok(forms) =
-                            crmctl::screenpop::phone::forms(v, Some(super::region_of(r)))
-                        && !known.contains(&forms.e164)
+                        && let Ok(Ani::Number(n)) = read_ani(v, region, None)
+                        && !known.contains(&n.forms.e164)
                     {
-                        known.push(forms.e164);
+                        known.push(n.forms.e164);
                     }
                 }
             }

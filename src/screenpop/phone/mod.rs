@@ -20,10 +20,7 @@ use number::{Length, Source};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PhoneError {
-    /// A national number and no region to read it in (only from the older [`forms`]).
-    NeedsRegion,
     BadRegion(String),
-    Unparseable(String),
     /// The text holds no digit at all (and is not a withheld caller).
     NoDigits,
 }
@@ -31,15 +28,10 @@ pub enum PhoneError {
 impl fmt::Display for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PhoneError::NeedsRegion => write!(
-                f,
-                "this is a national number: say which country it belongs to"
-            ),
             PhoneError::BadRegion(r) => write!(
                 f,
-                "`{r}` is not a two-letter region code such as NL, US or GB"
+                "`{r}` is not a known region code (two letters, such as NL, US or GB)"
             ),
-            PhoneError::Unparseable(e) => write!(f, "not a phone number ({e})"),
             PhoneError::NoDigits => write!(f, "not a phone number (it holds no digits)"),
         }
     }
@@ -372,40 +364,4 @@ fn valid_national(p: &number::Parsed) -> bool {
 #[doc(hidden)]
 pub fn regex_runs() -> u64 {
     tables::regex_runs()
-}
-
-// ---- The API the lookup code uses today (kept until it moves to `read_ani`). ----
-
-pub fn parse_region(region: &str) -> Result<Region, PhoneError> {
-    Region::parse(region)
-}
-
-/// Checks that need no metadata, so a bad value is refused before any request.
-pub fn precheck(input: &str, region: Option<&str>) -> Result<(), PhoneError> {
-    if let Some(r) = region {
-        Region::parse(r)?;
-    }
-    match ani::clean(input) {
-        ani::Cleaned::NoDigits => Err(PhoneError::Unparseable("it holds no digits".into())),
-        ani::Cleaned::Withheld => Err(PhoneError::Unparseable("the caller is withheld".into())),
-        ani::Cleaned::Dialled(d) if !d.plus && !d.digits.starts_with("00") && region.is_none() => {
-            Err(PhoneError::NeedsRegion)
-        }
-        ani::Cleaned::Dialled(_) => Ok(()),
-    }
-}
-
-/// The forms of a number; a national number needs `region`.
-pub fn forms(input: &str, region: Option<&str>) -> Result<PhoneForms, PhoneError> {
-    precheck(input, region)?;
-    let region = region.map(Region::parse).transpose()?;
-    match read_ani(input, region, None)? {
-        Ani::Number(n) => Ok(n.forms),
-        Ani::Withheld => Err(PhoneError::Unparseable("the caller is withheld".into())),
-        Ani::AsTyped {
-            reason: AsTypedReason::NoRegion,
-            ..
-        } => Err(PhoneError::NeedsRegion),
-        Ani::AsTyped { reason, .. } => Err(PhoneError::Unparseable(reason.to_string())),
-    }
 }

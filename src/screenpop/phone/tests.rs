@@ -292,7 +292,14 @@ fn shared_calling_codes_keep_the_trunk_form() {
     }
 }
 
-// ---- The older API, kept working for its callers. ----
+/// The forms `read_ani` searches for a number it could read, `None` otherwise.
+fn forms(input: &str, region: Option<&str>) -> Option<PhoneForms> {
+    let region = region.map(|r| Region::parse(r).expect("a region code"));
+    match read_ani(input, region, None) {
+        Ok(Ani::Number(n)) => Some(n.forms),
+        _ => None,
+    }
+}
 
 #[test]
 fn amsterdam_number_in_all_its_forms() {
@@ -311,18 +318,18 @@ fn nanp_numbers_have_no_separate_trunk_form() {
 }
 
 #[test]
-fn national_numbers_need_a_region() {
-    assert_eq!(
-        forms("020-1234567", None).unwrap_err(),
-        PhoneError::NeedsRegion
-    );
+fn national_numbers_without_a_region_are_searched_as_typed() {
     assert!(matches!(
-        forms("020-1234567", Some("XX")).unwrap_err(),
-        PhoneError::BadRegion(_)
+        read_ani("020-1234567", None, None),
+        Ok(Ani::AsTyped {
+            reason: AsTypedReason::NoRegion,
+            ..
+        })
     ));
+    assert!(matches!(Region::parse("XX"), Err(PhoneError::BadRegion(_))));
     assert!(matches!(
-        forms("+", None).unwrap_err(),
-        PhoneError::Unparseable(_)
+        read_ani("+", None, None),
+        Err(PhoneError::NoDigits)
     ));
 }
 

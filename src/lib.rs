@@ -10,6 +10,7 @@
 pub mod assets;
 pub mod cli;
 pub mod commands;
+pub mod crash;
 pub mod crypto;
 pub mod csv_input;
 pub mod ctx;
@@ -46,6 +47,11 @@ where
     };
     let ctx = Ctx::new(&cli.global, Env::from_process());
     let name = cli.command.name();
+    crash::running(name, ctx.out.mode);
+    // Lets the tests see what a bug looks like; debug builds only.
+    if cfg!(debug_assertions) && std::env::var_os("CRMCTL_DEBUG_PANIC").is_some() {
+        panic!("CRMCTL_DEBUG_PANIC is set");
+    }
     let result = commands::dispatch(&ctx, &cli.command);
     finish(&ctx, name, result)
 }

@@ -324,3 +324,39 @@ fn a_missing_key_profile_is_local_input_in_every_command() {
         check(&args.join(" "), &out, 3, "input");
     }
 }
+
+/// A bug is exit 5 with one message (and one JSON document under `--json`), the same
+/// whether the build unwinds (tests) or aborts (the release profile): the panic hook
+/// decides, not the panic strategy.
+#[test]
+fn a_bug_is_exit_5_with_one_message_or_one_json_document() {
+    let sb = Sandbox::new();
+    let panic = [("CRMCTL_DEBUG_PANIC", "1")];
+    let text = sb.run(&["encrypt", "--stdin"], &panic, "x");
+    text.assert_code(5);
+    assert!(text.stdout.is_empty(), "{}", text.stdout);
+    assert!(
+        text.stderr.starts_with(
+            "error: crmctl hit a bug and stopped: CRMCTL_DEBUG_PANIC is set at src/lib.rs:"
+        ),
+        "{}",
+        text.stderr
+    );
+    assert!(
+        text.stderr.contains("hint: please report it"),
+        "{}",
+        text.stderr
+    );
+    assert!(
+        !text.stderr.contains("panicked at"),
+        "the default hook ran too: {}",
+        text.stderr
+    );
+
+    let json = sb.run(&["lookup", "--json", "+14155551212"], &panic, "");
+    json.assert_code(5);
+    let doc = json.json();
+    assert_eq!(doc["command"], "lookup");
+    assert_eq!(doc["exit_code"], 5);
+    assert_eq!(doc["error"]["kind"], "internal");
+}

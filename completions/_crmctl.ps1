@@ -158,6 +158,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
         }
         'crmctl;login' {
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')
+            [CompletionResult]::new('--instance-url', '--instance-url', [CompletionResultType]::ParameterName, 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight, saving a handshake. Only a hint; the token answer''s instance_url is the URL used [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Salesforce username [default: $CRMCTL_USERNAME]')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile')
@@ -193,6 +194,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--media', '--media', [CompletionResultType]::ParameterName, 'What kind of interaction the value comes from')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]')
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')
+            [CompletionResult]::new('--instance-url', '--instance-url', [CompletionResultType]::ParameterName, 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight, saving a handshake. Only a hint; the token answer''s instance_url is the URL used [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Salesforce username [default: $CRMCTL_USERNAME]')
             [CompletionResult]::new('--api-version', '--api-version', [CompletionResultType]::ParameterName, 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile')

@@ -145,6 +145,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         }
         &'crmctl;login'= {
             cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
+            cand --instance-url 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight, saving a handshake. Only a hint; the token answer''s instance_url is the URL used [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]'
             cand --username 'Salesforce username [default: $CRMCTL_USERNAME]'
             cand --api-version 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]'
             cand --settings 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile'
@@ -179,6 +180,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --media 'What kind of interaction the value comes from'
             cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]'
             cand --login-url 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
+            cand --instance-url 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight, saving a handshake. Only a hint; the token answer''s instance_url is the URL used [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]'
             cand --username 'Salesforce username [default: $CRMCTL_USERNAME]'
             cand --api-version 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]'
             cand --settings 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile'

@@ -125,6 +125,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight, saving a handshake. Only a hint; the token answer\'s instance_url is the URL used [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
@@ -160,6 +161,7 @@ chat\t'Case number'
 email\t'E-mail address'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale\'s]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight, saving a handshake. Only a hint; the token answer\'s instance_url is the URL used [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F

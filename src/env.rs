@@ -17,6 +17,7 @@ pub mod names {
     pub const CLIENT_SECRET: &str = "CRMCTL_CLIENT_SECRET";
     pub const USERNAME: &str = "CRMCTL_USERNAME";
     pub const LOGIN_URL: &str = "CRMCTL_LOGIN_URL";
+    pub const INSTANCE_URL: &str = "CRMCTL_INSTANCE_URL";
     pub const CONNECT_TIMEOUT: &str = "CRMCTL_CONNECT_TIMEOUT";
     pub const TIMEOUT: &str = "CRMCTL_TIMEOUT";
     pub const CA_CERT: &str = "CRMCTL_CA_CERT";
@@ -68,6 +69,8 @@ pub struct Env {
     pub client_secret: EnvSecret,
     pub username: Option<String>,
     pub login_url: Option<String>,
+    /// The org's URL, known before the token answers (see `--instance-url`).
+    pub instance_url: Option<String>,
     /// Seconds, as typed; checked where used.
     pub connect_timeout: Option<String>,
     pub timeout: Option<String>,
@@ -110,6 +113,7 @@ impl Env {
             client_secret: EnvSecret::read(names::CLIENT_SECRET, get),
             username: non_empty(names::USERNAME).and_then(|v| v.into_string().ok()),
             login_url: non_empty(names::LOGIN_URL).and_then(|v| v.into_string().ok()),
+            instance_url: non_empty(names::INSTANCE_URL).and_then(|v| v.into_string().ok()),
             connect_timeout: non_empty(names::CONNECT_TIMEOUT).and_then(|v| v.into_string().ok()),
             timeout: non_empty(names::TIMEOUT).and_then(|v| v.into_string().ok()),
             ca_cert: non_empty(names::CA_CERT).map(PathBuf::from),

@@ -31,6 +31,13 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
     pub login_url: Option<String>,
 
+    /// The org's URL, as in ApplicationHost, when the login URL is another host: its
+    /// connection is opened while the token request is in flight, saving a handshake.
+    /// Only a hint; the token answer's instance_url is the URL used [default: the UCC's
+    /// ApplicationHost, else $CRMCTL_INSTANCE_URL]
+    #[arg(long, value_name = "URL")]
+    pub instance_url: Option<String>,
+
     /// Log in to a sandbox (https://test.salesforce.com)
     #[arg(long)]
     pub sandbox: bool,
@@ -172,6 +179,23 @@ impl ConnectArgs {
             });
         }
         Ok(url)
+    }
+
+    /// The org's URL known before the token answers: `--instance-url`, else the UCC's
+    /// ApplicationHost, else `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error;
+    /// the other sources are hints that [`Client::warm`] skips when unusable.
+    pub fn instance_hint(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> Result<Option<String>, CliError> {
+        if let Some(u) = &self.instance_url {
+            Client::check_url(u.trim()).map_err(|e| {
+                CliError::usage(format!("--instance-url `{}` is not usable: {e}", u.trim()))
+                    .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
+            })?;
+            return Ok(Some(u.trim().to_string()));
+        }
+        Ok(ucc
+            .and_then(|u| u.value("ApplicationHost"))
+            .map(str::to_string)
+            .or_else(|| ctx.env.instance_url.clone()))
     }
 
     /// `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else the

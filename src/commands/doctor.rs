@@ -149,6 +149,7 @@ impl OrgArgs {
     fn connect(&self) -> ConnectArgs {
         ConnectArgs {
             login_url: self.login_url.clone(),
+            instance_url: None,
             sandbox: self.sandbox,
             username: self.username.clone(),
             api_version: self.api_version.clone(),

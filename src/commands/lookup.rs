@@ -454,6 +454,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     let plan = plan(ctx, args)?;
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
+    let org_url = args.connect.instance_hint(ctx, ucc.as_ref())?;
     // A withheld caller is a blank record with no search; the org is only needed to log it.
     if plan.is_withheld() && !args.log.log {
         return Ok(Box::new(report(
@@ -463,7 +464,11 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
             args,
         )));
     }
+    let warming = org_url.and_then(|u| client.warm(&u, &creds.token_url));
     let session = client.login(&creds).map_err(sf_error)?;
+    if let Some(w) = warming {
+        w.settle(&session.instance_url);
+    }
     let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     let mut timings = vec![Timing {
         step: "token",
@@ -548,7 +553,14 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     let regions = regions(ctx, args.region.as_deref(), kind)?;
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
+    let warming = args
+        .connect
+        .instance_hint(ctx, ucc.as_ref())?
+        .and_then(|u| client.warm(&u, &creds.token_url));
     let session = client.login(&creds).map_err(sf_error)?;
+    if let Some(w) = warming {
+        w.settle(&session.instance_url);
+    }
     let json = ctx.out.is_json();
     // Ctrl-C and SIGTERM end the run with the rows done so far (exit 130/143).
     let interrupt = crate::interrupt::install();

@@ -75,6 +75,31 @@ pub struct Client {
     calls: Arc<AtomicU64>,
 }
 
+/// A connection being opened to the org's URL ([`Client::warm`]).
+pub struct Warming {
+    org: Url,
+    settled: std::sync::mpsc::Receiver<()>,
+    patience: Duration,
+}
+
+impl Warming {
+    /// Before the first data call. When the session's instance is the warmed host,
+    /// waits (at most the connect timeout) for the warm-up to hand its connection
+    /// back to the pool, so the call uses it rather than racing it with a new one.
+    /// Another instance, or a warm-up that is stuck, and the call goes on its own.
+    pub fn settle(self, instance_url: &str) {
+        if Url::parse(instance_url).is_ok_and(|i| same_origin(&i, &self.org)) {
+            let _ = self.settled.recv_timeout(self.patience);
+        }
+    }
+}
+
+fn same_origin(a: &Url, b: &Url) -> bool {
+    a.scheme() == b.scheme()
+        && a.host_str() == b.host_str()
+        && a.port_or_known_default() == b.port_or_known_default()
+}
+
 /// rustls needs one crypto provider per process; crmctl uses ring everywhere.
 pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -252,6 +277,45 @@ impl Client {
             usage,
             retry_after,
             body,
+        })
+    }
+
+    /// Opens the connection to the org's URL while the token request is in flight,
+    /// when that URL is known before the token answers (a settings file's
+    /// ApplicationHost, `--instance-url`) and is not the login host (whose connection
+    /// the token request opens). It sends a GET of the versions list from another
+    /// thread: that needs no session, carries no credential and is not counted
+    /// against API limits. The connection stays in the pool; [`Warming::settle`]
+    /// lets the first data call find it there. An https login never warms http.
+    pub fn warm(&self, org_url: &str, login_url: &str) -> Option<Warming> {
+        let org = Self::check_url(org_url.trim()).ok()?;
+        let login = Self::check_url(login_url).ok()?;
+        if same_origin(&org, &login) || (login.scheme() == "https" && org.scheme() != "https") {
+            return None;
+        }
+        let versions = org.join("/services/data/").ok()?;
+        // Built here, so both threads use the one client (and its one pool).
+        self.http_for(&versions).ok()?;
+        let client = self.clone();
+        let (done, settled) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            client.trace(&format!(
+                "GET {versions} (opening the org's connection while the token request is in flight)"
+            ));
+            if let Ok(http) = client.http_for(&versions) {
+                let timeout = client.settings.connect_timeout + client.settings.timeout;
+                if let Ok(mut resp) = http.get(versions).timeout(timeout).send() {
+                    // Read to the end (capped) so the connection goes back to the pool.
+                    let _ =
+                        std::io::copy(&mut (&mut resp).take(TOKEN_BODY_CAP), &mut std::io::sink());
+                }
+            }
+            let _ = done.send(());
+        });
+        Some(Warming {
+            org,
+            settled,
+            patience: self.settings.connect_timeout,
         })
     }
 

@@ -595,3 +595,95 @@ fn a_probe_reads_the_status_not_the_body() {
     let n = sent.load(Ordering::SeqCst);
     assert!(n < 64 * 1024 * 1024, "{n} bytes of the body were read");
 }
+
+/// The warm-up request to the org's URL leaves while the token request is still
+/// unanswered, carries no credential, and an https login never warms a plain-http
+/// URL. The login server holds the token answer until the org has been contacted
+/// (bounded: 10 s), so without the warm-up the test fails rather than hangs.
+#[test]
+fn the_org_connection_opens_during_the_token_request_and_carries_no_secret() {
+    use std::sync::atomic::AtomicBool;
+    let warmed = Arc::new(AtomicBool::new(false));
+    let seen = warmed.clone();
+    let org = Server::start(move |req, w, _| {
+        if req.path == "/services/data/" {
+            seen.store(true, Ordering::SeqCst);
+            respond(
+                w,
+                200,
+                &[],
+                r#"[{"label":"Spring '24","url":"/services/data/v60.0","version":"60.0"}]"#,
+            );
+        } else {
+            respond(w, 200, &[], r#"{"searchRecords":[]}"#);
+        }
+    });
+    let org_url = org.url.clone();
+    let waited = Arc::new(AtomicBool::new(false));
+    let (flag, answered_after_warm) = (warmed.clone(), waited.clone());
+    let login = Server::start(move |_, w, _| {
+        let start = std::time::Instant::now();
+        while !flag.load(Ordering::SeqCst) && start.elapsed() < std::time::Duration::from_secs(10) {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        answered_after_warm.store(flag.load(Ordering::SeqCst), Ordering::SeqCst);
+        respond(w, 200, &[], &token_ok(&org_url));
+    });
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &login.url,
+        &[
+            "lookup",
+            "--instance-url",
+            &org.url,
+            "--email",
+            "jane@example.com",
+        ],
+    );
+    out.assert_code(1);
+    assert!(
+        waited.load(Ordering::SeqCst),
+        "the org was not contacted before the token answer"
+    );
+    let warm = org
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/services/data/")
+        .expect("the warm-up request");
+    assert_eq!(warm.method, "GET");
+    assert!(warm.header("authorization").is_none(), "{warm:?}");
+    assert!(warm.body.is_empty(), "{warm:?}");
+
+    // An https login with a plain-http hint: the hint is not used.
+    let plain = Server::start(|_, w, _| respond(w, 200, &[], "[]"));
+    let (config, ca_pem) = tls_config();
+    let tls = Server::start_tls(config, |_, w, _| {
+        respond(
+            w,
+            400,
+            &[],
+            r#"{"error":"invalid_grant","error_description":"authentication failure"}"#,
+        )
+    });
+    let ca = sb.write_private("ca.pem", &ca_pem);
+    let out = run(
+        &sb,
+        &tls.url,
+        &[
+            "lookup",
+            "--ca-cert",
+            ca.to_str().expect("utf8"),
+            "--instance-url",
+            &plain.url,
+            "--email",
+            "jane@example.com",
+        ],
+    );
+    out.assert_code(1);
+    assert_eq!(
+        plain.connections.load(Ordering::SeqCst),
+        0,
+        "an https login warmed plain http"
+    );
+}

@@ -348,3 +348,48 @@ fn a_withheld_caller_is_still_logged_with_log() {
     assert_eq!(stats.routes.get("token"), Some(&1), "{stats:?}");
     assert_eq!(stats.routes.get("search"), None, "no search: {stats:?}");
 }
+
+/// With the org's URL known before the token answers (`--instance-url`, a settings
+/// file's ApplicationHost) and the login on another host, the org's connection is
+/// opened during the token request and the search and cases queries use it: two
+/// connections in all, and the versions list (no session) is what opened it.
+#[test]
+fn a_known_org_url_is_connected_while_the_token_is_in_flight_and_reused() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let login = ["--login-url", emu.login_url.as_str()];
+    let mut args = login.to_vec();
+    args.extend(["--instance-url", emu.base_url.as_str(), "+1 415 555 1212"]);
+    lookup(&sb, &emu, &args).assert_code(0);
+    let stats = emu.stats();
+    assert_eq!(stats.routes.get("versions"), Some(&1), "{stats:?}");
+    assert_eq!(stats.connections, 2, "one per host: {stats:?}");
+    assert_eq!(
+        stats.api_calls, 2,
+        "the versions list is not an API call: {stats:?}"
+    );
+
+    // Without a hint: no versions request.
+    let emu = Background::start(Config::default()).expect("emulator");
+    let mut args = vec!["--login-url", emu.login_url.as_str()];
+    args.push("+1 415 555 1212");
+    lookup(&sb, &emu, &args).assert_code(0);
+    assert_eq!(emu.stats().routes.get("versions"), None);
+
+    // A hint naming the login host opens nothing more.
+    let emu = Background::start(Config::default()).expect("emulator");
+    let args = ["--instance-url", emu.base_url.as_str(), "+1 415 555 1212"];
+    lookup(&sb, &emu, &args).assert_code(0);
+    let stats = emu.stats();
+    assert_eq!((stats.connections, stats.total), (1, 3), "{stats:?}");
+
+    // A malformed hint is a usage error, before anything is sent.
+    let out = lookup(
+        &sb,
+        &emu,
+        &["--instance-url", "eu6 salesforce", "+1 415 555 1212"],
+    );
+    out.assert_code(2);
+    assert!(out.stderr.contains("--instance-url"), "{}", out.stderr);
+    assert_eq!(emu.stats().total, 3);
+}

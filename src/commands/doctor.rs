@@ -474,7 +474,7 @@ fn org_steps(
     let checked = version
         .clone()
         .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
-    let (report, session) = match super::login::check_session(client, creds, checked) {
+    let (report, session) = match super::login::check_session(client, creds, checked, None) {
         Ok(x) => x,
         Err(e) => {
             let mut steps =

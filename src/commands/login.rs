@@ -199,7 +199,10 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
     let version = c.api_version(ucc.as_ref())?;
     let creds = c.credentials(ctx, ucc.as_ref())?;
     let client = c.client(ctx)?;
-    check(&client, &creds, version).map(|r| Box::new(r) as Box<dyn Report>)
+    let warming = c
+        .instance_hint(ctx, ucc.as_ref())?
+        .and_then(|u| client.warm(&u, &creds.token_url));
+    check_session(&client, &creds, version, warming).map(|(r, _)| Box::new(r) as Box<dyn Report>)
 }
 
 /// The login and its checks, as `crmctl login` and `validate-settings --login` run them.
@@ -208,14 +211,18 @@ pub fn check(
     creds: &salesforce::Credentials,
     version: String,
 ) -> Result<LoginReport, CliError> {
-    check_session(client, creds, version).map(|(report, _)| report)
+    check_session(client, creds, version, None).map(|(report, _)| report)
 }
 
 /// [`check`], keeping the session for the calls that follow (`crmctl doctor`).
+/// `warming`: the org's connection opened during the token request
+/// ([`salesforce::Client::warm`]); its versions list is used when the token's
+/// instance is that host, leaving one round trip (the composite) after the token.
 pub fn check_session(
     client: &salesforce::Client,
     creds: &salesforce::Credentials,
     version: String,
+    warming: Option<salesforce::Warming>,
 ) -> Result<(LoginReport, salesforce::Session), CliError> {
     let session = client.login(creds).map_err(|e| match e {
         SfError::OAuth {
@@ -241,8 +248,14 @@ pub fn check_session(
     // Two round trips after the token, at once: the versions list (no session
     // needed) and one composite request with the four describes (one API call).
     let names: Vec<&str> = SCREEN_POP_FIELDS.iter().map(|(o, _)| *o).collect();
+    let prefetched = warming
+        .and_then(|w| w.settle(&session.instance_url))
+        .and_then(|body| serde_json::from_slice::<Vec<salesforce::VersionEntry>>(&body).ok());
     let (versions, described) = std::thread::scope(|s| {
-        let versions = s.spawn(|| client.versions(&session.instance_url));
+        let versions = s.spawn(|| match prefetched {
+            Some(list) => Ok((list, salesforce::CallInfo::default())),
+            None => client.versions(&session.instance_url),
+        });
         let described = client.describe_composite(&session, &version, &names);
         let versions = versions
             .join()

@@ -78,19 +78,22 @@ pub struct Client {
 /// A connection being opened to the org's URL ([`Client::warm`]).
 pub struct Warming {
     org: Url,
-    settled: std::sync::mpsc::Receiver<()>,
+    /// The versions list's body when it answered 200, once the warm-up is done.
+    settled: std::sync::mpsc::Receiver<Option<Vec<u8>>>,
     patience: Duration,
 }
 
 impl Warming {
     /// Before the first data call. When the session's instance is the warmed host,
     /// waits (at most the connect timeout) for the warm-up to hand its connection
-    /// back to the pool, so the call uses it rather than racing it with a new one.
-    /// Another instance, or a warm-up that is stuck, and the call goes on its own.
-    pub fn settle(self, instance_url: &str) {
+    /// back to the pool, so the call uses it rather than racing it with a new one,
+    /// and returns the versions list it read (`login` needs it). Another instance,
+    /// or a warm-up that is stuck, and the call goes on its own.
+    pub fn settle(self, instance_url: &str) -> Option<Vec<u8>> {
         if Url::parse(instance_url).is_ok_and(|i| same_origin(&i, &self.org)) {
-            let _ = self.settled.recv_timeout(self.patience);
+            return self.settled.recv_timeout(self.patience).ok().flatten();
         }
+        None
     }
 }
 
@@ -302,15 +305,20 @@ impl Client {
             client.trace(&format!(
                 "GET {versions} (opening the org's connection while the token request is in flight)"
             ));
+            let mut answer = None;
             if let Ok(http) = client.http_for(&versions) {
                 let timeout = client.settings.connect_timeout + client.settings.timeout;
-                if let Ok(mut resp) = http.get(versions).timeout(timeout).send() {
+                if let Ok(resp) = http.get(versions).timeout(timeout).send() {
                     // Read to the end (capped) so the connection goes back to the pool.
-                    let _ =
-                        std::io::copy(&mut (&mut resp).take(TOKEN_BODY_CAP), &mut std::io::sink());
+                    let ok = resp.status().as_u16() == 200;
+                    let mut body = Vec::new();
+                    let read = resp.take(TOKEN_BODY_CAP + 1).read_to_end(&mut body);
+                    if ok && read.is_ok() && body.len() as u64 <= TOKEN_BODY_CAP {
+                        answer = Some(body);
+                    }
                 }
             }
-            let _ = done.send(());
+            let _ = done.send(answer);
         });
         Some(Warming {
             org,

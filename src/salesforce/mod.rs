@@ -18,7 +18,7 @@ pub use api::{Record, VersionEntry};
 pub use auth::{Credentials, Flow, Session, token_url};
 pub use error::{NetKind, SfError};
 pub use http::{
-    CallInfo, Client, DATA_BODY_CAP, HttpSettings, MAX_RETRIES, TOKEN_BODY_CAP, Trace,
+    CallInfo, Client, DATA_BODY_CAP, HttpSettings, MAX_RETRIES, TOKEN_BODY_CAP, Trace, Warming,
     install_crypto_provider, parse_api_usage,
 };
 pub use records::RecordError;

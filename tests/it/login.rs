@@ -581,6 +581,45 @@ fn a_my_domain_login_keeps_one_client_and_reuses_the_token_connection() {
     );
 }
 
+/// With the org's URL known ahead (`--instance-url`, ApplicationHost), the versions
+/// list is read on the org's connection while the token request is in flight, so
+/// after the token only the composite remains, on that same connection.
+#[test]
+fn a_known_org_url_leaves_one_round_trip_after_the_token() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let out = login(
+        &sb,
+        &emu,
+        DEMO_USERNAME,
+        &["--instance-url", &emu.base_url, "--json"],
+    );
+    out.assert_code(0);
+    let s = emu.stats();
+    assert_eq!(s.routes.get("versions"), Some(&1), "{:?}", s.routes);
+    assert_eq!(s.routes.get("composite"), Some(&1), "{:?}", s.routes);
+    assert_eq!(s.total, 3, "{:?}", s.routes);
+    assert_eq!(s.connections, 2, "the login host's and the org's, reused");
+    assert_eq!(
+        out.json()["data"]["api_version_offered"],
+        true,
+        "{}",
+        out.stdout
+    );
+
+    // A hint that is not the token's instance: the versions list is asked again there.
+    let other = Background::start(Config::default()).expect("emulator");
+    let out = login(
+        &sb,
+        &emu,
+        DEMO_USERNAME,
+        &["--instance-url", &other.base_url],
+    );
+    out.assert_code(0);
+    assert_eq!(other.stats().routes.get("versions"), Some(&1));
+    assert_eq!(emu.stats().routes.get("versions"), Some(&2));
+}
+
 #[test]
 fn versions_before_38_describe_one_object_at_a_time() {
     let emu = Background::start(Config::default()).expect("emulator");

@@ -96,6 +96,17 @@ fn main() -> Result<(), Error> {
             ),
             ("login (login host, --instance-url)", with_split(&["login"])),
         ];
+        // The floor any client meets here: one request and its answer on a connection
+        // already open (std TcpStream, no TLS, no parsing). A cold lookup can be no
+        // faster than `--version` + 3 of these.
+        let t = median_of(runs, || raw_round_trip(&emu.base_url))?;
+        row(
+            latency,
+            "raw HTTP/1.1 round trip, connection open",
+            t,
+            None,
+            None,
+        );
         for (name, args) in &cli {
             let before = emu.stats();
             let t = median_of(runs, || run_cli(&bin, args, &env, false).map(|(d, _)| d))?;
@@ -194,6 +205,48 @@ fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Re
 }
 
 /// Two warm-up runs, then the median of `runs` (the closure's own time, or the call's).
+/// One `GET /services/data/` on an open connection: the time from the request's
+/// write to the last byte of the answer (its Content-Length read).
+fn raw_round_trip(base_url: &str) -> Result<Duration, Error> {
+    use std::io::{Read, Write};
+    let addr = base_url.trim_start_matches("http://");
+    let mut s = std::net::TcpStream::connect(addr)?;
+    s.set_nodelay(true)?;
+    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let request = format!("GET /services/data/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let mut answer = |s: &mut std::net::TcpStream| -> Result<(), Error> {
+        s.write_all(request.as_bytes())?;
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        loop {
+            let n = s.read(&mut chunk)?;
+            if n == 0 {
+                return Err("the emulator closed the connection".into());
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&buf);
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().to_string())
+                    })
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .ok_or("no Content-Length")?;
+                if body.len() >= length {
+                    return Ok(());
+                }
+            }
+        }
+    };
+    answer(&mut s)?;
+    let t = Instant::now();
+    answer(&mut s)?;
+    Ok(t.elapsed())
+}
+
 fn median_of(
     runs: usize,
     mut f: impl FnMut() -> Result<Duration, Error>,

@@ -1049,7 +1049,7 @@ mod tests {
         object: &'static str,
         id: String,
         phones: Vec<String>,
-        /// Searched but not returned (a phone field missing from the RETURNING list).
+        /// Searched but not returned (as Contact.Fax is today).
         hidden: Vec<String>,
         email: Option<String>,
     }

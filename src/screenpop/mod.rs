@@ -16,8 +16,8 @@ use crate::salesforce::escape::{TermError, soql_literal, sosl_phrase};
 
 /// Fields read for each object; the phone fields are searched, the rest shown.
 pub const ACCOUNT_FIELDS: &str = "Id, Name, Phone, Fax, Type, BillingCity";
-pub const CONTACT_FIELDS: &str = "Id, Name, Phone, MobilePhone, HomePhone, OtherPhone, AssistantPhone, Fax, Email, Title, AccountId, Account.Name";
-pub const LEAD_FIELDS: &str = "Id, Name, Phone, MobilePhone, Fax, Email, Company, Status";
+pub const CONTACT_FIELDS: &str = "Id, Name, Phone, MobilePhone, HomePhone, OtherPhone, AssistantPhone, Email, Title, AccountId, Account.Name";
+pub const LEAD_FIELDS: &str = "Id, Name, Phone, MobilePhone, Email, Company, Status";
 pub const CASE_FIELDS: &str = "Id, CaseNumber, Subject, Status, Priority, IsClosed, CreatedDate, ContactId, Contact.Name, AccountId, Account.Name";
 pub const MAX_OPEN_CASES: usize = 50;
 

@@ -138,9 +138,9 @@ fn corpus(org: &emulator::OrgFile) -> Vec<(Kind, String, Option<&'static str>)> 
     rows
 }
 
-/// The default org, plus one contact whose fax is the only match of a number (the
-/// search returns Fax, so the batch claims it without splitting); and one account
-/// with 2,100 open cases, so a batch's cases query pages.
+/// The default org, plus one contact whose fax (a phone field the screen pop does not
+/// return) is the only match of a number, so the batch cannot claim it and must
+/// split; and one account with 2,100 open cases, so a batch's cases query pages.
 fn org_file() -> emulator::OrgFile {
     let mut org = emulator::default_org::default_org_file();
     let mut add = |object: &str, v: Value| {
@@ -253,10 +253,7 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
                 rows[*row]
             );
         }
-        assert_eq!(
-            counters.splits, 0,
-            "every record is claimed, the fax-only contact by its Fax: {counters:?}"
-        );
+        assert!(counters.splits >= 1, "the fax-only contact: {counters:?}");
         let pages = |s: &emulator::Stats| s.routes.get("queryMore").copied().unwrap_or(0);
         assert!(
             pages(&emu.stats()) > pages(&before),

@@ -214,7 +214,7 @@ fn raw_round_trip(base_url: &str) -> Result<Duration, Error> {
     s.set_nodelay(true)?;
     s.set_read_timeout(Some(Duration::from_secs(10)))?;
     let request = format!("GET /services/data/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
-    let mut answer = |s: &mut std::net::TcpStream| -> Result<(), Error> {
+    let answer = |s: &mut std::net::TcpStream| -> Result<(), Error> {
         s.write_all(request.as_bytes())?;
         let mut buf = Vec::new();
         let mut chunk = [0u8; 8192];

@@ -40,9 +40,14 @@ pub fn running(command: &'static str, mode: OutputMode) {
 }
 
 /// The error a panic becomes. Its message is escaped like any other by the printer.
-pub fn internal_error(payload: &str, at: &str) -> CliError {
-    CliError::internal(format!("crmctl hit a bug and stopped: {payload}{at}"))
-        .with_hint("please report it with the command you ran (leave out its secrets); RUST_BACKTRACE=1 adds a backtrace")
+pub fn internal_error(payload: &str, at: &str, backtrace_on: bool) -> CliError {
+    CliError::internal(format!("crmctl hit a bug and stopped: {payload}{at}")).with_hint(
+        if backtrace_on {
+            "please report it with the command you ran (leave out its secrets) and the backtrace below"
+        } else {
+            "please report it with the command you ran (leave out its secrets); RUST_BACKTRACE=1 adds a backtrace"
+        },
+    )
 }
 
 fn report(payload: &str, at: &str, backtrace: &std::backtrace::Backtrace) {
@@ -50,10 +55,11 @@ fn report(payload: &str, at: &str, backtrace: &std::backtrace::Backtrace) {
         .get()
         .copied()
         .unwrap_or(("crmctl", OutputMode::default()));
-    let err = internal_error(payload, at);
+    let captured = backtrace.status() == std::backtrace::BacktraceStatus::Captured;
+    let err = internal_error(payload, at, captured);
     let printer = Printer::new(mode);
     printer.error(&err);
-    if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+    if captured {
         printer.info(&backtrace.to_string());
     }
     if mode.json {

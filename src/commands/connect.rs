@@ -28,14 +28,15 @@ pub enum FlowArg {
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
     /// Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]
-    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
+    #[arg(long, value_name = "URL", conflicts_with = "sandbox", value_hint = clap::ValueHint::Url)]
     pub login_url: Option<String>,
 
     /// The org's URL, as in ApplicationHost, when the login URL is another host: its
-    /// connection is opened while the token request is in flight, saving a handshake.
-    /// Only a hint; the token answer's instance_url is the URL used [default: the UCC's
-    /// ApplicationHost, else $CRMCTL_INSTANCE_URL]
-    #[arg(long, value_name = "URL")]
+    /// connection is opened while the token request is in flight (a GET of
+    /// /services/data/, which carries no credential), saving a handshake. Only a hint:
+    /// the token answer's instance_url is the URL used, and an https login never opens
+    /// a plain-http hint [default: the UCC's ApplicationHost, else $CRMCTL_INSTANCE_URL]
+    #[arg(long, value_name = "URL", value_hint = clap::ValueHint::Url)]
     pub instance_url: Option<String>,
 
     /// Log in to a sandbox (https://test.salesforce.com)
@@ -50,8 +51,8 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "VERSION")]
     pub api_version: Option<String>,
 
-    /// Take LoginEndPoint, Username, ApiEndPoint and the encrypted Password, ClientId and
-    /// ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile
+    /// Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password,
+    /// ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile
     #[arg(long, value_name = "FILE")]
     pub settings: Option<PathBuf>,
 
@@ -170,7 +171,7 @@ impl ConnectArgs {
         if let Err(e) = Client::check_url(url.trim())
             .and_then(|_| Client::check_url(&salesforce::token_url(&url)))
         {
-            let message = format!("the login URL `{}` is not usable: {e}", url.trim());
+            let message = format!("the login URL is not usable: {e}");
             let hint = "give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com";
             return Err(if from_file {
                 CliError::input(message).with_hint(hint)
@@ -182,18 +183,23 @@ impl ConnectArgs {
     }
 
     /// The org's URL known before the token answers: `--instance-url`, else the UCC's
-    /// ApplicationHost, else `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error;
+    /// ApplicationHost (unless `--login-url` or `--sandbox` points elsewhere), else
+    /// `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error;
     /// the other sources are hints that [`Client::warm`] skips when unusable.
     pub fn instance_hint(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> Result<Option<String>, CliError> {
         if let Some(u) = &self.instance_url {
             Client::check_url(u.trim()).map_err(|e| {
-                CliError::usage(format!("--instance-url `{}` is not usable: {e}", u.trim()))
+                CliError::usage(format!("--instance-url is not usable: {e}"))
                     .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
             })?;
             return Ok(Some(u.trim().to_string()));
         }
-        Ok(ucc
-            .and_then(|u| u.value("ApplicationHost"))
+        // ApplicationHost names the org of the UCC's LoginEndPoint: with the login
+        // pointed elsewhere on the command line it would name another org.
+        let from_ucc = (self.login_url.is_none() && !self.sandbox)
+            .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
+            .flatten();
+        Ok(from_ucc
             .map(str::to_string)
             .or_else(|| ctx.env.instance_url.clone()))
     }

@@ -249,7 +249,7 @@ pub fn check_session(
     // needed) and one composite request with the four describes (one API call).
     let names: Vec<&str> = SCREEN_POP_FIELDS.iter().map(|(o, _)| *o).collect();
     let prefetched = warming
-        .and_then(|w| w.settle(&session.instance_url))
+        .and_then(|w| w.settle(&session))
         .and_then(|body| serde_json::from_slice::<Vec<salesforce::VersionEntry>>(&body).ok());
     let (versions, described) = std::thread::scope(|s| {
         let versions = s.spawn(|| match prefetched {

@@ -467,7 +467,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     let warming = org_url.and_then(|u| client.warm(&u, &creds.token_url));
     let session = client.login(&creds).map_err(sf_error)?;
     if let Some(w) = warming {
-        let _ = w.settle(&session.instance_url);
+        let _ = w.settle(&session);
     }
     let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     let mut timings = vec![Timing {
@@ -559,7 +559,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         .and_then(|u| client.warm(&u, &creds.token_url));
     let session = client.login(&creds).map_err(sf_error)?;
     if let Some(w) = warming {
-        let _ = w.settle(&session.instance_url);
+        let _ = w.settle(&session);
     }
     let json = ctx.out.is_json();
     // Ctrl-C and SIGTERM end the run with the rows done so far (exit 130/143).

@@ -80,20 +80,22 @@ pub struct Warming {
     org: Url,
     /// The versions list's body when it answered 200, once the warm-up is done.
     settled: std::sync::mpsc::Receiver<Option<Vec<u8>>>,
-    patience: Duration,
 }
 
 impl Warming {
     /// Before the first data call. When the session's instance is the warmed host,
-    /// waits (at most the connect timeout) for the warm-up to hand its connection
-    /// back to the pool, so the call uses it rather than racing it with a new one,
-    /// and returns the versions list it read (`login` needs it). Another instance,
-    /// or a warm-up that is stuck, and the call goes on its own.
-    pub fn settle(self, instance_url: &str) -> Option<Vec<u8>> {
-        if Url::parse(instance_url).is_ok_and(|i| same_origin(&i, &self.org)) {
-            return self.settled.recv_timeout(self.patience).ok().flatten();
+    /// waits for the warm-up to hand its connection back to the pool, so the call
+    /// uses it rather than racing it with a new one, and returns the versions list it
+    /// read (`login` uses it). The wait is at most as long as the token request took
+    /// (the warm-up left first, so it is normally done), and at least 50 ms: a slow
+    /// or stuck versions list costs no more, and the call then goes on its own.
+    pub fn settle(self, session: &super::Session) -> Option<Vec<u8>> {
+        let same = Url::parse(&session.instance_url).is_ok_and(|i| same_origin(&i, &self.org));
+        if !same {
+            return None;
         }
-        None
+        let patience = session.elapsed.max(Duration::from_millis(50));
+        self.settled.recv_timeout(patience).ok().flatten()
     }
 }
 
@@ -155,15 +157,20 @@ impl Client {
 
     /// Only http and https; anything else (`file:`, `ftp:`) is refused unsent.
     pub fn check_url(url: &str) -> Result<Url, SfError> {
-        let parsed = Url::parse(url).map_err(|_| SfError::Refused {
-            url: OrgText::from(url),
-            reason: "not a valid absolute URL",
-        })?;
+        let refused = |reason| SfError::Refused {
+            url: OrgText::from(without_userinfo(url)),
+            reason,
+        };
+        let parsed = Url::parse(url).map_err(|_| refused("not a valid absolute URL"))?;
         if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-            return Err(SfError::Refused {
-                url: OrgText::from(url),
-                reason: "only http and https URLs with a host are used",
-            });
+            return Err(refused("only http and https URLs with a host are used"));
+        }
+        // reqwest would send `user:password@` as Basic authorization, and traces would
+        // show it: Salesforce takes credentials in the login form only.
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(refused(
+                "it holds a user name or password (user:password@); credentials go in the login form, never in a URL",
+            ));
         }
         Ok(parsed)
     }
@@ -291,40 +298,63 @@ impl Client {
     /// against API limits. The connection stays in the pool; [`Warming::settle`]
     /// lets the first data call find it there. An https login never warms http.
     pub fn warm(&self, org_url: &str, login_url: &str) -> Option<Warming> {
-        let org = Self::check_url(org_url.trim()).ok()?;
+        let skip = |why: &str| {
+            self.trace(&format!("not opening the org's URL ahead: {why}"));
+            None
+        };
+        let org = match Self::check_url(org_url.trim()) {
+            Ok(u) => u,
+            Err(e) => return skip(&e.to_string()),
+        };
         let login = Self::check_url(login_url).ok()?;
-        if same_origin(&org, &login) || (login.scheme() == "https" && org.scheme() != "https") {
+        if same_origin(&org, &login) {
             return None;
         }
+        if login.scheme() == "https" && org.scheme() != "https" {
+            return skip("the login is over https and the org's URL is plain http");
+        }
         let versions = org.join("/services/data/").ok()?;
-        // Built here, so both threads use the one client (and its one pool).
-        self.http_for(&versions).ok()?;
+        // One client per scheme, one pool each: when the token request needs this
+        // scheme's client too, build it here first so both threads share it; else the
+        // warm-up builds it (loading the trust store) off the token's path.
+        if org.scheme() == login.scheme() {
+            self.http_for(&versions).ok()?;
+        }
         let client = self.clone();
         let (done, settled) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             client.trace(&format!(
                 "GET {versions} (opening the org's connection while the token request is in flight)"
             ));
+            let t = Instant::now();
             let mut answer = None;
-            if let Ok(http) = client.http_for(&versions) {
-                let timeout = client.settings.connect_timeout + client.settings.timeout;
-                if let Ok(resp) = http.get(versions).timeout(timeout).send() {
-                    // Read to the end (capped) so the connection goes back to the pool.
-                    let ok = resp.status().as_u16() == 200;
-                    let mut body = Vec::new();
-                    let read = resp.take(TOKEN_BODY_CAP + 1).read_to_end(&mut body);
-                    if ok && read.is_ok() && body.len() as u64 <= TOKEN_BODY_CAP {
-                        answer = Some(body);
+            let outcome = match client.http_for(&versions) {
+                Err(e) => e.to_string(),
+                Ok(http) => {
+                    let timeout = client.settings.connect_timeout + client.settings.timeout;
+                    match http.get(versions).timeout(timeout).send() {
+                        Err(e) => network(&e).to_string(),
+                        Ok(resp) => {
+                            // Read to the end (capped) so the connection goes back to the pool.
+                            let status = resp.status().as_u16();
+                            let mut body = Vec::new();
+                            let read = resp.take(TOKEN_BODY_CAP + 1).read_to_end(&mut body);
+                            if status == 200 && read.is_ok() && body.len() as u64 <= TOKEN_BODY_CAP
+                            {
+                                answer = Some(body);
+                            }
+                            status.to_string()
+                        }
                     }
                 }
-            }
+            };
+            client.trace(&format!(
+                "<- {outcome} from the org's versions list ({} ms)",
+                t.elapsed().as_millis()
+            ));
             let _ = done.send(answer);
         });
-        Some(Warming {
-            org,
-            settled,
-            patience: self.settings.connect_timeout,
-        })
+        Some(Warming { org, settled })
     }
 
     /// A plain GET of any URL (the CRM Service's own endpoints): status and time.
@@ -592,6 +622,21 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
 }
 
 /// URLs carry search values, never secrets; long ones are shortened for traces.
+/// `https://user:secret@host/x` -> `https://***@host/x`, for messages about a URL
+/// that was refused (it may not even parse).
+pub(crate) fn without_userinfo(url: &str) -> String {
+    let Some(start) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let authority_end = url[start..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..start], &url[start + at..]),
+        None => url.to_string(),
+    }
+}
+
 pub(crate) fn redact_url(url: &str) -> String {
     match url.char_indices().nth(160) {
         Some((cut, _)) => format!("{}…", &url[..cut]),
@@ -602,6 +647,24 @@ pub(crate) fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_with_credentials_are_refused_without_quoting_them() {
+        for url in [
+            "http://user:s3cret@127.0.0.1:45001",
+            "https://s3cret@x.my.salesforce.com/",
+            "https://u:s3cret@bad host/",
+        ] {
+            let e = Client::check_url(url).expect_err(url).to_string();
+            assert!(!e.contains("s3cret"), "{e}");
+            assert!(e.contains("***@"), "{e}");
+        }
+        assert_eq!(
+            without_userinfo("https://x.example/a@b"),
+            "https://x.example/a@b"
+        );
+        assert!(Client::check_url("https://x.my.salesforce.com/services/data/").is_ok());
+    }
 
     #[test]
     fn api_usage_header_is_parsed() {

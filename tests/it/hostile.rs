@@ -687,3 +687,104 @@ fn the_org_connection_opens_during_the_token_request_and_carries_no_secret() {
         "an https login warmed plain http"
     );
 }
+
+/// A URL with `user:password@` is refused, as a flag (exit 2) or skipped as a hint
+/// from the environment: nothing reaches that host and no output quotes the password.
+#[test]
+fn urls_with_credentials_are_refused_and_never_quoted() {
+    let thief = Server::start(|_, w, _| respond(w, 200, &[], "[]"));
+    let with_password = thief.url.replace("http://", "http://user:s3cret@");
+    let org = Server::start(move |req, w, base| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            respond(w, 200, &[], r#"{"searchRecords":[]}"#);
+        }
+    });
+    let sb = Sandbox::new();
+    let flag = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--instance-url",
+            &with_password,
+            "--email",
+            "jane@example.com",
+        ],
+    );
+    flag.assert_code(2);
+    let login = run(
+        &sb,
+        &with_password,
+        &["login", "--login-url", &with_password, "--json"],
+    );
+    login.assert_code(2);
+    let mut e = env(&org.url);
+    e.push(("CRMCTL_INSTANCE_URL", with_password.clone()));
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let hinted = sb.run(&["lookup", "-v", "--email", "jane@example.com"], &pairs, "");
+    hinted.assert_code(1);
+    assert!(
+        hinted.stderr.contains("not opening the org's URL ahead"),
+        "{}",
+        hinted.stderr
+    );
+    for out in [&flag, &login, &hinted] {
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(!all.contains("s3cret"), "{all}");
+    }
+    assert_eq!(thief.connections.load(Ordering::SeqCst), 0);
+}
+
+/// A versions list that never answers in time does not hold the lookup: the search
+/// goes out on its own connection while the warm-up is still waiting. The org holds
+/// the versions answer until the search has arrived (bounded: 10 s).
+#[test]
+fn a_slow_versions_list_does_not_hold_the_lookup() {
+    use std::sync::atomic::AtomicBool;
+    let searched = Arc::new(AtomicBool::new(false));
+    let released_by_search = Arc::new(AtomicBool::new(false));
+    let (seen, released) = (searched.clone(), released_by_search.clone());
+    let org = Server::start(move |req, w, _| {
+        if req.path == "/services/data/" {
+            let start = std::time::Instant::now();
+            while !seen.load(Ordering::SeqCst)
+                && start.elapsed() < std::time::Duration::from_secs(10)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            released.store(seen.load(Ordering::SeqCst), Ordering::SeqCst);
+            respond(w, 200, &[], "[]");
+        } else {
+            seen.store(true, Ordering::SeqCst);
+            respond(w, 200, &[], r#"{"searchRecords":[]}"#);
+        }
+    });
+    let org_url = org.url.clone();
+    let login = Server::start(move |_, w, _| respond(w, 200, &[], &token_ok(&org_url)));
+    let sb = Sandbox::new();
+    let out = run(
+        &sb,
+        &login.url,
+        &[
+            "lookup",
+            "--instance-url",
+            &org.url,
+            "--email",
+            "jane@example.com",
+        ],
+    );
+    out.assert_code(1);
+    // The versions handler ends with the test's servers; give it its bounded time.
+    let start = std::time::Instant::now();
+    while !released_by_search.load(Ordering::SeqCst)
+        && start.elapsed() < std::time::Duration::from_secs(11)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(
+        released_by_search.load(Ordering::SeqCst),
+        "the search waited for the versions list"
+    );
+}

@@ -620,6 +620,53 @@ fn a_known_org_url_leaves_one_round_trip_after_the_token() {
     assert_eq!(emu.stats().routes.get("versions"), Some(&2));
 }
 
+/// A settings file's ApplicationHost is the hint for the org of its LoginEndPoint;
+/// `--login-url` pointing at another org sets it aside (nothing is sent there).
+#[test]
+fn application_host_is_the_hint_unless_the_login_is_pointed_elsewhere() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let yaml = settings_yaml(&emu).replace(
+        &format!("value: \"{}/services/oauth2/token\" }}\n", emu.base_url),
+        &format!(
+            "value: \"{}/services/oauth2/token\" }}\n      - {{ setting: ApplicationHost, scope: CrmService, value: \"{}/\" }}\n",
+            emu.login_url, emu.base_url
+        ),
+    );
+    assert!(yaml.contains("ApplicationHost"), "{yaml}");
+    let yaml = sb.write_private("estate.yaml", &yaml);
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "login",
+            "--settings",
+            yaml.to_str().expect("utf8"),
+            "--ucc",
+            "helpdesk",
+        ];
+        a.extend_from_slice(extra);
+        a.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        sb.run(&a, &[], "")
+    };
+    run(args(&[])).assert_code(0);
+    let s = emu.stats();
+    assert_eq!(s.routes.get("versions"), Some(&1), "{:?}", s.routes);
+    assert_eq!(s.connections, 2, "login host, and the org's opened ahead");
+
+    let other = Background::start(Config::default()).expect("emulator");
+    run(args(&["--login-url", &other.base_url])).assert_code(0);
+    assert_eq!(
+        emu.stats().total,
+        s.total,
+        "the settings file's org was contacted"
+    );
+}
+
 #[test]
 fn versions_before_38_describe_one_object_at_a_time() {
     let emu = Background::start(Config::default()).expect("emulator");

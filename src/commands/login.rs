@@ -11,12 +11,56 @@ use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report, sanitize};
 use crate::salesforce::{self, Flow, SfError};
 
-/// The objects and fields a screen pop reads.
+/// The objects and fields a screen pop reads: every field of its searches and queries
+/// (`screenpop::{ACCOUNT,CONTACT,LEAD,CASE}_FIELDS` and their filters), since one hidden
+/// field makes Salesforce refuse the whole search (INVALID_FIELD).
 pub const SCREEN_POP_FIELDS: &[(&str, &[&str])] = &[
-    ("Account", &["Phone"]),
-    ("Contact", &["Phone", "MobilePhone", "Email"]),
-    ("Lead", &["Phone", "MobilePhone", "Email"]),
-    ("Case", &["CaseNumber"]),
+    (
+        "Account",
+        &["Id", "Name", "Phone", "Fax", "Type", "BillingCity"],
+    ),
+    (
+        "Contact",
+        &[
+            "Id",
+            "Name",
+            "Phone",
+            "MobilePhone",
+            "HomePhone",
+            "OtherPhone",
+            "AssistantPhone",
+            "Email",
+            "Title",
+            "AccountId",
+        ],
+    ),
+    (
+        "Lead",
+        &[
+            "Id",
+            "Name",
+            "Phone",
+            "MobilePhone",
+            "Email",
+            "Company",
+            "Status",
+            "IsConverted",
+        ],
+    ),
+    (
+        "Case",
+        &[
+            "Id",
+            "CaseNumber",
+            "Subject",
+            "Status",
+            "Priority",
+            "IsClosed",
+            "CreatedDate",
+            "ContactId",
+            "AccountId",
+        ],
+    ),
 ];
 
 /// Log in as the CRM Service would, and check the API version and screen-pop fields
@@ -25,8 +69,8 @@ pub const SCREEN_POP_FIELDS: &[(&str, &[&str])] = &[
     long_about = "Log in as the CRM Service would, and check the API version and screen-pop fields.\n\n\
 crmctl posts the OAuth username-password form (password immediately followed by the security \
 token) to the login endpoint, then checks that the org offers the API version and that Account, \
-Contact, Lead and Case with their Phone, MobilePhone, Email and CaseNumber fields are visible to \
-this user. Every refusal comes with advice. Exit 1 when the org says no, 4 when it cannot be reached.\n\n\
+Contact, Lead and Case with every field the screen pop reads (Phone, MobilePhone, Email, \
+CaseNumber and the rest) are visible to this user. Every refusal comes with advice. Exit 1 when the org says no, 4 when it cannot be reached.\n\n\
 Secrets come from hidden prompts, --stdin (password, token, client id, client secret; one a line) \
 or CRMCTL_PASSWORD, CRMCTL_TOKEN, CRMCTL_CLIENT_ID and CRMCTL_CLIENT_SECRET. The access token is \
 never printed.",
@@ -344,4 +388,31 @@ fn describe_each(
         }
     }
     each
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SCREEN_POP_FIELDS;
+    use crate::screenpop::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
+
+    /// The check covers every field the screen pop's statements name on the object
+    /// itself (relationship paths such as `Account.Name` are the parent's fields).
+    #[test]
+    fn the_login_check_covers_every_field_the_screen_pop_reads() {
+        for (object, list) in [
+            ("Account", ACCOUNT_FIELDS),
+            ("Contact", CONTACT_FIELDS),
+            ("Lead", LEAD_FIELDS),
+            ("Case", CASE_FIELDS),
+        ] {
+            let checked = SCREEN_POP_FIELDS
+                .iter()
+                .find(|(o, _)| *o == object)
+                .map(|(_, f)| *f)
+                .unwrap_or_default();
+            for field in list.split(", ").filter(|f| !f.contains('.')) {
+                assert!(checked.contains(&field), "{object}.{field} is not checked");
+            }
+        }
+    }
 }

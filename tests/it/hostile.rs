@@ -555,11 +555,17 @@ fn the_token_post_is_retried_once_after_a_dropped_connection() {
                 r#"[{"version":"60.0","label":"x","url":"/x"}]"#,
             );
         } else {
+            // Every field the login check reads, on every object.
+            let fields: Vec<serde_json::Value> = crmctl::commands::login::SCREEN_POP_FIELDS
+                .iter()
+                .flat_map(|(_, f)| f.iter())
+                .map(|f| serde_json::json!({ "name": f }))
+                .collect();
             respond(
                 w,
                 200,
                 &[],
-                r#"{"fields":[{"name":"Phone"},{"name":"MobilePhone"},{"name":"Email"},{"name":"CaseNumber"}]}"#,
+                &serde_json::json!({ "fields": fields }).to_string(),
             );
         }
     });

@@ -191,6 +191,36 @@ fn hidden_fields_and_missing_versions_are_reported_with_exit_1() {
     out.assert_code(2);
 }
 
+/// A field the search returns but the user cannot see makes Salesforce refuse every
+/// phone search (INVALID_FIELD); `login` says so before the first call does.
+#[test]
+fn a_hidden_field_the_search_returns_is_reported_and_the_lookup_it_breaks_agrees() {
+    let mut org = emulator::default_org::default_org_file();
+    if let Some(u) = org.users.iter_mut().find(|u| u.username == DEMO_USERNAME) {
+        u.hidden_fields.push("Contact.HomePhone".into());
+    }
+    let emu = Background::start(Config {
+        org: Some(org),
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let out = login(&sb, &emu, DEMO_USERNAME, &["--json"]);
+    out.assert_code(1);
+    assert_eq!(
+        out.json()["data"]["objects"][1],
+        serde_json::json!({"object": "Contact", "visible": true, "hidden_fields": ["HomePhone"]})
+    );
+    let e = crate::support::demo_env(&emu.base_url);
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let lookup = sb.run(&["lookup", "--json", "+31201234567"], &pairs, "");
+    assert_ne!(
+        lookup.code, 0,
+        "the search with a hidden field: {}",
+        lookup.stdout
+    );
+}
+
 #[test]
 fn client_credentials_need_the_my_domain_host() {
     let emu = Background::start(Config::default()).expect("emulator");
@@ -754,7 +784,12 @@ fn a_describe_that_fails_inside_the_composite_is_reported_not_visible() {
                 if s["url"].as_str().is_some_and(|u| u.contains("/Case/")) {
                     serde_json::json!({"body": [{"errorCode": "NOT_FOUND", "message": "The requested resource does not exist"}], "httpHeaders": {}, "httpStatusCode": 404, "referenceId": r})
                 } else {
-                    serde_json::json!({"body": {"name": "X", "fields": [{"name": "Phone"}, {"name": "Email"}]}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": r})
+                    // Every field the screen pop reads but MobilePhone.
+                    let fields: Vec<serde_json::Value> = ["Id", "Name", "Phone", "Fax", "Type", "BillingCity", "HomePhone", "OtherPhone", "AssistantPhone", "Email", "Title", "AccountId", "Company", "Status", "IsConverted"]
+                        .iter()
+                        .map(|f| serde_json::json!({"name": f}))
+                        .collect();
+                    serde_json::json!({"body": {"name": "X", "fields": fields}, "httpHeaders": {}, "httpStatusCode": 200, "referenceId": r})
                 }
             })
             .collect();

@@ -621,7 +621,6 @@ pub(crate) fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(base + jitter)
 }
 
-/// URLs carry search values, never secrets; long ones are shortened for traces.
 /// `https://user:secret@host/x` -> `https://***@host/x`, for messages about a URL
 /// that was refused (it may not even parse).
 pub(crate) fn without_userinfo(url: &str) -> String {
@@ -637,6 +636,7 @@ pub(crate) fn without_userinfo(url: &str) -> String {
     }
 }
 
+/// URLs carry search values, never secrets; long ones are shortened for traces.
 pub(crate) fn redact_url(url: &str) -> String {
     match url.char_indices().nth(160) {
         Some((cut, _)) => format!("{}…", &url[..cut]),

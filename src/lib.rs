@@ -32,7 +32,7 @@ use clap::Parser;
 use crate::cli::Cli;
 use crate::ctx::Ctx;
 use crate::env::Env;
-use crate::error::{CliError, EXIT_INTERNAL, EXIT_USAGE};
+use crate::error::{CliError, EXIT_INPUT, EXIT_USAGE};
 
 /// Runs crmctl with the given arguments (program name first) and returns the exit code.
 pub fn run<I, T>(args: I) -> u8
@@ -91,9 +91,11 @@ pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) 
         Ok(()) => code,
         // A closed pipe (`crmctl ... | head`) is not worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
+        // A full disk or a closed terminal is this machine's problem, not a bug: the
+        // local-input code, as for any file crmctl cannot write.
         Err(e) => {
             output::Printer::write_failed(&e);
-            EXIT_INTERNAL
+            EXIT_INPUT
         }
     }
 }

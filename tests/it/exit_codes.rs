@@ -360,3 +360,43 @@ fn a_bug_is_exit_5_with_one_message_or_one_json_document() {
     assert_eq!(doc["exit_code"], 5);
     assert_eq!(doc["error"]["kind"], "internal");
 }
+
+/// Output that cannot be written (a full disk) is a local problem: exit 3, with the
+/// reason on stderr, in text and under `--json`.
+#[test]
+fn output_that_cannot_be_written_is_exit_3() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    for json in [false, true] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let mut c = sb.cmd(&[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "encrypt",
+            "--value",
+            "--stdin",
+        ]);
+        if json {
+            c.arg("--json");
+        }
+        c.stdin(std::process::Stdio::piped())
+            .stdout(full)
+            .stderr(std::process::Stdio::piped());
+        let mut child = c.spawn().expect("spawn");
+        {
+            use std::io::Write;
+            let mut input = child.stdin.take().expect("stdin");
+            let _ = input.write_all(b"s3cret\n");
+        }
+        let out = crate::support::Run::from(child.wait_with_output().expect("wait"));
+        assert_eq!(out.code, 3, "json {json}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("could not write the output"),
+            "{}",
+            out.stderr
+        );
+    }
+}

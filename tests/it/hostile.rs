@@ -628,25 +628,12 @@ fn the_org_connection_opens_during_the_token_request_and_carries_no_secret() {
     let waited = Arc::new(AtomicBool::new(false));
     let (flag, answered_after_warm) = (warmed.clone(), waited.clone());
     let login = Server::start(move |_, w, _| {
-        let start = std::time::Instant::now();
-        while !flag.load(Ordering::SeqCst) && start.elapsed() < std::time::Duration::from_secs(10) {
-            std::thread::sleep(std::time::Duration::from_millis(5));
-        }
-        answered_after_warm.store(flag.load(Ordering::SeqCst), Ordering::SeqCst);
+        let warmed = wait_for(&flag, std::time::Duration::from_secs(10));
+        answered_after_warm.store(warmed, Ordering::SeqCst);
         respond(w, 200, &[], &token_ok(&org_url));
     });
     let sb = Sandbox::new();
-    let out = run(
-        &sb,
-        &login.url,
-        &[
-            "lookup",
-            "--instance-url",
-            &org.url,
-            "--email",
-            "jane@example.com",
-        ],
-    );
+    let out = lookup_with_hint(&sb, &login.url, &org.url);
     out.assert_code(1);
     assert!(
         waited.load(Ordering::SeqCst),
@@ -754,13 +741,8 @@ fn a_slow_versions_list_does_not_hold_the_lookup() {
     let (seen, released) = (searched.clone(), released_by_search.clone());
     let org = Server::start(move |req, w, _| {
         if req.path == "/services/data/" {
-            let start = std::time::Instant::now();
-            while !seen.load(Ordering::SeqCst)
-                && start.elapsed() < std::time::Duration::from_secs(10)
-            {
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            released.store(seen.load(Ordering::SeqCst), Ordering::SeqCst);
+            let searched_first = wait_for(&seen, std::time::Duration::from_secs(10));
+            released.store(searched_first, Ordering::SeqCst);
             respond(w, 200, &[], "[]");
         } else {
             seen.store(true, Ordering::SeqCst);
@@ -770,27 +752,35 @@ fn a_slow_versions_list_does_not_hold_the_lookup() {
     let org_url = org.url.clone();
     let login = Server::start(move |_, w, _| respond(w, 200, &[], &token_ok(&org_url)));
     let sb = Sandbox::new();
-    let out = run(
-        &sb,
-        &login.url,
+    let out = lookup_with_hint(&sb, &login.url, &org.url);
+    out.assert_code(1);
+    // The versions handler may still be finishing; give it its bounded time.
+    assert!(
+        wait_for(&released_by_search, std::time::Duration::from_secs(11)),
+        "the search waited for the versions list"
+    );
+}
+
+/// Waits (polling, bounded by `limit`) until `flag` is set; whether it was.
+fn wait_for(flag: &std::sync::atomic::AtomicBool, limit: std::time::Duration) -> bool {
+    let start = std::time::Instant::now();
+    while !flag.load(Ordering::SeqCst) && start.elapsed() < limit {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    flag.load(Ordering::SeqCst)
+}
+
+/// An e-mail lookup logging in at `login` with `org` as the `--instance-url` hint.
+fn lookup_with_hint(sb: &Sandbox, login: &str, org: &str) -> Run {
+    run(
+        sb,
+        login,
         &[
             "lookup",
             "--instance-url",
-            &org.url,
+            org,
             "--email",
             "jane@example.com",
         ],
-    );
-    out.assert_code(1);
-    // The versions handler ends with the test's servers; give it its bounded time.
-    let start = std::time::Instant::now();
-    while !released_by_search.load(Ordering::SeqCst)
-        && start.elapsed() < std::time::Duration::from_secs(11)
-    {
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    assert!(
-        released_by_search.load(Ordering::SeqCst),
-        "the search waited for the versions list"
-    );
+    )
 }

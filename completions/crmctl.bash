@@ -204,7 +204,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__doctor)
-            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --login-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --login-url --instance-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -239,6 +239,10 @@ _crmctl() {
                     return 0
                     ;;
                 --login-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --instance-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -618,12 +622,20 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__login)
-            opts="-q -v -h --login-url --instance-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --login-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -637,14 +649,6 @@ _crmctl() {
                     return 0
                     ;;
                 --api-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --settings)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -680,7 +684,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --login-url --instance-url --sandbox --username --api-version --settings --ucc --flow --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -726,6 +730,14 @@ _crmctl() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --settings)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --login-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -739,14 +751,6 @@ _crmctl() {
                     return 0
                     ;;
                 --api-version)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --settings)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

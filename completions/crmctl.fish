@@ -124,12 +124,12 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file\'s [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
@@ -160,12 +160,12 @@ voicemail\t'Caller\'s number (ANI), as for phone'
 chat\t'Case number'
 email\t'E-mail address'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale\'s]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username [default: $CRMCTL_USERNAME]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file\'s [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
@@ -200,13 +200,14 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ani -d 'Look up
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l email -d 'Look up this e-mail address as the screen pop does (repeatable)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l case -d 'Look up this case number as the screen pop does (repeatable)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l region -d 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l login-url -d 'Login host or token URL; overrides each UCC\'s LoginEndPoint [default: the UCC\'s, else $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l username -d 'Salesforce username; overrides each UCC\'s Username [default: $CRMCTL_USERNAME]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l api-version -d 'REST API version: 60.0, v60.0 or services/data/v60.0/; overrides each UCC\'s ApiEndPoint [default: 60.0]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file\'s [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
 client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l timeout -d 'Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
@@ -217,7 +218,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l log-test -d 'Cr
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l strict -d 'Exit 1 on warnings too'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'

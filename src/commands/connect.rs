@@ -25,9 +25,26 @@ pub enum FlowArg {
     ClientCredentials,
 }
 
+/// Where a command's org credentials come from: one UCC of a settings file
+/// (`login`, `lookup`). `doctor` takes whole estates and has its own.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    /// Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password,
+    /// ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile
+    #[arg(long, value_name = "FILE")]
+    pub settings: Option<PathBuf>,
+
+    /// The UCC in --settings whose values to use (needed when the file holds several, and
+    /// for a CSV export, which does not name its UCC)
+    #[arg(long, value_name = "NAME", requires = "settings")]
+    pub ucc: Option<String>,
+}
+
+/// The connection flags of every command that logs in (`login`, `lookup`, `doctor`):
+/// one definition, so they parse and resolve the same way everywhere.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
-    /// Login host or token URL, as in LoginEndPoint [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]
+    /// Login host or token URL, as in LoginEndPoint; overrides a settings file's [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]
     #[arg(long, value_name = "URL", conflicts_with = "sandbox", value_hint = clap::ValueHint::Url)]
     pub login_url: Option<String>,
 
@@ -43,23 +60,13 @@ pub struct ConnectArgs {
     #[arg(long)]
     pub sandbox: bool,
 
-    /// Salesforce username [default: $CRMCTL_USERNAME]
+    /// Salesforce username; overrides a settings file's Username [default: $CRMCTL_USERNAME]
     #[arg(long, value_name = "USER")]
     pub username: Option<String>,
 
-    /// REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/ [default: 60.0]
+    /// REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file's [default: 60.0]
     #[arg(long, value_name = "VERSION")]
     pub api_version: Option<String>,
-
-    /// Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password,
-    /// ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile
-    #[arg(long, value_name = "FILE")]
-    pub settings: Option<PathBuf>,
-
-    /// The UCC in --settings whose values to use (needed when the file holds several, and
-    /// for a CSV export, which does not name its UCC)
-    #[arg(long, value_name = "NAME", requires = "settings")]
-    pub ucc: Option<String>,
 
     /// OAuth flow
     #[arg(long, value_enum, default_value = "password")]
@@ -214,7 +221,9 @@ impl ConnectArgs {
             .unwrap_or_else(|| DEFAULT_API_VERSION.to_string());
         normalise_version(&raw)
     }
+}
 
+impl SettingsArgs {
     /// The UCC named by --settings and --ucc, or the only UCC of --settings.
     pub fn ucc(&self) -> Result<Option<Ucc>, CliError> {
         let Some(path) = &self.settings else {

@@ -36,7 +36,7 @@ secrets            Password, ClientId and ClientSecret decrypt under the key pro
 endpoints          (--probe) the CRM settings endpoint and CrmServiceUrl answer\n  \
 login              the OAuth login exactly as `crmctl login` does it, with its advice\n  \
 api-version        the ApiEndPoint version is offered by the org\n  \
-screen-pop-fields  Account, Contact, Lead, Case and their phone, e-mail, case fields are visible\n  \
+screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop reads are visible\n  \
 call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
 screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
 log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n\n\
@@ -51,7 +51,7 @@ crmctl doctor --username integration@contoso.com --email jane.doe@example.com"
 )]
 pub struct DoctorArgs {
     /// Settings files: YAML estates, or CSV exports (each named by a --ucc, in order)
-    #[arg(long = "settings", value_name = "FILE", num_args = 1..)]
+    #[arg(long = "settings", value_name = "FILE", num_args = 1.., conflicts_with = "stdin")]
     pub settings: Vec<PathBuf>,
 
     /// Check only this UCC (repeatable); also names the UCC of each CSV export, in order
@@ -96,73 +96,7 @@ pub struct DoctorArgs {
     pub strict: bool,
 
     #[command(flatten, next_help_heading = "Connection (as for `crmctl login`)")]
-    pub org: OrgArgs,
-}
-
-/// The connection flags of `crmctl login` but for --settings and --ucc, which
-/// doctor takes for a whole estate. They become a [`ConnectArgs`], so the login
-/// URL, version, secrets and HTTP settings resolve exactly as for `login`.
-#[derive(Debug, Args)]
-pub struct OrgArgs {
-    /// Login host or token URL; overrides each UCC's LoginEndPoint [default: the UCC's, else $CRMCTL_LOGIN_URL, else https://login.salesforce.com]
-    #[arg(long, value_name = "URL", conflicts_with = "sandbox")]
-    pub login_url: Option<String>,
-
-    /// Log in to a sandbox (https://test.salesforce.com)
-    #[arg(long)]
-    pub sandbox: bool,
-
-    /// Salesforce username; overrides each UCC's Username [default: $CRMCTL_USERNAME]
-    #[arg(long, value_name = "USER")]
-    pub username: Option<String>,
-
-    /// REST API version: 60.0, v60.0 or services/data/v60.0/; overrides each UCC's ApiEndPoint [default: 60.0]
-    #[arg(long, value_name = "VERSION")]
-    pub api_version: Option<String>,
-
-    /// OAuth flow
-    #[arg(long, value_enum, default_value = "password")]
-    pub flow: FlowArg,
-
-    /// The org needs no security token (logins from trusted IP ranges)
-    #[arg(long)]
-    pub no_token: bool,
-
-    /// Read secrets from stdin, one a line: password, token, client id, client secret
-    #[arg(long, conflicts_with = "settings")]
-    pub stdin: bool,
-
-    /// Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]
-    #[arg(long, value_name = "SECONDS")]
-    pub connect_timeout: Option<f64>,
-
-    /// Seconds to wait for a whole answer [default: $CRMCTL_TIMEOUT, else 30]
-    #[arg(long, value_name = "SECONDS")]
-    pub timeout: Option<f64>,
-
-    /// Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy's [default: $CRMCTL_CA_CERT]
-    #[arg(long, value_name = "FILE")]
-    pub ca_cert: Option<PathBuf>,
-}
-
-impl OrgArgs {
-    fn connect(&self) -> ConnectArgs {
-        ConnectArgs {
-            login_url: self.login_url.clone(),
-            instance_url: None,
-            sandbox: self.sandbox,
-            username: self.username.clone(),
-            api_version: self.api_version.clone(),
-            settings: None,
-            ucc: None,
-            flow: self.flow,
-            no_token: self.no_token,
-            stdin: self.stdin,
-            connect_timeout: self.connect_timeout,
-            timeout: self.timeout,
-            ca_cert: self.ca_cert.clone(),
-        }
-    }
+    pub connect: ConnectArgs,
 }
 
 /// The screen-pop values, planned before any traffic (a bad value is a usage error).
@@ -235,6 +169,8 @@ fn load_estate(args: &DoctorArgs) -> Result<(Vec<Ucc>, Vec<usize>), CliError> {
 /// How one UCC will log in, or why it will not.
 struct LoginPlan {
     creds: Credentials,
+    /// The org's URL known ahead (`--instance-url`, ApplicationHost): see `Client::warm`.
+    org_url: Option<String>,
     /// The API version, or why the ApiEndPoint cannot be used.
     version: Result<String, String>,
     /// UCCs with the same key share one login.
@@ -242,10 +178,12 @@ struct LoginPlan {
 }
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
-    let connect = args.org.connect();
+    let connect = &args.connect;
+    // A malformed --instance-url is a usage error before any traffic.
+    connect.instance_hint(ctx, None)?;
     let plans = plans(ctx, args)?;
     if args.settings.is_empty() {
-        return one_org(ctx, args, &connect, &plans);
+        return one_org(ctx, args, connect, &plans);
     }
     let (all, picked) = load_estate(args)?;
     // A derived profile with no passphrase and no terminal is a usage error for
@@ -302,7 +240,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             .collect();
         let endpoints = local::endpoints_step(&probed, &bad, args.probe);
         let mut steps = vec![settings, secrets.clone(), endpoints];
-        match login_plan(ctx, &connect, u, cipher, &bad, &secrets) {
+        match login_plan(ctx, connect, u, cipher, &bad, &secrets) {
             Ok(plan) => logins.push((results.len(), plan)),
             Err(step) => {
                 steps.push(step);
@@ -323,6 +261,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
         let mut steps = org_steps(
             &client,
             &first.creds,
+            first.org_url.as_deref(),
             first.version.clone(),
             &plans,
             args.log_test,
@@ -367,9 +306,11 @@ fn one_org(
         ),
         Step::skip(doctor::ENDPOINTS, why),
     ];
+    let org_url = connect.instance_hint(ctx, None)?;
     steps.extend(org_steps(
         &client,
         &creds,
+        org_url.as_deref(),
         Ok(version),
         plans,
         args.log_test,
@@ -442,6 +383,7 @@ fn login_plan(
     ]
     .to_vec();
     Ok(LoginPlan {
+        org_url: connect.instance_hint(ctx, Some(u)).ok().flatten(),
         creds,
         version,
         key,
@@ -466,6 +408,7 @@ fn skipped_after_login(plans: &[Plan], log_test: bool, why: &str) -> Vec<Step> {
 fn org_steps(
     client: &Client,
     creds: &Credentials,
+    org_url: Option<&str>,
     version: Result<String, String>,
     plans: &[Plan],
     log_test: bool,
@@ -474,7 +417,8 @@ fn org_steps(
     let checked = version
         .clone()
         .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
-    let (report, session) = match super::login::check_session(client, creds, checked, None) {
+    let warming = org_url.and_then(|u| client.warm(u, &creds.token_url));
+    let (report, session) = match super::login::check_session(client, creds, checked, warming) {
         Ok(x) => x,
         Err(e) => {
             let mut steps =
@@ -685,7 +629,7 @@ impl Report for DoctorReport {
         }
         let sum = doctor::summary(&self.results, self.logins, self.strict);
         let n = |k: &str| sum[k].as_u64().unwrap_or(0);
-        let plural = |k: u64, w: &str| format!("{k} {w}{}", if k == 1 { "" } else { "s" });
+        let plural = |k: u64, w: &str| crate::output::count(k as usize, w);
         text.push_str(&format!(
             "{}: {} ready, {} not ready ({} ok, {}, {} failed, {} skipped; {})\n",
             plural(

@@ -5,7 +5,7 @@ use clap::Args;
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use super::connect::{ConnectArgs, sf_error};
+use super::connect::{ConnectArgs, SettingsArgs, sf_error};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report, sanitize};
@@ -80,6 +80,9 @@ crmctl login --sandbox --username integration@contoso.com.uat --api-version 60.0
 crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json"
 )]
 pub struct LoginArgs {
+    #[command(flatten)]
+    pub from: SettingsArgs,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 }
@@ -239,7 +242,7 @@ impl Report for LoginReport {
 
 pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
     let c = &args.connect;
-    let ucc = c.ucc()?;
+    let ucc = args.from.ucc()?;
     let version = c.api_version(ucc.as_ref())?;
     let creds = c.credentials(ctx, ucc.as_ref())?;
     let client = c.client(ctx)?;

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::connect::{ConnectArgs, sf_error};
+use super::connect::{ConnectArgs, SettingsArgs, sf_error};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report};
@@ -104,6 +104,9 @@ pub struct LookupArgs {
     /// List each round trip and its time
     #[arg(long)]
     pub timings: bool,
+
+    #[command(flatten)]
+    pub from: SettingsArgs,
 
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -446,7 +449,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         }
         return bulk(ctx, args, file);
     }
-    let ucc = args.connect.ucc()?;
+    let ucc = args.from.ucc()?;
     let version = args.connect.api_version(ucc.as_ref())?;
     // Read and plan the value before any request: a bad value is refused with nothing
     // sent, and a cold parse costs microseconds, so once the last answer is in only
@@ -515,7 +518,7 @@ fn report(
 
 /// `--file`: one lookup per input line, rows streamed in input order.
 fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn Report>, CliError> {
-    let ucc = args.connect.ucc()?;
+    let ucc = args.from.ucc()?;
     let version = args.connect.api_version(ucc.as_ref())?;
     // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
     let text = crate::fsutil::read_text(file).map_err(|e| {

@@ -252,11 +252,10 @@ impl Report for ValidateReport {
         }
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));
         text.push_str(&format!(
-            "{} UCC{} checked: {e} error{}, {w} warning{}{}\n",
-            self.uccs.len(),
-            if self.uccs.len() == 1 { "" } else { "s" },
-            if e == 1 { "" } else { "s" },
-            if w == 1 { "" } else { "s" },
+            "{} checked: {}, {}{}\n",
+            crate::output::count(self.uccs.len(), "UCC"),
+            crate::output::count(e, "error"),
+            crate::output::count(w, "warning"),
             if self.decrypted {
                 ""
             } else {

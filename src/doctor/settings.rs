@@ -50,8 +50,12 @@ fn describe(findings: &[&Finding]) -> String {
         .join("; ")
 }
 
-fn counted(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+fn of_severity<'a>(findings: &[&'a Finding], severity: Severity) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .copied()
+        .filter(|f| f.severity == severity)
+        .collect()
 }
 
 /// The `settings` step from this UCC's findings (those of the secrets rules are
@@ -62,22 +66,18 @@ pub fn settings_step(findings: &[&Finding], rules_checked: usize) -> Step {
         .copied()
         .filter(|f| !SECRET_RULES.contains(&f.rule))
         .collect();
-    let errors: Vec<&Finding> = mine
-        .iter()
-        .copied()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
-    let warnings: Vec<&Finding> = mine
-        .iter()
-        .copied()
-        .filter(|f| f.severity == Severity::Warning)
-        .collect();
+    let errors: Vec<&Finding> = of_severity(&mine, Severity::Error);
+    let warnings: Vec<&Finding> = of_severity(&mine, Severity::Warning);
     if !errors.is_empty() {
-        let mut detail = format!("{}: {}", counted(errors.len(), "error"), describe(&errors));
+        let mut detail = format!(
+            "{}: {}",
+            crate::output::count(errors.len(), "error"),
+            describe(&errors)
+        );
         if !warnings.is_empty() {
             detail.push_str(&format!(
                 "; and {}: {}",
-                counted(warnings.len(), "warning"),
+                crate::output::count(warnings.len(), "warning"),
                 describe(&warnings)
             ));
         }
@@ -86,7 +86,7 @@ pub fn settings_step(findings: &[&Finding], rules_checked: usize) -> Step {
     if !warnings.is_empty() {
         let detail = format!(
             "{}: {}",
-            counted(warnings.len(), "warning"),
+            crate::output::count(warnings.len(), "warning"),
             describe(&warnings)
         );
         return Step::warn(SETTINGS, detail, unique_hints(&warnings));
@@ -145,11 +145,7 @@ pub fn secrets_step(findings: &[&Finding], bad: &[String], key: Result<&str, &Cl
         .copied()
         .filter(|f| SECRET_RULES.contains(&f.rule))
         .collect();
-    let errors: Vec<&Finding> = mine
-        .iter()
-        .copied()
-        .filter(|f| f.severity == Severity::Error)
-        .collect();
+    let errors: Vec<&Finding> = of_severity(&mine, Severity::Error);
     if !errors.is_empty() {
         return Step::fail(
             SECRETS,

@@ -735,3 +735,21 @@ fn one_org_with_the_client_credentials_flow() {
     );
     assert_eq!(step(&out, 0, "screen-pop")["status"], "ok");
 }
+
+/// doctor takes `crmctl login`'s connection flags, `--instance-url` included: the
+/// hinted org is contacted (its versions list) while the token request is in flight.
+/// The hint here names another org than the token's, so only the warm-up reaches it.
+#[test]
+fn the_org_url_hint_is_used_as_login_uses_it() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let hinted = Background::start(Config::default()).expect("emulator");
+    let out = doctor_org(
+        &emu.login_url,
+        &["--json", "--instance-url", &hinted.base_url],
+    );
+    out.assert_code(0);
+    assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);
+    assert_eq!(hinted.stats().routes.get("versions"), Some(&1));
+    let out = doctor_org(&emu.login_url, &["--instance-url", "eu6 salesforce"]);
+    out.assert_code(2);
+}

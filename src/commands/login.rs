@@ -10,58 +10,34 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report, sanitize};
 use crate::salesforce::{self, Flow, SfError};
+use crate::screenpop::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
 
-/// The objects and fields a screen pop reads: every field of its searches and queries
-/// (`screenpop::{ACCOUNT,CONTACT,LEAD,CASE}_FIELDS` and their filters), since one hidden
-/// field makes Salesforce refuse the whole search (INVALID_FIELD).
-pub const SCREEN_POP_FIELDS: &[(&str, &[&str])] = &[
-    (
-        "Account",
-        &["Id", "Name", "Phone", "Fax", "Type", "BillingCity"],
-    ),
-    (
-        "Contact",
-        &[
-            "Id",
-            "Name",
-            "Phone",
-            "MobilePhone",
-            "HomePhone",
-            "OtherPhone",
-            "AssistantPhone",
-            "Email",
-            "Title",
-            "AccountId",
-        ],
-    ),
-    (
-        "Lead",
-        &[
-            "Id",
-            "Name",
-            "Phone",
-            "MobilePhone",
-            "Email",
-            "Company",
-            "Status",
-            "IsConverted",
-        ],
-    ),
-    (
-        "Case",
-        &[
-            "Id",
-            "CaseNumber",
-            "Subject",
-            "Status",
-            "Priority",
-            "IsClosed",
-            "CreatedDate",
-            "ContactId",
-            "AccountId",
-        ],
-    ),
+/// The objects a screen pop reads, each with its statement's field list and the
+/// fields its filter names (`WHERE IsConverted = false`).
+const SCREEN_POP_OBJECTS: [(&str, &str, &[&str]); 4] = [
+    ("Account", ACCOUNT_FIELDS, &[]),
+    ("Contact", CONTACT_FIELDS, &[]),
+    ("Lead", LEAD_FIELDS, &["IsConverted"]),
+    ("Case", CASE_FIELDS, &[]),
 ];
+
+/// The objects and fields the login check looks for: every field the screen pop's
+/// searches and queries name on the object itself (a relationship path such as
+/// `Account.Name` is the parent's), since one hidden field makes Salesforce refuse
+/// the whole search (INVALID_FIELD). Derived from the statements' own field lists.
+pub fn screen_pop_fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    SCREEN_POP_OBJECTS
+        .iter()
+        .map(|&(object, list, filters)| {
+            let fields = list
+                .split(", ")
+                .filter(|f| !f.contains('.'))
+                .chain(filters.iter().copied())
+                .collect();
+            (object, fields)
+        })
+        .collect()
+}
 
 /// Log in as the CRM Service would, and check the API version and screen-pop fields
 #[derive(Debug, Args)]
@@ -294,7 +270,8 @@ pub fn check_session(
     })?;
     // Two round trips after the token, at once: the versions list (no session
     // needed) and one composite request with the four describes (one API call).
-    let names: Vec<&str> = SCREEN_POP_FIELDS.iter().map(|(o, _)| *o).collect();
+    let checked = screen_pop_fields();
+    let names: Vec<&str> = checked.iter().map(|(o, _)| *o).collect();
     let prefetched = warming
         .and_then(|w| w.settle(&session))
         .and_then(|body| serde_json::from_slice::<Vec<salesforce::VersionEntry>>(&body).ok());
@@ -326,7 +303,7 @@ pub fn check_session(
         Some(Err(e)) => return Err(sf_error(e)),
     };
     let mut objects = Vec::new();
-    for ((object, fields), result) in SCREEN_POP_FIELDS.iter().zip(each) {
+    for ((object, fields), result) in checked.into_iter().zip(each) {
         match result {
             Ok(visible) => {
                 let missing = fields
@@ -374,7 +351,7 @@ fn describe_each(
     api_usage: &mut Option<(u64, u64)>,
 ) -> Vec<Result<Vec<String>, SfError>> {
     let mut each = Vec::new();
-    for (object, _) in SCREEN_POP_FIELDS {
+    for (object, _, _) in SCREEN_POP_OBJECTS {
         match client.field_names(session, version, object) {
             Ok((visible, info)) => {
                 *api_usage = info.api_usage.or(*api_usage);
@@ -395,8 +372,8 @@ fn describe_each(
 
 #[cfg(test)]
 mod tests {
-    use super::SCREEN_POP_FIELDS;
-    use crate::screenpop::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
+    use super::screen_pop_fields;
+    use super::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
 
     /// The check covers every field the screen pop's statements name on the object
     /// itself (relationship paths such as `Account.Name` are the parent's fields).
@@ -408,10 +385,11 @@ mod tests {
             ("Lead", LEAD_FIELDS),
             ("Case", CASE_FIELDS),
         ] {
-            let checked = SCREEN_POP_FIELDS
+            let all = screen_pop_fields();
+            let checked = all
                 .iter()
                 .find(|(o, _)| *o == object)
-                .map(|(_, f)| *f)
+                .map(|(_, f)| f.as_slice())
                 .unwrap_or_default();
             for field in list.split(", ").filter(|f| !f.contains('.')) {
                 assert!(checked.contains(&field), "{object}.{field} is not checked");

@@ -556,9 +556,9 @@ fn the_token_post_is_retried_once_after_a_dropped_connection() {
             );
         } else {
             // Every field the login check reads, on every object.
-            let fields: Vec<serde_json::Value> = crmctl::commands::login::SCREEN_POP_FIELDS
-                .iter()
-                .flat_map(|(_, f)| f.iter())
+            let fields: Vec<serde_json::Value> = crmctl::commands::login::screen_pop_fields()
+                .into_iter()
+                .flat_map(|(_, f)| f)
                 .map(|f| serde_json::json!({ "name": f }))
                 .collect();
             respond(

@@ -1,12 +1,14 @@
 //! Everything a command may touch, resolved once per run.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use secrecy::SecretString;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::crypto::Cipher;
 use crate::crypto::profile::{self, KeyProfile, ProfileError, ProfileOrigin};
-use crate::env::{Env, names};
+use crate::env::{Env, EnvSecret, names};
 use crate::error::CliError;
 use crate::output::{OutputMode, Printer};
 use crate::{fsutil, secret};
@@ -72,41 +74,66 @@ impl Ctx {
         )
         .map_err(profile_error)?;
         let profile = KeyProfile::load(&path, origin).map_err(profile_error)?;
-        if let Some(mode) = fsutil::readable_by_others(&path) {
+        let cipher = self.unlock(
+            &path,
+            &profile,
+            None,
+            &self.env.key_passphrase,
+            names::KEY_PASSPHRASE,
+            &|| secret::prompt_passphrase(confirm, &|m| self.out.warn(m)),
+        )?;
+        Ok((cipher, profile))
+    }
+
+    /// A loaded key profile to its cipher: warns when others can read the file, then
+    /// takes the passphrase of a derived profile from `env`, else `ask` on a terminal.
+    /// `flag` names which profile the messages are about when a command has two
+    /// (`rekey --from` / `--to`).
+    pub fn unlock(
+        &self,
+        path: &Path,
+        profile: &KeyProfile,
+        flag: Option<&str>,
+        env: &EnvSecret,
+        env_name: &str,
+        ask: &dyn Fn() -> Result<SecretString, CliError>,
+    ) -> Result<Cipher, CliError> {
+        if let Some(mode) = fsutil::readable_by_others(path) {
             self.out.warn(&format!(
                 "key profile {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
                 path.display(),
                 path.display()
             ));
         }
+        let (lead, which) = match flag {
+            Some(f) => (format!("{f} "), format!(" ({f})")),
+            None => (String::new(), String::new()),
+        };
         self.out.debug(&format!(
-            "key profile: {} ({})",
+            "{lead}key profile: {} ({})",
             path.display(),
             profile.describe()
         ));
         let passphrase = if profile.needs_passphrase() {
-            match secret::from_env(&self.env.key_passphrase)? {
+            match secret::from_env(env)? {
                 Some(p) => {
                     self.out
-                        .debug(&format!("passphrase: from {}", names::KEY_PASSPHRASE));
+                        .debug(&format!("{lead}passphrase: from {env_name}"));
                     Some(p)
                 }
-                None if self.interactive => {
-                    Some(secret::prompt_passphrase(confirm, &|m| self.out.warn(m))?)
-                }
+                None if self.interactive => Some(ask()?),
                 None => {
                     return Err(CliError::usage(format!(
-                        "key profile {} needs a passphrase, and there is no terminal to ask for it",
+                        "key profile {}{which} needs a passphrase, and there is no terminal to ask for it",
                         path.display()
                     ))
-                    .with_hint(format!("set {} in the environment", names::KEY_PASSPHRASE)));
+                    .with_hint(format!("set {env_name} in the environment")));
                 }
             }
         } else {
             None
         };
-        let cipher = profile.cipher(passphrase.as_ref()).map_err(profile_error)?;
-        Ok((cipher, profile))
+        profile.cipher(passphrase.as_ref()).map_err(profile_error)
     }
 }
 

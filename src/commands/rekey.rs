@@ -12,8 +12,8 @@ use crate::ctx::{Ctx, profile_error};
 use crate::env::{EnvSecret, names};
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{Printer, Report, sanitize};
+use crate::secret;
 use crate::settings::rewrite::{self, FilePlan, Keys, Outcome, commit};
-use crate::{fsutil, secret};
 
 /// Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile
 #[derive(Debug, Args)]
@@ -320,40 +320,9 @@ fn cipher(
         .with_hint("check the path"),
         e => profile_error(e),
     })?;
-    if let Some(mode) = fsutil::readable_by_others(path) {
-        ctx.out.warn(&format!(
-            "key profile {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
-            path.display(),
-            path.display()
-        ));
-    }
-    ctx.out.debug(&format!(
-        "{flag} key profile: {} ({})",
-        path.display(),
-        profile.describe()
-    ));
-    let passphrase = if profile.needs_passphrase() {
-        match secret::from_env(env)? {
-            Some(p) => {
-                ctx.out
-                    .debug(&format!("{flag} passphrase: from {env_name}"));
-                Some(p)
-            }
-            None if ctx.interactive => Some(secret::prompt_hidden(&format!(
-                "Passphrase of the {flag} key profile: "
-            ))?),
-            None => {
-                return Err(CliError::usage(format!(
-                    "key profile {} ({flag}) needs a passphrase, and there is no terminal to ask for it",
-                    path.display()
-                ))
-                .with_hint(format!("set {env_name} in the environment")));
-            }
-        }
-    } else {
-        None
-    };
-    profile.cipher(passphrase.as_ref()).map_err(profile_error)
+    ctx.unlock(path, &profile, Some(flag), env, env_name, &|| {
+        secret::prompt_hidden(&format!("Passphrase of the {flag} key profile: "))
+    })
 }
 
 pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Box<dyn Report>, CliError> {

@@ -81,7 +81,9 @@ pub enum Command {
     Login(commands::login::LoginArgs),
     Lookup(commands::lookup::LookupArgs),
     Doctor(commands::doctor::DoctorArgs),
+    #[cfg(feature = "emulator")]
     Emulate(commands::emulate::EmulateArgs),
+    #[cfg(feature = "emulator")]
     Demo(commands::demo::DemoArgs),
     Completions(commands::completions::CompletionsArgs),
     Rekey(commands::rekey::RekeyArgs),
@@ -99,7 +101,9 @@ impl Command {
             Command::Login(_) => "login",
             Command::Lookup(_) => "lookup",
             Command::Doctor(_) => "doctor",
+            #[cfg(feature = "emulator")]
             Command::Emulate(_) => "emulate",
+            #[cfg(feature = "emulator")]
             Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
             Command::Rekey(_) => "rekey",

@@ -4,8 +4,10 @@
 pub mod completions;
 pub mod connect;
 pub mod decrypt;
+#[cfg(feature = "emulator")]
 pub mod demo;
 pub mod doctor;
+#[cfg(feature = "emulator")]
 pub mod emulate;
 pub mod encrypt;
 pub mod keygen;
@@ -26,10 +28,12 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Encrypt(args) => encrypt::run(ctx, args),
         Command::Decrypt(args) => decrypt::run(ctx, args),
         Command::Keygen(args) => keygen::run(ctx, args),
+        #[cfg(feature = "emulator")]
         Command::Emulate(args) => emulate::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
         Command::Lookup(args) => lookup::run(ctx, args),
         Command::Doctor(args) => doctor::run(ctx, args),
+        #[cfg(feature = "emulator")]
         Command::Demo(args) => demo::run(ctx, args),
         Command::ValidateSettings(args) => validate_settings::run(ctx, args),
         Command::Settings(args) => settings::run(ctx, args),

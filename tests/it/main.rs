@@ -7,8 +7,10 @@ mod calllog;
 mod cipher_vectors;
 mod cli;
 mod decrypt;
+#[cfg(feature = "emulator")]
 mod demo;
 mod doctor;
+#[cfg(feature = "emulator")]
 mod emulate;
 mod encrypt;
 mod escaping;
@@ -26,4 +28,5 @@ mod rekey;
 mod safe_write;
 mod signals;
 mod support;
+mod transcripts;
 mod validate;

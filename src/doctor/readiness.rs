@@ -78,6 +78,10 @@ pub struct Inputs<'a> {
 /// Runs the checks; returns the step, the answers, and a hint for the `login`
 /// step when a rejected password login looks like a blocked flow.
 pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<String>) {
+    if let LoginOutcome::Failed = login {
+        let (step, r) = skipped("needs an org that answers (the login step)");
+        return (step, r, None);
+    }
     let password_flow = match (input.creds.flow, login) {
         (Flow::Password, LoginOutcome::Accepted { .. }) => "accepted",
         (Flow::Password, LoginOutcome::Rejected { .. }) => "rejected",

@@ -342,7 +342,11 @@ impl ConnectArgs {
                 names::CLIENT_ID
             )));
         }
-        let Some(path) = self.jwt_key_file.clone().or_else(|| ctx.env.jwt_key_file.clone()) else {
+        let Some(path) = self
+            .jwt_key_file
+            .clone()
+            .or_else(|| ctx.env.jwt_key_file.clone())
+        else {
             if self.flow == FlowArg::Jwt {
                 return Err(CliError::usage(format!(
                     "--flow jwt needs the private key: pass --jwt-key-file FILE or set {}",
@@ -487,7 +491,10 @@ impl ConnectArgs {
 /// Reads and parses a `--flow jwt` key file: exit 3 naming the file when it cannot
 /// be read or is not an unencrypted RSA private key. The key's bytes never reach a
 /// message.
-pub fn load_jwt_key(ctx: &Ctx, path: &std::path::Path) -> Result<salesforce::jwt::JwtKey, CliError> {
+pub fn load_jwt_key(
+    ctx: &Ctx,
+    path: &std::path::Path,
+) -> Result<salesforce::jwt::JwtKey, CliError> {
     let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
         CliError::input(format!("cannot read the JWT key file {}", path.display()))
             .with_cause(e)
@@ -500,8 +507,10 @@ pub fn load_jwt_key(ctx: &Ctx, path: &std::path::Path) -> Result<salesforce::jwt
             path.display()
         ));
     }
-    ctx.out
-        .debug(&format!("JWT key file: {} (contents not shown)", path.display()));
+    ctx.out.debug(&format!(
+        "JWT key file: {} (contents not shown)",
+        path.display()
+    ));
     salesforce::jwt::JwtKey::from_pem(&bytes).map_err(|e| {
         let hint = match e {
             salesforce::jwt::KeyError::Encrypted => {
@@ -582,7 +591,11 @@ pub fn ucc_credentials(
         client_id: decrypt("ClientId")?,
         client_secret: match flow {
             // JWT needs no secret; a readiness check may still use it when present.
-            Flow::Jwt if ucc.value("ClientSecret").is_none_or(|v| v.trim().is_empty()) => {
+            Flow::Jwt
+                if ucc
+                    .value("ClientSecret")
+                    .is_none_or(|v| v.trim().is_empty()) =>
+            {
                 SecretString::from(String::new())
             }
             _ => decrypt("ClientSecret")?,

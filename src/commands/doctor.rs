@@ -13,11 +13,11 @@ use super::connect::{
     ConnectArgs, DEFAULT_API_VERSION, FlowArg, normalise_version, ucc_credentials,
 };
 use crate::ctx::Ctx;
+use crate::doctor::readiness::{self, LoginOutcome, Readiness};
 use crate::doctor::settings::{self as local, Probed};
 use crate::doctor::{self, Status, Step, UccResult, org};
 use crate::error::{CliError, ErrorKind};
 use crate::output::{Printer, Report, sanitize};
-use crate::doctor::readiness::{self, LoginOutcome, Readiness};
 use crate::salesforce::{Client, Credentials};
 use crate::screenpop::Match;
 use crate::screenpop::calllog::{self, Channel, Direction, Interaction};
@@ -449,7 +449,9 @@ fn org_steps(
             instance_url: instance,
         },
         Err(e) if e.kind == ErrorKind::Rejected => LoginOutcome::Rejected {
-            auth_failure: e.message.ends_with("(invalid_grant: authentication failure)"),
+            auth_failure: e
+                .message
+                .ends_with("(invalid_grant: authentication failure)"),
         },
         Err(_) => LoginOutcome::Failed,
     };

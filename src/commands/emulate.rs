@@ -148,7 +148,9 @@ impl Report for EmulateReport {
             text.push_str(&format!("  CA certificate:        {ca}\n"));
         }
         if i["password_flow"] == "blocked" {
-            text.push_str("  username-password flow: blocked (client credentials and JWT log in)\n");
+            text.push_str(
+                "  username-password flow: blocked (client credentials and JWT log in)\n",
+            );
         }
         out.data(&text)?;
         out.info("Serving until interrupted (Ctrl-C).");

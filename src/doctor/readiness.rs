@@ -242,7 +242,11 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
                 );
             }
             let (message, hints) = advice::for_oauth(e, d, true);
-            return CcResult::new("failed", format!("client credentials failed: {message}"), hints);
+            return CcResult::new(
+                "failed",
+                format!("client credentials failed: {message}"),
+                hints,
+            );
         }
         Err(other) => {
             return CcResult::new(
@@ -296,7 +300,11 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
 /// at the UCC's login host.
 fn jwt(input: &Inputs) -> (&'static str, String, Vec<String>) {
     let Some(key) = &input.jwt_key else {
-        return ("not-checked", "JWT not checked (no --jwt-key-file)".into(), Vec::new());
+        return (
+            "not-checked",
+            "JWT not checked (no --jwt-key-file)".into(),
+            Vec::new(),
+        );
     };
     let creds = input.creds;
     if creds.username.is_empty() {
@@ -335,7 +343,11 @@ fn jwt(input: &Inputs) -> (&'static str, String, Vec<String>) {
             let (message, hints) = advice::for_oauth(e, d, true);
             (state, format!("JWT {state}: {message}"), hints)
         }
-        Err(other) => ("failed", format!("JWT could not be checked: {other}"), Vec::new()),
+        Err(other) => (
+            "failed",
+            format!("JWT could not be checked: {other}"),
+            Vec::new(),
+        ),
     }
 }
 

@@ -240,7 +240,10 @@ fn form(creds: &Credentials) -> Result<Zeroizing<String>, SfError> {
             add("client_secret", creds.client_secret.expose_secret());
         }
         Flow::Jwt => {
-            let key = creds.jwt_key.as_ref().ok_or_else(|| SfError::Setup("no key to sign the JWT assertion".into()))?;
+            let key = creds
+                .jwt_key
+                .as_ref()
+                .ok_or_else(|| SfError::Setup("no key to sign the JWT assertion".into()))?;
             let assertion = key
                 .assertion(
                     creds.client_id.expose_secret(),

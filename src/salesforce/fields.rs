@@ -36,9 +36,14 @@ pub fn check(
         // The version does not exist: there is nothing to describe.
         Some(Err(SfError::Api { status: 404, .. })) if !version_offered => Vec::new(),
         // Before v38.0, or an org without `/composite`: one describe at a time.
-        Some(Err(SfError::Api { status: 404, .. })) | None => {
-            describe_each(client, session, version, version_offered, wanted, &mut api_usage)
-        }
+        Some(Err(SfError::Api { status: 404, .. })) | None => describe_each(
+            client,
+            session,
+            version,
+            version_offered,
+            wanted,
+            &mut api_usage,
+        ),
         Some(Err(e)) => return Err(e),
     };
     let mut objects = Vec::new();

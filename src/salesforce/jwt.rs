@@ -95,9 +95,9 @@ impl JwtKey {
                 })
             });
         }
-        Err(KeyError::NotAPrivateKey(
-            saw.unwrap_or("no BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY block"),
-        ))
+        Err(KeyError::NotAPrivateKey(saw.unwrap_or(
+            "no BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY block",
+        )))
     }
 
     /// The signed assertion for `client_id` (iss), `username` (sub) and
@@ -185,7 +185,12 @@ mod tests {
     fn the_assertion_carries_iss_sub_aud_and_a_near_exp() {
         let key = JwtKey::from_pem(PKCS8.as_bytes()).expect("the demo key loads");
         let a = key
-            .assertion("client", "user@example.com", "https://login.salesforce.com", 1000)
+            .assertion(
+                "client",
+                "user@example.com",
+                "https://login.salesforce.com",
+                1000,
+            )
             .expect("signs");
         let parts: Vec<&str> = a.expose_secret().split('.').collect();
         assert_eq!(parts.len(), 3);
@@ -219,6 +224,9 @@ mod tests {
             JwtKey::from_pem(b"hello").unwrap_err(),
             KeyError::NotAPrivateKey(_)
         ));
-        assert_eq!(format!("{:?}", JwtKey::from_pem(PKCS8.as_bytes()).expect("loads")), "JwtKey([redacted])");
+        assert_eq!(
+            format!("{:?}", JwtKey::from_pem(PKCS8.as_bytes()).expect("loads")),
+            "JwtKey([redacted])"
+        );
     }
 }

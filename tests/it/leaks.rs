@@ -271,7 +271,10 @@ fn the_jwt_key_never_leaks() {
     let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let damaged = sb.write_private(
         "damaged.pem",
-        &format!("-----BEGIN PRIVATE KEY-----\n{}\n!!!!\n-----END PRIVATE KEY-----\n", body[0]),
+        &format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n!!!!\n-----END PRIVATE KEY-----\n",
+            body[0]
+        ),
     );
     let damaged = damaged.to_str().expect("utf8");
     let c = test_cipher();
@@ -301,8 +304,15 @@ fn the_jwt_key_never_leaks() {
     let profile = profile.to_str().expect("utf8");
     let jwt = |user: &str, key: &str| -> Vec<String> {
         [
-            "login", "--flow", "jwt", "--login-url", &emu.login_url, "--username", user,
-            "--jwt-key-file", key,
+            "login",
+            "--flow",
+            "jwt",
+            "--login-url",
+            &emu.login_url,
+            "--username",
+            user,
+            "--jwt-key-file",
+            key,
         ]
         .iter()
         .map(|s| s.to_string())
@@ -320,8 +330,15 @@ fn the_jwt_key_never_leaks() {
     for flow in ["password", "jwt"] {
         cases.push(
             [
-                "--key-file", profile, "doctor", "--flow", flow, "--jwt-key-file", key,
-                "--settings", estate,
+                "--key-file",
+                profile,
+                "doctor",
+                "--flow",
+                flow,
+                "--jwt-key-file",
+                key,
+                "--settings",
+                estate,
             ]
             .iter()
             .map(|s| s.to_string())
@@ -330,7 +347,12 @@ fn the_jwt_key_never_leaks() {
     }
     let mut ran = 0;
     for case in &cases {
-        for mode in [&[][..], &["--json"][..], &["-vv"][..], &["-v", "--json"][..]] {
+        for mode in [
+            &[][..],
+            &["--json"][..],
+            &["-vv"][..],
+            &["-v", "--json"][..],
+        ] {
             let mut argv: Vec<&str> = mode.to_vec();
             argv.extend(case.iter().map(String::as_str));
             let run = sb.run(&argv, &[("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID)], "");
@@ -343,7 +365,10 @@ fn the_jwt_key_never_leaks() {
             }
             // The start of every RS256 assertion crmctl signs: {"alg":"RS256","typ":"JWT"}.
             for out in [&run.stdout, &run.stderr] {
-                assert!(!out.contains("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"), "{what}: {out}");
+                assert!(
+                    !out.contains("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"),
+                    "{what}: {out}"
+                );
             }
             assert_clean(&what, &run);
             if run.code == 0 {

@@ -40,7 +40,11 @@ api-version        the ApiEndPoint version is offered by the org\n  \
 screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop reads are visible\n  \
 call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
 screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
-log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n\n\
+log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n  \
+flow-readiness     the flows that replace the username-password flow (retiring in 2027): whether \
+the password flow logs in; client credentials with the UCC's ClientId and ClientSecret on the My Domain \
+host (ApplicationHost or --instance-url), then the field check under that token; JWT bearer with \
+--jwt-key-file, for the UCC's ClientId and Username. Token requests and describes only\n\n\
 A step that needs a value that failed an earlier step is skipped. UCCs that share one credential \
 set log in once.\n\n\
 Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed on local input \
@@ -48,6 +52,7 @@ Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed o
     after_long_help = "Examples:\n  \
 crmctl doctor --settings estate.yaml --probe --ani +31201234567 --log-test\n  \
 crmctl doctor --settings PluginSettings.csv --ucc helpdesk --strict --json\n  \
+crmctl doctor --settings estate.yaml --jwt-key-file server.key --json   # readiness for 2027\n  \
 crmctl doctor --username integration@contoso.com --email jane.doe@example.com"
 )]
 pub struct DoctorArgs {

@@ -24,11 +24,17 @@ Contact, Lead and Case with every field the screen pop reads (Phone, MobilePhone
 CaseNumber and the rest) are visible to this user. Every refusal comes with advice. Exit 1 when the org says no, 4 when it cannot be reached.\n\n\
 Secrets come from hidden prompts, --stdin (password, token, client id, client secret; one a line) \
 or CRMCTL_PASSWORD, CRMCTL_TOKEN, CRMCTL_CLIENT_ID and CRMCTL_CLIENT_SECRET. The access token is \
-never printed.",
+never printed.\n\n\
+Salesforce retires the username-password flow in 2027. --flow client-credentials logs in with the \
+client id and secret alone (on the org's My Domain host); --flow jwt signs an RS256 assertion \
+(iss: the client id, sub: --username, aud: the login host, exp: 3 minutes) with --jwt-key-file, the \
+private key of the certificate uploaded to the Connected App, as `sf org login jwt` does. The key is \
+never printed; a key file others can read is warned about.",
     after_long_help = "Examples:\n  \
 crmctl login --username integration@contoso.com\n  \
 crmctl login --sandbox --username integration@contoso.com.uat --api-version 60.0\n  \
-crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json"
+crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json\n  \
+crmctl login --flow jwt --jwt-key-file server.key --client-id 3MVG9... --username integration@contoso.com"
 )]
 pub struct LoginArgs {
     #[command(flatten)]

@@ -15,6 +15,9 @@ pub struct ObjectCheck {
 /// What [`Client::describe_composite`] answered (or `None` when it was not sent).
 pub type Described = Option<Result<(Vec<Result<Vec<String>, SfError>>, CallInfo), SfError>>;
 
+/// The checks, with the API usage the org reported (`used`, `max`).
+pub type Checked = (Vec<ObjectCheck>, Option<(u64, u64)>);
+
 /// The objects and fields, checked; with the API usage the org reported.
 /// `described`: the composite's answer when the caller sent it (so it can run
 /// beside other calls); `version_offered`: whether the org offers `version` (when
@@ -26,7 +29,7 @@ pub fn check(
     version_offered: bool,
     wanted: &[(&'static str, Vec<&'static str>)],
     described: Described,
-) -> Result<(Vec<ObjectCheck>, Option<(u64, u64)>), SfError> {
+) -> Result<Checked, SfError> {
     let mut api_usage = None;
     let each = match described {
         Some(Ok((each, info))) => {

@@ -175,3 +175,59 @@ pub fn for_task_write(code: &str, message: &str, fields: &[String]) -> Vec<Strin
     }
     hints
 }
+
+#[cfg(test)]
+mod tests {
+    use super::for_oauth;
+
+    /// Each documented JWT bearer refusal gets its own message and a hint that
+    /// says what to change; the password-flow refusal names the flow.
+    #[test]
+    fn jwt_refusals_and_the_password_flow_get_their_own_advice() {
+        for (error, description, message, hint) in [
+            (
+                "invalid_grant",
+                "user hasn't approved this consumer",
+                "has not approved",
+                "pre-authorized",
+            ),
+            (
+                "invalid_grant",
+                "invalid assertion",
+                "could not verify the JWT assertion",
+                "Use digital signatures",
+            ),
+            (
+                "invalid_grant",
+                "audience is invalid",
+                "audience",
+                "--sandbox",
+            ),
+            (
+                "invalid_grant",
+                "expired authorization code",
+                "had expired",
+                "clock",
+            ),
+            (
+                "invalid_client_id",
+                "client identifier invalid",
+                "client id",
+                "--client-id",
+            ),
+            (
+                "invalid_grant",
+                "authentication failure",
+                "username-password flow",
+                "Username-Password Flow Disabled",
+            ),
+        ] {
+            let (m, hints) = for_oauth(error, description, true);
+            assert!(m.contains(message), "{description}: {m}");
+            assert!(
+                hints.iter().any(|h| h.contains(hint)),
+                "{description}: {hints:?}"
+            );
+        }
+    }
+}

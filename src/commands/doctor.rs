@@ -460,7 +460,13 @@ fn org_steps(
         },
         Err(_) => LoginOutcome::Failed,
     };
+    let t = Instant::now();
     let (step, flow_readiness, blocked) = readiness::check(&inputs, &login);
+    let step = if step.status == doctor::Status::Skip {
+        step
+    } else {
+        step.timed(t.elapsed().as_millis())
+    };
     if let Some(hint) = blocked
         && let Some(s) = steps.iter_mut().find(|s| s.step == doctor::LOGIN)
     {

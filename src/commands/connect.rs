@@ -355,7 +355,7 @@ impl ConnectArgs {
             }
             return Ok(None);
         };
-        load_jwt_key(ctx, &path).map(|k| Some(std::sync::Arc::new(k)))
+        ctx.jwt_key(&path).map(|k| Some(std::sync::Arc::new(k)))
     }
 
     /// Gathers the credentials: the UCC's settings when given; otherwise stdin,
@@ -486,43 +486,6 @@ impl ConnectArgs {
             jwt_key,
         })
     }
-}
-
-/// Reads and parses a `--flow jwt` key file: exit 3 naming the file when it cannot
-/// be read or is not an unencrypted RSA private key. The key's bytes never reach a
-/// message.
-pub fn load_jwt_key(
-    ctx: &Ctx,
-    path: &std::path::Path,
-) -> Result<salesforce::jwt::JwtKey, CliError> {
-    let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
-        CliError::input(format!("cannot read the JWT key file {}", path.display()))
-            .with_cause(e)
-            .with_hint("check --jwt-key-file or CRMCTL_JWT_KEY_FILE")
-    })?);
-    if let Some(mode) = crate::fsutil::readable_by_others(path) {
-        ctx.out.warn(&format!(
-            "JWT key file {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
-            path.display(),
-            path.display()
-        ));
-    }
-    ctx.out.debug(&format!(
-        "JWT key file: {} (contents not shown)",
-        path.display()
-    ));
-    salesforce::jwt::JwtKey::from_pem(&bytes).map_err(|e| {
-        let hint = match e {
-            salesforce::jwt::KeyError::Encrypted => {
-                "remove the passphrase into a file only you can read: `openssl pkey -in KEY -out server.key` (as `sf org login jwt` needs too)"
-            }
-            _ => {
-                "give the PEM RSA private key whose certificate is uploaded to the Connected App (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY), e.g. made with `openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.crt`"
-            }
-        };
-        CliError::input(format!("the JWT key file {} cannot sign: {e}", path.display()))
-            .with_hint(hint)
-    })
 }
 
 fn capitalise(s: &str) -> String {

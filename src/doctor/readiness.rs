@@ -204,6 +204,15 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
     let Some(host) = host else {
         return needs_domain();
     };
+    // The secret goes where the login went: never in the clear after an https login.
+    let https = |u: &str| u.trim().to_ascii_lowercase().starts_with("https://");
+    if https(&creds.token_url) && !https(&host) {
+        return CcResult::new(
+            "failed",
+            "client credentials not checked: the My Domain URL is plain http, and the client secret would travel unencrypted".into(),
+            vec!["set ApplicationHost (or --instance-url) to the org's https://<MyDomain>.my.salesforce.com URL".into()],
+        );
+    }
     let cc = Credentials {
         token_url: salesforce::token_url(&host),
         flow: Flow::ClientCredentials,

@@ -375,3 +375,40 @@ fn doctor_with_the_jwt_flow() {
     );
     out.assert_code(2);
 }
+
+/// After an https login, the client secret is never posted to a plain-http My
+/// Domain URL: the check is refused before any connection.
+#[test]
+fn the_secret_never_goes_to_a_plain_http_my_domain() {
+    use std::sync::atomic::Ordering;
+    let emu = Background::start(Config {
+        tls: true,
+        ..Config::default()
+    })
+    .expect("emulator");
+    let plain = crate::hostile_server::Server::start(|_, w, _| {
+        crate::hostile_server::respond(w, 200, &[], "{}")
+    });
+    let sb = Sandbox::new();
+    let mut rows = ucc(&emu, "ucc1.local", DEMO_USERNAME, demo_app());
+    if let Some(r) = rows.iter_mut().find(|r| r.0 == "ApplicationHost") {
+        r.2 = plain.url.clone();
+    }
+    let ca = emu.ca_pem.clone().expect("ca");
+    let out = doctor(
+        &sb,
+        &[("a", rows)],
+        &["--json", "--ca-cert", ca.to_str().expect("utf8")],
+    );
+    assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);
+    let r = readiness(&out, 0);
+    assert_eq!(r["client_credentials"], "failed", "{r}");
+    assert!(
+        step(&out, 0, "flow-readiness")["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("plain http")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(plain.connections.load(Ordering::SeqCst), 0);
+}

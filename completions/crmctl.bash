@@ -204,7 +204,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__doctor)
-            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --login-url --instance-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -255,7 +255,26 @@ _crmctl() {
                     return 0
                     ;;
                 --flow)
-                    COMPREPLY=($(compgen -W "password client-credentials" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "password client-credentials jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwt-key-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -286,7 +305,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__emulate)
-            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --connect-latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --connect-latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --password-flow --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,6 +361,10 @@ _crmctl() {
                     ;;
                 --fault)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --password-flow)
+                    COMPREPLY=($(compgen -W "allowed blocked" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -622,7 +645,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__login)
-            opts="-q -v -h --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,7 +676,26 @@ _crmctl() {
                     return 0
                     ;;
                 --flow)
-                    COMPREPLY=($(compgen -W "password client-credentials" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "password client-credentials jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwt-key-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -684,7 +726,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -755,7 +797,26 @@ _crmctl() {
                     return 0
                     ;;
                 --flow)
-                    COMPREPLY=($(compgen -W "password client-credentials" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "password client-credentials jwt" -- "${cur}"))
+                    return 0
+                    ;;
+                --jwt-key-file)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --client-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)

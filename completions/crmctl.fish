@@ -131,7 +131,10 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l instance-url -d 
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file\'s [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
-client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
+client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'
+jwt\t'JWT bearer: an RS256 assertion for --username signed with --jwt-key-file; no password or secret'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l jwt-key-file -d '--flow jwt: the PEM RSA private key (PKCS#8 or PKCS#1, not encrypted) of the certificate uploaded to the Connected App [default: $CRMCTL_JWT_KEY_FILE]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l client-id -d '--flow jwt: the Connected App\'s consumer key (the assertion\'s iss; not a secret, as for `sf org login jwt`); overrides a settings file\'s ClientId [default: $CRMCTL_CLIENT_ID]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
@@ -141,7 +144,7 @@ never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials; client id only with --flow jwt)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
@@ -167,7 +170,10 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l instance-url -d
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file\'s [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
-client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
+client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'
+jwt\t'JWT bearer: an RS256 assertion for --username signed with --jwt-key-file; no password or secret'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l jwt-key-file -d '--flow jwt: the PEM RSA private key (PKCS#8 or PKCS#1, not encrypted) of the certificate uploaded to the Connected App [default: $CRMCTL_JWT_KEY_FILE]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l client-id -d '--flow jwt: the Connected App\'s consumer key (the assertion\'s iss; not a secret, as for `sf org login jwt`); overrides a settings file\'s ClientId [default: $CRMCTL_CLIENT_ID]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
@@ -185,7 +191,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-batch -d 'Wi
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timings -d 'List each round trip and its time'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials; client id only with --flow jwt)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l log -d 'After the pop, create the Task the auto log would (call, chat or e-mail log) and print its Id'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l dry-run -d 'With --log: show the Task that would be created and create nothing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
@@ -205,7 +211,10 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l instance-url -d
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l api-version -d 'REST API version, as in ApiEndPoint: 60.0, v60.0 or services/data/v60.0/; overrides a settings file\'s [default: 60.0]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l flow -d 'OAuth flow' -r -f -a "password\t'Username, password + security token, client id and secret (what the CRM Service does)'
-client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'"
+client-credentials\t'Client id and secret only, on the org\'s My Domain host (Salesforce\'s successor flow)'
+jwt\t'JWT bearer: an RS256 assertion for --username signed with --jwt-key-file; no password or secret'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l jwt-key-file -d '--flow jwt: the PEM RSA private key (PKCS#8 or PKCS#1, not encrypted) of the certificate uploaded to the Connected App [default: $CRMCTL_JWT_KEY_FILE]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l client-id -d '--flow jwt: the Connected App\'s consumer key (the assertion\'s iss; not a secret, as for `sf org login jwt`); overrides a settings file\'s ClientId [default: $CRMCTL_CLIENT_ID]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l connect-timeout -d 'Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l timeout -d 'Deadline in seconds for each call to Salesforce, retries and their waits included [default: $CRMCTL_TIMEOUT, else 30]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ca-cert -d 'Also trust this CA certificate (PEM), e.g. a TLS-inspecting proxy\'s [default: $CRMCTL_CA_CERT]' -r -F
@@ -218,7 +227,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l log-test -d 'Cr
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l strict -d 'Exit 1 on warnings too'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l stdin -d 'Read secrets from stdin, one a line: password, token, client id, client secret (client id and secret only with --flow client-credentials; client id only with --flow jwt)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
@@ -238,6 +247,8 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l token-ttl-requ
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l token-ttl-seconds -d 'Access tokens stop working after this many seconds' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l request-limit -d 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l fault -d 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l password-flow -d 'The org-wide "Allow OAuth Username-Password Flows" setting: blocked answers every username-password grant `invalid_grant: authentication failure`, as an org made since Summer \'23 does [default: the org file\'s allow_username_password_flow]' -r -f -a "allowed\t'The flow logs in (orgs created before Summer \'23, unless an admin blocked it)'
+blocked\t'Setup > OAuth and OpenID Connect Settings has the flow switched off'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"

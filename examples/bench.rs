@@ -360,6 +360,7 @@ fn login(emu: &Background) -> Result<(Client, Session), Error> {
         token_in_password: false,
         client_id: SecretString::from(DEMO_CLIENT_ID),
         client_secret: SecretString::from(DEMO_CLIENT_SECRET),
+        jwt_key: None,
     });
     Ok((client, session.map_err(|e| e.to_string())?))
 }

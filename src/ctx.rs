@@ -138,6 +138,41 @@ impl Ctx {
 }
 
 impl Ctx {
+    /// Reads and parses a `--flow jwt` key file, warning when others can read it (as
+    /// [`Ctx::unlock`] does for a key profile): exit 3 naming the file when it cannot
+    /// be read or is not an unencrypted RSA private key. The key's bytes never reach a
+    /// message.
+    pub fn jwt_key(&self, path: &Path) -> Result<crate::salesforce::jwt::JwtKey, CliError> {
+        let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
+            CliError::input(format!("cannot read the JWT key file {}", path.display()))
+                .with_cause(e)
+                .with_hint("check --jwt-key-file or CRMCTL_JWT_KEY_FILE")
+        })?);
+        if let Some(mode) = crate::fsutil::readable_by_others(path) {
+            self.out.warn(&format!(
+                "JWT key file {} can be read by other users (mode {mode:04o}); run `chmod 600 {}`",
+                path.display(),
+                path.display()
+            ));
+        }
+        self.out.debug(&format!(
+            "JWT key file: {} (contents not shown)",
+            path.display()
+        ));
+        crate::salesforce::jwt::JwtKey::from_pem(&bytes).map_err(|e| {
+            let hint = match e {
+                crate::salesforce::jwt::KeyError::Encrypted => {
+                    "remove the passphrase into a file only you can read: `openssl pkey -in KEY -out server.key`"
+                }
+                _ => {
+                    "give the PEM RSA private key whose certificate is uploaded to the Connected App (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY), e.g. made with `openssl req -x509 -newkey rsa:2048 -nodes -keyout server.key -out server.crt`"
+                }
+            };
+            CliError::input(format!("the JWT key file {} cannot sign: {e}", path.display()))
+                .with_hint(hint)
+        })
+    }
+
     /// The `-v` trace for HTTP clients: each request and answer status on stderr.
     /// The client passes URLs and statuses only; secrets never reach it.
     pub fn http_trace(&self) -> crate::salesforce::Trace {

@@ -21,6 +21,8 @@ pub mod names {
     pub const CONNECT_TIMEOUT: &str = "CRMCTL_CONNECT_TIMEOUT";
     pub const TIMEOUT: &str = "CRMCTL_TIMEOUT";
     pub const CA_CERT: &str = "CRMCTL_CA_CERT";
+    /// `--flow jwt`: the PEM private key that signs the assertion.
+    pub const JWT_KEY_FILE: &str = "CRMCTL_JWT_KEY_FILE";
     pub const REGION: &str = "CRMCTL_REGION";
     pub const NO_COLOR: &str = "NO_COLOR";
     /// `rekey`: the passphrases of derived `--from` and `--to` profiles.
@@ -75,6 +77,8 @@ pub struct Env {
     pub connect_timeout: Option<String>,
     pub timeout: Option<String>,
     pub ca_cert: Option<PathBuf>,
+    /// `--flow jwt`: the private key file (`--jwt-key-file`).
+    pub jwt_key_file: Option<PathBuf>,
     /// Region for national phone numbers (`NL`, `US`, ...).
     pub region: Option<String>,
     /// The effective locale name (`nl_NL.UTF-8`): the first non-empty of `LC_ALL`,
@@ -117,6 +121,7 @@ impl Env {
             connect_timeout: non_empty(names::CONNECT_TIMEOUT).and_then(|v| v.into_string().ok()),
             timeout: non_empty(names::TIMEOUT).and_then(|v| v.into_string().ok()),
             ca_cert: non_empty(names::CA_CERT).map(PathBuf::from),
+            jwt_key_file: non_empty(names::JWT_KEY_FILE).map(PathBuf::from),
             region: non_empty(names::REGION).and_then(|v| v.into_string().ok()),
             locale: [names::LC_ALL, names::LC_MESSAGES, names::LANG]
                 .into_iter()

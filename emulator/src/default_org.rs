@@ -18,6 +18,10 @@ pub const DEMO_CLIENT_SECRET: &str = "crmctl-demo-client-secret-2f9c";
 /// demo password: never use it for a real org).
 pub const DEMO_JWT_CERTIFICATE: &str = include_str!("../tests/fixtures/jwt-demo-cert.pem");
 
+/// The private key of [`DEMO_JWT_CERTIFICATE`], published so that
+/// `crmctl login --flow jwt` and `sf org login jwt` work against the emulator.
+pub const DEMO_JWT_KEY: &str = include_str!("../tests/fixtures/jwt-demo-key.pem");
+
 /// Users with one thing wrong each, for testing `crmctl login`'s advice.
 pub const PROBLEM_USERS: &[(&str, &str)] = &[
     ("noapi@crmctl.example", "API Enabled is off for the profile"),
@@ -270,6 +274,7 @@ fn apps() -> Vec<ConnectedApp> {
             client_id: DEMO_CLIENT_ID.into(),
             client_secret: DEMO_CLIENT_SECRET.into(),
             client_credentials_user: Some(DEMO_USERNAME.into()),
+            client_credentials_disabled: false,
             admin_approved_users: None,
             certificate: Some(DEMO_JWT_CERTIFICATE.into()),
         },
@@ -278,6 +283,7 @@ fn apps() -> Vec<ConnectedApp> {
             client_id: "3MVG9crmctlAPPROVEDonly.emulator".into(),
             client_secret: "crmctl-approved-only-secret".into(),
             client_credentials_user: None,
+            client_credentials_disabled: false,
             admin_approved_users: Some(vec![DEMO_USERNAME.into()]),
             certificate: None,
         },

@@ -102,6 +102,14 @@ pub fn token(shared: &Shared, req: &crate::server::Req) -> (u16, Value) {
         if req.host == HostKind::Login {
             return fail("invalid_grant", "request not supported on this domain");
         }
+        // [UNCONFIRMED] wording: no stored source quotes Salesforce's answer for an
+        // app without "Enable Client Credentials Flow" (emulator README).
+        if app.client_credentials_disabled {
+            return fail(
+                "invalid_grant",
+                "client credentials flow is not enabled for this app",
+            );
+        }
         match app
             .client_credentials_user
             .as_deref()

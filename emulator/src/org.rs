@@ -135,6 +135,8 @@ pub struct ConnectedApp {
     pub client_secret: String,
     /// The "run as" user of the client credentials flow; none disables the flow.
     pub client_credentials_user: Option<String>,
+    /// "Enable Client Credentials Flow" is not ticked on the app.
+    pub client_credentials_disabled: bool,
     /// When set, only these users are admin-approved for the app.
     pub admin_approved_users: Option<Vec<String>>,
     /// PEM certificate of the key that signs JWT bearer assertions (RS256); none

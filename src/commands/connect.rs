@@ -23,6 +23,18 @@ pub enum FlowArg {
     Password,
     /// Client id and secret only, on the org's My Domain host (Salesforce's successor flow)
     ClientCredentials,
+    /// JWT bearer: an RS256 assertion for --username signed with --jwt-key-file; no password or secret
+    Jwt,
+}
+
+impl FlowArg {
+    pub fn flow(self) -> Flow {
+        match self {
+            FlowArg::Password => Flow::Password,
+            FlowArg::ClientCredentials => Flow::ClientCredentials,
+            FlowArg::Jwt => Flow::Jwt,
+        }
+    }
 }
 
 /// Where a command's org credentials come from: one UCC of a settings file
@@ -72,12 +84,22 @@ pub struct ConnectArgs {
     #[arg(long, value_enum, default_value = "password")]
     pub flow: FlowArg,
 
+    /// --flow jwt: the PEM RSA private key (PKCS#8 or PKCS#1, not encrypted) of the
+    /// certificate uploaded to the Connected App [default: $CRMCTL_JWT_KEY_FILE]
+    #[arg(long, value_name = "FILE", value_hint = clap::ValueHint::FilePath)]
+    pub jwt_key_file: Option<PathBuf>,
+
+    /// --flow jwt: the Connected App's consumer key (the assertion's iss; not a secret,
+    /// as for `sf org login jwt`); overrides a settings file's ClientId [default: $CRMCTL_CLIENT_ID]
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+
     /// The org needs no security token (logins from trusted IP ranges)
     #[arg(long)]
     pub no_token: bool,
 
     /// Read secrets from stdin, one a line: password, token, client id, client secret
-    /// (client id and secret only with --flow client-credentials)
+    /// (client id and secret only with --flow client-credentials; client id only with --flow jwt)
     #[arg(long)]
     pub stdin: bool,
 
@@ -286,18 +308,54 @@ pub fn normalise_version(raw: &str) -> Result<String, CliError> {
 
 impl ConnectArgs {
     fn credentials_from_settings(&self, ctx: &Ctx, ucc: &Ucc) -> Result<Credentials, CliError> {
+        let flow = self.flow.flow();
+        let key = self.jwt_key(ctx)?;
         let (cipher, _) = ctx.cipher()?;
-        let flow = match self.flow {
-            FlowArg::Password => Flow::Password,
-            FlowArg::ClientCredentials => Flow::ClientCredentials,
-        };
-        ucc_credentials(
+        let mut creds = ucc_credentials(
             ucc,
             &cipher,
             flow,
             self.username.clone(),
             &self.login_url(ctx, Some(ucc))?,
-        )
+        )?;
+        if let Some(id) = &self.client_id {
+            creds.client_id = SecretString::from(id.clone());
+        }
+        creds.jwt_key = key;
+        Ok(creds)
+    }
+
+    /// The `--flow jwt` key: `--jwt-key-file`, else `CRMCTL_JWT_KEY_FILE`, read and
+    /// checked before any traffic. `None` for the other flows when no key is named;
+    /// `--flow jwt` without one is a usage error. A file others can read is warned
+    /// about, as a key profile is.
+    pub fn jwt_key(
+        &self,
+        ctx: &Ctx,
+    ) -> Result<Option<std::sync::Arc<salesforce::jwt::JwtKey>>, CliError> {
+        if self.flow != FlowArg::Jwt && self.client_id.is_some() {
+            return Err(CliError::usage(
+                "--client-id is for --flow jwt; the other flows take the client id as a secret",
+            )
+            .with_hint(format!(
+                "use --stdin, {} or the prompt, or the settings file's ClientId",
+                names::CLIENT_ID
+            )));
+        }
+        let Some(path) = self
+            .jwt_key_file
+            .clone()
+            .or_else(|| ctx.env.jwt_key_file.clone())
+        else {
+            if self.flow == FlowArg::Jwt {
+                return Err(CliError::usage(format!(
+                    "--flow jwt needs the private key: pass --jwt-key-file FILE or set {}",
+                    names::JWT_KEY_FILE
+                )));
+            }
+            return Ok(None);
+        };
+        ctx.jwt_key(&path).map(|k| Some(std::sync::Arc::new(k)))
     }
 
     /// Gathers the credentials: the UCC's settings when given; otherwise stdin,
@@ -312,10 +370,8 @@ impl ConnectArgs {
             )
             .with_hint("leave out --stdin to be asked with hidden input"));
         }
-        let flow = match self.flow {
-            FlowArg::Password => Flow::Password,
-            FlowArg::ClientCredentials => Flow::ClientCredentials,
-        };
+        let flow = self.flow.flow();
+        let jwt_key = self.jwt_key(ctx)?;
         let token_url = salesforce::token_url(&self.login_url(ctx, None)?);
         let mut lines = self.stdin.then(StdinLines::stdin);
         let mut take = |label: &str,
@@ -347,6 +403,38 @@ impl ConnectArgs {
             ))
         };
         let env = &ctx.env;
+        if flow == Flow::Jwt {
+            let username = self
+                .username
+                .clone()
+                .or_else(|| env.username.clone())
+                .ok_or_else(|| {
+                    CliError::usage(format!(
+                        "--username is required for --flow jwt: it is the assertion's subject (or set {})",
+                        names::USERNAME
+                    ))
+                })?;
+            let client_id = match &self.client_id {
+                Some(id) => SecretString::from(id.clone()),
+                None => take(
+                    "client id (consumer key)",
+                    &env.client_id,
+                    names::CLIENT_ID,
+                    true,
+                )?,
+            };
+            return Ok(Credentials {
+                token_url,
+                flow,
+                username,
+                password: SecretString::from(String::new()),
+                security_token: SecretString::from(String::new()),
+                token_in_password: false,
+                client_id,
+                client_secret: SecretString::from(String::new()),
+                jwt_key,
+            });
+        }
         let (username, password, security_token) = if flow == Flow::Password {
             let username = self
                 .username
@@ -394,6 +482,8 @@ impl ConnectArgs {
             token_in_password: false,
             client_id,
             client_secret,
+            // Not used by these flows; `doctor`'s readiness step checks JWT with it.
+            jwt_key,
         })
     }
 }
@@ -443,7 +533,7 @@ pub fn ucc_credentials(
     let username = username
         .or_else(|| ucc.value("Username").map(str::to_string))
         .unwrap_or_default();
-    if flow == Flow::Password && username.is_empty() {
+    if matches!(flow, Flow::Password | Flow::Jwt) && username.is_empty() {
         return Err(CliError::input(format!(
             "UCC `{}` in {} has no Username value",
             ucc.name,
@@ -462,6 +552,17 @@ pub fn ucc_credentials(
         security_token: SecretString::from(String::new()),
         token_in_password: true,
         client_id: decrypt("ClientId")?,
-        client_secret: decrypt("ClientSecret")?,
+        client_secret: match flow {
+            // JWT needs no secret; a readiness check may still use it when present.
+            Flow::Jwt
+                if ucc
+                    .value("ClientSecret")
+                    .is_none_or(|v| v.trim().is_empty()) =>
+            {
+                SecretString::from(String::new())
+            }
+            _ => decrypt("ClientSecret")?,
+        },
+        jwt_key: None,
     })
 }

@@ -23,7 +23,9 @@ file into a temporary folder, and runs the real commands: keygen, encrypt (passw
 client id, client secret), decrypt --check, login, and lookups of a number typed several ways, \
 an e-mail, a case and a number with no match. Then an admin's day: validate-settings on the \
 settings file (clean but for the test-org warning) and on a copy with two typical mistakes, \
-doctor on the UCC with a screen pop and the call-log test, a lookup --log that creates a call \
+doctor on the UCC with a screen pop and the call-log test, its readiness for the flows that replace \
+the username-password flow and a login with the JWT bearer flow (the demo app's key is published as \
+jwt-key.pem), a lookup --log that creates a call \
 log, and a key rotation: keygen, rekey of the settings file, login --settings under the new key, \
 and the old key no longer decrypting. Each command line is shown with its output. \
 Exit 0 when every step behaved as expected (some steps are expected to exit 1)."
@@ -513,6 +515,52 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         ),
         &mut results,
     )?;
+    // Ready for 2027: the demo app's published JWT key, then the readiness of
+    // each flow with it, and a login that needs no password.
+    crate::fsutil::write_atomic(
+        &dir.path().join("jwt-key.pem"),
+        DEMO_JWT_KEY.as_bytes(),
+        crate::fsutil::Overwrite::Refuse,
+    )
+    .map_err(|e| CliError::internal("could not write the demo JWT key").with_cause(e))?;
+    let jwt_env = vec![("CRMCTL_LOGIN_URL", emu.base_url.clone())];
+    for (title, shown, a, env) in [
+        (
+            "Ready for 2027? Each flow for the UCC: password, client credentials, JWT",
+            "crmctl doctor --key-file key.yaml --settings settings.yaml --jwt-key-file jwt-key.pem",
+            vec![
+                "doctor",
+                "--key-file",
+                &k,
+                "--settings",
+                "settings.yaml",
+                "--jwt-key-file",
+                "jwt-key.pem",
+            ],
+            vec![],
+        ),
+        (
+            "Log in with JWT bearer: the demo app's published key, no password or secret",
+            "crmctl login --flow jwt --jwt-key-file jwt-key.pem --client-id 3MVG9crmctlDEMOclientID.emulator --username demo@crmctl.example",
+            vec![
+                "login",
+                "--flow",
+                "jwt",
+                "--jwt-key-file",
+                "jwt-key.pem",
+                "--client-id",
+                DEMO_CLIENT_ID,
+                "--username",
+                DEMO_USERNAME,
+            ],
+            jwt_env,
+        ),
+    ] {
+        exec(
+            step(title, shown.into(), &a, env, String::new(), 0),
+            &mut results,
+        )?;
+    }
     exec(
         step(
             "A call logged as the auto log would: the Task's Id is printed",

@@ -13,11 +13,12 @@ use super::connect::{
     ConnectArgs, DEFAULT_API_VERSION, FlowArg, normalise_version, ucc_credentials,
 };
 use crate::ctx::Ctx;
+use crate::doctor::readiness::{self, LoginOutcome, Readiness};
 use crate::doctor::settings::{self as local, Probed};
 use crate::doctor::{self, Status, Step, UccResult, org};
 use crate::error::{CliError, ErrorKind};
 use crate::output::{Printer, Report, sanitize};
-use crate::salesforce::{Client, Credentials, Flow};
+use crate::salesforce::{Client, Credentials};
 use crate::screenpop::Match;
 use crate::screenpop::calllog::{self, Channel, Direction, Interaction};
 use crate::screenpop::lookup::{self, Kind, Plan};
@@ -39,7 +40,11 @@ api-version        the ApiEndPoint version is offered by the org\n  \
 screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop reads are visible\n  \
 call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
 screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
-log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n\n\
+log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n  \
+flow-readiness     the flows that replace the username-password flow (retiring in 2027): whether \
+the password flow logs in; client credentials with the UCC's ClientId and ClientSecret on the My Domain \
+host (ApplicationHost or --instance-url), then the field check under that token; JWT bearer with \
+--jwt-key-file, for the UCC's ClientId and Username. Token requests and describes only\n\n\
 A step that needs a value that failed an earlier step is skipped. UCCs that share one credential \
 set log in once.\n\n\
 Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed on local input \
@@ -47,6 +52,7 @@ Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed o
     after_long_help = "Examples:\n  \
 crmctl doctor --settings estate.yaml --probe --ani +31201234567 --log-test\n  \
 crmctl doctor --settings PluginSettings.csv --ucc helpdesk --strict --json\n  \
+crmctl doctor --settings estate.yaml --jwt-key-file server.key --json   # readiness for 2027\n  \
 crmctl doctor --username integration@contoso.com --email jane.doe@example.com"
 )]
 pub struct DoctorArgs {
@@ -195,6 +201,8 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
         return Err(e.clone());
     }
     let cipher = key.as_ref().ok().map(|(c, _)| c);
+    // `--flow jwt` or `--jwt-key-file`: read once, before any traffic.
+    let jwt_key = connect.jwt_key(ctx)?;
     let profile = key.as_ref().map(|(_, p)| p.describe());
     let findings = rules::check_all(&all, cipher);
     let probes = if args.probe {
@@ -240,11 +248,18 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             .collect();
         let endpoints = local::endpoints_step(&probed, &bad, args.probe);
         let mut steps = vec![settings, secrets.clone(), endpoints];
+        let mut flow_readiness = None;
         match login_plan(ctx, connect, u, cipher, &bad, &secrets) {
-            Ok(plan) => logins.push((results.len(), plan)),
+            Ok(mut plan) => {
+                plan.creds.jwt_key = jwt_key.clone();
+                logins.push((results.len(), plan));
+            }
             Err(step) => {
                 steps.push(step);
                 steps.extend(skipped_after_login(&plans, args.log_test, "needs a login"));
+                let (step, r) = readiness::skipped("needs the credentials of the login step");
+                steps.push(step);
+                flow_readiness = Some(r);
             }
         }
         results.push(UccResult {
@@ -252,13 +267,14 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             file: Some(u.file.display().to_string()),
             service: u.value("CrmServiceUrl").map(|s| s.trim().to_string()),
             steps,
+            flow_readiness,
         });
     }
     let groups = doctor::group_by(logins, |(_, p)| p.key.clone());
     let login_count = groups.len();
     for (_, members) in groups {
         let first = &members[0].1;
-        let mut steps = org_steps(
+        let (mut steps, flow_readiness) = org_steps(
             &client,
             &first.creds,
             first.org_url.as_deref(),
@@ -278,6 +294,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
         }
         for (r, _) in &members {
             results[*r].steps.extend(steps.iter().cloned());
+            results[*r].flow_readiness = Some(flow_readiness.clone());
         }
     }
     Ok(Box::new(DoctorReport {
@@ -307,20 +324,22 @@ fn one_org(
         Step::skip(doctor::ENDPOINTS, why),
     ];
     let org_url = connect.instance_hint(ctx, None)?;
-    steps.extend(org_steps(
+    let (org, flow_readiness) = org_steps(
         &client,
         &creds,
         org_url.as_deref(),
         Ok(version),
         plans,
         args.log_test,
-    ));
+    );
+    steps.extend(org);
     Ok(Box::new(DoctorReport {
         results: vec![UccResult {
             ucc: None,
             file: None,
             service: None,
             steps,
+            flow_readiness: Some(flow_readiness),
         }],
         logins: 1,
         strict: args.strict,
@@ -338,8 +357,13 @@ fn login_plan(
 ) -> Result<LoginPlan, Step> {
     let overridden = connect.login_url.is_some() || connect.sandbox;
     let mut needs: Vec<&str> = local::LOGIN_NEEDS.to_vec();
-    if connect.flow == FlowArg::ClientCredentials {
-        needs.retain(|n| *n != "Username" && *n != "Password");
+    match connect.flow {
+        FlowArg::ClientCredentials => needs.retain(|n| *n != "Username" && *n != "Password"),
+        FlowArg::Jwt => needs.retain(|n| *n != "Password" && *n != "ClientSecret"),
+        FlowArg::Password => {}
+    }
+    if connect.client_id.is_some() {
+        needs.retain(|n| *n != "ClientId");
     }
     if connect.username.is_some() {
         needs.retain(|n| *n != "Username");
@@ -356,15 +380,15 @@ fn login_plan(
             "needs secrets that decrypt (the secrets step)",
         ));
     };
-    let flow = match connect.flow {
-        FlowArg::Password => Flow::Password,
-        FlowArg::ClientCredentials => Flow::ClientCredentials,
-    };
+    let flow = connect.flow.flow();
     let login_url = connect
         .login_url(ctx, Some(u))
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
-    let creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
+    let mut creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
+    if let Some(id) = &connect.client_id {
+        creds.client_id = secrecy::SecretString::from(id.clone());
+    }
     let version = if connect.api_version.is_some() {
         connect.api_version(Some(u)).map_err(|e| e.message)
     } else if let Some(why) = local::held_back(bad, &[local::API_ENDPOINT]) {
@@ -403,8 +427,9 @@ fn skipped_after_login(plans: &[Plan], log_test: bool, why: &str) -> Vec<Step> {
     steps
 }
 
-/// The steps that talk to the org: one login (as `crmctl login` does it), then
-/// what the screen pop and the call log need.
+/// The steps that talk to the org: one login (as `crmctl login` does it), what
+/// the screen pop and the call log need, and last the readiness of the flows that
+/// replace the username-password flow (`crate::doctor::readiness`).
 fn org_steps(
     client: &Client,
     creds: &Credentials,
@@ -412,7 +437,55 @@ fn org_steps(
     version: Result<String, String>,
     plans: &[Plan],
     log_test: bool,
-) -> Vec<Step> {
+) -> (Vec<Step>, Readiness) {
+    let checked = version
+        .clone()
+        .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
+    let inputs = readiness::Inputs {
+        client,
+        creds,
+        my_domain: org_url,
+        version: &checked,
+        jwt_key: creds.jwt_key.clone(),
+    };
+    let (mut steps, outcome) = login_steps(client, creds, org_url, version, plans, log_test);
+    let login = match &outcome {
+        Ok(instance) => LoginOutcome::Accepted {
+            instance_url: instance,
+        },
+        Err(e) if e.kind == ErrorKind::Rejected => LoginOutcome::Rejected {
+            auth_failure: e
+                .message
+                .ends_with("(invalid_grant: authentication failure)"),
+        },
+        Err(_) => LoginOutcome::Failed,
+    };
+    let t = Instant::now();
+    let (step, flow_readiness, blocked) = readiness::check(&inputs, &login);
+    let step = if step.status == doctor::Status::Skip {
+        step
+    } else {
+        step.timed(t.elapsed().as_millis())
+    };
+    if let Some(hint) = blocked
+        && let Some(s) = steps.iter_mut().find(|s| s.step == doctor::LOGIN)
+    {
+        s.hints.insert(0, hint);
+    }
+    steps.push(step);
+    (steps, flow_readiness)
+}
+
+/// The login and the steps after it; with the instance URL of the session, or
+/// the login's error.
+fn login_steps(
+    client: &Client,
+    creds: &Credentials,
+    org_url: Option<&str>,
+    version: Result<String, String>,
+    plans: &[Plan],
+    log_test: bool,
+) -> (Vec<Step>, Result<String, CliError>) {
     let t = Instant::now();
     let checked = version
         .clone()
@@ -424,9 +497,10 @@ fn org_steps(
             let mut steps =
                 vec![Step::from_error(doctor::LOGIN, &e).timed(t.elapsed().as_millis())];
             steps.extend(skipped_after_login(plans, log_test, "needs a login"));
-            return steps;
+            return (steps, Err(e));
         }
     };
+    let instance = session.instance_url.clone();
     let rest_ms = t.elapsed().as_millis().saturating_sub(report.login_ms);
     let who = if report.username.is_empty() {
         "the Connected App's run-as user".to_string()
@@ -458,7 +532,7 @@ fn org_steps(
                     .into_iter()
                     .skip(1),
             );
-            return steps;
+            return (steps, Ok(instance));
         }
         Ok(_) if !report.version_offered => {
             steps.push(Step::fail(
@@ -482,7 +556,7 @@ fn org_steps(
                     .into_iter()
                     .skip(1),
             );
-            return steps;
+            return (steps, Ok(instance));
         }
         Ok(v) => v,
     };
@@ -538,7 +612,7 @@ fn org_steps(
             m.as_ref(),
         ));
     }
-    steps
+    (steps, Ok(instance))
 }
 
 /// The interaction `--log-test` logs: the first lookup that matched (else the first
@@ -648,6 +722,15 @@ impl Report for DoctorReport {
             n("skip"),
             plural(self.logins as u64, "login"),
         ));
+        text.push_str(&readiness::estate_line(
+            &sum["flow_readiness"],
+            if self.results.iter().any(|r| r.ucc.is_some()) {
+                "UCC"
+            } else {
+                "org"
+            },
+        ));
+        text.push('\n');
         out.data(&text)
     }
 

@@ -35,6 +35,7 @@ answers, expiring tokens, the daily request limit, and scripted faults on the Nt
     after_long_help = "Examples:\n  \
 crmctl emulate\n  \
 crmctl emulate --port 8443 --tls --latency-ms 20 --connect-latency-ms 30\n  \
+crmctl emulate --password-flow blocked   # as an org made since Summer '23\n  \
 crmctl emulate --json --fault 3:503 --fault 4:drop &   # first line of stdout: the URLs"
 )]
 pub struct EmulateArgs {
@@ -93,6 +94,20 @@ pub struct EmulateArgs {
     /// A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)
     #[arg(long, value_name = "N:KIND", value_parser = parse_fault)]
     pub fault: Vec<ScriptedFault>,
+
+    /// The org-wide "Allow OAuth Username-Password Flows" setting: blocked answers every
+    /// username-password grant `invalid_grant: authentication failure`, as an org made
+    /// since Summer '23 does [default: the org file's allow_username_password_flow]
+    #[arg(long, value_name = "SETTING", value_enum)]
+    pub password_flow: Option<PasswordFlow>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PasswordFlow {
+    /// The flow logs in (orgs created before Summer '23, unless an admin blocked it)
+    Allowed,
+    /// Setup > OAuth and OpenID Connect Settings has the flow switched off
+    Blocked,
 }
 
 fn parse_fault(s: &str) -> Result<ScriptedFault, String> {
@@ -131,6 +146,11 @@ impl Report for EmulateReport {
         );
         if let Some(ca) = i["ca_pem"].as_str() {
             text.push_str(&format!("  CA certificate:        {ca}\n"));
+        }
+        if i["password_flow"] == "blocked" {
+            text.push_str(
+                "  username-password flow: blocked (client credentials and JWT log in)\n",
+            );
         }
         out.data(&text)?;
         out.info("Serving until interrupted (Ctrl-C).");
@@ -200,10 +220,14 @@ pub struct Running {
 
 /// Starts the emulator on its own thread.
 pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
-    let org: OrgFile = match &args.data {
+    let mut org: OrgFile = match &args.data {
         Some(path) => read_yaml::<OrgFile>(path, "org file")?,
         None => emulator::default_org::default_org_file(),
     };
+    if let Some(p) = args.password_flow {
+        org.org.allow_username_password_flow = p == PasswordFlow::Allowed;
+    }
+    let allowed = org.org.allow_username_password_flow;
     let user = org.users.first().cloned().unwrap_or_default();
     let app = org.connected_apps.first().cloned().unwrap_or_default();
     // With --tls and no --ca-dir, the temporary CA folder is ours rather than the
@@ -247,6 +271,7 @@ pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
         "client_id": app.client_id,
         "client_secret": app.client_secret,
         "ca_pem": bg.ca_pem.as_ref().map(|p| p.display().to_string()),
+        "password_flow": if allowed { "allowed" } else { "blocked" },
     });
     Ok(Running {
         emulator: bg,

@@ -10,34 +10,9 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report, sanitize};
 use crate::salesforce::{self, Flow, SfError};
-use crate::screenpop::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
 
-/// The objects a screen pop reads, each with its statement's field list and the
-/// fields its filter names (`WHERE IsConverted = false`).
-const SCREEN_POP_OBJECTS: [(&str, &str, &[&str]); 4] = [
-    ("Account", ACCOUNT_FIELDS, &[]),
-    ("Contact", CONTACT_FIELDS, &[]),
-    ("Lead", LEAD_FIELDS, &["IsConverted"]),
-    ("Case", CASE_FIELDS, &[]),
-];
-
-/// The objects and fields the login check looks for: every field the screen pop's
-/// searches and queries name on the object itself (a relationship path such as
-/// `Account.Name` is the parent's), since one hidden field makes Salesforce refuse
-/// the whole search (INVALID_FIELD). Derived from the statements' own field lists.
-pub fn screen_pop_fields() -> Vec<(&'static str, Vec<&'static str>)> {
-    SCREEN_POP_OBJECTS
-        .iter()
-        .map(|&(object, list, filters)| {
-            let fields = list
-                .split(", ")
-                .filter(|f| !f.contains('.'))
-                .chain(filters.iter().copied())
-                .collect();
-            (object, fields)
-        })
-        .collect()
-}
+pub use crate::salesforce::fields::ObjectCheck;
+pub use crate::screenpop::screen_pop_fields;
 
 /// Log in as the CRM Service would, and check the API version and screen-pop fields
 #[derive(Debug, Args)]
@@ -49,11 +24,17 @@ Contact, Lead and Case with every field the screen pop reads (Phone, MobilePhone
 CaseNumber and the rest) are visible to this user. Every refusal comes with advice. Exit 1 when the org says no, 4 when it cannot be reached.\n\n\
 Secrets come from hidden prompts, --stdin (password, token, client id, client secret; one a line) \
 or CRMCTL_PASSWORD, CRMCTL_TOKEN, CRMCTL_CLIENT_ID and CRMCTL_CLIENT_SECRET. The access token is \
-never printed.",
+never printed.\n\n\
+Salesforce retires the username-password flow in 2027. --flow client-credentials logs in with the \
+client id and secret alone (on the org's My Domain host); --flow jwt signs an RS256 assertion \
+(iss: the client id, sub: --username, aud: the login host, exp: 3 minutes) with --jwt-key-file, the \
+private key of the certificate uploaded to the Connected App, as `sf org login jwt` does. The key is \
+never printed; a key file others can read is warned about.",
     after_long_help = "Examples:\n  \
 crmctl login --username integration@contoso.com\n  \
 crmctl login --sandbox --username integration@contoso.com.uat --api-version 60.0\n  \
-crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json"
+crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json\n  \
+crmctl login --flow jwt --jwt-key-file server.key --client-id 3MVG9... --username integration@contoso.com"
 )]
 pub struct LoginArgs {
     #[command(flatten)]
@@ -61,12 +42,6 @@ pub struct LoginArgs {
 
     #[command(flatten)]
     pub connect: ConnectArgs,
-}
-
-pub struct ObjectCheck {
-    pub(crate) object: &'static str,
-    /// `None`: the object itself is not visible.
-    pub(crate) missing: Option<Vec<&'static str>>,
 }
 
 pub struct LoginReport {
@@ -129,7 +104,7 @@ impl Report for LoginReport {
         json!({
             "ok": self.ok(),
             "username": self.username,
-            "flow": match self.flow { Flow::Password => "password", Flow::ClientCredentials => "client-credentials" },
+            "flow": self.flow.as_str(),
             "token_url": self.token_url,
             "instance_url": self.instance_url,
             "org_id": self.org_id,
@@ -253,7 +228,7 @@ pub fn check_session(
             ref description,
             ..
         } => {
-            let sent_token = creds.flow == Flow::ClientCredentials
+            let sent_token = creds.flow != Flow::Password
                 || creds.token_in_password
                 || !creds.security_token.expose_secret().is_empty();
             let (message, hints) = salesforce::advice::for_oauth(
@@ -288,41 +263,15 @@ pub fn check_session(
     });
     let (versions, _) = versions.map_err(sf_error)?;
     let version_offered = versions.iter().any(|v| v.version == version.as_str());
-    let mut api_usage = None;
-    let each = match described {
-        Some(Ok((each, info))) => {
-            api_usage = info.api_usage;
-            each
-        }
-        // The version does not exist: there is nothing to describe.
-        Some(Err(SfError::Api { status: 404, .. })) if !version_offered => Vec::new(),
-        // Before v38.0, or an org without `/composite`: one describe at a time.
-        Some(Err(SfError::Api { status: 404, .. })) | None => {
-            describe_each(client, &session, &version, version_offered, &mut api_usage)
-        }
-        Some(Err(e)) => return Err(sf_error(e)),
-    };
-    let mut objects = Vec::new();
-    for ((object, fields), result) in checked.into_iter().zip(each) {
-        match result {
-            Ok(visible) => {
-                let missing = fields
-                    .iter()
-                    .copied()
-                    .filter(|f| !visible.iter().any(|v| v == f))
-                    .collect();
-                objects.push(ObjectCheck {
-                    object,
-                    missing: Some(missing),
-                });
-            }
-            Err(SfError::Api { status: 404, .. }) => objects.push(ObjectCheck {
-                object,
-                missing: None,
-            }),
-            Err(e) => return Err(sf_error(e)),
-        }
-    }
+    let (objects, api_usage) = crate::salesforce::fields::check(
+        client,
+        &session,
+        &version,
+        version_offered,
+        &checked,
+        described,
+    )
+    .map_err(sf_error)?;
     let report = LoginReport {
         username: creds.username.clone(),
         flow: creds.flow,
@@ -340,40 +289,10 @@ pub fn check_session(
     Ok((report, session))
 }
 
-/// The screen-pop objects described one GET at a time, in order; stops at the
-/// first failure that is not "not visible", and at the first 404 when the
-/// version is not offered (then every describe would answer 404).
-fn describe_each(
-    client: &salesforce::Client,
-    session: &salesforce::Session,
-    version: &str,
-    version_offered: bool,
-    api_usage: &mut Option<(u64, u64)>,
-) -> Vec<Result<Vec<String>, SfError>> {
-    let mut each = Vec::new();
-    for (object, _, _) in SCREEN_POP_OBJECTS {
-        match client.field_names(session, version, object) {
-            Ok((visible, info)) => {
-                *api_usage = info.api_usage.or(*api_usage);
-                each.push(Ok(visible));
-            }
-            Err(SfError::Api { status: 404, .. }) if !version_offered => break,
-            Err(e) => {
-                let stop = !matches!(e, SfError::Api { status: 404, .. });
-                each.push(Err(e));
-                if stop {
-                    break;
-                }
-            }
-        }
-    }
-    each
-}
-
 #[cfg(test)]
 mod tests {
     use super::screen_pop_fields;
-    use super::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
+    use crate::screenpop::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
 
     /// The check covers every field the screen pop's statements name on the object
     /// itself (relationship paths such as `Account.Name` are the parent's fields).

@@ -3,6 +3,7 @@
 //! step calls the code of the command that owns the check; nothing here prints.
 
 pub mod org;
+pub mod readiness;
 pub mod settings;
 
 use serde_json::{Value, json};
@@ -19,6 +20,7 @@ pub const SCREEN_POP_FIELDS: &str = "screen-pop-fields";
 pub const CALL_LOG_FIELDS: &str = "call-log-fields";
 pub const SCREEN_POP: &str = "screen-pop";
 pub const LOG_TEST: &str = "log-test";
+pub const FLOW_READINESS: &str = "flow-readiness";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
@@ -149,6 +151,8 @@ pub struct UccResult {
     /// The CRM Service it belongs to (its CrmServiceUrl).
     pub service: Option<String>,
     pub steps: Vec<Step>,
+    /// The `flow-readiness` step's answers (`None` before it ran).
+    pub flow_readiness: Option<readiness::Readiness>,
 }
 
 impl UccResult {
@@ -162,6 +166,7 @@ impl UccResult {
             "file": self.file,
             "service": self.service,
             "steps": self.steps.iter().map(Step::to_json).collect::<Vec<_>>(),
+            "flow_readiness": self.flow_readiness.as_ref().map(readiness::Readiness::to_json),
         })
     }
 }
@@ -258,6 +263,9 @@ pub fn summary(results: &[UccResult], logins: usize, strict: bool) -> Value {
         "skip": steps(Status::Skip),
         "logins": logins,
         "strict": strict,
+        "flow_readiness": readiness::summary(
+            &results.iter().map(|r| r.flow_readiness.as_ref()).collect::<Vec<_>>()
+        ),
     })
 }
 
@@ -290,6 +298,7 @@ mod tests {
             file: None,
             service: None,
             steps,
+            flow_readiness: None,
         }
     }
 

@@ -13,10 +13,10 @@ pub fn for_oauth(error: &str, description: &str, sent_token: bool) -> (String, V
             }
             hints.extend([
                 "check the password and that it is followed directly by the CURRENT security token (it changes with every password reset; get a new one under Settings > Reset My Security Token)".to_string(),
-                "orgs created since Summer '23 block the username-password flow by default: allow it in Setup > OAuth and OpenID Connect Settings > \"Allow OAuth Username-Password Flows\", or use --flow client-credentials; External Client Apps do not support this flow at all".to_string(),
-                "a locked-out user gets the same answer: see Setup > Users > Login History for the real reason".to_string(),
+                "or the username-password flow is blocked, which Salesforce answers the same way: orgs created since Summer '23 block it by default (Setup > OAuth and OpenID Connect Settings > \"Allow OAuth Username-Password Flows\"), External Client Apps never offer it, and Salesforce retires it in 2027; `crmctl doctor` checks client credentials and JWT for the same app".to_string(),
+                "a locked-out user gets the same answer: Setup > Users > Login History shows the real reason (\"Username-Password Flow Disabled\" for a blocked flow)".to_string(),
             ]);
-            ("Salesforce rejected the username, password or security token (invalid_grant: authentication failure)".into(), hints)
+            ("Salesforce rejected the username-password flow login: the username, password or security token is wrong, or the flow is blocked (invalid_grant: authentication failure)".into(), hints)
         }
         ("invalid_grant", d) if d.contains("ip restricted") || d.contains("login hours") => (
             format!("the login was refused by an IP range or login-hours restriction ({error}: {description})"),
@@ -32,12 +32,30 @@ pub fn for_oauth(error: &str, description: &str, sent_token: bool) -> (String, V
         ),
         ("invalid_grant", d) if d.contains("approved this consumer") => (
             format!("the user has not approved this Connected App ({error}: {description})"),
-            vec!["pre-authorize the user's profile or permission set in the Connected App's policies".into()],
+            vec![
+                "pre-authorize the user: in the Connected App's policies set Permitted Users to \"Admin approved users are pre-authorized\" and add the user's profile or permission set (Manage > Profiles / Permission Sets)".into(),
+                "for --flow jwt the username (the assertion's sub) must be that user, active, in this org (a sandbox username ends in the sandbox name)".into(),
+            ],
+        ),
+        ("invalid_grant", "invalid assertion") => (
+            format!("Salesforce could not verify the JWT assertion ({error}: {description})"),
+            vec![
+                "the key must be the private key of the certificate uploaded to the Connected App (Use digital signatures): check the two match with `openssl x509 -noout -modulus -in server.crt` and `openssl rsa -noout -modulus -in server.key`".into(),
+                "the client id (iss) must be this Connected App's consumer key".into(),
+            ],
+        ),
+        ("invalid_grant", d) if d.contains("audience is invalid") => (
+            format!("the JWT assertion's audience is not this login host ({error}: {description})"),
+            vec!["crmctl sets aud to https://login.salesforce.com, https://test.salesforce.com or the login URL's own host: log in with --login-url https://login.salesforce.com (production), --sandbox, or the org's My Domain URL".into()],
+        ),
+        ("invalid_grant", d) if d.contains("expired") => (
+            format!("the JWT assertion had expired when Salesforce read it ({error}: {description})"),
+            vec!["crmctl sets exp 3 minutes ahead of this computer's clock: set the clock right (NTP) and try again".into()],
         ),
         ("invalid_client_id", _) => (
             format!("Salesforce does not know this client id / consumer key ({error}: {description})"),
             vec![
-                "copy the Consumer Key again from the Connected App (Setup > App Manager > View)".into(),
+                "copy the Consumer Key again from the Connected App (Setup > App Manager > View); for --flow jwt it is --client-id, the assertion's iss".into(),
                 "a newly created Connected App can take 2 to 10 minutes before logins with it work; try again shortly".into(),
             ],
         ),
@@ -156,4 +174,60 @@ pub fn for_task_write(code: &str, message: &str, fields: &[String]) -> Vec<Strin
         _ => hints.extend(for_api(code)),
     }
     hints
+}
+
+#[cfg(test)]
+mod tests {
+    use super::for_oauth;
+
+    /// Each documented JWT bearer refusal gets its own message and a hint that
+    /// says what to change; the password-flow refusal names the flow.
+    #[test]
+    fn jwt_refusals_and_the_password_flow_get_their_own_advice() {
+        for (error, description, message, hint) in [
+            (
+                "invalid_grant",
+                "user hasn't approved this consumer",
+                "has not approved",
+                "pre-authorized",
+            ),
+            (
+                "invalid_grant",
+                "invalid assertion",
+                "could not verify the JWT assertion",
+                "Use digital signatures",
+            ),
+            (
+                "invalid_grant",
+                "audience is invalid",
+                "audience",
+                "--sandbox",
+            ),
+            (
+                "invalid_grant",
+                "expired authorization code",
+                "had expired",
+                "clock",
+            ),
+            (
+                "invalid_client_id",
+                "client identifier invalid",
+                "client id",
+                "--client-id",
+            ),
+            (
+                "invalid_grant",
+                "authentication failure",
+                "username-password flow",
+                "Username-Password Flow Disabled",
+            ),
+        ] {
+            let (m, hints) = for_oauth(error, description, true);
+            assert!(m.contains(message), "{description}: {m}");
+            assert!(
+                hints.iter().any(|h| h.contains(hint)),
+                "{description}: {hints:?}"
+            );
+        }
+    }
 }

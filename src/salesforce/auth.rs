@@ -14,6 +14,19 @@ use crate::output::OrgText;
 pub enum Flow {
     Password,
     ClientCredentials,
+    /// JWT bearer: an RS256 assertion signed with [`Credentials::jwt_key`].
+    Jwt,
+}
+
+impl Flow {
+    /// The name `--flow` and `--json` use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Flow::Password => "password",
+            Flow::ClientCredentials => "client-credentials",
+            Flow::Jwt => "jwt",
+        }
+    }
 }
 
 /// What a login needs. Secrets stay wrapped until the form is built.
@@ -28,6 +41,8 @@ pub struct Credentials {
     pub token_in_password: bool,
     pub client_id: SecretString,
     pub client_secret: SecretString,
+    /// The key that signs the JWT bearer assertion (`Flow::Jwt` only).
+    pub jwt_key: Option<std::sync::Arc<super::jwt::JwtKey>>,
 }
 
 /// A logged-in session. The access token never leaves this struct except in the
@@ -88,19 +103,19 @@ impl Client {
     /// redirected; the answer is capped at 64 KiB.
     pub fn login(&self, creds: &Credentials) -> Result<Session, SfError> {
         let url = Client::check_url(&creds.token_url)?;
-        let form = form(creds);
+        let form = form(creds)?;
         let start = Instant::now();
         let deadline = self.deadline();
         let mut attempts = 0;
         let answer = loop {
             attempts += 1;
             self.trace(&format!(
-                "POST {} (form: grant_type, client_id, client_secret{}; values redacted)",
+                "POST {} (form: {}; values redacted)",
                 creds.token_url,
-                if creds.flow == Flow::Password {
-                    ", username, password"
-                } else {
-                    ""
+                match creds.flow {
+                    Flow::Password => "grant_type, client_id, client_secret, username, password",
+                    Flow::ClientCredentials => "grant_type, client_id, client_secret",
+                    Flow::Jwt => "grant_type, assertion (RS256, iss, sub, aud, exp)",
                 }
             ));
             let result = self.execute(&url, deadline, TOKEN_BODY_CAP, |c| {
@@ -196,7 +211,7 @@ impl Client {
     }
 }
 
-fn form(creds: &Credentials) -> Zeroizing<String> {
+fn form(creds: &Credentials) -> Result<Zeroizing<String>, SfError> {
     let mut form = Zeroizing::new(String::new());
     let mut add = |k: &str, v: &str| {
         if !form.is_empty() {
@@ -224,8 +239,24 @@ fn form(creds: &Credentials) -> Zeroizing<String> {
             add("client_id", creds.client_id.expose_secret());
             add("client_secret", creds.client_secret.expose_secret());
         }
+        Flow::Jwt => {
+            let key = creds
+                .jwt_key
+                .as_ref()
+                .ok_or_else(|| SfError::Setup("no key to sign the JWT assertion".into()))?;
+            let assertion = key
+                .assertion(
+                    creds.client_id.expose_secret(),
+                    &creds.username,
+                    &super::jwt::audience(&creds.token_url),
+                    super::jwt::now_secs(),
+                )
+                .map_err(|_| SfError::Setup("the JWT assertion could not be signed".into()))?;
+            add("grant_type", super::jwt::GRANT_TYPE);
+            add("assertion", assertion.expose_secret());
+        }
     }
-    form
+    Ok(form)
 }
 
 #[cfg(test)]

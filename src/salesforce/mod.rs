@@ -11,7 +11,9 @@ pub mod api;
 pub mod auth;
 pub mod error;
 pub mod escape;
+pub mod fields;
 pub mod http;
+pub mod jwt;
 pub mod records;
 
 pub use api::{Record, VersionEntry};

@@ -21,6 +21,33 @@ pub const LEAD_FIELDS: &str = "Id, Name, Phone, MobilePhone, Email, Company, Sta
 pub const CASE_FIELDS: &str = "Id, CaseNumber, Subject, Status, Priority, IsClosed, CreatedDate, ContactId, Contact.Name, AccountId, Account.Name";
 pub const MAX_OPEN_CASES: usize = 50;
 
+/// The objects a screen pop reads, each with its statement's field list and the
+/// fields its filter names (`WHERE IsConverted = false`).
+const SCREEN_POP_OBJECTS: [(&str, &str, &[&str]); 4] = [
+    ("Account", ACCOUNT_FIELDS, &[]),
+    ("Contact", CONTACT_FIELDS, &[]),
+    ("Lead", LEAD_FIELDS, &["IsConverted"]),
+    ("Case", CASE_FIELDS, &[]),
+];
+
+/// The objects and fields the login check looks for: every field the screen pop's
+/// searches and queries name on the object itself (a relationship path such as
+/// `Account.Name` is the parent's), since one hidden field makes Salesforce refuse
+/// the whole search (INVALID_FIELD). Derived from the statements' own field lists.
+pub fn screen_pop_fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    SCREEN_POP_OBJECTS
+        .iter()
+        .map(|&(object, list, filters)| {
+            let fields = list
+                .split(", ")
+                .filter(|f| !f.contains('.'))
+                .chain(filters.iter().copied())
+                .collect();
+            (object, fields)
+        })
+        .collect()
+}
+
 /// One SOSL search over the phone fields for every form of the number.
 pub fn phone_search(forms: &[String]) -> Result<String, TermError> {
     let terms: Result<Vec<String>, TermError> = forms.iter().map(|f| sosl_phrase(f)).collect();

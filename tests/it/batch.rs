@@ -29,6 +29,7 @@ fn credentials(emu: &Background) -> Credentials {
         token_in_password: false,
         client_id: SecretString::from(DEMO_CLIENT_ID),
         client_secret: SecretString::from(DEMO_CLIENT_SECRET),
+        jwt_key: None,
     }
 }
 

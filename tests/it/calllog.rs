@@ -34,6 +34,7 @@ fn session(emu: &Background) -> (crmctl::salesforce::Client, crmctl::salesforce:
         token_in_password: false,
         client_id: SecretString::from(DEMO_CLIENT_ID),
         client_secret: SecretString::from(DEMO_CLIENT_SECRET),
+        jwt_key: None,
     };
     let session = client.login(&creds).expect("login");
     (client, session)

@@ -3,7 +3,7 @@
 use crate::support::Sandbox;
 
 /// The exit code each step of the demo must end with, in order.
-const EXPECTED_EXITS: [(&str, i64); 21] = [
+const EXPECTED_EXITS: [(&str, i64); 23] = [
     ("Make a key profile", 0),
     ("Encrypt the password", 0),
     ("Encrypt the Connected App's client id", 0),
@@ -20,6 +20,8 @@ const EXPECTED_EXITS: [(&str, i64); 21] = [
     ("Check the settings file", 0),
     ("Check the copy", 1),
     ("The whole chain for the UCC", 0),
+    ("Ready for 2027? Each flow for the UCC", 0),
+    ("Log in with JWT bearer", 0),
     ("A call logged as the auto log would", 0),
     ("The CRM Service gets a new key", 0),
     ("Re-encrypt Password, ClientId and ClientSecret", 0),
@@ -65,7 +67,11 @@ fn every_step_behaves_as_expected() {
         // doctor: every step ok but the settings warning and the unprobed endpoints.
         "number +14155551212: pops Contact Jane Doe",
         "read it back, deleted it",
-        "1 UCC: 1 ready, 0 not ready (7 ok, 1 warning, 0 failed, 1 skipped; 1 login)",
+        "1 UCC: 1 ready, 0 not ready (8 ok, 1 warning, 0 failed, 1 skipped; 1 login)",
+        // Ready for 2027: the readiness line with JWT, the estate line, a JWT login.
+        "  ✓ flow-readiness    password flow accepted; client credentials ready (run as 0055g0000000001AAA); JWT ready\n",
+        "1 of 1 UCC uses the username-password flow (retiring in 2027); 1 is ready for client credentials\n",
+        "$ crmctl login --flow jwt --jwt-key-file jwt-key.pem --client-id 3MVG9crmctlDEMOclientID.emulator --username demo@crmctl.example\nok: logged in as demo@crmctl.example",
         // lookup --log prints the new Task's Id.
         "logged: Task 00T",
         // The key rotation.
@@ -73,7 +79,7 @@ fn every_step_behaves_as_expected() {
         "1 file rewritten, 3 values re-encrypted",
         "$ crmctl login --settings settings.yaml --ucc helpdesk --key-file new-key.yaml\nok: logged in as demo@crmctl.example",
         "$ crmctl --key-file key.yaml decrypt --check",
-        "Demo complete: 21 steps behaved as expected.",
+        "Demo complete: 23 steps behaved as expected.",
     ] {
         assert!(
             out.stdout.contains(expected),

@@ -141,6 +141,7 @@ fn every_step_passes_and_shared_credentials_log_in_once() {
         ("screen-pop", "ok"),
         ("screen-pop", "ok"),
         ("log-test", "ok"),
+        ("flow-readiness", "ok"),
     ]);
     assert_eq!(statuses(&out, 0), want, "{}", out.stdout);
     assert_eq!(statuses(&out, 1), want);
@@ -160,8 +161,8 @@ fn every_step_passes_and_shared_credentials_log_in_once() {
     assert_eq!(d["summary"]["logins"], 1);
     assert_eq!(
         emu.stats().routes.get("token"),
-        Some(&1),
-        "UCCs with one credential set log in once"
+        Some(&2),
+        "UCCs with one credential set log in once (and check client credentials once)"
     );
     let log = step(&out, 0, "log-test");
     let detail = log["detail"].as_str().expect("detail");
@@ -203,7 +204,8 @@ fn every_step_passes_and_shared_credentials_log_in_once() {
     );
     assert!(
         out.stdout.ends_with(
-            "2 UCCs: 2 ready, 0 not ready (12 ok, 0 warnings, 0 failed, 2 skipped; 1 login)\n"
+            "2 UCCs: 2 ready, 0 not ready (14 ok, 0 warnings, 0 failed, 2 skipped; 1 login)\n\
+             2 of 2 UCCs use the username-password flow (retiring in 2027); 2 are ready for client credentials\n"
         ),
         "{}",
         out.stdout
@@ -295,10 +297,16 @@ fn a_wrong_token_fails_the_login_with_its_advice() {
             ("screen-pop-fields", "skip"),
             ("call-log-fields", "skip"),
             ("screen-pop", "skip"),
+            ("flow-readiness", "warn"),
         ])
     );
     assert_eq!(out.json()["data"]["summary"]["ready"], 1);
-    assert_eq!(emu.stats().routes.get("token"), Some(&2));
+    // Two logins and two client-credentials checks: the second, with no My Domain
+    // known, on the login host, which refuses the flow ("not supported on this domain").
+    assert_eq!(emu.stats().routes.get("token"), Some(&4));
+    let r = &out.json()["data"]["uccs"][1]["flow_readiness"];
+    assert_eq!(r["password_flow"], "rejected", "{r}");
+    assert_eq!(r["client_credentials"], "needs-my-domain", "{r}");
     assert!(!out.stdout.contains(DEMO_PASSWORD) && !out.stdout.contains(DEMO_CLIENT_SECRET));
 }
 
@@ -499,6 +507,7 @@ fn an_unreachable_org_is_exit_4() {
             ("screen-pop-fields", "skip"),
             ("call-log-fields", "skip"),
             ("screen-pop", "skip"),
+            ("flow-readiness", "skip"),
         ])
     );
     assert_eq!(out.json()["exit_code"], 4);
@@ -707,8 +716,8 @@ fn shared_primary_settings_that_differ_fail_both_uccs_but_hold_no_login_back() {
     }
     assert_eq!(
         emu.stats().routes.get("token"),
-        Some(&2),
-        "different API versions: two logins"
+        Some(&4),
+        "different API versions: two logins (each with its client-credentials check)"
     );
 }
 

@@ -159,3 +159,61 @@ fn a_ca_dir_that_does_not_exist_yet_is_made() {
     assert_eq!(doc["exit_code"], 0, "{doc}");
     assert!(dir.join("crmctl-emulator-ca.pem").is_file(), "{doc}");
 }
+
+/// `--password-flow blocked`: the org-wide switch of an org made since Summer '23.
+/// `crmctl login` (password flow) is refused as Salesforce refuses it; client
+/// credentials still log in for the same app.
+#[test]
+fn password_flow_blocked_refuses_every_password_login() {
+    use emulator::default_org::*;
+    let sb = Sandbox::new();
+    let mut cmd = sb.cmd(&["--json", "emulate", "--password-flow", "blocked"]);
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .stdin(Stdio::null());
+    let mut child = Running(cmd.spawn().expect("spawn"));
+    let stdout = child.0.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    let doc: serde_json::Value = serde_json::from_str(&line).expect("one JSON line");
+    let d = &doc["data"];
+    assert_eq!(d["password_flow"], "blocked", "{d}");
+    let (login, base) = (
+        d["login_url"].as_str().expect("login"),
+        d["base_url"].as_str().expect("base"),
+    );
+    let secrets = [
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET),
+    ];
+    let out = sb.run(
+        &[
+            "login",
+            "--login-url",
+            login,
+            "--username",
+            DEMO_USERNAME,
+            "--json",
+        ],
+        &secrets,
+        "",
+    );
+    out.assert_code(1);
+    let e = &out.json()["error"];
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("username-password flow")),
+        "{e}"
+    );
+    let out = sb.run(
+        &["login", "--flow", "client-credentials", "--login-url", base],
+        &secrets,
+        "",
+    );
+    out.assert_code(0);
+}

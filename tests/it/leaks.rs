@@ -255,3 +255,127 @@ fn reveal_is_the_one_way_to_see_a_secret() {
     assert_eq!(out.stdout, VALUE);
     assert!(!out.stderr.contains(VALUE));
 }
+
+/// The JWT key and the assertion it signs never reach any output: `login`,
+/// `lookup` and `doctor` with `--flow jwt` (success and refusals, bad key files)
+/// and doctor's readiness check, in every output mode.
+#[test]
+fn the_jwt_key_never_leaks() {
+    use emulator::default_org::*;
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let pem = crate::jwt::demo_key();
+    let key = sb.write_private("jwt.pem", &pem);
+    let key = key.to_str().expect("utf8");
+    // A damaged key: the first body line of the real one, then garbage.
+    let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let damaged = sb.write_private(
+        "damaged.pem",
+        &format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n!!!!\n-----END PRIVATE KEY-----\n",
+            body[0]
+        ),
+    );
+    let damaged = damaged.to_str().expect("utf8");
+    let c = test_cipher();
+    let estate = sb.write_private(
+        "estate.yaml",
+        &crmctl::settings::render_yaml(
+            &[(
+                "a".to_string(),
+                crmctl::settings::standard_rows(
+                    "ucc.local",
+                    &emu.base_url,
+                    DEMO_USERNAME,
+                    [
+                        &c.encrypt_to_base64(&format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}")),
+                        &c.encrypt_to_base64(DEMO_CLIENT_ID),
+                        &c.encrypt_to_base64(DEMO_CLIENT_SECRET),
+                    ],
+                    "60.0",
+                    &format!("{}/services/oauth2/token", emu.login_url),
+                ),
+            )],
+            "leaks",
+        ),
+    );
+    let estate = estate.to_str().expect("utf8");
+    let profile = sb.key_profile();
+    let profile = profile.to_str().expect("utf8");
+    let jwt = |user: &str, key: &str| -> Vec<String> {
+        [
+            "login",
+            "--flow",
+            "jwt",
+            "--login-url",
+            &emu.login_url,
+            "--username",
+            user,
+            "--jwt-key-file",
+            key,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+    };
+    let mut cases: Vec<Vec<String>> = vec![
+        jwt(DEMO_USERNAME, key),
+        jwt("nobody@crmctl.example", key),
+        jwt(DEMO_USERNAME, damaged),
+    ];
+    let mut lookup = jwt(DEMO_USERNAME, key);
+    lookup[0] = "lookup".into();
+    lookup.push("+1 415 555 1212".into());
+    cases.push(lookup);
+    for flow in ["password", "jwt"] {
+        cases.push(
+            [
+                "--key-file",
+                profile,
+                "doctor",
+                "--flow",
+                flow,
+                "--jwt-key-file",
+                key,
+                "--settings",
+                estate,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        );
+    }
+    let mut ran = 0;
+    for case in &cases {
+        for mode in [
+            &[][..],
+            &["--json"][..],
+            &["-vv"][..],
+            &["-v", "--json"][..],
+        ] {
+            let mut argv: Vec<&str> = mode.to_vec();
+            argv.extend(case.iter().map(String::as_str));
+            let run = sb.run(&argv, &[("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID)], "");
+            let what = argv.join(" ");
+            for line in &body {
+                assert!(
+                    !run.stdout.contains(line) && !run.stderr.contains(line),
+                    "{what}: a line of the key reached the output"
+                );
+            }
+            // The start of every RS256 assertion crmctl signs: {"alg":"RS256","typ":"JWT"}.
+            for out in [&run.stdout, &run.stderr] {
+                assert!(
+                    !out.contains("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9"),
+                    "{what}: {out}"
+                );
+            }
+            assert_clean(&what, &run);
+            if run.code == 0 {
+                ran += 1;
+            }
+        }
+    }
+    // The successful runs did real work, or this test proves nothing.
+    assert!(ran >= 12, "only {ran} runs succeeded");
+}

@@ -1,0 +1,419 @@
+//! The `flow-readiness` step: for one UCC, after its login, whether the
+//! username-password flow still logs in, and whether its Connected App is ready
+//! for the flows that replace it (client credentials, JWT bearer). Only token
+//! requests and describes: it never changes the org.
+
+use std::sync::Arc;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::{Value, json};
+
+use super::{FLOW_READINESS, Step};
+use crate::salesforce::jwt::JwtKey;
+use crate::salesforce::{self, Client, Credentials, Flow, SfError, advice, fields};
+
+/// How the UCC's own login went (the `login` step).
+pub enum LoginOutcome<'a> {
+    /// The run's flow issued a token; its instance URL is the org's host.
+    Accepted { instance_url: &'a str },
+    /// The token endpoint said no; `auth_failure`: with `invalid_grant:
+    /// authentication failure`, the answer a blocked flow gets too.
+    Rejected { auth_failure: bool },
+    /// The login could not complete (network, local problem).
+    Failed,
+}
+
+/// The answers of the step, as `data.uccs[].flow_readiness` carries them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Readiness {
+    /// `accepted`, `rejected` or `skipped` (the run did not use the password flow,
+    /// or its login could not complete).
+    pub password_flow: &'static str,
+    /// `ready`, `not-enabled`, `no-run-as-user`, `needs-my-domain`, `fields-hidden`,
+    /// `failed` or `not-checked`.
+    pub client_credentials: &'static str,
+    /// The run-as user's id, when a client-credentials token was issued.
+    pub run_as_user: Option<String>,
+    /// `Object.Field` the run-as user cannot see (and objects it cannot see).
+    pub hidden_fields: Vec<String>,
+    /// `ready`, `not-checked` (no `--jwt-key-file`), `not-approved`,
+    /// `invalid-assertion`, `audience-invalid`, `invalid-client-id`, `expired`,
+    /// `no-username` or `failed`.
+    pub jwt: &'static str,
+}
+
+impl Readiness {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "password_flow": self.password_flow,
+            "client_credentials": self.client_credentials,
+            "run_as_user": self.run_as_user,
+            "hidden_fields": self.hidden_fields,
+            "jwt": self.jwt,
+        })
+    }
+
+    pub fn uses_password_flow(&self) -> bool {
+        self.password_flow != "skipped"
+    }
+
+    pub fn client_credentials_ready(&self) -> bool {
+        self.client_credentials == "ready"
+    }
+}
+
+/// What the step needs besides the login's outcome.
+pub struct Inputs<'a> {
+    pub client: &'a Client,
+    /// The UCC's credentials as the run logged in with them.
+    pub creds: &'a Credentials,
+    /// The org's My Domain URL known ahead (ApplicationHost, `--instance-url`).
+    pub my_domain: Option<&'a str>,
+    /// The API version for the field check.
+    pub version: &'a str,
+    /// `--jwt-key-file`: check the JWT bearer flow too.
+    pub jwt_key: Option<Arc<JwtKey>>,
+}
+
+/// Runs the checks; returns the step, the answers, and a hint for the `login`
+/// step when a rejected password login looks like a blocked flow.
+pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<String>) {
+    if let LoginOutcome::Failed = login {
+        let (step, r) = skipped("needs an org that answers (the login step)");
+        return (step, r, None);
+    }
+    let password_flow = match (input.creds.flow, login) {
+        (Flow::Password, LoginOutcome::Accepted { .. }) => "accepted",
+        (Flow::Password, LoginOutcome::Rejected { .. }) => "rejected",
+        _ => "skipped",
+    };
+    let mut notes = vec![format!("password flow {password_flow}")];
+    let mut hints = Vec::new();
+    let cc = client_credentials(input, login);
+    notes.push(cc.note.clone());
+    hints.extend(cc.hints.iter().cloned());
+    let (jwt, jwt_note, jwt_hints) = jwt(input);
+    notes.push(jwt_note);
+    hints.extend(jwt_hints);
+    let readiness = Readiness {
+        password_flow,
+        client_credentials: cc.state,
+        run_as_user: cc.run_as_user,
+        hidden_fields: cc.hidden,
+        jwt,
+    };
+    // Item 3 of the issue: the same app logs in without a password, so a rejected
+    // password is most likely the org blocking the flow.
+    let blocked = match login {
+        LoginOutcome::Rejected { auth_failure: true }
+            if input.creds.flow == Flow::Password && cc.token_issued =>
+        {
+            Some("client credentials log in with the same Connected App, so the likely cause is a blocked username-password flow, not the password: Setup > Users > Login History shows \"Username-Password Flow Disabled\"; allow the flow in Setup > OAuth and OpenID Connect Settings, or move the integration to client credentials".to_string())
+        }
+        _ => None,
+    };
+    if let Some(b) = &blocked {
+        hints.insert(0, b.clone());
+    }
+    let detail = notes.join("; ");
+    let step = if readiness.client_credentials_ready() || readiness.jwt == "ready" {
+        Step::ok(FLOW_READINESS, detail)
+    } else {
+        hints.push("Salesforce retires the username-password flow for Connected Apps in 2027: enable the Client Credentials Flow with a Run As user on the Connected App, or JWT bearer (README \"Salesforce retires the username-password flow\")".into());
+        Step::warn(FLOW_READINESS, detail, hints)
+    };
+    (step, readiness, blocked)
+}
+
+/// The step when the UCC could not log in at all (no secrets, a bad setting).
+pub fn skipped(why: &str) -> (Step, Readiness) {
+    (
+        Step::skip(FLOW_READINESS, why),
+        Readiness {
+            password_flow: "skipped",
+            client_credentials: "not-checked",
+            run_as_user: None,
+            hidden_fields: Vec::new(),
+            jwt: "not-checked",
+        },
+    )
+}
+
+struct CcResult {
+    state: &'static str,
+    note: String,
+    hints: Vec<String>,
+    run_as_user: Option<String>,
+    hidden: Vec<String>,
+    token_issued: bool,
+}
+
+impl CcResult {
+    fn new(state: &'static str, note: String, hints: Vec<String>) -> CcResult {
+        CcResult {
+            state,
+            note,
+            hints,
+            run_as_user: None,
+            hidden: Vec::new(),
+            token_issued: false,
+        }
+    }
+}
+
+/// Whether a host is Salesforce's shared login host (which refuses this flow).
+fn shared_login_host(url: &str) -> bool {
+    url::Url::parse(url.trim()).is_ok_and(|u| {
+        matches!(
+            u.host_str().map(str::to_ascii_lowercase).as_deref(),
+            Some("login.salesforce.com" | "test.salesforce.com")
+        )
+    })
+}
+
+/// The client-credentials flow with the UCC's ClientId and ClientSecret on the
+/// org's My Domain host, then login's field check under that token.
+fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
+    let creds = input.creds;
+    if creds.client_secret.expose_secret().is_empty() {
+        return CcResult::new(
+            "not-checked",
+            "client credentials not checked (no ClientSecret)".into(),
+            Vec::new(),
+        );
+    }
+    let login_host = creds
+        .token_url
+        .trim_end_matches("/services/oauth2/token")
+        .to_string();
+    let host = input
+        .my_domain
+        .map(str::to_string)
+        .or(match login {
+            LoginOutcome::Accepted { instance_url } => Some(instance_url.to_string()),
+            _ => None,
+        })
+        .or_else(|| (!shared_login_host(&login_host)).then_some(login_host));
+    let needs_domain = || {
+        CcResult::new(
+            "needs-my-domain",
+            "client credentials need the org's My Domain URL".into(),
+            vec!["set ApplicationHost to https://<MyDomain>.my.salesforce.com, or pass --instance-url: the client credentials flow is refused on login.salesforce.com".into()],
+        )
+    };
+    let Some(host) = host else {
+        return needs_domain();
+    };
+    // The secret goes where the login went: never in the clear after an https login.
+    let https = |u: &str| u.trim().to_ascii_lowercase().starts_with("https://");
+    if https(&creds.token_url) && !https(&host) {
+        return CcResult::new(
+            "failed",
+            "client credentials not checked: the My Domain URL is plain http, and the client secret would travel unencrypted".into(),
+            vec!["set ApplicationHost (or --instance-url) to the org's https://<MyDomain>.my.salesforce.com URL".into()],
+        );
+    }
+    let cc = Credentials {
+        token_url: salesforce::token_url(&host),
+        flow: Flow::ClientCredentials,
+        username: String::new(),
+        password: SecretString::from(String::new()),
+        security_token: SecretString::from(String::new()),
+        token_in_password: true,
+        client_id: creds.client_id.clone(),
+        client_secret: creds.client_secret.clone(),
+        jwt_key: None,
+    };
+    let session = match input.client.login(&cc) {
+        Ok(s) => s,
+        Err(SfError::OAuth {
+            error, description, ..
+        }) => {
+            let (e, d) = (error.as_untrusted_str(), description.as_untrusted_str());
+            let dl = d.to_ascii_lowercase();
+            if e == "invalid_grant" && dl.contains("not supported on this domain") {
+                return needs_domain();
+            }
+            if e == "invalid_grant" && dl.contains("client credentials user") {
+                return CcResult::new(
+                    "no-run-as-user",
+                    "client credentials: the Connected App has no run-as user".into(),
+                    vec!["in the Connected App's policies (Manage > Edit Policies > Client Credentials Flow), choose a Run As user: the user the CRM Service logs in as today".into()],
+                );
+            }
+            if (e == "invalid_grant" || e == "unsupported_grant_type" || e == "invalid_client")
+                && (dl.contains("not enabled") || dl.contains("grant type not supported"))
+            {
+                return CcResult::new(
+                    "not-enabled",
+                    format!("client credentials are not enabled for the Connected App ({e}: {d})"),
+                    vec!["edit the Connected App (Setup > App Manager > Edit) and tick \"Enable Client Credentials Flow\", then choose a Run As user under Manage > Edit Policies".into()],
+                );
+            }
+            let (message, hints) = advice::for_oauth(e, d, true);
+            return CcResult::new(
+                "failed",
+                format!("client credentials failed: {message}"),
+                hints,
+            );
+        }
+        Err(other) => {
+            return CcResult::new(
+                "failed",
+                format!("client credentials could not be checked: {other}"),
+                Vec::new(),
+            );
+        }
+    };
+    let run_as = session.user_id.as_untrusted_str().to_string();
+    let checked = fields::check_now(
+        input.client,
+        &session,
+        input.version,
+        &crate::screenpop::screen_pop_fields(),
+    );
+    let mut r = match checked {
+        Ok(objects) => {
+            let hidden = fields::hidden(&objects);
+            if hidden.is_empty() {
+                CcResult::new(
+                    "ready",
+                    format!("client credentials ready (run as {run_as})"),
+                    Vec::new(),
+                )
+            } else {
+                let mut r = CcResult::new(
+                    "fields-hidden",
+                    format!(
+                        "client credentials log in, but the run-as user {run_as} cannot see {}",
+                        hidden.join(", ")
+                    ),
+                    vec!["give the Connected App's Run As user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)".into()],
+                );
+                r.hidden = hidden;
+                r
+            }
+        }
+        Err(e) => CcResult::new(
+            "failed",
+            format!("client credentials log in, but the field check failed: {e}"),
+            Vec::new(),
+        ),
+    };
+    r.run_as_user = Some(run_as);
+    r.token_issued = true;
+    r
+}
+
+/// The JWT bearer flow with `--jwt-key-file`, the UCC's ClientId and Username,
+/// at the UCC's login host.
+fn jwt(input: &Inputs) -> (&'static str, String, Vec<String>) {
+    let Some(key) = &input.jwt_key else {
+        return (
+            "not-checked",
+            "JWT not checked (no --jwt-key-file)".into(),
+            Vec::new(),
+        );
+    };
+    let creds = input.creds;
+    if creds.username.is_empty() {
+        return (
+            "no-username",
+            "JWT not checked: no Username to sign for".into(),
+            Vec::new(),
+        );
+    }
+    let jwt = Credentials {
+        token_url: creds.token_url.clone(),
+        flow: Flow::Jwt,
+        username: creds.username.clone(),
+        password: SecretString::from(String::new()),
+        security_token: SecretString::from(String::new()),
+        token_in_password: true,
+        client_id: creds.client_id.clone(),
+        client_secret: SecretString::from(String::new()),
+        jwt_key: Some(key.clone()),
+    };
+    match input.client.login(&jwt) {
+        Ok(_) => ("ready", "JWT ready".into(), Vec::new()),
+        Err(SfError::OAuth {
+            error, description, ..
+        }) => {
+            let (e, d) = (error.as_untrusted_str(), description.as_untrusted_str());
+            let dl = d.to_ascii_lowercase();
+            let state = match e {
+                "invalid_client_id" => "invalid-client-id",
+                _ if dl.contains("approved this consumer") => "not-approved",
+                _ if dl.contains("audience") => "audience-invalid",
+                _ if dl.contains("expired") => "expired",
+                _ if dl.contains("invalid assertion") => "invalid-assertion",
+                _ => "failed",
+            };
+            let (message, hints) = advice::for_oauth(e, d, true);
+            (state, format!("JWT {state}: {message}"), hints)
+        }
+        Err(other) => (
+            "failed",
+            format!("JWT could not be checked: {other}"),
+            Vec::new(),
+        ),
+    }
+}
+
+/// `data.summary.flow_readiness` for the estate.
+pub fn summary(all: &[Option<&Readiness>]) -> Value {
+    let checked: Vec<&Readiness> = all.iter().flatten().copied().collect();
+    json!({
+        "uccs": all.len(),
+        "password_flow": checked.iter().filter(|r| r.uses_password_flow()).count(),
+        "client_credentials_ready": checked.iter().filter(|r| r.client_credentials_ready()).count(),
+    })
+}
+
+/// The estate line: "3 of 3 UCCs use the username-password flow (retiring in
+/// 2027); 2 are ready for client credentials".
+pub fn estate_line(summary: &Value, noun: &str) -> String {
+    let n = |k: &str| summary[k].as_u64().unwrap_or(0) as usize;
+    let (total, password, ready) = (n("uccs"), n("password_flow"), n("client_credentials_ready"));
+    format!(
+        "{password} of {} {} the username-password flow (retiring in 2027); {ready} {} ready for client credentials",
+        crate::output::count(total, noun),
+        if password == 1 { "uses" } else { "use" },
+        if ready == 1 { "is" } else { "are" },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_estate_line_counts_password_logins_and_ready_apps() {
+        let r = |p: &'static str, cc: &'static str| Readiness {
+            password_flow: p,
+            client_credentials: cc,
+            run_as_user: None,
+            hidden_fields: Vec::new(),
+            jwt: "not-checked",
+        };
+        let (a, b, c) = (
+            r("accepted", "ready"),
+            r("rejected", "ready"),
+            r("accepted", "no-run-as-user"),
+        );
+        let s = summary(&[Some(&a), Some(&b), Some(&c)]);
+        assert_eq!(
+            s,
+            json!({"uccs": 3, "password_flow": 3, "client_credentials_ready": 2})
+        );
+        assert_eq!(
+            estate_line(&s, "UCC"),
+            "3 of 3 UCCs use the username-password flow (retiring in 2027); 2 are ready for client credentials"
+        );
+        let one = summary(&[Some(&c), None]);
+        assert_eq!(
+            estate_line(&one, "UCC"),
+            "1 of 2 UCCs uses the username-password flow (retiring in 2027); 0 are ready for client credentials"
+        );
+    }
+}

@@ -94,6 +94,12 @@ impl CliError {
         Self::new(ErrorKind::Internal, message)
     }
 
+    /// Output that could not be written (a full disk, a closed stdout): this
+    /// machine's problem, not a bug, so the local-input code, 3, in every command.
+    pub fn output(cause: impl fmt::Display) -> Self {
+        Self::input("could not write the output").with_cause(cause)
+    }
+
     pub fn with_cause(mut self, cause: impl fmt::Display) -> Self {
         self.causes.push(cause.to_string());
         self

@@ -89,15 +89,20 @@ pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) 
     };
     match written {
         Ok(()) => code,
-        // A closed pipe (`crmctl ... | head`) is not worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-        // A full disk or a closed terminal is this machine's problem, not a bug: the
-        // local-input code, as for any file crmctl cannot write.
-        Err(e) => {
-            output::Printer::write_failed(&e);
-            EXIT_INPUT
-        }
+        Err(e) => output_failed(&e, code),
     }
+}
+
+/// The exit code of a run whose output could not be written. A closed pipe
+/// (`crmctl ... | head`) is not worth a message and keeps the run's code; a full
+/// disk or a closed terminal is this machine's problem, not a bug: the local-input
+/// code, as for any file crmctl cannot write.
+pub(crate) fn output_failed(e: &std::io::Error, code: u8) -> u8 {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return code;
+    }
+    output::Printer::write_failed(e);
+    EXIT_INPUT
 }
 
 /// clap's own errors: help and version print and exit 0; usage errors exit 2, and
@@ -110,12 +115,18 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
-    let _ = e.print();
+    // Help and version go to stdout: one that cannot take them is exit 3, as for
+    // any output. A usage error goes to stderr, whose failures never matter.
+    let printed = e.print();
     if informational {
-        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
             EXIT_USAGE
         } else {
             0
+        };
+        return match printed {
+            Err(err) if !e.use_stderr() => output_failed(&err, code),
+            _ => code,
         };
     }
     if args.iter().any(|a| a == "--json") {

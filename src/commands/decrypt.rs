@@ -132,6 +132,9 @@ pub fn run(ctx: &Ctx, args: &DecryptArgs) -> Result<Box<dyn Report>, CliError> {
         )
         .with_hint("use --check --json to test the string, or --reveal alone to see it"));
     }
+    if args.reveal {
+        ctx.out.require_stdout().map_err(CliError::output)?;
+    }
     let encrypted = match &args.encrypted {
         Some(s) => s.clone(),
         None => read_stdin()?,

@@ -262,7 +262,19 @@ pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
     };
     // Before the URLs are printed: whoever reads them may signal at once.
     let stop = crate::interrupt::serve();
-    crate::finish_report(ctx, "emulate", &report);
+    // Nobody can learn the URLs from a stdout that cannot take them (a full disk, a
+    // closed pipe): stop rather than serve for no one.
+    let written = if ctx.out.is_json() {
+        ctx.out
+            .envelope("emulate", 0, Some(report.data()), None, report.compact_json())
+    } else {
+        report.render(&ctx.out)
+    };
+    if let Err(e) = written {
+        drop(running);
+        crate::output::Printer::write_failed(&e);
+        std::process::exit(i32::from(crate::error::EXIT_INPUT));
+    }
     // Serve (on the emulator's own thread) until SIGINT, SIGTERM or SIGHUP; the
     // temporary CA folder is already gone when this returns.
     let signal = stop.wait();

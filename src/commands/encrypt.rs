@@ -108,6 +108,9 @@ pub fn run(ctx: &Ctx, args: &EncryptArgs) -> Result<Box<dyn Report>, CliError> {
         )
         .with_hint("leave out --stdin to be asked with hidden input"));
     }
+    // The encrypted string exists only on stdout: fail before anyone types a secret
+    // if it would be lost (`crmctl encrypt >&-`).
+    ctx.out.require_stdout().map_err(CliError::output)?;
     // Load the key first: a bad profile should fail before anyone types a secret.
     let (cipher, profile) = ctx.cipher_for_new_strings()?;
     let kind = if args.value {

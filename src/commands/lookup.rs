@@ -617,7 +617,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         p.finish_and_clear();
     }
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
-        return Err(CliError::internal("could not write the results").with_cause(e));
+        return Err(CliError::output(e));
     }
     Ok(Box::new(BulkReport { rows, summary }))
 }

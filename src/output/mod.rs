@@ -104,7 +104,7 @@ impl Printer {
                 c.stderr.push_str(line);
                 c.stderr.push('\n');
             }
-            None => eprintln!("{line}"),
+            None => stderr_line(line),
         }
     }
 
@@ -131,10 +131,23 @@ impl Printer {
         out.flush()
     }
 
+    /// Fails when stdout is closed (`crmctl encrypt >&-`), for commands whose stdout
+    /// is the only copy of their result: call it before asking for secrets. Reports
+    /// whose verdict is the exit code need no such check (see [`stdout_closed`]).
+    pub fn require_stdout(&self) -> io::Result<()> {
+        if self.capture.is_none() && stdout_closed() {
+            return Err(io::Error::other(
+                "stdout is closed, so the result would be lost",
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes a single value (an encrypted string, a revealed secret) to stdout: a
     /// trailing newline only on a terminal, so `crmctl encrypt | clip` copies the
-    /// value and nothing else.
+    /// value and nothing else. Fails on a closed stdout rather than lose the value.
     pub fn value(&self, value: &str) -> io::Result<()> {
+        self.require_stdout()?;
         if self.mode.stdout_is_terminal {
             self.data(&format!("{value}\n"))
         } else {
@@ -227,13 +240,17 @@ impl Printer {
 
     /// A last-resort message when stdout itself failed.
     pub fn write_failed(e: &io::Error) {
-        eprintln!("error: could not write the output: {e}");
+        stderr_line(&format!("error: could not write the output: {e}"));
     }
 
     /// The `-v` trace line of the HTTP client: escaped, dimmed, on stderr.
     pub fn trace_line(color: bool, message: &str) {
         let s = style::Style::new(color);
-        eprintln!("{} {}", s.dim("debug:"), sanitize::for_terminal(message));
+        stderr_line(&format!(
+            "{} {}",
+            s.dim("debug:"),
+            sanitize::for_terminal(message)
+        ));
     }
 
     /// A streaming writer of result rows (bulk lookups): one line each, flushed,
@@ -243,6 +260,41 @@ impl Printer {
             out: io::stdout().lock(),
         }
     }
+}
+
+/// One line on stderr. A stderr that cannot be written (closed by `2>&1 | head -1`,
+/// a full disk) is ignored: messages for people must never end a run, let alone
+/// crash it as `eprintln!` does (it panics on a write error).
+fn stderr_line(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err
+        .write_all(line.as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
+}
+
+/// Whether stdout was closed when crmctl started (`crmctl encrypt >&-`).
+///
+/// The Rust runtime replaces a closed standard descriptor with `/dev/null` opened
+/// read-write, so writes to it succeed and the output is silently lost. A shell's
+/// `> /dev/null` opens it write-only, so that is not mistaken for a closed stdout;
+/// a parent that passes `/dev/null` opened read-write (Python's
+/// `subprocess.DEVNULL`) looks the same as a closed stdout, which is why only
+/// commands whose stdout is the only copy of the result check this
+/// ([`Printer::require_stdout`]). Linux only (it reads `/proc/self`).
+pub fn stdout_closed() -> bool {
+    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CLOSED.get_or_init(|| {
+        cfg!(target_os = "linux")
+            && std::fs::read_link("/proc/self/fd/1")
+                .is_ok_and(|t| t == std::path::Path::new("/dev/null"))
+            && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                    // O_ACCMODE == O_RDWR
+                    .is_some_and(|f| f & 0o3 == 0o2)
+            })
+    })
 }
 
 /// Rows streamed to stdout; every row is built from escaped text (CSV via

@@ -25,5 +25,6 @@ mod prompt;
 mod rekey;
 mod safe_write;
 mod signals;
+mod streams;
 mod support;
 mod validate;

@@ -52,7 +52,13 @@ where
     if cfg!(debug_assertions) && std::env::var_os("CRMCTL_DEBUG_PANIC").is_some() {
         panic!("CRMCTL_DEBUG_PANIC is set");
     }
-    let result = commands::dispatch(&ctx, &cli.command);
+    // A variable crmctl would read as text but cannot is configuration (3), named,
+    // rather than a value silently ignored.
+    let result = match ctx.env.not_utf8.first() {
+        Some(var) => Err(CliError::input(format!("{var} is not valid UTF-8 text"))
+            .with_hint(format!("set {var} to plain text, or unset it"))),
+        None => commands::dispatch(&ctx, &cli.command),
+    };
     finish(&ctx, name, result)
 }
 

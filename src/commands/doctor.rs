@@ -103,6 +103,8 @@ pub struct DoctorArgs {
 fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
     // Regions as `crmctl lookup` resolves them: --region, CRMCTL_REGION, the locale.
     let regions = if args.ani.is_empty() {
+        // Not needed, but a bad flag is still a usage error, as in `lookup`.
+        super::lookup::region_flag(args.region.as_deref())?;
         lookup::Regions::default()
     } else {
         super::lookup::regions(ctx, args.region.as_deref(), Kind::Phone)?
@@ -179,7 +181,9 @@ struct LoginPlan {
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     let connect = &args.connect;
-    // A malformed --instance-url is a usage error before any traffic.
+    // Flags that cannot mean anything and a malformed --instance-url are usage
+    // errors before any traffic.
+    connect.check()?;
     connect.instance_hint(ctx, None)?;
     let plans = plans(ctx, args)?;
     if args.settings.is_empty() {

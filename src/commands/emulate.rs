@@ -102,6 +102,9 @@ fn parse_fault(s: &str) -> Result<ScriptedFault, String> {
     let at: u64 = at
         .parse()
         .map_err(|_| format!("`{at}` is not a request number"))?;
+    if at == 0 {
+        return Err("requests are counted from 1, so request 0 never comes".into());
+    }
     let fault: FaultKind = kind.parse()?;
     Ok(ScriptedFault { at, fault })
 }
@@ -147,6 +150,14 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
         Some(path) => read_yaml::<Faults>(path, "faults file")?,
         None => Faults::default(),
     };
+    // The same rule as the --fault flag's, for the file's script.
+    if let (Some(path), Some(s)) = (&args.faults, f.script.iter().find(|s| s.at == 0)) {
+        return Err(CliError::input(format!(
+            "{}: the scripted fault at request {} never fires: requests are counted from 1",
+            path.display(),
+            s.at
+        )));
+    }
     if let Some(v) = args.latency_ms {
         f.latency_ms = v;
     }

@@ -30,6 +30,8 @@ pub struct HttpSettings {
     pub timeout: Duration,
     /// Extra trusted CA (a corporate TLS-inspecting proxy, or the emulator's CA).
     pub ca_cert: Option<PathBuf>,
+    /// Where `ca_cert` came from (`--ca-cert`, `CRMCTL_CA_CERT`), for its errors.
+    pub ca_cert_from: &'static str,
 }
 
 impl Default for HttpSettings {
@@ -38,6 +40,7 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             ca_cert: None,
+            ca_cert_from: "--ca-cert",
         }
     }
 }
@@ -116,15 +119,24 @@ impl Client {
         let mut extra_roots = Vec::new();
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
-                SfError::Setup(format!("cannot read --ca-cert {}: {e}", path.display()))
+                SfError::Setup(format!(
+                    "cannot read {} {}: {e}",
+                    settings.ca_cert_from,
+                    path.display()
+                ))
             })?;
             extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                SfError::Setup(format!("{} is not a PEM certificate: {e}", path.display()))
+                SfError::Setup(format!(
+                    "{} {} is not a PEM certificate: {e}",
+                    settings.ca_cert_from,
+                    path.display()
+                ))
             })?;
             // A file with no `BEGIN CERTIFICATE` block parses as an empty bundle.
             if extra_roots.is_empty() {
                 return Err(SfError::Setup(format!(
-                    "--ca-cert {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    "{} {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    settings.ca_cert_from,
                     path.display()
                 )));
             }

@@ -11,6 +11,7 @@ mod demo;
 mod doctor;
 mod emulate;
 mod encrypt;
+mod env_vars;
 mod escaping;
 mod exit_codes;
 mod hostile;

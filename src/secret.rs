@@ -50,7 +50,8 @@ pub struct StdinLines<R> {
     pos: usize,
 }
 
-const MAX_STDIN: u64 = 1 << 20;
+/// The most secrets input crmctl reads from stdin; more is an error, never cut.
+pub const MAX_STDIN: usize = 1 << 20;
 
 impl StdinLines<std::io::StdinLock<'static>> {
     pub fn stdin() -> Self {
@@ -73,10 +74,8 @@ impl<R: Read> StdinLines<R> {
         };
         let cant = || CliError::input(format!("could not read the {what} from stdin"));
         let mut bytes = Zeroizing::new(Vec::new());
-        reader
-            .take(MAX_STDIN)
-            .read_to_end(&mut bytes)
-            .map_err(|e| cant().with_cause(e))?;
+        crate::fsutil::read_capped(reader, MAX_STDIN, &mut bytes)
+            .map_err(|e| cant().with_cause(stdin_error(&e)))?;
         self.text =
             Zeroizing::new(crate::fsutil::decode_text(&bytes).map_err(|e| cant().with_cause(e))?);
         Ok(())
@@ -98,6 +97,14 @@ impl<R: Read> StdinLines<R> {
         let secret = SecretString::from(line.to_string());
         self.pos += used;
         Ok(Some(secret))
+    }
+}
+
+/// A failure to read stdin as people read it ("stdin is larger than 1 MiB ...").
+pub fn stdin_error(e: &crate::fsutil::TextError) -> String {
+    match e {
+        crate::fsutil::TextError::TooLarge { .. } => format!("stdin {e}"),
+        other => other.to_string(),
     }
 }
 

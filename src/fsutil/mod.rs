@@ -14,7 +14,7 @@ mod write;
 
 use std::path::Path;
 
-pub use text::{MAX_TEXT, ParseError, TextError, decode_text, parse_error, read_text};
+pub use text::{MAX_TEXT, ParseError, TextError, decode_text, parse_error, read_capped, read_text};
 pub use write::{Overwrite, check_target, write_atomic};
 
 /// On Unix, whether group or others may read the file (a key profile should be 0600).

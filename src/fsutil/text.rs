@@ -35,9 +35,11 @@ impl std::fmt::Display for TextError {
                     "starts with a {encoding} BOM but is not valid {encoding}"
                 )
             }
-            TextError::TooLarge { limit } => {
-                write!(f, "is larger than {} MiB", limit / (1024 * 1024))
-            }
+            TextError::TooLarge { limit } => write!(
+                f,
+                "is larger than {}, the most crmctl reads; nothing was taken from it",
+                size(*limit)
+            ),
         }
     }
 }
@@ -74,18 +76,42 @@ fn utf8(bytes: &[u8]) -> Result<String, TextError> {
     }
 }
 
+/// "1 MiB", "256 MiB", "512 KiB": a cap as people read it.
+fn size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes % MIB == 0 {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes % 1024 == 0 {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The one capped reader: all of `reader` into `bytes`, or [`TextError::TooLarge`]
+/// naming the cap when it holds more than `limit` bytes. Every reader with a cap
+/// uses it, so input over a cap is an error and never silently cut short.
+pub fn read_capped(reader: impl Read, limit: usize, bytes: &mut Vec<u8>) -> Result<(), TextError> {
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(bytes)
+        .map_err(TextError::Io)?;
+    if bytes.len() > limit {
+        zeroize::Zeroize::zeroize(bytes);
+        bytes.clear();
+        return Err(TextError::TooLarge { limit });
+    }
+    Ok(())
+}
+
 /// Reads a whole file, or stdin for `-`, as text (see [`decode_text`]).
 pub fn read_text(path: &Path) -> Result<String, TextError> {
     let mut bytes = Vec::new();
-    let limit = MAX_TEXT as u64 + 1;
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    if path.as_os_str() == "-" {
+        read_capped(std::io::stdin().lock(), MAX_TEXT, &mut bytes)?;
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
-    read.map_err(TextError::Io)?;
-    if bytes.len() > MAX_TEXT {
-        return Err(TextError::TooLarge { limit: MAX_TEXT });
+        let file = std::fs::File::open(path).map_err(TextError::Io)?;
+        read_capped(file, MAX_TEXT, &mut bytes)?;
     }
     let text = decode_text(&bytes);
     // The file may hold secrets (a key profile): wipe the raw copy.

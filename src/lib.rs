@@ -48,6 +48,11 @@ where
     let ctx = Ctx::new(&cli.global, Env::from_process());
     let name = cli.command.name();
     crash::running(name, ctx.out.mode);
+    if ctx.out.is_json() {
+        // One document per run, an interrupted one included (docs/json-output.md).
+        output::document_owed(name);
+        interrupt::watch();
+    }
     // Lets the tests see what a bug looks like; debug builds only.
     if cfg!(debug_assertions) && std::env::var_os("CRMCTL_DEBUG_PANIC").is_some() {
         panic!("CRMCTL_DEBUG_PANIC is set");

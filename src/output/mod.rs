@@ -229,6 +229,13 @@ impl Printer {
         let mut buf = Vec::new();
         json::write(&mut buf, &doc, !compact)?;
         buf.push(b'\n');
+        if self.capture.is_some() {
+            return self.data(&String::from_utf8_lossy(&buf));
+        }
+        // Held while writing: a signal that ends the run meanwhile waits, then finds
+        // the document written and adds none.
+        let mut pending = lock_pending();
+        *pending = None;
         self.data(&String::from_utf8_lossy(&buf))
     }
 
@@ -260,6 +267,43 @@ impl Printer {
             out: io::stdout().lock(),
         }
     }
+}
+
+/// The command of a `--json` run whose one document is not written yet.
+static PENDING: std::sync::Mutex<Option<&'static str>> = std::sync::Mutex::new(None);
+
+fn lock_pending() -> std::sync::MutexGuard<'static, Option<&'static str>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A `--json` run of `command` has started: it owes one document, written by
+/// [`Printer::envelope`], or by [`end_interrupted`] if a signal ends it first.
+pub fn document_owed(command: &'static str) {
+    *lock_pending() = Some(command);
+}
+
+/// For the signal thread, when a signal ends a run that does not cooperate (a single
+/// lookup, `doctor`, `validate-settings --probe`): under `--json`, writes the one
+/// document (kind `interrupted`) and exits with `code` (128 + the signal). Returns
+/// when no document is owed (text output, or the document is written already).
+pub fn end_interrupted(code: u8) {
+    let pending = lock_pending();
+    let Some(command) = *pending else {
+        return;
+    };
+    let name = crate::interrupt::signal_name(code);
+    let err = CliError::new(
+        crate::error::ErrorKind::Interrupted,
+        format!("interrupted by {name} before the {command} run finished"),
+    );
+    stderr_line(&format!("error: {}", err.message));
+    let doc = envelope(command, code, None, Some(&err), &[]);
+    let mut out = io::stdout().lock();
+    let _ = json::write(&mut out, &doc, true)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    // Still holding the lock: the run cannot write a second document.
+    std::process::exit(i32::from(code));
 }
 
 /// One line on stderr. A stderr that cannot be written (closed by `2>&1 | head -1`,

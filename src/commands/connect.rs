@@ -171,9 +171,14 @@ impl ConnectArgs {
     /// for or a byte is sent: an empty `--username`, and the password flow's
     /// `--username` and `--no-token` with `--flow client-credentials`.
     pub fn check(&self) -> Result<(), CliError> {
-        if self.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
-            return Err(CliError::usage("--username is empty")
-                .with_hint("give the integration user's username, e.g. --username integration@contoso.com"));
+        if self
+            .username
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            return Err(CliError::usage("--username is empty").with_hint(
+                "give the integration user's username, e.g. --username integration@contoso.com",
+            ));
         }
         if self.flow == FlowArg::ClientCredentials {
             let unused = [
@@ -249,8 +254,9 @@ impl ConnectArgs {
             return Ok(None);
         };
         Client::check_url(u.trim()).map_err(|e| {
-            CliError::input(format!("{} is not usable: {e}", names::INSTANCE_URL))
-                .with_hint("set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it")
+            CliError::input(format!("{} is not usable: {e}", names::INSTANCE_URL)).with_hint(
+                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
+            )
         })?;
         Ok(Some(u.trim().to_string()))
     }

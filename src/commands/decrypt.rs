@@ -1,6 +1,5 @@
 //! `crmctl decrypt`: does an encrypted string decrypt under this key profile?
 
-
 use clap::Args;
 use secrecy::ExposeSecret;
 use serde_json::json;

@@ -186,8 +186,8 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
 fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
     let text = crate::fsutil::read_text(path)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
-    serde_saphyr::from_str::<T>(&text).map_err(|e| {
-        let e = crate::fsutil::parse_error(&e.to_string());
+    crate::fsutil::yaml::from_str::<T>(&text).map_err(|e| {
+        let e = crate::fsutil::yaml::yaml_error(&e);
         let at = match (e.line, e.column) {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             (Some(l), None) => format!(":{l}"),
@@ -276,8 +276,13 @@ pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
     // Nobody can learn the URLs from a stdout that cannot take them (a full disk, a
     // closed pipe): stop rather than serve for no one.
     let written = if ctx.out.is_json() {
-        ctx.out
-            .envelope("emulate", 0, Some(report.data()), None, report.compact_json())
+        ctx.out.envelope(
+            "emulate",
+            0,
+            Some(report.data()),
+            None,
+            report.compact_json(),
+        )
     } else {
         report.render(&ctx.out)
     };

@@ -27,12 +27,12 @@ impl std::fmt::Display for TextError {
             TextError::Io(e) => write!(f, "{e}"),
             TextError::NotUtf8 { line } => write!(
                 f,
-                "line {line}: not UTF-8 text; save it as UTF-8 (with or without BOM) or as Unicode text (UTF-16 with BOM)"
+                "line {line}: not UTF-8 text; save it as UTF-8 (with or without BOM) or as Unicode text (UTF-16)"
             ),
             TextError::BadUtf16 { encoding } => {
                 write!(
                     f,
-                    "starts with a {encoding} BOM but is not valid {encoding}"
+                    "looks like {encoding} text (by its BOM or its zero bytes) but is not valid {encoding}; save it again as UTF-8"
                 )
             }
             TextError::TooLarge { limit } => write!(
@@ -60,7 +60,44 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, TextError> {
             .ok_or(TextError::BadUtf16 {
                 encoding: enc.name(),
             }),
-        None => utf8(bytes),
+        None => match utf16_without_bom(bytes) {
+            Some(enc) => enc
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|t| t.into_owned())
+                .ok_or(TextError::BadUtf16 {
+                    encoding: enc.name(),
+                }),
+            None => utf8(bytes),
+        },
+    }
+}
+
+/// UTF-16 without a BOM, as some Windows tools save "Unicode text": encoding_rs
+/// decodes it once told which byte order, and settings, lists and secrets are
+/// mostly ASCII, so in the first KiB nearly every other byte is zero (the high
+/// byte: odd positions for little-endian, even ones for big-endian). UTF-8 text
+/// holds no zero bytes at all.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(1024)];
+    let units = sample.len() / 2;
+    let (mut le, mut be) = (0, 0);
+    for pair in sample.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => {}
+            (_, 0) => le += 1,
+            (0, _) => be += 1,
+            _ => {}
+        }
+    }
+    if le * 10 >= units * 9 {
+        Some(encoding_rs::UTF_16LE)
+    } else if be * 10 >= units * 9 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -211,6 +248,19 @@ mod tests {
             decode_text(&[0xff, 0xfe, 0x00, 0xd8]),
             Err(TextError::BadUtf16 { .. })
         ));
+        // Without a BOM, as some Windows tools save it.
+        let le: Vec<u8> = "uccs:\r\n  - name: é\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode_text(&le).expect("le"), "uccs:\r\n  - name: é\r\n");
+        let be: Vec<u8> = "Title,Value\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode_text(&be).expect("be"), "Title,Value\n");
+        // Two bytes of UTF-8 are not taken for one UTF-16 unit.
+        assert_eq!(decode_text(b"ab").expect("utf8"), "ab");
         let e = decode_text(b"ok\r\nstill ok\n\xe9t\xe9\n").unwrap_err();
         assert!(matches!(e, TextError::NotUtf8 { line: 3 }), "{e:?}");
     }

@@ -247,9 +247,15 @@ fn stdin_over_the_cap_is_exit_3_naming_the_cap_never_a_truncation() {
     let at_cap = "a".repeat(1 << 20);
     let over = format!("{at_cap}b");
     for (args, input) in [
-        (vec!["--key-file", key, "encrypt", "--value", "--stdin"], &over),
+        (
+            vec!["--key-file", key, "encrypt", "--value", "--stdin"],
+            &over,
+        ),
         (vec!["--key-file", key, "encrypt", "--stdin"], &over),
-        (vec!["--key-file", key, "decrypt", "--check", "--stdin"], &over),
+        (
+            vec!["--key-file", key, "decrypt", "--check", "--stdin"],
+            &over,
+        ),
     ] {
         let out = sb.run(&args, &[], input);
         assert_eq!(out.code, 3, "{args:?}: {}", out.stderr);

@@ -29,14 +29,21 @@ fn run(cmd: &[&str], extra: &[(&str, &str)]) -> Run {
 
 #[track_caller]
 fn assert_refused(out: &Run, code: i32, names: &str, what: &str) {
-    assert_eq!(out.code, code, "{what}\nstdout:\n{}\nstderr:\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        out.code, code,
+        "{what}\nstdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
     let doc = out.json();
     let message = doc["error"]["message"].as_str().unwrap_or_default();
     assert!(
         message.contains(names),
         "{what}: the message names {names}: {message}"
     );
-    assert_eq!(doc["error"]["kind"], if code == 2 { "usage" } else { "input" });
+    assert_eq!(
+        doc["error"]["kind"],
+        if code == 2 { "usage" } else { "input" }
+    );
 }
 
 #[test]

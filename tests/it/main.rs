@@ -29,3 +29,4 @@ mod signals;
 mod streams;
 mod support;
 mod validate;
+mod yaml_files;

@@ -271,7 +271,13 @@ fn ctrl_c_during_a_single_lookup_doctor_or_probe_leaves_one_document() {
         (vec!["lookup", "+14155551212"], "-TERM", 143),
         (vec!["doctor"], "-HUP", 129),
         (
-            vec!["validate-settings", "--probe", "--probe-timeout", "60", &estate],
+            vec![
+                "validate-settings",
+                "--probe",
+                "--probe-timeout",
+                "60",
+                &estate,
+            ],
             "-INT",
             130,
         ),

@@ -217,7 +217,12 @@ fn a_closed_stdout_is_exit_3_and_no_paste_note() {
         let mut c = Command::new("sh");
         c.args(["-c", "exec \"$0\" \"$@\" >&-", BIN]);
         sb.isolate(&mut c);
-        c.args(["--key-file", key.to_str().expect("utf8"), "encrypt", "--value"]);
+        c.args([
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "encrypt",
+            "--value",
+        ]);
         if json {
             c.arg("--json");
         }

@@ -111,3 +111,13 @@ impl Command {
 pub fn command() -> clap::Command {
     Cli::command()
 }
+
+/// A clap value parser for names (`--ucc`): an empty or blank name is a usage
+/// error, not a name that matches nothing.
+pub fn non_empty_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the name is empty".into())
+    } else {
+        Ok(s.to_string())
+    }
+}

@@ -237,6 +237,10 @@ impl From<crate::salesforce::SfError> for CliError {
                         "could not reach Salesforce: the TLS handshake failed",
                         "check the URL and the certificate; --ca-cert FILE trusts an extra CA",
                     ),
+                    NetKind::NotHttp => (
+                        "the server answered, but not in HTTP",
+                        "check the URL and its port: it should name a Salesforce host (https://<MyDomain>.my.salesforce.com), not a mail, SSH or database server",
+                    ),
                     NetKind::Connect | NetKind::Dropped => (
                         "could not reach Salesforce",
                         "check the URL, your network, and HTTPS_PROXY/NO_PROXY; --connect-timeout and --timeout set the limits",

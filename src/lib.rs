@@ -141,13 +141,22 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
         };
     }
     if args.iter().any(|a| a == "--json") {
+        // The whole first paragraph: clap lists missing arguments on the lines
+        // after "the following required arguments were not provided:".
         let message = e.render().to_string();
         let first = message
             .lines()
-            .next()
-            .unwrap_or("invalid usage")
+            .take_while(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
             .trim_start_matches("error: ")
             .to_string();
+        let first = if first.is_empty() {
+            "invalid usage".to_string()
+        } else {
+            first
+        };
         let err = CliError::usage(first).with_hint("run `crmctl --help` for usage");
         let doc = output::envelope(&subcommand_name(args), EXIT_USAGE, None, Some(&err), &[]);
         output::Printer::raw_envelope(&doc);

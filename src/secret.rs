@@ -13,7 +13,11 @@ use crate::error::CliError;
 pub fn prompt_hidden(prompt: &str) -> Result<SecretString, CliError> {
     rpassword::prompt_password(prompt)
         .map(SecretString::from)
-        .map_err(|e| CliError::input("could not read from the terminal").with_cause(e))
+        .map_err(|e| {
+            // Ctrl-D leaves the cursor after the prompt: the error goes on a line of its own.
+            crate::output::Printer::end_prompt_line();
+            CliError::input("could not read from the terminal").with_cause(e)
+        })
 }
 
 /// Asks for a key profile's passphrase on the terminal; refuses an empty one, and with
@@ -117,6 +121,12 @@ pub fn from_env(secret: &EnvSecret) -> Result<Option<SecretString>, CliError> {
             "the environment variable {name} is not valid UTF-8"
         ))),
     }
+}
+
+/// A control character (tab, escape, DEL, C1) inside a secret: a copy-paste slip
+/// or a terminal's escape sequence, never something a user means to type.
+pub fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
 }
 
 /// Leading or trailing whitespace in a secret is almost always a copy-paste slip.

@@ -36,7 +36,7 @@ pub struct SettingsArgs {
 
     /// The UCC in --settings whose values to use (needed when the file holds several, and
     /// for a CSV export, which does not name its UCC)
-    #[arg(long, value_name = "NAME", requires = "settings")]
+    #[arg(long, value_name = "NAME", requires = "settings", value_parser = crate::cli::non_empty_name)]
     pub ucc: Option<String>,
 }
 
@@ -412,7 +412,8 @@ impl ConnectArgs {
                 return secret::prompt_hidden(&format!("{}: ", capitalise(label)));
             }
             Err(CliError::usage(format!(
-                "no terminal to ask for the {label}: pass --stdin or set {env_name}"
+                "cannot ask for the {label}: {}; pass --stdin or set {env_name}",
+                ctx.no_prompt_because
             ))
             .with_hint(
                 "secrets are never taken as command-line arguments; see `crmctl login --help`",

@@ -55,7 +55,7 @@ pub struct DoctorArgs {
     pub settings: Vec<PathBuf>,
 
     /// Check only this UCC (repeatable); also names the UCC of each CSV export, in order
-    #[arg(long, value_name = "NAME", requires = "settings")]
+    #[arg(long, value_name = "NAME", requires = "settings", value_parser = crate::cli::non_empty_name)]
     pub ucc: Vec<String>,
 
     /// Also GET each UCC's CRM settings endpoint and CrmServiceUrl

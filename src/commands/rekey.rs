@@ -58,7 +58,7 @@ pub struct RekeyArgs {
     pub backup: bool,
 
     /// The UCC name to report for CSV exports [default: the file name]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = crate::cli::non_empty_name)]
     pub ucc: Option<String>,
 }
 

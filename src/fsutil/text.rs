@@ -145,6 +145,13 @@ pub fn read_capped(reader: impl Read, limit: usize, bytes: &mut Vec<u8>) -> Resu
 pub fn read_text(path: &Path) -> Result<String, TextError> {
     let mut bytes = Vec::new();
     if path.as_os_str() == "-" {
+        // stdin can be read once: a second `-` would read nothing and be "empty".
+        static READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(TextError::Io(std::io::Error::other(
+                "stdin (-) was already read by this run; give `-` once",
+            )));
+        }
         read_capped(std::io::stdin().lock(), MAX_TEXT, &mut bytes)?;
     } else {
         let file = std::fs::File::open(path).map_err(TextError::Io)?;

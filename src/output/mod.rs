@@ -245,6 +245,12 @@ impl Printer {
         let _ = json::write(&mut out, doc, true).and_then(|_| out.write_all(b"\n"));
     }
 
+    /// Ends a prompt's line (after Ctrl-D at a hidden prompt), so what follows is on
+    /// a line of its own.
+    pub fn end_prompt_line() {
+        stderr_line("");
+    }
+
     /// A last-resort message when stdout itself failed.
     pub fn write_failed(e: &io::Error) {
         stderr_line(&format!("error: could not write the output: {e}"));

@@ -572,10 +572,26 @@ pub(crate) fn network(e: &reqwest::Error) -> SfError {
         NetKind::Tls
     } else if e.is_connect() {
         NetKind::Connect
+    } else if not_http(&msg) {
+        NetKind::NotHttp
     } else {
         NetKind::Dropped
     };
     SfError::Network { kind, detail: msg }
+}
+
+/// hyper's words for an answer that is not HTTP at all (`invalid HTTP version
+/// parsed`, `invalid HTTP status-code parsed`, an HTTP/0.9 answer, a first line
+/// that never ends, a banner sent before the request as SSH and SMTP do).
+fn not_http(msg: &str) -> bool {
+    [
+        "invalid HTTP",
+        "HTTP/0.9",
+        "message head is too large",
+        "received unexpected message from connection",
+    ]
+    .iter()
+    .any(|m| msg.contains(m))
 }
 
 /// An error while reading a body: the deadline, or a broken connection.

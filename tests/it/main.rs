@@ -21,6 +21,7 @@ mod keygen;
 mod leaks;
 mod login;
 mod lookup;
+mod messages;
 mod phone;
 mod prompt;
 mod rekey;

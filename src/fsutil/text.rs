@@ -78,7 +78,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, TextError> {
 /// byte: odd positions for little-endian, even ones for big-endian). UTF-8 text
 /// holds no zero bytes at all.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if bytes.len() < 2 || bytes.len() % 2 != 0 {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(1024)];
@@ -116,9 +116,9 @@ fn utf8(bytes: &[u8]) -> Result<String, TextError> {
 /// "1 MiB", "256 MiB", "512 KiB": a cap as people read it.
 fn size(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if bytes % MIB == 0 {
+    if bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
-    } else if bytes % 1024 == 0 {
+    } else if bytes.is_multiple_of(1024) {
         format!("{} KiB", bytes / 1024)
     } else {
         format!("{bytes} bytes")

@@ -421,6 +421,13 @@ impl ConnectArgs {
         };
         let env = &ctx.env;
         let (username, password, security_token) = if flow == Flow::Password {
+            // A blank variable gets the verdict of a blank --username (checked above).
+            if self.username.is_none()
+                && env.username.as_deref().is_some_and(|u| u.trim().is_empty())
+            {
+                return Err(CliError::input(format!("{} is blank", names::USERNAME))
+                    .with_hint("set it to the integration user's username, or unset it"));
+            }
             let username = self
                 .username
                 .clone()

@@ -132,6 +132,8 @@ fn an_empty_username_is_refused_from_the_flag_and_the_variable() {
     assert_refused(&out, 2, "--username", "--username '  '");
     let out = run(&["login"], &[("CRMCTL_USERNAME", "")]);
     assert_eq!(out.code, 2, "{}", out.stderr);
+    let out = run(&["login"], &[("CRMCTL_USERNAME", "  ")]);
+    assert_refused(&out, 3, "CRMCTL_USERNAME", "CRMCTL_USERNAME='  '");
 }
 
 #[test]

@@ -30,6 +30,8 @@ use sha2::{Digest, Sha256};
 
 /// The journal's file name, in the folder of each file a run replaces.
 pub const JOURNAL_NAME: &str = ".crmctl-rekey.journal";
+/// The prefix of a journal's own temporary file, before it is renamed into place.
+const JOURNAL_TEMP_PREFIX: &str = ".crmctl-rekey-journal.";
 /// The suffix of the temporary files beside each target.
 pub const TEMP_SUFFIX: &str = ".crmctl-rekey";
 
@@ -107,7 +109,7 @@ pub fn write(entries: &[Entry]) -> std::io::Result<Vec<PathBuf>> {
             ));
         }
         let mut tmp = tempfile::Builder::new()
-            .prefix(".crmctl-rekey-journal.")
+            .prefix(JOURNAL_TEMP_PREFIX)
             .tempfile_in(&dir)?;
         std::io::Write::write_all(tmp.as_file_mut(), &bytes)?;
         tmp.as_file().sync_all()?;
@@ -331,6 +333,15 @@ fn is_temp_of(candidate: &str, name: &str) -> bool {
         })
 }
 
+/// A journal being written when the run was killed (`write`'s temporary file).
+fn is_journal_temp(candidate: &str) -> bool {
+    candidate
+        .strip_prefix(JOURNAL_TEMP_PREFIX)
+        .is_some_and(|random| {
+            random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
 fn remove_stale(targets: &[PathBuf]) -> Vec<PathBuf> {
     let mut removed = Vec::new();
     for t in targets {
@@ -344,7 +355,9 @@ fn remove_stale(targets: &[PathBuf]) -> Vec<PathBuf> {
             let file_name = entry.file_name();
             let is_file = entry.file_type().is_ok_and(|ft| ft.is_file());
             if is_file
-                && file_name.to_str().is_some_and(|c| is_temp_of(c, name))
+                && file_name
+                    .to_str()
+                    .is_some_and(|c| is_temp_of(c, name) || is_journal_temp(c))
                 && std::fs::remove_file(entry.path()).is_ok()
             {
                 removed.push(entry.path());
@@ -365,6 +378,8 @@ mod tests {
         assert!(!is_temp_of(".ab.yaml.x1Y2z3.crmctl-rekey", "a.yaml"));
         assert!(!is_temp_of("a.yaml.x1Y2z3.crmctl-rekey", "a.yaml"));
         assert!(!is_temp_of(".a.yaml.x1Y2z3.bak", "a.yaml"));
+        assert!(is_journal_temp(".crmctl-rekey-journal.x1Y2z3"));
+        assert!(!is_journal_temp(".crmctl-rekey.journal"));
     }
 
     fn entry(dir: &Path, name: &str, old: &[u8], new: &[u8]) -> Entry {

@@ -12,10 +12,11 @@ Exit codes:
   0  ok
   1  the check ran and said no (does not decrypt, invalid settings, login rejected, no match)
   2  usage error, or a secret is needed and there is no terminal to ask for it
-  3  local input or configuration problem (unreadable file, missing or bad key profile)
+  3  local input or configuration problem (unreadable file, missing or bad key profile,
+     a bad CRMCTL_* variable, output that cannot be written)
   4  remote or network problem (unreachable, timeout, TLS, 5xx, API limit)
   5  internal error
-  130/143  a bulk lookup stopped by Ctrl-C / SIGTERM";
+  129/130/143  stopped by SIGHUP / Ctrl-C / SIGTERM (--json still prints one document)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,4 +115,14 @@ impl Command {
 /// The full clap command, as parsed at run time.
 pub fn command() -> clap::Command {
     Cli::command()
+}
+
+/// A clap value parser for names (`--ucc`): an empty or blank name is a usage
+/// error, not a name that matches nothing.
+pub fn non_empty_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the name is empty".into())
+    } else {
+        Ok(s.to_string())
+    }
 }

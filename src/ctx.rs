@@ -18,6 +18,8 @@ pub struct Ctx {
     pub out: Printer,
     /// Prompts are allowed: stdin and stderr are terminals, no `--json`, no `--no-input`.
     pub interactive: bool,
+    /// Why prompts are not allowed, for messages ("--no-input is set", ...).
+    pub no_prompt_because: &'static str,
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
     pub key_file: Option<PathBuf>,
@@ -44,6 +46,13 @@ impl Ctx {
         };
         Ctx {
             interactive: stdin_tty && stderr_tty && !global.json && !global.no_input,
+            no_prompt_because: if global.no_input {
+                "--no-input forbids asking"
+            } else if global.json {
+                "--json runs never ask"
+            } else {
+                "there is no terminal to ask on"
+            },
             stdin_is_terminal: stdin_tty,
             stderr_is_terminal: stderr_tty,
             key_file: global.key_file.clone(),
@@ -124,8 +133,9 @@ impl Ctx {
                 None if self.interactive => Some(ask()?),
                 None => {
                     return Err(CliError::usage(format!(
-                        "key profile {}{which} needs a passphrase, and there is no terminal to ask for it",
-                        path.display()
+                        "key profile {}{which} needs a passphrase, and {}",
+                        path.display(),
+                        self.no_prompt_because
                     ))
                     .with_hint(format!("set {env_name} in the environment")));
                 }
@@ -133,7 +143,12 @@ impl Ctx {
         } else {
             None
         };
-        profile.cipher(passphrase.as_ref()).map_err(profile_error)
+        profile.cipher(passphrase.as_ref()).map_err(|e| match e {
+            // The variable this profile's passphrase comes from, not always the key's.
+            ProfileError::NeedsPassphrase { .. } => CliError::input(e.to_string())
+                .with_hint(format!("set {env_name} or run on a terminal")),
+            e => profile_error(e),
+        })
     }
 }
 

@@ -93,6 +93,8 @@ pub struct Env {
     /// `rekey`: passphrases of the old (`--from`) and new (`--to`) derived profiles.
     pub from_passphrase: EnvSecret,
     pub to_passphrase: EnvSecret,
+    /// crmctl's text variables whose value is not UTF-8 (refused by `run`, exit 3).
+    pub not_utf8: Vec<&'static str>,
 }
 
 impl Env {
@@ -107,6 +109,17 @@ impl Env {
         config_dir: Option<PathBuf>,
     ) -> Self {
         let non_empty = |name: &str| get(name).filter(|v| !v.is_empty());
+        let not_utf8 = [
+            names::USERNAME,
+            names::LOGIN_URL,
+            names::INSTANCE_URL,
+            names::CONNECT_TIMEOUT,
+            names::TIMEOUT,
+            names::REGION,
+        ]
+        .into_iter()
+        .filter(|n| non_empty(n).is_some_and(|v| v.to_str().is_none()))
+        .collect();
         Env {
             key_file: non_empty(names::KEY_FILE).map(PathBuf::from),
             key_passphrase: EnvSecret::read(names::KEY_PASSPHRASE, get),
@@ -132,6 +145,7 @@ impl Env {
             config_dir: config_dir.map(|d| d.join("crmctl")),
             from_passphrase: EnvSecret::read(names::FROM_PASSPHRASE, get),
             to_passphrase: EnvSecret::read(names::TO_PASSPHRASE, get),
+            not_utf8,
         }
     }
 }

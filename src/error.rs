@@ -94,6 +94,12 @@ impl CliError {
         Self::new(ErrorKind::Internal, message)
     }
 
+    /// Output that could not be written (a full disk, a closed stdout): this
+    /// machine's problem, not a bug, so the local-input code, 3, in every command.
+    pub fn output(cause: impl fmt::Display) -> Self {
+        Self::input("could not write the output").with_cause(cause)
+    }
+
     pub fn with_cause(mut self, cause: impl fmt::Display) -> Self {
         self.causes.push(cause.to_string());
         self
@@ -230,6 +236,10 @@ impl From<crate::salesforce::SfError> for CliError {
                     NetKind::Tls => (
                         "could not reach Salesforce: the TLS handshake failed",
                         "check the URL and the certificate; --ca-cert FILE trusts an extra CA",
+                    ),
+                    NetKind::NotHttp => (
+                        "the server answered, but not in HTTP",
+                        "check the URL and its port: it should name a Salesforce host (https://<MyDomain>.my.salesforce.com), not a mail, SSH or database server",
                     ),
                     NetKind::Connect | NetKind::Dropped => (
                         "could not reach Salesforce",

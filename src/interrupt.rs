@@ -4,11 +4,12 @@
 //! - temporary files and folders ([`remove_on_signal`]) are removed first, always;
 //! - a server ([`serve`], `crmctl emulate`) is woken and stops cleanly;
 //! - a long run that cooperates ([`install`], bulk lookups) sees its flag rise with the
-//!   signal's exit code (130 SIGINT, 143 SIGTERM) and ends with the rows done so far and
-//!   one JSON document;
-//! - with neither, or on SIGHUP outside a server, the process ends as the signal would
-//!   have, so the parent sees it. SIGHUP does not cooperate: its terminal is gone, and
-//!   the documented exit codes of an interrupted run are 130 and 143.
+//!   signal's exit code (129 SIGHUP, 130 SIGINT, 143 SIGTERM) and ends with the rows
+//!   done so far and one JSON document; SIGHUP (a closed terminal, a stopped CI job)
+//!   is handled like SIGTERM;
+//! - with neither, a `--json` run whose document is not written yet gets one that says
+//!   it was interrupted ([`crate::output::end_interrupted`]) and exits 128 + the
+//!   signal; otherwise the process ends as the signal would have, so the parent sees it.
 //!
 //! A second signal ends the process at once, whatever the first one is still doing, if
 //! it comes at least half a second later: signals that arrive together (`timeout`
@@ -105,7 +106,7 @@ impl Registry {
     /// else ask to die. Runs on the signal thread (or a test's), never in a handler.
     fn on_first_signal(&self, sig: i32) -> Action {
         let waiter = lock(&self.waiter).take();
-        let flag = lock(&self.cooperative).clone().filter(|_| sig != SIGHUP);
+        let flag = lock(&self.cooperative).clone();
         self.stopping
             .store(waiter.is_none() && flag.is_none(), Ordering::SeqCst);
         // Before the run is told: it may end the process as soon as it sees the flag.
@@ -134,6 +135,21 @@ static INSTALL: Once = Once::new();
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The name of the signal behind an interrupted run's exit code.
+pub fn signal_name(code: u8) -> &'static str {
+    match code {
+        129 => "SIGHUP",
+        143 => "SIGTERM",
+        _ => "SIGINT",
+    }
+}
+
+/// Installs the handlers now, so that a signal at any point of the run is seen
+/// (a `--json` run owes its document even when interrupted early).
+pub fn watch() {
+    install_handlers();
 }
 
 /// The exit code a shell gives a process ended by `sig` (128 + the number).
@@ -264,6 +280,8 @@ fn install_handlers() {
                                 .name("crmctl-first-signal".into())
                                 .spawn(move || {
                                     if REGISTRY.on_first_signal(sig) == Action::Die {
+                                        let code = u8::try_from(exit_code(sig)).unwrap_or(130);
+                                        crate::output::end_interrupted(code);
                                         die_by(sig);
                                     }
                                 });
@@ -480,12 +498,13 @@ mod tests {
     }
 
     #[test]
-    fn a_hangup_does_not_cooperate_it_cleans_up_and_dies() {
+    fn a_hangup_cooperates_as_sigterm_does() {
         let reg = Registry::new();
         let flag = reg.cooperate();
-        assert_eq!(reg.on_first_signal(SIGHUP), Action::Die);
-        assert_eq!(requested(&flag), None);
-        assert!(reg.stopping.load(Ordering::SeqCst));
+        assert_eq!(reg.on_first_signal(SIGHUP), Action::Cooperating);
+        assert_eq!(requested(&flag), Some(129));
+        assert_eq!(signal_name(129), "SIGHUP");
+        assert!(!reg.stopping.load(Ordering::SeqCst));
     }
 
     #[cfg(unix)]

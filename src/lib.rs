@@ -48,11 +48,22 @@ where
     let ctx = Ctx::new(&cli.global, Env::from_process());
     let name = cli.command.name();
     crash::running(name, ctx.out.mode);
+    if ctx.out.is_json() {
+        // One document per run, an interrupted one included (docs/json-output.md).
+        output::document_owed(name);
+        interrupt::watch();
+    }
     // Lets the tests see what a bug looks like; debug builds only.
     if cfg!(debug_assertions) && std::env::var_os("CRMCTL_DEBUG_PANIC").is_some() {
         panic!("CRMCTL_DEBUG_PANIC is set");
     }
-    let result = commands::dispatch(&ctx, &cli.command);
+    // A variable crmctl would read as text but cannot is configuration (3), named,
+    // rather than a value silently ignored.
+    let result = match ctx.env.not_utf8.first() {
+        Some(var) => Err(CliError::input(format!("{var} is not valid UTF-8 text"))
+            .with_hint(format!("set {var} to plain text, or unset it"))),
+        None => commands::dispatch(&ctx, &cli.command),
+    };
     finish(&ctx, name, result)
 }
 
@@ -89,15 +100,20 @@ pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) 
     };
     match written {
         Ok(()) => code,
-        // A closed pipe (`crmctl ... | head`) is not worth a message.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => code,
-        // A full disk or a closed terminal is this machine's problem, not a bug: the
-        // local-input code, as for any file crmctl cannot write.
-        Err(e) => {
-            output::Printer::write_failed(&e);
-            EXIT_INPUT
-        }
+        Err(e) => output_failed(&e, code),
     }
+}
+
+/// The exit code of a run whose output could not be written. A closed pipe
+/// (`crmctl ... | head`) is not worth a message and keeps the run's code; a full
+/// disk or a closed terminal is this machine's problem, not a bug: the local-input
+/// code, as for any file crmctl cannot write.
+pub(crate) fn output_failed(e: &std::io::Error, code: u8) -> u8 {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        return code;
+    }
+    output::Printer::write_failed(e);
+    EXIT_INPUT
 }
 
 /// clap's own errors: help and version print and exit 0; usage errors exit 2, and
@@ -110,22 +126,37 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
-    let _ = e.print();
+    // Help and version go to stdout: one that cannot take them is exit 3, as for
+    // any output. A usage error goes to stderr, whose failures never matter.
+    let printed = e.print();
     if informational {
-        return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let code = if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
             EXIT_USAGE
         } else {
             0
         };
+        return match printed {
+            Err(err) if !e.use_stderr() => output_failed(&err, code),
+            _ => code,
+        };
     }
     if args.iter().any(|a| a == "--json") {
+        // The whole first paragraph: clap lists missing arguments on the lines
+        // after "the following required arguments were not provided:".
         let message = e.render().to_string();
         let first = message
             .lines()
-            .next()
-            .unwrap_or("invalid usage")
+            .take_while(|l| !l.trim().is_empty())
+            .map(str::trim)
+            .collect::<Vec<_>>()
+            .join(" ")
             .trim_start_matches("error: ")
             .to_string();
+        let first = if first.is_empty() {
+            "invalid usage".to_string()
+        } else {
+            first
+        };
         let err = CliError::usage(first).with_hint("run `crmctl --help` for usage");
         let doc = output::envelope(&subcommand_name(args), EXIT_USAGE, None, Some(&err), &[]);
         output::Printer::raw_envelope(&doc);

@@ -13,7 +13,11 @@ use crate::error::CliError;
 pub fn prompt_hidden(prompt: &str) -> Result<SecretString, CliError> {
     rpassword::prompt_password(prompt)
         .map(SecretString::from)
-        .map_err(|e| CliError::input("could not read from the terminal").with_cause(e))
+        .map_err(|e| {
+            // Ctrl-D leaves the cursor after the prompt: the error goes on a line of its own.
+            crate::output::Printer::end_prompt_line();
+            CliError::input("could not read from the terminal").with_cause(e)
+        })
 }
 
 /// Asks for a key profile's passphrase on the terminal; refuses an empty one, and with
@@ -50,7 +54,8 @@ pub struct StdinLines<R> {
     pos: usize,
 }
 
-const MAX_STDIN: u64 = 1 << 20;
+/// The most secrets input crmctl reads from stdin; more is an error, never cut.
+pub const MAX_STDIN: usize = 1 << 20;
 
 impl StdinLines<std::io::StdinLock<'static>> {
     pub fn stdin() -> Self {
@@ -73,10 +78,8 @@ impl<R: Read> StdinLines<R> {
         };
         let cant = || CliError::input(format!("could not read the {what} from stdin"));
         let mut bytes = Zeroizing::new(Vec::new());
-        reader
-            .take(MAX_STDIN)
-            .read_to_end(&mut bytes)
-            .map_err(|e| cant().with_cause(e))?;
+        crate::fsutil::read_capped(reader, MAX_STDIN, &mut bytes)
+            .map_err(|e| cant().with_cause(stdin_error(&e)))?;
         self.text =
             Zeroizing::new(crate::fsutil::decode_text(&bytes).map_err(|e| cant().with_cause(e))?);
         Ok(())
@@ -101,6 +104,14 @@ impl<R: Read> StdinLines<R> {
     }
 }
 
+/// A failure to read stdin as people read it ("stdin is larger than 1 MiB ...").
+pub fn stdin_error(e: &crate::fsutil::TextError) -> String {
+    match e {
+        crate::fsutil::TextError::TooLarge { .. } => format!("stdin {e}"),
+        other => other.to_string(),
+    }
+}
+
 /// Turns an environment secret into a value, or an error naming the variable.
 pub fn from_env(secret: &EnvSecret) -> Result<Option<SecretString>, CliError> {
     match secret {
@@ -110,6 +121,12 @@ pub fn from_env(secret: &EnvSecret) -> Result<Option<SecretString>, CliError> {
             "the environment variable {name} is not valid UTF-8"
         ))),
     }
+}
+
+/// A control character (tab, escape, DEL, C1) inside a secret: a copy-paste slip
+/// or a terminal's escape sequence, never something a user means to type.
+pub fn has_control(s: &str) -> bool {
+    s.chars().any(char::is_control)
 }
 
 /// Leading or trailing whitespace in a secret is almost always a copy-paste slip.

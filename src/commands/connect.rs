@@ -48,7 +48,7 @@ pub struct SettingsArgs {
 
     /// The UCC in --settings whose values to use (needed when the file holds several, and
     /// for a CSV export, which does not name its UCC)
-    #[arg(long, value_name = "NAME", requires = "settings")]
+    #[arg(long, value_name = "NAME", requires = "settings", value_parser = crate::cli::non_empty_name)]
     pub ucc: Option<String>,
 }
 
@@ -117,25 +117,31 @@ pub struct ConnectArgs {
 }
 
 /// A number of seconds from a flag, else its environment variable, else the default.
-/// An error names where the value came from: the flag or the variable.
+/// The same rule for both; an error names where the value came from: a flag is a
+/// usage error (2), a variable a configuration error (3).
 fn seconds(
-    flag: (Option<f64>, &str),
-    env: (Option<&str>, &str),
+    flag: (Option<f64>, &'static str),
+    env: (Option<&str>, &'static str),
     default: u64,
 ) -> Result<Duration, CliError> {
-    let (v, source) = match (flag.0, env.0) {
-        (Some(v), _) => (v, flag.1),
-        (None, Some(s)) => (
-            s.trim().parse::<f64>().map_err(|_| {
-                CliError::usage(format!("{} must be a number of seconds, not `{s}`", env.1))
-            })?,
-            env.1,
-        ),
+    let (v, origin) = match (flag.0, env.0) {
+        (Some(v), _) => (v, Origin::Flag(flag.1)),
+        (None, Some(s)) => {
+            let origin = Origin::Env(env.1);
+            let v = s.trim().parse::<f64>().map_err(|_| {
+                origin.error(format!(
+                    "{} must be a number of seconds, not `{s}`",
+                    origin.name()
+                ))
+            })?;
+            (v, origin)
+        }
         (None, None) => return Ok(Duration::from_secs(default)),
     };
     if !(v > 0.0 && v < 86_400.0) {
-        return Err(CliError::usage(format!(
-            "{source} must be more than 0 and less than 86400 seconds, not {v}"
+        return Err(origin.error(format!(
+            "{} must be more than 0 and less than 86400 seconds, not {v}",
+            origin.name()
         )));
     }
     Ok(Duration::from_secs_f64(v))
@@ -156,11 +162,13 @@ pub fn http_from_env(ctx: &Ctx) -> Result<HttpSettings, CliError> {
             30,
         )?,
         ca_cert: ctx.env.ca_cert.clone(),
+        ca_cert_from: names::CA_CERT,
     })
 }
 
 impl ConnectArgs {
     pub fn http(&self, ctx: &Ctx) -> Result<HttpSettings, CliError> {
+        self.check()?;
         Ok(HttpSettings {
             connect_timeout: seconds(
                 (self.connect_timeout, "--connect-timeout"),
@@ -173,7 +181,42 @@ impl ConnectArgs {
                 30,
             )?,
             ca_cert: self.ca_cert.clone().or_else(|| ctx.env.ca_cert.clone()),
+            ca_cert_from: if self.ca_cert.is_some() {
+                "--ca-cert"
+            } else {
+                names::CA_CERT
+            },
         })
+    }
+
+    /// Flags that cannot mean anything as given, refused before a secret is asked
+    /// for or a byte is sent: an empty `--username`, and the password flow's
+    /// `--username` and `--no-token` with `--flow client-credentials`.
+    pub fn check(&self) -> Result<(), CliError> {
+        if self
+            .username
+            .as_deref()
+            .is_some_and(|u| u.trim().is_empty())
+        {
+            return Err(CliError::usage("--username is empty").with_hint(
+                "give the integration user's username, e.g. --username integration@contoso.com",
+            ));
+        }
+        if self.flow == FlowArg::ClientCredentials {
+            let unused = [
+                ("--username", self.username.is_some()),
+                ("--no-token", self.no_token),
+            ];
+            if let Some((flag, _)) = unused.iter().find(|(_, given)| *given) {
+                return Err(CliError::usage(format!(
+                    "{flag} belongs to the password flow and --flow client-credentials does not use it"
+                ))
+                .with_hint(format!(
+                    "leave out {flag}, or use --flow password"
+                )));
+            }
+        }
+        Ok(())
     }
 
     pub fn client(&self, ctx: &Ctx) -> Result<Client, CliError> {
@@ -188,33 +231,31 @@ impl ConnectArgs {
         if self.sandbox {
             return Ok(SANDBOX_LOGIN.into());
         }
-        let (url, from_file) = if let Some(u) = &self.login_url {
-            (u.clone(), false)
+        let (url, origin) = if let Some(u) = &self.login_url {
+            (u.clone(), Origin::Flag("--login-url"))
         } else if let Some(u) = ucc.and_then(|u| u.value("LoginEndPoint")) {
-            (u.to_string(), true)
+            (u.to_string(), Origin::Setting("LoginEndPoint"))
         } else if let Some(u) = &ctx.env.login_url {
-            (u.clone(), false)
+            (u.clone(), Origin::Env(names::LOGIN_URL))
         } else {
-            (PRODUCTION_LOGIN.to_string(), false)
+            return Ok(PRODUCTION_LOGIN.to_string());
         };
         if let Err(e) = Client::check_url(url.trim())
             .and_then(|_| Client::check_url(&salesforce::token_url(&url)))
         {
-            let message = format!("the login URL is not usable: {e}");
-            let hint = "give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com";
-            return Err(if from_file {
-                CliError::input(message).with_hint(hint)
-            } else {
-                CliError::usage(message).with_hint(hint)
-            });
+            return Err(origin
+                .error(format!("the login URL ({}) is not usable: {e}", origin.name()))
+                .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"));
         }
         Ok(url)
     }
 
     /// The org's URL known before the token answers: `--instance-url`, else the UCC's
     /// ApplicationHost (unless `--login-url` or `--sandbox` points elsewhere), else
-    /// `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error;
-    /// the other sources are hints that [`Client::warm`] skips when unusable.
+    /// `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error and a malformed
+    /// variable a configuration error, as for every flag and its variable; the
+    /// UCC's ApplicationHost is a hint that [`Client::warm`] skips when unusable
+    /// (`validate-settings` reports it).
     pub fn instance_hint(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> Result<Option<String>, CliError> {
         if let Some(u) = &self.instance_url {
             Client::check_url(u.trim()).map_err(|e| {
@@ -228,20 +269,34 @@ impl ConnectArgs {
         let from_ucc = (self.login_url.is_none() && !self.sandbox)
             .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
             .flatten();
-        Ok(from_ucc
-            .map(str::to_string)
-            .or_else(|| ctx.env.instance_url.clone()))
+        if let Some(u) = from_ucc {
+            return Ok(Some(u.to_string()));
+        }
+        let Some(u) = &ctx.env.instance_url else {
+            return Ok(None);
+        };
+        Client::check_url(u.trim()).map_err(|e| {
+            CliError::input(format!("{} is not usable: {e}", names::INSTANCE_URL)).with_hint(
+                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
+            )
+        })?;
+        Ok(Some(u.trim().to_string()))
     }
 
-    /// `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else the
-    /// UCC's ApiEndPoint, else the default.
+    /// `60`, `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else
+    /// the UCC's ApiEndPoint, else the default.
     pub fn api_version(&self, ucc: Option<&Ucc>) -> Result<String, CliError> {
-        let raw = self
-            .api_version
-            .clone()
-            .or_else(|| ucc.and_then(|u| u.value("ApiEndPoint")).map(str::to_string))
-            .unwrap_or_else(|| DEFAULT_API_VERSION.to_string());
-        normalise_version(&raw)
+        if let Some(raw) = &self.api_version {
+            return crate::settings::wizard::api_version(raw).map_err(|e| {
+                Origin::Flag("--api-version").error(format!("--api-version `{raw}`: {e}"))
+            });
+        }
+        match ucc.and_then(|u| u.value("ApiEndPoint")) {
+            Some(raw) => crate::settings::wizard::api_version(raw).map_err(|e| {
+                Origin::Setting("ApiEndPoint").error(format!("ApiEndPoint `{}`: {e}", raw.trim()))
+            }),
+            None => Ok(DEFAULT_API_VERSION.to_string()),
+        }
     }
 }
 
@@ -292,18 +347,34 @@ fn only_ucc(path: &std::path::Path) -> Result<Ucc, CliError> {
 }
 
 pub fn normalise_version(raw: &str) -> Result<String, CliError> {
-    let v = raw.trim().trim_matches('/');
-    let v = v.strip_prefix("services/data/").unwrap_or(v);
-    let v = v.strip_prefix('v').unwrap_or(v);
-    let ok = v
-        .split_once('.')
-        .is_some_and(|(a, b)| !a.is_empty() && a.bytes().all(|c| c.is_ascii_digit()) && b == "0");
-    if !ok {
-        return Err(CliError::usage(format!(
-            "API version `{raw}` is not like 60.0 (Salesforce versions always end in .0)"
-        )));
+    // One parser for every place a version is typed: the wizard's.
+    crate::settings::wizard::api_version(raw)
+        .map_err(|e| CliError::input(format!("API version `{}`: {e}", raw.trim())))
+}
+
+/// Where a value came from, so that its error names it and has the code its source
+/// calls for: a flag is a usage error (2); an environment variable or a setting in
+/// a file is configuration (3). The rule that checks the value is the same for all.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    Flag(&'static str),
+    Env(&'static str),
+    Setting(&'static str),
+}
+
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Flag(n) | Origin::Env(n) | Origin::Setting(n) => n,
+        }
     }
-    Ok(v.to_string())
+
+    pub fn error(self, message: impl Into<String>) -> CliError {
+        match self {
+            Origin::Flag(_) => CliError::usage(message),
+            Origin::Env(_) | Origin::Setting(_) => CliError::input(message),
+        }
+    }
 }
 
 impl ConnectArgs {
@@ -361,6 +432,7 @@ impl ConnectArgs {
     /// Gathers the credentials: the UCC's settings when given; otherwise stdin,
     /// environment, then hidden prompts.
     pub fn credentials(&self, ctx: &Ctx, ucc: Option<&Ucc>) -> Result<Credentials, CliError> {
+        self.check()?;
         if let Some(u) = ucc {
             return self.credentials_from_settings(ctx, u);
         }
@@ -396,7 +468,8 @@ impl ConnectArgs {
                 return secret::prompt_hidden(&format!("{}: ", capitalise(label)));
             }
             Err(CliError::usage(format!(
-                "no terminal to ask for the {label}: pass --stdin or set {env_name}"
+                "cannot ask for the {label}: {}; pass --stdin or set {env_name}",
+                ctx.no_prompt_because
             ))
             .with_hint(
                 "secrets are never taken as command-line arguments; see `crmctl login --help`",
@@ -436,6 +509,13 @@ impl ConnectArgs {
             });
         }
         let (username, password, security_token) = if flow == Flow::Password {
+            // A blank variable gets the verdict of a blank --username (checked above).
+            if self.username.is_none()
+                && env.username.as_deref().is_some_and(|u| u.trim().is_empty())
+            {
+                return Err(CliError::input(format!("{} is blank", names::USERNAME))
+                    .with_hint("set it to the integration user's username, or unset it"));
+            }
             let username = self
                 .username
                 .clone()

@@ -1,7 +1,5 @@
 //! `crmctl decrypt`: does an encrypted string decrypt under this key profile?
 
-use std::io::Read;
-
 use clap::Args;
 use secrecy::ExposeSecret;
 use serde_json::json;
@@ -132,6 +130,9 @@ pub fn run(ctx: &Ctx, args: &DecryptArgs) -> Result<Box<dyn Report>, CliError> {
         )
         .with_hint("use --check --json to test the string, or --reveal alone to see it"));
     }
+    if args.reveal {
+        ctx.out.require_stdout().map_err(CliError::output)?;
+    }
     let encrypted = match &args.encrypted {
         Some(s) => s.clone(),
         None => read_stdin()?,
@@ -165,12 +166,12 @@ pub fn run(ctx: &Ctx, args: &DecryptArgs) -> Result<Box<dyn Report>, CliError> {
 /// (BOM, UTF-16, CRLF: see `fsutil::decode_text`).
 fn read_stdin() -> Result<String, CliError> {
     let mut bytes = Vec::new();
-    std::io::stdin()
-        .take(1 << 20)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            CliError::input("could not read the encrypted string from stdin").with_cause(e)
-        })?;
+    crate::fsutil::read_capped(std::io::stdin(), crate::secret::MAX_STDIN, &mut bytes).map_err(
+        |e| {
+            CliError::input("could not read the encrypted string from stdin")
+                .with_cause(crate::secret::stdin_error(&e))
+        },
+    )?;
     let text = crate::fsutil::decode_text(&bytes).map_err(|e| {
         CliError::input("could not read the encrypted string from stdin").with_cause(e)
     })?;

@@ -207,7 +207,7 @@ fn rotated_password(path: &Path) -> Result<String, CliError> {
 }
 
 fn io(e: std::io::Error) -> CliError {
-    CliError::internal("could not write the demo output").with_cause(e)
+    CliError::output(e)
 }
 
 fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance: &str) -> String {

@@ -61,7 +61,7 @@ pub struct DoctorArgs {
     pub settings: Vec<PathBuf>,
 
     /// Check only this UCC (repeatable); also names the UCC of each CSV export, in order
-    #[arg(long, value_name = "NAME", requires = "settings")]
+    #[arg(long, value_name = "NAME", requires = "settings", value_parser = crate::cli::non_empty_name)]
     pub ucc: Vec<String>,
 
     /// Also GET each UCC's CRM settings endpoint and CrmServiceUrl
@@ -109,6 +109,8 @@ pub struct DoctorArgs {
 fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
     // Regions as `crmctl lookup` resolves them: --region, CRMCTL_REGION, the locale.
     let regions = if args.ani.is_empty() {
+        // Not needed, but a bad flag is still a usage error, as in `lookup`.
+        super::lookup::region_flag(args.region.as_deref())?;
         lookup::Regions::default()
     } else {
         super::lookup::regions(ctx, args.region.as_deref(), Kind::Phone)?
@@ -185,7 +187,9 @@ struct LoginPlan {
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     let connect = &args.connect;
-    // A malformed --instance-url is a usage error before any traffic.
+    // Flags that cannot mean anything and a malformed --instance-url are usage
+    // errors before any traffic.
+    connect.check()?;
     connect.instance_hint(ctx, None)?;
     let plans = plans(ctx, args)?;
     if args.settings.is_empty() {

@@ -117,6 +117,9 @@ fn parse_fault(s: &str) -> Result<ScriptedFault, String> {
     let at: u64 = at
         .parse()
         .map_err(|_| format!("`{at}` is not a request number"))?;
+    if at == 0 {
+        return Err("requests are counted from 1, so request 0 never comes".into());
+    }
     let fault: FaultKind = kind.parse()?;
     Ok(ScriptedFault { at, fault })
 }
@@ -167,6 +170,14 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
         Some(path) => read_yaml::<Faults>(path, "faults file")?,
         None => Faults::default(),
     };
+    // The same rule as the --fault flag's, for the file's script.
+    if let (Some(path), Some(s)) = (&args.faults, f.script.iter().find(|s| s.at == 0)) {
+        return Err(CliError::input(format!(
+            "{}: the scripted fault at request {} never fires: requests are counted from 1",
+            path.display(),
+            s.at
+        )));
+    }
     if let Some(v) = args.latency_ms {
         f.latency_ms = v;
     }
@@ -195,8 +206,8 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
 fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
     let text = crate::fsutil::read_text(path)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
-    serde_saphyr::from_str::<T>(&text).map_err(|e| {
-        let e = crate::fsutil::parse_error(&e.to_string());
+    crate::fsutil::yaml::from_str::<T>(&text).map_err(|e| {
+        let e = crate::fsutil::yaml::yaml_error(&e);
         let at = match (e.line, e.column) {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             (Some(l), None) => format!(":{l}"),
@@ -287,7 +298,24 @@ pub fn run(ctx: &Ctx, args: &EmulateArgs) -> Result<Box<dyn Report>, CliError> {
     };
     // Before the URLs are printed: whoever reads them may signal at once.
     let stop = crate::interrupt::serve();
-    crate::finish_report(ctx, "emulate", &report);
+    // Nobody can learn the URLs from a stdout that cannot take them (a full disk, a
+    // closed pipe): stop rather than serve for no one.
+    let written = if ctx.out.is_json() {
+        ctx.out.envelope(
+            "emulate",
+            0,
+            Some(report.data()),
+            None,
+            report.compact_json(),
+        )
+    } else {
+        report.render(&ctx.out)
+    };
+    if let Err(e) = written {
+        drop(running);
+        crate::output::Printer::write_failed(&e);
+        std::process::exit(i32::from(crate::error::EXIT_INPUT));
+    }
     // Serve (on the emulator's own thread) until SIGINT, SIGTERM or SIGHUP; the
     // temporary CA folder is already gone when this returns.
     let signal = stop.wait();

@@ -108,6 +108,9 @@ pub fn run(ctx: &Ctx, args: &EncryptArgs) -> Result<Box<dyn Report>, CliError> {
         )
         .with_hint("leave out --stdin to be asked with hidden input"));
     }
+    // The encrypted string exists only on stdout: fail before anyone types a secret
+    // if it would be lost (`crmctl encrypt >&-`).
+    ctx.out.require_stdout().map_err(CliError::output)?;
     // Load the key first: a bad profile should fail before anyone types a secret.
     let (cipher, profile) = ctx.cipher_for_new_strings()?;
     let kind = if args.value {
@@ -155,7 +158,8 @@ fn gather(ctx: &Ctx, args: &EncryptArgs, kind: InputKind) -> Result<Zeroizing<St
         InputKind::PasswordAndToken => format!("{} and {}", names::PASSWORD, names::TOKEN),
     };
     Err(CliError::usage(format!(
-        "no terminal to ask for the secret: pass --stdin or set {vars}"
+        "cannot ask for the secret: {}; pass --stdin or set {vars}",
+        ctx.no_prompt_because
     ))
     .with_hint("secrets are never taken as command-line arguments; see `crmctl encrypt --help`"))
 }
@@ -231,18 +235,22 @@ fn from_prompts(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliErro
             }
         } else {
             let password = secret::prompt_hidden("Salesforce password: ")?;
+            // Said at once, not after the token and the confirmation were typed.
+            if password.expose_secret().is_empty() {
+                if round < MAX_PROMPT_ROUNDS {
+                    ctx.out.warn("the password is empty; please type it");
+                    continue;
+                }
+                return Err(CliError::usage(format!(
+                    "the password was empty {MAX_PROMPT_ROUNDS} times; nothing was encrypted"
+                )));
+            }
             let token = if kind == InputKind::PasswordAndToken {
                 Some(secret::prompt_hidden("Security token: ")?)
             } else {
                 None
             };
             let again = secret::prompt_hidden("Salesforce password again, to confirm: ")?;
-            if password.expose_secret().is_empty() {
-                if round < MAX_PROMPT_ROUNDS {
-                    ctx.out.warn("the password is empty; please type it");
-                }
-                continue;
-            }
             if password.expose_secret() == again.expose_secret() {
                 return match token {
                     Some(token) => join(ctx, &password, &token),
@@ -298,6 +306,12 @@ fn check_whitespace(ctx: &Ctx, what: &str, value: &SecretString) {
         ctx.out.warn(&format!(
             "the {what} starts or ends with whitespace, which will be encrypted as part of it; \
              check for a copy-paste slip"
+        ));
+    }
+    if secret::has_control(value.expose_secret()) {
+        ctx.out.warn(&format!(
+            "the {what} holds a control character (a tab, an escape or another invisible \
+             one), which will be encrypted as part of it; check for a copy-paste slip"
         ));
     }
 }

@@ -126,24 +126,20 @@ fn kind(args: &LookupArgs) -> Kind {
 }
 
 /// The regions national numbers are read in: `--region`, else `CRMCTL_REGION`, else the
-/// locale's. A bad `--region` is a usage error (2), a bad `CRMCTL_REGION` a configuration
-/// error (3). Only numbers need a region, so an e-mail or case lookup never fails here.
+/// locale's. A bad `--region` is a usage error (2) in every command and for every kind
+/// of value; a bad `CRMCTL_REGION` is a configuration error (3), checked only when a
+/// number needs a region, so an e-mail or case lookup never fails on the environment.
 pub(crate) fn regions(
     ctx: &Ctx,
     flag: Option<&str>,
     kind: Kind,
 ) -> Result<lookup::Regions, CliError> {
+    let flag = region_flag(flag)?;
     if kind != Kind::Phone {
         return Ok(lookup::Regions::default());
     }
     let given = match (flag, ctx.env.region.as_deref()) {
-        (Some(code), _) => Some((
-            Region::parse(code).map_err(|e| {
-                CliError::usage(format!("--region: {e}"))
-                    .with_hint("give a two-letter country code, e.g. --region NL")
-            })?,
-            RegionSource::Flag,
-        )),
+        (Some(region), _) => Some((region, RegionSource::Flag)),
         (None, Some(code)) => Some((
             Region::parse(code).map_err(|e| {
                 CliError::input(format!("{}: {e}", crate::env::names::REGION))
@@ -157,6 +153,17 @@ pub(crate) fn regions(
         given,
         locale: ctx.env.locale.as_deref().and_then(Region::from_locale),
     })
+}
+
+/// `--region` checked as given, whether or not a number will need it.
+pub(crate) fn region_flag(flag: Option<&str>) -> Result<Option<Region>, CliError> {
+    flag.map(|code| {
+        Region::parse(code).map_err(|e| {
+            CliError::usage(format!("--region: {e}"))
+                .with_hint("give a two-letter country code, e.g. --region NL")
+        })
+    })
+    .transpose()
 }
 
 fn value(args: &LookupArgs) -> String {
@@ -617,7 +624,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         p.finish_and_clear();
     }
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
-        return Err(CliError::internal("could not write the results").with_cause(e));
+        return Err(CliError::output(e));
     }
     Ok(Box::new(BulkReport { rows, summary }))
 }

@@ -58,7 +58,7 @@ pub struct RekeyArgs {
     pub backup: bool,
 
     /// The UCC name to report for CSV exports [default: the file name]
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = crate::cli::non_empty_name)]
     pub ucc: Option<String>,
 }
 
@@ -330,6 +330,16 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Box<dyn Report>, CliError> {
         return Err(CliError::usage(
             "rekey rewrites files in place and cannot read stdin (-)",
         ));
+    }
+    // Before anything else: a rewrite killed half-way is completed or rolled back,
+    // and stale temporary files of these files are removed.
+    for done in commit::recover(&args.files).map_err(|e| {
+        CliError::input(format!(
+            "an earlier rewrite was interrupted and could not be finished: {e}"
+        ))
+        .with_hint("no file was changed by this run; check the files the journal names")
+    })? {
+        ctx.out.warn(&done.to_string());
     }
     let old = cipher(
         ctx,

@@ -140,8 +140,21 @@ pub fn run(ctx: &Ctx, args: &SettingsArgs) -> Result<Box<dyn Report>, CliError> 
 }
 
 fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
+    if args.out.is_dir() {
+        return Err(CliError::input(format!(
+            "{} is a folder; --out names the file to write",
+            args.out.display()
+        ))
+        .with_hint(format!(
+            "give a file name, e.g. --out {}",
+            args.out.join("settings.yaml").display()
+        )));
+    }
     if !ctx.interactive {
-        return Err(CliError::usage("settings init is a wizard and needs a terminal")
+        return Err(CliError::usage(format!(
+            "settings init is a wizard and needs a terminal to ask its questions, but {}",
+            ctx.no_prompt_because
+        ))
             .with_hint("write the YAML yourself (see the README), make the encrypted values with `crmctl encrypt`, and check it with `crmctl validate-settings`"));
     }
     if args.out.exists() && !args.force {

@@ -32,7 +32,7 @@ pub struct ValidateArgs {
     pub files: Vec<PathBuf>,
 
     /// The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = crate::cli::non_empty_name)]
     pub ucc: Option<String>,
 
     /// Exit 1 on warnings too
@@ -79,15 +79,16 @@ pub(crate) fn probe_all(
     timeout: f64,
 ) -> Result<Vec<Probe>, CliError> {
     if !(timeout > 0.0 && timeout < 3600.0) {
-        return Err(CliError::usage(
-            "--probe-timeout must be between 0 and 3600 seconds",
-        ));
+        return Err(CliError::usage(format!(
+            "--probe-timeout must be more than 0 and less than 3600 seconds, not {timeout}"
+        )));
     }
     let trace = ctx.http_trace();
     let settings = crate::salesforce::HttpSettings {
         connect_timeout: std::time::Duration::from_secs_f64(timeout),
         timeout: std::time::Duration::from_secs_f64(timeout),
         ca_cert: ctx.env.ca_cert.clone(),
+        ca_cert_from: crate::env::names::CA_CERT,
     };
     let client =
         crate::salesforce::Client::new(&settings, trace).map_err(super::connect::sf_error)?;

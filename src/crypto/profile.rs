@@ -222,10 +222,11 @@ impl KeyProfile {
             path: path.to_path_buf(),
             detail,
         };
-        let doc: ProfileDoc = serde_saphyr::from_str(text).map_err(|e| ProfileError::Syntax {
-            path: path.to_path_buf(),
-            detail: redact_yaml_error(&e.to_string()),
-        })?;
+        let doc: ProfileDoc =
+            crate::fsutil::yaml::from_str(text).map_err(|e| ProfileError::Syntax {
+                path: path.to_path_buf(),
+                detail: redact_yaml_error(&e),
+            })?;
         let field = |name: &str, value: &str| -> Result<Zeroizing<Vec<u8>>, ProfileError> {
             material::decode(value).map_err(|e| match e {
                 MaterialError::BadPrefix => invalid(format!(
@@ -363,7 +364,7 @@ impl KeyProfile {
 /// or sent anywhere.
 pub fn looks_like_profile(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    serde_saphyr::from_str::<ProfileDoc>(text)
+    crate::fsutil::yaml::from_str::<ProfileDoc>(text)
         .is_ok_and(|d| d.key.is_some() || d.iv.is_some() || d.derive.is_some())
 }
 
@@ -402,8 +403,11 @@ pub fn render_raw(key: &[u8], iv: &[u8]) -> Zeroizing<String> {
 
 /// Parser errors may quote a value, which in a key profile can be key material:
 /// keep the position and the description only (see `fsutil::parse_error`).
-fn redact_yaml_error(message: &str) -> String {
-    let e = crate::fsutil::parse_error(message);
+fn redact_yaml_error(e: &serde_saphyr::Error) -> String {
+    located(crate::fsutil::yaml::yaml_error(e))
+}
+
+fn located(e: crate::fsutil::ParseError) -> String {
     match (e.line, e.column) {
         (Some(l), Some(c)) => format!("line {l} column {c}: {}", e.message),
         (Some(l), None) => format!("line {l}: {}", e.message),
@@ -590,13 +594,15 @@ mod tests {
     #[test]
     fn yaml_errors_keep_names_but_not_long_values() {
         assert_eq!(
-            redact_yaml_error(
+            located(crate::fsutil::parse_error(
                 "error: line 2 column 1: unknown field `ivv`, expected one of key, iv"
-            ),
+            )),
             "line 2 column 1: unknown field `ivv`, expected one of key, iv"
         );
         assert_eq!(
-            redact_yaml_error("invalid type: string \"hex:603deb1015ca71be2b73\", expected u32"),
+            located(crate::fsutil::parse_error(
+                "invalid type: string \"hex:603deb1015ca71be2b73\", expected u32"
+            )),
             "invalid type: string \"…\", expected u32"
         );
     }

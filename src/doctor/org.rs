@@ -163,6 +163,12 @@ pub fn screen_pop_step(
                         }
                     ),
                 ),
+                // As `crmctl lookup` says it: a withheld caller is not searched at all.
+                None if plan.is_withheld() => Step::warn(
+                    SCREEN_POP,
+                    format!("{what}: withheld caller, nothing is searched and the agent gets a blank new record"),
+                    vec!["give a caller's number to test the screen pop".into()],
+                ),
                 None => Step::warn(
                     SCREEN_POP,
                     format!("{what}: no match, the agent gets a blank new record"),

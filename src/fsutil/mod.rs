@@ -5,16 +5,19 @@
 //!   text") is decoded with `encoding_rs`, anything else must be UTF-8.
 //! - [`parse_error`] (`text.rs`): a parser's message reduced to position and description, never a
 //!   quoted line or value of the file (it may be a key profile given by mistake).
+//! - [`yaml::from_str`] / [`yaml::yaml_error`] (`yaml.rs`): YAML with a budget sized for real
+//!   estates, and its errors in plain words.
 //! - [`write_atomic`] (`write.rs`): temp file beside the target, fsync, rename; refuses targets that
 //!   are not regular files; writes through a symlink to its target, keeping the link.
 //!   Its temp file is removed on SIGINT, SIGTERM and SIGHUP too (`crate::interrupt`).
 
 mod text;
 mod write;
+pub mod yaml;
 
 use std::path::Path;
 
-pub use text::{MAX_TEXT, ParseError, TextError, decode_text, parse_error, read_text};
+pub use text::{MAX_TEXT, ParseError, TextError, decode_text, parse_error, read_capped, read_text};
 pub use write::{Overwrite, check_target, write_atomic};
 
 /// On Unix, whether group or others may read the file (a key profile should be 0600).

@@ -27,17 +27,19 @@ impl std::fmt::Display for TextError {
             TextError::Io(e) => write!(f, "{e}"),
             TextError::NotUtf8 { line } => write!(
                 f,
-                "line {line}: not UTF-8 text; save it as UTF-8 (with or without BOM) or as Unicode text (UTF-16 with BOM)"
+                "line {line}: not UTF-8 text; save it as UTF-8 (with or without BOM) or as Unicode text (UTF-16)"
             ),
             TextError::BadUtf16 { encoding } => {
                 write!(
                     f,
-                    "starts with a {encoding} BOM but is not valid {encoding}"
+                    "looks like {encoding} text (by its BOM or its zero bytes) but is not valid {encoding}; save it again as UTF-8"
                 )
             }
-            TextError::TooLarge { limit } => {
-                write!(f, "is larger than {} MiB", limit / (1024 * 1024))
-            }
+            TextError::TooLarge { limit } => write!(
+                f,
+                "is larger than {}, the most crmctl reads; nothing was taken from it",
+                size(*limit)
+            ),
         }
     }
 }
@@ -58,7 +60,44 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, TextError> {
             .ok_or(TextError::BadUtf16 {
                 encoding: enc.name(),
             }),
-        None => utf8(bytes),
+        None => match utf16_without_bom(bytes) {
+            Some(enc) => enc
+                .decode_without_bom_handling_and_without_replacement(bytes)
+                .map(|t| t.into_owned())
+                .ok_or(TextError::BadUtf16 {
+                    encoding: enc.name(),
+                }),
+            None => utf8(bytes),
+        },
+    }
+}
+
+/// UTF-16 without a BOM, as some Windows tools save "Unicode text": encoding_rs
+/// decodes it once told which byte order, and settings, lists and secrets are
+/// mostly ASCII, so in the first KiB nearly every other byte is zero (the high
+/// byte: odd positions for little-endian, even ones for big-endian). UTF-8 text
+/// holds no zero bytes at all.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
+        return None;
+    }
+    let sample = &bytes[..bytes.len().min(1024)];
+    let units = sample.len() / 2;
+    let (mut le, mut be) = (0, 0);
+    for pair in sample.chunks_exact(2) {
+        match (pair[0], pair[1]) {
+            (0, 0) => {}
+            (_, 0) => le += 1,
+            (0, _) => be += 1,
+            _ => {}
+        }
+    }
+    if le * 10 >= units * 9 {
+        Some(encoding_rs::UTF_16LE)
+    } else if be * 10 >= units * 9 {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
     }
 }
 
@@ -74,18 +113,49 @@ fn utf8(bytes: &[u8]) -> Result<String, TextError> {
     }
 }
 
+/// "1 MiB", "256 MiB", "512 KiB": a cap as people read it.
+fn size(bytes: usize) -> String {
+    const MIB: usize = 1024 * 1024;
+    if bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes.is_multiple_of(1024) {
+        format!("{} KiB", bytes / 1024)
+    } else {
+        format!("{bytes} bytes")
+    }
+}
+
+/// The one capped reader: all of `reader` into `bytes`, or [`TextError::TooLarge`]
+/// naming the cap when it holds more than `limit` bytes. Every reader with a cap
+/// uses it, so input over a cap is an error and never silently cut short.
+pub fn read_capped(reader: impl Read, limit: usize, bytes: &mut Vec<u8>) -> Result<(), TextError> {
+    reader
+        .take(limit as u64 + 1)
+        .read_to_end(bytes)
+        .map_err(TextError::Io)?;
+    if bytes.len() > limit {
+        zeroize::Zeroize::zeroize(bytes);
+        bytes.clear();
+        return Err(TextError::TooLarge { limit });
+    }
+    Ok(())
+}
+
 /// Reads a whole file, or stdin for `-`, as text (see [`decode_text`]).
 pub fn read_text(path: &Path) -> Result<String, TextError> {
     let mut bytes = Vec::new();
-    let limit = MAX_TEXT as u64 + 1;
-    let read = if path.as_os_str() == "-" {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    if path.as_os_str() == "-" {
+        // stdin can be read once: a second `-` would read nothing and be "empty".
+        static READ: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+        if READ.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(TextError::Io(std::io::Error::other(
+                "stdin (-) was already read by this run; give `-` once",
+            )));
+        }
+        read_capped(std::io::stdin().lock(), MAX_TEXT, &mut bytes)?;
     } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
-    read.map_err(TextError::Io)?;
-    if bytes.len() > MAX_TEXT {
-        return Err(TextError::TooLarge { limit: MAX_TEXT });
+        let file = std::fs::File::open(path).map_err(TextError::Io)?;
+        read_capped(file, MAX_TEXT, &mut bytes)?;
     }
     let text = decode_text(&bytes);
     // The file may hold secrets (a key profile): wipe the raw copy.
@@ -185,6 +255,19 @@ mod tests {
             decode_text(&[0xff, 0xfe, 0x00, 0xd8]),
             Err(TextError::BadUtf16 { .. })
         ));
+        // Without a BOM, as some Windows tools save it.
+        let le: Vec<u8> = "uccs:\r\n  - name: é\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(decode_text(&le).expect("le"), "uccs:\r\n  - name: é\r\n");
+        let be: Vec<u8> = "Title,Value\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect();
+        assert_eq!(decode_text(&be).expect("be"), "Title,Value\n");
+        // Two bytes of UTF-8 are not taken for one UTF-16 unit.
+        assert_eq!(decode_text(b"ab").expect("utf8"), "ab");
         let e = decode_text(b"ok\r\nstill ok\n\xe9t\xe9\n").unwrap_err();
         assert!(matches!(e, TextError::NotUtf8 { line: 3 }), "{e:?}");
     }

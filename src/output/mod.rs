@@ -104,7 +104,7 @@ impl Printer {
                 c.stderr.push_str(line);
                 c.stderr.push('\n');
             }
-            None => eprintln!("{line}"),
+            None => stderr_line(line),
         }
     }
 
@@ -131,10 +131,23 @@ impl Printer {
         out.flush()
     }
 
+    /// Fails when stdout is closed (`crmctl encrypt >&-`), for commands whose stdout
+    /// is the only copy of their result: call it before asking for secrets. Reports
+    /// whose verdict is the exit code need no such check (see [`stdout_closed`]).
+    pub fn require_stdout(&self) -> io::Result<()> {
+        if self.capture.is_none() && stdout_closed() {
+            return Err(io::Error::other(
+                "stdout is closed, so the result would be lost",
+            ));
+        }
+        Ok(())
+    }
+
     /// Writes a single value (an encrypted string, a revealed secret) to stdout: a
     /// trailing newline only on a terminal, so `crmctl encrypt | clip` copies the
-    /// value and nothing else.
+    /// value and nothing else. Fails on a closed stdout rather than lose the value.
     pub fn value(&self, value: &str) -> io::Result<()> {
+        self.require_stdout()?;
         if self.mode.stdout_is_terminal {
             self.data(&format!("{value}\n"))
         } else {
@@ -216,6 +229,13 @@ impl Printer {
         let mut buf = Vec::new();
         json::write(&mut buf, &doc, !compact)?;
         buf.push(b'\n');
+        if self.capture.is_some() {
+            return self.data(&String::from_utf8_lossy(&buf));
+        }
+        // Held while writing: a signal that ends the run meanwhile waits, then finds
+        // the document written and adds none.
+        let mut pending = lock_pending();
+        *pending = None;
         self.data(&String::from_utf8_lossy(&buf))
     }
 
@@ -225,15 +245,25 @@ impl Printer {
         let _ = json::write(&mut out, doc, true).and_then(|_| out.write_all(b"\n"));
     }
 
+    /// Ends a prompt's line (after Ctrl-D at a hidden prompt), so what follows is on
+    /// a line of its own.
+    pub fn end_prompt_line() {
+        stderr_line("");
+    }
+
     /// A last-resort message when stdout itself failed.
     pub fn write_failed(e: &io::Error) {
-        eprintln!("error: could not write the output: {e}");
+        stderr_line(&format!("error: could not write the output: {e}"));
     }
 
     /// The `-v` trace line of the HTTP client: escaped, dimmed, on stderr.
     pub fn trace_line(color: bool, message: &str) {
         let s = style::Style::new(color);
-        eprintln!("{} {}", s.dim("debug:"), sanitize::for_terminal(message));
+        stderr_line(&format!(
+            "{} {}",
+            s.dim("debug:"),
+            sanitize::for_terminal(message)
+        ));
     }
 
     /// A streaming writer of result rows (bulk lookups): one line each, flushed,
@@ -243,6 +273,78 @@ impl Printer {
             out: io::stdout().lock(),
         }
     }
+}
+
+/// The command of a `--json` run whose one document is not written yet.
+static PENDING: std::sync::Mutex<Option<&'static str>> = std::sync::Mutex::new(None);
+
+fn lock_pending() -> std::sync::MutexGuard<'static, Option<&'static str>> {
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A `--json` run of `command` has started: it owes one document, written by
+/// [`Printer::envelope`], or by [`end_interrupted`] if a signal ends it first.
+pub fn document_owed(command: &'static str) {
+    *lock_pending() = Some(command);
+}
+
+/// For the signal thread, when a signal ends a run that does not cooperate (a single
+/// lookup, `doctor`, `validate-settings --probe`): under `--json`, writes the one
+/// document (kind `interrupted`) and exits with `code` (128 + the signal). Returns
+/// when no document is owed (text output, or the document is written already).
+pub fn end_interrupted(code: u8) {
+    let pending = lock_pending();
+    let Some(command) = *pending else {
+        return;
+    };
+    let name = crate::interrupt::signal_name(code);
+    let err = CliError::new(
+        crate::error::ErrorKind::Interrupted,
+        format!("interrupted by {name} before the {command} run finished"),
+    );
+    stderr_line(&format!("error: {}", err.message));
+    let doc = envelope(command, code, None, Some(&err), &[]);
+    let mut out = io::stdout().lock();
+    let _ = json::write(&mut out, &doc, true)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    // Still holding the lock: the run cannot write a second document.
+    std::process::exit(i32::from(code));
+}
+
+/// One line on stderr. A stderr that cannot be written (closed by `2>&1 | head -1`,
+/// a full disk) is ignored: messages for people must never end a run, let alone
+/// crash it as `eprintln!` does (it panics on a write error).
+fn stderr_line(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = err
+        .write_all(line.as_bytes())
+        .and_then(|()| err.write_all(b"\n"));
+}
+
+/// Whether stdout was closed when crmctl started (`crmctl encrypt >&-`).
+///
+/// The Rust runtime replaces a closed standard descriptor with `/dev/null` opened
+/// read-write, so writes to it succeed and the output is silently lost. A shell's
+/// `> /dev/null` opens it write-only, so that is not mistaken for a closed stdout;
+/// a parent that passes `/dev/null` opened read-write (Python's
+/// `subprocess.DEVNULL`) looks the same as a closed stdout, which is why only
+/// commands whose stdout is the only copy of the result check this
+/// ([`Printer::require_stdout`]). Linux only (it reads `/proc/self`).
+pub fn stdout_closed() -> bool {
+    static CLOSED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *CLOSED.get_or_init(|| {
+        cfg!(target_os = "linux")
+            && std::fs::read_link("/proc/self/fd/1")
+                .is_ok_and(|t| t == std::path::Path::new("/dev/null"))
+            && std::fs::read_to_string("/proc/self/fdinfo/1").is_ok_and(|info| {
+                info.lines()
+                    .find_map(|l| l.strip_prefix("flags:"))
+                    .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
+                    // O_ACCMODE == O_RDWR
+                    .is_some_and(|f| f & 0o3 == 0o2)
+            })
+    })
 }
 
 /// Rows streamed to stdout; every row is built from escaped text (CSV via

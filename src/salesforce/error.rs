@@ -16,6 +16,8 @@ pub enum NetKind {
     Tls,
     /// The server's certificate chains to no trusted CA.
     UnknownIssuer,
+    /// Something answered, but not in HTTP (a mail, SSH or database port).
+    NotHttp,
 }
 
 /// A failure talking to Salesforce. Text from the other side is [`OrgText`].

@@ -30,6 +30,8 @@ pub struct HttpSettings {
     pub timeout: Duration,
     /// Extra trusted CA (a corporate TLS-inspecting proxy, or the emulator's CA).
     pub ca_cert: Option<PathBuf>,
+    /// Where `ca_cert` came from (`--ca-cert`, `CRMCTL_CA_CERT`), for its errors.
+    pub ca_cert_from: &'static str,
 }
 
 impl Default for HttpSettings {
@@ -38,6 +40,7 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             ca_cert: None,
+            ca_cert_from: "--ca-cert",
         }
     }
 }
@@ -116,15 +119,24 @@ impl Client {
         let mut extra_roots = Vec::new();
         if let Some(path) = &settings.ca_cert {
             let pem = std::fs::read(path).map_err(|e| {
-                SfError::Setup(format!("cannot read --ca-cert {}: {e}", path.display()))
+                SfError::Setup(format!(
+                    "cannot read {} {}: {e}",
+                    settings.ca_cert_from,
+                    path.display()
+                ))
             })?;
             extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                SfError::Setup(format!("{} is not a PEM certificate: {e}", path.display()))
+                SfError::Setup(format!(
+                    "{} {} is not a PEM certificate: {e}",
+                    settings.ca_cert_from,
+                    path.display()
+                ))
             })?;
             // A file with no `BEGIN CERTIFICATE` block parses as an empty bundle.
             if extra_roots.is_empty() {
                 return Err(SfError::Setup(format!(
-                    "--ca-cert {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    "{} {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    settings.ca_cert_from,
                     path.display()
                 )));
             }
@@ -560,10 +572,26 @@ pub(crate) fn network(e: &reqwest::Error) -> SfError {
         NetKind::Tls
     } else if e.is_connect() {
         NetKind::Connect
+    } else if not_http(&msg) {
+        NetKind::NotHttp
     } else {
         NetKind::Dropped
     };
     SfError::Network { kind, detail: msg }
+}
+
+/// hyper's words for an answer that is not HTTP at all (`invalid HTTP version
+/// parsed`, `invalid HTTP status-code parsed`, an HTTP/0.9 answer, a first line
+/// that never ends, a banner sent before the request as SSH and SMTP do).
+fn not_http(msg: &str) -> bool {
+    [
+        "invalid HTTP",
+        "HTTP/0.9",
+        "message head is too large",
+        "received unexpected message from connection",
+    ]
+    .iter()
+    .any(|m| msg.contains(m))
 }
 
 /// An error while reading a body: the deadline, or a broken connection.

@@ -144,7 +144,7 @@ pub struct ApiUsage {
 pub enum StopReason {
     /// `REQUEST_LIMIT_EXCEEDED`.
     ApiLimit,
-    /// SIGINT (Ctrl-C) or SIGTERM.
+    /// SIGINT (Ctrl-C), SIGTERM or SIGHUP.
     Interrupted,
     /// Whoever read stdout went away (`| head -1`).
     OutputClosed,
@@ -178,7 +178,7 @@ pub struct Summary {
     /// Why the run stopped early, in words, if it did.
     pub stopped: Option<String>,
     pub stop_reason: Option<StopReason>,
-    /// 130 (SIGINT) or 143 (SIGTERM) when a signal stopped the run.
+    /// 130 (SIGINT), 143 (SIGTERM) or 129 (SIGHUP) when a signal stopped the run.
     #[serde(skip)]
     pub signal_exit: Option<u8>,
 }
@@ -251,7 +251,7 @@ impl<'a> Stop<'a> {
             return true;
         }
         if let Some(code) = crate::interrupt::requested(&self.config.interrupt) {
-            let name = if code == 143 { "SIGTERM" } else { "SIGINT" };
+            let name = crate::interrupt::signal_name(code);
             self.stop_with(StopReason::Interrupted, &format!("interrupted by {name}"));
             return true;
         }

@@ -53,9 +53,9 @@ impl Scalar {
     }
 }
 
-fn yaml_error(file: &Path, message: &str) -> LoadError {
+fn yaml_error(file: &Path, e: &serde_saphyr::Error) -> LoadError {
     // Position and description only: the file may be a key profile given by mistake.
-    let e = crate::fsutil::parse_error(message);
+    let e = crate::fsutil::yaml::yaml_error(e);
     LoadError {
         file: file.to_path_buf(),
         line: e.line,
@@ -74,8 +74,7 @@ pub fn yaml(file: &Path, text: &str) -> Result<Vec<Ucc>, LoadError> {
             message: "the file is empty: expected `uccs:` and a list of UCCs".into(),
         });
     }
-    let doc: EstateDoc =
-        serde_saphyr::from_str(text).map_err(|e| yaml_error(file, &e.to_string()))?;
+    let doc: EstateDoc = crate::fsutil::yaml::from_str(text).map_err(|e| yaml_error(file, &e))?;
     if doc.uccs.is_empty() {
         return Err(LoadError {
             file: file.to_path_buf(),

@@ -9,6 +9,7 @@
 //! values. Plaintext lives only in `SecretString`s inside [`plan`].
 
 pub mod commit;
+mod journal;
 mod locate;
 
 use std::ops::Range;

@@ -235,3 +235,39 @@ fn derived_profiles_take_the_passphrase_from_the_environment() {
     back.assert_code(0);
     assert!(back.stdout.contains("10 characters"), "{}", back.stdout);
 }
+
+/// Input over a reader's cap is an error that names the cap, never a value cut short
+/// (issue 18, item 2): `encrypt` must not encrypt a truncated secret, nor `decrypt`
+/// blame the key for a truncated string.
+#[test]
+fn stdin_over_the_cap_is_exit_3_naming_the_cap_never_a_truncation() {
+    let sb = Sandbox::new();
+    let k = sb.key_profile();
+    let key = k.to_str().expect("utf8");
+    let at_cap = "a".repeat(1 << 20);
+    let over = format!("{at_cap}b");
+    for (args, input) in [
+        (
+            vec!["--key-file", key, "encrypt", "--value", "--stdin"],
+            &over,
+        ),
+        (vec!["--key-file", key, "encrypt", "--stdin"], &over),
+        (
+            vec!["--key-file", key, "decrypt", "--check", "--stdin"],
+            &over,
+        ),
+    ] {
+        let out = sb.run(&args, &[], input);
+        assert_eq!(out.code, 3, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?}: {}", out.stdout);
+        assert!(out.stderr.contains("1 MiB"), "{args:?}: {}", out.stderr);
+    }
+    // At the cap exactly, the whole value is taken.
+    let out = sb.run(
+        &["--key-file", key, "encrypt", "--value", "--stdin"],
+        &[],
+        &at_cap,
+    );
+    out.assert_code(0);
+    assert_eq!(decrypt(&out.stdout), at_cap);
+}

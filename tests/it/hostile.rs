@@ -716,10 +716,11 @@ fn urls_with_credentials_are_refused_and_never_quoted() {
     let mut e = env(&org.url);
     e.push(("CRMCTL_INSTANCE_URL", with_password.clone()));
     let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    // The variable gets the flag's verdict (refused), as configuration: exit 3.
     let hinted = sb.run(&["lookup", "-v", "--email", "jane@example.com"], &pairs, "");
-    hinted.assert_code(1);
+    hinted.assert_code(3);
     assert!(
-        hinted.stderr.contains("not opening the org's URL ahead"),
+        hinted.stderr.contains("CRMCTL_INSTANCE_URL is not usable"),
         "{}",
         hinted.stderr
     );

@@ -187,7 +187,7 @@ fn hidden_fields_and_missing_versions_are_reported_with_exit_1() {
         out.stdout,
         out.stderr
     );
-    let out = login(&sb, &emu, DEMO_USERNAME, &["--api-version", "v60"]);
+    let out = login(&sb, &emu, DEMO_USERNAME, &["--api-version", "v60.5"]);
     out.assert_code(2);
 }
 
@@ -535,7 +535,7 @@ fn a_timeout_out_of_range_names_its_flag_or_variable() {
     let mut env = secrets();
     env.push(("CRMCTL_CONNECT_TIMEOUT", "90000"));
     let out = sb.run(&["login", "--username", DEMO_USERNAME], &env, "");
-    out.assert_code(2);
+    out.assert_code(3);
     assert!(
         out.stderr
             .contains("CRMCTL_CONNECT_TIMEOUT must be more than 0"),

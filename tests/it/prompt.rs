@@ -410,11 +410,10 @@ fn an_empty_password_at_the_prompt_is_asked_again() {
     let mut screen = String::new();
     screen += &s.exp_string("Salesforce password: ").expect("password");
     s.send_line("").expect("empty");
-    screen += &s.exp_string("Security token: ").expect("token");
-    s.send_line(TOKEN).expect("token");
-    screen += &s.exp_string("again, to confirm: ").expect("confirm");
-    s.send_line("").expect("empty");
-    screen += &s.exp_string("password is empty").expect("refused");
+    // Said at once, before the token and the confirmation are typed.
+    let refused = s.exp_string("password is empty").expect("refused");
+    assert!(!refused.contains("Security token"), "{refused}");
+    screen += &refused;
     screen += &s.exp_string("Salesforce password: ").expect("asked again");
     s.send_line(PASSWORD).expect("type");
     screen += &s.exp_string("Security token: ").expect("token");
@@ -462,4 +461,33 @@ fn settings_init_refuses_an_unwritable_target_before_asking_anything() {
     );
     assert!(screen.contains("cannot write"), "{screen}");
     assert!(!screen.contains("UCC name"), "{screen}");
+}
+
+/// Ctrl-D at a hidden prompt: the error starts on a line of its own, not after the
+/// prompt's text.
+#[test]
+fn ctrl_d_at_a_hidden_prompt_puts_the_error_on_its_own_line() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "encrypt",
+            "--value",
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    s.exp_string("(ClientId or ClientSecret): ")
+        .expect("prompt");
+    s.send_control('d').expect("ctrl-d");
+    // What follows the prompt on the screen, up to the error.
+    let after_prompt = s.exp_string("error:").expect("an error");
+    let screen = s.exp_eof().expect("program ends");
+    assert!(
+        after_prompt.contains('\n'),
+        "the error follows the prompt on its line: {after_prompt:?}{screen:?}"
+    );
 }

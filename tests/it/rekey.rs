@@ -679,3 +679,91 @@ fn names_from_the_file_reach_the_terminal_escaped() {
         out.stdout
     );
 }
+
+/// Killed (SIGKILL, through the debug builds' kill points) at every step of the
+/// commit, a rotation is finished by the next run before anything else: completed
+/// or rolled back, never a mix of keys, said in a warning, and no temporary file or
+/// journal left behind (issue 18, item 21).
+#[cfg(unix)]
+#[test]
+fn a_rekey_killed_at_any_step_is_finished_all_or_nothing_by_the_next_run() {
+    let names = [
+        "estate-crlf-bom.yaml",
+        "PluginSettings.csv",
+        "region-us.yaml",
+    ];
+    let steps = [
+        "prepared",
+        "journaled",
+        "renamed-1",
+        "renamed-2",
+        "renamed-3",
+        "backed-up",
+        "cleaned",
+    ];
+    for backup in [false, true] {
+        for step in steps {
+            let what = format!("killed at {step}, backup {backup}");
+            let e = Estate::new();
+            let paths: Vec<PathBuf> = names.iter().map(|n| e.put(n, &fixture(n))).collect();
+            let mut args: Vec<&str> = paths.iter().map(|p| p.to_str().expect("utf8")).collect();
+            if backup {
+                args.push("--backup");
+            }
+            let (old, new) = (e.old.to_str().expect("utf8"), e.new.to_str().expect("utf8"));
+            let mut all = vec!["rekey", "--from", old, "--to", new];
+            all.extend_from_slice(&args);
+            let killed = e.sb.run(&all, &[("CRMCTL_DEBUG_KILL_AT", step)], "");
+            assert_eq!(killed.code, -1, "{what}: not killed: {}", killed.stderr);
+
+            let mut again = vec!["--json"];
+            again.extend_from_slice(&args);
+            let next = e.rekey(&again);
+            next.assert_code(0);
+            let doc = next.json();
+            let warnings = doc["warnings"].to_string();
+            let expected = match step {
+                "prepared" => "left by an interrupted run",
+                _ => "completed first",
+            };
+            assert!(warnings.contains(expected), "{what}: {warnings}");
+            // All or nothing: either every file still had values to re-encrypt
+            // (nothing had changed, or it was rolled back), or none had.
+            let rekeyed_files = doc["data"]["files"]
+                .as_array()
+                .expect("files")
+                .iter()
+                .filter(|f| {
+                    f["values"]
+                        .as_array()
+                        .expect("values")
+                        .iter()
+                        .any(|v| v["status"] == "rekeyed")
+                })
+                .count();
+            assert!(
+                rekeyed_files == 0 || rekeyed_files == names.len(),
+                "{what}: {rekeyed_files} of {} files were still under the old key",
+                names.len()
+            );
+            for (n, p) in names.iter().zip(&paths) {
+                assert_bytes(p, &fill(&fixture(n), When::After));
+            }
+            let mut expected: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            if backup {
+                for n in names {
+                    expected.push(format!("{n}.bak"));
+                    // The backup holds the bytes from before the rotation.
+                    assert_bytes(
+                        &e.sb.path(&format!("{n}.bak")),
+                        &fill(&fixture(n), When::Before),
+                    );
+                }
+            }
+            expected.extend(["key.yaml".to_string(), "new-key.yaml".to_string()]);
+            expected.sort();
+            let left: Vec<String> = e.snapshot().into_iter().map(|(n, _)| n).collect();
+            assert_eq!(left, expected, "{what}");
+        }
+    }
+}

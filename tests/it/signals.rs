@@ -197,3 +197,123 @@ fn a_closed_stdout_stops_a_bulk_run_at_once() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn sighup_stops_a_bulk_run_like_sigterm_with_one_document_and_exit_129() {
+    interrupted_bulk_prints_one_document("-HUP", 129, "SIGHUP");
+}
+
+/// A server that accepts connections and never answers: whatever crmctl asks
+/// first, it is still waiting when the signal comes.
+fn silent_server() -> (std::net::SocketAddr, std::sync::mpsc::Receiver<()>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        // Bounded: the test makes a handful of connections.
+        for conn in listener.incoming().take(16) {
+            let Ok(conn) = conn else { break };
+            held.push(conn);
+            let _ = tx.send(());
+        }
+    });
+    (addr, rx)
+}
+
+/// Runs `args` under `--json` against a silent server, sends `signal` once it has
+/// connected, and checks the one document it leaves.
+fn interrupted_single_run_prints_one_document(args: &[String], signal: &str, code: i32) {
+    let (addr, connected) = silent_server();
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let mut c = sb.cmd(&["--key-file", key.to_str().expect("utf8"), "--json"]);
+    c.args(args.iter().map(|a| a.replace("{addr}", &addr.to_string())));
+    let login = format!("http://{addr}");
+    for (k, v) in crate::support::demo_env(&login) {
+        c.env(k, v);
+    }
+    c.env("CRMCTL_REGION", "US")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let child = c.spawn().expect("spawn crmctl");
+    connected
+        .recv_timeout(Duration::from_secs(20))
+        .expect("crmctl never connected");
+    let status = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = wait(child);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?}: not one JSON document ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    assert_eq!(doc["exit_code"], code, "{doc}");
+    assert_eq!(doc["error"]["kind"], "interrupted", "{doc}");
+    assert_eq!(out.status.code(), Some(code), "{args:?}");
+}
+
+#[test]
+fn ctrl_c_during_a_single_lookup_doctor_or_probe_leaves_one_document() {
+    let sb = Sandbox::new();
+    let rows = crate::validate::good_rows("{addr}");
+    let estate = sb.write_private("estate.yaml", &crate::validate::yaml(&[("a", rows)]));
+    let estate = estate.to_str().expect("utf8").to_string();
+    for (args, signal, code) in [
+        (vec!["lookup", "+14155551212"], "-INT", 130),
+        (vec!["doctor"], "-INT", 130),
+        (vec!["lookup", "+14155551212"], "-TERM", 143),
+        (vec!["doctor"], "-HUP", 129),
+        (
+            vec![
+                "validate-settings",
+                "--probe",
+                "--probe-timeout",
+                "60",
+                &estate,
+            ],
+            "-INT",
+            130,
+        ),
+    ] {
+        // The estate names the silent server through `{addr}`: write it per run.
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        if args[0] == "validate-settings" {
+            let (addr, connected) = silent_server();
+            let text = std::fs::read_to_string(&estate)
+                .expect("estate")
+                .replace("{addr}", &addr.to_string());
+            let sb = Sandbox::new();
+            let f = sb.write_private("e.yaml", &text);
+            let key = sb.key_profile();
+            let mut c = sb.cmd(&["--key-file", key.to_str().expect("utf8"), "--json"]);
+            c.args(&args[..args.len() - 1]).arg(&f);
+            c.stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped());
+            let child = c.spawn().expect("spawn");
+            connected
+                .recv_timeout(Duration::from_secs(20))
+                .expect("never probed");
+            Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .expect("kill");
+            let out = wait(child);
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            let doc: serde_json::Value = serde_json::from_str(&stdout)
+                .unwrap_or_else(|e| panic!("probe: not one JSON document ({e}):\n{stdout}"));
+            assert_eq!(doc["exit_code"], code, "{doc}");
+            assert_eq!(doc["error"]["kind"], "interrupted", "{doc}");
+            assert_eq!(out.status.code(), Some(code));
+            continue;
+        }
+        interrupted_single_run_prints_one_document(&args, signal, code);
+    }
+}

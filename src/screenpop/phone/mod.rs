@@ -25,13 +25,29 @@ pub enum PhoneError {
     NoDigits,
 }
 
+/// Codes people type for a region that ISO 3166 spells otherwise: the United
+/// Kingdom is GB (UK is reserved), Greece is GR (EL is the EU's code).
+fn region_alias(code: &str) -> Option<&'static str> {
+    match code.trim().to_ascii_uppercase().as_str() {
+        "UK" => Some("GB"),
+        "EL" => Some("GR"),
+        _ => None,
+    }
+}
+
 impl fmt::Display for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            PhoneError::BadRegion(r) => write!(
-                f,
-                "`{r}` is not a known region code (two letters, such as NL, US or GB)"
-            ),
+            PhoneError::BadRegion(r) => {
+                write!(
+                    f,
+                    "`{r}` is not a known region code (two letters, such as NL, US or GB)"
+                )?;
+                match region_alias(r) {
+                    Some(code) => write!(f, "; did you mean {code}?"),
+                    None => Ok(()),
+                }
+            }
             PhoneError::NoDigits => write!(f, "not a phone number (it holds no digits)"),
         }
     }

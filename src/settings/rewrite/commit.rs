@@ -9,6 +9,11 @@
 //! old bytes back by a rename of the copy, which needs no new disk space. The copies
 //! become `FILE.bak` with `--backup` and are deleted otherwise.
 //!
+//! Before the first rename an intent journal is written and fsynced beside the files
+//! (`journal.rs`), so that a run killed between renames is completed or rolled back
+//! by the next one; [`recover`] does that, and every command that rewrites settings
+//! files calls it first.
+//!
 //! `fsutil::write_atomic` replaces one file; this needs the temporaries of every
 //! file to exist before the first rename, which it does not offer.
 
@@ -17,6 +22,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use tempfile::TempPath;
+
+use super::journal;
 
 /// One file to replace: the bytes it was planned on, and its new bytes.
 pub struct Change<'a> {
@@ -60,6 +67,8 @@ struct Prepared {
     backup: Option<PathBuf>,
 }
 
+pub use super::journal::{Recovery, RecoveryError, recover};
+
 /// Replaces every file, or none; see the module documentation.
 pub fn commit(changes: &[Change], backup: bool) -> Result<Vec<Written>, CommitError> {
     commit_with(changes, backup, &mut |from, to| std::fs::rename(from, to))
@@ -76,6 +85,29 @@ pub(crate) fn commit_with(
         // On failure, the temporaries made so far are deleted when `prepared` drops.
         prepared.push(prepare(c, backup)?);
     }
+    journal::kill_point("prepared");
+    // The intent, fsynced beside the files before the first rename: a run killed
+    // from here on is completed or rolled back by the next one (`journal::recover`).
+    let entries: Vec<journal::Entry> = prepared
+        .iter()
+        .zip(changes)
+        .filter_map(|(p, c)| {
+            Some(journal::Entry {
+                target: p.target.clone(),
+                new: p.new.as_ref()?.to_path_buf(),
+                old: p.old.as_ref()?.to_path_buf(),
+                backup: p.backup.clone(),
+                old_sha256: journal::sha256(c.original),
+                new_sha256: journal::sha256(c.new),
+            })
+        })
+        .collect();
+    let journals = journal::write(&entries).map_err(|e| CommitError {
+        path: prepared.first().map(|p| p.path.clone()).unwrap_or_default(),
+        message: format!("cannot write the rewrite's journal: {e}"),
+        stranded: Vec::new(),
+    })?;
+    journal::kill_point("journaled");
     // Replace each target; on failure put the old bytes back where already replaced.
     for i in 0..prepared.len() {
         let p = &mut prepared[i];
@@ -89,9 +121,13 @@ pub(crate) fn commit_with(
                     // Renamed away: nothing left to delete.
                     let _ = tmp.keep();
                 }
+                journal::kill_point(&format!("renamed-{}", i + 1));
             }
             Err(e) => {
                 let stranded = roll_back(&mut prepared[..i], rename);
+                if stranded.is_empty() {
+                    journal::remove_all(&journals);
+                }
                 return Err(CommitError {
                     path: prepared[i].path.clone(),
                     message: format!("cannot replace the file: {e}"),
@@ -118,6 +154,9 @@ pub(crate) fn commit_with(
                 Err(e) => {
                     // All or nothing: without its backup, no file changes either.
                     let stranded = roll_back(&mut prepared, rename);
+                    if stranded.is_empty() {
+                        journal::remove_all(&journals);
+                    }
                     return Err(CommitError {
                         path: prepared[i].path.clone(),
                         message: format!(
@@ -134,15 +173,19 @@ pub(crate) fn commit_with(
             }
         }
     }
-    Ok(prepared
+    journal::kill_point("backed-up");
+    // Without --backup the copies of the old bytes are deleted here, as they drop.
+    let written = prepared
         .into_iter()
         .map(|p| Written {
             path: p.path,
             target: p.target,
             backup: if backup { p.backup } else { None },
         })
-        .collect())
-    // Without --backup the copies of the old bytes are deleted here, as they drop.
+        .collect();
+    journal::kill_point("cleaned");
+    journal::remove_all(&journals);
+    Ok(written)
 }
 
 /// Puts the old bytes back into each target: from the temporary copy, or from

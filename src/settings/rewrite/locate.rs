@@ -70,7 +70,7 @@ struct SpanRow {
 /// A YAML estate: `load::yaml` for the meaning, a second pass for the spans.
 pub fn yaml(file: &Path, text: &str) -> Result<Spans, LoadError> {
     let uccs = load::yaml(file, text)?;
-    let doc: SpanDoc = serde_saphyr::from_str(text)
+    let doc: SpanDoc = crate::fsutil::yaml::from_str(text)
         .map_err(|e| internal(file, format!("cannot locate values: {e}")))?;
     if doc.uccs.len() != uccs.len()
         || doc

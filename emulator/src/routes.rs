@@ -147,7 +147,7 @@ pub static ROUTES: &[Route] = &[
         composite::collections,
     ),
     data(
-        GET,
+        &["GET", "POST"],
         "/services/data/{v}/composite/sobjects/*",
         "collections",
         composite::collections_retrieve,

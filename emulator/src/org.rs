@@ -160,6 +160,18 @@ impl Record {
     }
 }
 
+/// A deleted record, as `sobjects/<Object>/deleted` lists it.
+#[derive(Debug, Clone)]
+pub struct Deleted {
+    pub object: &'static str,
+    pub id: String,
+    pub at_millis: i64,
+}
+
+/// Deleted records remembered (the oldest are forgotten first), so a long run's
+/// memory stays bounded.
+pub const MAX_DELETED: usize = 100_000;
+
 /// The loaded org.
 #[derive(Debug, Clone)]
 pub struct Org {
@@ -168,6 +180,8 @@ pub struct Org {
     pub users: Vec<(String, User)>,
     pub apps: Vec<ConnectedApp>,
     pub records: BTreeMap<&'static str, Vec<Record>>,
+    /// Deleted records, oldest first, for `sobjects/<Object>/deleted`.
+    pub deleted: Vec<Deleted>,
     by_id: HashMap<String, (&'static str, usize)>,
     counters: HashMap<&'static str, u64>,
     next_case_number: u64,
@@ -204,6 +218,7 @@ impl Org {
             users: Vec::new(),
             apps: file.connected_apps,
             records: BTreeMap::new(),
+            deleted: Vec::new(),
             by_id: HashMap::new(),
             counters: HashMap::new(),
             next_case_number: 2000,
@@ -400,11 +415,20 @@ impl Org {
         Ok(())
     }
 
-    /// Removes a record; later records of the object keep their order.
+    /// Removes a record (noting it in `deleted`); later records of the object
+    /// keep their order.
     pub fn delete(&mut self, id: &str) -> Option<&'static str> {
         let (object, idx) = self.by_id.remove(id)?;
         let list = self.records.get_mut(object)?;
         list.remove(idx);
+        if self.deleted.len() >= MAX_DELETED {
+            self.deleted.remove(0);
+        }
+        self.deleted.push(Deleted {
+            object,
+            id: id.to_string(),
+            at_millis: crate::datetime::now_millis(),
+        });
         for (i, r) in list.iter().enumerate().skip(idx) {
             self.by_id.insert(r.id().to_string(), (object, i));
         }

@@ -521,6 +521,10 @@ fn describe(name: &'static str, user: &User, v: &str) -> Value {
     let mut d = describe_summary(name, v);
     if let Some(o) = d.as_object_mut() {
         o.insert("fields".into(), Value::Array(fields));
+        o.insert(
+            "childRelationships".into(),
+            crate::relations::child_relationships(name),
+        );
     }
     d
 }

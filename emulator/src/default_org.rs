@@ -481,7 +481,11 @@ pub fn default_org_file() -> OrgFile {
         }
     }
     OrgFile {
-        org: OrgSettings::default(),
+        org: OrgSettings {
+            // Stands in for a custom `External_Id__c` (README "The built-in org").
+            external_id_fields: vec!["Account.AccountNumber".into()],
+            ..OrgSettings::default()
+        },
         users: users(),
         connected_apps: apps(),
         records,

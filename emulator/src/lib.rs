@@ -31,6 +31,8 @@ pub mod state;
 // Kept apart from the list above so parallel branches merge cleanly.
 pub mod records;
 pub mod routes;
+// Issue 17 (third step): one module per resource.
+pub mod upsert;
 mod tls;
 
 use std::path::{Path, PathBuf};

@@ -43,6 +43,10 @@ pub struct OrgSettings {
     /// API versions offered, oldest and newest.
     pub min_api_version: u32,
     pub max_api_version: u32,
+    /// Fields marked External ID, as `Object.Field` (text, e-mail or number
+    /// fields): describe marks them `externalId` and `idLookup`, and upsert and
+    /// the by-field retrieve accept them.
+    pub external_id_fields: Vec<String>,
 }
 
 impl Default for OrgSettings {
@@ -56,6 +60,7 @@ impl Default for OrgSettings {
             allow_username_password_flow: true,
             min_api_version: 31,
             max_api_version: 67,
+            external_id_fields: Vec::new(),
         }
     }
 }
@@ -198,6 +203,27 @@ impl std::fmt::Display for OrgError {
 
 impl std::error::Error for OrgError {}
 
+/// An `external_id_fields` entry names a text, e-mail or number field of an
+/// object records can be written to (Salesforce allows External ID on those).
+fn check_external_id(name: &str) -> Result<(), OrgError> {
+    let bad = |why: &str| OrgError(format!("org.external_id_fields: `{name}` {why}"));
+    let (object, field) = name
+        .split_once('.')
+        .ok_or_else(|| bad("is not Object.Field"))?;
+    let (object, defs) = schema::object(object)
+        .filter(|(o, _)| !schema::SYSTEM_OBJECTS.contains(o))
+        .ok_or_else(|| bad("names no object records can be written to"))?;
+    let f = schema::field(defs, field).ok_or_else(|| bad(&format!("is no field of {object}")))?;
+    let kind_ok = matches!(
+        f.kind,
+        FieldType::String | FieldType::Email | FieldType::Int
+    );
+    if !kind_ok || !f.createable {
+        return Err(bad("must be a writable text, e-mail or number field"));
+    }
+    Ok(())
+}
+
 pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
@@ -212,6 +238,9 @@ impl Org {
     }
 
     pub fn from_file(file: OrgFile) -> Result<Org, OrgError> {
+        for name in &file.org.external_id_fields {
+            check_external_id(name)?;
+        }
         let mut org = Org {
             id: ids::make_id("00D", 1),
             settings: file.org,
@@ -452,6 +481,20 @@ impl Org {
 
     pub fn user_by_id(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|(i, _)| i == id).map(|(_, u)| u)
+    }
+
+    /// Whether `object.field` is declared an External ID field in the org file.
+    pub fn is_external_id(&self, object: &str, field: &str) -> bool {
+        self.settings.external_id_fields.iter().any(|d| {
+            d.split_once('.').is_some_and(|(o, f)| {
+                o.eq_ignore_ascii_case(object) && f.eq_ignore_ascii_case(field)
+            })
+        })
+    }
+
+    /// describe's `idLookup`: the standard lookup fields and declared external ids.
+    pub fn is_id_lookup(&self, object: &str, f: &schema::Field) -> bool {
+        schema::id_lookup(f) || self.is_external_id(object, f.name)
     }
 
     pub fn record_count(&self) -> usize {

@@ -488,7 +488,7 @@ pub fn by_field_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiE
     let field_name = arg(call, 1);
     let f = schema::field(defs, field_name)
         .filter(|f| user.can_see(name, f.name))
-        .filter(|f| schema::id_lookup(f))
+        .filter(|f| org.is_id_lookup(name, f))
         .ok_or_else(|| {
             ApiError::new(
                 404,

@@ -104,7 +104,7 @@ pub fn describe_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiE
     let (name, _) = schema::object(arg(call, 0)).ok_or_else(ApiError::not_found)?;
     let org = read_org(shared);
     let user = running_user(&org, call);
-    Ok((200, describe(name, &user, call.version)))
+    Ok((200, describe(name, &user, &org, call.version)))
 }
 
 pub fn not_found_route(_shared: &Shared, _call: &Call) -> Result<(u16, Value), ApiError> {
@@ -477,7 +477,7 @@ fn sobjects(v: &str) -> Value {
 }
 
 /// Describe: the fields this user can see, with types and flags.
-fn describe(name: &'static str, user: &User, v: &str) -> Value {
+fn describe(name: &'static str, user: &User, org: &Org, v: &str) -> Value {
     let (_, defs) = schema::object(name).unwrap_or((name, &[]));
     let system = schema::SYSTEM_OBJECTS.contains(&name);
     let fields: Vec<Value> = defs
@@ -504,8 +504,8 @@ fn describe(name: &'static str, user: &User, v: &str) -> Value {
                 "filterable": f.kind != FieldType::TextArea,
                 "sortable": f.kind != FieldType::TextArea,
                 "groupable": !matches!(f.kind, FieldType::TextArea | FieldType::DateTime),
-                "idLookup": schema::id_lookup(f),
-                "externalId": false,
+                "idLookup": org.is_id_lookup(name, f),
+                "externalId": org.is_external_id(name, f.name),
                 "unique": false,
                 "custom": false,
                 "calculated": false,

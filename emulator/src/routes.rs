@@ -64,7 +64,7 @@ const fn data(
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
 
-use crate::{auth, composite, records, rest, server};
+use crate::{auth, composite, records, rest, server, upsert};
 
 /// Every route, first match wins (so `describe` comes before `<Id>`).
 pub static ROUTES: &[Route] = &[
@@ -171,6 +171,12 @@ pub static ROUTES: &[Route] = &[
         records::create_route,
     ),
     data(
+        POST,
+        "/services/data/{v}/sobjects/*/Id",
+        "create",
+        upsert::create_by_id_route,
+    ),
+    data(
         GET,
         "/services/data/{v}/sobjects/*",
         "sobject",
@@ -199,6 +205,12 @@ pub static ROUTES: &[Route] = &[
         "/services/data/{v}/sobjects/*/*/*",
         "retrieve_by_field",
         records::by_field_route,
+    ),
+    data(
+        &["PATCH"],
+        "/services/data/{v}/sobjects/*/*/*",
+        "upsert",
+        upsert::upsert_route,
     ),
     // Anything else under a version still needs a session (then 404).
     data(

@@ -12,6 +12,9 @@ pub const DEMO_PASSWORD: &str = "DemoPassw0rd!";
 pub const DEMO_SECURITY_TOKEN: &str = "DEMOTOKEN4xY7qP2m";
 pub const DEMO_CLIENT_ID: &str = "3MVG9crmctlDEMOclientID.emulator";
 pub const DEMO_CLIENT_SECRET: &str = "crmctl-demo-client-secret-2f9c";
+/// The demo app's refresh token for the demo user, published for demos and CI
+/// (`grant_type=refresh_token`, `sf org login sfdx-url`).
+pub const DEMO_REFRESH_TOKEN: &str = "5Aep861crmctlDEMOrefreshToken.emulator.demo";
 
 /// The demo app's certificate for the JWT bearer flow. Its private key is
 /// published in `emulator/tests/fixtures/jwt-demo-key.pem` (a demo key, like the
@@ -272,6 +275,10 @@ fn apps() -> Vec<ConnectedApp> {
             client_credentials_user: Some(DEMO_USERNAME.into()),
             admin_approved_users: None,
             certificate: Some(DEMO_JWT_CERTIFICATE.into()),
+            refresh_tokens: vec![crate::org::RefreshToken {
+                username: DEMO_USERNAME.into(),
+                token: DEMO_REFRESH_TOKEN.into(),
+            }],
         },
         ConnectedApp {
             name: "admin approved only".into(),
@@ -280,6 +287,7 @@ fn apps() -> Vec<ConnectedApp> {
             client_credentials_user: None,
             admin_approved_users: Some(vec![DEMO_USERNAME.into()]),
             certificate: None,
+            refresh_tokens: Vec::new(),
         },
     ]
 }

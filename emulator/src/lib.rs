@@ -32,6 +32,7 @@ pub mod state;
 pub mod records;
 pub mod routes;
 // Issue 17 (third step): one module per resource.
+pub mod refresh;
 pub mod upsert;
 mod tls;
 

@@ -74,6 +74,16 @@ pub fn token(shared: &Shared, req: &crate::server::Req) -> (u16, Value) {
     if grant == JWT_GRANT {
         return jwt_bearer(shared, req, get("assertion").unwrap_or(""));
     }
+    if grant == "refresh_token" {
+        let basic = basic_credentials(req.header("authorization"));
+        return crate::refresh::refresh_grant(
+            shared,
+            req,
+            get("client_id").or(basic.as_ref().map(|b| b.0.as_str())),
+            get("client_secret").or(basic.as_ref().map(|b| b.1.as_str())),
+            get("refresh_token"),
+        );
+    }
     if grant != "password" && grant != "client_credentials" {
         return fail("unsupported_grant_type", "grant type not supported");
     }

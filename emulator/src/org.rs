@@ -145,6 +145,17 @@ pub struct ConnectedApp {
     /// PEM certificate of the key that signs JWT bearer assertions (RS256); none
     /// disables the JWT bearer flow for the app.
     pub certificate: Option<String>,
+    /// Refresh tokens this app has issued (as a web-server or user-agent flow
+    /// would have), each for one user: `grant_type=refresh_token` takes them.
+    pub refresh_tokens: Vec<RefreshToken>,
+}
+
+/// A refresh token of a connected app for one user (`username`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshToken {
+    pub username: String,
+    pub token: String,
 }
 
 /// A record with what the search engine precomputes for it.
@@ -240,6 +251,21 @@ impl Org {
     pub fn from_file(file: OrgFile) -> Result<Org, OrgError> {
         for name in &file.org.external_id_fields {
             check_external_id(name)?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for app in &file.connected_apps {
+            for rt in &app.refresh_tokens {
+                let known = file
+                    .users
+                    .iter()
+                    .any(|u| u.username.eq_ignore_ascii_case(&rt.username));
+                if !known || rt.token.is_empty() || !seen.insert(rt.token.clone()) {
+                    return Err(OrgError(format!(
+                        "connected_apps `{}`: each refresh token needs a user of the file and a token of its own (user `{}`)",
+                        app.name, rt.username
+                    )));
+                }
+            }
         }
         let mut org = Org {
             id: ids::make_id("00D", 1),

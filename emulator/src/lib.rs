@@ -33,6 +33,7 @@ pub mod records;
 pub mod routes;
 // Issue 17 (third step): one module per resource.
 pub mod refresh;
+pub mod tree;
 pub mod upsert;
 mod tls;
 

@@ -64,7 +64,7 @@ const fn data(
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
 
-use crate::{auth, composite, records, rest, server, upsert};
+use crate::{auth, composite, records, rest, server, tree, upsert};
 
 /// Every route, first match wins (so `describe` comes before `<Id>`).
 pub static ROUTES: &[Route] = &[
@@ -151,6 +151,12 @@ pub static ROUTES: &[Route] = &[
         "/services/data/{v}/composite/sobjects/*",
         "collections",
         composite::collections_retrieve,
+    ),
+    data(
+        POST,
+        "/services/data/{v}/composite/tree/*",
+        "composite_tree",
+        tree::tree_route,
     ),
     data(
         GET,

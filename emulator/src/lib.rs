@@ -32,10 +32,14 @@ pub mod state;
 pub mod records;
 pub mod routes;
 // Issue 17 (third step): one module per resource.
+pub mod encoding;
+pub mod logout;
 pub mod refresh;
+pub mod replication;
+pub mod resources;
+mod tls;
 pub mod tree;
 pub mod upsert;
-mod tls;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

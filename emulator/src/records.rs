@@ -375,7 +375,10 @@ pub fn delete(org: &mut Org, object: &'static str, id: &str) -> Result<(), ApiEr
 /// are deleted with it, or their reference is cleared. Bounded by the depth of
 /// `relations::CHILDREN` (Account, Contact, Task).
 fn cascade(org: &mut Org, object: &str, id: &str, now: &str) {
-    for c in crate::relations::CHILDREN.iter().filter(|c| c.parent == object) {
+    for c in crate::relations::CHILDREN
+        .iter()
+        .filter(|c| c.parent == object)
+    {
         let kids: Vec<String> = org
             .records(c.child)
             .iter()

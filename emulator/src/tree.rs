@@ -37,6 +37,9 @@ struct Node {
     parent: Option<(usize, &'static str)>,
 }
 
+/// A record still to flatten: its JSON, its object, and its parent (index, field).
+type Pending<'a> = (&'a Value, &'static str, Option<(usize, &'static str)>);
+
 fn invalid(msg: impl Into<String>) -> ApiError {
     ApiError::bad_request("INVALID_INPUT", msg)
 }
@@ -71,14 +74,15 @@ fn records_of<'a>(v: &'a Map<String, Value>, at: &str) -> Result<&'a Vec<Value>,
 
 /// Flattens the trees level by level. Errors about one record (its type,
 /// `referenceId`, relationship) come back in the tree shape.
-fn flatten(root: &'static str, body: &Map<String, Value>) -> Result<Vec<Node>, Result<(u16, Value), ApiError>> {
+fn flatten(
+    root: &'static str,
+    body: &Map<String, Value>,
+) -> Result<Vec<Node>, Result<(u16, Value), ApiError>> {
     let top = records_of(body, "in the request body").map_err(Err)?;
     let mut nodes: Vec<Node> = Vec::new();
     let mut seen_refs = HashSet::new();
     let mut types = HashSet::new();
-    // (record, expected object, parent, depth)
-    let mut level: Vec<(&Value, &'static str, Option<(usize, &'static str)>)> =
-        top.iter().map(|r| (r, root, None)).collect();
+    let mut level: Vec<Pending> = top.iter().map(|r| (r, root, None)).collect();
     let mut depth = 1;
     while !level.is_empty() {
         if depth > MAX_DEPTH {
@@ -101,7 +105,10 @@ fn flatten(root: &'static str, body: &Map<String, Value>) -> Result<Vec<Node>, R
                 .unwrap_or("")
                 .to_string();
             if reference_id.is_empty() {
-                return Err(Ok(input_error("", "Missing referenceId in the attributes of a record")));
+                return Err(Ok(input_error(
+                    "",
+                    "Missing referenceId in the attributes of a record",
+                )));
             }
             if !reference_id
                 .chars()

@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 const V: &str = "/services/data/v60.0";
 
 fn first_ids(emu: &emulator::Background, t: &str, n: usize) -> Vec<String> {
-    let q = query(emu, t, &format!("SELECT Id FROM Contact ORDER BY Id LIMIT {n}")).json();
+    let q = query(
+        emu,
+        t,
+        &format!("SELECT Id FROM Contact ORDER BY Id LIMIT {n}"),
+    )
+    .json();
     q["records"]
         .as_array()
         .expect("records")
@@ -59,22 +64,40 @@ fn retrieve_by_post_refuses_bad_bodies_with_documented_codes() {
             &emu.base_url,
             "POST",
             &path,
-            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
             body,
         );
-        (r.status, r.json()[0]["errorCode"].as_str().unwrap_or("").to_string())
+        (
+            r.status,
+            r.json()[0]["errorCode"].as_str().unwrap_or("").to_string(),
+        )
     };
     let bad = |s: u16, c: &str| (s, c.to_string());
     assert_eq!(code(b"{"), bad(400, "JSON_PARSER_ERROR"));
     assert_eq!(code(b"[]"), bad(400, "JSON_PARSER_ERROR"));
-    assert_eq!(code(br#"{"ids": "a", "fields": ["Id"]}"#), bad(400, "JSON_PARSER_ERROR"));
-    assert_eq!(code(br#"{"ids": [1], "fields": ["Id"]}"#), bad(400, "JSON_PARSER_ERROR"));
+    assert_eq!(
+        code(br#"{"ids": "a", "fields": ["Id"]}"#),
+        bad(400, "JSON_PARSER_ERROR")
+    );
+    assert_eq!(
+        code(br#"{"ids": [1], "fields": ["Id"]}"#),
+        bad(400, "JSON_PARSER_ERROR")
+    );
     assert_eq!(
         code(br#"{"ids": ["003000000000000AAA"], "fields": ["Id"], "extra": 1}"#),
         bad(400, "JSON_PARSER_ERROR")
     );
-    assert_eq!(code(br#"{"ids": [], "fields": ["Id"]}"#), bad(400, "INVALID_INPUT"));
-    assert_eq!(code(br#"{"ids": ["003000000000000AAA"]}"#), bad(400, "INVALID_INPUT"));
+    assert_eq!(
+        code(br#"{"ids": [], "fields": ["Id"]}"#),
+        bad(400, "INVALID_INPUT")
+    );
+    assert_eq!(
+        code(br#"{"ids": ["003000000000000AAA"]}"#),
+        bad(400, "INVALID_INPUT")
+    );
     let many: Vec<String> = (0..2001).map(|i| format!("003{i:015}")).collect();
     let body = json!({"ids": many, "fields": ["Id"]}).to_string();
     assert_eq!(code(body.as_bytes()), bad(400, "INVALID_INPUT"));
@@ -93,7 +116,13 @@ fn retrieve_by_post_refuses_bad_bodies_with_documented_codes() {
         br#"{"ids": ["003000000000000AAA"], "fields": ["Id"]}"#,
     );
     assert_eq!(r.status, 404);
-    let r = call(&emu.base_url, "PUT", &path, &[("Authorization", &auth)], b"{}");
+    let r = call(
+        &emu.base_url,
+        "PUT",
+        &path,
+        &[("Authorization", &auth)],
+        b"{}",
+    );
     assert_eq!(r.status, 405);
     assert_eq!(r.json()[0]["errorCode"], "METHOD_NOT_ALLOWED");
 }

@@ -46,7 +46,12 @@ fn describe_lists_the_child_relationships_soql_knows() {
         ]
     );
     let first = &account["childRelationships"][0];
-    let keys: Vec<&str> = first.as_object().expect("object").keys().map(String::as_str).collect();
+    let keys: Vec<&str> = first
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
         [
@@ -89,7 +94,12 @@ fn deleting_a_parent_does_what_cascade_delete_says() {
         assert_eq!(r.status, 201, "{}", r.text());
         r.json()["id"].as_str().expect("id").to_string()
     };
-    let acc = id(post_json(&emu, &t, &format!("{V}/sobjects/Account"), &json!({"Name": "Cascade Co"})));
+    let acc = id(post_json(
+        &emu,
+        &t,
+        &format!("{V}/sobjects/Account"),
+        &json!({"Name": "Cascade Co"}),
+    ));
     let con = id(post_json(
         &emu,
         &t,
@@ -110,13 +120,23 @@ fn deleting_a_parent_does_what_cascade_delete_says() {
     ));
     let del = |path: String| {
         let auth = format!("Bearer {t}");
-        call(&emu.base_url, "DELETE", &path, &[("Authorization", &auth)], b"").status
+        call(
+            &emu.base_url,
+            "DELETE",
+            &path,
+            &[("Authorization", &auth)],
+            b"",
+        )
+        .status
     };
     assert_eq!(del(format!("{V}/sobjects/Contact/{con}")), 204);
     let c = get(&emu, &t, &format!("{V}/sobjects/Case/{case}"));
     assert_eq!(c.status, 200);
     assert_eq!(c.json()["ContactId"], Value::Null);
-    assert_eq!(get(&emu, &t, &format!("{V}/sobjects/Task/{task}")).status, 404);
+    assert_eq!(
+        get(&emu, &t, &format!("{V}/sobjects/Task/{task}")).status,
+        404
+    );
     let con2 = id(post_json(
         &emu,
         &t,
@@ -124,5 +144,8 @@ fn deleting_a_parent_does_what_cascade_delete_says() {
         &json!({"LastName": "Second", "AccountId": acc}),
     ));
     assert_eq!(del(format!("{V}/sobjects/Account/{acc}")), 204);
-    assert_eq!(get(&emu, &t, &format!("{V}/sobjects/Contact/{con2}")).status, 404);
+    assert_eq!(
+        get(&emu, &t, &format!("{V}/sobjects/Contact/{con2}")).status,
+        404
+    );
 }

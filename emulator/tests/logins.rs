@@ -251,10 +251,18 @@ fn jwt_bearer_grant_checks_signature_audience_expiry_and_user() {
         let r = jwt_grant(&emu.login_url, &jwt(&c));
         assert_eq!(r.status, 200, "aud {aud}: {}", r.text());
     }
-    for aud in ["https://evil.example", "https://login.salesforce.com.evil.example", ""] {
+    for aud in [
+        "https://evil.example",
+        "https://login.salesforce.com.evil.example",
+        "",
+    ] {
         let mut c = good.clone();
         c["aud"] = json!(aud);
-        assert_eq!(fails(c), err("invalid_grant", "audience is invalid"), "{aud}");
+        assert_eq!(
+            fails(c),
+            err("invalid_grant", "audience is invalid"),
+            "{aud}"
+        );
     }
     let mut c = good.clone();
     c["aud"] = json!(["https://evil.example", "https://test.salesforce.com"]);

@@ -133,8 +133,17 @@ fn curl(cmd: &str, vars: &HashMap<String, String>) -> Resp {
         ));
     }
     let method = method.unwrap_or_else(|| if body.is_empty() { "GET" } else { "POST" }.into());
-    let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    call(&format!("http://{host}"), &method, path, &h, body.as_bytes())
+    let h: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    call(
+        &format!("http://{host}"),
+        &method,
+        path,
+        &h,
+        body.as_bytes(),
+    )
 }
 
 /// Every `curl` in the CI section's `sh` blocks, with the variable it sets (if any)
@@ -161,9 +170,12 @@ fn curl_steps() -> Vec<(Option<String>, String, Option<String>)> {
                 .map(|(v, _)| v.to_string());
             let end = c.find(" | jq").or_else(|| c.rfind(')')).unwrap_or(c.len());
             let end = if var.is_some() { end } else { c.len() };
-            let jq = c
-                .split_once("jq -r ")
-                .map(|(_, f)| f.trim_end_matches(')').trim().trim_start_matches('.').to_string());
+            let jq = c.split_once("jq -r ").map(|(_, f)| {
+                f.trim_end_matches(')')
+                    .trim()
+                    .trim_start_matches('.')
+                    .to_string()
+            });
             steps.push((var, c[start..end].to_string(), jq));
         }
     }
@@ -201,7 +213,11 @@ fn the_sf_access_token_recipe_passes_the_token_as_sf_reads_it() {
         .find(|l| l.contains("sf org login access-token"))
         .expect("an access-token recipe");
     assert!(line.contains("--no-prompt"), "{line}");
-    assert!(line.trim_start().starts_with("SF_ACCESS_TOKEN=\"$TOKEN\" sf "), "{line}");
+    assert!(
+        line.trim_start()
+            .starts_with("SF_ACCESS_TOKEN=\"$TOKEN\" sf "),
+        "{line}"
+    );
     assert!(!blocks.contains("| sf org login"), "no token piped into sf");
 }
 

@@ -56,11 +56,26 @@ fn a_tree_creates_parents_then_children_with_their_references() {
             .expect("id")
             .to_string()
     };
-    let con = get(&emu, &t, &format!("/services/data/v60.0/sobjects/Contact/{}", id("con1"))).json();
+    let con = get(
+        &emu,
+        &t,
+        &format!("/services/data/v60.0/sobjects/Contact/{}", id("con1")),
+    )
+    .json();
     assert_eq!(con["AccountId"], id("acc1").as_str());
-    let case = get(&emu, &t, &format!("/services/data/v60.0/sobjects/Case/{}", id("case1"))).json();
+    let case = get(
+        &emu,
+        &t,
+        &format!("/services/data/v60.0/sobjects/Case/{}", id("case1")),
+    )
+    .json();
     assert_eq!(case["ContactId"], id("con1").as_str());
-    let task = get(&emu, &t, &format!("/services/data/v60.0/sobjects/Task/{}", id("task1"))).json();
+    let task = get(
+        &emu,
+        &t,
+        &format!("/services/data/v60.0/sobjects/Task/{}", id("task1")),
+    )
+    .json();
     assert_eq!(task["WhatId"], id("acc2").as_str());
     // One API call for the whole request.
     assert_eq!(emu.stats().api_calls - calls_before, 4);
@@ -84,7 +99,10 @@ fn a_failing_record_undoes_the_request_and_names_its_reference() {
         json!({"hasErrors": true, "results": [{"referenceId": "bad1", "errors": [
             {"statusCode": "INVALID_EMAIL_ADDRESS", "message": "Email: invalid email address: not-an-email", "fields": ["Email"]}]}]})
     );
-    assert_eq!((count(&emu, &t, "Account"), count(&emu, &t, "Contact")), (accounts, contacts));
+    assert_eq!(
+        (count(&emu, &t, "Account"), count(&emu, &t, "Contact")),
+        (accounts, contacts)
+    );
 }
 
 #[test]
@@ -97,7 +115,10 @@ fn tree_input_errors_have_salesforces_shapes() {
             &emu.base_url,
             "POST",
             path,
-            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
             body,
         )
     };
@@ -114,8 +135,14 @@ fn tree_input_errors_have_salesforces_shapes() {
         let v = r.json();
         (
             r.status,
-            v["results"][0]["referenceId"].as_str().unwrap_or("").to_string(),
-            v["results"][0]["errors"][0]["statusCode"].as_str().unwrap_or("").to_string(),
+            v["results"][0]["referenceId"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
+            v["results"][0]["errors"][0]["statusCode"]
+                .as_str()
+                .unwrap_or("")
+                .to_string(),
         )
     };
     let te = |s: u16, r: &str, c: &str| (s, r.to_string(), c.to_string());
@@ -130,7 +157,9 @@ fn tree_input_errors_have_salesforces_shapes() {
         te(400, "", "INVALID_INPUT")
     );
     assert_eq!(
-        tree_error(json!({"records": [{"attributes": {"type": "Contact", "referenceId": "c"}, "LastName": "x"}]})),
+        tree_error(
+            json!({"records": [{"attributes": {"type": "Contact", "referenceId": "c"}, "LastName": "x"}]})
+        ),
         te(400, "c", "INVALID_INPUT"),
         "a root of another type"
     );
@@ -145,16 +174,28 @@ fn tree_input_errors_have_salesforces_shapes() {
     // Whole-request problems: the usual error array.
     let code = |body: &[u8], p: &str| -> (u16, String) {
         let r = send(p, body);
-        (r.status, r.json()[0]["errorCode"].as_str().unwrap_or("").to_string())
+        (
+            r.status,
+            r.json()[0]["errorCode"].as_str().unwrap_or("").to_string(),
+        )
     };
     let e = |s: u16, c: &str| (s, c.to_string());
     assert_eq!(code(b"{", &path), e(400, "JSON_PARSER_ERROR"));
     assert_eq!(code(b"[]", &path), e(400, "JSON_PARSER_ERROR"));
-    assert_eq!(code(br#"{"records": [], "extra": 1}"#, &path), e(400, "JSON_PARSER_ERROR"));
+    assert_eq!(
+        code(br#"{"records": [], "extra": 1}"#, &path),
+        e(400, "JSON_PARSER_ERROR")
+    );
     assert_eq!(code(br#"{"records": []}"#, &path), e(400, "INVALID_INPUT"));
     assert_eq!(code(br#"{"records": "x"}"#, &path), e(400, "INVALID_INPUT"));
-    assert_eq!(code(br#"{"records": [1]}"#, &path), e(400, "JSON_PARSER_ERROR"));
-    assert_eq!(code(br#"{"records": []}"#, &format!("{TREE}/Nope")), e(404, "NOT_FOUND"));
+    assert_eq!(
+        code(br#"{"records": [1]}"#, &path),
+        e(400, "JSON_PARSER_ERROR")
+    );
+    assert_eq!(
+        code(br#"{"records": []}"#, &format!("{TREE}/Nope")),
+        e(404, "NOT_FOUND")
+    );
     let many: Vec<Value> = (0..201).map(|i| rec(&format!("r{i}"), json!({}))).collect();
     assert_eq!(
         code(json!({"records": many}).to_string().as_bytes(), &path),
@@ -162,8 +203,17 @@ fn tree_input_errors_have_salesforces_shapes() {
     );
     // 200 is allowed.
     let ok: Vec<Value> = (0..200).map(|i| rec(&format!("r{i}"), json!({}))).collect();
-    assert_eq!(send(&path, json!({"records": ok}).to_string().as_bytes()).status, 201);
-    let r = call(&emu.base_url, "GET", &path, &[("Authorization", &auth)], b"");
+    assert_eq!(
+        send(&path, json!({"records": ok}).to_string().as_bytes()).status,
+        201
+    );
+    let r = call(
+        &emu.base_url,
+        "GET",
+        &path,
+        &[("Authorization", &auth)],
+        b"",
+    );
     assert_eq!(r.status, 405);
     assert_eq!(r.json()[0]["errorCode"], "METHOD_NOT_ALLOWED");
 }
@@ -175,8 +225,15 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<bool>().prop_map(Value::Bool),
         any::<i32>().prop_map(|n| json!(n)),
         "[a-zA-Z@. _0-9]{0,12}".prop_map(Value::String),
-        prop_oneof![Just("Account"), Just("Contact"), Just("Case"), Just("Task"), Just("Lead"), Just("User")]
-            .prop_map(|s| json!(s)),
+        prop_oneof![
+            Just("Account"),
+            Just("Contact"),
+            Just("Case"),
+            Just("Task"),
+            Just("Lead"),
+            Just("User")
+        ]
+        .prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(5, 64, 6, |inner| {
         prop_oneof![
@@ -231,7 +288,10 @@ fn record_total(url: &str, token: &str) -> u64 {
             let r = call(
                 url,
                 "GET",
-                &format!("/services/data/v60.0/query?q={}", enc(&format!("SELECT COUNT() FROM {o}"))),
+                &format!(
+                    "/services/data/v60.0/query?q={}",
+                    enc(&format!("SELECT COUNT() FROM {o}"))
+                ),
                 &[("Authorization", &auth)],
                 b"",
             );

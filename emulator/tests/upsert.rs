@@ -12,7 +12,9 @@ fn patch(emu: &emulator::Background, t: &str, path: &str, body: &Value) -> Resp 
 }
 
 fn count(emu: &emulator::Background, t: &str, soql: &str) -> u64 {
-    query(emu, t, soql).json()["totalSize"].as_u64().expect("totalSize")
+    query(emu, t, soql).json()["totalSize"]
+        .as_u64()
+        .expect("totalSize")
 }
 
 #[test]
@@ -24,8 +26,16 @@ fn upsert_creates_then_updates_by_a_declared_external_id() {
     assert_eq!(r.status, 201, "{}", r.text());
     let v = r.json();
     let id = v["id"].as_str().expect("id").to_string();
-    assert_eq!(v, json!({"id": id, "success": true, "errors": [], "created": true}));
-    let got = get(&emu, &t, &format!("/services/data/v60.0/sobjects/Account/{id}")).json();
+    assert_eq!(
+        v,
+        json!({"id": id, "success": true, "errors": [], "created": true})
+    );
+    let got = get(
+        &emu,
+        &t,
+        &format!("/services/data/v60.0/sobjects/Account/{id}"),
+    )
+    .json();
     assert_eq!(got["AccountNumber"], "EXT-1");
     assert_eq!(got["Name"], "Upserted Ltd");
 
@@ -37,7 +47,10 @@ fn upsert_creates_then_updates_by_a_declared_external_id() {
         &json!({"Phone": "+31 20 555 1111", "AccountNumber": "EXT-1"}),
     );
     assert_eq!(r.status, 200, "{}", r.text());
-    assert_eq!(r.json(), json!({"id": id, "success": true, "errors": [], "created": false}));
+    assert_eq!(
+        r.json(),
+        json!({"id": id, "success": true, "errors": [], "created": false})
+    );
     // Before v46.0 an update is 204 with no body, a create has no `created`.
     let r = patch(
         &emu,
@@ -55,7 +68,11 @@ fn upsert_creates_then_updates_by_a_declared_external_id() {
     assert_eq!(r.status, 201);
     assert_eq!(r.keys(), ["id", "success", "errors"]);
     assert_eq!(
-        count(&emu, &t, "SELECT Id FROM Account WHERE AccountNumber = 'EXT-1'"),
+        count(
+            &emu,
+            &t,
+            "SELECT Id FROM Account WHERE AccountNumber = 'EXT-1'"
+        ),
         1
     );
 
@@ -70,8 +87,16 @@ fn upsert_creates_then_updates_by_a_declared_external_id() {
     let r = patch(&emu, &t, path, &json!({"Name": "Nobody"}));
     assert_eq!(r.status, 300, "{}", r.text());
     assert_eq!(r.json().as_array().map(Vec::len), Some(2));
-    assert!(r.json()[0].as_str().expect("url").starts_with("/services/data/v60.0/sobjects/Account/001"));
-    assert_eq!(count(&emu, &t, "SELECT Id FROM Account WHERE Name = 'Nobody'"), 0);
+    assert!(
+        r.json()[0]
+            .as_str()
+            .expect("url")
+            .starts_with("/services/data/v60.0/sobjects/Account/001")
+    );
+    assert_eq!(
+        count(&emu, &t, "SELECT Id FROM Account WHERE Name = 'Nobody'"),
+        0
+    );
 
     // updateOnly: no match is 404, nothing created.
     let r = patch(
@@ -81,7 +106,10 @@ fn upsert_creates_then_updates_by_a_declared_external_id() {
         &json!({"Name": "Never"}),
     );
     assert_eq!(r.status, 404);
-    assert_eq!(count(&emu, &t, "SELECT Id FROM Account WHERE Name = 'Never'"), 0);
+    assert_eq!(
+        count(&emu, &t, "SELECT Id FROM Account WHERE Name = 'Never'"),
+        0
+    );
 }
 
 #[test]
@@ -138,11 +166,21 @@ fn describe_marks_external_ids_and_the_org_file_declares_them() {
             .expect("field")
     };
     let acc = field(&d, "AccountNumber");
-    assert_eq!((acc["externalId"].clone(), acc["idLookup"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (acc["externalId"].clone(), acc["idLookup"].clone()),
+        (json!(true), json!(true))
+    );
     let phone = field(&d, "Phone");
-    assert_eq!((phone["externalId"].clone(), phone["idLookup"].clone()), (json!(false), json!(false)));
+    assert_eq!(
+        (phone["externalId"].clone(), phone["idLookup"].clone()),
+        (json!(false), json!(false))
+    );
     // The by-field retrieve accepts a declared external id.
-    let r = get(&emu, &t, "/services/data/v60.0/sobjects/Account/AccountNumber/none");
+    let r = get(
+        &emu,
+        &t,
+        "/services/data/v60.0/sobjects/Account/AccountNumber/none",
+    );
     assert_eq!(r.status, 404);
     assert_eq!(r.json()[0]["errorCode"], "NOT_FOUND");
 
@@ -161,12 +199,25 @@ fn describe_marks_external_ids_and_the_org_file_declares_them() {
     );
     assert_eq!(r.status, 404, "no longer an external id");
     assert_eq!(
-        patch(&emu, &t, "/services/data/v60.0/sobjects/Contact/Title/T-1", &json!({"LastName": "T"})).status,
+        patch(
+            &emu,
+            &t,
+            "/services/data/v60.0/sobjects/Contact/Title/T-1",
+            &json!({"LastName": "T"})
+        )
+        .status,
         201
     );
 
     // Declarations that cannot be external ids are refused at load.
-    for bad in ["Account", "Nope.Field", "Account.Nope", "Account.Phone", "User.Username", "Case.CaseNumber"] {
+    for bad in [
+        "Account",
+        "Nope.Field",
+        "Account.Nope",
+        "Account.Phone",
+        "User.Username",
+        "Case.CaseNumber",
+    ] {
         let mut file = default_org::default_org_file();
         file.org.external_id_fields = vec![bad.into()];
         let err = emulator::Org::from_file(file).expect_err(bad);
@@ -194,26 +245,63 @@ fn upsert_refuses_bad_input_with_documented_codes() {
             &emu.base_url,
             method,
             path,
-            &[("Authorization", &auth), ("Content-Type", "application/json")],
+            &[
+                ("Authorization", &auth),
+                ("Content-Type", "application/json"),
+            ],
             body,
         )
     };
     // Not an external id, unknown field, unknown object.
-    assert_eq!(code(raw("PATCH", &format!("{base}/Account/Phone/123"), b"{}")), e(404, "NOT_FOUND"));
-    assert_eq!(code(raw("PATCH", &format!("{base}/Account/Nope/1"), b"{}")), e(404, "NOT_FOUND"));
-    assert_eq!(code(raw("PATCH", &format!("{base}/Nope/AccountNumber/1"), b"{}")), e(404, "NOT_FOUND"));
+    assert_eq!(
+        code(raw("PATCH", &format!("{base}/Account/Phone/123"), b"{}")),
+        e(404, "NOT_FOUND")
+    );
+    assert_eq!(
+        code(raw("PATCH", &format!("{base}/Account/Nope/1"), b"{}")),
+        e(404, "NOT_FOUND")
+    );
+    assert_eq!(
+        code(raw("PATCH", &format!("{base}/Nope/AccountNumber/1"), b"{}")),
+        e(404, "NOT_FOUND")
+    );
     // Malformed bodies, unknown fields, a mismatching external id in the body.
     let p = format!("{base}/Account/AccountNumber/BAD-1");
     assert_eq!(code(raw("PATCH", &p, b"{")), e(400, "JSON_PARSER_ERROR"));
     assert_eq!(code(raw("PATCH", &p, b"[1]")), e(400, "JSON_PARSER_ERROR"));
-    assert_eq!(code(raw("PATCH", &p, br#"{"Name": "A", "Bogus": 1}"#)), e(400, "INVALID_FIELD"));
-    assert_eq!(code(raw("PATCH", &p, br#"{"Name": "A", "AccountNumber": "OTHER"}"#)), e(400, "INVALID_FIELD"));
-    assert_eq!(code(raw("PATCH", &p, br#"{"Name": "A", "Id": "001000000000000AAA"}"#)), e(400, "INVALID_FIELD"));
+    assert_eq!(
+        code(raw("PATCH", &p, br#"{"Name": "A", "Bogus": 1}"#)),
+        e(400, "INVALID_FIELD")
+    );
+    assert_eq!(
+        code(raw(
+            "PATCH",
+            &p,
+            br#"{"Name": "A", "AccountNumber": "OTHER"}"#
+        )),
+        e(400, "INVALID_FIELD")
+    );
+    assert_eq!(
+        code(raw(
+            "PATCH",
+            &p,
+            br#"{"Name": "A", "Id": "001000000000000AAA"}"#
+        )),
+        e(400, "INVALID_FIELD")
+    );
     // A create still needs the required fields.
-    assert_eq!(code(raw("PATCH", &p, b"{}")), e(400, "REQUIRED_FIELD_MISSING"));
+    assert_eq!(
+        code(raw("PATCH", &p, b"{}")),
+        e(400, "REQUIRED_FIELD_MISSING")
+    );
     // System objects are read-only; other methods on the path are 405.
     assert_eq!(
-        code(raw("PATCH", &format!("{base}/User/Username/x@example.org"), b"{}")).0,
+        code(raw(
+            "PATCH",
+            &format!("{base}/User/Username/x@example.org"),
+            b"{}"
+        ))
+        .0,
         400
     );
     assert_eq!(code(raw("PUT", &p, b"{}")), e(405, "METHOD_NOT_ALLOWED"));

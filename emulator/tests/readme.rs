@@ -126,7 +126,10 @@ fn curl(cmd: &str, vars: &HashMap<String, String>) -> Resp {
     let rest = url.trim_start_matches("http://");
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let body = form.join("&");
-    if !body.is_empty() {
+    let typed = headers
+        .iter()
+        .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+    if !body.is_empty() && !typed {
         headers.push((
             "Content-Type".into(),
             "application/x-www-form-urlencoded".into(),
@@ -202,6 +205,11 @@ fn the_readme_curl_recipes_work_verbatim() {
         }
     }
     assert!(vars.contains_key("TOKEN"), "a recipe sets TOKEN");
+    // The upsert and tree recipes wrote what they say.
+    let t = &vars["TOKEN"];
+    let q = |soql: &str| query(&emu, t, soql).json()["totalSize"].as_u64();
+    assert_eq!(q("SELECT Id FROM Account WHERE AccountNumber = 'CI-1'"), Some(1));
+    assert_eq!(q("SELECT Id FROM Contact WHERE Account.Name = 'CI Tree'"), Some(1));
 }
 
 #[test]

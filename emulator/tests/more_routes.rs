@@ -303,3 +303,66 @@ fn the_limit_header_shows_the_request_limit() {
     assert_eq!(r.header("Sforce-Limit-Info"), Some("api-usage=1/15000"));
     let _: Value = r.json();
 }
+
+/// Every route of the table, with every method it does not take, answers 405
+/// `METHOD_NOT_ALLOWED`; with every method it takes and a malformed body, it
+/// answers (no panic, no hang) with a client error or its documented success,
+/// never an unexpected 500 (SOAP faults are 500 by definition).
+#[test]
+fn every_route_answers_wrong_methods_and_garbage() {
+    let emu = start();
+    let t = demo_token(&emu);
+    let auth = format!("Bearer {t}");
+    let all = ["GET", "POST", "PATCH", "PUT", "DELETE"];
+    for route in emulator::routes::ROUTES {
+        if route.label == "not_found" {
+            continue;
+        }
+        let path = route
+            .pattern
+            .replace("{v}", "v60.0")
+            .replace('*', "Account");
+        let base = if path.starts_with("/services/data") {
+            &emu.base_url
+        } else {
+            &emu.login_url
+        };
+        for method in all {
+            let allowed = route.methods.contains(&method);
+            let r = call(
+                base,
+                method,
+                &path,
+                &[
+                    ("Authorization", &auth),
+                    ("Content-Type", "application/json"),
+                ],
+                b"\xff{\"records\": [nope",
+            );
+            if !allowed {
+                // Another route may take this method on the same path.
+                let other = emulator::routes::ROUTES.iter().any(|o| {
+                    o.label != "not_found"
+                        && o.methods.contains(&method)
+                        && emulator::routes::match_pattern(o.pattern, &path).is_some()
+                });
+                if !other {
+                    assert_eq!(r.status, 405, "{method} {path}: {}", r.text());
+                    assert_eq!(
+                        r.json()[0]["errorCode"],
+                        "METHOD_NOT_ALLOWED",
+                        "{method} {path}"
+                    );
+                }
+                continue;
+            }
+            let soap = path.starts_with("/services/Soap");
+            assert!(
+                r.status < 500 || (soap && r.status == 500),
+                "{method} {path} with a malformed body: {} {}",
+                r.status,
+                r.text()
+            );
+        }
+    }
+}

@@ -208,8 +208,14 @@ fn the_readme_curl_recipes_work_verbatim() {
     // The upsert and tree recipes wrote what they say.
     let t = &vars["TOKEN"];
     let q = |soql: &str| query(&emu, t, soql).json()["totalSize"].as_u64();
-    assert_eq!(q("SELECT Id FROM Account WHERE AccountNumber = 'CI-1'"), Some(1));
-    assert_eq!(q("SELECT Id FROM Contact WHERE Account.Name = 'CI Tree'"), Some(1));
+    assert_eq!(
+        q("SELECT Id FROM Account WHERE AccountNumber = 'CI-1'"),
+        Some(1)
+    );
+    assert_eq!(
+        q("SELECT Id FROM Contact WHERE Account.Name = 'CI Tree'"),
+        Some(1)
+    );
 }
 
 #[test]

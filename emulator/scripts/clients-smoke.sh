@@ -51,10 +51,20 @@ else
 fi
 
 if [ "${SMOKE_SF:-0}" = 1 ]; then
+  mkdir -p "$tmp/sf"
+  # The newest sf needs Node 22.19 (undici 8, through @jsforce/jsforce-node 3.10.21
+  # and later); on an older Node, pin a CLI and that package to versions that run.
+  if [ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)" -lt 22 ]; then
+    printf '%s\n' '{"dependencies": {"@salesforce/cli": "2.108.6"},' \
+      ' "overrides": {"@jsforce/jsforce-node": "3.10.13"}}' > "$tmp/sf/package.json"
+  else
+    printf '%s\n' '{"dependencies": {"@salesforce/cli": "*"}}' > "$tmp/sf/package.json"
+  fi
   if command -v npm >/dev/null \
-     && npm install --silent --prefix "$tmp/sf" @salesforce/cli >"$tmp/sf-npm.log" 2>&1; then
+     && (cd "$tmp/sf" && npm install --silent >"$tmp/sf-npm.log" 2>&1); then
     ran=$((ran + 1))
     sf="$tmp/sf/node_modules/.bin/sf"
+    PATH="$tmp/sf/node_modules/.bin:$PATH"   # sf spawns itself for some hooks
     base=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"]["base_url"])' "$tmp/emu.json")
     login=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["data"]["login_url"])' "$tmp/emu.json")
     mkdir -p "$tmp/home" "$tmp/tree"
@@ -77,16 +87,17 @@ if [ "${SMOKE_SF:-0}" = 1 ]; then
     step org display --target-org emu
     step data query --target-org emu --query "SELECT Id, Name FROM Organization"
     step data create record --target-org emu --sobject Task --values "Subject='CI call' CallType=Inbound"
+    # sf keeps one alias per username: each login of demo@ replaces the last alias.
     echo "force://3MVG9crmctlDEMOclientID.emulator:crmctl-demo-client-secret-2f9c:5Aep861crmctlDEMOrefreshToken.emulator.demo@${base#https://}" > "$tmp/auth-url.txt"
     step org login sfdx-url --sfdx-url-file "$tmp/auth-url.txt" --alias emu-url
+    step data export tree --target-org emu-url --plan --output-dir "$tmp/tree" \
+      --query "SELECT Id, Name, (SELECT Id, LastName FROM Contacts) FROM Account WHERE Name LIKE 'Acme%'"
     step org login jwt --client-id 3MVG9crmctlDEMOclientID.emulator \
       --jwt-key-file "$here/../tests/fixtures/jwt-demo-key.pem" --username demo@crmctl.example \
       --instance-url "$base" --alias emu-jwt
-    step data export tree --target-org emu-jwt --plan --output-dir "$tmp/tree" \
-      --query "SELECT Id, Name, (SELECT Id, LastName FROM Contacts) FROM Account WHERE Name LIKE 'Acme%'"
     plan=$(ls "$tmp"/tree/*plan.json 2>/dev/null | head -1)
-    if [ -n "$plan" ]; then step data import tree --target-org emu-url --plan "$plan"; else echo "FAILED: no plan file" >&2; failed=1; fi
-    step org logout --target-org emu-url --no-prompt
+    if [ -n "$plan" ]; then step data import tree --target-org emu-jwt --plan "$plan"; else echo "FAILED: no plan file" >&2; failed=1; fi
+    step org logout --target-org emu-jwt --no-prompt
   else
     echo "clients-smoke: skipped sf (npm missing, or installing @salesforce/cli failed; see its log)"
   fi

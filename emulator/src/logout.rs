@@ -70,9 +70,9 @@ pub fn soap_logout(shared: &Shared, session: Option<&str>) -> Answer {
     )
 }
 
-/// `POST /services/oauth2/revoke` with `token=<access token>` (form body or
-/// query): 200 with an empty body; an unknown token is 400
-/// `unsupported_token_type`.
+/// `POST /services/oauth2/revoke` with `token=<access or refresh token>` (form
+/// body or query): 200 with an empty body, and the token stops working; an
+/// unknown token is 400 `unsupported_token_type`.
 pub fn revoke(shared: &Shared, req: &Req) -> Answer {
     let form = crate::oauth::form_pairs(req.body);
     let token = form
@@ -88,6 +88,18 @@ pub fn revoke(shared: &Shared, req: &Req) -> Answer {
             .remove(t)
             .is_some()
     });
+    // A refresh token can be revoked too (`sf org logout` does): it stops working.
+    let removed = removed
+        || token.is_some_and(|t| {
+            let mut org = shared.org.write().unwrap_or_else(|e| e.into_inner());
+            let mut found = false;
+            for app in &mut org.apps {
+                let before = app.refresh_tokens.len();
+                app.refresh_tokens.retain(|r| r.token != t);
+                found |= app.refresh_tokens.len() != before;
+            }
+            found
+        });
     if removed {
         return Answer {
             status: 200,

@@ -194,3 +194,26 @@ fn the_org_file_holds_refresh_tokens_per_app_and_user() {
         assert!(emulator::Org::from_file(file).is_err());
     }
 }
+
+#[test]
+fn a_revoked_refresh_token_stops_working() {
+    let emu = start();
+    let pairs = [
+        ("client_id", DEMO_CLIENT_ID),
+        ("refresh_token", DEMO_REFRESH_TOKEN),
+    ];
+    assert_eq!(refresh(&emu.login_url, &pairs).status, 200);
+    let r = call(
+        &emu.login_url,
+        "POST",
+        "/services/oauth2/revoke",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form(&[("token", DEMO_REFRESH_TOKEN)]).as_bytes(),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let r = refresh(&emu.login_url, &pairs);
+    assert_eq!(
+        (r.status, r.json()["error_description"].clone()),
+        (400, json!("expired access/refresh token"))
+    );
+}

@@ -172,6 +172,9 @@ pub fn soap_login(shared: &Shared, req: &Req) -> Answer {
     if !valid_version {
         return client_fault(&format!("Invalid API version: {version}"));
     }
+    if let Some((true, session)) = crate::logout::logout_request(req.body) {
+        return crate::logout::soap_logout(shared, session.as_deref());
+    }
     let Some((username, password)) = login_params(req.body) else {
         return client_fault("Unable to find a login element with username and password");
     };

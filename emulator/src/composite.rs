@@ -478,8 +478,46 @@ pub fn collections(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiErro
     Ok((200, Value::Array(out)))
 }
 
-/// `GET /composite/sobjects/<Object>?ids=...&fields=...`: records in the order
-/// asked, `null` for ids that are not found.
+/// At most this many ids per retrieve (resources_composite_sobjects_collections_retrieve).
+pub const MAX_RETRIEVE: usize = 2000;
+
+/// The body of a retrieve by POST: `{"ids": [...], "fields": [...]}`, both lists
+/// of strings, nothing else.
+fn retrieve_body(call: &Call) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    let body = body_of(call)?;
+    if let Some(k) = body.keys().find(|k| *k != "ids" && *k != "fields") {
+        return Err(ApiError::bad_request(
+            "JSON_PARSER_ERROR",
+            format!("Unrecognized field \"{k}\" at [line:1, column:2]"),
+        ));
+    }
+    let strings = |name: &str| -> Result<Vec<String>, ApiError> {
+        match body.get(name) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Array(a)) => a
+                .iter()
+                .map(|v| {
+                    v.as_str().map(|s| s.trim().to_string()).ok_or_else(|| {
+                        ApiError::bad_request(
+                            "JSON_PARSER_ERROR",
+                            format!("Cannot deserialize value of type `String` from {v} at [line:1, column:2]"),
+                        )
+                    })
+                })
+                .collect(),
+            Some(v) => Err(ApiError::bad_request(
+                "JSON_PARSER_ERROR",
+                format!("Cannot deserialize instance of `java.util.ArrayList` out of {v} at [line:1, column:2]"),
+            )),
+        }
+    };
+    Ok((strings("ids")?, strings("fields")?))
+}
+
+/// `GET /composite/sobjects/<Object>?ids=...&fields=...`, or `POST` of
+/// `{"ids": [...], "fields": [...]}` (for lists too long for a URL, as jsforce's
+/// `retrieve` sends them): records in the order asked, `null` for ids that are
+/// not found.
 pub fn collections_retrieve(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {
     let param = |n: &str| {
         call.query
@@ -496,10 +534,18 @@ pub fn collections_retrieve(shared: &Shared, call: &Call) -> Result<(u16, Value)
             .filter(|x| !x.is_empty())
             .collect()
     };
-    let ids = list(param("ids"));
-    let fields = list(param("fields"));
-    if ids.is_empty() || fields.is_empty() || ids.len() > 2000 {
+    let (ids, fields) = if call.method == "POST" {
+        retrieve_body(call)?
+    } else {
+        (list(param("ids")), list(param("fields")))
+    };
+    if ids.is_empty() || fields.is_empty() {
         return Err(invalid_input("ids and fields are required"));
+    }
+    if ids.len() > MAX_RETRIEVE {
+        return Err(invalid_input(format!(
+            "The number of ids exceeds the maximum allowed ({MAX_RETRIEVE})"
+        )));
     }
     let org = shared.org.read().unwrap_or_else(|e| e.into_inner());
     let user = crate::rest::running_user(&org, call);

@@ -12,6 +12,9 @@ pub const DEMO_PASSWORD: &str = "DemoPassw0rd!";
 pub const DEMO_SECURITY_TOKEN: &str = "DEMOTOKEN4xY7qP2m";
 pub const DEMO_CLIENT_ID: &str = "3MVG9crmctlDEMOclientID.emulator";
 pub const DEMO_CLIENT_SECRET: &str = "crmctl-demo-client-secret-2f9c";
+/// The demo app's refresh token for the demo user, published for demos and CI
+/// (`grant_type=refresh_token`, `sf org login sfdx-url`).
+pub const DEMO_REFRESH_TOKEN: &str = "5Aep861crmctlDEMOrefreshToken.emulator.demo";
 
 /// The demo app's certificate for the JWT bearer flow. Its private key is
 /// published in `emulator/tests/fixtures/jwt-demo-key.pem` (a demo key, like the
@@ -277,6 +280,10 @@ fn apps() -> Vec<ConnectedApp> {
             client_credentials_disabled: false,
             admin_approved_users: None,
             certificate: Some(DEMO_JWT_CERTIFICATE.into()),
+            refresh_tokens: vec![crate::org::RefreshToken {
+                username: DEMO_USERNAME.into(),
+                token: DEMO_REFRESH_TOKEN.into(),
+            }],
         },
         ConnectedApp {
             name: "admin approved only".into(),
@@ -286,6 +293,7 @@ fn apps() -> Vec<ConnectedApp> {
             client_credentials_disabled: false,
             admin_approved_users: Some(vec![DEMO_USERNAME.into()]),
             certificate: None,
+            refresh_tokens: Vec::new(),
         },
     ]
 }
@@ -487,7 +495,11 @@ pub fn default_org_file() -> OrgFile {
         }
     }
     OrgFile {
-        org: OrgSettings::default(),
+        org: OrgSettings {
+            // Stands in for a custom `External_Id__c` (README "The built-in org").
+            external_id_fields: vec!["Account.AccountNumber".into()],
+            ..OrgSettings::default()
+        },
         users: users(),
         connected_apps: apps(),
         records,

@@ -31,7 +31,15 @@ pub mod state;
 // Kept apart from the list above so parallel branches merge cleanly.
 pub mod records;
 pub mod routes;
+// Issue 17 (third step): one module per resource.
+pub mod encoding;
+pub mod logout;
+pub mod refresh;
+pub mod replication;
+pub mod resources;
 mod tls;
+pub mod tree;
+pub mod upsert;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -74,6 +74,16 @@ pub fn token(shared: &Shared, req: &crate::server::Req) -> (u16, Value) {
     if grant == JWT_GRANT {
         return jwt_bearer(shared, req, get("assertion").unwrap_or(""));
     }
+    if grant == "refresh_token" {
+        let basic = basic_credentials(req.header("authorization"));
+        return crate::refresh::refresh_grant(
+            shared,
+            req,
+            get("client_id").or(basic.as_ref().map(|b| b.0.as_str())),
+            get("client_secret").or(basic.as_ref().map(|b| b.1.as_str())),
+            get("refresh_token"),
+        );
+    }
     if grant != "password" && grant != "client_credentials" {
         return fail("unsupported_grant_type", "grant type not supported");
     }
@@ -152,7 +162,15 @@ pub fn token(shared: &Shared, req: &crate::server::Req) -> (u16, Value) {
 fn jwt_bearer(shared: &Shared, req: &crate::server::Req, assertion: &str) -> (u16, Value) {
     let org = shared.org.read().unwrap_or_else(|e| e.into_inner());
     let now = crate::datetime::now_millis() / 1000;
-    let audiences = [shared.login_url.as_str(), shared.instance_url.as_str()];
+    // Salesforce documents the authorization server's URL as the audience:
+    // `https://login.salesforce.com`, `https://test.salesforce.com` (or an
+    // Experience Cloud site); My Domain URLs are accepted too (README, source 12).
+    let audiences = [
+        "https://login.salesforce.com",
+        "https://test.salesforce.com",
+        shared.login_url.as_str(),
+        shared.instance_url.as_str(),
+    ];
     let claims = match crate::auth::verify_jwt(&org, assertion, &audiences, now) {
         Ok(c) => c,
         Err((error, description)) => return fail(error, description),

@@ -43,6 +43,10 @@ pub struct OrgSettings {
     /// API versions offered, oldest and newest.
     pub min_api_version: u32,
     pub max_api_version: u32,
+    /// Fields marked External ID, as `Object.Field` (text, e-mail or number
+    /// fields): describe marks them `externalId` and `idLookup`, and upsert and
+    /// the by-field retrieve accept them.
+    pub external_id_fields: Vec<String>,
 }
 
 impl Default for OrgSettings {
@@ -56,6 +60,7 @@ impl Default for OrgSettings {
             allow_username_password_flow: true,
             min_api_version: 31,
             max_api_version: 67,
+            external_id_fields: Vec::new(),
         }
     }
 }
@@ -142,6 +147,17 @@ pub struct ConnectedApp {
     /// PEM certificate of the key that signs JWT bearer assertions (RS256); none
     /// disables the JWT bearer flow for the app.
     pub certificate: Option<String>,
+    /// Refresh tokens this app has issued (as a web-server or user-agent flow
+    /// would have), each for one user: `grant_type=refresh_token` takes them.
+    pub refresh_tokens: Vec<RefreshToken>,
+}
+
+/// A refresh token of a connected app for one user (`username`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshToken {
+    pub username: String,
+    pub token: String,
 }
 
 /// A record with what the search engine precomputes for it.
@@ -162,6 +178,18 @@ impl Record {
     }
 }
 
+/// A deleted record, as `sobjects/<Object>/deleted` lists it.
+#[derive(Debug, Clone)]
+pub struct Deleted {
+    pub object: &'static str,
+    pub id: String,
+    pub at_millis: i64,
+}
+
+/// Deleted records remembered (the oldest are forgotten first), so a long run's
+/// memory stays bounded.
+pub const MAX_DELETED: usize = 100_000;
+
 /// The loaded org.
 #[derive(Debug, Clone)]
 pub struct Org {
@@ -170,6 +198,8 @@ pub struct Org {
     pub users: Vec<(String, User)>,
     pub apps: Vec<ConnectedApp>,
     pub records: BTreeMap<&'static str, Vec<Record>>,
+    /// Deleted records, oldest first, for `sobjects/<Object>/deleted`.
+    pub deleted: Vec<Deleted>,
     by_id: HashMap<String, (&'static str, usize)>,
     counters: HashMap<&'static str, u64>,
     next_case_number: u64,
@@ -186,6 +216,27 @@ impl std::fmt::Display for OrgError {
 
 impl std::error::Error for OrgError {}
 
+/// An `external_id_fields` entry names a text, e-mail or number field of an
+/// object records can be written to (Salesforce allows External ID on those).
+fn check_external_id(name: &str) -> Result<(), OrgError> {
+    let bad = |why: &str| OrgError(format!("org.external_id_fields: `{name}` {why}"));
+    let (object, field) = name
+        .split_once('.')
+        .ok_or_else(|| bad("is not Object.Field"))?;
+    let (object, defs) = schema::object(object)
+        .filter(|(o, _)| !schema::SYSTEM_OBJECTS.contains(o))
+        .ok_or_else(|| bad("names no object records can be written to"))?;
+    let f = schema::field(defs, field).ok_or_else(|| bad(&format!("is no field of {object}")))?;
+    let kind_ok = matches!(
+        f.kind,
+        FieldType::String | FieldType::Email | FieldType::Int
+    );
+    if !kind_ok || !f.createable {
+        return Err(bad("must be a writable text, e-mail or number field"));
+    }
+    Ok(())
+}
+
 pub fn digits(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
@@ -200,12 +251,31 @@ impl Org {
     }
 
     pub fn from_file(file: OrgFile) -> Result<Org, OrgError> {
+        for name in &file.org.external_id_fields {
+            check_external_id(name)?;
+        }
+        let mut seen = std::collections::HashSet::new();
+        for app in &file.connected_apps {
+            for rt in &app.refresh_tokens {
+                let known = file
+                    .users
+                    .iter()
+                    .any(|u| u.username.eq_ignore_ascii_case(&rt.username));
+                if !known || rt.token.is_empty() || !seen.insert(rt.token.clone()) {
+                    return Err(OrgError(format!(
+                        "connected_apps `{}`: each refresh token needs a user of the file and a token of its own (user `{}`)",
+                        app.name, rt.username
+                    )));
+                }
+            }
+        }
         let mut org = Org {
             id: ids::make_id("00D", 1),
             settings: file.org,
             users: Vec::new(),
             apps: file.connected_apps,
             records: BTreeMap::new(),
+            deleted: Vec::new(),
             by_id: HashMap::new(),
             counters: HashMap::new(),
             next_case_number: 2000,
@@ -402,11 +472,20 @@ impl Org {
         Ok(())
     }
 
-    /// Removes a record; later records of the object keep their order.
+    /// Removes a record (noting it in `deleted`); later records of the object
+    /// keep their order.
     pub fn delete(&mut self, id: &str) -> Option<&'static str> {
         let (object, idx) = self.by_id.remove(id)?;
         let list = self.records.get_mut(object)?;
         list.remove(idx);
+        if self.deleted.len() >= MAX_DELETED {
+            self.deleted.remove(0);
+        }
+        self.deleted.push(Deleted {
+            object,
+            id: id.to_string(),
+            at_millis: crate::datetime::now_millis(),
+        });
         for (i, r) in list.iter().enumerate().skip(idx) {
             self.by_id.insert(r.id().to_string(), (object, i));
         }
@@ -430,6 +509,20 @@ impl Org {
 
     pub fn user_by_id(&self, id: &str) -> Option<&User> {
         self.users.iter().find(|(i, _)| i == id).map(|(_, u)| u)
+    }
+
+    /// Whether `object.field` is declared an External ID field in the org file.
+    pub fn is_external_id(&self, object: &str, field: &str) -> bool {
+        self.settings.external_id_fields.iter().any(|d| {
+            d.split_once('.').is_some_and(|(o, f)| {
+                o.eq_ignore_ascii_case(object) && f.eq_ignore_ascii_case(field)
+            })
+        })
+    }
+
+    /// describe's `idLookup`: the standard lookup fields and declared external ids.
+    pub fn is_id_lookup(&self, object: &str, f: &schema::Field) -> bool {
+        schema::id_lookup(f) || self.is_external_id(object, f.name)
     }
 
     pub fn record_count(&self) -> usize {

@@ -366,8 +366,36 @@ pub fn delete(org: &mut Org, object: &'static str, id: &str) -> Result<(), ApiEr
     refuse_system(object, "deleted")?;
     existing(org, object, id)?;
     let id = full_id(org, id);
+    cascade(org, object, &id, &datetime::now());
     org.delete(&id);
     Ok(())
+}
+
+/// What deleting `id` does to its children (describe's `cascadeDelete`): they
+/// are deleted with it, or their reference is cleared. Bounded by the depth of
+/// `relations::CHILDREN` (Account, Contact, Task).
+fn cascade(org: &mut Org, object: &str, id: &str, now: &str) {
+    for c in crate::relations::CHILDREN
+        .iter()
+        .filter(|c| c.parent == object)
+    {
+        let kids: Vec<String> = org
+            .records(c.child)
+            .iter()
+            .filter(|r| r.get(c.fk).as_str() == Some(id))
+            .map(|r| r.id().to_string())
+            .collect();
+        for kid in kids {
+            if crate::relations::cascades(c) {
+                cascade(org, c.child, &kid, now);
+                org.delete(&kid);
+            } else {
+                let mut clear = Map::new();
+                clear.insert(c.fk.to_string(), Value::Null);
+                let _ = org.update(&kid, clear, now);
+            }
+        }
+    }
 }
 
 /// A record as retrieve returns it: `attributes`, then every field the user can
@@ -463,7 +491,7 @@ pub fn by_field_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiE
     let field_name = arg(call, 1);
     let f = schema::field(defs, field_name)
         .filter(|f| user.can_see(name, f.name))
-        .filter(|f| schema::id_lookup(f))
+        .filter(|f| org.is_id_lookup(name, f))
         .ok_or_else(|| {
             ApiError::new(
                 404,

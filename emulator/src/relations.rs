@@ -66,6 +66,34 @@ pub const CHILDREN: &[Child] = &[
     },
 ];
 
+/// Whether deleting the parent deletes these children, as the standard objects'
+/// describe says: activities and an account's contacts and cases go with their
+/// parent; a contact's cases stay (their `ContactId` is cleared).
+pub fn cascades(c: &Child) -> bool {
+    !(c.parent == "Contact" && c.child == "Case")
+}
+
+/// describe's `childRelationships` of `parent`: one entry per relationship the
+/// SOQL engine knows, in the shape of the REST describe (`DescribeSObjectResult`).
+pub fn child_relationships(parent: &str) -> serde_json::Value {
+    CHILDREN
+        .iter()
+        .filter(|c| c.parent == parent)
+        .map(|c| {
+            serde_json::json!({
+                "cascadeDelete": cascades(c),
+                "childSObject": c.child,
+                "deprecatedAndHidden": false,
+                "field": c.fk,
+                "junctionIdListNames": [],
+                "junctionReferenceTo": [],
+                "relationshipName": c.name,
+                "restrictedDelete": false,
+            })
+        })
+        .collect()
+}
+
 /// The child relationship `name` of `parent` (case-insensitive).
 pub fn child(parent: &str, name: &str) -> Option<&'static Child> {
     CHILDREN

@@ -53,7 +53,7 @@ pub fn resources_route(shared: &Shared, call: &Call) -> Result<(u16, Value), Api
     let org = read_org(shared);
     Ok((
         200,
-        resources(call.version, &shared.instance_url, &org, call.user_id),
+        resources(call.version, &shared.login_url, &org, call.user_id),
     ))
 }
 
@@ -104,52 +104,15 @@ pub fn describe_route(shared: &Shared, call: &Call) -> Result<(u16, Value), ApiE
     let (name, _) = schema::object(arg(call, 0)).ok_or_else(ApiError::not_found)?;
     let org = read_org(shared);
     let user = running_user(&org, call);
-    Ok((200, describe(name, &user, call.version)))
+    Ok((200, describe(name, &user, &org, call.version)))
 }
 
 pub fn not_found_route(_shared: &Shared, _call: &Call) -> Result<(u16, Value), ApiError> {
     Err(ApiError::not_found())
 }
 
-fn resources(v: &str, instance: &str, org: &Org, user_id: &str) -> Value {
-    let p = |r: &str| format!("/services/data/v{v}/{r}");
-    json!({
-        "tooling": p("tooling"),
-        "metadata": p("metadata"),
-        "eclair": p("eclair"),
-        "folders": p("folders"),
-        "prechatForms": p("prechatForms"),
-        "chatter": p("chatter"),
-        "tabs": p("tabs"),
-        "appMenu": p("appMenu"),
-        "quickActions": p("quickActions"),
-        "queryAll": p("queryAll"),
-        "commerce": p("commerce"),
-        "wave": p("wave"),
-        "iot": p("iot"),
-        "analytics": p("analytics"),
-        "search": p("search"),
-        "identity": format!("{instance}/id/{}/{user_id}", org.id),
-        "composite": p("composite"),
-        "parameterizedSearch": p("parameterizedSearch"),
-        "theme": p("theme"),
-        "nouns": p("nouns"),
-        "event": p("event"),
-        "recent": p("recent"),
-        "connect": p("connect"),
-        "licensing": p("licensing"),
-        "limits": p("limits"),
-        "process": p("process"),
-        "async-queries": p("async-queries"),
-        "query": p("query"),
-        "match": p("match"),
-        "emailConnect": p("emailConnect"),
-        "compactLayouts": p("compactLayouts"),
-        "knowledgeManagement": p("knowledgeManagement"),
-        "sobjects": p("sobjects"),
-        "actions": p("actions"),
-        "support": p("support"),
-    })
+fn resources(v: &str, login: &str, org: &Org, user_id: &str) -> Value {
+    crate::resources::list(v, format!("{login}/id/{}/{user_id}", org.id))
 }
 
 /// Search responses: `{"searchRecords": [...]}` from v37.0, a bare array before
@@ -397,54 +360,59 @@ fn query(shared: &Shared, org: &Org, user: &User, call: &Call) -> Result<Value, 
     };
     // Sforce-Query-Options batchSize: 200 to 2,000, default 2,000.
     let batch = call.batch_size.unwrap_or(DEFAULT_BATCH).clamp(200, 2000);
-    Ok(page(shared, rows, batch, 0, call.version))
+    Ok(first_page(shared, rows, batch, call.version))
 }
 
-fn page(
-    shared: &Shared,
-    mut rows: Vec<Value>,
-    batch: usize,
-    offset: usize,
-    version: &str,
-) -> Value {
-    let total = offset + rows.len();
-    if rows.len() <= batch {
+/// The first page; the rest wait in a cursor when there is more than a batch.
+fn first_page(shared: &Shared, rows: Vec<Value>, batch: usize, version: &str) -> Value {
+    let total = rows.len();
+    if total <= batch {
         return json!({"totalSize": total, "done": true, "records": rows});
     }
-    let rest = rows.split_off(batch);
-    let next = offset + batch;
+    let first = rows[..batch].to_vec();
     let locator = shared.store_cursor(Cursor {
-        rows: rest,
-        total,
+        rows,
         batch,
         version: version.to_string(),
+        last_used: std::time::Instant::now(),
     });
-    json!({"totalSize": total, "done": false, "nextRecordsUrl": format!("/services/data/v{version}/query/{locator}-{next}"), "records": rows})
+    json!({"totalSize": total, "done": false, "nextRecordsUrl": format!("/services/data/v{version}/query/{locator}-{batch}"), "records": first})
 }
 
+/// `query/<locator>-<offset>`: the batch from `offset`. The same URL can be read
+/// again while the cursor lives (README "Query locators"); an unknown locator
+/// or an offset past the end is `INVALID_QUERY_LOCATOR`.
 fn query_more(shared: &Shared, locator: &str) -> Result<Value, ApiError> {
     let invalid = || ApiError::bad_request("INVALID_QUERY_LOCATOR", "invalid query locator");
     let (id, offset) = locator.rsplit_once('-').ok_or_else(invalid)?;
     let offset: usize = offset.parse().map_err(|_| invalid())?;
-    let cursor = shared
-        .cursors
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(id)
-        .ok_or_else(invalid)?;
-    if offset + cursor.rows.len() != cursor.total {
+    let mut cursors = shared.cursors.lock().unwrap_or_else(|e| e.into_inner());
+    let cursor = cursors.get_mut(id).ok_or_else(invalid)?;
+    if cursor.last_used.elapsed() >= crate::state::CURSOR_IDLE {
+        cursors.remove(id);
         return Err(invalid());
     }
-    let mut v = page(shared, cursor.rows, cursor.batch, offset, &cursor.version);
-    if let Some(o) = v.as_object_mut() {
-        o.insert("totalSize".into(), json!(cursor.total));
+    cursor.last_used = std::time::Instant::now();
+    let total = cursor.rows.len();
+    if offset == 0 || offset >= total {
+        return Err(invalid());
     }
-    Ok(v)
+    let end = (offset + cursor.batch).min(total);
+    let records = cursor.rows[offset..end].to_vec();
+    if end == total {
+        return Ok(json!({"totalSize": total, "done": true, "records": records}));
+    }
+    Ok(json!({
+        "totalSize": total,
+        "done": false,
+        "nextRecordsUrl": format!("/services/data/v{}/query/{id}-{end}", cursor.version),
+        "records": records,
+    }))
 }
 
 fn limits(shared: &Shared, org: &Org) -> Value {
     let used = shared.api_calls.load(Ordering::Relaxed);
-    let max = org.settings.api_limit;
+    let max = shared.api_limit(org.settings.api_limit);
     json!({
         "DailyApiRequests": {"Max": max, "Remaining": max.saturating_sub(used)},
         "DailyAsyncApexExecutions": {"Max": 250000, "Remaining": 250000},
@@ -477,7 +445,7 @@ fn sobjects(v: &str) -> Value {
 }
 
 /// Describe: the fields this user can see, with types and flags.
-fn describe(name: &'static str, user: &User, v: &str) -> Value {
+fn describe(name: &'static str, user: &User, org: &Org, v: &str) -> Value {
     let (_, defs) = schema::object(name).unwrap_or((name, &[]));
     let system = schema::SYSTEM_OBJECTS.contains(&name);
     let fields: Vec<Value> = defs
@@ -504,8 +472,8 @@ fn describe(name: &'static str, user: &User, v: &str) -> Value {
                 "filterable": f.kind != FieldType::TextArea,
                 "sortable": f.kind != FieldType::TextArea,
                 "groupable": !matches!(f.kind, FieldType::TextArea | FieldType::DateTime),
-                "idLookup": schema::id_lookup(f),
-                "externalId": false,
+                "idLookup": org.is_id_lookup(name, f),
+                "externalId": org.is_external_id(name, f.name),
                 "unique": false,
                 "custom": false,
                 "calculated": false,
@@ -521,6 +489,10 @@ fn describe(name: &'static str, user: &User, v: &str) -> Value {
     let mut d = describe_summary(name, v);
     if let Some(o) = d.as_object_mut() {
         o.insert("fields".into(), Value::Array(fields));
+        o.insert(
+            "childRelationships".into(),
+            crate::relations::child_relationships(name),
+        );
     }
     d
 }

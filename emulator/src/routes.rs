@@ -64,13 +64,14 @@ const fn data(
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
 
-use crate::{auth, composite, records, rest, server};
+use crate::{auth, composite, logout, records, replication, rest, server, tree, upsert};
 
 /// Every route, first match wins (so `describe` comes before `<Id>`).
 pub static ROUTES: &[Route] = &[
     open(POST, "/services/oauth2/token", "token", server::token),
     open(GET, "/services/oauth2/userinfo", "userinfo", auth::userinfo),
     open(POST, "/services/Soap/u/*", "soap_login", auth::soap_login),
+    open(POST, "/services/oauth2/revoke", "revoke", logout::revoke),
     open(GET, "/services/data", "versions", server::versions_route),
     open(GET, "/id/*/*", "identity", server::identity),
     open(
@@ -129,6 +130,12 @@ pub static ROUTES: &[Route] = &[
         rest::limits_route,
     ),
     data(
+        GET,
+        "/services/data/{v}/limits/recordCount",
+        "record_count",
+        replication::record_count_route,
+    ),
+    data(
         POST,
         "/services/data/{v}/composite",
         "composite",
@@ -147,10 +154,16 @@ pub static ROUTES: &[Route] = &[
         composite::collections,
     ),
     data(
-        GET,
+        &["GET", "POST"],
         "/services/data/{v}/composite/sobjects/*",
         "collections",
         composite::collections_retrieve,
+    ),
+    data(
+        POST,
+        "/services/data/{v}/composite/tree/*",
+        "composite_tree",
+        tree::tree_route,
     ),
     data(
         GET,
@@ -165,10 +178,28 @@ pub static ROUTES: &[Route] = &[
         rest::describe_route,
     ),
     data(
+        GET,
+        "/services/data/{v}/sobjects/*/updated",
+        "updated",
+        replication::updated_route,
+    ),
+    data(
+        GET,
+        "/services/data/{v}/sobjects/*/deleted",
+        "deleted",
+        replication::deleted_route,
+    ),
+    data(
         POST,
         "/services/data/{v}/sobjects/*",
         "create",
         records::create_route,
+    ),
+    data(
+        POST,
+        "/services/data/{v}/sobjects/*/Id",
+        "create",
+        upsert::create_by_id_route,
     ),
     data(
         GET,
@@ -199,6 +230,12 @@ pub static ROUTES: &[Route] = &[
         "/services/data/{v}/sobjects/*/*/*",
         "retrieve_by_field",
         records::by_field_route,
+    ),
+    data(
+        &["PATCH"],
+        "/services/data/{v}/sobjects/*/*/*",
+        "upsert",
+        upsert::upsert_route,
     ),
     // Anything else under a version still needs a session (then 404).
     data(

@@ -138,6 +138,7 @@ use FieldType as T;
 pub const ACCOUNT: &[Field] = &[
     sys("Id", "Account ID", T::Id),
     name_f("Name", "Account Name", true),
+    f("AccountNumber", "Account Number", T::String),
     f("Phone", "Account Phone", T::Phone),
     f("Fax", "Account Fax", T::Phone),
     f("Type", "Account Type", T::Picklist),

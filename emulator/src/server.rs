@@ -236,7 +236,8 @@ pub fn authenticate(shared: &Shared, header: Option<&str>) -> Result<String, Api
 
 fn limit_header(shared: &Shared, api_limit: u64) -> (&'static str, String) {
     let used = shared.api_calls.load(Ordering::Relaxed);
-    ("Sforce-Limit-Info", format!("api-usage={used}/{api_limit}"))
+    let max = shared.api_limit(api_limit);
+    ("Sforce-Limit-Info", format!("api-usage={used}/{max}"))
 }
 
 /// A data API call: version, session, the user's API permission, the daily limit,
@@ -428,6 +429,17 @@ pub async fn handle(
                 false,
             ));
         }
+    };
+    // A compressed body is decompressed first (README "Compressed requests").
+    let body = match headers.get("content-encoding") {
+        None => body,
+        Some(enc) => match crate::encoding::decode(enc.to_str().ok(), &body, MAX_BODY) {
+            Ok(b) => Bytes::from(b),
+            Err(e) => {
+                wait_until(deadline).await;
+                return Ok(finish(Answer::error(&e), &headers, false));
+            }
+        },
     };
     let answer = if let Some(a) = fault.and_then(fault_answer) {
         a

@@ -26,14 +26,21 @@ pub struct Session {
     pub requests: u64,
 }
 
-/// A query's remaining rows, fetched through `nextRecordsUrl`.
+/// A query's rows, paged through `nextRecordsUrl` (`<locator>-<offset>`). Pages
+/// can be read again, in any order, while the cursor lives (README "Query
+/// locators").
 pub struct Cursor {
+    /// Every row of the result, the first page included.
     pub rows: Vec<Value>,
-    pub total: usize,
     pub batch: usize,
     /// API version of the first request; later pages keep it.
     pub version: String,
+    pub last_used: Instant,
 }
+
+/// A cursor not read for this long is gone (SOAP API QueryLocator: "expire
+/// automatically after 15 minutes of inactivity").
+pub const CURSOR_IDLE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// Request counts for tests and benchmarks (`GET /__emulator/stats`).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -95,6 +102,14 @@ impl Shared {
         }
         self.api_calls.fetch_add(1, Ordering::Relaxed);
         true
+    }
+
+    /// The daily limit in force: the org's, or the `request_limit` fault's when
+    /// that is lower (what `Sforce-Limit-Info` and `/limits` report as the maximum).
+    pub fn api_limit(&self, org_limit: u64) -> u64 {
+        self.faults
+            .request_limit
+            .map_or(org_limit, |n| n.min(org_limit))
     }
 
     pub fn count_login(&self) -> u64 {
@@ -164,9 +179,16 @@ impl Shared {
         let n = self.next_locator.fetch_add(1, Ordering::Relaxed);
         let locator = crate::ids::make_id("01g", n);
         let mut c = self.cursors.lock().unwrap_or_else(|e| e.into_inner());
+        c.retain(|_, k| k.last_used.elapsed() < CURSOR_IDLE);
         if c.len() >= MAX_CURSORS {
-            // Oldest-first eviction would need order; dropping all is a rare, bounded reset.
-            c.clear();
+            // The least recently used cursor goes (one scan; rare, bounded).
+            if let Some(oldest) = c
+                .iter()
+                .min_by_key(|(_, k)| k.last_used)
+                .map(|(id, _)| id.clone())
+            {
+                c.remove(&oldest);
+            }
         }
         c.insert(locator.clone(), cursor);
         locator

@@ -659,8 +659,24 @@ fn query_paging_follows_next_records_url_with_batch_size() {
         200 + second["records"].as_array().expect("records").len(),
         total
     );
+    // The same nextRecordsUrl can be read again while the cursor lives.
     let again = conn.send("GET", next, &h, b"").expect("reused locator");
-    assert_eq!(again.json()[0]["errorCode"], "INVALID_QUERY_LOCATOR");
+    assert_eq!(again.json(), second);
+    // Past the end, or a locator never handed out: INVALID_QUERY_LOCATOR.
+    let (loc, _) = next.rsplit_once('-').expect("offset");
+    for bad in [
+        format!("{loc}-{total}"),
+        format!("{loc}-0"),
+        format!("{loc}-x"),
+        "/services/data/v60.0/query/01g000000000000AAA-200".to_string(),
+    ] {
+        let r = conn.send("GET", &bad, &h, b"").expect("bad locator");
+        assert_eq!(
+            (r.status, r.json()[0]["errorCode"].clone()),
+            (400, serde_json::json!("INVALID_QUERY_LOCATOR")),
+            "{bad}"
+        );
+    }
     assert_eq!(
         emu.stats().connections,
         2,

@@ -238,9 +238,35 @@ fn jwt_bearer_grant_checks_signature_audience_expiry_and_user() {
     let mut c = good.clone();
     c["exp"] = json!(format!("{}", now() + 300));
     assert_eq!(jwt_grant(&emu.login_url, &jwt(&c)).status, 200);
+    // The documented audiences (simple-salesforce always signs one of the first
+    // two), this emulator's My Domain URL, and a trailing slash all work.
+    for aud in [
+        "https://login.salesforce.com",
+        "https://test.salesforce.com",
+        "https://login.salesforce.com/",
+        emu.base_url.as_str(),
+    ] {
+        let mut c = good.clone();
+        c["aud"] = json!(aud);
+        let r = jwt_grant(&emu.login_url, &jwt(&c));
+        assert_eq!(r.status, 200, "aud {aud}: {}", r.text());
+    }
+    for aud in [
+        "https://evil.example",
+        "https://login.salesforce.com.evil.example",
+        "",
+    ] {
+        let mut c = good.clone();
+        c["aud"] = json!(aud);
+        assert_eq!(
+            fails(c),
+            err("invalid_grant", "audience is invalid"),
+            "{aud}"
+        );
+    }
     let mut c = good.clone();
-    c["aud"] = json!("https://login.salesforce.com");
-    assert_eq!(fails(c), err("invalid_grant", "audience is invalid"));
+    c["aud"] = json!(["https://evil.example", "https://test.salesforce.com"]);
+    assert_eq!(jwt_grant(&emu.login_url, &jwt(&c)).status, 200);
     let mut c = good.clone();
     c["exp"] = json!(now() - 10);
     assert_eq!(fails(c), err("invalid_grant", "expired authorization code"));

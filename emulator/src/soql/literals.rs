@@ -33,10 +33,10 @@ fn shift_utc(core: &str, tz: &str) -> Option<String> {
     let (h, mi, se) = (num(11..13, core)?, num(14..16, core)?, num(17..19, core)?);
     let sign = if tz.starts_with('-') { -1 } else { 1 };
     let off = sign * (num(1..3, tz)? * 60 + num(4..6, tz)?);
-    let days = days_from_civil(y, mo, d);
+    let days = days_from_civil(y, mo, d)?;
     let total = days * 1440 + h * 60 + mi - off;
     let (dd, m) = (total.div_euclid(1440), total.rem_euclid(1440));
-    let (y, mo, d) = civil_from_days(dd);
+    let (y, mo, d) = civil_from_days(dd)?;
     Some(format!(
         "{y:04}-{mo:02}-{d:02}T{:02}:{:02}:{se:02}",
         m / 60,
@@ -117,25 +117,32 @@ pub fn day_of(value: &str) -> Option<i64> {
     if value.as_bytes().get(4) != Some(&b'-') || value.as_bytes().get(7) != Some(&b'-') {
         return None;
     }
-    Some(days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?))
+    days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?)
 }
 
 /// The first day of the month `delta` months from the month of `day`.
+/// Days outside jiff's calendar (years -9999 to 9999) stay where they are.
 fn month_start(day: i64, delta: i64) -> i64 {
-    let (y, m, _) = civil_from_days(day);
+    let Some((y, m, _)) = civil_from_days(day) else {
+        return day;
+    };
     let idx = y * 12 + (m - 1) + delta;
-    days_from_civil(idx.div_euclid(12), idx.rem_euclid(12) + 1, 1)
+    days_from_civil(idx.div_euclid(12), idx.rem_euclid(12) + 1, 1).unwrap_or(day)
 }
 
 /// The first day of the quarter `delta` quarters from the quarter of `day`.
 fn quarter_start(day: i64, delta: i64) -> i64 {
-    let (_, m, _) = civil_from_days(day);
+    let Some((_, m, _)) = civil_from_days(day) else {
+        return day;
+    };
     month_start(day, -((m - 1) % 3) + 3 * delta)
 }
 
 fn year_start(day: i64, delta: i64) -> i64 {
-    let (y, _, _) = civil_from_days(day);
-    days_from_civil(y + delta, 1, 1)
+    let Some((y, _, _)) = civil_from_days(day) else {
+        return day;
+    };
+    days_from_civil(y + delta, 1, 1).unwrap_or(day)
 }
 
 /// The Sunday starting `day`'s week. Weeks start on Sunday, as in the en_US
@@ -208,7 +215,7 @@ pub fn date_literal(name: &str, n: Option<i64>, today: i64) -> Option<Result<(i6
 
 /// `YYYY-MM-DD` of a day number.
 pub fn day_text(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
+    let (y, m, d) = civil_from_days(day).unwrap_or((0, 1, 1));
     format!("{y:04}-{m:02}-{d:02}")
 }
 

@@ -23,6 +23,7 @@ pub mod output;
 pub mod salesforce;
 pub mod screenpop;
 pub mod secret;
+pub mod secret_input;
 pub mod settings;
 
 use std::ffi::OsString;

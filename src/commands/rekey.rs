@@ -53,7 +53,7 @@ pub struct RekeyArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Keep each file's previous contents as FILE.bak (mode 0600)
+    /// Keep each file's previous contents as FILE.bak (mode 0600; FILE.bak.1, .2, ... when one exists)
     #[arg(long)]
     pub backup: bool,
 

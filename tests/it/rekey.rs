@@ -679,3 +679,33 @@ fn names_from_the_file_reach_the_terminal_escaped() {
         out.stdout
     );
 }
+
+/// Issue 18, item 1: a second rotation with --backup must not overwrite the first
+/// backup, which may be the only copy of the values under the first key.
+#[test]
+fn a_second_rotation_keeps_the_first_backup() {
+    let e = Estate::new();
+    let template = fixture("estate-crlf-bom.yaml");
+    let f = e.put("estate.yaml", &template);
+    let file = f.to_str().expect("utf8");
+    e.rekey(&["--backup", file]).assert_code(0);
+    let first = e.sb.path("estate.yaml.bak");
+    assert_bytes(&first, &fill(&template, When::Before));
+    // Rotate back to the first key: the file is under --to now, so swap them.
+    let (old, new) = (
+        e.old.to_str().expect("utf8"),
+        e.new.to_str().expect("utf8"),
+    );
+    let out = e.sb.run(
+        &["rekey", "--from", new, "--to", old, "--backup", "--json", file],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert_bytes(&first, &fill(&template, When::Before));
+    let second = e.sb.path("estate.yaml.bak.1");
+    assert_bytes(&second, &fill(&template, When::After));
+    let doc = out.json();
+    let reported = doc["data"]["files"][0]["backup"].as_str().expect("backup");
+    assert!(reported.ends_with("estate.yaml.bak.1"), "{reported}");
+}

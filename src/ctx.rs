@@ -66,6 +66,21 @@ impl Ctx {
         self.cipher_asking(true)
     }
 
+    /// The key profile if one is configured (`--key-file`, `CRMCTL_KEY_FILE`, or a file
+    /// at the default location); none at all is fine for commands that only check.
+    pub fn configured_cipher(&self) -> Result<Option<Cipher>, CliError> {
+        let explicit = self.key_file.is_some() || self.env.key_file.is_some();
+        let default_exists = self
+            .env
+            .config_dir
+            .as_ref()
+            .is_some_and(|d| d.join(profile::DEFAULT_FILE_NAME).exists());
+        if !explicit && !default_exists {
+            return Ok(None);
+        }
+        self.cipher().map(|(c, _)| Some(c))
+    }
+
     fn cipher_asking(&self, confirm: bool) -> Result<(Cipher, KeyProfile), CliError> {
         let (path, origin) = profile::locate(
             self.key_file.as_deref(),

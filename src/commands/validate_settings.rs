@@ -302,20 +302,6 @@ impl Report for ValidateReport {
     }
 }
 
-/// The key profile if one is configured; none at the default location is fine.
-fn cipher(ctx: &Ctx) -> Result<Option<crate::crypto::Cipher>, CliError> {
-    let explicit = ctx.key_file.is_some() || ctx.env.key_file.is_some();
-    let default_exists = ctx
-        .env
-        .config_dir
-        .as_ref()
-        .is_some_and(|d| d.join(crate::crypto::profile::DEFAULT_FILE_NAME).exists());
-    if !explicit && !default_exists {
-        return Ok(None);
-    }
-    ctx.cipher().map(|(c, _)| Some(c))
-}
-
 fn is_csv(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
@@ -337,7 +323,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
         uccs.append(&mut loaded);
     }
-    let cipher = cipher(ctx)?;
+    let cipher = ctx.configured_cipher()?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
     let mut probes = Vec::new();
     let (mut incomplete, mut refused) = (0, 0);

@@ -5,6 +5,7 @@
 pub mod load;
 pub mod rewrite;
 pub mod rules;
+pub mod set;
 pub mod wizard;
 
 use std::path::PathBuf;

@@ -24,6 +24,7 @@ mod phone;
 mod prompt;
 mod rekey;
 mod safe_write;
+mod settings_set;
 mod signals;
 mod support;
 mod validate;

@@ -14,6 +14,8 @@ use sha2::Digest;
 use super::{Row, Ucc};
 use crate::crypto::Cipher;
 
+pub use names::did_you_mean;
+pub use primary::service_host;
 use urls::parse_url;
 pub use urls::{LoginTarget, is_loopback_host, is_salesforce_host, login_target};
 

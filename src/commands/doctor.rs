@@ -3,6 +3,8 @@
 //! check (validate-settings' rules and probes, `login::check_session`, the lookup,
 //! the auto log); the steps, statuses and exit code live in `crate::doctor`.
 
+mod ci;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -95,6 +97,10 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Output: text, json (as --json), junit, sarif or github (workflow-command annotations)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::output::ci::Format>,
+
     #[command(flatten, next_help_heading = "Connection (as for `crmctl login`)")]
     pub connect: ConnectArgs,
 }
@@ -178,6 +184,7 @@ struct LoginPlan {
 }
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
+    crate::output::ci::Format::resolve(args.format, ctx.out.is_json())?;
     let connect = &args.connect;
     // A malformed --instance-url is a usage error before any traffic.
     connect.instance_hint(ctx, None)?;
@@ -284,6 +291,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
         results,
         logins: login_count,
         strict: args.strict,
+        format: args.format,
     }))
 }
 
@@ -324,6 +332,7 @@ fn one_org(
         }],
         logins: 1,
         strict: args.strict,
+        format: args.format,
     }))
 }
 
@@ -579,6 +588,7 @@ pub struct DoctorReport {
     results: Vec<UccResult>,
     logins: usize,
     strict: bool,
+    format: Option<crate::output::ci::Format>,
 }
 
 impl Report for DoctorReport {
@@ -590,6 +600,9 @@ impl Report for DoctorReport {
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
+        if let Some(doc) = self.format.and_then(|f| ci::render(f, &self.results)) {
+            return out.data(&doc);
+        }
         let s = out.stdout_style();
         let clean = |t: &str| sanitize::for_terminal(t);
         let mut text = String::new();

@@ -1,5 +1,7 @@
 //! `crmctl validate-settings`: every check of the seed document, for one UCC or hundreds.
 
+mod ci;
+
 use std::path::PathBuf;
 
 use clap::Args;
@@ -7,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
+use crate::output::ci::Format;
 use crate::output::{Printer, Report, sanitize};
 use crate::settings::rules::{self, Finding, Severity};
 use crate::settings::{Ucc, load};
@@ -38,6 +41,10 @@ pub struct ValidateArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub strict: bool,
+
+    /// Output: text, json (as --json), junit, sarif or github (workflow-command annotations)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
 
     /// Also GET each UCC's CRM settings endpoint and CrmServiceUrl, and report status and latency
     #[arg(long)]
@@ -151,6 +158,8 @@ pub struct ValidateReport {
     incomplete: usize,
     /// Findings of logins the org refused.
     refused: usize,
+    format: Format,
+    not_run: ci::NotRun,
 }
 
 impl ValidateReport {
@@ -175,6 +184,9 @@ impl Report for ValidateReport {
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
+        if let Some(doc) = ci::render(self.format, &self.uccs, &self.findings, &self.not_run) {
+            return out.data(&doc);
+        }
         let s = out.stdout_style();
         let mut text = String::new();
         let mut shown = std::collections::BTreeSet::new();
@@ -308,6 +320,7 @@ fn is_csv(path: &std::path::Path) -> bool {
 }
 
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
+    let format = Format::resolve(args.format, ctx.out.is_json())?;
     // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
     if let Some(name) = &args.ucc
         && !args.files.iter().any(|f| is_csv(f))
@@ -401,6 +414,17 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         incomplete,
         refused,
         decrypted: cipher.is_some(),
+        format,
+        not_run: [
+            ("probe-failed", !args.probe, "not run: pass --probe"),
+            ("login-failed", !args.login, "not run: pass --login"),
+            ("login-checks", !args.login, "not run: pass --login"),
+            ("login-skipped", !args.login, "not run: pass --login"),
+        ]
+        .into_iter()
+        .filter(|(_, skip, _)| *skip)
+        .map(|(r, _, why)| (r, why))
+        .collect(),
     }))
 }
 

@@ -5,6 +5,7 @@
 // macros everywhere else).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod ci;
 pub mod json;
 pub mod sanitize;
 pub mod style;

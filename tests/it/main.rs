@@ -4,6 +4,7 @@
 mod batch;
 mod bulk;
 mod calllog;
+mod ci_formats;
 mod cipher_vectors;
 mod cli;
 mod decrypt;

@@ -2,6 +2,7 @@
 //! scopes (`names`), endpoints (`endpoints`), encrypted values (`secrets`), and rules
 //! across UCCs (`primary`). Every finding has a stable rule id from [`RULE_IDS`].
 
+pub mod catalogue;
 mod endpoints;
 mod names;
 mod primary;

@@ -105,4 +105,3 @@ pub fn run(ctx: &Ctx, args: &EncryptArgs) -> Result<Box<dyn Report>, CliError> {
         key_profile: profile.path.display().to_string(),
     }))
 }
-

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+mod export;
 mod set;
 
 use clap::{Args, Subcommand};
@@ -26,6 +27,7 @@ pub struct SettingsArgs {
 pub enum SettingsCommand {
     Init(InitArgs),
     Set(set::SetArgs),
+    Export(export::ExportArgs),
 }
 
 /// Ask for a UCC's settings (secrets hidden), encrypt them, write the YAML and validate it
@@ -140,6 +142,7 @@ pub fn run(ctx: &Ctx, args: &SettingsArgs) -> Result<Box<dyn Report>, CliError> 
     match &args.command {
         SettingsCommand::Init(a) => init(ctx, a),
         SettingsCommand::Set(a) => set::run(ctx, a),
+        SettingsCommand::Export(a) => export::run(ctx, a),
     }
 }
 

@@ -170,9 +170,10 @@ fn note_line(n: &Note) -> String {
 /// JUnit XML: `<testsuites>` of one `<testsuite>` per suite, one `<testcase>` per case;
 /// `<failure>` for errors, warnings in `<system-out>` (they do not fail), `<skipped>`.
 pub fn junit(tool: &str, suites: &[Suite]) -> String {
-    let total: (usize, usize, usize) = suites.iter().map(counts).fold((0, 0, 0), |a, b| {
-        (a.0 + b.0, a.1 + b.1, a.2 + b.2)
-    });
+    let total: (usize, usize, usize) = suites
+        .iter()
+        .map(counts)
+        .fold((0, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2 + b.2));
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str(&format!(
         "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\">\n",

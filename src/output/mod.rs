@@ -8,6 +8,7 @@
 pub mod ci;
 pub mod json;
 pub mod sanitize;
+pub mod sharepoint;
 pub mod style;
 pub mod untrusted;
 

@@ -270,10 +270,24 @@ mod tests {
     fn one_ucc_or_every_ucc_sharing_its_service() {
         let files = [file(ESTATE)];
         let one = targets(&files, " A ", "USERNAME", false).expect("found");
-        assert_eq!(one, [Target { file: 0, ucc: 0, row: 1 }]);
+        assert_eq!(
+            one,
+            [Target {
+                file: 0,
+                ucc: 0,
+                row: 1
+            }]
+        );
         let all = targets(&files, "a", "Username", true).expect("found");
         assert_eq!(all.len(), 2, "{all:?}");
-        assert_eq!(all[1], Target { file: 0, ucc: 1, row: 1 });
+        assert_eq!(
+            all[1],
+            Target {
+                file: 0,
+                ucc: 1,
+                row: 1
+            }
+        );
         let texts = apply(&files, &all, "n@y.z").expect("applies");
         assert_eq!(
             texts[0].as_deref().expect("changed"),
@@ -285,7 +299,10 @@ mod tests {
     fn missing_uccs_and_settings_name_what_exists() {
         let files = [file(ESTATE)];
         let e = targets(&files, "d", "Username", false).unwrap_err();
-        assert_eq!(e.to_string(), "no UCC named `d`; the files hold: `a`, `b`, `c`");
+        assert_eq!(
+            e.to_string(),
+            "no UCC named `d`; the files hold: `a`, `b`, `c`"
+        );
         let e = targets(&files, "a", "Pasword", false).unwrap_err();
         assert_eq!(
             e.to_string(),

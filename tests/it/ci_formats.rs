@@ -16,7 +16,11 @@ fn estate(sb: &Sandbox) -> std::path::PathBuf {
         "ucc1.contoso.local",
         "https://eu6.salesforce.com/",
         "integration@contoso.com",
-        ["plain, text: 100%", &c.encrypt_to_base64("id"), &c.encrypt_to_base64("secret")],
+        [
+            "plain, text: 100%",
+            &c.encrypt_to_base64("id"),
+            &c.encrypt_to_base64("secret"),
+        ],
         "60.0",
         "https://login.salesforce.com/services/oauth2/token",
     );
@@ -24,19 +28,26 @@ fn estate(sb: &Sandbox) -> std::path::PathBuf {
         "ucc2.contoso.local",
         "https://eu6.salesforce.com/",
         "integration@contoso.com",
-        [&c.encrypt_to_base64("pw"), &c.encrypt_to_base64("id"), &c.encrypt_to_base64("secret")],
+        [
+            &c.encrypt_to_base64("pw"),
+            &c.encrypt_to_base64("id"),
+            &c.encrypt_to_base64("secret"),
+        ],
         "60.0",
         "https://login.salesforce.com/services/oauth2/token",
     );
     let bad: Vec<_> = rows
         .into_iter()
-        .map(|(s, sc, v)| if s == "Password" { ("password".into(), sc, v) } else { (s, sc, v) })
+        .map(|(s, sc, v)| {
+            if s == "Password" {
+                ("password".into(), sc, v)
+            } else {
+                (s, sc, v)
+            }
+        })
         .collect();
     let text = crmctl::settings::render_yaml(
-        &[
-            ("NAME".to_string(), bad),
-            ("sales".to_string(), good),
-        ],
+        &[("NAME".to_string(), bad), ("sales".to_string(), good)],
         "ci formats",
     );
     // A line break inside the name, as YAML writes it in a double-quoted scalar.
@@ -73,7 +84,12 @@ fn junit_cases(xml: &str) -> Vec<(String, String, bool, bool)> {
         match r.read_event().expect("well-formed XML") {
             Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
                 b"testsuite" => suite = attr(&e, b"name").expect("suite name"),
-                b"testcase" => out.push((suite.clone(), attr(&e, b"name").expect("name"), false, false)),
+                b"testcase" => out.push((
+                    suite.clone(),
+                    attr(&e, b"name").expect("name"),
+                    false,
+                    false,
+                )),
                 b"failure" => out.last_mut().expect("case").2 = true,
                 b"skipped" => out.last_mut().expect("case").3 = true,
                 _ => {}
@@ -93,19 +109,27 @@ fn junit_parses_with_a_suite_per_ucc_and_failing_testcases() {
     let cases = junit_cases(&out.stdout);
     let suites: std::collections::BTreeSet<&str> = cases.iter().map(|c| c.0.as_str()).collect();
     assert_eq!(suites.len(), 2, "{suites:?}");
-    assert!(suites.contains("help<desk> & \"co\"\n::error::x"), "{suites:?}");
-    let failing: Vec<&str> = cases
-        .iter()
-        .filter(|c| c.2)
-        .map(|c| c.1.as_str())
-        .collect();
-    assert!(failing.contains(&"setting-case") && failing.contains(&"not-encrypted"), "{failing:?}");
+    assert!(
+        suites.contains("help<desk> & \"co\"\n::error::x"),
+        "{suites:?}"
+    );
+    let failing: Vec<&str> = cases.iter().filter(|c| c.2).map(|c| c.1.as_str()).collect();
+    assert!(
+        failing.contains(&"setting-case") && failing.contains(&"not-encrypted"),
+        "{failing:?}"
+    );
     // Rules that did not run are skipped, and a warning does not fail.
     assert!(cases.iter().any(|c| c.1 == "probe-failed" && c.3));
     let per_suite = cases.iter().filter(|c| c.0 == "sales").count();
     assert_eq!(per_suite, crmctl::settings::rules::RULE_IDS.len());
-    assert!(cases.iter().filter(|c| c.0 == "sales").all(|c| !c.2), "{cases:?}");
-    assert!(!out.stdout.contains("plain, text"), "a plain-text secret is never shown");
+    assert!(
+        cases.iter().filter(|c| c.0 == "sales").all(|c| !c.2),
+        "{cases:?}"
+    );
+    assert!(
+        !out.stdout.contains("plain, text"),
+        "a plain-text secret is never shown"
+    );
 }
 
 #[test]
@@ -118,7 +142,11 @@ fn sarif_is_2_1_0_with_the_rule_catalogue_and_file_lines() {
     let run = &doc["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     assert_eq!(rules.len(), crmctl::settings::rules::RULE_IDS.len());
-    assert!(rules.iter().all(|r| r["shortDescription"]["text"].is_string() && r["help"]["text"].is_string()));
+    assert!(
+        rules
+            .iter()
+            .all(|r| r["shortDescription"]["text"].is_string() && r["help"]["text"].is_string())
+    );
     let results = run["results"].as_array().expect("results");
     let case = results
         .iter()
@@ -127,8 +155,15 @@ fn sarif_is_2_1_0_with_the_rule_catalogue_and_file_lines() {
     assert_eq!(case["level"], "error");
     let loc = &case["locations"][0]["physicalLocation"];
     assert_eq!(loc["artifactLocation"]["uri"], "estate.yaml");
-    assert!(loc["region"]["startLine"].as_u64().is_some_and(|l| l > 1), "{loc}");
-    assert!(results.iter().all(|r| ["error", "warning"].contains(&r["level"].as_str().expect("level"))));
+    assert!(
+        loc["region"]["startLine"].as_u64().is_some_and(|l| l > 1),
+        "{loc}"
+    );
+    assert!(
+        results
+            .iter()
+            .all(|r| ["error", "warning"].contains(&r["level"].as_str().expect("level")))
+    );
 }
 
 #[test]
@@ -138,14 +173,28 @@ fn github_annotations_carry_file_line_and_escaped_text() {
     out.assert_code(1);
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert!(
-        lines.iter().any(|l| l.starts_with("::error file=estate.yaml,line=") && l.contains(",title=setting-case::")),
+        lines
+            .iter()
+            .any(|l| l.starts_with("::error file=estate.yaml,line=")
+                && l.contains(",title=setting-case::")),
         "{}",
         out.stdout
     );
-    assert!(lines.contains(&"::group::help<desk> & \"co\"%0A::error::x"), "{}", out.stdout);
+    assert!(
+        lines.contains(&"::group::help<desk> & \"co\"%0A::error::x"),
+        "{}",
+        out.stdout
+    );
     // The UCC name's line break is escaped: no line but the commands starts with `::`.
-    assert!(!lines.iter().any(|l| l.starts_with("::error::x")), "{}", out.stdout);
-    assert_eq!(lines.iter().filter(|l| l.starts_with("::group::")).count(), 2);
+    assert!(
+        !lines.iter().any(|l| l.starts_with("::error::x")),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("::group::")).count(),
+        2
+    );
     assert_eq!(lines.iter().filter(|l| **l == "::endgroup::").count(), 2);
 }
 
@@ -161,7 +210,13 @@ fn the_format_never_changes_the_exit_code_and_json_is_an_alias() {
     assert_eq!(out.json()["command"], "validate-settings");
     let f = sb.path("estate.yaml");
     let out = sb.run(
-        &["validate-settings", f.to_str().expect("utf8"), "--json", "--format", "sarif"],
+        &[
+            "validate-settings",
+            f.to_str().expect("utf8"),
+            "--json",
+            "--format",
+            "sarif",
+        ],
         &[],
         "",
     );

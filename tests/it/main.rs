@@ -25,6 +25,7 @@ mod phone;
 mod prompt;
 mod rekey;
 mod safe_write;
+mod settings_export;
 mod settings_set;
 mod signals;
 mod support;

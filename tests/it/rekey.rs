@@ -692,12 +692,11 @@ fn a_second_rotation_keeps_the_first_backup() {
     let first = e.sb.path("estate.yaml.bak");
     assert_bytes(&first, &fill(&template, When::Before));
     // Rotate back to the first key: the file is under --to now, so swap them.
-    let (old, new) = (
-        e.old.to_str().expect("utf8"),
-        e.new.to_str().expect("utf8"),
-    );
+    let (old, new) = (e.old.to_str().expect("utf8"), e.new.to_str().expect("utf8"));
     let out = e.sb.run(
-        &["rekey", "--from", new, "--to", old, "--backup", "--json", file],
+        &[
+            "rekey", "--from", new, "--to", old, "--backup", "--json", file,
+        ],
         &[],
         "",
     );

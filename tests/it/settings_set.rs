@@ -46,7 +46,12 @@ impl Env {
     }
 
     fn set(&self, args: &[&str], envs: &[(&str, &str)], stdin: &str) -> Run {
-        let mut all = vec!["--key-file", self.key.to_str().expect("utf8"), "settings", "set"];
+        let mut all = vec![
+            "--key-file",
+            self.key.to_str().expect("utf8"),
+            "settings",
+            "set",
+        ];
         all.extend_from_slice(args);
         self.sb.run(&all, envs, stdin)
     }
@@ -71,7 +76,11 @@ fn password_of(text: &str, ucc: &str) -> String {
     let rest = &text[start..];
     let v = &rest[rest.find("Password\r\n").expect("password")..];
     let v = &v[v.find("value:").expect("value") + 6..];
-    v.trim_start().split_whitespace().next().expect("value").to_string()
+    v.trim_start()
+        .split_whitespace()
+        .next()
+        .expect("value")
+        .to_string()
 }
 
 #[test]
@@ -80,7 +89,13 @@ fn stdin_changes_exactly_the_bytes_of_one_password_and_it_decrypts_to_password_a
     let before = estate();
     let f = e.put("estate.yaml", &before);
     let out = e.set(
-        &[f.to_str().expect("utf8"), "--ucc", "support", "Password", "--stdin"],
+        &[
+            f.to_str().expect("utf8"),
+            "--ucc",
+            "support",
+            "Password",
+            "--stdin",
+        ],
         &[],
         "NewPass!\nnewtoken42\n",
     );
@@ -101,7 +116,11 @@ fn stdin_changes_exactly_the_bytes_of_one_password_and_it_decrypts_to_password_a
     for s in [&out.stdout, &out.stderr] {
         assert!(!s.contains("NewPass") && !s.contains("newtoken42"), "{s}");
     }
-    assert_eq!(e.files(), ["estate.yaml", "key.yaml"], "no temporary files left");
+    assert_eq!(
+        e.files(),
+        ["estate.yaml", "key.yaml"],
+        "no temporary files left"
+    );
 }
 
 #[test]
@@ -128,27 +147,52 @@ fn all_sharing_sets_every_ucc_of_the_service_and_backups_are_numbered() {
     assert_eq!(read(&f), before);
     for round in 0..2 {
         let out = e.set(
-            &[file, "--ucc", "HelpDesk", "ClientSecret", "--all-sharing", "--backup", "--json"],
+            &[
+                file,
+                "--ucc",
+                "HelpDesk",
+                "ClientSecret",
+                "--all-sharing",
+                "--backup",
+                "--json",
+            ],
             &[("CRMCTL_VALUE", &format!("rotated secret {round}"))],
             "",
         );
         out.assert_code(0);
         let doc = out.json();
         let changes = doc["data"]["changes"].as_array().expect("changes");
-        let uccs: Vec<&str> = changes.iter().map(|c| c["ucc"].as_str().expect("ucc")).collect();
+        let uccs: Vec<&str> = changes
+            .iter()
+            .map(|c| c["ucc"].as_str().expect("ucc"))
+            .collect();
         assert_eq!(uccs, ["helpdesk", "sales"]);
         assert!(!out.stdout.contains("rotated"), "{}", out.stdout);
     }
     assert_eq!(
         e.files(),
-        ["estate.yaml", "estate.yaml.bak", "estate.yaml.bak.1", "key.yaml"]
+        [
+            "estate.yaml",
+            "estate.yaml.bak",
+            "estate.yaml.bak.1",
+            "key.yaml"
+        ]
     );
-    assert_eq!(read(&e.sb.path("estate.yaml.bak")), before, "the first backup is kept");
+    assert_eq!(
+        read(&e.sb.path("estate.yaml.bak")),
+        before,
+        "the first backup is kept"
+    );
     let c = test_cipher();
     let after = read(&f);
-    let count = after.matches(&c.encrypt_to_base64("rotated secret 1")).count();
+    let count = after
+        .matches(&c.encrypt_to_base64("rotated secret 1"))
+        .count();
     assert_eq!(count, 2);
-    assert!(after.contains(&c.encrypt_to_base64("client secret")), "support is left alone");
+    assert!(
+        after.contains(&c.encrypt_to_base64("client secret")),
+        "support is left alone"
+    );
 }
 
 #[test]
@@ -157,38 +201,70 @@ fn a_value_a_rule_refuses_is_not_written_and_dry_run_writes_nothing() {
     let before = estate();
     let f = e.put("estate.yaml", &before);
     let file = f.to_str().expect("utf8");
-    let out = e.set(&[file, "--ucc", "support", "ApplicationHost", "--value", "TODO"], &[], "");
+    let out = e.set(
+        &[
+            file,
+            "--ucc",
+            "support",
+            "ApplicationHost",
+            "--value",
+            "TODO",
+        ],
+        &[],
+        "",
+    );
     out.assert_code(1);
     assert!(out.stdout.contains("[mandatory-empty]"), "{}", out.stdout);
     assert_eq!(read(&f), before);
     let out = e.set(
-        &[file, "--ucc", "support", "ApiEndPoint", "--value", "services/data/v62.0/", "--dry-run"],
+        &[
+            file,
+            "--ucc",
+            "support",
+            "ApiEndPoint",
+            "--value",
+            "services/data/v62.0/",
+            "--dry-run",
+        ],
         &[],
         "",
     );
     out.assert_code(0);
-    assert!(out.stdout.contains("services/data/v60.0/ -> services/data/v62.0/"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("services/data/v60.0/ -> services/data/v62.0/"),
+        "{}",
+        out.stdout
+    );
     assert!(out.stdout.contains("dry run"), "{}", out.stdout);
     assert_eq!(read(&f), before);
     let out = e.set(
-        &[file, "--ucc", "support", "ApiEndPoint", "--value", "services/data/v62.0/"],
+        &[
+            file,
+            "--ucc",
+            "support",
+            "ApiEndPoint",
+            "--value",
+            "services/data/v62.0/",
+        ],
         &[],
         "",
     );
     out.assert_code(0);
     assert_eq!(
         read(&f),
-        before.replacen(
-            "value: services/data/v60.0/ }\r\n  - name: support",
-            "value: services/data/v60.0/ }\r\n  - name: support",
-            1
-        )
-        .rsplitn(2, "services/data/v60.0/")
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .collect::<Vec<_>>()
-        .join("services/data/v62.0/")
+        before
+            .replacen(
+                "value: services/data/v60.0/ }\r\n  - name: support",
+                "value: services/data/v60.0/ }\r\n  - name: support",
+                1
+            )
+            .rsplitn(2, "services/data/v60.0/")
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("services/data/v62.0/")
     );
 }
 
@@ -197,18 +273,30 @@ fn a_missing_ucc_or_setting_names_what_exists() {
     let e = Env::new();
     let f = e.put("estate.yaml", &estate());
     let file = f.to_str().expect("utf8");
-    let out = e.set(&[file, "--ucc", "billing", "Username", "--value", "a@b.c"], &[], "");
+    let out = e.set(
+        &[file, "--ucc", "billing", "Username", "--value", "a@b.c"],
+        &[],
+        "",
+    );
     out.assert_code(1);
     assert!(
-        out.stderr.contains("no UCC named `billing`; the files hold: `helpdesk`, `sales`, `support`"),
+        out.stderr
+            .contains("no UCC named `billing`; the files hold: `helpdesk`, `sales`, `support`"),
         "{}",
         out.stderr
     );
-    let out = e.set(&[file, "--ucc", "sales", "Pasword", "--json"], &[("CRMCTL_VALUE", "x")], "");
+    let out = e.set(
+        &[file, "--ucc", "sales", "Pasword", "--json"],
+        &[("CRMCTL_VALUE", "x")],
+        "",
+    );
     out.assert_code(1);
     let doc = out.json();
     let msg = doc["error"]["message"].as_str().expect("message");
-    assert!(msg.contains("did you mean `Password`?") && msg.contains("`ClientSecret`"), "{msg}");
+    assert!(
+        msg.contains("did you mean `Password`?") && msg.contains("`ClientSecret`"),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -217,14 +305,25 @@ fn secrets_are_never_arguments() {
     let before = estate();
     let f = e.put("estate.yaml", &before);
     let out = e.set(
-        &[f.to_str().expect("utf8"), "--ucc", "sales", "password", "--value", "hunter2"],
+        &[
+            f.to_str().expect("utf8"),
+            "--ucc",
+            "sales",
+            "password",
+            "--value",
+            "hunter2",
+        ],
         &[],
         "",
     );
     out.assert_code(2);
     assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
     // No terminal, no --stdin, no environment: exit 2 naming the ways to give it.
-    let out = e.set(&[f.to_str().expect("utf8"), "--ucc", "sales", "Password"], &[], "");
+    let out = e.set(
+        &[f.to_str().expect("utf8"), "--ucc", "sales", "Password"],
+        &[],
+        "",
+    );
     out.assert_code(2);
     assert!(out.stderr.contains("CRMCTL_PASSWORD"), "{}", out.stderr);
     assert_eq!(read(&f), before);
@@ -251,7 +350,14 @@ fn read_only_files_fifos_and_folders_are_exit_3_with_nothing_written() {
     }
     for t in targets {
         let out = e.set(
-            &[t.to_str().expect("utf8"), "--ucc", "sales", "Username", "--value", "n@contoso.com"],
+            &[
+                t.to_str().expect("utf8"),
+                "--ucc",
+                "sales",
+                "Username",
+                "--value",
+                "n@contoso.com",
+            ],
             &[],
             "",
         );
@@ -270,12 +376,22 @@ fn values_the_key_cannot_decrypt_warn_and_do_not_block() {
     );
     let f = e.put("estate.yaml", &before);
     let out = e.set(
-        &[f.to_str().expect("utf8"), "--ucc", "support", "Password", "--stdin"],
+        &[
+            f.to_str().expect("utf8"),
+            "--ucc",
+            "support",
+            "Password",
+            "--stdin",
+        ],
         &[],
         "pw\ntok\n",
     );
     out.assert_code(0);
-    assert!(out.stderr.contains("do not decrypt under the key profile"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("do not decrypt under the key profile"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -295,6 +411,9 @@ fn a_csv_export_keeps_its_bom_crlf_and_delimiter() {
     out.assert_code(0);
     assert_eq!(
         read(&f),
-        before.replace(&c.encrypt_to_base64("old id"), &c.encrypt_to_base64("new id"))
+        before.replace(
+            &c.encrypt_to_base64("old id"),
+            &c.encrypt_to_base64("new id")
+        )
     );
 }

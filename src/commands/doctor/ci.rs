@@ -6,15 +6,42 @@ use crate::output::ci::{self, Case, Format, Note, Outcome, RuleInfo, Suite};
 
 /// The steps, in the order doctor runs them, as SARIF rules.
 const STEPS: &[(&str, &str)] = &[
-    (crate::doctor::SETTINGS, "The UCC's settings pass validate-settings"),
-    (crate::doctor::SECRETS, "Password, ClientId and ClientSecret decrypt under the key profile"),
-    (crate::doctor::ENDPOINTS, "The CRM settings endpoint and CrmServiceUrl answer"),
-    (crate::doctor::LOGIN, "The credentials log in as the CRM Service would"),
-    (crate::doctor::API_VERSION, "The org serves the API version of ApiEndPoint"),
-    (crate::doctor::SCREEN_POP_FIELDS, "The screen pop's objects and fields are readable"),
-    (crate::doctor::CALL_LOG_FIELDS, "A Task can be created with the call-log fields"),
-    (crate::doctor::SCREEN_POP, "Each --ani, --email and --case finds what an agent would see"),
-    (crate::doctor::LOG_TEST, "A call-log Task is created, read back and deleted"),
+    (
+        crate::doctor::SETTINGS,
+        "The UCC's settings pass validate-settings",
+    ),
+    (
+        crate::doctor::SECRETS,
+        "Password, ClientId and ClientSecret decrypt under the key profile",
+    ),
+    (
+        crate::doctor::ENDPOINTS,
+        "The CRM settings endpoint and CrmServiceUrl answer",
+    ),
+    (
+        crate::doctor::LOGIN,
+        "The credentials log in as the CRM Service would",
+    ),
+    (
+        crate::doctor::API_VERSION,
+        "The org serves the API version of ApiEndPoint",
+    ),
+    (
+        crate::doctor::SCREEN_POP_FIELDS,
+        "The screen pop's objects and fields are readable",
+    ),
+    (
+        crate::doctor::CALL_LOG_FIELDS,
+        "A Task can be created with the call-log fields",
+    ),
+    (
+        crate::doctor::SCREEN_POP,
+        "Each --ani, --email and --case finds what an agent would see",
+    ),
+    (
+        crate::doctor::LOG_TEST,
+        "A call-log Task is created, read back and deleted",
+    ),
 ];
 
 fn suites(results: &[UccResult]) -> Vec<Suite> {
@@ -72,7 +99,12 @@ pub(super) fn render(format: Format, results: &[UccResult]) -> Option<String> {
                     help: "see `crmctl doctor --help` for what the step checks",
                 })
                 .collect();
-            Some(ci::sarif("crmctl", env!("CARGO_PKG_VERSION"), &rules, &suites))
+            Some(ci::sarif(
+                "crmctl",
+                env!("CARGO_PKG_VERSION"),
+                &rules,
+                &suites,
+            ))
         }
         Format::Github => Some(ci::github(&suites)),
         Format::Text | Format::Json => None,

@@ -237,7 +237,9 @@ fn read_files(args: &SetArgs) -> Result<Vec<SetFile>, CliError> {
                 "{} is read-only; settings set will not replace it",
                 path.display()
             ))
-            .with_hint("make it writable (chmod u+w) if it is meant to change; no file was changed"));
+            .with_hint(
+                "make it writable (chmod u+w) if it is meant to change; no file was changed",
+            ));
         }
         let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         if seen.contains(&real) {
@@ -287,7 +289,9 @@ pub fn run(ctx: &Ctx, args: &SetArgs) -> Result<Box<dyn Report>, CliError> {
         }));
     }
     if args.no_token && setting != "Password" {
-        return Err(CliError::usage("--no-token is for the Password setting only"));
+        return Err(CliError::usage(
+            "--no-token is for the Password setting only",
+        ));
     }
     if args.stdin && ctx.stdin_is_terminal {
         return Err(CliError::usage(
@@ -325,7 +329,10 @@ pub fn run(ctx: &Ctx, args: &SetArgs) -> Result<Box<dyn Report>, CliError> {
         }
         (fresh, Some(cipher))
     } else {
-        (args.value.clone().unwrap_or_default(), ctx.configured_cipher()?)
+        (
+            args.value.clone().unwrap_or_default(),
+            ctx.configured_cipher()?,
+        )
     };
     let texts = set::apply(&files, &targets, &value).map_err(set_error)?;
     let before: Vec<Ucc> = files.iter().flat_map(|f| f.uccs().to_vec()).collect();
@@ -343,7 +350,13 @@ pub fn run(ctx: &Ctx, args: &SetArgs) -> Result<Box<dyn Report>, CliError> {
             count(checked.undecryptable.len(), "other encrypted value")
         ));
     }
-    let show = |v: &str| if secret { fingerprint(v.trim()) } else { v.to_string() };
+    let show = |v: &str| {
+        if secret {
+            fingerprint(v.trim())
+        } else {
+            v.to_string()
+        }
+    };
     let changes: Vec<Change> = targets
         .iter()
         .map(|t: &Target| {

@@ -414,7 +414,11 @@ mod tests {
         let a = dir.path().join("a.yaml");
         std::fs::write(&a, b"one").expect("write");
         let mut backups = Vec::new();
-        for (old, new) in [(&b"one"[..], &b"two"[..]), (b"two", b"three"), (b"three", b"four")] {
+        for (old, new) in [
+            (&b"one"[..], &b"two"[..]),
+            (b"two", b"three"),
+            (b"three", b"four"),
+        ] {
             let done = commit(
                 &[Change {
                     path: &a,

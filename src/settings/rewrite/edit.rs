@@ -74,7 +74,11 @@ pub fn apply(
             Part::Scope => &file.spans.scopes,
             Part::Value => &file.spans.spans,
         };
-        let place = places.get(e.ucc).and_then(|r| r.get(e.row)).cloned().flatten();
+        let place = places
+            .get(e.ucc)
+            .and_then(|r| r.get(e.row))
+            .cloned()
+            .flatten();
         let (span, style) = match place {
             Some(Place::At { span, style }) => (span, style),
             Some(Place::NotInPlace(why)) => {
@@ -148,11 +152,16 @@ fn encode(format: Format, style: Style, value: &str, delimiter: u8) -> Option<St
                 inner
             })
         }
-        (Format::Yaml, Style::SingleQuoted) => (!value.chars().any(char::is_control))
-            .then(|| value.replace('\'', "''")),
-        (Format::Csv, Style::DoubleQuoted | Style::SingleQuoted) => Some(value.replace('"', "\"\"")),
+        (Format::Yaml, Style::SingleQuoted) => {
+            (!value.chars().any(char::is_control)).then(|| value.replace('\'', "''"))
+        }
+        (Format::Csv, Style::DoubleQuoted | Style::SingleQuoted) => {
+            Some(value.replace('"', "\"\""))
+        }
         (Format::Csv, Style::Plain) => {
-            let needs = value.bytes().any(|b| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter)
+            let needs = value
+                .bytes()
+                .any(|b| matches!(b, b'"' | b'\r' | b'\n') || b == delimiter)
                 || value.trim() != value;
             Some(if needs {
                 format!("\"{}\"", value.replace('"', "\"\""))
@@ -308,7 +317,8 @@ mod tests {
 
     #[test]
     fn csv_fields_keep_bom_crlf_and_quotes() {
-        let text = "\u{feff}Title;Value;Scope\r\n password ;\"a\";crmservice\r\nUsername;b;CrmService\r\n";
+        let text =
+            "\u{feff}Title;Value;Scope\r\n password ;\"a\";crmservice\r\nUsername;b;CrmService\r\n";
         let out = run(
             "l.csv",
             text,

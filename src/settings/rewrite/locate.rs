@@ -95,11 +95,21 @@ pub fn yaml(file: &Path, text: &str) -> Result<Spans, LoadError> {
         doc.uccs
             .iter()
             .zip(&uccs)
-            .map(|(d, u)| d.settings.iter().zip(&u.rows).map(|(s, r)| pick(s, r)).collect())
+            .map(|(d, u)| {
+                d.settings
+                    .iter()
+                    .zip(&u.rows)
+                    .map(|(s, r)| pick(s, r))
+                    .collect()
+            })
             .collect::<Vec<Vec<Option<Place>>>>()
     };
     let spans = places(&|s, row| s.value.as_ref().map(|v| yaml_place(text, v, &row.value)));
-    let names = places(&|s, row| s.setting.as_ref().map(|v| yaml_place(text, v, &row.setting)));
+    let names = places(&|s, row| {
+        s.setting
+            .as_ref()
+            .map(|v| yaml_place(text, v, &row.setting))
+    });
     let scopes = places(&|s, row| s.scope.as_ref().map(|v| yaml_place(text, v, &row.scope)));
     Ok(Spans {
         uccs,

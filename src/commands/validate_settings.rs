@@ -1,6 +1,8 @@
 //! `crmctl validate-settings`: every check of the seed document, for one UCC or hundreds.
 
 mod ci;
+mod fix;
+mod login;
 
 use std::path::PathBuf;
 
@@ -41,6 +43,15 @@ pub struct ValidateArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub strict: bool,
+
+    /// Mend what has one right answer first: a name's or scope's capitals, whitespace
+    /// around a value, ApiEndPoint's trailing slash (never a secret; only those bytes change)
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print the fixes as a unified diff and write nothing
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
 
     /// Output: text, json (as --json), junit, sarif or github (workflow-command annotations)
     #[arg(long, value_enum, value_name = "FORMAT")]
@@ -160,6 +171,7 @@ pub struct ValidateReport {
     refused: usize,
     format: Format,
     not_run: ci::NotRun,
+    fixed: Option<fix::Fixed>,
 }
 
 impl ValidateReport {
@@ -170,7 +182,7 @@ impl ValidateReport {
 
 impl Report for ValidateReport {
     fn data(&self) -> Value {
-        json!({
+        let mut d = json!({
             "findings": self.findings,
             "probes": self.probes,
             "logins": self.logins,
@@ -180,7 +192,11 @@ impl Report for ValidateReport {
                 "warnings": self.count(Severity::Warning),
                 "decryption_checked": self.decrypted,
             },
-        })
+        });
+        if let Some(f) = &self.fixed {
+            d["fix"] = f.to_json();
+        }
+        d
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
@@ -188,7 +204,11 @@ impl Report for ValidateReport {
             return out.data(&doc);
         }
         let s = out.stdout_style();
-        let mut text = String::new();
+        let mut text = self
+            .fixed
+            .as_ref()
+            .map(fix::Fixed::text)
+            .unwrap_or_default();
         let mut shown = std::collections::BTreeSet::new();
         for (name, file) in &self.uccs {
             // Two UCCs with one name (a duplicate-ucc error): their findings once.
@@ -330,6 +350,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         ))
         .with_hint("YAML estates name their UCCs under `uccs:`; leave out --ucc, or give the SharePoint CSV export (a .csv file)"));
     }
+    let fixed = if args.fix {
+        Some(fix::run(&args.files, args.ucc.as_deref(), args.dry_run)?)
+    } else {
+        None
+    };
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
         let mut loaded =
@@ -382,7 +407,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         }
     }
     let logins = if args.login {
-        login_checks(
+        login::login_checks(
             ctx,
             &uccs,
             cipher.as_ref(),
@@ -415,6 +440,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         refused,
         decrypted: cipher.is_some(),
         format,
+        fixed,
         not_run: [
             ("probe-failed", !args.probe, "not run: pass --probe"),
             ("login-failed", !args.login, "not run: pass --login"),
@@ -426,179 +452,4 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         .map(|(r, _, why)| (r, why))
         .collect(),
     }))
-}
-
-/// Logs in once per distinct set of credentials, with the same check as `crmctl login`.
-fn login_checks(
-    ctx: &Ctx,
-    uccs: &[Ucc],
-    cipher: Option<&crate::crypto::Cipher>,
-    allow_untrusted: bool,
-    findings: &mut Vec<Finding>,
-    (incomplete, refused): (&mut usize, &mut usize),
-) -> Result<Vec<LoginCheck>, CliError> {
-    use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
-    // A missing key profile is local configuration (3), as in `login --settings` and `doctor`.
-    let cipher = cipher.ok_or_else(|| {
-        CliError::input(
-            "--login needs the key profile to decrypt Password, ClientId and ClientSecret",
-        )
-        .with_hint("pass --key-file FILE or set CRMCTL_KEY_FILE")
-    })?;
-    let key = |u: &Ucc| -> Vec<String> {
-        [
-            "LoginEndPoint",
-            "Username",
-            "Password",
-            "ClientId",
-            "ClientSecret",
-            "ApiEndPoint",
-        ]
-        .iter()
-        .map(|s| u.value(s).unwrap_or("").trim().to_string())
-        .collect()
-    };
-    let mut groups: Vec<(Vec<String>, Vec<&Ucc>)> = Vec::new();
-    for u in uccs {
-        let k = key(u);
-        match groups.iter_mut().find(|(gk, _)| *gk == k) {
-            Some((_, members)) => members.push(u),
-            None => groups.push((k, vec![u])),
-        }
-    }
-    let trace = ctx.http_trace();
-    // The same connection settings as `crmctl login` without flags
-    // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
-    let settings = super::connect::http_from_env(ctx)?;
-    let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
-    let mut out = Vec::new();
-    for (_, members) in groups {
-        let first = members[0];
-        let names: Vec<String> = members.iter().map(|u| u.name.clone()).collect();
-        let login_url = first
-            .value("LoginEndPoint")
-            .unwrap_or(PRODUCTION_LOGIN)
-            .to_string();
-        if let Some(skipped) =
-            untrusted_login(&login_url, &members, &names, allow_untrusted, findings)
-        {
-            out.push(skipped);
-            continue;
-        }
-        let result = ucc_credentials(
-            first,
-            cipher,
-            crate::salesforce::Flow::Password,
-            None,
-            &login_url,
-        )
-        .and_then(|creds| {
-            Ok((
-                creds,
-                normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
-            ))
-        })
-        .and_then(|(creds, version)| super::login::check(&client, &creds, version));
-        let row = first.get("LoginEndPoint");
-        let mut push = |rule: &'static str, message: String, hint: String| {
-            for u in &members {
-                let r = u.get("LoginEndPoint");
-                findings.push(Finding {
-                    ucc: u.name.clone(),
-                    setting: Some("LoginEndPoint".into()),
-                    severity: Severity::Error,
-                    rule,
-                    message: message.clone(),
-                    hint: hint.clone(),
-                    file: r
-                        .or(row)
-                        .map(|r| r.file.display().to_string())
-                        .unwrap_or_else(|| u.file.display().to_string()),
-                    line: r.map(|r| r.line).unwrap_or(u.line),
-                });
-            }
-        };
-        match result {
-            Ok(report) => {
-                let problems = report.problems();
-                if !problems.is_empty() {
-                    push(
-                        "login-checks",
-                        format!(
-                            "the login works but the screen pop is not ready: {}",
-                            problems.join("; ")
-                        ),
-                        "see `crmctl login` for the details".into(),
-                    );
-                }
-                out.push(LoginCheck {
-                    uccs: names,
-                    ok: report.ok(),
-                    instance_url: Some(report.instance_url().clone()),
-                    problems,
-                    error_kind: None,
-                });
-            }
-            Err(e) => {
-                // Classified as `crmctl login` classifies it (crate::error::sf_kind).
-                match e.kind {
-                    crate::error::ErrorKind::Remote => *incomplete += members.len(),
-                    crate::error::ErrorKind::Rejected => *refused += members.len(),
-                    _ => {}
-                }
-                push("login-failed", e.message.clone(), e.hints.join("; "));
-                out.push(LoginCheck {
-                    uccs: names,
-                    ok: false,
-                    instance_url: None,
-                    error_kind: Some(e.kind.as_str()),
-                    problems: vec![e.message],
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Credentials go only where the CRM Service should send them: Salesforce over https,
-/// or a test org on this machine. Anything else needs the user's say-so
-/// (`--allow-untrusted-login`); without it the login is not attempted, and each UCC of
-/// the group gets a `login-skipped` finding.
-fn untrusted_login(
-    login_url: &str,
-    members: &[&Ucc],
-    names: &[String],
-    allow_untrusted: bool,
-    findings: &mut Vec<Finding>,
-) -> Option<LoginCheck> {
-    if allow_untrusted || rules::login_target(login_url) != rules::LoginTarget::Untrusted {
-        return None;
-    }
-    let message = format!(
-        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
-        login_url.trim()
-    );
-    for u in members {
-        let r = u.get("LoginEndPoint");
-        findings.push(Finding {
-            ucc: u.name.clone(),
-            setting: Some("LoginEndPoint".into()),
-            severity: Severity::Error,
-            rule: "login-skipped",
-            message: message.clone(),
-            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
-            file: r
-                .map(|r| r.file.display().to_string())
-                .unwrap_or_else(|| u.file.display().to_string()),
-            line: r.map(|r| r.line).unwrap_or(u.line),
-        });
-    }
-    Some(LoginCheck {
-        uccs: names.to_vec(),
-        ok: false,
-        instance_url: None,
-        problems: vec![message],
-        // Not attempted: the `login-skipped` finding says why; no class of failure applies.
-        error_kind: None,
-    })
 }

@@ -2,6 +2,7 @@
 //! SharePoint CSV export of one UCC's list). Every row keeps its file and line, so
 //! findings and errors can point at it.
 
+pub mod fix;
 pub mod load;
 pub mod rewrite;
 pub mod rules;

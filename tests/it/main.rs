@@ -30,3 +30,4 @@ mod settings_set;
 mod signals;
 mod support;
 mod validate;
+mod validate_fix;

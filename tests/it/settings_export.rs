@@ -60,8 +60,7 @@ fn validate(sb: &Sandbox, file: &str, ucc: Option<&str>) -> BTreeSet<(String, St
     if let Some(u) = ucc {
         args.extend(["--ucc", u]);
     }
-    let f = findings(&sb.run(&args, &[], ""));
-    f
+    findings(&sb.run(&args, &[], ""))
 }
 
 #[test]

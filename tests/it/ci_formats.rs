@@ -268,3 +268,25 @@ fn doctor_supports_junit_with_a_testcase_per_step() {
     assert!(cases.iter().any(|c| c.1 == "login" && c.3), "{cases:?}");
     assert!(!out.stdout.contains("my-plain-client-secret"));
 }
+
+/// The whole documents, as transcripts: `SNAPSHOTS=overwrite cargo test --test it
+/// ci_formats` rewrites them after a deliberate change.
+#[test]
+fn transcripts_of_each_format() {
+    let sb = Sandbox::new();
+    let out = validate(&sb, "github");
+    snapbox::assert_data_eq!(
+        out.stdout,
+        snapbox::file!["../fixtures/ci/validate.github.txt"]
+    );
+    let out = validate(&sb, "junit");
+    snapbox::assert_data_eq!(
+        out.stdout,
+        snapbox::file!["../fixtures/ci/validate.junit.xml"]
+    );
+    let out = validate(&sb, "text");
+    snapbox::assert_data_eq!(
+        out.stdout,
+        snapbox::file!["../fixtures/ci/validate.text.txt"]
+    );
+}

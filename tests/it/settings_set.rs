@@ -404,3 +404,50 @@ fn a_csv_export_keeps_its_bom_crlf_and_delimiter() {
         )
     );
 }
+
+#[test]
+fn all_sharing_across_files_writes_all_or_none() {
+    let e = Env::new();
+    let full = estate();
+    // helpdesk and sales (sharing ucc1) in two files; the second file's name is so long
+    // that no temporary file can be made beside it, so it cannot be written.
+    let cut = full.find("  - name: sales").expect("sales");
+    let cut2 = full.find("  - name: support").expect("support");
+    let a_text = full[..cut].to_string();
+    let b_text = format!("\u{feff}uccs:\r\n{}", &full[cut..cut2]);
+    let a = e.put("a.yaml", &a_text);
+    let b = e.put("b.yaml", &b_text);
+    let out = e.set(
+        &[
+            a.to_str().expect("utf8"),
+            b.to_str().expect("utf8"),
+            "--ucc",
+            "sales",
+            "ClientId",
+            "--all-sharing",
+        ],
+        &[("CRMCTL_VALUE", "new id")],
+        "",
+    );
+    out.assert_code(0);
+    let new = test_cipher().encrypt_to_base64("new id");
+    assert!(read(&a).contains(&new) && read(&b).contains(&new));
+    let long = e.put(&format!("{}.yaml", "b".repeat(245)), &b_text);
+    let before_a = read(&a);
+    let out = e.set(
+        &[
+            a.to_str().expect("utf8"),
+            long.to_str().expect("utf8"),
+            "--ucc",
+            "helpdesk",
+            "ClientId",
+            "--all-sharing",
+        ],
+        &[("CRMCTL_VALUE", "newer id")],
+        "",
+    );
+    out.assert_code(3);
+    assert!(out.stderr.contains("no file was changed"), "{}", out.stderr);
+    assert_eq!(read(&a), before_a);
+    assert_eq!(read(&long), b_text);
+}

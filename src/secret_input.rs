@@ -58,7 +58,7 @@ pub fn gather(ctx: &Ctx, stdin: bool, kind: InputKind) -> Result<Zeroizing<Strin
     Err(CliError::usage(format!(
         "no terminal to ask for the secret: pass --stdin or set {vars}"
     ))
-    .with_hint("secrets are never taken as command-line arguments; see `crmctl encrypt --help`"))
+    .with_hint("secrets are never taken as command-line arguments; see the command's --help"))
 }
 
 fn from_stdin(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliError> {

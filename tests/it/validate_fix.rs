@@ -122,3 +122,32 @@ fn dry_run_prints_a_unified_diff_and_writes_nothing() {
     let out = sb.run(&["validate-settings", "-", "--fix"], &[], "");
     out.assert_code(2);
 }
+
+#[test]
+fn a_csv_export_is_mended_in_place_and_needs_its_ucc_named() {
+    let sb = Sandbox::new();
+    let before = "\u{feff}Title;Value;Scope\r\nusername;\" a@contoso.com\";crmservice\r\nApiEndPoint;services/data/v60.0//;CrmService\r\n";
+    let f = sb.write_private("PluginSettings.csv", before);
+    let out = sb.run(
+        &["validate-settings", "PluginSettings.csv", "--fix"],
+        &[],
+        "",
+    );
+    out.assert_code(3);
+    assert_eq!(std::fs::read_to_string(&f).expect("read"), before);
+    sb.run(
+        &[
+            "validate-settings",
+            "PluginSettings.csv",
+            "--ucc",
+            "helpdesk",
+            "--fix",
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        "\u{feff}Title;Value;Scope\r\nUsername;\"a@contoso.com\";CrmService\r\nApiEndPoint;services/data/v60.0/;CrmService\r\n"
+    );
+}

@@ -148,6 +148,17 @@ pub(super) fn run(
         fixes: Vec::new(),
         diff: String::new(),
     };
+    // Every file must be readable as settings before any is written.
+    if csv_ucc.is_none()
+        && let Some(csv) = files
+            .iter()
+            .find(|f| f.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")))
+    {
+        return Err(CliError::input(format!(
+            "{}: a CSV export holds one UCC's list: name it with --ucc",
+            csv.display()
+        )));
+    }
     for path in files {
         if let Some((p, fixes, diff)) = plan(path, csv_ucc.unwrap_or_default())? {
             out.fixes

@@ -64,6 +64,27 @@ impl Fixed {
     }
 }
 
+/// The mends that can be made, tried one at a time.
+fn one_by_one(
+    path: &Path,
+    text: &str,
+    csv_ucc: &str,
+    located: &edit::Located,
+    all: Vec<Fix>,
+) -> (Vec<Fix>, String) {
+    let mut kept: Vec<Fix> = Vec::new();
+    let mut new = text.to_string();
+    for f in all {
+        let mut edits: Vec<edit::Edit> = kept.iter().map(|k| k.edit.clone()).collect();
+        edits.push(f.edit.clone());
+        if let Ok(t) = edit::apply(path, text, csv_ucc, located, &edits) {
+            new = t;
+            kept.push(f);
+        }
+    }
+    (kept, new)
+}
+
 struct Planned {
     path: PathBuf,
     original: Vec<u8>,
@@ -90,16 +111,14 @@ fn plan(path: &Path, csv_ucc: &str) -> Result<Option<(Planned, Vec<Fix>, String)
         ))
     })?;
     let located = edit::locate(path, &text, csv_ucc).map_err(|e| CliError::input(e.to_string()))?;
-    let mut kept: Vec<Fix> = Vec::new();
-    let mut new = text.clone();
-    for f in fix::fixes(&located.spans.uccs) {
-        let mut edits: Vec<edit::Edit> = kept.iter().map(|k| k.edit.clone()).collect();
-        edits.push(f.edit.clone());
-        if let Ok(t) = edit::apply(path, &text, csv_ucc, &located, &edits) {
-            new = t;
-            kept.push(f);
-        }
-    }
+    let all = fix::fixes(&located.spans.uccs);
+    let edits: Vec<edit::Edit> = all.iter().map(|f| f.edit.clone()).collect();
+    // Usually every mend can be made at once; only when one can't (a value shared
+    // through an alias) are they tried one by one, keeping those that can.
+    let (kept, new) = match edit::apply(path, &text, csv_ucc, &located, &edits) {
+        Ok(new) => (all, new),
+        Err(_) => one_by_one(path, &text, csv_ucc, &located, all),
+    };
     if kept.is_empty() {
         return Ok(None);
     }
@@ -112,13 +131,17 @@ fn plan(path: &Path, csv_ucc: &str) -> Result<Option<(Planned, Vec<Fix>, String)
     }
     let mut diff = fix::unified_diff(&path.display().to_string(), &text, &new);
     // Encrypted strings in the context lines appear as fingerprints, as in every report.
-    for u in &located.spans.uccs {
-        for r in &u.rows {
-            let v = r.value.trim();
-            if !v.is_empty() && ENCRYPTED.iter().any(|n| n.eq_ignore_ascii_case(&r.setting)) {
-                diff = diff.replace(v, &fingerprint(v));
-            }
-        }
+    let secrets: std::collections::BTreeSet<&str> = located
+        .spans
+        .uccs
+        .iter()
+        .flat_map(|u| &u.rows)
+        .filter(|r| ENCRYPTED.iter().any(|n| n.eq_ignore_ascii_case(&r.setting)))
+        .map(|r| r.value.trim())
+        .filter(|v| !v.is_empty())
+        .collect();
+    for v in secrets {
+        diff = diff.replace(v, &fingerprint(v));
     }
     Ok(Some((
         Planned {

@@ -151,3 +151,22 @@ fn a_csv_export_is_mended_in_place_and_needs_its_ucc_named() {
         "\u{feff}Title;Value;Scope\r\nUsername;\"a@contoso.com\";CrmService\r\nApiEndPoint;services/data/v60.0/;CrmService\r\n"
     );
 }
+
+#[test]
+fn a_mend_that_would_change_an_aliased_value_elsewhere_stays_a_finding() {
+    let sb = Sandbox::new();
+    let before = "uccs:\n  - name: a\n    settings:\n      - { setting: Username, scope: CrmService, value: &u ' a@b.c' }\n      - { setting: Region, scope: CrmService, value: *u }\n      - { setting: apiendpoint, scope: CrmService, value: services/data/v60.0/ }\n";
+    let f = sb.write_private("e.yaml", before);
+    let out = sb.run(&["validate-settings", "e.yaml", "--fix", "--json"], &[], "");
+    let kinds: Vec<String> = out.json()["data"]["fix"]["fixes"]
+        .as_array()
+        .expect("fixes")
+        .iter()
+        .map(|f| f["fix"].as_str().expect("kind").to_string())
+        .collect();
+    assert_eq!(kinds, ["setting-case"]);
+    assert_eq!(
+        std::fs::read_to_string(&f).expect("read"),
+        before.replace("setting: apiendpoint", "setting: ApiEndPoint")
+    );
+}

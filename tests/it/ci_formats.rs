@@ -267,6 +267,38 @@ fn doctor_supports_junit_with_a_testcase_per_step() {
     assert!(cases.iter().any(|c| c.1 == "settings" && c.2), "{cases:?}");
     assert!(cases.iter().any(|c| c.1 == "login" && c.3), "{cases:?}");
     assert!(!out.stdout.contains("my-plain-client-secret"));
+    let run = |format: &str| {
+        sb.run(
+            &[
+                "--key-file",
+                key.to_str().expect("utf8"),
+                "doctor",
+                "--login-url",
+                &emu.login_url,
+                "--format",
+                format,
+                "--settings",
+                f.to_str().expect("utf8"),
+            ],
+            &[],
+            "",
+        )
+    };
+    let out = run("sarif");
+    out.assert_code(1);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("SARIF");
+    assert_eq!(doc["version"], "2.1.0");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "settings");
+    assert_eq!(result["level"], "error");
+    let out = run("github");
+    out.assert_code(1);
+    assert!(
+        out.stdout.contains("::group::helpdesk\n::error file=")
+            && out.stdout.contains(",title=settings::"),
+        "{}",
+        out.stdout
+    );
 }
 
 /// The whole documents, as transcripts: `SNAPSHOTS=overwrite cargo test --test it

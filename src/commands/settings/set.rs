@@ -19,6 +19,7 @@ use crate::settings::{Ucc, load};
 /// Replace one setting's value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service
 #[derive(Debug, Args)]
 #[command(
+    override_usage = "crmctl settings set [OPTIONS] --ucc <NAME> <FILE>... <SETTING>",
     long_about = "Replace one setting's value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service.\n\n\
 Password: asked for as `crmctl encrypt` asks (password, then security token, hidden, the password \
 twice), or read with --stdin (password line, then token line) or from CRMCTL_PASSWORD and \

@@ -98,10 +98,13 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
         }
         'crmctl;validate-settings' {
             [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)')
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each probe')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Mend what has one right answer first: a name''s or scope''s capitals, whitespace around a value, ApiEndPoint''s trailing slash (never a secret; only those bytes change)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --fix: print the fixes as a unified diff and write nothing')
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency')
             [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)')
             [CompletionResult]::new('--allow-untrusted-login', '--allow-untrusted-login', [CompletionResultType]::ParameterName, 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)')
@@ -127,6 +130,8 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Replace one setting''s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write one UCC''s Plugin Settings as a SharePoint list CSV, or as YAML')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -145,12 +150,57 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'crmctl;settings;set' {
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC to change (for a CSV export: the UCC it belongs to)')
+            [CompletionResult]::new('--value', '--value', [CompletionResultType]::ParameterName, 'The new value of a setting that is not a secret')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--stdin', '--stdin', [CompletionResultType]::ParameterName, 'Read the secret from stdin: the password line, then the token line (or the one value)')
+            [CompletionResult]::new('--no-token', '--no-token', [CompletionResultType]::ParameterName, 'Password only: the org needs no security token (logins from trusted IP ranges)')
+            [CompletionResult]::new('--all-sharing', '--all-sharing', [CompletionResultType]::ParameterName, 'Set it in every UCC whose CrmServiceUrl has the same host (they share a CRM Service)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would change (fingerprints for secrets); write nothing')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Keep each file''s previous contents as FILE.bak (FILE.bak.1, .2, ... when one exists)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'crmctl;settings;export' {
+            [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC to export (for a CSV export: the UCC it belongs to)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'What to write')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write here (atomically) instead of stdout')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
+            [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing --out file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print diagnostics on stderr (secrets are never shown)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; fail with exit code 2 when an input is missing')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'crmctl;settings;help' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Replace one setting''s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write one UCC''s Plugin Settings as a SharePoint list CSV, or as YAML')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'crmctl;settings;help;init' {
+            break
+        }
+        'crmctl;settings;help;set' {
+            break
+        }
+        'crmctl;settings;help;export' {
             break
         }
         'crmctl;settings;help;help' {
@@ -239,6 +289,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--email', '--email', [CompletionResultType]::ParameterName, 'Look up this e-mail address as the screen pop does (repeatable)')
             [CompletionResult]::new('--case', '--case', [CompletionResultType]::ParameterName, 'Look up this case number as the screen pop does (repeatable)')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)')
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL, as in LoginEndPoint; overrides a settings file''s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')
             [CompletionResult]::new('--instance-url', '--instance-url', [CompletionResultType]::ParameterName, 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer''s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Salesforce username; overrides a settings file''s Username [default: $CRMCTL_USERNAME]')
@@ -329,7 +380,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Only report what would change; write nothing')
-            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Keep each file''s previous contents as FILE.bak (mode 0600)')
+            [CompletionResult]::new('--backup', '--backup', [CompletionResultType]::ParameterName, 'Keep each file''s previous contents as FILE.bak (mode 0600; FILE.bak.1, .2, ... when one exists)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout (results and errors); never prompts')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Only print results and errors')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Only print results and errors')
@@ -370,9 +421,17 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
         }
         'crmctl;help;settings' {
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Replace one setting''s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write one UCC''s Plugin Settings as a SharePoint list CSV, or as YAML')
             break
         }
         'crmctl;help;settings;init' {
+            break
+        }
+        'crmctl;help;settings;set' {
+            break
+        }
+        'crmctl;help;settings;export' {
             break
         }
         'crmctl;help;login' {

@@ -94,8 +94,17 @@ _crmctl() {
             crmctl__subcmd__help,validate-settings)
                 cmd="crmctl__subcmd__help__subcmd__validate__subcmd__settings"
                 ;;
+            crmctl__subcmd__help__subcmd__settings,export)
+                cmd="crmctl__subcmd__help__subcmd__settings__subcmd__export"
+                ;;
             crmctl__subcmd__help__subcmd__settings,init)
                 cmd="crmctl__subcmd__help__subcmd__settings__subcmd__init"
+                ;;
+            crmctl__subcmd__help__subcmd__settings,set)
+                cmd="crmctl__subcmd__help__subcmd__settings__subcmd__set"
+                ;;
+            crmctl__subcmd__settings,export)
+                cmd="crmctl__subcmd__settings__subcmd__export"
                 ;;
             crmctl__subcmd__settings,help)
                 cmd="crmctl__subcmd__settings__subcmd__help"
@@ -103,11 +112,20 @@ _crmctl() {
             crmctl__subcmd__settings,init)
                 cmd="crmctl__subcmd__settings__subcmd__init"
                 ;;
+            crmctl__subcmd__settings,set)
+                cmd="crmctl__subcmd__settings__subcmd__set"
+                ;;
+            crmctl__subcmd__settings__subcmd__help,export)
+                cmd="crmctl__subcmd__settings__subcmd__help__subcmd__export"
+                ;;
             crmctl__subcmd__settings__subcmd__help,help)
                 cmd="crmctl__subcmd__settings__subcmd__help__subcmd__help"
                 ;;
             crmctl__subcmd__settings__subcmd__help,init)
                 cmd="crmctl__subcmd__settings__subcmd__help__subcmd__init"
+                ;;
+            crmctl__subcmd__settings__subcmd__help,set)
+                cmd="crmctl__subcmd__settings__subcmd__help__subcmd__set"
                 ;;
             *)
                 ;;
@@ -204,7 +222,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__doctor)
-            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --format --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +254,10 @@ _crmctl() {
                     ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json junit sarif github" -- "${cur}"))
                     return 0
                     ;;
                 --login-url)
@@ -573,7 +595,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__help__subcmd__settings)
-            opts="init"
+            opts="init set export"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -586,7 +608,35 @@ _crmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crmctl__subcmd__help__subcmd__settings__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crmctl__subcmd__help__subcmd__settings__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__help__subcmd__settings__subcmd__set)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -901,7 +951,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__settings)
-            opts="-q -v -h --json --quiet --verbose --color --no-input --key-file --help init help"
+            opts="-q -v -h --json --quiet --verbose --color --no-input --key-file --help init set export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -922,9 +972,57 @@ _crmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        crmctl__subcmd__settings__subcmd__help)
-            opts="init help"
+        crmctl__subcmd__settings__subcmd__export)
+            opts="-q -v -h --ucc --format --out --force --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "sharepoint-csv yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings__subcmd__help)
+            opts="init set export help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        crmctl__subcmd__settings__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -964,6 +1062,20 @@ _crmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crmctl__subcmd__settings__subcmd__help__subcmd__set)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crmctl__subcmd__settings__subcmd__init)
             opts="-q -v -h --out --force --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -990,8 +1102,38 @@ _crmctl() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        crmctl__subcmd__settings__subcmd__set)
+            opts="-q -v -h --ucc --value --stdin --no-token --all-sharing --dry-run --backup --json --quiet --verbose --color --no-input --key-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --value)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         crmctl__subcmd__validate__subcmd__settings)
-            opts="-q -v -h --ucc --strict --probe --login --allow-untrusted-login --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --ucc --strict --fix --dry-run --format --probe --login --allow-untrusted-login --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -999,6 +1141,10 @@ _crmctl() {
             case "${prev}" in
                 --ucc)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json junit sarif github" -- "${cur}"))
                     return 0
                     ;;
                 --probe-timeout)

@@ -91,10 +91,13 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         }
         &'crmctl;validate-settings'= {
             cand --ucc 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)'
+            cand --format 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)'
             cand --probe-timeout 'Seconds to wait for each probe'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --strict 'Exit 1 on warnings too'
+            cand --fix 'Mend what has one right answer first: a name''s or scope''s capitals, whitespace around a value, ApiEndPoint''s trailing slash (never a secret; only those bytes change)'
+            cand --dry-run 'With --fix: print the fixes as a unified diff and write nothing'
             cand --probe 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency'
             cand --login 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
             cand --allow-untrusted-login 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'
@@ -119,6 +122,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
             cand init 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it'
+            cand set 'Replace one setting''s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service'
+            cand export 'Write one UCC''s Plugin Settings as a SharePoint list CSV, or as YAML'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crmctl;settings;init'= {
@@ -135,11 +140,52 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
+        &'crmctl;settings;set'= {
+            cand --ucc 'The UCC to change (for a CSV export: the UCC it belongs to)'
+            cand --value 'The new value of a setting that is not a secret'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --stdin 'Read the secret from stdin: the password line, then the token line (or the one value)'
+            cand --no-token 'Password only: the org needs no security token (logins from trusted IP ranges)'
+            cand --all-sharing 'Set it in every UCC whose CrmServiceUrl has the same host (they share a CRM Service)'
+            cand --dry-run 'Show what would change (fingerprints for secrets); write nothing'
+            cand --backup 'Keep each file''s previous contents as FILE.bak (FILE.bak.1, .2, ... when one exists)'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'crmctl;settings;export'= {
+            cand --ucc 'The UCC to export (for a CSV export: the UCC it belongs to)'
+            cand --format 'What to write'
+            cand --out 'Write here (atomically) instead of stdout'
+            cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
+            cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
+            cand --force 'Replace an existing --out file'
+            cand --json 'Print one JSON document on stdout (results and errors); never prompts'
+            cand -q 'Only print results and errors'
+            cand --quiet 'Only print results and errors'
+            cand -v 'Print diagnostics on stderr (secrets are never shown)'
+            cand --verbose 'Print diagnostics on stderr (secrets are never shown)'
+            cand --no-input 'Never prompt; fail with exit code 2 when an input is missing'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'crmctl;settings;help'= {
             cand init 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it'
+            cand set 'Replace one setting''s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service'
+            cand export 'Write one UCC''s Plugin Settings as a SharePoint list CSV, or as YAML'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'crmctl;settings;help;init'= {
+        }
+        &'crmctl;settings;help;set'= {
+        }
+        &'crmctl;settings;help;export'= {
         }
         &'crmctl;settings;help;help'= {
         }
@@ -224,6 +270,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --email 'Look up this e-mail address as the screen pop does (repeatable)'
             cand --case 'Look up this case number as the screen pop does (repeatable)'
             cand --region 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]'
+            cand --format 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)'
             cand --login-url 'Login host or token URL, as in LoginEndPoint; overrides a settings file''s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
             cand --instance-url 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer''s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]'
             cand --username 'Salesforce username; overrides a settings file''s Username [default: $CRMCTL_USERNAME]'
@@ -310,7 +357,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --dry-run 'Only report what would change; write nothing'
-            cand --backup 'Keep each file''s previous contents as FILE.bak (mode 0600)'
+            cand --backup 'Keep each file''s previous contents as FILE.bak (mode 0600; FILE.bak.1, .2, ... when one exists)'
             cand --json 'Print one JSON document on stdout (results and errors); never prompts'
             cand -q 'Only print results and errors'
             cand --quiet 'Only print results and errors'
@@ -345,8 +392,14 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         }
         &'crmctl;help;settings'= {
             cand init 'Ask for a UCC''s settings (secrets hidden), encrypt them, write the YAML and validate it'
+            cand set 'Replace one setting''s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service'
+            cand export 'Write one UCC''s Plugin Settings as a SharePoint list CSV, or as YAML'
         }
         &'crmctl;help;settings;init'= {
+        }
+        &'crmctl;help;settings;set'= {
+        }
+        &'crmctl;help;settings;export'= {
         }
         &'crmctl;help;login'= {
         }

@@ -86,12 +86,19 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l format -d 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)' -r -f -a "text\t'Findings for people'
+json\t'The JSON envelope (the same as --json)'
+junit\t'JUnit XML: a testsuite per UCC, a testcase per rule or step'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'
+github\t'GitHub Actions workflow commands (::error/::warning annotations)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l strict -d 'Exit 1 on warnings too'
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l fix -d 'Mend what has one right answer first: a name\'s or scope\'s capitals, whitespace around a value, ApiEndPoint\'s trailing slash (never a secret; only those bytes change)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l dry-run -d 'With --fix: print the fixes as a unified diff and write nothing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe -d 'Also GET each UCC\'s CRM settings endpoint and CrmServiceUrl, and report status and latency'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l login -d 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l allow-untrusted-login -d 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'
@@ -100,17 +107,19 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s q -l
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -s q -l quiet -d 'Only print results and errors'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -s h -l help -d 'Print help'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'
-complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -s h -l help -d 'Print help'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -f -a "set" -d 'Replace one setting\'s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -f -a "export" -d 'Write one UCC\'s Plugin Settings as a SharePoint list CSV, or as YAML'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and not __fish_seen_subcommand_from init set export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from init" -l out -d 'Where to write the settings' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from init" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
@@ -122,7 +131,39 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from init" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from init" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l ucc -d 'The UCC to change (for a CSV export: the UCC it belongs to)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l value -d 'The new value of a setting that is not a secret' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l stdin -d 'Read the secret from stdin: the password line, then the token line (or the one value)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l no-token -d 'Password only: the org needs no security token (logins from trusted IP ranges)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l all-sharing -d 'Set it in every UCC whose CrmServiceUrl has the same host (they share a CRM Service)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l dry-run -d 'Show what would change (fingerprints for secrets); write nothing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l backup -d 'Keep each file\'s previous contents as FILE.bak (FILE.bak.1, .2, ... when one exists)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l ucc -d 'The UCC to export (for a CSV export: the UCC it belongs to)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l format -d 'What to write' -r -f -a "sharepoint-csv\t'The list as SharePoint exports and imports it: Title,Value,Scope, comma, UTF-8 BOM, CRLF'
+yaml\t'A YAML estate of that one UCC, as validate-settings and settings set read it'"
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l out -d 'Write here (atomically) instead of stdout' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l force -d 'Replace an existing --out file'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Only print results and errors'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "set" -d 'Replace one setting\'s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service'
+complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write one UCC\'s Plugin Settings as a SharePoint list CSV, or as YAML'
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
@@ -206,6 +247,11 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ani -d 'Look up
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l email -d 'Look up this e-mail address as the screen pop does (repeatable)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l case -d 'Look up this case number as the screen pop does (repeatable)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l region -d 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l format -d 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)' -r -f -a "text\t'Findings for people'
+json\t'The JSON envelope (the same as --json)'
+junit\t'JUnit XML: a testsuite per UCC, a testcase per rule or step'
+sarif\t'SARIF 2.1.0, for code-scanning dashboards'
+github\t'GitHub Actions workflow commands (::error/::warning annotations)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
@@ -286,7 +332,7 @@ always\t''
 never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -l dry-run -d 'Only report what would change; write nothing'
-complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -l backup -d 'Keep each file\'s previous contents as FILE.bak (mode 0600)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -l backup -d 'Keep each file\'s previous contents as FILE.bak (mode 0600; FILE.bak.1, .2, ... when one exists)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -l json -d 'Print one JSON document on stdout (results and errors); never prompts'
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -s q -l quiet -d 'Only print results and errors'
 complete -c crmctl -n "__fish_crmctl_using_subcommand rekey" -s v -l verbose -d 'Print diagnostics on stderr (secrets are never shown)'
@@ -306,3 +352,5 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_
 complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "rekey" -d 'Re-encrypt every Password, ClientId and ClientSecret of settings files under a new key profile'
 complete -c crmctl -n "__fish_crmctl_using_subcommand help; and not __fish_seen_subcommand_from encrypt decrypt keygen validate-settings settings login lookup doctor emulate demo completions rekey help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "init" -d 'Ask for a UCC\'s settings (secrets hidden), encrypt them, write the YAML and validate it'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "set" -d 'Replace one setting\'s value in place (secrets encrypted), in one UCC or every UCC sharing its CRM Service'
+complete -c crmctl -n "__fish_crmctl_using_subcommand help; and __fish_seen_subcommand_from settings" -f -a "export" -d 'Write one UCC\'s Plugin Settings as a SharePoint list CSV, or as YAML'

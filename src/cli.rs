@@ -112,6 +112,17 @@ impl Command {
     }
 }
 
+impl Command {
+    /// `--format` of the commands that have one.
+    pub fn format(&self) -> Option<crate::output::ci::Format> {
+        match self {
+            Command::ValidateSettings(a) => a.format,
+            Command::Doctor(a) => a.format,
+            _ => None,
+        }
+    }
+}
+
 /// The full clap command, as parsed at run time.
 pub fn command() -> clap::Command {
     Cli::command()

@@ -26,6 +26,16 @@ pub struct Ctx {
 }
 
 impl Ctx {
+    /// Before a command rewrites settings files: a rewrite that was killed half-way
+    /// (its journal lies beside the files) is completed or rolled back first, stale
+    /// temporary files are removed, and each is said in a warning.
+    pub fn finish_interrupted_rewrites(&self, files: &[PathBuf]) -> Result<(), CliError> {
+        for done in crate::settings::rewrite::commit::recover(files)? {
+            self.out.warn(&done.to_string());
+        }
+        Ok(())
+    }
+
     pub fn new(global: &GlobalArgs, env: Env) -> Self {
         let stdout_tty = std::io::stdout().is_terminal();
         let stderr_tty = std::io::stderr().is_terminal();
@@ -73,6 +83,21 @@ impl Ctx {
     /// would make strings no CRM Service can decrypt.
     pub fn cipher_for_new_strings(&self) -> Result<(Cipher, KeyProfile), CliError> {
         self.cipher_asking(true)
+    }
+
+    /// The key profile if one is configured (`--key-file`, `CRMCTL_KEY_FILE`, or a file
+    /// at the default location); none at all is fine for commands that only check.
+    pub fn configured_cipher(&self) -> Result<Option<Cipher>, CliError> {
+        let explicit = self.key_file.is_some() || self.env.key_file.is_some();
+        let default_exists = self
+            .env
+            .config_dir
+            .as_ref()
+            .is_some_and(|d| d.join(profile::DEFAULT_FILE_NAME).exists());
+        if !explicit && !default_exists {
+            return Ok(None);
+        }
+        self.cipher().map(|(c, _)| Some(c))
     }
 
     fn cipher_asking(&self, confirm: bool) -> Result<(Cipher, KeyProfile), CliError> {

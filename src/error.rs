@@ -186,6 +186,16 @@ pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
     }
 }
 
+/// A rewrite killed half-way that the next run could not finish (`rewrite::commit::recover`).
+impl From<crate::settings::rewrite::commit::RecoveryError> for CliError {
+    fn from(e: crate::settings::rewrite::commit::RecoveryError) -> Self {
+        CliError::input(format!(
+            "an earlier rewrite was interrupted and could not be finished: {e}"
+        ))
+        .with_hint("no file was changed by this run; check the files the journal names")
+    }
+}
+
 impl From<crate::salesforce::SfError> for CliError {
     fn from(e: crate::salesforce::SfError) -> Self {
         use crate::salesforce::{NetKind, SfError, advice};

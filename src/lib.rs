@@ -23,6 +23,7 @@ pub mod output;
 pub mod salesforce;
 pub mod screenpop;
 pub mod secret;
+pub mod secret_input;
 pub mod settings;
 
 use std::ffi::OsString;
@@ -41,10 +42,14 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
-    let cli = match Cli::try_parse_from(&args) {
+    let mut cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
         Err(e) => return usage_error(e, &args),
     };
+    // `--format json` is `--json`: one envelope on stdout, no prompts.
+    if cli.command.format() == Some(output::ci::Format::Json) {
+        cli.global.json = true;
+    }
     let ctx = Ctx::new(&cli.global, Env::from_process());
     let name = cli.command.name();
     crash::running(name, ctx.out.mode);

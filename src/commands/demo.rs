@@ -583,6 +583,18 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         ),
         &mut results,
     )?;
+    let reset = format!("{DEMO_PASSWORD}\n{DEMO_SECURITY_TOKEN}\n");
+    exec(
+        step(
+            "A password reset: the new password and token into the Password value, only its bytes changed",
+            "printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | crmctl --key-file key.yaml settings set settings.yaml --ucc helpdesk Password --stdin".into(),
+            &["--key-file", &k, "settings", "set", "settings.yaml", "--ucc", "helpdesk", "Password", "--stdin"],
+            vec![],
+            reset,
+            0,
+        ),
+        &mut results,
+    )?;
     let new_key = "new-key.yaml".to_string();
     exec(
         step(

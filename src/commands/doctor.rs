@@ -3,6 +3,8 @@
 //! check (validate-settings' rules and probes, `login::check_session`, the lookup,
 //! the auto log); the steps, statuses and exit code live in `crate::doctor`.
 
+mod ci;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -101,6 +103,10 @@ pub struct DoctorArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Output: text, json (as --json), junit, sarif or github (workflow-command annotations)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<crate::output::ci::Format>,
+
     #[command(flatten, next_help_heading = "Connection (as for `crmctl login`)")]
     pub connect: ConnectArgs,
 }
@@ -186,6 +192,7 @@ struct LoginPlan {
 }
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
+    crate::output::ci::Format::resolve(args.format, ctx.out.is_json())?;
     let connect = &args.connect;
     // Flags that cannot mean anything and a malformed --instance-url are usage
     // errors before any traffic.
@@ -305,6 +312,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
         results,
         logins: login_count,
         strict: args.strict,
+        format: args.format,
     }))
 }
 
@@ -347,6 +355,7 @@ fn one_org(
         }],
         logins: 1,
         strict: args.strict,
+        format: args.format,
     }))
 }
 
@@ -657,6 +666,7 @@ pub struct DoctorReport {
     results: Vec<UccResult>,
     logins: usize,
     strict: bool,
+    format: Option<crate::output::ci::Format>,
 }
 
 impl Report for DoctorReport {
@@ -668,6 +678,9 @@ impl Report for DoctorReport {
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
+        if let Some(doc) = self.format.and_then(|f| ci::render(f, &self.results)) {
+            return out.data(&doc);
+        }
         let s = out.stdout_style();
         let clean = |t: &str| sanitize::for_terminal(t);
         let mut text = String::new();

@@ -53,7 +53,7 @@ pub struct RekeyArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// Keep each file's previous contents as FILE.bak (mode 0600)
+    /// Keep each file's previous contents as FILE.bak (mode 0600; FILE.bak.1, .2, ... when one exists)
     #[arg(long)]
     pub backup: bool,
 
@@ -333,14 +333,7 @@ pub fn run(ctx: &Ctx, args: &RekeyArgs) -> Result<Box<dyn Report>, CliError> {
     }
     // Before anything else: a rewrite killed half-way is completed or rolled back,
     // and stale temporary files of these files are removed.
-    for done in commit::recover(&args.files).map_err(|e| {
-        CliError::input(format!(
-            "an earlier rewrite was interrupted and could not be finished: {e}"
-        ))
-        .with_hint("no file was changed by this run; check the files the journal names")
-    })? {
-        ctx.out.warn(&done.to_string());
-    }
+    ctx.finish_interrupted_rewrites(&args.files)?;
     let old = cipher(
         ctx,
         &args.from,

@@ -2,6 +2,9 @@
 
 use std::path::PathBuf;
 
+mod export;
+mod set;
+
 use clap::{Args, Subcommand};
 use dialoguer::console::Term;
 use serde_json::json;
@@ -23,6 +26,8 @@ pub struct SettingsArgs {
 #[derive(Debug, Subcommand)]
 pub enum SettingsCommand {
     Init(InitArgs),
+    Set(set::SetArgs),
+    Export(export::ExportArgs),
 }
 
 /// Ask for a UCC's settings (secrets hidden), encrypt them, write the YAML and validate it
@@ -136,6 +141,8 @@ fn hidden(
 pub fn run(ctx: &Ctx, args: &SettingsArgs) -> Result<Box<dyn Report>, CliError> {
     match &args.command {
         SettingsCommand::Init(a) => init(ctx, a),
+        SettingsCommand::Set(a) => set::run(ctx, a),
+        SettingsCommand::Export(a) => export::run(ctx, a),
     }
 }
 

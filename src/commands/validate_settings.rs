@@ -1,5 +1,9 @@
 //! `crmctl validate-settings`: every check of the seed document, for one UCC or hundreds.
 
+mod ci;
+mod fix;
+mod login;
+
 use std::path::PathBuf;
 
 use clap::Args;
@@ -7,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
+use crate::output::ci::Format;
 use crate::output::{Printer, Report, sanitize};
 use crate::settings::rules::{self, Finding, Severity};
 use crate::settings::{Ucc, load};
@@ -38,6 +43,19 @@ pub struct ValidateArgs {
     /// Exit 1 on warnings too
     #[arg(long)]
     pub strict: bool,
+
+    /// Mend what has one right answer first: a name's or scope's capitals, whitespace
+    /// around a value, ApiEndPoint's trailing slash (never a secret; only those bytes change)
+    #[arg(long)]
+    pub fix: bool,
+
+    /// With --fix: print the fixes as a unified diff and write nothing
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+
+    /// Output: text, json (as --json), junit, sarif or github (workflow-command annotations)
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
 
     /// Also GET each UCC's CRM settings endpoint and CrmServiceUrl, and report status and latency
     #[arg(long)]
@@ -152,6 +170,9 @@ pub struct ValidateReport {
     incomplete: usize,
     /// Findings of logins the org refused.
     refused: usize,
+    format: Format,
+    not_run: ci::NotRun,
+    fixed: Option<fix::Fixed>,
 }
 
 impl ValidateReport {
@@ -162,7 +183,7 @@ impl ValidateReport {
 
 impl Report for ValidateReport {
     fn data(&self) -> Value {
-        json!({
+        let mut d = json!({
             "findings": self.findings,
             "probes": self.probes,
             "logins": self.logins,
@@ -172,12 +193,23 @@ impl Report for ValidateReport {
                 "warnings": self.count(Severity::Warning),
                 "decryption_checked": self.decrypted,
             },
-        })
+        });
+        if let Some(f) = &self.fixed {
+            d["fix"] = f.to_json();
+        }
+        d
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
+        if let Some(doc) = ci::render(self.format, &self.uccs, &self.findings, &self.not_run) {
+            return out.data(&doc);
+        }
         let s = out.stdout_style();
-        let mut text = String::new();
+        let mut text = self
+            .fixed
+            .as_ref()
+            .map(fix::Fixed::text)
+            .unwrap_or_default();
         let mut shown = std::collections::BTreeSet::new();
         for (name, file) in &self.uccs {
             // Two UCCs with one name (a duplicate-ucc error): their findings once.
@@ -303,26 +335,13 @@ impl Report for ValidateReport {
     }
 }
 
-/// The key profile if one is configured; none at the default location is fine.
-fn cipher(ctx: &Ctx) -> Result<Option<crate::crypto::Cipher>, CliError> {
-    let explicit = ctx.key_file.is_some() || ctx.env.key_file.is_some();
-    let default_exists = ctx
-        .env
-        .config_dir
-        .as_ref()
-        .is_some_and(|d| d.join(crate::crypto::profile::DEFAULT_FILE_NAME).exists());
-    if !explicit && !default_exists {
-        return Ok(None);
-    }
-    ctx.cipher().map(|(c, _)| Some(c))
-}
-
 fn is_csv(path: &std::path::Path) -> bool {
     path.extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
+    let format = Format::resolve(args.format, ctx.out.is_json())?;
     // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
     if let Some(name) = &args.ucc
         && !args.files.iter().any(|f| is_csv(f))
@@ -332,13 +351,22 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         ))
         .with_hint("YAML estates name their UCCs under `uccs:`; leave out --ucc, or give the SharePoint CSV export (a .csv file)"));
     }
+    let fixed = if args.fix {
+        if !args.dry_run {
+            // As rekey and settings set: a rewrite killed half-way is finished first.
+            ctx.finish_interrupted_rewrites(&args.files)?;
+        }
+        Some(fix::run(&args.files, args.ucc.as_deref(), args.dry_run)?)
+    } else {
+        None
+    };
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
         let mut loaded =
             load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
         uccs.append(&mut loaded);
     }
-    let cipher = cipher(ctx)?;
+    let cipher = ctx.configured_cipher()?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
     let mut probes = Vec::new();
     let (mut incomplete, mut refused) = (0, 0);
@@ -384,7 +412,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         }
     }
     let logins = if args.login {
-        login_checks(
+        login::login_checks(
             ctx,
             &uccs,
             cipher.as_ref(),
@@ -416,180 +444,17 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         incomplete,
         refused,
         decrypted: cipher.is_some(),
-    }))
-}
-
-/// Logs in once per distinct set of credentials, with the same check as `crmctl login`.
-fn login_checks(
-    ctx: &Ctx,
-    uccs: &[Ucc],
-    cipher: Option<&crate::crypto::Cipher>,
-    allow_untrusted: bool,
-    findings: &mut Vec<Finding>,
-    (incomplete, refused): (&mut usize, &mut usize),
-) -> Result<Vec<LoginCheck>, CliError> {
-    use super::connect::{PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials};
-    // A missing key profile is local configuration (3), as in `login --settings` and `doctor`.
-    let cipher = cipher.ok_or_else(|| {
-        CliError::input(
-            "--login needs the key profile to decrypt Password, ClientId and ClientSecret",
-        )
-        .with_hint("pass --key-file FILE or set CRMCTL_KEY_FILE")
-    })?;
-    let key = |u: &Ucc| -> Vec<String> {
-        [
-            "LoginEndPoint",
-            "Username",
-            "Password",
-            "ClientId",
-            "ClientSecret",
-            "ApiEndPoint",
+        format,
+        fixed,
+        not_run: [
+            ("probe-failed", !args.probe, "not run: pass --probe"),
+            ("login-failed", !args.login, "not run: pass --login"),
+            ("login-checks", !args.login, "not run: pass --login"),
+            ("login-skipped", !args.login, "not run: pass --login"),
         ]
-        .iter()
-        .map(|s| u.value(s).unwrap_or("").trim().to_string())
-        .collect()
-    };
-    let mut groups: Vec<(Vec<String>, Vec<&Ucc>)> = Vec::new();
-    for u in uccs {
-        let k = key(u);
-        match groups.iter_mut().find(|(gk, _)| *gk == k) {
-            Some((_, members)) => members.push(u),
-            None => groups.push((k, vec![u])),
-        }
-    }
-    let trace = ctx.http_trace();
-    // The same connection settings as `crmctl login` without flags
-    // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
-    let settings = super::connect::http_from_env(ctx)?;
-    let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
-    let mut out = Vec::new();
-    for (_, members) in groups {
-        let first = members[0];
-        let names: Vec<String> = members.iter().map(|u| u.name.clone()).collect();
-        let login_url = first
-            .value("LoginEndPoint")
-            .unwrap_or(PRODUCTION_LOGIN)
-            .to_string();
-        if let Some(skipped) =
-            untrusted_login(&login_url, &members, &names, allow_untrusted, findings)
-        {
-            out.push(skipped);
-            continue;
-        }
-        let result = ucc_credentials(
-            first,
-            cipher,
-            crate::salesforce::Flow::Password,
-            None,
-            &login_url,
-        )
-        .and_then(|creds| {
-            Ok((
-                creds,
-                normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
-            ))
-        })
-        .and_then(|(creds, version)| super::login::check(&client, &creds, version));
-        let row = first.get("LoginEndPoint");
-        let mut push = |rule: &'static str, message: String, hint: String| {
-            for u in &members {
-                let r = u.get("LoginEndPoint");
-                findings.push(Finding {
-                    ucc: u.name.clone(),
-                    setting: Some("LoginEndPoint".into()),
-                    severity: Severity::Error,
-                    rule,
-                    message: message.clone(),
-                    hint: hint.clone(),
-                    file: r
-                        .or(row)
-                        .map(|r| r.file.display().to_string())
-                        .unwrap_or_else(|| u.file.display().to_string()),
-                    line: r.map(|r| r.line).unwrap_or(u.line),
-                });
-            }
-        };
-        match result {
-            Ok(report) => {
-                let problems = report.problems();
-                if !problems.is_empty() {
-                    push(
-                        "login-checks",
-                        format!(
-                            "the login works but the screen pop is not ready: {}",
-                            problems.join("; ")
-                        ),
-                        "see `crmctl login` for the details".into(),
-                    );
-                }
-                out.push(LoginCheck {
-                    uccs: names,
-                    ok: report.ok(),
-                    instance_url: Some(report.instance_url().clone()),
-                    problems,
-                    error_kind: None,
-                });
-            }
-            Err(e) => {
-                // Classified as `crmctl login` classifies it (crate::error::sf_kind).
-                match e.kind {
-                    crate::error::ErrorKind::Remote => *incomplete += members.len(),
-                    crate::error::ErrorKind::Rejected => *refused += members.len(),
-                    _ => {}
-                }
-                push("login-failed", e.message.clone(), e.hints.join("; "));
-                out.push(LoginCheck {
-                    uccs: names,
-                    ok: false,
-                    instance_url: None,
-                    error_kind: Some(e.kind.as_str()),
-                    problems: vec![e.message],
-                });
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Credentials go only where the CRM Service should send them: Salesforce over https,
-/// or a test org on this machine. Anything else needs the user's say-so
-/// (`--allow-untrusted-login`); without it the login is not attempted, and each UCC of
-/// the group gets a `login-skipped` finding.
-fn untrusted_login(
-    login_url: &str,
-    members: &[&Ucc],
-    names: &[String],
-    allow_untrusted: bool,
-    findings: &mut Vec<Finding>,
-) -> Option<LoginCheck> {
-    if allow_untrusted || rules::login_target(login_url) != rules::LoginTarget::Untrusted {
-        return None;
-    }
-    let message = format!(
-        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
-        login_url.trim()
-    );
-    for u in members {
-        let r = u.get("LoginEndPoint");
-        findings.push(Finding {
-            ucc: u.name.clone(),
-            setting: Some("LoginEndPoint".into()),
-            severity: Severity::Error,
-            rule: "login-skipped",
-            message: message.clone(),
-            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
-            file: r
-                .map(|r| r.file.display().to_string())
-                .unwrap_or_else(|| u.file.display().to_string()),
-            line: r.map(|r| r.line).unwrap_or(u.line),
-        });
-    }
-    Some(LoginCheck {
-        uccs: names.to_vec(),
-        ok: false,
-        instance_url: None,
-        problems: vec![message],
-        // Not attempted: the `login-skipped` finding says why; no class of failure applies.
-        error_kind: None,
-    })
+        .into_iter()
+        .filter(|(_, skip, _)| *skip)
+        .map(|(r, _, why)| (r, why))
+        .collect(),
+    }))
 }

@@ -5,8 +5,10 @@
 // macros everywhere else).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod ci;
 pub mod json;
 pub mod sanitize;
+pub mod sharepoint;
 pub mod style;
 pub mod untrusted;
 

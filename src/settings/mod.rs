@@ -2,9 +2,11 @@
 //! SharePoint CSV export of one UCC's list). Every row keeps its file and line, so
 //! findings and errors can point at it.
 
+pub mod fix;
 pub mod load;
 pub mod rewrite;
 pub mod rules;
+pub mod set;
 pub mod wizard;
 
 use std::path::PathBuf;

@@ -9,6 +9,7 @@
 //! values. Plaintext lives only in `SecretString`s inside [`plan`].
 
 pub mod commit;
+pub mod edit;
 mod journal;
 mod locate;
 
@@ -20,8 +21,7 @@ use secrecy::ExposeSecret;
 use super::rules::{ENCRYPTED, fingerprint};
 use super::{LoadError, Ucc};
 use crate::crypto::{Cipher, DecryptError};
-pub use locate::Style;
-use locate::{Place, Spans};
+pub use locate::{Place, Spans, Style};
 
 /// The two kinds of settings file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use crate::support::Sandbox;
 
 /// The exit code each step of the demo must end with, in order.
-const EXPECTED_EXITS: [(&str, i64); 23] = [
+const EXPECTED_EXITS: [(&str, i64); 24] = [
     ("Make a key profile", 0),
     ("Encrypt the password", 0),
     ("Encrypt the Connected App's client id", 0),
@@ -23,6 +23,7 @@ const EXPECTED_EXITS: [(&str, i64); 23] = [
     ("Ready for 2027? Each flow for the UCC", 0),
     ("Log in with JWT bearer", 0),
     ("A call logged as the auto log would", 0),
+    ("A password reset", 0),
     ("The CRM Service gets a new key", 0),
     ("Re-encrypt Password, ClientId and ClientSecret", 0),
     ("Log in with the rotated settings", 0),
@@ -74,12 +75,15 @@ fn every_step_behaves_as_expected() {
         "$ crmctl login --flow jwt --jwt-key-file jwt-key.pem --client-id 3MVG9crmctlDEMOclientID.emulator --username demo@crmctl.example\nok: logged in as demo@crmctl.example",
         // lookup --log prints the new Task's Id.
         "logged: Task 00T",
+        // settings set: the Password replaced in place.
+        "settings set settings.yaml --ucc helpdesk Password --stdin\nsettings.yaml:9 helpdesk Password: sha256:",
+        "1 value set in 1 file",
         // The key rotation.
         "$ crmctl keygen --out new-key.yaml",
         "1 file rewritten, 3 values re-encrypted",
         "$ crmctl login --settings settings.yaml --ucc helpdesk --key-file new-key.yaml\nok: logged in as demo@crmctl.example",
         "$ crmctl --key-file key.yaml decrypt --check",
-        "Demo complete: 23 steps behaved as expected.",
+        "Demo complete: 24 steps behaved as expected.",
     ] {
         assert!(
             out.stdout.contains(expected),

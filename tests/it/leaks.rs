@@ -209,6 +209,60 @@ fn no_command_leaks_a_secret_in_any_mode() {
                     stdin_secrets.as_str(),
                 ),
                 (with(&["encrypt", "--bogus-flag"]), ""),
+                // The new commands and formats (every run leaves the estate as it is).
+                (
+                    with(&[
+                        "settings",
+                        "set",
+                        &estate,
+                        "--ucc",
+                        "a",
+                        "Password",
+                        "--stdin",
+                        "--dry-run",
+                    ]),
+                    stdin_secrets.as_str(),
+                ),
+                (
+                    with(&[
+                        "settings",
+                        "set",
+                        &estate,
+                        "--ucc",
+                        "a",
+                        "ClientSecret",
+                        "--dry-run",
+                    ]),
+                    "",
+                ),
+                (
+                    with(&["validate-settings", &estate, "--fix", "--dry-run"]),
+                    "",
+                ),
+                (
+                    with(&["validate-settings", &estate, "--format", "junit"]),
+                    "",
+                ),
+                (
+                    with(&["validate-settings", &estate, "--format", "sarif"]),
+                    "",
+                ),
+                (
+                    with(&["validate-settings", &estate, "--format", "github"]),
+                    "",
+                ),
+                (
+                    with(&[
+                        "settings",
+                        "export",
+                        &estate,
+                        "--ucc",
+                        "a",
+                        "--format",
+                        "sharepoint-csv",
+                    ]),
+                    "",
+                ),
             ];
             for (args, stdin) in cases {
                 let argv: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -491,3 +491,51 @@ fn ctrl_d_at_a_hidden_prompt_puts_the_error_on_its_own_line() {
         "the error follows the prompt on its line: {after_prompt:?}{screen:?}"
     );
 }
+
+/// `settings set` asks as `encrypt` does, hidden, and writes the new string in place.
+#[test]
+fn settings_set_asks_for_the_password_and_token_hidden() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let old = test_cipher().encrypt_to_base64("old");
+    let before = format!(
+        "uccs:\n  - name: helpdesk\n    settings:\n      - {{ setting: Password, scope: CrmService, value: {old} }}\n"
+    );
+    let file = sb.write_private("estate.yaml", &before);
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "settings",
+            "set",
+            file.to_str().expect("utf8"),
+            "--ucc",
+            "helpdesk",
+            "Password",
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    screen += &s
+        .exp_string("Salesforce password: ")
+        .expect("password prompt");
+    s.send_line(PASSWORD).expect("type password");
+    screen += &s.exp_string("Security token: ").expect("token prompt");
+    s.send_line(TOKEN).expect("type token");
+    screen += &s.exp_string("again, to confirm: ").expect("confirm prompt");
+    s.send_line(PASSWORD).expect("type password again");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    Screen(screen).assert_no_secret();
+    let new = test_cipher().encrypt_to_base64(&format!("{PASSWORD}{TOKEN}"));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        before.replace(&old, &new)
+    );
+}

@@ -318,21 +318,25 @@ fn a_file_that_cannot_be_written_leaves_every_file_unchanged() {
         "a file changed or a temporary was left"
     );
 
-    // A backup that can't be kept (FILE.bak is a folder) stops the run just the same.
+    // Something else at FILE.bak (here a folder) is never replaced: the backup takes the
+    // next free number. (A backup that can't be written stops the run: the unit test
+    // `a_failed_backup_puts_back_every_file` of rewrite::commit.)
     let e = Estate::new();
     let a = e.put("estate-crlf-bom.yaml", &fixture("estate-crlf-bom.yaml"));
     let b = e.put("region-us.yaml", &fixture("region-us.yaml"));
     std::fs::create_dir(e.sb.path("region-us.yaml.bak")).expect("mkdir");
-    let before = e.snapshot();
     let out = e.rekey(&[
         "--backup",
         "--json",
         a.to_str().expect("utf8"),
         b.to_str().expect("utf8"),
     ]);
-    out.assert_code(3);
-    assert_eq!(out.json()["error"]["kind"], "input");
-    assert_eq!(e.snapshot(), before);
+    out.assert_code(0);
+    assert!(e.sb.path("region-us.yaml.bak").is_dir());
+    assert_bytes(
+        &e.sb.path("region-us.yaml.bak.1"),
+        &fill(&fixture("region-us.yaml"), When::Before),
+    );
 }
 
 #[cfg(unix)]
@@ -766,4 +770,33 @@ fn a_rekey_killed_at_any_step_is_finished_all_or_nothing_by_the_next_run() {
             assert_eq!(left, expected, "{what}");
         }
     }
+}
+
+/// Issue 18, item 1: a second rotation with --backup must not overwrite the first
+/// backup, which may be the only copy of the values under the first key.
+#[test]
+fn a_second_rotation_keeps_the_first_backup() {
+    let e = Estate::new();
+    let template = fixture("estate-crlf-bom.yaml");
+    let f = e.put("estate.yaml", &template);
+    let file = f.to_str().expect("utf8");
+    e.rekey(&["--backup", file]).assert_code(0);
+    let first = e.sb.path("estate.yaml.bak");
+    assert_bytes(&first, &fill(&template, When::Before));
+    // Rotate back to the first key: the file is under --to now, so swap them.
+    let (old, new) = (e.old.to_str().expect("utf8"), e.new.to_str().expect("utf8"));
+    let out = e.sb.run(
+        &[
+            "rekey", "--from", new, "--to", old, "--backup", "--json", file,
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert_bytes(&first, &fill(&template, When::Before));
+    let second = e.sb.path("estate.yaml.bak.1");
+    assert_bytes(&second, &fill(&template, When::After));
+    let doc = out.json();
+    let reported = doc["data"]["files"][0]["backup"].as_str().expect("backup");
+    assert!(reported.ends_with("estate.yaml.bak.1"), "{reported}");
 }

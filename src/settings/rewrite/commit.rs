@@ -142,10 +142,19 @@ pub(crate) fn commit_with(
     if backup {
         for i in 0..prepared.len() {
             let p = &mut prepared[i];
-            let (Some(old), Some(bak)) = (p.old.as_ref(), p.backup.as_ref()) else {
+            let (Some(old), Some(planned)) = (p.old.as_ref(), p.backup.as_ref()) else {
                 continue;
             };
-            match rename(old, bak) {
+            // A backup never replaces another: one made since `prepare` moves this one on.
+            let bak = match std::fs::symlink_metadata(planned) {
+                Err(_) => planned.clone(),
+                Ok(_) => match (p.target.parent(), p.target.file_name()) {
+                    (Some(dir), Some(name)) => free_backup(dir, name).unwrap_or(planned.clone()),
+                    _ => planned.clone(),
+                },
+            };
+            p.backup = Some(bak.clone());
+            match rename(old, &bak) {
                 Ok(()) => {
                     if let Some(tmp) = p.old.take() {
                         let _ = tmp.keep();
@@ -244,20 +253,12 @@ fn prepare(c: &Change, backup: bool) -> Result<Prepared, CommitError> {
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
         return Err(fail("has no parent folder".into()));
     };
-    let bak = backup.then(|| {
-        let mut n = OsString::from(name);
-        n.push(".bak");
-        dir.join(n)
-    });
-    if let Some(bak) = &bak
-        && let Ok(m) = std::fs::symlink_metadata(bak)
-        && !m.is_file()
-    {
-        return Err(fail(format!(
-            "the backup {} exists and is not a regular file",
-            bak.display()
-        )));
-    }
+    let bak = match backup {
+        true => Some(free_backup(dir, name).ok_or_else(|| {
+            fail("no free backup name: FILE.bak and FILE.bak.1 to .999 all exist".into())
+        })?),
+        false => None,
+    };
     let temp = |bytes: &[u8], perms: Option<std::fs::Permissions>| {
         let mut prefix = OsString::from(".");
         prefix.push(name);
@@ -288,6 +289,21 @@ fn prepare(c: &Change, backup: bool) -> Result<Prepared, CommitError> {
         new: Some(new),
         old: Some(old),
         backup: bak,
+    })
+}
+
+/// The first of `FILE.bak`, `FILE.bak.1`, `FILE.bak.2`, ... that does not exist (as
+/// anything, a dangling symlink included): a backup never replaces an older one, which
+/// may be the only copy of values under an earlier key.
+pub fn free_backup(dir: &Path, name: &std::ffi::OsStr) -> Option<PathBuf> {
+    (0..1000).find_map(|i| {
+        let mut n = OsString::from(name);
+        n.push(".bak");
+        if i > 0 {
+            n.push(format!(".{i}"));
+        }
+        let p = dir.join(n);
+        std::fs::symlink_metadata(&p).is_err().then_some(p)
     })
 }
 
@@ -432,6 +448,44 @@ mod tests {
         assert_eq!(
             files(dir.path()),
             ["link.yaml", "real.yaml", "real.yaml.bak"]
+        );
+    }
+
+    #[test]
+    fn a_second_backup_never_replaces_the_first() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let a = dir.path().join("a.yaml");
+        std::fs::write(&a, b"one").expect("write");
+        let mut backups = Vec::new();
+        for (old, new) in [
+            (&b"one"[..], &b"two"[..]),
+            (b"two", b"three"),
+            (b"three", b"four"),
+        ] {
+            let done = commit(
+                &[Change {
+                    path: &a,
+                    original: old,
+                    new,
+                }],
+                true,
+            )
+            .expect("commit");
+            backups.push(done[0].backup.clone().expect("backup"));
+        }
+        let names: Vec<String> = backups
+            .iter()
+            .map(|b| b.file_name().expect("name").to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.yaml.bak", "a.yaml.bak.1", "a.yaml.bak.2"]);
+        for (b, want) in backups.iter().zip([&b"one"[..], b"two", b"three"]) {
+            assert_eq!(std::fs::read(b).expect("read"), want);
+        }
+        // A directory (or anything else) in the way is skipped, never replaced.
+        std::fs::create_dir(dir.path().join("b.yaml.bak")).expect("mkdir");
+        assert_eq!(
+            free_backup(dir.path(), std::ffi::OsStr::new("b.yaml")),
+            Some(dir.path().join("b.yaml.bak.1"))
         );
     }
 

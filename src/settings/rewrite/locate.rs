@@ -33,10 +33,13 @@ pub enum Place {
 }
 
 /// The value spans of a file, in the loader's row order: `spans[u][r]` is the place
-/// of `uccs[u].rows[r].value` (`None` when the row has no value at all).
+/// of `uccs[u].rows[r].value` (`None` when the row has no value at all); `names` and
+/// `scopes` are the places of its setting name and scope, alike.
 pub struct Spans {
     pub uccs: Vec<Ucc>,
     pub spans: Vec<Vec<Option<Place>>>,
+    pub names: Vec<Vec<Option<Place>>>,
+    pub scopes: Vec<Vec<Option<Place>>>,
 }
 
 fn internal(file: &Path, message: String) -> LoadError {
@@ -65,6 +68,10 @@ struct SpanUcc {
 struct SpanRow {
     #[serde(default)]
     value: Option<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    setting: Option<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    scope: Option<Spanned<serde::de::IgnoredAny>>,
 }
 
 /// A YAML estate: `load::yaml` for the meaning, a second pass for the spans.
@@ -84,19 +91,32 @@ pub fn yaml(file: &Path, text: &str) -> Result<Spans, LoadError> {
             "cannot locate values: the two readings of the file disagree".into(),
         ));
     }
-    let spans = doc
-        .uccs
-        .iter()
-        .zip(&uccs)
-        .map(|(d, u)| {
-            d.settings
-                .iter()
-                .zip(&u.rows)
-                .map(|(s, row)| s.value.as_ref().map(|v| yaml_place(text, v, &row.value)))
-                .collect()
-        })
-        .collect();
-    Ok(Spans { uccs, spans })
+    let places = |pick: &dyn Fn(&SpanRow, &super::super::Row) -> Option<Place>| {
+        doc.uccs
+            .iter()
+            .zip(&uccs)
+            .map(|(d, u)| {
+                d.settings
+                    .iter()
+                    .zip(&u.rows)
+                    .map(|(s, r)| pick(s, r))
+                    .collect()
+            })
+            .collect::<Vec<Vec<Option<Place>>>>()
+    };
+    let spans = places(&|s, row| s.value.as_ref().map(|v| yaml_place(text, v, &row.value)));
+    let names = places(&|s, row| {
+        s.setting
+            .as_ref()
+            .map(|v| yaml_place(text, v, &row.setting))
+    });
+    let scopes = places(&|s, row| s.scope.as_ref().map(|v| yaml_place(text, v, &row.scope)));
+    Ok(Spans {
+        uccs,
+        spans,
+        names,
+        scopes,
+    })
 }
 
 fn yaml_place(text: &str, v: &Spanned<serde::de::IgnoredAny>, value: &str) -> Place {
@@ -251,6 +271,19 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Spans, LoadError> {
     else {
         return Err(internal(file, "cannot locate the Value column".into()));
     };
+    let scope_col = find(&["Scope"]);
+    let (mut names, mut scopes) = (Vec::new(), Vec::new());
+    // A name or scope in place when its field reads as the loader's (trimmed) text.
+    let place_of = |f: Option<&Field>, want: &str| {
+        f.map(|f| {
+            let (span, style) = csv_place(text, f, delimiter);
+            if f.text.trim() == want && !text[span.clone()].contains('"') {
+                Place::At { span, style }
+            } else {
+                Place::NotInPlace("the field's text does not match".into())
+            }
+        })
+    };
     // Line starts, to give each field the line the loader gives its row.
     let line_of = |offset: usize| {
         text.as_bytes()[..offset]
@@ -271,6 +304,8 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Spans, LoadError> {
         let row = rows
             .next()
             .ok_or_else(|| internal(file, "cannot locate values: more rows than loaded".into()))?;
+        names.push(place_of(rec.get(setting_col), &row.setting));
+        scopes.push(place_of(scope_col.and_then(|c| rec.get(c)), &row.scope));
         let place = match rec.get(value_col) {
             None => None,
             Some(f) => {
@@ -310,6 +345,8 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Spans, LoadError> {
     Ok(Spans {
         uccs: vec![loaded],
         spans: vec![spans],
+        names: vec![names],
+        scopes: vec![scopes],
     })
 }
 

@@ -2,6 +2,7 @@
 //! scopes (`names`), endpoints (`endpoints`), encrypted values (`secrets`), and rules
 //! across UCCs (`primary`). Every finding has a stable rule id from [`RULE_IDS`].
 
+pub mod catalogue;
 mod endpoints;
 mod names;
 mod primary;
@@ -14,6 +15,8 @@ use sha2::Digest;
 use super::{Row, Ucc};
 use crate::crypto::Cipher;
 
+pub use names::did_you_mean;
+pub use primary::service_host;
 use urls::parse_url;
 pub use urls::{LoginTarget, is_loopback_host, is_salesforce_host, login_target};
 

@@ -110,3 +110,12 @@ pub(super) fn check(c: &mut Ctx<'_>) {
         }
     }
 }
+
+/// The documented setting a misspelt name is closest to (at most two edits away).
+pub fn did_you_mean(name: &str) -> Option<&'static str> {
+    KNOWN
+        .iter()
+        .map(|(n, _)| *n)
+        .filter(|n| edit_distance(n, name) <= 2)
+        .min_by_key(|n| edit_distance(n, name))
+}

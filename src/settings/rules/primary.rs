@@ -86,3 +86,11 @@ pub(super) fn check(uccs: &[Ucc], out: &mut Vec<Finding>) {
         }
     }
 }
+
+/// The host of a UCC's CrmServiceUrl, lowercased: UCCs with the same one share a CRM
+/// Service, and so must hold identical CrmService settings.
+pub fn service_host(u: &Ucc) -> Option<String> {
+    exact(u, "CrmServiceUrl")
+        .and_then(|r| parse_url(&r.value))
+        .map(|u| u.host.to_ascii_lowercase())
+}

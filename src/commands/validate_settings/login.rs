@@ -1,0 +1,185 @@
+//! validate-settings --login: one login per distinct credential set, as `crmctl login`
+//! checks it, and never to a LoginEndPoint that is not Salesforce or a test org.
+
+use super::LoginCheck;
+use crate::ctx::Ctx;
+use crate::error::CliError;
+use crate::settings::Ucc;
+use crate::settings::rules::{self, Finding, Severity};
+
+/// Logs in once per distinct set of credentials, with the same check as `crmctl login`.
+pub(super) fn login_checks(
+    ctx: &Ctx,
+    uccs: &[Ucc],
+    cipher: Option<&crate::crypto::Cipher>,
+    allow_untrusted: bool,
+    findings: &mut Vec<Finding>,
+    (incomplete, refused): (&mut usize, &mut usize),
+) -> Result<Vec<LoginCheck>, CliError> {
+    use crate::commands::connect::{
+        PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials,
+    };
+    // A missing key profile is local configuration (3), as in `login --settings` and `doctor`.
+    let cipher = cipher.ok_or_else(|| {
+        CliError::input(
+            "--login needs the key profile to decrypt Password, ClientId and ClientSecret",
+        )
+        .with_hint("pass --key-file FILE or set CRMCTL_KEY_FILE")
+    })?;
+    let key = |u: &Ucc| -> Vec<String> {
+        [
+            "LoginEndPoint",
+            "Username",
+            "Password",
+            "ClientId",
+            "ClientSecret",
+            "ApiEndPoint",
+        ]
+        .iter()
+        .map(|s| u.value(s).unwrap_or("").trim().to_string())
+        .collect()
+    };
+    let mut groups: Vec<(Vec<String>, Vec<&Ucc>)> = Vec::new();
+    for u in uccs {
+        let k = key(u);
+        match groups.iter_mut().find(|(gk, _)| *gk == k) {
+            Some((_, members)) => members.push(u),
+            None => groups.push((k, vec![u])),
+        }
+    }
+    let trace = ctx.http_trace();
+    // The same connection settings as `crmctl login` without flags
+    // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
+    let settings = crate::commands::connect::http_from_env(ctx)?;
+    let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
+    let mut out = Vec::new();
+    for (_, members) in groups {
+        let first = members[0];
+        let names: Vec<String> = members.iter().map(|u| u.name.clone()).collect();
+        let login_url = first
+            .value("LoginEndPoint")
+            .unwrap_or(PRODUCTION_LOGIN)
+            .to_string();
+        if let Some(skipped) =
+            untrusted_login(&login_url, &members, &names, allow_untrusted, findings)
+        {
+            out.push(skipped);
+            continue;
+        }
+        let result = ucc_credentials(
+            first,
+            cipher,
+            crate::salesforce::Flow::Password,
+            None,
+            &login_url,
+        )
+        .and_then(|creds| {
+            Ok((
+                creds,
+                normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
+            ))
+        })
+        .and_then(|(creds, version)| crate::commands::login::check(&client, &creds, version));
+        let row = first.get("LoginEndPoint");
+        let mut push = |rule: &'static str, message: String, hint: String| {
+            for u in &members {
+                let r = u.get("LoginEndPoint");
+                findings.push(Finding {
+                    ucc: u.name.clone(),
+                    setting: Some("LoginEndPoint".into()),
+                    severity: Severity::Error,
+                    rule,
+                    message: message.clone(),
+                    hint: hint.clone(),
+                    file: r
+                        .or(row)
+                        .map(|r| r.file.display().to_string())
+                        .unwrap_or_else(|| u.file.display().to_string()),
+                    line: r.map(|r| r.line).unwrap_or(u.line),
+                });
+            }
+        };
+        match result {
+            Ok(report) => {
+                let problems = report.problems();
+                if !problems.is_empty() {
+                    push(
+                        "login-checks",
+                        format!(
+                            "the login works but the screen pop is not ready: {}",
+                            problems.join("; ")
+                        ),
+                        "see `crmctl login` for the details".into(),
+                    );
+                }
+                out.push(LoginCheck {
+                    uccs: names,
+                    ok: report.ok(),
+                    instance_url: Some(report.instance_url().clone()),
+                    problems,
+                    error_kind: None,
+                });
+            }
+            Err(e) => {
+                // Classified as `crmctl login` classifies it (crate::error::sf_kind).
+                match e.kind {
+                    crate::error::ErrorKind::Remote => *incomplete += members.len(),
+                    crate::error::ErrorKind::Rejected => *refused += members.len(),
+                    _ => {}
+                }
+                push("login-failed", e.message.clone(), e.hints.join("; "));
+                out.push(LoginCheck {
+                    uccs: names,
+                    ok: false,
+                    instance_url: None,
+                    error_kind: Some(e.kind.as_str()),
+                    problems: vec![e.message],
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Credentials go only where the CRM Service should send them: Salesforce over https,
+/// or a test org on this machine. Anything else needs the user's say-so
+/// (`--allow-untrusted-login`); without it the login is not attempted, and each UCC of
+/// the group gets a `login-skipped` finding.
+fn untrusted_login(
+    login_url: &str,
+    members: &[&Ucc],
+    names: &[String],
+    allow_untrusted: bool,
+    findings: &mut Vec<Finding>,
+) -> Option<LoginCheck> {
+    if allow_untrusted || rules::login_target(login_url) != rules::LoginTarget::Untrusted {
+        return None;
+    }
+    let message = format!(
+        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
+        login_url.trim()
+    );
+    for u in members {
+        let r = u.get("LoginEndPoint");
+        findings.push(Finding {
+            ucc: u.name.clone(),
+            setting: Some("LoginEndPoint".into()),
+            severity: Severity::Error,
+            rule: "login-skipped",
+            message: message.clone(),
+            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
+            file: r
+                .map(|r| r.file.display().to_string())
+                .unwrap_or_else(|| u.file.display().to_string()),
+            line: r.map(|r| r.line).unwrap_or(u.line),
+        });
+    }
+    Some(LoginCheck {
+        uccs: names.to_vec(),
+        ok: false,
+        instance_url: None,
+        problems: vec![message],
+        // Not attempted: the `login-skipped` finding says why; no class of failure applies.
+        error_kind: None,
+    })
+}

@@ -1,0 +1,226 @@
+//! `crmctl settings export`: a UCC as a SharePoint list CSV or YAML, validating like
+//! its source.
+
+use std::collections::BTreeSet;
+
+use crate::support::{Run, Sandbox, test_cipher};
+
+/// A UCC with findings of several kinds (a mis-cased name, whitespace around a secret,
+/// a value with a comma and a quote, a retired API version), and a second UCC.
+fn estate(sb: &Sandbox) {
+    let c = test_cipher();
+    let mut rows = crmctl::settings::standard_rows(
+        "ucc1.contoso.local",
+        "https://eu6.salesforce.com/",
+        "integration@contoso.com",
+        [
+            &c.encrypt_to_base64("pw"),
+            &c.encrypt_to_base64("id"),
+            &c.encrypt_to_base64("s"),
+        ],
+        "29.0",
+        "https://login.salesforce.com/services/oauth2/token",
+    );
+    rows[4].0 = "password".into();
+    rows[5].2 = format!(" {} ", rows[5].2);
+    rows.push(("Region".into(), "CrmService".into(), "a,\"b\"; c".into()));
+    let other = rows.clone();
+    let text = crmctl::settings::render_yaml(
+        &[("helpdesk".into(), rows), ("sales".into(), other)],
+        "export test",
+    );
+    sb.write_private("estate.yaml", &text);
+}
+
+/// (rule, setting, severity) of each finding of a validate-settings --json run.
+fn findings(run: &Run) -> BTreeSet<(String, String, String)> {
+    run.json()["data"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or_default().to_string(),
+                f["setting"].as_str().unwrap_or_default().to_string(),
+                f["severity"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn validate(sb: &Sandbox, file: &str, ucc: Option<&str>) -> BTreeSet<(String, String, String)> {
+    let key = sb.key_profile();
+    let mut args = vec![
+        "--key-file",
+        key.to_str().expect("utf8"),
+        "validate-settings",
+        file,
+        "--json",
+    ];
+    if let Some(u) = ucc {
+        args.extend(["--ucc", u]);
+    }
+    findings(&sb.run(&args, &[], ""))
+}
+
+#[test]
+fn a_sharepoint_export_validates_like_its_source_and_converts_back_to_yaml() {
+    let sb = Sandbox::new();
+    estate(&sb);
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "estate.yaml",
+            "--ucc",
+            "HelpDesk",
+            "--format",
+            "sharepoint-csv",
+            "--out",
+            "PluginSettings.csv",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    let csv = std::fs::read(sb.path("PluginSettings.csv")).expect("written");
+    let text = String::from_utf8(csv).expect("utf8");
+    assert!(text.starts_with("\u{feff}Title,Value,Scope\r\n"), "{text}");
+    assert!(text.ends_with("\r\n") && !text.replace("\r\n", "").contains('\n'));
+    assert!(
+        text.contains("Region,\"a,\"\"b\"\"; c\",CrmService\r\n"),
+        "{text}"
+    );
+    // The source has two UCCs; compare with the one exported, alone.
+    let source = sb.run(
+        &[
+            "settings",
+            "export",
+            "estate.yaml",
+            "--ucc",
+            "helpdesk",
+            "--format",
+            "yaml",
+            "--out",
+            "helpdesk.yaml",
+        ],
+        &[],
+        "",
+    );
+    source.assert_code(0);
+    let from_yaml = validate(&sb, "helpdesk.yaml", None);
+    assert!(
+        from_yaml.iter().any(|f| f.0 == "setting-case"),
+        "{from_yaml:?}"
+    );
+    assert!(
+        from_yaml.iter().any(|f| f.0 == "api-version-retired"),
+        "{from_yaml:?}"
+    );
+    assert!(
+        from_yaml.iter().any(|f| f.0 == "value-whitespace"),
+        "{from_yaml:?}"
+    );
+    assert_eq!(
+        validate(&sb, "PluginSettings.csv", Some("helpdesk")),
+        from_yaml
+    );
+    // CSV back to YAML: the same findings again.
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "PluginSettings.csv",
+            "--ucc",
+            "helpdesk",
+            "--format",
+            "yaml",
+            "--out",
+            "back.yaml",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert_eq!(validate(&sb, "back.yaml", None), from_yaml);
+}
+
+#[test]
+fn stdout_json_and_bad_input() {
+    let sb = Sandbox::new();
+    estate(&sb);
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "estate.yaml",
+            "--ucc",
+            "sales",
+            "--format",
+            "sharepoint-csv",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert!(out.stdout.starts_with("\u{feff}Title,Value,Scope\r\n"));
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "estate.yaml",
+            "--ucc",
+            "sales",
+            "--format",
+            "yaml",
+            "--json",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    let doc = out.json();
+    assert_eq!(doc["data"]["rows"], 10);
+    assert!(
+        doc["data"]["document"]
+            .as_str()
+            .is_some_and(|d| d.contains("uccs:"))
+    );
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "estate.yaml",
+            "--ucc",
+            "billing",
+            "--format",
+            "yaml",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(1);
+    assert!(out.stderr.contains("`helpdesk`, `sales`"), "{}", out.stderr);
+    // An existing --out is not replaced without --force.
+    std::fs::write(sb.path("x.csv"), "keep").expect("write");
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "estate.yaml",
+            "--ucc",
+            "sales",
+            "--format",
+            "sharepoint-csv",
+            "--out",
+            "x.csv",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(3);
+    assert_eq!(
+        std::fs::read_to_string(sb.path("x.csv")).expect("read"),
+        "keep"
+    );
+}

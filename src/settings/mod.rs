@@ -2,6 +2,7 @@
 //! SharePoint CSV export of one UCC's list). Every row keeps its file and line, so
 //! findings and errors can point at it.
 
+pub mod crm;
 pub mod load;
 pub mod rewrite;
 pub mod rules;
@@ -25,6 +26,10 @@ pub struct Ucc {
     pub file: PathBuf,
     pub line: usize,
     pub rows: Vec<Row>,
+    /// The UCC's PluginAttributes list (YAML `plugin_attributes:`, or `--attributes`).
+    pub attributes: Vec<crm::Attribute>,
+    /// Columns of that list the documents do not name.
+    pub column_warnings: Vec<crm::ColumnWarning>,
 }
 
 impl Ucc {

@@ -2,6 +2,7 @@
 //! scopes (`names`), endpoints (`endpoints`), encrypted values (`secrets`), and rules
 //! across UCCs (`primary`). Every finding has a stable rule id from [`RULE_IDS`].
 
+mod crm;
 mod endpoints;
 mod names;
 mod primary;
@@ -14,6 +15,7 @@ use sha2::Digest;
 use super::{Row, Ucc};
 use crate::crypto::Cipher;
 
+pub use crm::{check_query, hyperlink_placeholders, region_ok, soql_of};
 use urls::parse_url;
 pub use urls::{LoginTarget, is_loopback_host, is_salesforce_host, login_target};
 
@@ -65,6 +67,20 @@ pub const RULE_IDS: &[&str] = &[
     "login-failed",
     "login-checks",
     "login-skipped",
+    "show-status",
+    "region-invalid",
+    "region-national-numbers",
+    "phone-format-unknown",
+    "phone-format-wildcard",
+    "query-placeholders",
+    "query-shape",
+    "attribute-column",
+    "attribute-category",
+    "attribute-order",
+    "attribute-contact-missing",
+    "attribute-hyperlink",
+    "attribute-display-name",
+    "attribute-field-missing",
 ];
 
 /// The settings the documents name, with their scope.
@@ -78,6 +94,13 @@ pub const KNOWN: &[(&str, &str)] = &[
     ("ClientSecret", "CrmService"),
     ("ApiEndPoint", "CrmService"),
     ("LoginEndPoint", "CrmService"),
+    // The optional settings of "Additional configuration CRM Service for Salesforce".
+    ("ShowStatus", "CrmService"),
+    ("DefaultPhoneNumberRegion", "CrmService"),
+    ("PhoneNumberFormat", "CrmService"),
+    ("BaseContactQuery", "CrmService"),
+    ("BaseLeadQuery", "CrmService"),
+    ("BaseCaseQuery", "CrmService"),
 ];
 
 pub const MANDATORY: &[&str] = &[
@@ -160,6 +183,7 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     names::check(&mut c);
     endpoints::check(&mut c);
     secrets::check(&mut c, cipher);
+    crm::check(&mut c);
 }
 
 /// The URLs `--probe` checks for a UCC: the CRM entry of ListsEndpoints and CrmServiceUrl.

@@ -35,6 +35,10 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "NAME")]
     pub ucc: Option<String>,
 
+    /// The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export
+    #[arg(long, value_name = "FILE", requires = "ucc")]
+    pub attributes: Option<PathBuf>,
+
     /// Exit 1 on warnings too
     #[arg(long)]
     pub strict: bool,
@@ -325,6 +329,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
     if let Some(name) = &args.ucc
         && !args.files.iter().any(|f| is_csv(f))
+        && args.attributes.is_none()
     {
         return Err(CliError::usage(format!(
             "--ucc {name} names the UCC of a CSV export, and no CSV file was given"
@@ -336,6 +341,17 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         let mut loaded =
             load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
         uccs.append(&mut loaded);
+    }
+    if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {
+        let u = uccs
+            .iter_mut()
+            .find(|u| u.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                CliError::input(format!(
+                    "--attributes: no UCC named `{name}` in the settings files"
+                ))
+            })?;
+        load::attach_attributes(u, file).map_err(|e| CliError::input(e.to_string()))?;
     }
     let cipher = cipher(ctx)?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
@@ -488,7 +504,15 @@ fn login_checks(
                 normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
             ))
         })
-        .and_then(|(creds, version)| super::login::check(&client, &creds, version));
+        .and_then(|(creds, version)| {
+            super::login::check_session(&client, &creds, version.clone(), None)
+                .map(|(report, session)| (report, session, version))
+        });
+        if let Ok((_, session, version)) = &result {
+            for u in &members {
+                attribute_fields(&client, session, version, u, findings, incomplete);
+            }
+        }
         let row = first.get("LoginEndPoint");
         let mut push = |rule: &'static str, message: String, hint: String| {
             for u in &members {
@@ -509,7 +533,7 @@ fn login_checks(
             }
         };
         match result {
-            Ok(report) => {
+            Ok((report, _, _)) => {
                 let problems = report.problems();
                 if !problems.is_empty() {
                     push(
@@ -548,6 +572,64 @@ fn login_checks(
         }
     }
     Ok(out)
+}
+
+/// `attribute-field-missing`: each PluginAttributes SystemName exists on its category's
+/// object and is visible to the integration user (describe, one call per object).
+fn attribute_fields(
+    client: &crate::salesforce::Client,
+    session: &crate::salesforce::Session,
+    version: &str,
+    ucc: &Ucc,
+    findings: &mut Vec<Finding>,
+    incomplete: &mut usize,
+) {
+    use crate::settings::crm;
+    let mut described: std::collections::BTreeMap<&str, Option<Vec<String>>> =
+        std::collections::BTreeMap::new();
+    for a in &ucc.attributes {
+        let Some(object) = crm::category_object(a.category.trim()) else {
+            continue;
+        };
+        let fields = described.entry(object).or_insert_with(|| {
+            match client.field_names(session, version, object) {
+                Ok((names, _)) => Some(names),
+                Err(e) => {
+                    if crate::error::sf_kind(&e) == crate::error::ErrorKind::Remote {
+                        *incomplete += 1;
+                    }
+                    findings.push(Finding {
+                        ucc: ucc.name.clone(),
+                        setting: Some("PluginAttributes".into()),
+                        severity: Severity::Error,
+                        rule: "attribute-field-missing",
+                        message: format!("cannot describe {object}: {e}"),
+                        hint: "the integration user needs read access to the object".into(),
+                        file: a.file.display().to_string(),
+                        line: a.line,
+                    });
+                    None
+                }
+            }
+        });
+        if let Some(fields) = fields
+            && !crm::field_visible(fields, &a.system_name)
+        {
+            findings.push(Finding {
+                ucc: ucc.name.clone(),
+                setting: Some("PluginAttributes".into()),
+                severity: Severity::Error,
+                rule: "attribute-field-missing",
+                message: format!(
+                    "SystemName {} (category {}) is not a field of {object} the integration user can see",
+                    a.system_name, a.category
+                ),
+                hint: "check the API name (custom fields end in __c), or give the integration user field-level security on it".into(),
+                file: a.file.display().to_string(),
+                line: a.line,
+            });
+        }
+    }
 }
 
 /// Credentials go only where the CRM Service should send them: Salesforce over https,

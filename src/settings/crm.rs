@@ -293,6 +293,19 @@ pub fn attribute_from(
     Ok(a)
 }
 
+/// Whether an object's visible fields (from describe) hold a SystemName: a field of the
+/// object, or for `Parent.Field` its relationship (`ParentId`, or `X__c` for `X__r`).
+pub fn field_visible(fields: &[String], system_name: &str) -> bool {
+    let has = |n: &str| fields.iter().any(|f| f.eq_ignore_ascii_case(n));
+    match system_name.trim().split_once('.') {
+        None => has(system_name.trim()),
+        Some((rel, _)) => match rel.strip_suffix("__r") {
+            Some(custom) => has(&format!("{custom}__c")),
+            None => has(&format!("{rel}Id")),
+        },
+    }
+}
+
 /// SharePoint's Yes/No columns, and the True/False of settings (any case).
 pub fn parse_bool(v: &str) -> Option<bool> {
     match v.trim().to_ascii_lowercase().as_str() {

@@ -232,7 +232,11 @@ pub fn attributes_csv(
         .map_err(|e| err(Some(1), format!("cannot read the header: {e}")))?
         .clone();
     for need in ["SystemName", "Category", "Order"] {
-        if crate::csv_input::find_column(&headers, &[need]).is_none() {
+        let squeezed = |h: &str| h.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        if !headers
+            .iter()
+            .any(|h| squeezed(h).eq_ignore_ascii_case(need))
+        {
             return Err(err(Some(1), format!("no `{need}` column in the header")));
         }
     }
@@ -279,6 +283,21 @@ pub fn attributes_csv(
         out.push(a);
     }
     Ok((out, warnings))
+}
+
+/// Reads a PluginAttributes CSV export (`--attributes FILE`) into a UCC, in place of the
+/// list its settings file gave.
+pub fn attach_attributes(ucc: &mut Ucc, path: &Path) -> Result<(), LoadError> {
+    let text = crate::fsutil::read_text(path).map_err(|e| LoadError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    let (attributes, warnings) = attributes_csv(path, &text)?;
+    ucc.attributes = attributes;
+    ucc.column_warnings = warnings;
+    Ok(())
 }
 
 /// Reads a file (or `-`, stdin) as YAML, or as CSV when it ends in `.csv`.

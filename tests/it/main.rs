@@ -6,6 +6,7 @@ mod bulk;
 mod calllog;
 mod cipher_vectors;
 mod cli;
+mod crm_model;
 mod decrypt;
 mod demo;
 mod doctor;

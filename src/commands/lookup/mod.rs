@@ -1,6 +1,7 @@
 //! `crmctl lookup`: the screen pop an agent would see for a caller, an e-mail or a case.
 
 mod bulk;
+mod model;
 mod render;
 
 use clap::{Args, ValueEnum};
@@ -10,6 +11,7 @@ use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::output::Report;
 
+use crate::screenpop::crm_service::{self, Caller};
 use crate::screenpop::lookup::{self, Kind, Plan, Reading, RegionSource};
 use crate::screenpop::phone::Region;
 use crate::screenpop::{self, CaseInfo, Match};
@@ -107,6 +109,10 @@ pub struct LookupArgs {
     #[arg(long)]
     pub timings: bool,
 
+    /// Whose screen pop to show: the UCC's CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]
+    #[arg(long, value_enum, value_name = "MODEL")]
+    pub model: Option<model::ModelArg>,
+
     #[command(flatten)]
     pub from: SettingsArgs,
 
@@ -169,9 +175,17 @@ fn value(args: &LookupArgs) -> String {
         .unwrap_or_default()
 }
 
-fn plan(ctx: &Ctx, args: &LookupArgs) -> Result<Plan, CliError> {
+fn plan(
+    ctx: &Ctx,
+    args: &LookupArgs,
+    info: &model::ModelInfo,
+    ucc: Option<&crate::settings::Ucc>,
+) -> Result<Plan, CliError> {
     let kind = kind(args);
-    let regions = regions(ctx, args.region.as_deref(), kind)?;
+    let mut regions = regions(ctx, args.region.as_deref(), kind)?;
+    if kind == Kind::Phone {
+        regions = model::regions(info, ucc, regions)?;
+    }
     lookup::plan(kind, &value(args), regions).map_err(plan_error)
 }
 
@@ -198,6 +212,8 @@ pub struct LookupReport {
     timings: Vec<Timing>,
     show_timings: bool,
     api_usage: Option<(u64, u64)>,
+    /// The model, when --settings or --model chose one (its line heads the output).
+    model: Option<model::ModelInfo>,
 }
 
 impl LookupReport {
@@ -264,20 +280,25 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let ucc = args.from.ucc()?;
     let version = args.connect.api_version(ucc.as_ref())?;
+    let mut info = model::choose(args.model, ucc.as_ref())?;
     // Read and plan the value before any request: a bad value is refused with nothing
     // sent, and a cold parse costs microseconds, so once the last answer is in only
     // printing remains.
-    let plan = plan(ctx, args)?;
+    let plan = plan(ctx, args, &info, ucc.as_ref())?;
+    let shown = (args.from.settings.is_some() || args.model.is_some()).then_some(());
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
     let org_url = args.connect.instance_hint(ctx, ucc.as_ref())?;
     // A withheld caller is a blank record with no search; the org is only needed to log it.
     if plan.is_withheld() && !args.log.log {
+        let mut outcome = lookup::Outcome::withheld();
+        model::apply(&mut info, &plan, &mut outcome, None);
         return Ok(Box::new(report(
             &plan,
-            lookup::Outcome::withheld(),
+            outcome,
             Vec::new(),
             args,
+            shown.map(|()| info),
         )));
     }
     let warming = org_url.and_then(|u| client.warm(&u, &creds.token_url));
@@ -285,7 +306,16 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     if let Some(w) = warming {
         let _ = w.settle(&session);
     }
-    let outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
+    let mut outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
+    // The UCC's model: its own queries, compared with the full search above.
+    let modelled = match (&info.crm, plan.reading().and_then(Caller::of)) {
+        (Some(m), Some(caller)) => Some((
+            crm_service::perform(&client, &session, &version, m, &caller).map_err(sf_error)?,
+            caller,
+        )),
+        _ => None,
+    };
+    model::apply(&mut info, &plan, &mut outcome, modelled);
     let mut timings = vec![Timing {
         step: "token",
         ms: session.elapsed.as_millis(),
@@ -297,7 +327,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         attempts: s.info.attempts,
     }));
     let popped = outcome.matches.first().cloned();
-    let report = Box::new(report(&plan, outcome, timings, args));
+    let report = Box::new(report(&plan, outcome, timings, args, shown.map(|()| info)));
     super::lookup_log::after_pop(
         args,
         &client,
@@ -314,6 +344,7 @@ fn report(
     outcome: lookup::Outcome,
     timings: Vec<Timing>,
     args: &LookupArgs,
+    model: Option<model::ModelInfo>,
 ) -> LookupReport {
     LookupReport {
         kind: plan.kind_name(),
@@ -326,5 +357,6 @@ fn report(
         open_cases: outcome.open_cases,
         timings,
         show_timings: args.timings,
+        model,
     }
 }

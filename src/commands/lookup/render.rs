@@ -7,18 +7,43 @@ use crate::error::EXIT_NO;
 use crate::output::{OrgText, Printer, Report};
 impl Report for LookupReport {
     fn data(&self) -> Value {
-        json!({
+        let mut pops = json!(self.popped());
+        if let (Some(m), Some(p)) = (&self.model, pops.as_object_mut())
+            && m.crm.is_some()
+        {
+            p.insert("attributes".into(), json!(m.attributes));
+        }
+        let mut data = json!({
             "query": {"kind": self.kind, "value": self.value, "searched": self.searched, "reading": self.reading},
             "outcome": self.outcome(),
             "notes": self.notes(),
             "matches": self.matches,
-            "pops": self.popped(),
+            "pops": pops,
             "pops_open_cases": self.popped_cases(),
             "open_cases": self.open_cases,
             "blank_record": self.matches.is_empty(),
             "timings": self.timings.iter().map(|t| json!({"step": t.step, "ms": t.ms, "attempts": t.attempts})).collect::<Vec<_>>(),
             "api_usage": self.api_usage.map(|(u, m)| json!({"used": u, "max": m})),
-        })
+        });
+        if let (Some(m), Some(d)) = (&self.model, data.as_object_mut()) {
+            d.insert("model".into(), m.json());
+            d.insert("status".into(), json!(m.status));
+            d.insert(
+                "missed_by_model".into(),
+                json!(
+                    m.missed
+                        .iter()
+                        .zip(m.why_not())
+                        .map(
+                            |(x, why)| json!({"object": x.object, "id": x.id, "name": x.name,
+                            "field": x.field, "stored": x.stored,
+                            "phone_number_format": x.phone_number_format, "message": why})
+                        )
+                        .collect::<Vec<_>>()
+                ),
+            );
+        }
+        data
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
@@ -29,6 +54,10 @@ impl Report for LookupReport {
             out.info(&format!("note: {note}"));
         }
         let mut text = String::new();
+        if let Some(m) = &self.model {
+            text.push_str(&s.bold(&m.headline()));
+            text.push('\n');
+        }
         let searched = if self.searched.len() > 1 {
             format!(" (searched {})", self.searched.join(", "))
         } else {
@@ -114,9 +143,18 @@ impl Report for LookupReport {
                 text.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
             }
         }
+        let crm_view = self
+            .model
+            .as_ref()
+            .is_some_and(|m| m.crm.is_some() && m.applies);
         match self.popped() {
             None => {
-                text.push_str("pops: a blank new record (the agent creates the customer or case)\n")
+                text.push_str(
+                    "pops: a blank new record (the agent creates the customer or case)\n",
+                );
+                if let Some(status) = self.model.as_ref().and_then(|m| m.status) {
+                    text.push_str(&format!("  status: {status}\n"));
+                }
             }
             Some(p) => {
                 text.push_str(&format!(
@@ -126,7 +164,23 @@ impl Report for LookupReport {
                     p.name.escaped(),
                     p.id.escaped()
                 ));
-                if let Some(c) = &p.case {
+                if let Some(m) = self.model.as_ref().filter(|_| crm_view) {
+                    if let Some(status) = m.status {
+                        text.push_str(&format!("  status: {status}\n"));
+                    }
+                    for a in &m.attributes {
+                        let link = a
+                            .hyperlink
+                            .as_ref()
+                            .map(|l| format!(" <{}>", l.escaped()))
+                            .unwrap_or_default();
+                        text.push_str(&format!(
+                            "  {}: {}{link}\n",
+                            crate::output::sanitize::for_terminal(&a.display_name),
+                            a.value.escaped()
+                        ));
+                    }
+                } else if let Some(c) = &p.case {
                     text.push_str(&format!(
                         "  status: {}, priority: {}, opened {}\n",
                         c.status.escaped(),
@@ -137,7 +191,7 @@ impl Report for LookupReport {
                         text.push_str(&format!("  contact: {}\n", n.escaped()));
                     }
                 }
-                if let Some(a) = &p.account_or_company {
+                if let Some(a) = p.account_or_company.as_ref().filter(|_| !crm_view) {
                     text.push_str(&format!(
                         "  {}: {}\n",
                         if p.object == "Lead" {
@@ -148,10 +202,10 @@ impl Report for LookupReport {
                         a.escaped()
                     ));
                 }
-                for (f, v) in &p.phones {
+                for (f, v) in p.phones.iter().filter(|_| !crm_view) {
                     text.push_str(&format!("  {f}: {}\n", v.escaped()));
                 }
-                if let Some(e) = &p.email {
+                if let Some(e) = p.email.as_ref().filter(|_| !crm_view) {
                     text.push_str(&format!("  Email: {}\n", e.escaped()));
                 }
                 if p.object != "Case" && p.object != "Lead" {
@@ -172,6 +226,10 @@ impl Report for LookupReport {
                     }
                 }
             }
+        }
+        // Why no pop: what crmctl's full search found that the UCC's model misses.
+        for why in self.model.iter().flat_map(|m| m.why_not()) {
+            text.push_str(&format!("{} {why}\n", s.error("why no pop:")));
         }
         if self.show_timings && self.timings.is_empty() {
             text.push_str("timings: none (nothing was sent)\n");
@@ -239,6 +297,7 @@ mod tests {
             timings: Vec::new(),
             show_timings: false,
             api_usage: None,
+            model: None,
         }
     }
 
@@ -272,6 +331,7 @@ pops: Contact {e} (003A)\n  account: {e}\n  Phone: {e}\n  Email: {e}\n  open cas
             timings: Vec::new(),
             show_timings: false,
             api_usage: None,
+            model: None,
         }
     }
 

@@ -126,14 +126,15 @@ pub(super) fn check(c: &mut Ctx<'_>) {
         }
     }
     for q in QUERIES {
-        if let Some(r) = exact(ucc, q.setting) {
-            if let Err(why) = check_query(&r.value) {
-                let rule = if why.starts_with("placeholder") {
-                    "query-placeholders"
-                } else {
-                    "query-shape"
-                };
-                c.at(
+        if let Some(r) = exact(ucc, q.setting)
+            && let Err(why) = check_query(&r.value)
+        {
+            let rule = if why.starts_with("placeholder") {
+                "query-placeholders"
+            } else {
+                "query-shape"
+            };
+            c.at(
                     Some(r),
                     None,
                     Error,
@@ -144,7 +145,6 @@ pub(super) fn check(c: &mut Ctx<'_>) {
                         q.default
                     ),
                 );
-            }
         }
     }
     attributes(c);

@@ -91,6 +91,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         }
         &'crmctl;validate-settings'= {
             cand --ucc 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)'
+            cand --attributes 'The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export'
             cand --probe-timeout 'Seconds to wait for each probe'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
@@ -146,6 +147,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         &'crmctl;login'= {
             cand --settings 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile'
             cand --ucc 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)'
+            cand --attributes 'The UCC''s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)'
             cand --login-url 'Login host or token URL, as in LoginEndPoint; overrides a settings file''s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
             cand --instance-url 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer''s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]'
             cand --username 'Salesforce username; overrides a settings file''s Username [default: $CRMCTL_USERNAME]'
@@ -179,8 +181,10 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --output 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json'
             cand --media 'What kind of interaction the value comes from'
             cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]'
+            cand --model 'Whose screen pop to show: the UCC''s CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]'
             cand --settings 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile'
             cand --ucc 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)'
+            cand --attributes 'The UCC''s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)'
             cand --login-url 'Login host or token URL, as in LoginEndPoint; overrides a settings file''s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'
             cand --instance-url 'The org''s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer''s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC''s ApplicationHost, else $CRMCTL_INSTANCE_URL]'
             cand --username 'Salesforce username; overrides a settings file''s Username [default: $CRMCTL_USERNAME]'

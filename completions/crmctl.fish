@@ -86,6 +86,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l attributes -d 'The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
@@ -126,6 +127,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_
 complete -c crmctl -n "__fish_crmctl_using_subcommand settings; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l attributes -d 'The UCC\'s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
 complete -c crmctl -n "__fish_crmctl_using_subcommand login" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r
@@ -160,8 +162,11 @@ voicemail\t'Caller\'s number (ANI), as for phone'
 chat\t'Case number'
 email\t'E-mail address'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale\'s]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l model -d 'Whose screen pop to show: the UCC\'s CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]' -r -f -a "crm-service\t'As the UCC\'s CRM Service is configured: Contacts, then Leads, found as its PhoneNumberFormat says (the default with --settings)'
+8x8\t'As an 8x8-style integration: Account, Contact and Lead over every phone form (the default without --settings)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l attributes -d 'The UCC\'s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l instance-url -d 'The org\'s URL, as in ApplicationHost, when the login URL is another host: its connection is opened while the token request is in flight (a GET of /services/data/, which carries no credential), saving a handshake. Only a hint: the token answer\'s instance_url is the URL used, and an https login never opens a plain-http hint [default: the UCC\'s ApplicationHost, else $CRMCTL_INSTANCE_URL]' -r -f
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l username -d 'Salesforce username; overrides a settings file\'s Username [default: $CRMCTL_USERNAME]' -r

@@ -50,14 +50,26 @@ says so. A withheld caller (anonymous, restricted, empty, ...) pops a blank reco
 is searched. For an e-mail it searches Contact and Lead e-mail fields; for a case number (chat) \
 it reads the case with its contact and account. All matches are listed and the first one pops; \
 no match means the agent gets a blank new record. Exit 0 when something matched, 1 when nothing \
-did or the caller was withheld.",
+did or the caller was withheld.\n\n\
+Two models (--model). 8x8, the default without --settings, is the search above. crm-service, the \
+default with --settings, pops as the UCC's CRM Service is configured: a national number is read \
+in its DefaultPhoneNumberRegion first; Contacts, then Leads, are queried with its \
+BaseContactQuery and BaseLeadQuery and the phone filter its PhoneNumberFormat gives (Wildcard, \
+E164, International, National); the pop shows ShowStatus (Contact, Lead or Unknown) and the \
+Extension Window view of its PluginAttributes (from the settings file, or --attributes, a \
+SharePoint CSV export). The first line names the model and the settings used; a \"why no pop\" \
+line names each Contact or Lead that crmctl's full search finds and the model would not, with \
+the number as stored. The model is crmctl's reading of the Dialogue Cloud documents \
+(docs/crm-service-model.md).",
     after_long_help = "Examples:\n  \
 crmctl lookup +31201234567 --username integration@contoso.com\n  \
 crmctl lookup 020-1234567 --region NL\n  \
 crmctl lookup --email jane.doe@example.com\n  \
 crmctl lookup --media chat 00001026 --timings\n  \
 crmctl lookup +31201234567 --log --duration 184 --interaction-id 7f3a-22 --disposition Resolved\n  \
-crmctl lookup --file calls.csv --column ANI --region NL -j 8 --output csv > pops.csv"
+crmctl lookup --file calls.csv --column ANI --region NL -j 8 --output csv > pops.csv\n  \
+crmctl lookup --settings estate.yaml --ucc helpdesk 020-1234567\n  \
+crmctl lookup --settings estate.yaml --ucc helpdesk --model 8x8 020-1234567"
 )]
 pub struct LookupArgs {
     /// The caller's number (ANI); with --media email an address, with --media chat a case number
@@ -275,6 +287,12 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
                 "--output cannot be used with --json (--json prints one document with every row)",
             )
             .with_hint("drop --json for streamed rows, or --output for one JSON document"));
+        }
+        if args.model == Some(model::ModelArg::CrmService) {
+            return Err(CliError::usage(
+                "--model crm-service is not modelled for --file: bulk lookups search as the 8x8 model does",
+            )
+            .with_hint("drop --model (or give --model 8x8), or look the numbers up one at a time"));
         }
         return bulk::run(ctx, args, file);
     }

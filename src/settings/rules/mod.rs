@@ -69,7 +69,6 @@ pub const RULE_IDS: &[&str] = &[
     "login-skipped",
     "show-status",
     "region-invalid",
-    "region-national-numbers",
     "phone-format-unknown",
     "phone-format-wildcard",
     "query-placeholders",

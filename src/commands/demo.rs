@@ -209,7 +209,7 @@ fn io(e: std::io::Error) -> CliError {
 }
 
 fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance: &str) -> String {
-    let rows = crate::settings::standard_rows(
+    let mut rows = crate::settings::standard_rows(
         "ucc1.contoso.local",
         &format!("{instance}/"),
         DEMO_USERNAME,
@@ -217,11 +217,30 @@ fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance:
         "60.0",
         &format!("{instance}/services/oauth2/token"),
     );
-    crate::settings::render_yaml(
+    // The optional settings that decide the screen pop (docs/crm-service-model.md).
+    for (setting, value) in [
+        ("DefaultPhoneNumberRegion", "NL"),
+        ("PhoneNumberFormat", "National"),
+    ] {
+        rows.push((setting.into(), "CrmService".into(), value.into()));
+    }
+    let yaml = crate::settings::render_yaml(
         &[("helpdesk".to_string(), rows)],
         "UCC Plugin Settings for the CRM Service for Salesforce (made by crmctl demo).",
-    )
+    );
+    format!("{yaml}{DEMO_ATTRIBUTES}")
 }
+
+/// The demo UCC's PluginAttributes list: what its agents see of a Contact or a Lead.
+const DEMO_ATTRIBUTES: &str = r#"    plugin_attributes:
+      - { DisplayName: Name, SystemName: FirstName, ShowOnExtensionWindow: Yes, Order: 1, Category: Contact }
+      - { DisplayName: Name, SystemName: LastName, ShowOnExtensionWindow: Yes, Order: 2, Category: Contact }
+      - { DisplayName: Title, SystemName: Title, ShowOnExtensionWindow: Yes, Order: 3, Category: Contact }
+      - { DisplayName: Account, SystemName: Account.Name, ShowOnExtensionWindow: Yes, Order: 4, Category: Contact }
+      - { DisplayName: Open in Salesforce, SystemName: Id, ShowOnExtensionWindow: Yes, Order: 5, Category: Contact, Hyperlink: "https://crmctl-demo.lightning.force.com/lightning/r/Contact/[Id]/view" }
+      - { DisplayName: Name, SystemName: Name, ShowOnExtensionWindow: Yes, Order: 1, Category: Lead }
+      - { DisplayName: Company, SystemName: Company, ShowOnExtensionWindow: Yes, Order: 2, Category: Lead }
+"#;
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
     let result = run_steps(ctx, args);
@@ -442,6 +461,47 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         );
         exec(
             step(title, shown, a, secrets.clone(), String::new(), expect),
+            &mut results,
+        )?;
+    }
+
+    // The screen pop as this UCC's CRM Service makes it, and as an 8x8-style search does.
+    for (title, shown, a) in [
+        (
+            "The Amsterdam number as this UCC's CRM Service pops it: its region, format and PluginAttributes",
+            "crmctl --key-file key.yaml lookup --settings settings.yaml --ucc helpdesk 020-1234567",
+            vec![
+                "--key-file",
+                k.as_str(),
+                "lookup",
+                "--settings",
+                "settings.yaml",
+                "--ucc",
+                "helpdesk",
+                "020-1234567",
+            ],
+        ),
+        (
+            "The same number as an 8x8-style search pops it: the Account first",
+            "crmctl --key-file key.yaml lookup --settings settings.yaml --ucc helpdesk --model 8x8 --region NL 020-1234567",
+            vec![
+                "--key-file",
+                k.as_str(),
+                "lookup",
+                "--settings",
+                "settings.yaml",
+                "--ucc",
+                "helpdesk",
+                "--model",
+                "8x8",
+                "--region",
+                "NL",
+                "020-1234567",
+            ],
+        ),
+    ] {
+        exec(
+            step(title, shown.into(), &a, vec![], String::new(), 0),
             &mut results,
         )?;
     }

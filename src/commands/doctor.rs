@@ -38,7 +38,7 @@ login              the OAuth login exactly as `crmctl login` does it, with its a
 api-version        the ApiEndPoint version is offered by the org\n  \
 screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop reads are visible\n  \
 call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
-screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
+screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns; with\n                     --settings, a Contact or Lead the UCC's CRM Service would not find warns (why no pop)\n  \
 log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n\n\
 A step that needs a value that failed an earlier step is skipped. UCCs that share one credential \
 set log in once.\n\n\
@@ -175,6 +175,8 @@ struct LoginPlan {
     version: Result<String, String>,
     /// UCCs with the same key share one login.
     key: Vec<String>,
+    /// The UCC's CRM Service model, for the screen-pop step.
+    model: crate::settings::crm::Model,
 }
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
@@ -265,6 +267,8 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             first.version.clone(),
             &plans,
             args.log_test,
+            // UCCs that share a CRM Service share its settings (rule primary-mismatch).
+            Some(&first.model),
         );
         if members.len() > 1 {
             let names: Vec<String> = members
@@ -314,6 +318,7 @@ fn one_org(
         Ok(version),
         plans,
         args.log_test,
+        None,
     ));
     Ok(Box::new(DoctorReport {
         results: vec![UccResult {
@@ -387,6 +392,7 @@ fn login_plan(
         creds,
         version,
         key,
+        model: crate::settings::crm::Model::of(u),
     })
 }
 
@@ -412,6 +418,7 @@ fn org_steps(
     version: Result<String, String>,
     plans: &[Plan],
     log_test: bool,
+    model: Option<&crate::settings::crm::Model>,
 ) -> Vec<Step> {
     let t = Instant::now();
     let checked = version
@@ -518,7 +525,11 @@ fn org_steps(
     steps.push(org::call_log_fields_step(client, &session, &version));
     let mut popped: Option<(usize, Option<Match>)> = None;
     for (i, plan) in plans.iter().enumerate() {
-        let (step, outcome) = org::screen_pop_step(client, &session, &version, plan);
+        let (mut step, outcome) = org::screen_pop_step(client, &session, &version, plan);
+        if let Some(m) = model {
+            step =
+                org::crm_model_check(client, &session, &version, m, plan, outcome.as_ref(), step);
+        }
         let first = outcome.and_then(|o| o.matches.into_iter().next());
         if popped
             .as_ref()

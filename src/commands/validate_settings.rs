@@ -511,6 +511,7 @@ fn login_checks(
         if let Ok((_, session, version)) = &result {
             for u in &members {
                 attribute_fields(&client, session, version, u, findings, incomplete);
+                national_numbers(&client, session, version, u, findings);
             }
         }
         let row = first.get("LoginEndPoint");
@@ -630,6 +631,54 @@ fn attribute_fields(
             });
         }
     }
+}
+
+/// `region-national-numbers`: DefaultPhoneNumberRegion ZZ (set so, or absent with
+/// PhoneNumberFormat National) while the org stores numbers in national form (a Contact
+/// phone starting with a trunk prefix `0`): the service has no country to read them in.
+fn national_numbers(
+    client: &crate::salesforce::Client,
+    session: &crate::salesforce::Session,
+    version: &str,
+    ucc: &Ucc,
+    findings: &mut Vec<Finding>,
+) {
+    use crate::settings::crm;
+    let region = ucc.value(crm::REGION).map(str::trim);
+    let national = ucc
+        .value(crm::FORMAT)
+        .and_then(crm::format_named)
+        .is_some_and(|f| f.matches == crm::Match::TrunkPrefixThenDigits);
+    let zz = match region {
+        Some(r) => r.eq_ignore_ascii_case(crm::NO_REGION),
+        None => national,
+    };
+    if !zz {
+        return;
+    }
+    let soql = "SELECT Id, Name, Phone FROM Contact WHERE Phone LIKE '0%' LIMIT 1";
+    let Ok((rows, _)) = client.query_json(session, version, soql) else {
+        return;
+    };
+    let Some(r) = rows.first() else { return };
+    let text = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    let row = ucc.get(crm::REGION).or_else(|| ucc.get(crm::FORMAT));
+    findings.push(Finding {
+        ucc: ucc.name.clone(),
+        setting: Some(crm::REGION.into()),
+        severity: Severity::Warning,
+        rule: "region-national-numbers",
+        message: format!(
+            "DefaultPhoneNumberRegion is ZZ (no country) while the org stores national numbers, such as Contact {} '{}'",
+            text("Name"),
+            text("Phone")
+        ),
+        hint: "set DefaultPhoneNumberRegion to the country of those numbers (e.g. NL), so the CRM Service can read and format them".into(),
+        file: row
+            .map(|r| r.file.display().to_string())
+            .unwrap_or_else(|| ucc.file.display().to_string()),
+        line: row.map(|r| r.line).unwrap_or(ucc.line),
+    });
 }
 
 /// Credentials go only where the CRM Service should send them: Salesforce over https,

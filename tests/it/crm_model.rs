@@ -467,3 +467,49 @@ fn with_login_a_system_name_the_org_does_not_have_is_flagged() {
         "{f:?}"
     );
 }
+
+#[test]
+fn with_login_zz_while_the_org_stores_national_numbers_warns() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let zz = estate(&sb, &emu, &[("DefaultPhoneNumberRegion", "ZZ")], ATTRIBUTES);
+    let out = validate(&sb, &zz, &["--json", "--login"]);
+    out.assert_code(0);
+    let f = findings(&out);
+    assert!(
+        f.iter().any(|(r, m)| r == "region-national-numbers"
+            && m.contains("national numbers, such as Contact")),
+        "{f:?}"
+    );
+    let nl = estate(&sb, &emu, &[("DefaultPhoneNumberRegion", "NL")], ATTRIBUTES);
+    let out = validate(&sb, &nl, &["--json", "--login"]);
+    assert_eq!(rules(&out), ["test-org", "test-org"]);
+}
+
+#[test]
+fn a_bad_region_in_the_settings_stops_a_lookup_with_its_file_and_line() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let file = estate(&sb, &emu, &[("DefaultPhoneNumberRegion", "UK")], "");
+    let out = lookup(&sb, &file, &["020-1234567"]);
+    out.assert_code(3);
+    assert!(
+        out.stderr
+            .contains("estate.yaml:14: DefaultPhoneNumberRegion"),
+        "{}",
+        out.stderr
+    );
+    // The 8x8 model does not read the UCC's region.
+    let out = lookup(
+        &sb,
+        &file,
+        &["--model", "8x8", "--region", "NL", "020-1234567"],
+    );
+    out.assert_code(0);
+    let out = sb.run(
+        &["lookup", "--model", "crm-service", "020-1234567"],
+        &[],
+        "",
+    );
+    out.assert_code(2);
+}

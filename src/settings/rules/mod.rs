@@ -69,6 +69,7 @@ pub const RULE_IDS: &[&str] = &[
     "login-skipped",
     "show-status",
     "region-invalid",
+    "region-national-numbers",
     "phone-format-unknown",
     "phone-format-wildcard",
     "query-placeholders",

@@ -398,6 +398,75 @@ pops: a blank new record (the agent creates the customer or case)\n"
         assert_eq!(d["query"]["searched"], json!(["0201234567"]));
     }
 
+    /// The crm-service pop: the model's line first, the status and the Extension Window
+    /// view instead of the 8x8 fields, then "why no pop"; org text escaped everywhere.
+    #[test]
+    fn the_crm_service_pop_shows_status_attributes_and_why_not_escaped() {
+        use crate::screenpop::crm_service::{AttributeView, Missed};
+        let uccs = crate::settings::load::yaml(
+            std::path::Path::new("e.yaml"),
+            "uccs:\n  - name: helpdesk\n    settings:\n      - { setting: DefaultPhoneNumberRegion, scope: CrmService, value: NL }\n",
+        )
+        .expect("yaml");
+        let mut info = super::super::model::choose(None, Some(&uccs[0])).expect("model");
+        info.status = Some("Contact");
+        info.attributes = vec![AttributeView {
+            display_name: "Name".into(),
+            system_name: "FirstName+LastName".into(),
+            value: evil(),
+            hyperlink: Some(OrgText::from("https://x.example/003A?n=Evil%1B")),
+        }];
+        info.missed = vec![Missed {
+            object: OrgText::from("Lead"),
+            id: OrgText::from("00QA"),
+            name: evil(),
+            field: "Phone",
+            stored: evil(),
+            phone_number_format: "Wildcard",
+        }];
+        let r = LookupReport {
+            model: Some(info),
+            ..report()
+        };
+        let out = Printer::buffered(OutputMode::default());
+        r.render(&out).expect("render");
+        let text = out.captured().stdout;
+        let e = r"Evil\x1b[2J\x9b\u{202e}Corp";
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "model: crm-service, as the CRM Service of UCC helpdesk (e.yaml) is configured: DefaultPhoneNumberRegion NL, PhoneNumberFormat Wildcard (default), ShowStatus True (default), the predefined PluginAttributes"
+        );
+        let pop: Vec<&str> = lines
+            .iter()
+            .copied()
+            .skip_while(|l| !l.starts_with("pops:"))
+            .collect();
+        assert_eq!(
+            pop,
+            [
+                format!("pops: Contact {e} (003A)").as_str(),
+                "  status: Contact",
+                format!("  Name: {e} <https://x.example/003A?n=Evil%1B>").as_str(),
+                "  open cases:",
+                format!("    {e} {e} ({e}, {e})").as_str(),
+                format!("why no pop: with PhoneNumberFormat=Wildcard the CRM Service would not find Lead {e}, stored as '{e}' (Phone)").as_str(),
+            ]
+        );
+        let d = r.data();
+        assert_eq!(d["status"], "Contact");
+        assert_eq!(
+            d["pops"]["attributes"][0]["system_name"],
+            "FirstName+LastName"
+        );
+        assert_eq!(d["missed_by_model"][0]["stored"], EVIL);
+        assert_eq!(d["model"]["settings"]["DefaultPhoneNumberRegion"], "NL");
+        assert_eq!(
+            d["model"]["settings"]["set"],
+            json!(["DefaultPhoneNumberRegion"])
+        );
+    }
+
     #[test]
     fn the_json_document_escapes_c1_del_and_bidi() {
         let out = Printer::buffered(OutputMode {

@@ -38,10 +38,6 @@ pub struct SettingsArgs {
     /// for a CSV export, which does not name its UCC)
     #[arg(long, value_name = "NAME", requires = "settings")]
     pub ucc: Option<String>,
-
-    /// The UCC's PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)
-    #[arg(long, value_name = "FILE", requires = "settings")]
-    pub attributes: Option<PathBuf>,
 }
 
 /// The connection flags of every command that logs in (`login`, `lookup`, `doctor`):
@@ -230,15 +226,6 @@ impl ConnectArgs {
 impl SettingsArgs {
     /// The UCC named by --settings and --ucc, or the only UCC of --settings.
     pub fn ucc(&self) -> Result<Option<Ucc>, CliError> {
-        let mut ucc = self.ucc_settings()?;
-        if let (Some(u), Some(file)) = (ucc.as_mut(), &self.attributes) {
-            crate::settings::load::attach_attributes(u, file)
-                .map_err(|e| CliError::input(e.to_string()))?;
-        }
-        Ok(ucc)
-    }
-
-    fn ucc_settings(&self) -> Result<Option<Ucc>, CliError> {
         let Some(path) = &self.settings else {
             return Ok(None);
         };

@@ -121,6 +121,10 @@ pub struct LookupArgs {
     #[arg(long)]
     pub timings: bool,
 
+    /// With --settings: the UCC's PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)
+    #[arg(long, value_name = "FILE", requires = "settings")]
+    pub attributes: Option<std::path::PathBuf>,
+
     /// Whose screen pop to show: the UCC's CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]
     #[arg(long, value_enum, value_name = "MODEL")]
     pub model: Option<model::ModelArg>,
@@ -296,7 +300,11 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         }
         return bulk::run(ctx, args, file);
     }
-    let ucc = args.from.ucc()?;
+    let mut ucc = args.from.ucc()?;
+    if let (Some(u), Some(file)) = (ucc.as_mut(), &args.attributes) {
+        crate::settings::load::attach_attributes(u, file)
+            .map_err(|e| CliError::input(e.to_string()))?;
+    }
     let version = args.connect.api_version(ucc.as_ref())?;
     let mut info = model::choose(args.model, ucc.as_ref())?;
     // Read and plan the value before any request: a bad value is refused with nothing

@@ -320,15 +320,10 @@ fn cipher(ctx: &Ctx) -> Result<Option<crate::crypto::Cipher>, CliError> {
     ctx.cipher().map(|(c, _)| Some(c))
 }
 
-fn is_csv(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
     // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
     if let Some(name) = &args.ucc
-        && !args.files.iter().any(|f| is_csv(f))
+        && !args.files.iter().any(|f| load::is_csv(f))
         && args.attributes.is_none()
     {
         return Err(CliError::usage(format!(
@@ -343,15 +338,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         uccs.append(&mut loaded);
     }
     if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {
-        let u = uccs
-            .iter_mut()
-            .find(|u| u.name.eq_ignore_ascii_case(name))
-            .ok_or_else(|| {
-                CliError::input(format!(
-                    "--attributes: no UCC named `{name}` in the settings files"
-                ))
-            })?;
-        load::attach_attributes(u, file).map_err(|e| CliError::input(e.to_string()))?;
+        load::attach_to_named(&mut uccs, name, file).map_err(|e| CliError::input(e.to_string()))?;
     }
     let cipher = cipher(ctx)?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());
@@ -509,10 +496,7 @@ fn login_checks(
                 .map(|(report, session)| (report, session, version))
         });
         if let Ok((_, session, version)) = &result {
-            for u in &members {
-                attribute_fields(&client, session, version, u, findings, incomplete);
-                national_numbers(&client, session, version, u, findings);
-            }
+            crate::settings::org::check(&client, session, version, &members, findings, incomplete);
         }
         let row = first.get("LoginEndPoint");
         let mut push = |rule: &'static str, message: String, hint: String| {
@@ -573,112 +557,6 @@ fn login_checks(
         }
     }
     Ok(out)
-}
-
-/// `attribute-field-missing`: each PluginAttributes SystemName exists on its category's
-/// object and is visible to the integration user (describe, one call per object).
-fn attribute_fields(
-    client: &crate::salesforce::Client,
-    session: &crate::salesforce::Session,
-    version: &str,
-    ucc: &Ucc,
-    findings: &mut Vec<Finding>,
-    incomplete: &mut usize,
-) {
-    use crate::settings::crm;
-    let mut described: std::collections::BTreeMap<&str, Option<Vec<String>>> =
-        std::collections::BTreeMap::new();
-    for a in &ucc.attributes {
-        let Some(object) = crm::category_object(a.category.trim()) else {
-            continue;
-        };
-        let fields = described.entry(object).or_insert_with(|| {
-            match client.field_names(session, version, object) {
-                Ok((names, _)) => Some(names),
-                Err(e) => {
-                    if crate::error::sf_kind(&e) == crate::error::ErrorKind::Remote {
-                        *incomplete += 1;
-                    }
-                    findings.push(Finding {
-                        ucc: ucc.name.clone(),
-                        setting: Some("PluginAttributes".into()),
-                        severity: Severity::Error,
-                        rule: "attribute-field-missing",
-                        message: format!("cannot describe {object}: {e}"),
-                        hint: "the integration user needs read access to the object".into(),
-                        file: a.file.display().to_string(),
-                        line: a.line,
-                    });
-                    None
-                }
-            }
-        });
-        if let Some(fields) = fields
-            && !crm::field_visible(fields, &a.system_name)
-        {
-            findings.push(Finding {
-                ucc: ucc.name.clone(),
-                setting: Some("PluginAttributes".into()),
-                severity: Severity::Error,
-                rule: "attribute-field-missing",
-                message: format!(
-                    "SystemName {} (category {}) is not a field of {object} the integration user can see",
-                    a.system_name, a.category
-                ),
-                hint: "check the API name (custom fields end in __c), or give the integration user field-level security on it".into(),
-                file: a.file.display().to_string(),
-                line: a.line,
-            });
-        }
-    }
-}
-
-/// `region-national-numbers`: DefaultPhoneNumberRegion ZZ (set so, or absent with
-/// PhoneNumberFormat National) while the org stores numbers in national form (a Contact
-/// phone starting with a trunk prefix `0`): the service has no country to read them in.
-fn national_numbers(
-    client: &crate::salesforce::Client,
-    session: &crate::salesforce::Session,
-    version: &str,
-    ucc: &Ucc,
-    findings: &mut Vec<Finding>,
-) {
-    use crate::settings::crm;
-    let region = ucc.value(crm::REGION).map(str::trim);
-    let national = ucc
-        .value(crm::FORMAT)
-        .and_then(crm::format_named)
-        .is_some_and(|f| f.matches == crm::Match::TrunkPrefixThenDigits);
-    let zz = match region {
-        Some(r) => r.eq_ignore_ascii_case(crm::NO_REGION),
-        None => national,
-    };
-    if !zz {
-        return;
-    }
-    let soql = "SELECT Id, Name, Phone FROM Contact WHERE Phone LIKE '0%' LIMIT 1";
-    let Ok((rows, _)) = client.query_json(session, version, soql) else {
-        return;
-    };
-    let Some(r) = rows.first() else { return };
-    let text = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
-    let row = ucc.get(crm::REGION).or_else(|| ucc.get(crm::FORMAT));
-    findings.push(Finding {
-        ucc: ucc.name.clone(),
-        setting: Some(crm::REGION.into()),
-        severity: Severity::Warning,
-        rule: "region-national-numbers",
-        message: format!(
-            "DefaultPhoneNumberRegion is ZZ (no country) while the org stores national numbers, such as Contact {} '{}'",
-            text("Name"),
-            text("Phone")
-        ),
-        hint: "set DefaultPhoneNumberRegion to the country of those numbers (e.g. NL), so the CRM Service can read and format them".into(),
-        file: row
-            .map(|r| r.file.display().to_string())
-            .unwrap_or_else(|| ucc.file.display().to_string()),
-        line: row.map(|r| r.line).unwrap_or(ucc.line),
-    });
 }
 
 /// Credentials go only where the CRM Service should send them: Salesforce over https,

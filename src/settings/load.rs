@@ -300,6 +300,26 @@ pub fn attach_attributes(ucc: &mut Ucc, path: &Path) -> Result<(), LoadError> {
     Ok(())
 }
 
+/// [`attach_attributes`] to the UCC named `name` (in any case) of `uccs`.
+pub fn attach_to_named(uccs: &mut [Ucc], name: &str, path: &Path) -> Result<(), LoadError> {
+    let u = uccs
+        .iter_mut()
+        .find(|u| u.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| LoadError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: format!("--attributes: no UCC named `{name}` in the settings files"),
+        })?;
+    attach_attributes(u, path)
+}
+
+/// A SharePoint CSV export (by its `.csv` extension, in any case) rather than a YAML estate.
+pub fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+}
+
 /// Reads a file (or `-`, stdin) as YAML, or as CSV when it ends in `.csv`.
 pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadError> {
     let text = crate::fsutil::read_text(path).map_err(|e| LoadError {
@@ -312,10 +332,7 @@ pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadErro
             format!("cannot read: {e}")
         },
     })?;
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
+    if is_csv(path) {
         let name = ucc_for_csv.ok_or_else(|| LoadError {
             file: path.to_path_buf(),
             line: None,

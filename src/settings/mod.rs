@@ -4,6 +4,7 @@
 
 pub mod crm;
 pub mod load;
+pub mod org;
 pub mod rewrite;
 pub mod rules;
 pub mod wizard;

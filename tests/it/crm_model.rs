@@ -513,3 +513,66 @@ fn a_bad_region_in_the_settings_stops_a_lookup_with_its_file_and_line() {
     );
     out.assert_code(2);
 }
+
+#[test]
+fn validate_settings_reads_a_plugin_attributes_export_with_its_lines() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let file = estate(&sb, &emu, &[("DefaultPhoneNumberRegion", "NL")], "");
+    let csv = sb.write_private(
+        "PluginAttributes.csv",
+        "DisplayName,SystemName,Order,Category,Colour\nName,Name,1,Contact,red\nMail,Email,1,Contact,blue\n",
+    );
+    let csv = csv.to_str().expect("utf8");
+    let out = validate(
+        &sb,
+        &file,
+        &["--json", "--ucc", "helpdesk", "--attributes", csv],
+    );
+    out.assert_code(1);
+    let f: Vec<(String, String, u64)> = out.json()["data"]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| {
+            f["rule"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("attribute-"))
+        })
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(
+        f,
+        [
+            ("attribute-column".to_string(), csv.to_string(), 1),
+            ("attribute-order".to_string(), csv.to_string(), 3),
+        ]
+    );
+    let bad = sb.write_private(
+        "bad.csv",
+        "SystemName,Order,Category,ShowOnToast\nName,1,Contact,maybe\n",
+    );
+    let out = validate(
+        &sb,
+        &file,
+        &[
+            "--ucc",
+            "helpdesk",
+            "--attributes",
+            bad.to_str().expect("utf8"),
+        ],
+    );
+    out.assert_code(3);
+    assert!(
+        out.stderr
+            .contains("bad.csv:2: ShowOnToast must be Yes or No"),
+        "{}",
+        out.stderr
+    );
+}

@@ -15,6 +15,10 @@ pub(super) fn run(
     file: &std::path::Path,
 ) -> Result<Box<dyn Report>, CliError> {
     let ucc = args.from.ucc()?;
+    if ucc.is_some() {
+        // The UCC's CRM Service model applies to single lookups (README "Two models").
+        ctx.out.info("note: bulk lookups search as the 8x8 model does (Account, Contact and Lead over every phone form); the UCC's CRM Service model applies to single lookups");
+    }
     let version = args.connect.api_version(ucc.as_ref())?;
     // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
     let text = crate::fsutil::read_text(file).map_err(|e| {

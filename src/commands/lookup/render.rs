@@ -55,7 +55,8 @@ impl Report for LookupReport {
         }
         let mut text = String::new();
         if let Some(m) = &self.model {
-            text.push_str(&s.bold(&m.headline()));
+            // The UCC's name and the file's path come from local files: shown escaped too.
+            text.push_str(&s.bold(&crate::output::sanitize::for_terminal(&m.headline())));
             text.push('\n');
         }
         let searched = if self.searched.len() > 1 {
@@ -464,6 +465,37 @@ pops: a blank new record (the agent creates the customer or case)\n"
         assert_eq!(
             d["model"]["settings"]["set"],
             json!(["DefaultPhoneNumberRegion"])
+        );
+    }
+
+    #[test]
+    fn the_model_line_escapes_the_ucc_name() {
+        let uccs = crate::settings::load::yaml(
+            std::path::Path::new("e.yaml"),
+            "uccs:\n  - name: \"help\\u001b[2Jdesk\"\n",
+        )
+        .expect("yaml");
+        let info = super::super::model::choose(
+            Some(super::super::model::ModelArg::EightByEight),
+            Some(&uccs[0]),
+        )
+        .expect("model");
+        let r = LookupReport {
+            model: Some(info),
+            ..report()
+        };
+        let out = Printer::buffered(OutputMode::default());
+        r.render(&out).expect("render");
+        let first = out
+            .captured()
+            .stdout
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
+        assert_eq!(
+            first,
+            r"model: 8x8 (Account, Contact and Lead over every phone form), credentials of UCC help\x1b[2Jdesk (e.yaml)"
         );
     }
 

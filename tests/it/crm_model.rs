@@ -139,6 +139,10 @@ fn the_ucc_region_reads_the_number_and_the_contact_pops_with_its_attributes() {
         "in Order, the hidden Email left out, the names combined"
     );
     assert_eq!(d["missed_by_model"], serde_json::json!([]));
+    assert_eq!(
+        d["model"]["queries"][1],
+        "SELECT Id, Name, Company FROM Lead WHERE IsConverted = false AND (Phone LIKE '%2%0%1%2%3%4%5%6%7%' OR MobilePhone LIKE '%2%0%1%2%3%4%5%6%7%')"
+    );
 
     // The text: the model's line first, then the pop with its status and attributes.
     let out = lookup(&sb, &file, &["020-1234567"]);

@@ -38,6 +38,8 @@ pub struct ModelInfo {
     pub status: Option<&'static str>,
     pub attributes: Vec<AttributeView>,
     pub missed: Vec<Missed>,
+    /// The SOQL the model sent (Contacts, then Leads).
+    pub queries: Vec<String>,
 }
 
 impl ModelInfo {
@@ -96,6 +98,7 @@ impl ModelInfo {
             "ucc": self.ucc.as_ref().map(|u| &u.0),
             "settings_file": self.ucc.as_ref().map(|u| &u.1),
             "applies": self.applies,
+            "queries": self.queries,
             "settings": self.crm.as_ref().map(|m| json!({
                 "DefaultPhoneNumberRegion": m.region.clone().unwrap_or_else(|| crm::NO_REGION.into()),
                 "PhoneNumberFormat": m.format.name,
@@ -162,6 +165,7 @@ pub fn choose(arg: Option<ModelArg>, ucc: Option<&Ucc>) -> Result<ModelInfo, Cli
         status: None,
         attributes: Vec::new(),
         missed: Vec::new(),
+        queries: Vec::new(),
     })
 }
 
@@ -211,6 +215,10 @@ pub fn apply(
     if m.show_status {
         info.status = Some(found.status());
     }
+    info.queries = crm_service::queries(m, &caller)
+        .into_iter()
+        .map(|(_, q)| q)
+        .collect();
     info.attributes = found
         .records
         .first()

@@ -346,7 +346,7 @@ fn named_records(r: &mut std::collections::BTreeMap<String, Vec<Map<String, Valu
             json!({"Ref": "eva", "FirstName": "Eva", "LastName": "Jansen", "Phone": "+31301234567", "Email": "eva.jansen@example.nl", "Title": "Office manager", "AccountId": "@ams"}),
         ),
         rec(
-            json!({"Ref": "daan", "FirstName": "Daan", "LastName": "Bakker", "Phone": "+31 10 123 4567", "Email": "daan.bakker@example.nl", "AccountId": "@ams"}),
+            json!({"Ref": "daan", "FirstName": "Daan", "LastName": "Bakker", "Phone": "+31 23 123 4567", "Email": "daan.bakker@example.nl", "AccountId": "@ams"}),
         ),
         rec(
             json!({"Ref": "sanne", "FirstName": "Sanne", "LastName": "Visser", "MobilePhone": "040 123 4567", "Email": "sanne.visser@example.nl"}),

@@ -225,7 +225,7 @@ fn each_phone_number_format_finds_what_it_models_and_says_why_not_for_the_rest()
             vec!["Pieter de Vries"],
         ),
         ("E164", "+31301234567", Some("Eva Jansen"), vec![]),
-        ("International", "+31101234567", Some("Daan Bakker"), vec![]),
+        ("International", "+31231234567", Some("Daan Bakker"), vec![]),
         ("National", "+31401234567", Some("Sanne Visser"), vec![]),
         ("E164", "+31401234567", None, vec!["Sanne Visser"]),
     ] {

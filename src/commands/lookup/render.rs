@@ -59,7 +59,12 @@ impl Report for LookupReport {
             text.push_str(&s.bold(&crate::output::sanitize::for_terminal(&m.headline())));
             text.push('\n');
         }
-        let searched = if self.searched.len() > 1 {
+        // Under the crm-service model the search is the model's queries (data.model.queries).
+        let modelled = self
+            .model
+            .as_ref()
+            .is_some_and(|m| m.crm.is_some() && m.applies);
+        let searched = if self.searched.len() > 1 && !modelled {
             format!(" (searched {})", self.searched.join(", "))
         } else {
             String::new()

@@ -98,6 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
         }
         'crmctl;validate-settings' {
             [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)')
+            [CompletionResult]::new('--attributes', '--attributes', [CompletionResultType]::ParameterName, 'The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)')
             [CompletionResult]::new('--probe-timeout', '--probe-timeout', [CompletionResultType]::ParameterName, 'Seconds to wait for each probe')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
@@ -245,6 +246,8 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json')
             [CompletionResult]::new('--media', '--media', [CompletionResultType]::ParameterName, 'What kind of interaction the value comes from')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]')
+            [CompletionResult]::new('--attributes', '--attributes', [CompletionResultType]::ParameterName, 'With --settings: the UCC''s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)')
+            [CompletionResult]::new('--model', '--model', [CompletionResultType]::ParameterName, 'Whose screen pop to show: the UCC''s CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]')
             [CompletionResult]::new('--settings', '--settings', [CompletionResultType]::ParameterName, 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile')
             [CompletionResult]::new('--ucc', '--ucc', [CompletionResultType]::ParameterName, 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)')
             [CompletionResult]::new('--login-url', '--login-url', [CompletionResultType]::ParameterName, 'Login host or token URL, as in LoginEndPoint; overrides a settings file''s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]')

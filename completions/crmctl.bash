@@ -776,7 +776,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --output --media --region --timings --attributes --model --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -820,6 +820,14 @@ _crmctl() {
                     ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attributes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --model)
+                    COMPREPLY=($(compgen -W "crm-service 8x8" -- "${cur}"))
                     return 0
                     ;;
                 --settings)
@@ -1133,13 +1141,17 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__validate__subcmd__settings)
-            opts="-q -v -h --ucc --strict --fix --dry-run --format --probe --login --allow-untrusted-login --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --ucc --attributes --strict --fix --dry-run --format --probe --login --allow-untrusted-login --probe-timeout --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --ucc)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --attributes)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -91,6 +91,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
         }
         &'crmctl;validate-settings'= {
             cand --ucc 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)'
+            cand --attributes 'The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export'
             cand --format 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)'
             cand --probe-timeout 'Seconds to wait for each probe'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
@@ -227,6 +228,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --output 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json'
             cand --media 'What kind of interaction the value comes from'
             cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]'
+            cand --attributes 'With --settings: the UCC''s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)'
+            cand --model 'Whose screen pop to show: the UCC''s CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]'
             cand --settings 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile'
             cand --ucc 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)'
             cand --login-url 'Login host or token URL, as in LoginEndPoint; overrides a settings file''s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]'

@@ -86,6 +86,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s v -l verbose -d
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -l no-input -d 'Never prompt; fail with exit code 2 when an input is missing'
 complete -c crmctl -n "__fish_crmctl_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l ucc -d 'The UCC a CSV export belongs to (YAML estates name their own; refused without a CSV file)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l attributes -d 'The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l format -d 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)' -r -f -a "text\t'Findings for people'
 json\t'The JSON envelope (the same as --json)'
 junit\t'JUnit XML: a testsuite per UCC, a testcase per rule or step'
@@ -204,6 +205,9 @@ voicemail\t'Caller\'s number (ANI), as for phone'
 chat\t'Case number'
 email\t'E-mail address'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l region -d 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale\'s]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l attributes -d 'With --settings: the UCC\'s PluginAttributes list, as a SharePoint CSV export (instead of the plugin_attributes of a YAML estate)' -r -F
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l model -d 'Whose screen pop to show: the UCC\'s CRM Service as configured, or an 8x8-style search [default: crm-service with --settings, else 8x8]' -r -f -a "crm-service\t'As the UCC\'s CRM Service is configured: Contacts, then Leads, found as its PhoneNumberFormat says (the default with --settings)'
+8x8\t'As an 8x8-style integration: Account, Contact and Lead over every phone form (the default without --settings)'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l settings -d 'Take LoginEndPoint, Username, ApiEndPoint, ApplicationHost and the encrypted Password, ClientId and ClientSecret from this settings file (YAML estate or CSV export), decrypted with the key profile' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l ucc -d 'The UCC in --settings whose values to use (needed when the file holds several, and for a CSV export, which does not name its UCC)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l login-url -d 'Login host or token URL, as in LoginEndPoint; overrides a settings file\'s [default: $CRMCTL_LOGIN_URL, else https://login.salesforce.com]' -r -f

@@ -354,6 +354,17 @@ fn named_records(r: &mut std::collections::BTreeMap<String, Vec<Map<String, Valu
         rec(
             json!({"Ref": "kenji", "FirstName": "Kenji", "LastName": "Watanabe", "Phone": "03-1234-5678", "AccountId": "@tokyo"}),
         ),
+        // Dutch numbers stored in each PhoneNumberFormat crmctl models (E164,
+        // International, National; Pieter above is the wildcard case): issue 20.
+        rec(
+            json!({"Ref": "eva", "FirstName": "Eva", "LastName": "Jansen", "Phone": "+31301234567", "Email": "eva.jansen@example.nl", "Title": "Office manager", "AccountId": "@ams"}),
+        ),
+        rec(
+            json!({"Ref": "daan", "FirstName": "Daan", "LastName": "Bakker", "Phone": "+31 23 123 4567", "Email": "daan.bakker@example.nl", "AccountId": "@ams"}),
+        ),
+        rec(
+            json!({"Ref": "sanne", "FirstName": "Sanne", "LastName": "Visser", "MobilePhone": "040 123 4567", "Email": "sanne.visser@example.nl"}),
+        ),
     ];
     let leads = vec![
         rec(

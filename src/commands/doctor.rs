@@ -41,7 +41,7 @@ login              the OAuth login exactly as `crmctl login` does it, with its a
 api-version        the ApiEndPoint version is offered by the org\n  \
 screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop reads are visible\n  \
 call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
-screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns\n  \
+screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns; with\n                     --settings, a Contact or Lead the UCC's CRM Service would not find warns (why no pop)\n  \
 log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n  \
 flow-readiness     the flows that replace the username-password flow (retiring in 2027): whether \
 the password flow logs in; client credentials with the UCC's ClientId and ClientSecret on the My Domain \
@@ -189,6 +189,8 @@ struct LoginPlan {
     version: Result<String, String>,
     /// UCCs with the same key share one login.
     key: Vec<String>,
+    /// The UCC's CRM Service model, for the screen-pop step.
+    model: crate::settings::crm::Model,
 }
 
 pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
@@ -292,6 +294,8 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             first.version.clone(),
             &plans,
             args.log_test,
+            // UCCs that share a CRM Service share its settings (rule primary-mismatch).
+            Some(&first.model),
         );
         if members.len() > 1 {
             let names: Vec<String> = members
@@ -343,6 +347,7 @@ fn one_org(
         Ok(version),
         plans,
         args.log_test,
+        None,
     );
     steps.extend(org);
     Ok(Box::new(DoctorReport {
@@ -424,6 +429,7 @@ fn login_plan(
         creds,
         version,
         key,
+        model: crate::settings::crm::Model::of(u),
     })
 }
 
@@ -450,6 +456,7 @@ fn org_steps(
     version: Result<String, String>,
     plans: &[Plan],
     log_test: bool,
+    model: Option<&crate::settings::crm::Model>,
 ) -> (Vec<Step>, Readiness) {
     let checked = version
         .clone()
@@ -461,7 +468,7 @@ fn org_steps(
         version: &checked,
         jwt_key: creds.jwt_key.clone(),
     };
-    let (mut steps, outcome) = login_steps(client, creds, org_url, version, plans, log_test);
+    let (mut steps, outcome) = login_steps(client, creds, org_url, version, plans, log_test, model);
     let login = match &outcome {
         Ok(instance) => LoginOutcome::Accepted {
             instance_url: instance,
@@ -498,6 +505,7 @@ fn login_steps(
     version: Result<String, String>,
     plans: &[Plan],
     log_test: bool,
+    model: Option<&crate::settings::crm::Model>,
 ) -> (Vec<Step>, Result<String, CliError>) {
     let t = Instant::now();
     let checked = version
@@ -605,7 +613,11 @@ fn login_steps(
     steps.push(org::call_log_fields_step(client, &session, &version));
     let mut popped: Option<(usize, Option<Match>)> = None;
     for (i, plan) in plans.iter().enumerate() {
-        let (step, outcome) = org::screen_pop_step(client, &session, &version, plan);
+        let (mut step, outcome) = org::screen_pop_step(client, &session, &version, plan);
+        if let Some(m) = model {
+            step =
+                org::crm_model_check(client, &session, &version, m, plan, outcome.as_ref(), step);
+        }
         let first = outcome.and_then(|o| o.matches.into_iter().next());
         if popped
             .as_ref()

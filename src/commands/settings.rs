@@ -35,8 +35,9 @@ pub enum SettingsCommand {
 #[command(
     long_about = "Ask for a UCC's settings (secrets hidden), encrypt them, write the YAML and validate it.\n\n\
 A wizard for one UCC: the CRM Service's FQDN, the org's Salesforce URL, sandbox or production, \
-the username, password and security token, the Connected App's client id and secret, and the API \
-version. Each answer is checked as it is typed (a host name without http://, an https Salesforce \
+the username, password and security token, the Connected App's client id and secret, the API \
+version, DefaultPhoneNumberRegion (default: the locale's country, else ZZ) and PhoneNumberFormat \
+(Wildcard, the default, is not written). Each answer is checked as it is typed (a host name without http://, an https Salesforce \
 URL that is not the login host, a version like 60.0) and asked again when wrong, keeping the \
 answers before it. Secrets are encrypted with the key profile as they are typed and never written in \
 plain; a key profile passphrase is asked twice. The file is written atomically and then checked like `crmctl validate-settings`. It needs \
@@ -236,6 +237,25 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         super::connect::DEFAULT_API_VERSION,
         wizard::api_version,
     )?;
+    // How the CRM Service reads caller ids: the locale's country is the likely one.
+    let region_default = ctx
+        .env
+        .locale
+        .as_deref()
+        .and_then(crate::screenpop::phone::Region::from_locale)
+        .map_or(settings::crm::NO_REGION, |r| r.code());
+    let region = ask_checked(
+        &term,
+        "DefaultPhoneNumberRegion: the country of numbers stored without +, e.g. NL (ZZ for none)",
+        region_default,
+        wizard::region,
+    )?;
+    let format = ask_checked(
+        &term,
+        "PhoneNumberFormat: how the org stores numbers (Wildcard, E164, International, National)",
+        settings::crm::FORMATS[0].name,
+        wizard::phone_format,
+    )?;
     let joined = Zeroizing::new(format!("{}{}", password.as_str(), token.as_str()));
     let encrypted = [
         cipher.encrypt_to_base64(&joined),
@@ -255,6 +275,12 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         &version,
         login,
     );
+    let mut rows = rows;
+    rows.push((settings::crm::REGION.into(), "CrmService".into(), region));
+    // The default (the service's own when the setting is absent) is not written.
+    if format != settings::crm::FORMATS[0].name {
+        rows.push((settings::crm::FORMAT.into(), "CrmService".into(), format));
+    }
     let text = settings::render_yaml(
         &[(ucc, rows)],
         "UCC Plugin Settings for the CRM Service for Salesforce, written by `crmctl settings init`.\nPassword, ClientId and ClientSecret are encrypted with the key profile.",

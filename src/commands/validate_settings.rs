@@ -40,6 +40,10 @@ pub struct ValidateArgs {
     #[arg(long, value_name = "NAME", value_parser = crate::cli::non_empty_name)]
     pub ucc: Option<String>,
 
+    /// The PluginAttributes list of the UCC named by --ucc, as a SharePoint CSV export
+    #[arg(long, value_name = "FILE", requires = "ucc")]
+    pub attributes: Option<PathBuf>,
+
     /// Exit 1 on warnings too
     #[arg(long)]
     pub strict: bool,
@@ -335,16 +339,12 @@ impl Report for ValidateReport {
     }
 }
 
-fn is_csv(path: &std::path::Path) -> bool {
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
-}
-
 pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> {
     let format = Format::resolve(args.format, ctx.out.is_json())?;
     // A YAML estate names its UCCs itself: --ucc there would be silently ignored.
     if let Some(name) = &args.ucc
-        && !args.files.iter().any(|f| is_csv(f))
+        && !args.files.iter().any(|f| load::is_csv(f))
+        && args.attributes.is_none()
     {
         return Err(CliError::usage(format!(
             "--ucc {name} names the UCC of a CSV export, and no CSV file was given"
@@ -365,6 +365,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         let mut loaded =
             load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
         uccs.append(&mut loaded);
+    }
+    if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {
+        load::attach_to_named(&mut uccs, name, file).map_err(|e| CliError::input(e.to_string()))?;
     }
     let cipher = ctx.configured_cipher()?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());

@@ -184,6 +184,89 @@ pub fn screen_pop_step(
     }
 }
 
+/// The `screen-pop` step under the UCC's CRM Service model: the number read in its
+/// DefaultPhoneNumberRegion and searched as its PhoneNumberFormat says. A record the full
+/// search found and the model misses turns the step into a warning that says why
+/// ("why no pop"); a model query the org refuses fails it.
+pub fn crm_model_check(
+    client: &Client,
+    session: &Session,
+    version: &str,
+    model: &crate::settings::crm::Model,
+    plan: &Plan,
+    full: Option<&Outcome>,
+    step: Step,
+) -> Step {
+    use crate::screenpop::crm_service::{self, Caller};
+    let Some(reading) = plan.reading() else {
+        return step;
+    };
+    // Read again in the UCC's region when it names one (as `lookup --settings` does).
+    let replanned = model.region.as_deref().and_then(|r| {
+        let region = crate::screenpop::phone::Region::parse(r).ok()?;
+        let regions = lookup::Regions {
+            given: Some((region, lookup::RegionSource::Settings)),
+            locale: None,
+        };
+        lookup::plan(lookup::Kind::Phone, plan.value(), regions).ok()
+    });
+    let reading = replanned
+        .as_ref()
+        .and_then(Plan::reading)
+        .unwrap_or(reading);
+    let Some(caller) = Caller::of(reading) else {
+        return step;
+    };
+    let t = Instant::now();
+    let found = match crm_service::perform(client, session, version, model, &caller) {
+        Ok(f) => f,
+        Err(e) => {
+            return Step::from_error(SCREEN_POP, &classify(e))
+                .timed(t.elapsed().as_millis() + step.ms.unwrap_or(0));
+        }
+    };
+    let ms = step.ms.unwrap_or(0) + t.elapsed().as_millis();
+    let missed = full
+        .map(|o| crm_service::missed(&o.matches, &found.records, &model.format, &caller))
+        .unwrap_or_default();
+    let pops = match found.records.first() {
+        Some(r) => format!(
+            "the UCC's CRM Service pops {} {}",
+            r.object,
+            r.name.as_untrusted_str()
+        ),
+        None => "the UCC's CRM Service pops nothing (status Unknown)".to_string(),
+    };
+    let detail = format!("{}; {pops}", step.detail);
+    if missed.is_empty() {
+        return Step { detail, ..step }.timed(ms);
+    }
+    let why: Vec<String> = missed
+        .iter()
+        .map(|m| {
+            format!(
+                "with PhoneNumberFormat={} the CRM Service would not find {} {}, stored as '{}' ({})",
+                m.phone_number_format,
+                m.object.as_untrusted_str(),
+                m.name.as_untrusted_str(),
+                m.stored.as_untrusted_str(),
+                m.field
+            )
+        })
+        .collect();
+    let mut hints = step.hints.clone();
+    hints.push(format!(
+        "set PhoneNumberFormat to the format the org stores its numbers in (Wildcard finds every form, slowly); `crmctl lookup --settings ... --ucc ... {}` shows the pop",
+        plan.value()
+    ));
+    Step::warn(
+        SCREEN_POP,
+        format!("{detail}; why no pop: {}", why.join("; ")),
+        hints,
+    )
+    .timed(ms)
+}
+
 /// `log-test`: creates the call-log Task that `lookup --log` would, reads it back
 /// and deletes it.
 pub fn log_test_step(

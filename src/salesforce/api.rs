@@ -204,6 +204,30 @@ impl Client {
         Ok((a.records, info))
     }
 
+    /// A SOQL query whose records are kept as JSON objects: for fields chosen at run time
+    /// (a UCC's PluginAttributes). Every value in them came from the org.
+    pub fn query_json(
+        &self,
+        session: &Session,
+        version: &str,
+        soql: &str,
+    ) -> Result<(Vec<serde_json::Map<String, serde_json::Value>>, CallInfo), SfError> {
+        #[derive(Deserialize)]
+        struct Answer {
+            #[serde(default)]
+            records: Vec<serde_json::Map<String, serde_json::Value>>,
+        }
+        let q = percent_encoding::utf8_percent_encode(soql, FORM);
+        let (a, info): (Answer, _) = self.get_json(
+            &format!(
+                "{}/services/data/v{version}/query/?q={q}",
+                session.instance_url
+            ),
+            Some(&session.access_token),
+        )?;
+        Ok((a.records, info))
+    }
+
     /// The field names of an object the user can see (`sobjects/<Object>/describe`).
     pub fn field_names(
         &self,

@@ -47,6 +47,8 @@ pub struct PlanError {
 pub enum RegionSource {
     Flag,
     Env,
+    /// The UCC's DefaultPhoneNumberRegion (the crm-service model of `lookup`).
+    Settings,
 }
 
 impl RegionSource {
@@ -54,6 +56,7 @@ impl RegionSource {
         match self {
             RegionSource::Flag => "--region",
             RegionSource::Env => "CRMCTL_REGION",
+            RegionSource::Settings => "DefaultPhoneNumberRegion",
         }
     }
 }
@@ -75,7 +78,7 @@ pub struct Reading {
     pub calling_code: Option<u16>,
     /// The region a national number was read in.
     pub region: Option<Region>,
-    /// `--region`, `CRMCTL_REGION` or `locale`.
+    /// `DefaultPhoneNumberRegion`, `--region`, `CRMCTL_REGION` or `locale`.
     pub region_from: Option<&'static str>,
     /// Why the digits were searched as typed (`no_region`, `not_valid_in_region`, ...).
     pub as_typed: Option<&'static str>,

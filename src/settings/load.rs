@@ -20,6 +20,9 @@ struct UccDoc {
     name: Spanned<String>,
     #[serde(default)]
     settings: Vec<Spanned<RowDoc>>,
+    /// The PluginAttributes list: rows keyed by its column names.
+    #[serde(default)]
+    plugin_attributes: Vec<Spanned<std::collections::BTreeMap<String, Option<Scalar>>>>,
 }
 
 #[derive(Deserialize)]
@@ -83,26 +86,49 @@ pub fn yaml(file: &Path, text: &str) -> Result<Vec<Ucc>, LoadError> {
             message: "no UCCs: `uccs` is empty".into(),
         });
     }
-    Ok(doc
-        .uccs
+    doc.uccs
         .into_iter()
-        .map(|u| Ucc {
-            line: u.name.referenced.line() as usize,
-            name: u.name.value.trim().to_string(),
-            file: file.to_path_buf(),
-            rows: u
-                .settings
-                .into_iter()
-                .map(|r| Row {
-                    line: r.referenced.line() as usize,
-                    setting: r.value.setting.trim().to_string(),
-                    scope: r.value.scope.unwrap_or_default().trim().to_string(),
-                    value: r.value.value.map(Scalar::into_text).unwrap_or_default(),
-                    file: file.to_path_buf(),
-                })
-                .collect(),
+        .map(|u| {
+            let mut column_warnings = Vec::new();
+            let attributes =
+                u.plugin_attributes
+                    .into_iter()
+                    .map(|a| {
+                        let line = a.referenced.line() as usize;
+                        let cells: Vec<(String, String)> = a
+                            .value
+                            .into_iter()
+                            .map(|(k, v)| (k, v.map(Scalar::into_text).unwrap_or_default()))
+                            .collect();
+                        super::crm::attribute_from(&cells, file, line, &mut column_warnings)
+                            .map_err(|message| LoadError {
+                                file: file.to_path_buf(),
+                                line: Some(line),
+                                column: None,
+                                message: format!("plugin_attributes: {message}"),
+                            })
+                    })
+                    .collect::<Result<Vec<_>, LoadError>>()?;
+            Ok(Ucc {
+                attributes,
+                column_warnings,
+                line: u.name.referenced.line() as usize,
+                name: u.name.value.trim().to_string(),
+                file: file.to_path_buf(),
+                rows: u
+                    .settings
+                    .into_iter()
+                    .map(|r| Row {
+                        line: r.referenced.line() as usize,
+                        setting: r.value.setting.trim().to_string(),
+                        scope: r.value.scope.unwrap_or_default().trim().to_string(),
+                        value: r.value.value.map(Scalar::into_text).unwrap_or_default(),
+                        file: file.to_path_buf(),
+                    })
+                    .collect(),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Parses a SharePoint CSV export of one UCC's Plugin Settings list.
@@ -181,7 +207,116 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         file: file.to_path_buf(),
         line: 1,
         rows,
+        attributes: Vec::new(),
+        column_warnings: Vec::new(),
     })
+}
+
+/// Parses a SharePoint CSV export of a UCC's PluginAttributes list (the columns of
+/// [`super::crm::COLUMNS`], in any case, spaces ignored). Unknown columns are warnings;
+/// a malformed row is an error with its line.
+pub fn attributes_csv(
+    file: &Path,
+    text: &str,
+) -> Result<(Vec<super::crm::Attribute>, Vec<super::crm::ColumnWarning>), LoadError> {
+    let err = |line: Option<usize>, message: String| LoadError {
+        file: file.to_path_buf(),
+        line,
+        column: None,
+        message,
+    };
+    let mut rdr = crate::csv_input::reader(text);
+    let headers = rdr
+        .headers()
+        .map_err(|e| err(Some(1), format!("cannot read the header: {e}")))?
+        .clone();
+    for need in ["SystemName", "Category", "Order"] {
+        let squeezed = |h: &str| h.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        if !headers
+            .iter()
+            .any(|h| squeezed(h).eq_ignore_ascii_case(need))
+        {
+            return Err(err(Some(1), format!("no `{need}` column in the header")));
+        }
+    }
+    let names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+    let mut warnings = Vec::new();
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e
+                    .position()
+                    .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p));
+                return Err(err(
+                    line,
+                    crate::fsutil::parse_error(&e.to_string()).message,
+                ));
+            }
+        }
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let line = rec
+            .position()
+            .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p))
+            .unwrap_or(0);
+        let cells: Vec<(String, String)> = names
+            .iter()
+            .cloned()
+            .zip(rec.iter().map(str::to_string))
+            .collect();
+        // One warning per unknown column, on the header line, not one per row.
+        let mut row_warnings = Vec::new();
+        let a = super::crm::attribute_from(&cells, file, line, &mut row_warnings)
+            .map_err(|m| err(Some(line), m))?;
+        if out.is_empty() {
+            warnings.extend(row_warnings.into_iter().map(|mut w| {
+                w.line = 1;
+                w
+            }));
+        }
+        out.push(a);
+    }
+    Ok((out, warnings))
+}
+
+/// Reads a PluginAttributes CSV export (`--attributes FILE`) into a UCC, in place of the
+/// list its settings file gave.
+pub fn attach_attributes(ucc: &mut Ucc, path: &Path) -> Result<(), LoadError> {
+    let text = crate::fsutil::read_text(path).map_err(|e| LoadError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        message: format!("cannot read: {e}"),
+    })?;
+    let (attributes, warnings) = attributes_csv(path, &text)?;
+    ucc.attributes = attributes;
+    ucc.column_warnings = warnings;
+    Ok(())
+}
+
+/// [`attach_attributes`] to the UCC named `name` (in any case) of `uccs`.
+pub fn attach_to_named(uccs: &mut [Ucc], name: &str, path: &Path) -> Result<(), LoadError> {
+    let u = uccs
+        .iter_mut()
+        .find(|u| u.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| LoadError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: format!("--attributes: no UCC named `{name}` in the settings files"),
+        })?;
+    attach_attributes(u, path)
+}
+
+/// A SharePoint CSV export (by its `.csv` extension, in any case) rather than a YAML estate.
+pub fn is_csv(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
 }
 
 /// Reads a file (or `-`, stdin) as YAML, or as CSV when it ends in `.csv`.
@@ -196,10 +331,7 @@ pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadErro
             format!("cannot read: {e}")
         },
     })?;
-    let is_csv = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
+    if is_csv(path) {
         let name = ucc_for_csv.ok_or_else(|| LoadError {
             file: path.to_path_buf(),
             line: None,

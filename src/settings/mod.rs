@@ -2,8 +2,10 @@
 //! SharePoint CSV export of one UCC's list). Every row keeps its file and line, so
 //! findings and errors can point at it.
 
+pub mod crm;
 pub mod fix;
 pub mod load;
+pub mod org;
 pub mod rewrite;
 pub mod rules;
 pub mod set;
@@ -27,6 +29,10 @@ pub struct Ucc {
     pub file: PathBuf,
     pub line: usize,
     pub rows: Vec<Row>,
+    /// The UCC's PluginAttributes list (YAML `plugin_attributes:`, or `--attributes`).
+    pub attributes: Vec<crm::Attribute>,
+    /// Columns of that list the documents do not name.
+    pub column_warnings: Vec<crm::ColumnWarning>,
 }
 
 impl Ucc {

@@ -109,6 +109,32 @@ pub fn api_version(raw: &str) -> Result<String, String> {
     }
 }
 
+/// DefaultPhoneNumberRegion: an ISO 3166 alpha-2 code libphonenumber knows, or ZZ (none).
+pub fn region(raw: &str) -> Result<String, String> {
+    let v = raw.trim().to_ascii_uppercase();
+    if rules::region_ok(&v) {
+        return Ok(v);
+    }
+    let meant = match v.as_str() {
+        "UK" | "GBR" => " (did you mean GB?)",
+        "NLD" => " (did you mean NL?)",
+        _ => "",
+    };
+    Err(format!(
+        "type a two-letter country code such as NL, GB or US, or ZZ for none{meant}"
+    ))
+}
+
+/// PhoneNumberFormat: one of the modelled values, in any case, written as documented.
+pub fn phone_format(raw: &str) -> Result<String, String> {
+    super::crm::format_named(raw)
+        .map(|f| f.name.to_string())
+        .ok_or_else(|| {
+            let names: Vec<&str> = super::crm::FORMATS.iter().map(|f| f.name).collect();
+            format!("type one of {}", names.join(", "))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

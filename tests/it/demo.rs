@@ -3,7 +3,7 @@
 use crate::support::Sandbox;
 
 /// The exit code each step of the demo must end with, in order.
-const EXPECTED_EXITS: [(&str, i64); 24] = [
+const EXPECTED_EXITS: [(&str, i64); 26] = [
     ("Make a key profile", 0),
     ("Encrypt the password", 0),
     ("Encrypt the Connected App's client id", 0),
@@ -17,6 +17,8 @@ const EXPECTED_EXITS: [(&str, i64); 24] = [
     ("An e-mail", 0),
     ("A chat about a case", 0),
     ("A caller nobody knows", 1),
+    ("The Amsterdam number as this UCC's CRM Service pops it", 0),
+    ("The same number as an 8x8-style search pops it", 0),
     ("Check the settings file", 0),
     ("Check the copy", 1),
     ("The whole chain for the UCC", 0),
@@ -57,6 +59,11 @@ fn every_step_behaves_as_expected() {
         "Amelia Clarke",
         "pops: Case 00001026",
         "pops: a blank new record",
+        // The UCC's model: its settings on the first line, the Contact with its attributes;
+        // the 8x8 model pops the Account.
+        "model: crm-service, as the CRM Service of UCC helpdesk (settings.yaml) is configured: DefaultPhoneNumberRegion NL, PhoneNumberFormat National, ShowStatus True (default), 7 PluginAttributes\n",
+        "  status: Contact\n  Name: Pieter de Vries\n  Title: Inkoper\n  Account: Amsterdam Trading B.V.\n",
+        "pops: Account Amsterdam Trading B.V.",
         // validate-settings: clean but for the test-org warnings...
         "$ crmctl validate-settings --key-file key.yaml settings.yaml\n",
         "settings.yaml:13 LoginEndPoint [test-org]",
@@ -68,7 +75,10 @@ fn every_step_behaves_as_expected() {
         // doctor: every step ok but the settings warning and the unprobed endpoints.
         "number +14155551212: pops Contact Jane Doe",
         "read it back, deleted it",
-        "1 UCC: 1 ready, 0 not ready (8 ok, 1 warning, 0 failed, 1 skipped; 1 login)",
+        // The demo UCC stores national Dutch numbers: its CRM Service would not pop a
+        // US caller stored in US form, and doctor says why.
+        "why no pop: with PhoneNumberFormat=National the CRM Service would not find Contact Jane Doe, stored as '(415) 555-1212' (Phone)",
+        "1 UCC: 1 ready, 0 not ready (7 ok, 2 warnings, 0 failed, 1 skipped; 1 login)",
         // Ready for 2027: the readiness line with JWT, the estate line, a JWT login.
         "  ✓ flow-readiness    password flow accepted; client credentials ready (run as 0055g0000000001AAA); JWT ready\n",
         "1 of 1 UCC uses the username-password flow (retiring in 2027); 1 is ready for client credentials\n",
@@ -83,7 +93,7 @@ fn every_step_behaves_as_expected() {
         "1 file rewritten, 3 values re-encrypted",
         "$ crmctl login --settings settings.yaml --ucc helpdesk --key-file new-key.yaml\nok: logged in as demo@crmctl.example",
         "$ crmctl --key-file key.yaml decrypt --check",
-        "Demo complete: 24 steps behaved as expected.",
+        "Demo complete: 26 steps behaved as expected.",
     ] {
         assert!(
             out.stdout.contains(expected),
@@ -123,7 +133,15 @@ fn every_step_behaves_as_expected() {
             .as_array()
             .expect("rows")
             .len(),
-        9
+        11,
+        "the nine mandatory settings, DefaultPhoneNumberRegion and PhoneNumberFormat"
+    );
+    assert_eq!(
+        parsed["uccs"][0]["plugin_attributes"]
+            .as_array()
+            .expect("PluginAttributes")
+            .len(),
+        7
     );
     for kept in ["key.yaml", "new-key.yaml", "settings-with-mistakes.yaml"] {
         assert!(folder.join(kept).is_file(), "{kept} not kept");

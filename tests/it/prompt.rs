@@ -177,6 +177,8 @@ fn settings_init_wizard_encrypts_as_it_goes_and_validates() {
     answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
     answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
     answer(&mut s, &mut screen, "REST API version", "61.0");
+    answer(&mut s, &mut screen, "DefaultPhoneNumberRegion", "nl");
+    answer(&mut s, &mut screen, "PhoneNumberFormat", "");
     screen += &s.exp_eof().expect("program ends");
     let status = s.process().wait().expect("exit status");
     assert!(
@@ -201,6 +203,12 @@ fn settings_init_wizard_encrypts_as_it_goes_and_validates() {
     };
     assert_eq!(dec("Password"), format!("{PASSWORD}{TOKEN}"));
     assert_eq!(dec("ClientSecret"), "Typ1calSecret");
+    assert_eq!(u.value("DefaultPhoneNumberRegion"), Some("NL"));
+    assert_eq!(
+        u.value("PhoneNumberFormat"),
+        None,
+        "the default is not written"
+    );
     assert_eq!(u.value("ApiEndPoint"), Some("services/data/v61.0/"));
     assert_eq!(
         u.value("LoginEndPoint"),
@@ -301,6 +309,10 @@ fn settings_init_asks_a_wrong_answer_again_and_keeps_the_others() {
     // A version in the wrong form after every secret: only the version is asked again.
     answer(&mut s, &mut screen, "REST API version", "sixty-one");
     answer(&mut s, &mut screen, "like 60.0", "v61");
+    // UK is not an ISO code: asked again, with the code meant.
+    answer(&mut s, &mut screen, "DefaultPhoneNumberRegion", "UK");
+    answer(&mut s, &mut screen, "did you mean GB?", "GB");
+    answer(&mut s, &mut screen, "PhoneNumberFormat", "national");
     screen += &s.exp_eof().expect("program ends");
     let status = s.process().wait().expect("exit status");
     assert!(
@@ -312,6 +324,8 @@ fn settings_init_asks_a_wrong_answer_again_and_keeps_the_others() {
     let uccs = crmctl::settings::load::yaml(&out_file, &text).expect("valid YAML");
     let u = &uccs[0];
     assert_eq!(u.name, "sales");
+    assert_eq!(u.value("DefaultPhoneNumberRegion"), Some("GB"));
+    assert_eq!(u.value("PhoneNumberFormat"), Some("National"));
     assert_eq!(
         u.value("ApplicationHost"),
         Some("https://eu6.salesforce.com/")

@@ -79,7 +79,13 @@ pub(super) fn login_checks(
                 normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
             ))
         })
-        .and_then(|(creds, version)| crate::commands::login::check(&client, &creds, version));
+        .and_then(|(creds, version)| {
+            crate::commands::login::check_session(&client, &creds, version.clone(), None)
+                .map(|(report, session)| (report, session, version))
+        });
+        if let Ok((_, session, version)) = &result {
+            crate::settings::org::check(&client, session, version, &members, findings, incomplete);
+        }
         let row = first.get("LoginEndPoint");
         let mut push = |rule: &'static str, message: String, hint: String| {
             for u in &members {
@@ -100,7 +106,7 @@ pub(super) fn login_checks(
             }
         };
         match result {
-            Ok(report) => {
+            Ok((report, _, _)) => {
                 let problems = report.problems();
                 if !problems.is_empty() {
                     push(

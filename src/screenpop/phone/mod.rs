@@ -147,6 +147,11 @@ fn forms_of(cc: u16, nsn: &str) -> PhoneForms {
     }
 }
 
+/// The trunk prefix of a calling code's national numbers (`0` for 31), if it has one.
+pub fn trunk_prefix(calling_code: u16) -> Option<&'static str> {
+    tables::trunk_prefix(calling_code)
+}
+
 /// What a caller id turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ani {

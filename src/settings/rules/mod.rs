@@ -3,6 +3,7 @@
 //! across UCCs (`primary`). Every finding has a stable rule id from [`RULE_IDS`].
 
 pub mod catalogue;
+mod crm;
 mod endpoints;
 mod names;
 mod primary;
@@ -15,6 +16,7 @@ use sha2::Digest;
 use super::{Row, Ucc};
 use crate::crypto::Cipher;
 
+pub use crm::{check_query, hyperlink_placeholders, region_ok, soql_of};
 pub use names::did_you_mean;
 pub use primary::service_host;
 use urls::parse_url;
@@ -68,6 +70,20 @@ pub const RULE_IDS: &[&str] = &[
     "login-failed",
     "login-checks",
     "login-skipped",
+    "show-status",
+    "region-invalid",
+    "region-national-numbers",
+    "phone-format-unknown",
+    "phone-format-wildcard",
+    "query-placeholders",
+    "query-shape",
+    "attribute-column",
+    "attribute-category",
+    "attribute-order",
+    "attribute-contact-missing",
+    "attribute-hyperlink",
+    "attribute-display-name",
+    "attribute-field-missing",
 ];
 
 /// The settings the documents name, with their scope.
@@ -81,6 +97,13 @@ pub const KNOWN: &[(&str, &str)] = &[
     ("ClientSecret", "CrmService"),
     ("ApiEndPoint", "CrmService"),
     ("LoginEndPoint", "CrmService"),
+    // The optional settings of "Additional configuration CRM Service for Salesforce".
+    ("ShowStatus", "CrmService"),
+    ("DefaultPhoneNumberRegion", "CrmService"),
+    ("PhoneNumberFormat", "CrmService"),
+    ("BaseContactQuery", "CrmService"),
+    ("BaseLeadQuery", "CrmService"),
+    ("BaseCaseQuery", "CrmService"),
 ];
 
 pub const MANDATORY: &[&str] = &[
@@ -163,6 +186,7 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     names::check(&mut c);
     endpoints::check(&mut c);
     secrets::check(&mut c, cipher);
+    crm::check(&mut c);
 }
 
 /// The URLs `--probe` checks for a UCC: the CRM entry of ListsEndpoints and CrmServiceUrl.

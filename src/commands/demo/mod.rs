@@ -14,6 +14,9 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{Printer, Report};
 
+mod files;
+use files::{rotated_password, settings_yaml, with_two_mistakes};
+
 /// Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)
 #[derive(Debug, Args)]
 #[command(
@@ -170,59 +173,8 @@ const INHERITED_VARS: [&str; 12] = [
     "CRMCTL_VALUE",
 ];
 
-/// The demo's settings with two mistakes admins often make: an ApiEndPoint without
-/// `.0` and trailing slash, and a CrmServiceUrl on another host than ListsEndpoints.
-/// Returns the text and the changed lines (to show them).
-fn with_two_mistakes(settings: &str) -> (String, Vec<String>) {
-    let mut changed = Vec::new();
-    let text: String = settings
-        .lines()
-        .enumerate()
-        .map(|(i, line)| {
-            let new = if line.contains("setting: ApiEndPoint,") {
-                line.replace("services/data/v60.0/", "services/data/v37")
-            } else if line.contains("setting: CrmServiceUrl,") {
-                line.replace("//ucc1.", "//ucc2.")
-            } else {
-                line.to_string()
-            };
-            if new != line {
-                changed.push(format!("{:>3}: {}", i + 1, new.trim()));
-            }
-            new + "\n"
-        })
-        .collect();
-    (text, changed)
-}
-
-/// The Password value of the demo's settings file after `rekey`.
-fn rotated_password(path: &Path) -> Result<String, CliError> {
-    let uccs = crate::settings::load::file(path, None).map_err(|e| {
-        CliError::internal("the demo cannot read its rekeyed settings file").with_cause(e)
-    })?;
-    uccs.iter()
-        .find_map(|u| u.value("Password"))
-        .map(|v| v.trim().to_string())
-        .ok_or_else(|| CliError::internal("the demo's rekeyed settings file has no Password"))
-}
-
 fn io(e: std::io::Error) -> CliError {
     CliError::output(e)
-}
-
-fn settings_yaml(password: &str, client_id: &str, client_secret: &str, instance: &str) -> String {
-    let rows = crate::settings::standard_rows(
-        "ucc1.contoso.local",
-        &format!("{instance}/"),
-        DEMO_USERNAME,
-        [password, client_id, client_secret],
-        "60.0",
-        &format!("{instance}/services/oauth2/token"),
-    );
-    crate::settings::render_yaml(
-        &[("helpdesk".to_string(), rows)],
-        "UCC Plugin Settings for the CRM Service for Salesforce (made by crmctl demo).",
-    )
 }
 
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
@@ -444,6 +396,47 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         );
         exec(
             step(title, shown, a, secrets.clone(), String::new(), expect),
+            &mut results,
+        )?;
+    }
+
+    // The screen pop as this UCC's CRM Service makes it, and as an 8x8-style search does.
+    for (title, shown, a) in [
+        (
+            "The Amsterdam number as this UCC's CRM Service pops it: its region, format and PluginAttributes",
+            "crmctl --key-file key.yaml lookup --settings settings.yaml --ucc helpdesk 020-1234567",
+            vec![
+                "--key-file",
+                k.as_str(),
+                "lookup",
+                "--settings",
+                "settings.yaml",
+                "--ucc",
+                "helpdesk",
+                "020-1234567",
+            ],
+        ),
+        (
+            "The same number as an 8x8-style search pops it: the Account first",
+            "crmctl --key-file key.yaml lookup --settings settings.yaml --ucc helpdesk --model 8x8 --region NL 020-1234567",
+            vec![
+                "--key-file",
+                k.as_str(),
+                "lookup",
+                "--settings",
+                "settings.yaml",
+                "--ucc",
+                "helpdesk",
+                "--model",
+                "8x8",
+                "--region",
+                "NL",
+                "020-1234567",
+            ],
+        ),
+    ] {
+        exec(
+            step(title, shown.into(), &a, vec![], String::new(), 0),
             &mut results,
         )?;
     }

@@ -1,0 +1,232 @@
+//! `lookup --file`: one lookup per input line, rows streamed in input order, and the summary.
+
+use serde_json::{Value, json};
+
+use super::{LookupArgs, Output, kind, regions};
+use crate::commands::connect::sf_error;
+use crate::ctx::Ctx;
+use crate::error::{CliError, EXIT_NO};
+use crate::output::{Printer, Report};
+use crate::screenpop::bulk;
+/// `--file`: one lookup per input line, rows streamed in input order.
+pub(super) fn run(
+    ctx: &Ctx,
+    args: &LookupArgs,
+    file: &std::path::Path,
+) -> Result<Box<dyn Report>, CliError> {
+    let ucc = args.from.ucc()?;
+    if ucc.is_some() {
+        // The UCC's CRM Service model applies to single lookups (README "Two models").
+        ctx.out.info("note: bulk lookups search as the 8x8 model does (Account, Contact and Lead over every phone form); the UCC's CRM Service model applies to single lookups");
+    }
+    let version = args.connect.api_version(ucc.as_ref())?;
+    // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
+    let text = crate::fsutil::read_text(file).map_err(|e| {
+        let what = if file.as_os_str() == "-" {
+            "the values from stdin".to_string()
+        } else {
+            file.display().to_string()
+        };
+        CliError::input(format!("cannot read {what}")).with_cause(e)
+    })?;
+    // A key profile given by mistake: its lines would be shown as inputs and their
+    // digits searched in the org.
+    if crate::crypto::profile::looks_like_profile(&text) {
+        return Err(CliError::input(format!(
+            "{} is a key profile, not a list of callers; nothing from it was shown or searched",
+            file.display()
+        ))
+        .with_hint("pass the file of numbers or e-mail addresses to --file"));
+    }
+    let inputs = bulk::read_inputs(&text, args.column.as_deref())
+        .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
+    if args.column.is_none() && looks_like_csv(file, &text) {
+        ctx.out.hint(&format!(
+            "{} looks like a CSV file; every line is read as one value unless you name the column with --column NAME",
+            file.display()
+        ));
+    }
+    if inputs.is_empty() {
+        return Err(CliError::input(format!(
+            "{} holds no values to look up",
+            file.display()
+        )));
+    }
+    let kind = kind(args);
+    let regions = regions(ctx, args.region.as_deref(), kind)?;
+    let creds = args.connect.credentials(ctx, ucc.as_ref())?;
+    let client = args.connect.client(ctx)?;
+    let warming = args
+        .connect
+        .instance_hint(ctx, ucc.as_ref())?
+        .and_then(|u| client.warm(&u, &creds.token_url));
+    let session = client.login(&creds).map_err(sf_error)?;
+    if let Some(w) = warming {
+        let _ = w.settle(&session);
+    }
+    let json = ctx.out.is_json();
+    // Ctrl-C and SIGTERM end the run with the rows done so far (exit 130/143).
+    let interrupt = crate::interrupt::install();
+    let config = bulk::Config {
+        concurrency: usize::from(args.concurrency),
+        kind,
+        regions,
+        version,
+        interrupt,
+        batch_size: if args.no_batch {
+            1
+        } else {
+            args.batch_size
+                .map_or(crate::screenpop::batch::DEFAULT_BATCH_SIZE, usize::from)
+        },
+    };
+    let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} lookups, {per_sec}, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let mut rows = Vec::new();
+    let mut writer = ctx.out.rows();
+    let mut write_error = None;
+    let format = args.output.unwrap_or(Output::Jsonl);
+    if !json && format == Output::Csv {
+        write_error = writer.csv(&[bulk::CSV_HEADER.to_string()]).err();
+    }
+    let summary = bulk::run(&client, &creds, session, &inputs, &config, |row| {
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
+        if json {
+            rows.push(row.clone());
+        } else if write_error.is_none() {
+            let written = match format {
+                Output::Jsonl => writer.json(row),
+                Output::Csv => writer.csv(&bulk::csv_row(row)),
+            };
+            write_error = written.err();
+        }
+        // A closed stdout (`| head -1`): stop starting lookups at once.
+        write_error.is_none()
+    });
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
+        return Err(CliError::output(e));
+    }
+    Ok(Box::new(BulkReport { rows, summary }))
+}
+
+/// A file whose first line looks like a CSV header, given without `--column`.
+fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    let ext = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    ext || (first.contains([',', ';']) && first.chars().any(|c| c.is_alphabetic()))
+}
+
+pub struct BulkReport {
+    /// Filled only under `--json`; otherwise rows were streamed as they came.
+    rows: Vec<bulk::Row>,
+    summary: bulk::Summary,
+}
+
+impl Report for BulkReport {
+    fn data(&self) -> Value {
+        json!({"rows": self.rows, "summary": self.summary})
+    }
+
+    fn render(&self, out: &Printer) -> std::io::Result<()> {
+        let s = &self.summary;
+        let usage = s
+            .api_usage
+            .map(|u| format!(" (org usage now {} of {})", u.used, u.max))
+            .unwrap_or_default();
+        out.info(&format!(
+            "{}: {} matched, {} several, {} none{}, {} failed{}; latency p50 {} ms, p95 {} ms, max {} ms; {}{}{usage}{}",
+            crate::output::count(s.total, "lookup"),
+            s.matched,
+            s.several,
+            s.none,
+            if s.withheld > 0 { format!(", {} withheld", s.withheld) } else { String::new() },
+            s.failed,
+            if s.skipped > 0 { format!(", {} not run", s.skipped) } else { String::new() },
+            s.p50_ms,
+            s.p95_ms,
+            s.max_ms,
+            crate::output::count(s.api_calls as usize, "API call"),
+            if s.api_calls_saved > 0 {
+                format!(" ({} saved by batching)", s.api_calls_saved)
+            } else {
+                String::new()
+            },
+            if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
+        ));
+        if s.as_typed_no_region > 0 {
+            out.hint(&format!(
+                "{} national number(s) were searched as typed, for lack of a region: pass --region (e.g. --region NL), set CRMCTL_REGION, or use a locale such as nl_NL.UTF-8",
+                s.as_typed_no_region
+            ));
+        }
+        if let Some(why) = &s.stopped
+            && s.stop_reason != Some(bulk::StopReason::OutputClosed)
+        {
+            out.warn(&format!(
+                "stopped early: {why}; the rows not run are marked \"skipped\""
+            ));
+        }
+        Ok(())
+    }
+
+    /// The run's failure, when it has one, for `error` of the JSON envelope.
+    fn error(&self) -> Option<CliError> {
+        let s = &self.summary;
+        let why = s.stopped.as_deref().unwrap_or("");
+        match s.stop_reason {
+            Some(bulk::StopReason::Interrupted) => Some(CliError::new(
+                crate::error::ErrorKind::Interrupted,
+                format!("stopped early: {why}; the rows not run are marked \"skipped\""),
+            )),
+            Some(bulk::StopReason::ApiLimit) => Some(
+                crate::salesforce::advice::for_api("REQUEST_LIMIT_EXCEEDED")
+                    .into_iter()
+                    .fold(
+                        CliError::remote(format!(
+                            "stopped early: {why}; the rows not run are marked \"skipped\""
+                        )),
+                        CliError::with_hint,
+                    ),
+            ),
+            _ if s.failed_remote > 0 => Some(CliError::remote(format!(
+                "{} lookup(s) failed because the org or the network could not answer",
+                s.failed_remote
+            ))),
+            _ => None,
+        }
+    }
+
+    /// 130/143 when a signal stopped the run; 4 when the API limit did or a row
+    /// failed because the org could not answer; 1 when a row failed otherwise.
+    fn exit_code(&self) -> u8 {
+        let s = &self.summary;
+        if let Some(code) = s.signal_exit {
+            code
+        } else if s.stop_reason == Some(bulk::StopReason::ApiLimit) || s.failed_remote > 0 {
+            crate::error::EXIT_REMOTE
+        } else if s.failed > 0 {
+            EXIT_NO
+        } else {
+            0
+        }
+    }
+}

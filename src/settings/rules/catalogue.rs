@@ -134,6 +134,76 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "The credentials were not sent to an untrusted LoginEndPoint",
         "Fix LoginEndPoint, or pass --allow-untrusted-login.",
     ),
+    (
+        "show-status",
+        "ShowStatus is not a boolean",
+        "Set ShowStatus to True or False.",
+    ),
+    (
+        "region-invalid",
+        "DefaultPhoneNumberRegion is not an ISO 3166 alpha-2 code or ZZ",
+        "Use a two-letter region such as NL or GB (not UK), or ZZ for none.",
+    ),
+    (
+        "region-national-numbers",
+        "DefaultPhoneNumberRegion is ZZ while the org stores national numbers",
+        "Set DefaultPhoneNumberRegion to the region of the national numbers, so callers' E.164 numbers match them.",
+    ),
+    (
+        "phone-format-unknown",
+        "PhoneNumberFormat is not a documented value",
+        "Use Wildcard, E164, International or National (docs/crm-service-model.md).",
+    ),
+    (
+        "phone-format-wildcard",
+        "PhoneNumberFormat Wildcard can become very slow",
+        "Store numbers in one format and choose it, as the CRM Service documents advise.",
+    ),
+    (
+        "query-placeholders",
+        "A base query's placeholders are not {0} and {1} once each",
+        "Write BaseContactQuery, BaseLeadQuery and BaseCaseQuery with {0} for the fields and {1} for the conditions.",
+    ),
+    (
+        "query-shape",
+        "A base query is not SELECT ... FROM Object WHERE ...",
+        "Fix the query's shape: balanced quotes and parentheses, SELECT {0} FROM Object WHERE {1}.",
+    ),
+    (
+        "attribute-column",
+        "A PluginAttributes column the documents do not name",
+        "Remove or rename the column; it is ignored.",
+    ),
+    (
+        "attribute-category",
+        "A PluginAttributes Category is not documented",
+        "Use Contact, ContactSearch, Lead, LeadSearch, Case or CaseSearch.",
+    ),
+    (
+        "attribute-order",
+        "A PluginAttributes Order is used twice, or does not restart at 1",
+        "Number each category's items 1, 2, 3, ... once each.",
+    ),
+    (
+        "attribute-contact-missing",
+        "PluginAttributes has no Contact items",
+        "Add the Contact category, the one the CRM Service requires.",
+    ),
+    (
+        "attribute-hyperlink",
+        "A Hyperlink names a SystemName not in its category",
+        "Use [SystemName] placeholders of items of the same Category.",
+    ),
+    (
+        "attribute-display-name",
+        "Items sharing a DisplayName do not follow each other in Order",
+        "Give combined items consecutive Order numbers (FirstName 1, LastName 2).",
+    ),
+    (
+        "attribute-field-missing",
+        "A SystemName is not a field the integration user can see",
+        "Fix the SystemName, or grant the integration user field access to it.",
+    ),
 ];
 
 /// The short description and help of a rule; a rule without an entry gets its id.

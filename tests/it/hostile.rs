@@ -321,8 +321,13 @@ fn every_attempt_counts_as_an_api_call_and_retry_after_is_honoured() {
     assert_eq!(d["rows"][0]["error"]["kind"], "remote");
 }
 
-/// Escape sequences, C1 controls, DEL and bidi overrides in one string.
-const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\u{2066}\u{85}";
+/// Escape sequences, C1 controls, DEL, bidi overrides and (issue 18 item 23)
+/// invisible characters in one string.
+const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\u{2066}\u{85}\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}\u{2060}\u{feff}";
+
+/// The invisible characters of issue 18 item 23: zero-width, LRM/RLM/ALM, the
+/// Unicode line and paragraph separators, the word joiner and the BOM.
+const INVISIBLE: &str = "\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}\u{2060}\u{feff}";
 
 /// An org whose every field is hostile: ids, names, phones, e-mails, accounts,
 /// companies, case fields, version labels.
@@ -387,13 +392,15 @@ fn has_string(v: &serde_json::Value, needle: &str) -> bool {
     }
 }
 
-/// Nothing raw: no C0 but newline, no DEL or C1, no bidi override, anywhere.
+/// Nothing raw: no C0 but newline, no DEL or C1, no bidi override, no invisible
+/// character, anywhere.
 #[track_caller]
 fn assert_no_raw_controls(what: &str, out: &Run) {
     for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
         if let Some(c) = text.chars().find(|c| {
             (c.is_control() && *c != '\n')
                 || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || INVISIBLE.contains(*c)
         }) {
             panic!("{what}: raw U+{:04X} on {stream}:\n{text}", c as u32);
         }
@@ -460,6 +467,75 @@ fn org_text_never_reaches_a_terminal_or_a_file_raw() {
             }
         }
     }
+}
+
+/// Issue 18 item 22: `--output csv` never writes a cell a spreadsheet would run as a
+/// formula, whether it comes from the file (`input`) or from the org (`pops_name`).
+#[test]
+fn csv_output_cells_never_start_a_formula() {
+    const FORMULAS: [&str; 5] = [
+        "=HYPERLINK(\"http://x.example\",\"y\")",
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\t=1+1",
+    ];
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" && req.path.ends_with("/composite") {
+            return respond(w, 404, &[], r#"[{"errorCode":"NOT_FOUND","message":"x"}]"#);
+        }
+        if req.method == "POST" {
+            return respond(w, 200, &[], &token_ok(base));
+        }
+        let body = if req.path.contains("/describe") {
+            serde_json::json!({"fields": [{"name": "Phone"}, {"name": "Email"}]})
+        } else if req.path.contains("/search/") {
+            let name = FORMULAS[req.path.len() % FORMULAS.len()];
+            serde_json::json!({"searchRecords": [
+                {"attributes": {"type": "Contact"}, "Id": "=003000000000001", "Name": name,
+                 "Email": "-x@example.com"}
+            ]})
+        } else {
+            serde_json::json!({"totalSize": 0, "done": true, "records": []})
+        };
+        respond(w, 200, &[], &body.to_string())
+    });
+    let sb = Sandbox::new();
+    let f = sb.write_private(
+        "in.csv",
+        "who,mail\na,=1+1@x.example\nb,+jane@example.com\nc,-jane@example.com\nd,@jane@example.com\n",
+    );
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--media",
+            "email",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--column",
+            "mail",
+            "--output",
+            "csv",
+        ],
+    );
+    assert!(out.code <= 1, "{}{}", out.stdout, out.stderr);
+    let mut reader = csv::ReaderBuilder::new().from_reader(out.stdout.as_bytes());
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.expect("valid CSV");
+        rows += 1;
+        for cell in &record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula cell: {cell:?} in {record:?}"
+            );
+        }
+        assert!(record[1].starts_with('\''), "input kept, neutralised: {record:?}");
+    }
+    assert_eq!(rows, 4, "{}", out.stdout);
+    assert!(out.stdout.contains("\"'=1+1@x.example\""), "{}", out.stdout);
 }
 
 #[test]

@@ -8,6 +8,7 @@
 pub mod json;
 pub mod sanitize;
 pub mod style;
+pub mod table;
 pub mod untrusted;
 
 pub use untrusted::OrgText;
@@ -298,7 +299,10 @@ mod csv_tests {
         assert_eq!(csv_field("a=b"), "a=b");
         assert_eq!(csv_field("0201234567"), "0201234567");
         // Org text is escaped first (a tab shows as `\t`), then neutralised.
-        assert_eq!(OrgText::from("=cmd|' /C calc'!A0").for_csv(), "\"'=cmd|' /C calc'!A0\"");
+        assert_eq!(
+            OrgText::from("=cmd|' /C calc'!A0").for_csv(),
+            "\"'=cmd|' /C calc'!A0\""
+        );
         assert_eq!(OrgText::from("-1").for_csv(), "\"'-1\"");
     }
 }

@@ -327,7 +327,8 @@ const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\
 
 /// The invisible characters of issue 18 item 23: zero-width, LRM/RLM/ALM, the
 /// Unicode line and paragraph separators, the word joiner and the BOM.
-const INVISIBLE: &str = "\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}\u{2060}\u{feff}";
+const INVISIBLE: &str =
+    "\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}\u{2060}\u{feff}";
 
 /// An org whose every field is hostile: ids, names, phones, e-mails, accounts,
 /// companies, case fields, version labels.
@@ -532,7 +533,10 @@ fn csv_output_cells_never_start_a_formula() {
                 "a formula cell: {cell:?} in {record:?}"
             );
         }
-        assert!(record[1].starts_with('\''), "input kept, neutralised: {record:?}");
+        assert!(
+            record[1].starts_with('\''),
+            "input kept, neutralised: {record:?}"
+        );
     }
     assert_eq!(rows, 4, "{}", out.stdout);
     assert!(out.stdout.contains("\"'=1+1@x.example\""), "{}", out.stdout);

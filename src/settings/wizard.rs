@@ -65,6 +65,32 @@ pub fn application_host(raw: &str) -> Result<String, String> {
     Ok(with_slash(v))
 }
 
+/// The LoginEndPoint that goes with an ApplicationHost the wizard accepted: a test
+/// org on this machine logs in at its own URL (the `login-host-mismatch` rule); a
+/// real org at test.salesforce.com (`sandbox`) or login.salesforce.com.
+pub fn login_endpoint(app_host: &str, sandbox: bool) -> String {
+    if let Ok(u) = url::Url::parse(app_host)
+        && u.host_str()
+            .is_some_and(|h| rules::is_loopback_host(&h.to_ascii_lowercase()))
+    {
+        return format!("{}/services/oauth2/token", u.origin().ascii_serialization());
+    }
+    if sandbox {
+        "https://test.salesforce.com/services/oauth2/token".into()
+    } else {
+        "https://login.salesforce.com/services/oauth2/token".into()
+    }
+}
+
+/// Whether the org at an accepted ApplicationHost is a test org on this machine
+/// (the wizard then asks no sandbox question).
+pub fn is_test_org(app_host: &str) -> bool {
+    url::Url::parse(app_host).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| rules::is_loopback_host(&h.to_ascii_lowercase()))
+    })
+}
+
 fn with_slash(v: &str) -> String {
     if v.ends_with('/') {
         v.to_string()
@@ -73,17 +99,16 @@ fn with_slash(v: &str) -> String {
     }
 }
 
-/// A Salesforce username: an e-mail-shaped name.
+/// A Salesforce username: an e-mail-shaped name (the `username-shape` rule's test).
 pub fn username(raw: &str) -> Result<String, String> {
     let v = raw.trim();
-    match v.split_once('@') {
-        Some((a, b)) if !a.is_empty() && b.contains('.') && !v.contains(char::is_whitespace) => {
-            Ok(v.to_string())
-        }
-        _ => Err(
+    if rules::is_username_shape(v) {
+        Ok(v.to_string())
+    } else {
+        Err(
             "a Salesforce username looks like an e-mail address, e.g. integration@contoso.com"
                 .into(),
-        ),
+        )
     }
 }
 
@@ -112,6 +137,28 @@ pub fn api_version(raw: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 18 item 7: an emulator URL logs in at the emulator, not at production.
+    #[test]
+    fn login_endpoint_follows_the_org() {
+        assert_eq!(
+            login_endpoint("http://127.0.0.1:41234/", false),
+            "http://127.0.0.1:41234/services/oauth2/token"
+        );
+        assert_eq!(
+            login_endpoint("http://localhost:8080/", true),
+            "http://localhost:8080/services/oauth2/token"
+        );
+        assert_eq!(
+            login_endpoint("https://contoso.my.salesforce.com/", false),
+            "https://login.salesforce.com/services/oauth2/token"
+        );
+        assert_eq!(
+            login_endpoint("https://contoso--uat.sandbox.my.salesforce.com/", true),
+            "https://test.salesforce.com/services/oauth2/token"
+        );
+        assert!(is_test_org("http://[::1]:9/") && !is_test_org("https://eu6.salesforce.com/"));
+    }
 
     #[test]
     fn fqdn_answers() {

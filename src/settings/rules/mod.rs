@@ -3,6 +3,7 @@
 //! across UCCs (`primary`). Every finding has a stable rule id from [`RULE_IDS`].
 
 mod endpoints;
+mod identity;
 mod names;
 mod primary;
 mod secrets;
@@ -14,8 +15,11 @@ use sha2::Digest;
 use super::{Row, Ucc};
 use crate::crypto::Cipher;
 
+pub use identity::is_username_shape;
 use urls::parse_url;
-pub use urls::{LoginTarget, is_loopback_host, is_salesforce_host, login_target};
+pub use urls::{
+    HostKind, LoginTarget, host_kind, is_loopback_host, is_salesforce_host, login_target,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -49,6 +53,7 @@ pub const RULE_IDS: &[&str] = &[
     "application-host",
     "login-endpoint",
     "sandbox-mismatch",
+    "login-host-mismatch",
     "test-org",
     "api-endpoint",
     "api-version-retired",
@@ -56,6 +61,8 @@ pub const RULE_IDS: &[&str] = &[
     "does-not-decrypt",
     "secret-whitespace",
     "value-whitespace",
+    "client-id-is-secret",
+    "username-shape",
     "duplicate-setting",
     "unknown-setting",
     "setting-case",
@@ -160,6 +167,7 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     names::check(&mut c);
     endpoints::check(&mut c);
     secrets::check(&mut c, cipher);
+    identity::check(&mut c, cipher);
 }
 
 /// The URLs `--probe` checks for a UCC: the CRM entry of ListsEndpoints and CrmServiceUrl.

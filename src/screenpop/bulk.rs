@@ -35,6 +35,9 @@ pub fn read_inputs(text: &str, column: Option<&str>) -> Result<Vec<Input>, Strin
             })
             .collect());
     };
+    if let Some(line) = crate::csv_input::unterminated_quote(text) {
+        return Err(format!("line {line}: {}", crate::csv_input::UNTERMINATED));
+    }
     let mut rdr = crate::csv_input::reader(text);
     let headers = rdr
         .headers()

@@ -92,7 +92,11 @@ impl Reading {
     fn of(ani: Ani, regions: Regions) -> Option<Reading> {
         match ani {
             Ani::Withheld => None,
-            Ani::AsTyped { digits, reason } => Some(Reading {
+            Ani::AsTyped {
+                digits,
+                reason,
+                notes,
+            } => Some(Reading {
                 read_as: "as_typed",
                 calling_code: None,
                 region: None,
@@ -100,7 +104,11 @@ impl Reading {
                 as_typed: Some(reason.code()),
                 extension: None,
                 searched: vec![digits],
-                notes: vec![reason.to_string()],
+                notes: notes
+                    .iter()
+                    .map(Note::to_string)
+                    .chain([reason.to_string()])
+                    .collect(),
             }),
             Ani::Number(n) => {
                 let (read_as, calling_code, region, region_from) = match n.read_as {

@@ -12,6 +12,25 @@ use super::http::{self, CallInfo, Client, DATA_BODY_CAP};
 use crate::output::OrgText;
 
 /// The first API version with `/composite` (Winter '17); older ones answer 404.
+/// Salesforce answers 414 when a request's URI passes 16,384 bytes, and 431 when the
+/// URI and headers together do (REST API Developer Guide, "Status Codes and Error
+/// Responses", <https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm>).
+pub const MAX_URI_AND_HEADERS: usize = 16_384;
+
+/// The most a query's encoded `q` may take: the limit, less room for the rest of the
+/// URL (the instance URL and path, a few hundred bytes at most) and the headers (the
+/// bearer token, about 112 bytes, the user agent, host, gzip). Generous, so a long My
+/// Domain or a larger token still fits.
+pub const MAX_QUERY_PARAM: usize = MAX_URI_AND_HEADERS - 4_096;
+
+/// The length of a SOQL query once percent-encoded into a URL's `q`, as
+/// [`Client::query`] sends it.
+pub fn encoded_query_len(soql: &str) -> usize {
+    percent_encoding::utf8_percent_encode(soql, FORM)
+        .map(str::len)
+        .sum()
+}
+
 pub const COMPOSITE_SINCE: u32 = 38;
 /// At most this many subrequests in one composite request (Salesforce's limit).
 pub const COMPOSITE_MAX: usize = 25;

@@ -864,3 +864,97 @@ fn lookup_with_hint(sb: &Sandbox, login: &str, org: &str) -> Run {
         ],
     )
 }
+
+/// Issue 18 item 24: a single lookup that matches 2,000 records (Salesforce's search
+/// maximum) put every Id into one GET URL of 60,319 characters, past the 16,384 bytes
+/// Salesforce takes for URI plus headers. The Ids are now chunked; every request this
+/// org receives is measured, and the open cases of all the chunks come back merged
+/// newest first.
+#[test]
+fn two_thousand_matches_never_make_a_request_longer_than_salesforce_takes() {
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            return respond(w, 200, &[], &token_ok(base));
+        }
+        let body = if req.path.contains("/search/") {
+            let records: Vec<serde_json::Value> = (0..2000)
+                .map(|i| {
+                    if i < 1500 {
+                        serde_json::json!({"attributes": {"type": "Contact"},
+                            "Id": format!("003{i:015}"), "Name": format!("Contact {i}"),
+                            "Phone": "+31 20 123 4567"})
+                    } else {
+                        serde_json::json!({"attributes": {"type": "Account"},
+                            "Id": format!("001{i:015}"), "Name": format!("Account {i}"),
+                            "Phone": "+31 20 123 4567"})
+                    }
+                })
+                .collect();
+            serde_json::json!({ "searchRecords": records })
+        } else {
+            // One open case per query, dated by the query's first Id: the chunk of the
+            // last Ids holds the newest.
+            let q = req.q();
+            let first = q.split('\'').nth(1).unwrap_or("").to_string();
+            let n: u32 = first[3..].parse().unwrap_or(0);
+            serde_json::json!({"totalSize": 1, "done": true, "records": [
+                {"attributes": {"type": "Case"}, "Id": format!("500{n:015}"),
+                 "CaseNumber": format!("{n:08}"), "Subject": "s", "Status": "New",
+                 "Priority": "High", "IsClosed": false,
+                 "CreatedDate": format!("2026-01-01T00:{:02}:00.000+0000", n / 40),
+                 "ContactId": first}
+            ]})
+        };
+        respond(w, 200, &[], &body.to_string())
+    });
+    let sb = Sandbox::new();
+    let out = run(&sb, &org.url, &["lookup", "--json", "+31 20 123 4567"]);
+    out.assert_code(0);
+    let doc = out.json();
+    assert_eq!(doc["data"]["matches"].as_array().map(Vec::len), Some(2000));
+    let requests = org.requests();
+    let size = |r: &crate::hostile_server::Req| {
+        format!("{} {} HTTP/1.1\r\n", r.method, r.path).len()
+            + r.headers
+                .iter()
+                .map(|(k, v)| k.len() + 2 + v.len() + 2)
+                .sum::<usize>()
+            + 2
+    };
+    let cases: Vec<_> = requests
+        .iter()
+        .filter(|r| r.q().contains("FROM Case"))
+        .collect();
+    assert!(cases.len() >= 4, "{} case queries", cases.len());
+    let largest = requests.iter().map(size).max().unwrap_or(0);
+    let longest_uri = requests.iter().map(|r| r.path.len()).max().unwrap_or(0);
+    eprintln!(
+        "2,000 matches: {} case queries, longest URI {longest_uri} bytes, largest URI + headers {largest} bytes",
+        cases.len()
+    );
+    assert!(largest <= 16_384, "a request of {largest} bytes");
+    // Every matched Id was asked about exactly once.
+    let mut asked: Vec<String> = cases
+        .iter()
+        .flat_map(|r| {
+            r.q()
+                .split('\'')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), 2000);
+    // Merged newest first.
+    let dates: Vec<&str> = doc["data"]["open_cases"]
+        .as_array()
+        .expect("open cases")
+        .iter()
+        .map(|c| c["created"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(dates.len(), cases.len());
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}

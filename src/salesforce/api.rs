@@ -173,6 +173,9 @@ struct Describe {
 #[derive(Deserialize)]
 struct DescribeField {
     name: OrgText,
+    /// The most characters a text field holds (0 for numbers, dates, booleans).
+    #[serde(default)]
+    length: usize,
 }
 
 impl Client {
@@ -238,6 +241,31 @@ impl Client {
             Some(&session.access_token),
         )?;
         Ok((d.names(), info))
+    }
+
+    /// The most characters each text field of an object holds, by field name
+    /// (`sobjects/<Object>/describe`, `fields[].length`); fields with no length
+    /// (numbers, dates) are left out.
+    pub fn field_lengths(
+        &self,
+        session: &Session,
+        version: &str,
+        object: &str,
+    ) -> Result<(BTreeMap<String, usize>, CallInfo), SfError> {
+        let (d, info): (Describe, _) = self.get_json(
+            &format!(
+                "{}/services/data/v{version}/sobjects/{object}/describe",
+                session.instance_url
+            ),
+            Some(&session.access_token),
+        )?;
+        let lengths = d
+            .fields
+            .iter()
+            .filter(|f| f.length > 0)
+            .map(|f| (f.name.as_untrusted_str().to_string(), f.length))
+            .collect();
+        Ok((lengths, info))
     }
 
     /// `POST /services/data/vXX.X/composite` with `subs` (at most 25), one API

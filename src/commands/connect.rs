@@ -134,6 +134,7 @@ pub fn http_from_env(ctx: &Ctx) -> Result<HttpSettings, CliError> {
             30,
         )?,
         ca_cert: ctx.env.ca_cert.clone(),
+        proxy: ctx.env.proxy.clone(),
     })
 }
 
@@ -151,6 +152,7 @@ impl ConnectArgs {
                 30,
             )?,
             ca_cert: self.ca_cert.clone().or_else(|| ctx.env.ca_cert.clone()),
+            proxy: ctx.env.proxy.clone(),
         })
     }
 

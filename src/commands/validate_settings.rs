@@ -88,6 +88,7 @@ pub(crate) fn probe_all(
         connect_timeout: std::time::Duration::from_secs_f64(timeout),
         timeout: std::time::Duration::from_secs_f64(timeout),
         ca_cert: ctx.env.ca_cert.clone(),
+        proxy: ctx.env.proxy.clone(),
     };
     let client =
         crate::salesforce::Client::new(&settings, trace).map_err(super::connect::sf_error)?;

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{NetKind, SfError};
+use super::proxy::{Proxies, ProxyVars};
 use crate::output::OrgText;
 
 /// A token answer is a few hundred bytes; 64 KiB leaves room and no more.
@@ -30,6 +31,8 @@ pub struct HttpSettings {
     pub timeout: Duration,
     /// Extra trusted CA (a corporate TLS-inspecting proxy, or the emulator's CA).
     pub ca_cert: Option<PathBuf>,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (see [`super::proxy`]).
+    pub proxy: ProxyVars,
 }
 
 impl Default for HttpSettings {
@@ -38,6 +41,7 @@ impl Default for HttpSettings {
             connect_timeout: Duration::from_secs(10),
             timeout: Duration::from_secs(30),
             ca_cert: None,
+            proxy: ProxyVars::default(),
         }
     }
 }
@@ -73,6 +77,8 @@ pub struct Client {
     trace: Trace,
     /// Data-API requests sent, every retry included (`summary.api_calls`).
     calls: Arc<AtomicU64>,
+    /// The proxies of the environment, parsed once; routing and errors both ask it.
+    proxies: Arc<Proxies>,
 }
 
 /// A connection being opened to the org's URL ([`Client::warm`]).
@@ -129,7 +135,9 @@ impl Client {
                 )));
             }
         }
+        let proxies = Arc::new(Proxies::from_vars(&settings.proxy).map_err(SfError::Setup)?);
         Ok(Client {
+            proxies,
             settings: settings.clone(),
             extra_roots,
             plain: OnceLock::new(),
@@ -145,7 +153,18 @@ impl Client {
     }
 
     fn builder(&self) -> reqwest::blocking::ClientBuilder {
-        reqwest::blocking::Client::builder()
+        let builder = reqwest::blocking::Client::builder();
+        // With a proxy variable set, crmctl decides per URL (loopback and NO_PROXY
+        // direct); without one, reqwest's own lookup of the system settings stays.
+        let builder = if self.proxies.is_set() {
+            let proxies = self.proxies.clone();
+            builder.no_proxy().proxy(reqwest::Proxy::custom(move |url| {
+                proxies.for_url(url).map(|p| p.url.clone())
+            }))
+        } else {
+            builder
+        };
+        builder
             .connect_timeout(self.settings.connect_timeout)
             .timeout(self.settings.timeout)
             // A Salesforce API answer is never a redirect; following one would send
@@ -207,6 +226,30 @@ impl Client {
         Ok(self.plain.get_or_init(|| c))
     }
 
+    /// A failed send, naming the proxy and its variable when the request went
+    /// through one: a refused or dropped connection is then the proxy's.
+    fn network_error(&self, url: &Url, e: &reqwest::Error) -> SfError {
+        let err = network(e);
+        let Some(p) = self.proxies.for_url(url) else {
+            return err;
+        };
+        match err {
+            SfError::Network {
+                kind: NetKind::Connect | NetKind::Dropped,
+                detail,
+            } => SfError::Proxy {
+                proxy: p.shown(),
+                var: p.var,
+                detail,
+            },
+            SfError::Network { kind, detail } => SfError::Network {
+                kind,
+                detail: format!("{detail} (through the proxy {} from {})", p.shown(), p.var),
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn trace(&self, m: &str) {
         (self.trace)(m)
     }
@@ -230,7 +273,7 @@ impl Client {
         let mut resp = build(self.http_for(url)?)
             .timeout(remaining)
             .send()
-            .map_err(|e| network(&e))?;
+            .map_err(|e| self.network_error(url, &e))?;
         let status = resp.status().as_u16();
         if resp.status().is_redirection() {
             let host = resp
@@ -366,10 +409,10 @@ impl Client {
         let remaining = self.settings.timeout;
         let resp = self
             .http_for(&parsed)?
-            .get(parsed)
+            .get(parsed.clone())
             .timeout(remaining)
             .send()
-            .map_err(|e| network(&e))?;
+            .map_err(|e| self.network_error(&parsed, &e))?;
         let status = resp.status().as_u16();
         drop(resp);
         self.trace(&format!("<- {status} ({} ms)", t.elapsed().as_millis()));

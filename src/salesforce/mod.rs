@@ -12,6 +12,7 @@ pub mod auth;
 pub mod error;
 pub mod escape;
 pub mod http;
+pub mod proxy;
 pub mod records;
 
 pub use api::{MAX_QUERY_PARAM, MAX_URI_AND_HEADERS, Record, VersionEntry, encoded_query_len};

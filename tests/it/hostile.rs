@@ -958,3 +958,113 @@ fn two_thousand_matches_never_make_a_request_longer_than_salesforce_takes() {
     assert_eq!(dates.len(), cases.len());
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
 }
+
+/// A loopback port nobody listens on (bound, then released).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+fn run_with(sb: &Sandbox, login: &str, extra: &[(&str, String)], args: &[&str]) -> Run {
+    let mut e = env(login);
+    e.extend(extra.iter().cloned());
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sb.run(args, &pairs, "")
+}
+
+/// Issue 18 item 3: with a corporate proxy in HTTP_PROXY and ALL_PROXY (upper or lower
+/// case), the emulator on loopback is still reached directly.
+#[test]
+fn proxy_variables_never_capture_loopback() {
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let dead = format!("http://127.0.0.1:{}", closed_port());
+    let sb = Sandbox::new();
+    for vars in [
+        vec![("HTTP_PROXY", dead.clone()), ("ALL_PROXY", dead.clone())],
+        vec![("http_proxy", dead.clone()), ("all_proxy", dead.clone())],
+        vec![("HTTPS_PROXY", dead.clone()), ("HTTP_PROXY", dead.clone())],
+    ] {
+        let out = run_with(&sb, &emu.base_url, &vars, &["login", "--json"]);
+        out.assert_code(0);
+    }
+}
+
+/// Issue 18 item 3: a host that is not loopback goes through the proxy of its
+/// variable, and when that proxy cannot be reached the error names the proxy and the
+/// variable (exit 4), not the org.
+#[test]
+fn requests_go_through_the_proxy_and_its_failures_name_it() {
+    // A plain-http forward proxy: it receives the absolute URL and answers as the org.
+    let proxy = Server::start(|req, w, _| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok("http://org.example"))
+        } else {
+            respond(
+                w,
+                200,
+                &[],
+                r#"[{"version":"60.0","label":"Spring '24","url":"/services/data/v60.0"}]"#,
+            )
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run_with(
+        &sb,
+        "http://org.example",
+        &[("http_proxy", proxy.url.clone())],
+        &["login", "--json"],
+    );
+    let first = proxy.requests().first().map(|r| r.path.clone());
+    assert_eq!(
+        first.as_deref(),
+        Some("http://org.example/services/oauth2/token"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let port = closed_port();
+    for (var, login) in [
+        ("HTTPS_PROXY", "https://login.salesforce.com"),
+        ("https_proxy", "https://login.salesforce.com"),
+        ("ALL_PROXY", "https://login.salesforce.com"),
+        ("HTTP_PROXY", "http://org.example"),
+    ] {
+        let value = format!("http://user:pr0xy-s3cret@127.0.0.1:{port}");
+        for json in [false, true] {
+            let mut args = vec!["login"];
+            if json {
+                args.push("--json");
+            }
+            let out = run_with(&sb, login, &[(var, value.clone())], &args);
+            out.assert_code(4);
+            let text = if json {
+                out.json()["error"].to_string()
+            } else {
+                out.stderr.clone()
+            };
+            assert!(
+                text.contains(&format!(
+                    "through the proxy http://127.0.0.1:{port} (set by {var})"
+                )),
+                "{var}: {text}"
+            );
+            assert!(
+                !text.contains("pr0xy-s3cret") && !out.stdout.contains("pr0xy-s3cret"),
+                "{text}"
+            );
+        }
+    }
+    // A value that is no proxy URL is local configuration (3), named.
+    let out = run_with(
+        &sb,
+        "https://login.salesforce.com",
+        &[("HTTPS_PROXY", "http://".into())],
+        &["login"],
+    );
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("HTTPS_PROXY is not a proxy URL"),
+        "{}",
+        out.stderr
+    );
+}

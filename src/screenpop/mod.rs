@@ -286,6 +286,17 @@ mod tests {
             few,
             vec![open_cases_query(&contacts[..3], &accounts[..2]).expect("q")]
         );
+        // The batch engine's pooled query holds at most MAX_CASE_IDS Ids (about
+        // 6,300 encoded bytes): within the same budget.
+        let pooled: Vec<String> = (0..batch::MAX_CASE_IDS)
+            .map(|i| format!("003{i:015}"))
+            .collect();
+        let q = open_cases_query(&pooled, &[]).expect("query");
+        assert!(
+            crate::salesforce::encoded_query_len(&q) <= crate::salesforce::MAX_QUERY_PARAM,
+            "{}",
+            crate::salesforce::encoded_query_len(&q)
+        );
         // A tiny budget still sends every Id, one per query at worst.
         let tiny = open_cases_queries_within(&contacts[..5], &[], 10);
         assert_eq!(tiny.len(), 5);

@@ -95,13 +95,14 @@ impl Client {
         let answer = loop {
             attempts += 1;
             self.trace(&format!(
-                "POST {} (form: grant_type, client_id, client_secret{}; values redacted)",
+                "POST {} (form: grant_type, client_id, client_secret{}; values redacted){}",
                 creds.token_url,
                 if creds.flow == Flow::Password {
                     ", username, password"
                 } else {
                     ""
-                }
+                },
+                self.via(&url)
             ));
             let result = self.execute(&url, deadline, TOKEN_BODY_CAP, |c| {
                 c.post(url.clone())

@@ -250,6 +250,14 @@ impl Client {
         }
     }
 
+    /// For `-v` traces: ` (via the proxy X from VAR)` when `url` goes through one.
+    pub(crate) fn via(&self, url: &Url) -> String {
+        self.proxies
+            .for_url(url)
+            .map(|p| format!(" (via the proxy {} from {})", p.shown(), p.var))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn trace(&self, m: &str) {
         (self.trace)(m)
     }
@@ -405,7 +413,7 @@ impl Client {
     pub fn probe(&self, url: &str) -> Result<(u16, Duration), SfError> {
         let t = Instant::now();
         let parsed = Self::check_url(url)?;
-        self.trace(&format!("GET {}", redact_url(url)));
+        self.trace(&format!("GET {}{}", redact_url(url), self.via(&parsed)));
         let remaining = self.settings.timeout;
         let resp = self
             .http_for(&parsed)?
@@ -451,7 +459,11 @@ impl Client {
             attempt += 1;
             self.calls.fetch_add(1, Ordering::Relaxed);
             let t = Instant::now();
-            self.trace(&format!("{method} {}", redact_url(url)));
+            self.trace(&format!(
+                "{method} {}{}",
+                redact_url(url),
+                self.via(&parsed)
+            ));
             let mut retry_after = None;
             let result = self
                 .execute(&parsed, deadline, cap, |c| {

@@ -1054,6 +1054,24 @@ fn requests_go_through_the_proxy_and_its_failures_name_it() {
             );
         }
     }
+    // `-v` says which proxy a request goes through, never its credentials.
+    let out = run_with(
+        &sb,
+        "https://login.salesforce.com",
+        &[(
+            "HTTPS_PROXY",
+            format!("http://user:pr0xy-s3cret@127.0.0.1:{port}"),
+        )],
+        &["login", "-v"],
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "(via the proxy http://127.0.0.1:{port} from HTTPS_PROXY)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("pr0xy-s3cret"), "{}", out.stderr);
     // A value that is no proxy URL is local configuration (3), named.
     let out = run_with(
         &sb,

@@ -52,17 +52,19 @@ pub fn application_host(raw: &str) -> Result<String, String> {
     if u.scheme() != "https" {
         return Err("Salesforce serves orgs over https only: start it with https://".into());
     }
-    if host == "login.salesforce.com" || host == "test.salesforce.com" {
-        return Err(format!(
+    // The same kinds the `application-host` rule refuses.
+    match rules::host_kind(&host) {
+        rules::HostKind::Login { .. } => Err(format!(
             "{host} is the login host, not the org: use the org's My Domain URL, e.g. https://contoso.my.salesforce.com/"
-        ));
+        )),
+        rules::HostKind::Browser => Err(format!(
+            "{host} is a Salesforce host for browsers (Lightning, Visualforce, a site), not the org's API: use the org's My Domain URL, e.g. https://contoso.my.salesforce.com/"
+        )),
+        rules::HostKind::Other | rules::HostKind::Loopback => Err(format!(
+            "{host} is not a Salesforce host (….my.salesforce.com, or an instance such as eu6.salesforce.com)"
+        )),
+        rules::HostKind::MyDomain { .. } | rules::HostKind::Instance { .. } => Ok(with_slash(v)),
     }
-    if !rules::is_salesforce_host(&host) {
-        return Err(format!(
-            "{host} is not a Salesforce host (….my.salesforce.com, ….force.com)"
-        ));
-    }
-    Ok(with_slash(v))
 }
 
 /// The LoginEndPoint that goes with an ApplicationHost the wizard accepted: a test
@@ -200,6 +202,12 @@ mod tests {
                 .contains("login host")
         );
         assert!(application_host("https://example.com/").is_err());
+        // Issue 18 item 4: the browser's Lightning host is refused, as the rule flags it.
+        assert!(
+            application_host("https://contoso.lightning.force.com/")
+                .unwrap_err()
+                .contains("for browsers")
+        );
         assert!(application_host("http://127.0.0.1:8080").is_ok());
     }
 

@@ -161,4 +161,31 @@ mod tests {
             assert_eq!(lines, [2, 4], "{text:?}");
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, .. Default::default() })]
+
+        /// The scanner agrees with the csv crate itself: a line after the text is
+        /// its own record exactly when no quote is left open.
+        #[test]
+        fn unterminated_quotes_agree_with_the_csv_crate(text in "[a,;\"\n\r ]{0,24}") {
+            let with = format!("{text}\nzq9\n");
+            let mut r = super::reader(&with);
+            let mut last = None;
+            if r.headers().map(|h| h.iter().collect::<Vec<_>>() == ["zq9"]).unwrap_or(false) {
+                last = Some(vec!["zq9".to_string()]);
+            }
+            for rec in r.records() {
+                let rec = rec.expect("flexible CSV always reads");
+                last = Some(rec.iter().map(str::to_string).collect::<Vec<_>>());
+            }
+            let own_record = last.as_deref() == Some(&["zq9".to_string()][..]);
+            proptest::prop_assert_eq!(
+                super::unterminated_quote(&text).is_none(),
+                own_record,
+                "{:?}",
+                text
+            );
+        }
+    }
 }

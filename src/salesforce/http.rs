@@ -283,6 +283,17 @@ impl Client {
             .send()
             .map_err(|e| self.network_error(url, &e))?;
         let status = resp.status().as_u16();
+        // 407 comes from a proxy, never from Salesforce (an https CONNECT refused this
+        // way is a connection error, named above).
+        if status == 407
+            && let Some(p) = self.proxies.for_url(url)
+        {
+            return Err(SfError::Proxy {
+                proxy: p.shown(),
+                var: p.var,
+                detail: "HTTP 407 Proxy Authentication Required: the proxy wants credentials (http://user:password@host:port in the variable)".into(),
+            });
+        }
         if resp.status().is_redirection() {
             let host = resp
                 .headers()

@@ -1054,6 +1054,30 @@ fn requests_go_through_the_proxy_and_its_failures_name_it() {
             );
         }
     }
+    // A proxy that wants credentials (407) is named too.
+    let picky = Server::start(|_, w, _| {
+        respond(
+            w,
+            407,
+            &[("Proxy-Authenticate", "Basic realm=\"corp\"")],
+            "",
+        )
+    });
+    let out = run_with(
+        &sb,
+        "http://org.example",
+        &[("HTTP_PROXY", picky.url.clone())],
+        &["login"],
+    );
+    out.assert_code(4);
+    assert!(
+        out.stderr.contains(&format!(
+            "through the proxy {} (set by HTTP_PROXY)",
+            picky.url
+        )) && out.stderr.contains("407"),
+        "{}",
+        out.stderr
+    );
     // `-v` says which proxy a request goes through, never its credentials.
     let out = run_with(
         &sb,

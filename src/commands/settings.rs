@@ -183,7 +183,11 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
     let sandbox = !wizard::is_test_org(&app_host)
         && dialoguer::Input::<String>::new()
             .with_prompt("Is this a sandbox org? (yes/no)")
-            .default("no".into())
+            .default(if wizard::looks_like_sandbox(&app_host) {
+                "yes".into()
+            } else {
+                "no".into()
+            })
             .validate_with(|v: &String| match v.trim().to_ascii_lowercase().as_str() {
                 "y" | "yes" | "n" | "no" => Ok(()),
                 _ => Err("answer yes or no"),

@@ -93,6 +93,15 @@ pub fn is_test_org(app_host: &str) -> bool {
     })
 }
 
+/// The sandbox question's default: yes for a sandbox host (`…--uat.sandbox.my.salesforce.com`,
+/// legacy `csNN`), else no.
+pub fn looks_like_sandbox(app_host: &str) -> bool {
+    url::Url::parse(app_host).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| rules::host_kind(&h.to_ascii_lowercase()).is_sandbox())
+    })
+}
+
 fn with_slash(v: &str) -> String {
     if v.ends_with('/') {
         v.to_string()
@@ -160,6 +169,10 @@ mod tests {
             "https://test.salesforce.com/services/oauth2/token"
         );
         assert!(is_test_org("http://[::1]:9/") && !is_test_org("https://eu6.salesforce.com/"));
+        assert!(looks_like_sandbox(
+            "https://contoso--uat.sandbox.my.salesforce.com/"
+        ));
+        assert!(!looks_like_sandbox("https://contoso.my.salesforce.com/"));
     }
 
     #[test]

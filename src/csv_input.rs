@@ -21,6 +21,45 @@ pub fn reader(text: &str) -> csv::Reader<std::io::Cursor<Vec<u8>>> {
         .from_reader(std::io::Cursor::new(text.into_bytes()))
 }
 
+/// What [`unterminated_quote`] means, for the error at its line.
+pub const UNTERMINATED: &str = "a quote (\") opens a field on this line and is never closed, so every row after it would be read as part of that one value; close the quote, or double a quote that belongs to the text (\"\")";
+
+/// The line of a quote that opens a field and is never closed, if any. The csv crate
+/// reads such a field to the end of the file without a word, so every row after it
+/// would vanish into one value (and show up as "missing"). Quotes are read as the
+/// csv crate reads them: a `"` opens a quoted field only at the start of a field, `""`
+/// inside it is a quote, and after the closing quote the field goes on unquoted.
+/// Lines are counted as [`reader`] counts them (`\r\n` and `\r` are line ends).
+pub fn unterminated_quote(text: &str) -> Option<usize> {
+    let delimiter = char::from(delimiter(text));
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut line = 1;
+    let mut opened = 0;
+    let mut at_field_start = true;
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let newline = c == '\n' || (c == '\r' && chars.peek() != Some(&'\n'));
+        if quoted {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if c == '"' && at_field_start {
+            quoted = true;
+            opened = line;
+        }
+        at_field_start = !quoted && (newline || c == delimiter || (c == '\r'));
+        if newline {
+            line += 1;
+        }
+    }
+    quoted.then_some(opened)
+}
+
 /// The line a record starts on. The csv crate reports the position where it started
 /// reading, before the blank lines it skips, so its line is short by those; count them
 /// from the byte offset. `text` is the reader's own (normalised) input:
@@ -88,6 +127,22 @@ mod tests {
         assert_eq!(rec.position().map(|p| p.line()), Some(2));
     }
 
+    /// Issue 18 item 5: a quote that is never closed is found, at its line.
+    #[test]
+    fn unterminated_quotes_are_found_at_their_line() {
+        use super::unterminated_quote as u;
+        assert_eq!(u("A,B\n1,\"x\n2,y\n3,z\n"), Some(2));
+        assert_eq!(u("A;B\r\n1;2\r\n\"x;y\r\n"), Some(3));
+        assert_eq!(u("A,B\r1,2\r3,\"\r"), Some(3));
+        assert_eq!(u("A,B\n1,\"a \"\"quoted\"\" word\n"), Some(2));
+        // Closed quotes, quotes inside a field, doubled quotes, quoted line breaks.
+        assert_eq!(u("A,B\n1,\"x,y\"\n2,say \"hi\n"), None);
+        assert_eq!(u("A,B\n1,\"a \"\"b\"\" c\"\n"), None);
+        assert_eq!(u("A,B\n1,\"two\r\nlines\"\n"), None);
+        assert_eq!(u("A,B\n1,\"x\"tail\"\n"), None);
+        assert_eq!(u("\u{feff}A\tB\n\"1\"\t2\n"), None);
+    }
+
     #[test]
     fn crlf_and_cr_files_give_the_right_line_numbers() {
         for text in [
@@ -104,6 +159,33 @@ mod tests {
                 lines.push(super::record_line(r.get_ref().get_ref(), pos));
             }
             assert_eq!(lines, [2, 4], "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, .. Default::default() })]
+
+        /// The scanner agrees with the csv crate itself: a line after the text is
+        /// its own record exactly when no quote is left open.
+        #[test]
+        fn unterminated_quotes_agree_with_the_csv_crate(text in "[a,;\"\n\r ]{0,24}") {
+            let with = format!("{text}\nzq9\n");
+            let mut r = super::reader(&with);
+            let mut last = None;
+            if r.headers().map(|h| h.iter().collect::<Vec<_>>() == ["zq9"]).unwrap_or(false) {
+                last = Some(vec!["zq9".to_string()]);
+            }
+            for rec in r.records() {
+                let rec = rec.expect("flexible CSV always reads");
+                last = Some(rec.iter().map(str::to_string).collect::<Vec<_>>());
+            }
+            let own_record = last.as_deref() == Some(&["zq9".to_string()][..]);
+            proptest::prop_assert_eq!(
+                super::unterminated_quote(&text).is_none(),
+                own_record,
+                "{:?}",
+                text
+            );
         }
     }
 }

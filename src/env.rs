@@ -95,6 +95,8 @@ pub struct Env {
     pub to_passphrase: EnvSecret,
     /// crmctl's text variables whose value is not UTF-8 (refused by `run`, exit 3).
     pub not_utf8: Vec<&'static str>,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY`, upper case first.
+    pub proxy: crate::salesforce::proxy::ProxyVars,
 }
 
 impl Env {
@@ -146,7 +148,35 @@ impl Env {
             from_passphrase: EnvSecret::read(names::FROM_PASSPHRASE, get),
             to_passphrase: EnvSecret::read(names::TO_PASSPHRASE, get),
             not_utf8,
+            proxy: proxy_vars(get),
         }
+    }
+}
+
+/// The proxy variables as reqwest reads them: of each pair the upper-case name
+/// first, the first one set (an empty value too) wins.
+fn proxy_vars(get: &dyn Fn(&str) -> Option<OsString>) -> crate::salesforce::proxy::ProxyVars {
+    let first = |names: [&'static str; 2]| {
+        names
+            .into_iter()
+            .find_map(|n| get(n).map(|v| (n, v.to_string_lossy().into_owned())))
+    };
+    let [
+        https,
+        https_lower,
+        http,
+        http_lower,
+        all,
+        all_lower,
+        no,
+        no_lower,
+    ] = crate::salesforce::proxy::VARIABLES;
+    crate::salesforce::proxy::ProxyVars {
+        https: first([https, https_lower]),
+        http: first([http, http_lower]),
+        all: first([all, all_lower]),
+        no_proxy: first([no, no_lower]),
+        cgi: get("REQUEST_METHOD").is_some(),
     }
 }
 

@@ -140,7 +140,8 @@ pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
         | SfError::Protocol { .. }
         | SfError::Redirect { .. }
         | SfError::TooLarge { .. }
-        | SfError::Refused { .. } => ErrorKind::Remote,
+        | SfError::Refused { .. }
+        | SfError::Proxy { .. } => ErrorKind::Remote,
         SfError::Setup(_) => ErrorKind::Input,
         SfError::OAuth { status, error, .. } => {
             let busy = matches!(
@@ -272,6 +273,18 @@ impl From<crate::salesforce::SfError> for CliError {
                 .with_hint("a Salesforce answer is never this large: is a proxy or another server answering?"),
             SfError::Refused { .. } => CliError::new(kind, e.to_string()),
             SfError::Setup(m) => CliError::new(kind, m),
+            SfError::Proxy {
+                ref proxy,
+                var,
+                ref detail,
+            } => CliError::new(
+                kind,
+                format!("could not reach Salesforce through the proxy {proxy} (set by {var})"),
+            )
+            .with_cause(detail)
+            .with_hint(format!(
+                "check that the proxy answers and lets the host through, or list the host in NO_PROXY (unset {var} to connect directly); this machine's addresses (localhost, 127.0.0.1, ::1) always go direct"
+            )),
         }
     }
 }

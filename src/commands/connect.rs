@@ -163,6 +163,7 @@ pub fn http_from_env(ctx: &Ctx) -> Result<HttpSettings, CliError> {
         )?,
         ca_cert: ctx.env.ca_cert.clone(),
         ca_cert_from: names::CA_CERT,
+        proxy: ctx.env.proxy.clone(),
     })
 }
 
@@ -186,6 +187,7 @@ impl ConnectArgs {
             } else {
                 names::CA_CERT
             },
+            proxy: ctx.env.proxy.clone(),
         })
     }
 

@@ -103,6 +103,14 @@ pub fn after_pop(
     let i = interaction(args, value);
     let a = calllog::associate(i.direction, popped);
     let logged = if args.log.dry_run {
+        // What the org would refuse for its lengths, from the Task's describe.
+        let (lengths, _) = client
+            .field_lengths(session, version, "Task")
+            .map_err(CliError::from)?;
+        let too_long = calllog::too_long(&calllog::body(&i, &a), &lengths);
+        if !too_long.is_empty() {
+            return Err(calllog::too_long_error(&too_long));
+        }
         Logged::new(&i, &a, None)
     } else {
         let id = calllog::create(client, session, version, &calllog::body(&i, &a))
@@ -166,7 +174,10 @@ impl Report for LoggedReport {
                             .as_str()
                             .map(str::to_string)
                             .unwrap_or_else(|| v.to_string());
-                        t.push_str(&format!("  {k}: {}\n", clean(&v)));
+                        // Clipped like every long value (`--json` keeps it whole).
+                        let shown =
+                            crate::output::table::clip(&clean(&v), crate::output::table::VALUE_MAX);
+                        t.push_str(&format!("  {k}: {shown}\n"));
                     }
                 }
                 t

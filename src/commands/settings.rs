@@ -39,7 +39,8 @@ the username, password and security token, the Connected App's client id and sec
 version, DefaultPhoneNumberRegion (default: the locale's country, else ZZ) and PhoneNumberFormat \
 (Wildcard, the default, is not written). Each answer is checked as it is typed (a host name without http://, an https Salesforce \
 URL that is not the login host, a version like 60.0) and asked again when wrong, keeping the \
-answers before it. Secrets are encrypted with the key profile as they are typed and never written in \
+answers before it. The password, client id and client secret are typed twice, hidden. A test org \
+on this machine (http://127.0.0.1:PORT/) logs in at its own URL. Secrets are encrypted with the key profile as they are typed and never written in \
 plain; a key profile passphrase is asked twice. The file is written atomically and then checked like `crmctl validate-settings`. It needs \
 a terminal; without one it exits 2."
 )]
@@ -199,18 +200,24 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         "",
         wizard::application_host,
     )?;
-    let sandbox = dialoguer::Input::<String>::new()
-        .with_prompt("Is this a sandbox org? (yes/no)")
-        .default("no".into())
-        .validate_with(|v: &String| match v.trim().to_ascii_lowercase().as_str() {
-            "y" | "yes" | "n" | "no" => Ok(()),
-            _ => Err("answer yes or no"),
-        })
-        .interact_text_on(&term)
-        .map_err(io)?
-        .trim()
-        .to_ascii_lowercase()
-        .starts_with('y');
+    // A test org on this machine is neither: it logs in at its own URL.
+    let sandbox = !wizard::is_test_org(&app_host)
+        && dialoguer::Input::<String>::new()
+            .with_prompt("Is this a sandbox org? (yes/no)")
+            .default(if wizard::looks_like_sandbox(&app_host) {
+                "yes".into()
+            } else {
+                "no".into()
+            })
+            .validate_with(|v: &String| match v.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" | "n" | "no" => Ok(()),
+                _ => Err("answer yes or no"),
+            })
+            .interact_text_on(&term)
+            .map_err(io)?
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with('y');
     let username = ask_checked(&term, "Salesforce username", "", wizard::username)?;
     let password = hidden(&term, "Salesforce password", true, false)?;
     let token = hidden(
@@ -219,16 +226,13 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         false,
         true,
     )?;
-    let client_id = hidden(
-        &term,
-        "Connected App client id (consumer key)",
-        false,
-        false,
-    )?;
+    // Typed once, hidden, a typo would be written unnoticed: confirmed as
+    // `encrypt --value` confirms.
+    let client_id = hidden(&term, "Connected App client id (consumer key)", true, false)?;
     let client_secret = hidden(
         &term,
         "Connected App client secret (consumer secret)",
-        false,
+        true,
         false,
     )?;
     let version = ask_checked(
@@ -262,18 +266,14 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
         cipher.encrypt_to_base64(&client_id),
         cipher.encrypt_to_base64(&client_secret),
     ];
-    let login = if sandbox {
-        "https://test.salesforce.com/services/oauth2/token"
-    } else {
-        "https://login.salesforce.com/services/oauth2/token"
-    };
+    let login = wizard::login_endpoint(&app_host, sandbox);
     let rows = settings::standard_rows(
         &fqdn,
         &app_host,
         &username,
         [&encrypted[0], &encrypted[1], &encrypted[2]],
         &version,
-        login,
+        &login,
     );
     let mut rows = rows;
     rows.push((settings::crm::REGION.into(), "CrmService".into(), region));

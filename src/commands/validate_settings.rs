@@ -111,6 +111,7 @@ pub(crate) fn probe_all(
         timeout: std::time::Duration::from_secs_f64(timeout),
         ca_cert: ctx.env.ca_cert.clone(),
         ca_cert_from: crate::env::names::CA_CERT,
+        proxy: ctx.env.proxy.clone(),
     };
     let client =
         crate::salesforce::Client::new(&settings, trace).map_err(super::connect::sf_error)?;
@@ -454,8 +455,16 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             ("login-failed", !args.login, "not run: pass --login"),
             ("login-checks", !args.login, "not run: pass --login"),
             ("login-skipped", !args.login, "not run: pass --login"),
-            ("region-national-numbers", !args.login, "not run: pass --login"),
-            ("attribute-field-missing", !args.login, "not run: pass --login"),
+            (
+                "region-national-numbers",
+                !args.login,
+                "not run: pass --login",
+            ),
+            (
+                "attribute-field-missing",
+                !args.login,
+                "not run: pass --login",
+            ),
         ]
         .into_iter()
         .filter(|(_, skip, _)| *skip)

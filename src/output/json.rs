@@ -11,7 +11,7 @@ use serde_json::ser::{CompactFormatter, Formatter, PrettyFormatter};
 
 /// Must be escaped even inside a JSON string.
 fn needs_escape(c: char) -> bool {
-    matches!(c, '\u{7f}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{7f}'..='\u{9f}') || super::sanitize::is_deceptive(c)
 }
 
 /// Wraps a serde_json formatter and escapes the characters above as `\uXXXX`.
@@ -27,7 +27,10 @@ impl<F: Formatter> Formatter for Escaping<F> {
         for (i, c) in fragment.char_indices() {
             if needs_escape(c) {
                 writer.write_all(&fragment.as_bytes()[start..i])?;
-                write!(writer, "\\u{:04x}", c as u32)?;
+                // Outside the BMP (the tag block) as a surrogate pair, as JSON wants.
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
                 start = i + c.len_utf8();
             }
         }
@@ -98,6 +101,19 @@ mod tests {
         assert_eq!(
             line,
             r#""a\u001b[2J b\u007f c\u009b d\u202ee\u2066 Zürich – ok\n""#
+        );
+        let back: String = serde_json::from_str(&line).expect("valid JSON");
+        assert_eq!(back, s);
+    }
+
+    /// Issue 18 item 23: invisible characters stay in JSON, as `\u` escapes.
+    #[test]
+    fn invisible_characters_are_escaped_and_round_trip() {
+        let s = "a\u{200b}b\u{200e}c\u{2028}d\u{2060}e\u{feff}f\u{e0041}";
+        let line = to_line(&s);
+        assert_eq!(
+            line,
+            r#""a\u200bb\u200ec\u2028d\u2060e\ufefff\udb40\udc41""#
         );
         let back: String = serde_json::from_str(&line).expect("valid JSON");
         assert_eq!(back, s);

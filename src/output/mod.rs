@@ -10,6 +10,7 @@ pub mod json;
 pub mod sanitize;
 pub mod sharepoint;
 pub mod style;
+pub mod table;
 pub mod untrusted;
 
 pub use untrusted::OrgText;
@@ -371,12 +372,42 @@ impl RowWriter {
     }
 }
 
-/// A CSV field, quoted when it holds a delimiter, quote or line break.
+/// A CSV field, quoted when it holds a delimiter, quote or line break. Every CSV
+/// crmctl writes is made of these, so none can carry a spreadsheet formula: a cell
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading
+/// `'` and is quoted, as OWASP's "CSV Injection" page advises
+/// (<https://owasp.org/www-community/attacks/CSV_Injection>).
 pub fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("\"'{}\"", s.replace('"', "\"\""))
+    } else if s.contains([',', ';', '"', '\n', '\r', '\t']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
         s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::{OrgText, csv_field};
+
+    /// Issue 18 item 22: no cell can start a formula, in any column.
+    #[test]
+    fn formula_cells_are_neutralised_and_quoted() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+31201234567"), "\"'+31201234567\"");
+        assert_eq!(csv_field("-2+3"), "\"'-2+3\"");
+        assert_eq!(csv_field("@SUM(A1)"), "\"'@SUM(A1)\"");
+        assert_eq!(csv_field("\tx"), "\"'\tx\"");
+        assert_eq!(csv_field("\rx"), "\"'\rx\"");
+        assert_eq!(csv_field("a=b"), "a=b");
+        assert_eq!(csv_field("0201234567"), "0201234567");
+        // Org text is escaped first (a tab shows as `\t`), then neutralised.
+        assert_eq!(
+            OrgText::from("=cmd|' /C calc'!A0").for_csv(),
+            "\"'=cmd|' /C calc'!A0\""
+        );
+        assert_eq!(OrgText::from("-1").for_csv(), "\"'-1\"");
     }
 }
 

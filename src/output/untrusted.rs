@@ -30,6 +30,32 @@ impl OrgText {
         super::sanitize::for_terminal(&self.0)
     }
 
+    /// Shown on a terminal like [`OrgText::escaped`], at most `max` display columns:
+    /// a longer text is cut between two characters (never inside an escape such as
+    /// `\x1b`) and ends in `…`. For table cells and values on a line; JSON and CSV
+    /// keep the whole text.
+    pub fn clipped(&self, max: usize) -> String {
+        let whole = self.escaped();
+        if super::table::width(&whole) <= max {
+            return whole;
+        }
+        let budget = max.saturating_sub(1);
+        let mut out = String::new();
+        let mut used = 0;
+        let mut buf = [0u8; 4];
+        for c in self.0.chars() {
+            let shown = super::sanitize::for_terminal(c.encode_utf8(&mut buf));
+            let w = super::table::width(&shown);
+            if used + w > budget {
+                break;
+            }
+            used += w;
+            out.push_str(&shown);
+        }
+        out.push('…');
+        out
+    }
+
     /// A CSV field: escaped like the terminal (a CSV is opened in terminals and
     /// spreadsheets alike), then quoted when it holds a delimiter or quote.
     pub fn for_csv(&self) -> String {

@@ -12,6 +12,25 @@ use super::http::{self, CallInfo, Client, DATA_BODY_CAP};
 use crate::output::OrgText;
 
 /// The first API version with `/composite` (Winter '17); older ones answer 404.
+/// Salesforce answers 414 when a request's URI passes 16,384 bytes, and 431 when the
+/// URI and headers together do (REST API Developer Guide, "Status Codes and Error
+/// Responses", <https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm>).
+pub const MAX_URI_AND_HEADERS: usize = 16_384;
+
+/// The most a query's encoded `q` may take: the limit, less room for the rest of the
+/// URL (the instance URL and path, a few hundred bytes at most) and the headers (the
+/// bearer token, about 112 bytes, the user agent, host, gzip). Generous, so a long My
+/// Domain or a larger token still fits.
+pub const MAX_QUERY_PARAM: usize = MAX_URI_AND_HEADERS - 4_096;
+
+/// The length of a SOQL query once percent-encoded into a URL's `q`, as
+/// [`Client::query`] sends it.
+pub fn encoded_query_len(soql: &str) -> usize {
+    percent_encoding::utf8_percent_encode(soql, FORM)
+        .map(str::len)
+        .sum()
+}
+
 pub const COMPOSITE_SINCE: u32 = 38;
 /// At most this many subrequests in one composite request (Salesforce's limit).
 pub const COMPOSITE_MAX: usize = 25;
@@ -154,6 +173,9 @@ struct Describe {
 #[derive(Deserialize)]
 struct DescribeField {
     name: OrgText,
+    /// The most characters a text field holds (0 for numbers, dates, booleans).
+    #[serde(default)]
+    length: usize,
 }
 
 impl Client {
@@ -243,6 +265,31 @@ impl Client {
             Some(&session.access_token),
         )?;
         Ok((d.names(), info))
+    }
+
+    /// The most characters each text field of an object holds, by field name
+    /// (`sobjects/<Object>/describe`, `fields[].length`); fields with no length
+    /// (numbers, dates) are left out.
+    pub fn field_lengths(
+        &self,
+        session: &Session,
+        version: &str,
+        object: &str,
+    ) -> Result<(BTreeMap<String, usize>, CallInfo), SfError> {
+        let (d, info): (Describe, _) = self.get_json(
+            &format!(
+                "{}/services/data/v{version}/sobjects/{object}/describe",
+                session.instance_url
+            ),
+            Some(&session.access_token),
+        )?;
+        let lengths = d
+            .fields
+            .iter()
+            .filter(|f| f.length > 0)
+            .map(|f| (f.name.as_untrusted_str().to_string(), f.length))
+            .collect();
+        Ok((lengths, info))
     }
 
     /// `POST /services/data/vXX.X/composite` with `subs` (at most 25), one API

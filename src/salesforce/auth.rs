@@ -110,13 +110,14 @@ impl Client {
         let answer = loop {
             attempts += 1;
             self.trace(&format!(
-                "POST {} (form: {}; values redacted)",
+                "POST {} (form: {}; values redacted){}",
                 creds.token_url,
                 match creds.flow {
                     Flow::Password => "grant_type, client_id, client_secret, username, password",
                     Flow::ClientCredentials => "grant_type, client_id, client_secret",
                     Flow::Jwt => "grant_type, assertion (RS256, iss, sub, aud, exp)",
-                }
+                },
+                self.via(&url)
             ));
             let result = self.execute(&url, deadline, TOKEN_BODY_CAP, |c| {
                 c.post(url.clone())

@@ -48,8 +48,16 @@ pub enum SfError {
     /// A URL crmctl will not send to: another scheme than http(s), or plain http
     /// after an https login.
     Refused { url: OrgText, reason: &'static str },
-    /// Local configuration (a CA file that can't be read).
+    /// Local configuration (a CA file that can't be read, a proxy variable that is
+    /// not a URL).
     Setup(String),
+    /// The request went through a proxy (`var` named it) and the connection failed
+    /// or broke: the proxy could not be reached, or it did not get through.
+    Proxy {
+        proxy: String,
+        var: &'static str,
+        detail: String,
+    },
 }
 
 impl std::fmt::Display for SfError {
@@ -100,6 +108,10 @@ impl std::fmt::Display for SfError {
                 write!(f, "refused to send to {}: {reason}", url.as_untrusted_str())
             }
             SfError::Setup(m) => f.write_str(m),
+            SfError::Proxy { proxy, var, detail } => write!(
+                f,
+                "network error through the proxy {proxy} (from {var}): {detail}"
+            ),
         }
     }
 }
@@ -128,6 +140,7 @@ impl SfError {
             SfError::TooLarge { .. } => "TOO_LARGE".into(),
             SfError::Refused { .. } => "REFUSED_URL".into(),
             SfError::Setup(_) => "SETUP".into(),
+            SfError::Proxy { .. } => "PROXY".into(),
         }
     }
 }

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{NetKind, SfError};
+use super::proxy::{Proxies, ProxyVars};
 use crate::output::OrgText;
 
 /// A token answer is a few hundred bytes; 64 KiB leaves room and no more.
@@ -32,6 +33,8 @@ pub struct HttpSettings {
     pub ca_cert: Option<PathBuf>,
     /// Where `ca_cert` came from (`--ca-cert`, `CRMCTL_CA_CERT`), for its errors.
     pub ca_cert_from: &'static str,
+    /// `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (see [`super::proxy`]).
+    pub proxy: ProxyVars,
 }
 
 impl Default for HttpSettings {
@@ -41,6 +44,7 @@ impl Default for HttpSettings {
             timeout: Duration::from_secs(30),
             ca_cert: None,
             ca_cert_from: "--ca-cert",
+            proxy: ProxyVars::default(),
         }
     }
 }
@@ -76,6 +80,8 @@ pub struct Client {
     trace: Trace,
     /// Data-API requests sent, every retry included (`summary.api_calls`).
     calls: Arc<AtomicU64>,
+    /// The proxies of the environment, parsed once; routing and errors both ask it.
+    proxies: Arc<Proxies>,
 }
 
 /// A connection being opened to the org's URL ([`Client::warm`]).
@@ -141,7 +147,9 @@ impl Client {
                 )));
             }
         }
+        let proxies = Arc::new(Proxies::from_vars(&settings.proxy).map_err(SfError::Setup)?);
         Ok(Client {
+            proxies,
             settings: settings.clone(),
             extra_roots,
             plain: OnceLock::new(),
@@ -157,7 +165,18 @@ impl Client {
     }
 
     fn builder(&self) -> reqwest::blocking::ClientBuilder {
-        reqwest::blocking::Client::builder()
+        let builder = reqwest::blocking::Client::builder();
+        // With a proxy variable set, crmctl decides per URL (loopback and NO_PROXY
+        // direct); without one, reqwest's own lookup of the system settings stays.
+        let builder = if self.proxies.is_set() {
+            let proxies = self.proxies.clone();
+            builder.no_proxy().proxy(reqwest::Proxy::custom(move |url| {
+                proxies.for_url(url).map(|p| p.url.clone())
+            }))
+        } else {
+            builder
+        };
+        builder
             .connect_timeout(self.settings.connect_timeout)
             .timeout(self.settings.timeout)
             // A Salesforce API answer is never a redirect; following one would send
@@ -219,6 +238,38 @@ impl Client {
         Ok(self.plain.get_or_init(|| c))
     }
 
+    /// A failed send, naming the proxy and its variable when the request went
+    /// through one: a refused or dropped connection is then the proxy's.
+    fn network_error(&self, url: &Url, e: &reqwest::Error) -> SfError {
+        let err = network(e);
+        let Some(p) = self.proxies.for_url(url) else {
+            return err;
+        };
+        match err {
+            SfError::Network {
+                kind: NetKind::Connect | NetKind::Dropped,
+                detail,
+            } => SfError::Proxy {
+                proxy: p.shown(),
+                var: p.var,
+                detail,
+            },
+            SfError::Network { kind, detail } => SfError::Network {
+                kind,
+                detail: format!("{detail} (through the proxy {} from {})", p.shown(), p.var),
+            },
+            other => other,
+        }
+    }
+
+    /// For `-v` traces: ` (via the proxy X from VAR)` when `url` goes through one.
+    pub(crate) fn via(&self, url: &Url) -> String {
+        self.proxies
+            .for_url(url)
+            .map(|p| format!(" (via the proxy {} from {})", p.shown(), p.var))
+            .unwrap_or_default()
+    }
+
     pub(crate) fn trace(&self, m: &str) {
         (self.trace)(m)
     }
@@ -242,8 +293,19 @@ impl Client {
         let mut resp = build(self.http_for(url)?)
             .timeout(remaining)
             .send()
-            .map_err(|e| network(&e))?;
+            .map_err(|e| self.network_error(url, &e))?;
         let status = resp.status().as_u16();
+        // 407 comes from a proxy, never from Salesforce (an https CONNECT refused this
+        // way is a connection error, named above).
+        if status == 407
+            && let Some(p) = self.proxies.for_url(url)
+        {
+            return Err(SfError::Proxy {
+                proxy: p.shown(),
+                var: p.var,
+                detail: "HTTP 407 Proxy Authentication Required: the proxy wants credentials (http://user:password@host:port in the variable)".into(),
+            });
+        }
         if resp.status().is_redirection() {
             let host = resp
                 .headers()
@@ -374,14 +436,14 @@ impl Client {
     pub fn probe(&self, url: &str) -> Result<(u16, Duration), SfError> {
         let t = Instant::now();
         let parsed = Self::check_url(url)?;
-        self.trace(&format!("GET {}", redact_url(url)));
+        self.trace(&format!("GET {}{}", redact_url(url), self.via(&parsed)));
         let remaining = self.settings.timeout;
         let resp = self
             .http_for(&parsed)?
-            .get(parsed)
+            .get(parsed.clone())
             .timeout(remaining)
             .send()
-            .map_err(|e| network(&e))?;
+            .map_err(|e| self.network_error(&parsed, &e))?;
         let status = resp.status().as_u16();
         drop(resp);
         self.trace(&format!("<- {status} ({} ms)", t.elapsed().as_millis()));
@@ -420,7 +482,11 @@ impl Client {
             attempt += 1;
             self.calls.fetch_add(1, Ordering::Relaxed);
             let t = Instant::now();
-            self.trace(&format!("{method} {}", redact_url(url)));
+            self.trace(&format!(
+                "{method} {}{}",
+                redact_url(url),
+                self.via(&parsed)
+            ));
             let mut retry_after = None;
             let result = self
                 .execute(&parsed, deadline, cap, |c| {

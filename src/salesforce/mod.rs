@@ -14,9 +14,10 @@ pub mod escape;
 pub mod fields;
 pub mod http;
 pub mod jwt;
+pub mod proxy;
 pub mod records;
 
-pub use api::{Record, VersionEntry};
+pub use api::{MAX_QUERY_PARAM, MAX_URI_AND_HEADERS, Record, VersionEntry, encoded_query_len};
 pub use auth::{Credentials, Flow, Session, token_url};
 pub use error::{NetKind, SfError};
 pub use http::{

@@ -111,7 +111,11 @@ impl Client {
         use secrecy::ExposeSecret;
         let parsed = Self::check_url(url)?;
         let t = Instant::now();
-        self.trace(&format!("{method} {}", redact_url(url)));
+        self.trace(&format!(
+            "{method} {}{}",
+            redact_url(url),
+            self.via(&parsed)
+        ));
         let payload = body
             .map(serde_json::to_vec)
             .transpose()

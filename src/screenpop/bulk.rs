@@ -35,6 +35,9 @@ pub fn read_inputs(text: &str, column: Option<&str>) -> Result<Vec<Input>, Strin
             })
             .collect());
     };
+    if let Some(line) = crate::csv_input::unterminated_quote(text) {
+        return Err(format!("line {line}: {}", crate::csv_input::UNTERMINATED));
+    }
     let mut rdr = crate::csv_input::reader(text);
     let headers = rdr
         .headers()
@@ -800,5 +803,49 @@ mod tests {
             OrgText::from("a\u{1b}[2J\u{202e}b\nc").for_csv(),
             "a\\x1b[2J\\u{202e}b\\nc"
         );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, .. Default::default() })]
+
+        /// Issue 18 items 22, 23: any input and org text make one CSV record that a
+        /// CSV reader reads back with the same columns, no cell that starts a formula,
+        /// and no control, bidi or invisible character.
+        #[test]
+        fn csv_rows_of_any_text_read_back_safe(
+            input in proptest::prelude::any::<String>(),
+            name in proptest::prelude::any::<String>(),
+            message in "[=+@\\-\t\r]?\\PC{0,20}[\u{200b}\u{2028}\u{feff}\n,;\"]?",
+        ) {
+            let row = Row {
+                line: 1,
+                input: OrgText::from(input.as_str()),
+                status: Status::Failed,
+                matches: 0,
+                pops_object: Some(OrgText::from("Contact")),
+                pops_id: Some(OrgText::from(format!("={name}"))),
+                pops_name: Some(OrgText::from(name.as_str())),
+                open_cases: 0,
+                error: Some(RowError {
+                    code: OrgText::from("-X"),
+                    kind: "remote",
+                    message: OrgText::from(message.as_str()),
+                }),
+                ms: 1,
+                as_typed: None,
+            };
+            let line = csv_row(&row).join(",");
+            let text = format!("{CSV_HEADER}\n{line}\n");
+            let mut r = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+            let records: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>().expect("valid CSV");
+            proptest::prop_assert_eq!(records.len(), 1);
+            let rec = &records[0];
+            proptest::prop_assert_eq!(rec.len(), CSV_HEADER.split(',').count());
+            for cell in rec {
+                proptest::prop_assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?}");
+                proptest::prop_assert!(!cell.chars().any(|c| c.is_control()
+                    || crate::output::sanitize::is_deceptive(c)), "{cell:?}");
+            }
+        }
     }
 }

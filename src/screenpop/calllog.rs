@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Match;
-use crate::error::CliError;
+use crate::error::{CliError, ErrorKind};
 use crate::output::OrgText;
 use crate::salesforce::{Client, RecordError, Session, SfError};
 
@@ -282,9 +282,26 @@ pub enum RoundTripError {
 pub fn refusal(e: RecordError) -> CliError {
     let base = CliError::from(e.error.clone());
     match &e.error {
-        SfError::Api { code, message, .. } => {
+        SfError::Api {
+            status,
+            code,
+            message,
+        } => {
             // Org text in an error message: the printer escapes every error it shows.
-            let (code, message) = (code.as_untrusted_str(), message.as_untrusted_str());
+            let (code, full) = (code.as_untrusted_str(), message.as_untrusted_str());
+            // Salesforce quotes the refused value (`data value too large: <value>`):
+            // a 40,000-character comment is not echoed back whole.
+            let message = &clip(full, MESSAGE_MAX);
+            // The org answered and refused the record (a 4xx about this write): the
+            // check said no, exit 1, whatever the code. Only a busy org, an expired
+            // session or the API limit mean it could not answer.
+            let answered = (400..500).contains(status)
+                && !matches!(code, "REQUEST_LIMIT_EXCEEDED" | "INVALID_SESSION_ID");
+            let base = if answered {
+                CliError::new(ErrorKind::Rejected, String::new())
+            } else {
+                base
+            };
             let fields: Vec<String> = e
                 .fields
                 .iter()
@@ -297,12 +314,74 @@ pub fn refusal(e: RecordError) -> CliError {
             if !fields.is_empty() {
                 err = err.with_cause(format!("fields: {}", fields.join(", ")));
             }
-            crate::salesforce::advice::for_task_write(code, message, &fields)
+            crate::salesforce::advice::for_task_write(code, full, &fields)
                 .into_iter()
                 .fold(err, CliError::with_hint)
         }
         _ => base,
     }
+}
+
+/// The most characters of an org's message an error quotes.
+const MESSAGE_MAX: usize = 300;
+
+/// `text` cut to `max` characters, with how much was left out.
+fn clip(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let head: String = text.chars().take(max).collect();
+    format!("{head}… ({} more characters)", n - max)
+}
+
+/// A body value longer than its field holds: (field, characters, the field's length).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooLong {
+    pub field: String,
+    pub chars: usize,
+    pub max: usize,
+}
+
+/// The text values of `body` longer than the org's describe says their fields hold:
+/// what `--dry-run` catches before the org would refuse with `STRING_TOO_LONG`.
+pub fn too_long(body: &Value, lengths: &std::collections::BTreeMap<String, usize>) -> Vec<TooLong> {
+    let Some(fields) = body.as_object() else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|(k, v)| {
+            let chars = v.as_str()?.chars().count();
+            let max = *lengths.get(k)?;
+            (chars > max).then(|| TooLong {
+                field: k.clone(),
+                chars,
+                max,
+            })
+        })
+        .collect()
+}
+
+/// The error of a dry run whose Task the org would refuse for its lengths (exit 1).
+pub fn too_long_error(found: &[TooLong]) -> CliError {
+    let list: Vec<String> = found
+        .iter()
+        .map(|t| {
+            format!(
+                "{} holds {} characters, the field at most {}",
+                t.field, t.chars, t.max
+            )
+        })
+        .collect();
+    CliError::new(
+        ErrorKind::Rejected,
+        format!(
+            "the org would refuse this Task (STRING_TOO_LONG): {}",
+            list.join("; ")
+        ),
+    )
+    .with_hint("shorten the value (--comment, --disposition, --interaction-id): the CRM Service would be refused the same way")
 }
 
 #[cfg(test)]

@@ -95,7 +95,11 @@ impl Reading {
     fn of(ani: Ani, regions: Regions) -> Option<Reading> {
         match ani {
             Ani::Withheld => None,
-            Ani::AsTyped { digits, reason } => Some(Reading {
+            Ani::AsTyped {
+                digits,
+                reason,
+                notes,
+            } => Some(Reading {
                 read_as: "as_typed",
                 calling_code: None,
                 region: None,
@@ -103,7 +107,11 @@ impl Reading {
                 as_typed: Some(reason.code()),
                 extension: None,
                 searched: vec![digits],
-                notes: vec![reason.to_string()],
+                notes: notes
+                    .iter()
+                    .map(Note::to_string)
+                    .chain([reason.to_string()])
+                    .collect(),
             }),
             Ani::Number(n) => {
                 let (read_as, calling_code, region, region_from) = match n.read_as {
@@ -289,14 +297,27 @@ pub fn perform(
             .map(|m| m.id.as_untrusted_str().to_string())
             .collect::<Vec<_>>()
     };
-    let mut open_cases = Vec::new();
-    if let Some(soql) = super::open_cases_query(&ids("Contact"), &ids("Account")) {
+    // One query, or a few when the matched Ids would make a URL longer than
+    // Salesforce takes; merged newest first and capped, as one query would be.
+    let mut open_cases: Vec<super::CaseInfo> = Vec::new();
+    let queries = super::open_cases_queries(&ids("Contact"), &ids("Account"));
+    let several = queries.len() > 1;
+    for soql in queries {
         let (records, info) = client.query(session, version, &soql)?;
         steps.push(Step {
             name: "cases",
             info,
         });
-        open_cases = records.iter().map(super::case_info).collect();
+        open_cases.extend(records.iter().map(super::case_info));
+    }
+    if several {
+        // CreatedDate is ISO 8601 in one zone: its text orders as its time.
+        open_cases.sort_by(|a, b| {
+            b.created
+                .as_untrusted_str()
+                .cmp(a.created.as_untrusted_str())
+        });
+        open_cases.truncate(super::MAX_OPEN_CASES);
     }
     Ok(Outcome {
         matches,

@@ -73,6 +73,60 @@ pub fn case_query(number: &str) -> String {
     )
 }
 
+/// The open cases of all matched contacts and accounts in as few queries as keep
+/// every GET URL within Salesforce's limit ([`crate::salesforce::MAX_QUERY_PARAM`]
+/// of encoded `q`): the Ids are packed in order, contacts first. A single lookup may
+/// match 2,000 records, whose Ids in one query make a 60,000-character URL. Each query
+/// has the LIMIT of [`open_cases_query`]; the caller merges them newest first and keeps
+/// [`MAX_OPEN_CASES`], which is what one query would have given.
+pub fn open_cases_queries(contact_ids: &[String], account_ids: &[String]) -> Vec<String> {
+    open_cases_queries_within(contact_ids, account_ids, crate::salesforce::MAX_QUERY_PARAM)
+}
+
+fn open_cases_queries_within(
+    contact_ids: &[String],
+    account_ids: &[String],
+    budget: usize,
+) -> Vec<String> {
+    let len = crate::salesforce::encoded_query_len;
+    let mut out = Vec::new();
+    let (mut contacts, mut accounts): (Vec<String>, Vec<String>) = (Vec::new(), Vec::new());
+    let tagged = contact_ids
+        .iter()
+        .map(|i| (true, i))
+        .chain(account_ids.iter().map(|i| (false, i)));
+    for (is_contact, id) in tagged {
+        let list = if is_contact {
+            &mut contacts
+        } else {
+            &mut accounts
+        };
+        list.push(id.clone());
+        let fits = open_cases_query(&contacts, &accounts).is_some_and(|q| len(&q) <= budget);
+        let alone = contacts.len() + accounts.len() == 1;
+        if !fits && !alone {
+            // Without the last Id, the query fits: send it, and start the next with it.
+            let last = if is_contact {
+                contacts.pop()
+            } else {
+                accounts.pop()
+            };
+            out.extend(open_cases_query(&contacts, &accounts));
+            contacts.clear();
+            accounts.clear();
+            if let Some(last) = last {
+                if is_contact {
+                    contacts.push(last);
+                } else {
+                    accounts.push(last);
+                }
+            }
+        }
+    }
+    out.extend(open_cases_query(&contacts, &accounts));
+    out
+}
+
 /// One query for the open cases of all matched contacts and accounts.
 pub fn open_cases_query(contact_ids: &[String], account_ids: &[String]) -> Option<String> {
     let list = |ids: &[String]| {
@@ -227,10 +281,52 @@ mod tests {
         );
         assert!(case_query("0000'1").contains(r"CaseNumber = '0000\'1'"));
         assert_eq!(open_cases_query(&[], &[]), None);
+        assert_eq!(open_cases_queries(&[], &[]), Vec::<String>::new());
         let q = open_cases_query(&["003A".into()], &["001B".into()]).expect("query");
         assert!(
             q.contains("IsClosed = false AND (ContactId IN ('003A') OR AccountId IN ('001B'))"),
             "{q}"
         );
+    }
+
+    /// Issue 18 item 24: 2,000 matched Ids (Salesforce's search maximum) in one query
+    /// made a 60,319-character URL; chunked, every query's `q` stays within the budget,
+    /// and together they ask for every Id once, in order.
+    #[test]
+    fn open_cases_of_2000_matches_are_chunked_within_the_url_limit() {
+        let contacts: Vec<String> = (0..1500).map(|i| format!("003{i:015}")).collect();
+        let accounts: Vec<String> = (0..500).map(|i| format!("001{i:015}")).collect();
+        let one = open_cases_query(&contacts, &accounts).expect("query");
+        assert!(crate::salesforce::encoded_query_len(&one) > 50_000);
+        let qs = open_cases_queries(&contacts, &accounts);
+        assert!(qs.len() > 1 && qs.len() < 10, "{} queries", qs.len());
+        let mut seen = Vec::new();
+        for q in &qs {
+            assert!(crate::salesforce::encoded_query_len(q) <= crate::salesforce::MAX_QUERY_PARAM);
+            assert!(q.ends_with(&format!("LIMIT {MAX_OPEN_CASES}")), "{q}");
+            seen.extend(q.split('\'').skip(1).step_by(2).map(str::to_string));
+        }
+        let all: Vec<String> = contacts.iter().chain(&accounts).cloned().collect();
+        assert_eq!(seen, all);
+        // A few Ids: the one query, as before.
+        let few = open_cases_queries(&contacts[..3], &accounts[..2]);
+        assert_eq!(
+            few,
+            vec![open_cases_query(&contacts[..3], &accounts[..2]).expect("q")]
+        );
+        // The batch engine's pooled query holds at most MAX_CASE_IDS Ids (about
+        // 6,300 encoded bytes): within the same budget.
+        let pooled: Vec<String> = (0..batch::MAX_CASE_IDS)
+            .map(|i| format!("003{i:015}"))
+            .collect();
+        let q = open_cases_query(&pooled, &[]).expect("query");
+        assert!(
+            crate::salesforce::encoded_query_len(&q) <= crate::salesforce::MAX_QUERY_PARAM,
+            "{}",
+            crate::salesforce::encoded_query_len(&q)
+        );
+        // A tiny budget still sends every Id, one per query at worst.
+        let tiny = open_cases_queries_within(&contacts[..5], &[], 10);
+        assert_eq!(tiny.len(), 5);
     }
 }

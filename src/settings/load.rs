@@ -139,6 +139,9 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         column: None,
         message,
     };
+    if let Some(line) = crate::csv_input::unterminated_quote(text) {
+        return Err(err(Some(line), crate::csv_input::UNTERMINATED.into()));
+    }
     let mut rdr = crate::csv_input::reader(text);
     let headers = rdr
         .headers()

@@ -52,17 +52,54 @@ pub fn application_host(raw: &str) -> Result<String, String> {
     if u.scheme() != "https" {
         return Err("Salesforce serves orgs over https only: start it with https://".into());
     }
-    if host == "login.salesforce.com" || host == "test.salesforce.com" {
-        return Err(format!(
+    // The same kinds the `application-host` rule refuses.
+    match rules::host_kind(&host) {
+        rules::HostKind::Login { .. } => Err(format!(
             "{host} is the login host, not the org: use the org's My Domain URL, e.g. https://contoso.my.salesforce.com/"
-        ));
+        )),
+        rules::HostKind::Browser => Err(format!(
+            "{host} is a Salesforce host for browsers (Lightning, Visualforce, a site), not the org's API: use the org's My Domain URL, e.g. https://contoso.my.salesforce.com/"
+        )),
+        rules::HostKind::Other | rules::HostKind::Loopback => Err(format!(
+            "{host} is not a Salesforce host (….my.salesforce.com, or an instance such as eu6.salesforce.com)"
+        )),
+        rules::HostKind::MyDomain { .. } | rules::HostKind::Instance { .. } => Ok(with_slash(v)),
     }
-    if !rules::is_salesforce_host(&host) {
-        return Err(format!(
-            "{host} is not a Salesforce host (….my.salesforce.com, ….force.com)"
-        ));
+}
+
+/// The LoginEndPoint that goes with an ApplicationHost the wizard accepted: a test
+/// org on this machine logs in at its own URL (the `login-host-mismatch` rule); a
+/// real org at test.salesforce.com (`sandbox`) or login.salesforce.com.
+pub fn login_endpoint(app_host: &str, sandbox: bool) -> String {
+    if let Ok(u) = url::Url::parse(app_host)
+        && u.host_str()
+            .is_some_and(|h| rules::is_loopback_host(&h.to_ascii_lowercase()))
+    {
+        return format!("{}/services/oauth2/token", u.origin().ascii_serialization());
     }
-    Ok(with_slash(v))
+    if sandbox {
+        "https://test.salesforce.com/services/oauth2/token".into()
+    } else {
+        "https://login.salesforce.com/services/oauth2/token".into()
+    }
+}
+
+/// Whether the org at an accepted ApplicationHost is a test org on this machine
+/// (the wizard then asks no sandbox question).
+pub fn is_test_org(app_host: &str) -> bool {
+    url::Url::parse(app_host).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| rules::is_loopback_host(&h.to_ascii_lowercase()))
+    })
+}
+
+/// The sandbox question's default: yes for a sandbox host (`…--uat.sandbox.my.salesforce.com`,
+/// legacy `csNN`), else no.
+pub fn looks_like_sandbox(app_host: &str) -> bool {
+    url::Url::parse(app_host).is_ok_and(|u| {
+        u.host_str()
+            .is_some_and(|h| rules::host_kind(&h.to_ascii_lowercase()).is_sandbox())
+    })
 }
 
 fn with_slash(v: &str) -> String {
@@ -73,17 +110,16 @@ fn with_slash(v: &str) -> String {
     }
 }
 
-/// A Salesforce username: an e-mail-shaped name.
+/// A Salesforce username: an e-mail-shaped name (the `username-shape` rule's test).
 pub fn username(raw: &str) -> Result<String, String> {
     let v = raw.trim();
-    match v.split_once('@') {
-        Some((a, b)) if !a.is_empty() && b.contains('.') && !v.contains(char::is_whitespace) => {
-            Ok(v.to_string())
-        }
-        _ => Err(
+    if rules::is_username_shape(v) {
+        Ok(v.to_string())
+    } else {
+        Err(
             "a Salesforce username looks like an e-mail address, e.g. integration@contoso.com"
                 .into(),
-        ),
+        )
     }
 }
 
@@ -139,6 +175,32 @@ pub fn phone_format(raw: &str) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    /// Issue 18 item 7: an emulator URL logs in at the emulator, not at production.
+    #[test]
+    fn login_endpoint_follows_the_org() {
+        assert_eq!(
+            login_endpoint("http://127.0.0.1:41234/", false),
+            "http://127.0.0.1:41234/services/oauth2/token"
+        );
+        assert_eq!(
+            login_endpoint("http://localhost:8080/", true),
+            "http://localhost:8080/services/oauth2/token"
+        );
+        assert_eq!(
+            login_endpoint("https://contoso.my.salesforce.com/", false),
+            "https://login.salesforce.com/services/oauth2/token"
+        );
+        assert_eq!(
+            login_endpoint("https://contoso--uat.sandbox.my.salesforce.com/", true),
+            "https://test.salesforce.com/services/oauth2/token"
+        );
+        assert!(is_test_org("http://[::1]:9/") && !is_test_org("https://eu6.salesforce.com/"));
+        assert!(looks_like_sandbox(
+            "https://contoso--uat.sandbox.my.salesforce.com/"
+        ));
+        assert!(!looks_like_sandbox("https://contoso.my.salesforce.com/"));
+    }
+
     #[test]
     fn fqdn_answers() {
         assert_eq!(
@@ -179,6 +241,12 @@ mod tests {
                 .contains("login host")
         );
         assert!(application_host("https://example.com/").is_err());
+        // Issue 18 item 4: the browser's Lightning host is refused, as the rule flags it.
+        assert!(
+            application_host("https://contoso.lightning.force.com/")
+                .unwrap_err()
+                .contains("for browsers")
+        );
         assert!(application_host("http://127.0.0.1:8080").is_ok());
     }
 

@@ -103,12 +103,12 @@ fn csv_in_and_out_and_the_json_envelope() {
         "line,input,status,matches,pops_object,pops_id,pops_name,open_cases,error_code,error,ms"
     );
     assert!(
-        lines[1].starts_with("2,+1 415 555 1212,several,2,Contact,003"),
+        lines[1].starts_with("2,\"'+1 415 555 1212\",several,2,Contact,003"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].starts_with("3,+1 999 555 0000,none,0,"),
+        lines[2].starts_with("3,\"'+1 999 555 0000\",none,0,"),
         "{}",
         lines[2]
     );

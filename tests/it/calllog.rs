@@ -300,3 +300,73 @@ fn a_field_the_user_cannot_see_becomes_advice() {
     );
     assert_eq!(task_count(&emu), before);
 }
+
+/// Issue 18 item 11: a Task the org refuses (`STRING_TOO_LONG` for a long
+/// `--disposition`) is exit 1, kind rejected: the org answered. `--dry-run` catches
+/// the lengths from the Task's describe, and a 40,000-character `--comment` is never
+/// echoed back whole in a message.
+#[test]
+fn a_task_the_org_refuses_is_exit_1_and_a_dry_run_catches_its_lengths() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let before = task_count(&emu);
+    let long = "d".repeat(300);
+    let out = lookup(&emu, &["+31201234567", "--log", "--disposition", &long]);
+    out.assert_code(1);
+    let err = &out.json()["error"];
+    assert_eq!(err["kind"], "rejected", "{err}");
+    assert!(
+        err["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("STRING_TOO_LONG")),
+        "{err}"
+    );
+    assert_eq!(task_count(&emu), before, "nothing was created");
+
+    let comment = "c".repeat(40_000);
+    for dry in [true, false] {
+        let mut args = vec!["+31201234567", "--log", "--comment", comment.as_str()];
+        if dry {
+            args.push("--dry-run");
+        }
+        let out = lookup(&emu, &args);
+        out.assert_code(1);
+        let err = &out.json()["error"];
+        assert_eq!(err["kind"], "rejected", "dry run {dry}: {err}");
+        let msg = err["message"].as_str().unwrap_or("");
+        assert!(msg.contains("Description"), "dry run {dry}: {msg}");
+        assert!(
+            msg.len() < 1_000,
+            "dry run {dry}: {} bytes echoed",
+            msg.len()
+        );
+        assert!(
+            out.stdout.len() < 5_000,
+            "dry run {dry}: {} bytes",
+            out.stdout.len()
+        );
+    }
+    assert_eq!(task_count(&emu), before);
+    // A dry run within the lengths still passes, and its text clips long values.
+    let sb = Sandbox::new();
+    let env = demo_env(&emu.login_url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let fits = "c".repeat(20_000);
+    let out = sb.run(
+        &[
+            "lookup",
+            "+31201234567",
+            "--log",
+            "--dry-run",
+            "--comment",
+            &fits,
+        ],
+        &env,
+        "",
+    );
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("Description: ccc") && out.stdout.len() < 5_000,
+        "{}",
+        out.stdout.len()
+    );
+}

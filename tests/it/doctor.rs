@@ -363,6 +363,7 @@ fn an_estate_pointing_at_the_emulator_is_a_test_org() {
     let sb = Sandbox::new();
     let mut r = good("ucc1.contoso.local");
     set(&mut r, "LoginEndPoint", &emu.token_url());
+    set(&mut r, "ApplicationHost", &format!("{}/", emu.base_url));
     let out = doctor(&sb, &[("helpdesk", r)], &["--json"]);
     out.assert_code(0);
     let s = step(&out, 0, "settings");

@@ -86,7 +86,9 @@ fn injection_attempts_stay_inside_the_term() {
 #[test]
 fn settings_file_text_is_escaped_in_every_output() {
     let sb = crate::support::Sandbox::new();
-    let evil = "Evil\u{1b}[2J\u{9b}31m\u{7f}\u{202e}Name";
+    // Issue 18 item 23: zero-width, LRM/RLM/ALM, line separators, word joiner, BOM.
+    let evil =
+        "Evil\u{1b}[2J\u{9b}31m\u{7f}\u{202e}Na\u{200b}\u{200e}\u{61c}\u{2028}\u{2060}\u{feff}me";
     let f = sb.write_private(
         "list.csv",
         &format!("Title;Value;Scope\n{evil};x{evil};CrmService\nUsername;;CrmService\n"),
@@ -99,7 +101,8 @@ fn settings_file_text_is_escaped_in_every_output() {
         for text in [&out.stdout, &out.stderr] {
             assert!(
                 !text.chars().any(|c| (c.is_control() && c != '\n')
-                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')),
+                    || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                    || "\u{200b}\u{200e}\u{61c}\u{2028}\u{2060}\u{feff}".contains(c)),
                 "raw control in {extra:?}:\n{text}"
             );
         }

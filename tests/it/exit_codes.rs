@@ -124,7 +124,12 @@ fn settings(t: &Target) -> String {
     let rows = [
         ("ListsEndpoints", "ListsPlugin", "http://ucc1.contoso.local/webagentservice/api/v1/settings;http://ucc1.contoso.local/CrmServiceSalesforce/api/v1/settings".to_string()),
         ("CrmServiceUrl", "WebAgentService", "http://ucc1.contoso.local/CrmServiceSalesforce".into()),
-        ("ApplicationHost", "CrmService", "https://eu6.salesforce.com/".into()),
+        // A test org logs in where it is (login-host-mismatch): then it is the org too.
+        ("ApplicationHost", "CrmService", if t.login_url.contains("127.0.0.1") {
+            format!("{}/", t.login_url)
+        } else {
+            "https://eu6.salesforce.com/".into()
+        }),
         ("Username", "CrmService", t.username.into()),
         ("Password", "CrmService", c.encrypt_to_base64(&format!("{DEMO_PASSWORD}{DEMO_SECURITY_TOKEN}"))),
         ("ClientId", "CrmService", c.encrypt_to_base64(DEMO_CLIENT_ID)),

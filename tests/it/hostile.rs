@@ -321,8 +321,14 @@ fn every_attempt_counts_as_an_api_call_and_retry_after_is_honoured() {
     assert_eq!(d["rows"][0]["error"]["kind"], "remote");
 }
 
-/// Escape sequences, C1 controls, DEL and bidi overrides in one string.
-const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\u{2066}\u{85}";
+/// Escape sequences, C1 controls, DEL, bidi overrides and (issue 18 item 23)
+/// invisible characters in one string.
+const EVIL: &str = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{7f}\u{202e}Corp\u{2066}\u{85}\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}\u{2060}\u{feff}";
+
+/// The invisible characters of issue 18 item 23: zero-width, LRM/RLM/ALM, the
+/// Unicode line and paragraph separators, the word joiner and the BOM.
+const INVISIBLE: &str =
+    "\u{200b}\u{200c}\u{200d}\u{200e}\u{200f}\u{61c}\u{2028}\u{2029}\u{2060}\u{feff}";
 
 /// An org whose every field is hostile: ids, names, phones, e-mails, accounts,
 /// companies, case fields, version labels.
@@ -387,13 +393,15 @@ fn has_string(v: &serde_json::Value, needle: &str) -> bool {
     }
 }
 
-/// Nothing raw: no C0 but newline, no DEL or C1, no bidi override, anywhere.
+/// Nothing raw: no C0 but newline, no DEL or C1, no bidi override, no invisible
+/// character, anywhere.
 #[track_caller]
 fn assert_no_raw_controls(what: &str, out: &Run) {
     for (stream, text) in [("stdout", &out.stdout), ("stderr", &out.stderr)] {
         if let Some(c) = text.chars().find(|c| {
             (c.is_control() && *c != '\n')
                 || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+                || INVISIBLE.contains(*c)
         }) {
             panic!("{what}: raw U+{:04X} on {stream}:\n{text}", c as u32);
         }
@@ -460,6 +468,78 @@ fn org_text_never_reaches_a_terminal_or_a_file_raw() {
             }
         }
     }
+}
+
+/// Issue 18 item 22: `--output csv` never writes a cell a spreadsheet would run as a
+/// formula, whether it comes from the file (`input`) or from the org (`pops_name`).
+#[test]
+fn csv_output_cells_never_start_a_formula() {
+    const FORMULAS: [&str; 5] = [
+        "=HYPERLINK(\"http://x.example\",\"y\")",
+        "+1+cmd|' /C calc'!A0",
+        "-2+3",
+        "@SUM(1+1)",
+        "\t=1+1",
+    ];
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" && req.path.ends_with("/composite") {
+            return respond(w, 404, &[], r#"[{"errorCode":"NOT_FOUND","message":"x"}]"#);
+        }
+        if req.method == "POST" {
+            return respond(w, 200, &[], &token_ok(base));
+        }
+        let body = if req.path.contains("/describe") {
+            serde_json::json!({"fields": [{"name": "Phone"}, {"name": "Email"}]})
+        } else if req.path.contains("/search/") {
+            let name = FORMULAS[req.path.len() % FORMULAS.len()];
+            serde_json::json!({"searchRecords": [
+                {"attributes": {"type": "Contact"}, "Id": "=003000000000001", "Name": name,
+                 "Email": "-x@example.com"}
+            ]})
+        } else {
+            serde_json::json!({"totalSize": 0, "done": true, "records": []})
+        };
+        respond(w, 200, &[], &body.to_string())
+    });
+    let sb = Sandbox::new();
+    let f = sb.write_private(
+        "in.csv",
+        "who,mail\na,=1+1@x.example\nb,+jane@example.com\nc,-jane@example.com\nd,@jane@example.com\n",
+    );
+    let out = run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--media",
+            "email",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--column",
+            "mail",
+            "--output",
+            "csv",
+        ],
+    );
+    assert!(out.code <= 1, "{}{}", out.stdout, out.stderr);
+    let mut reader = csv::ReaderBuilder::new().from_reader(out.stdout.as_bytes());
+    let mut rows = 0;
+    for record in reader.records() {
+        let record = record.expect("valid CSV");
+        rows += 1;
+        for cell in &record {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a formula cell: {cell:?} in {record:?}"
+            );
+        }
+        assert!(
+            record[1].starts_with('\''),
+            "input kept, neutralised: {record:?}"
+        );
+    }
+    assert_eq!(rows, 4, "{}", out.stdout);
+    assert!(out.stdout.contains("\"'=1+1@x.example\""), "{}", out.stdout);
 }
 
 #[test]
@@ -784,4 +864,250 @@ fn lookup_with_hint(sb: &Sandbox, login: &str, org: &str) -> Run {
             "jane@example.com",
         ],
     )
+}
+
+/// Issue 18 item 24: a single lookup that matches 2,000 records (Salesforce's search
+/// maximum) put every Id into one GET URL of 60,319 characters, past the 16,384 bytes
+/// Salesforce takes for URI plus headers. The Ids are now chunked; every request this
+/// org receives is measured, and the open cases of all the chunks come back merged
+/// newest first.
+#[test]
+fn two_thousand_matches_never_make_a_request_longer_than_salesforce_takes() {
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" {
+            return respond(w, 200, &[], &token_ok(base));
+        }
+        let body = if req.path.contains("/search/") {
+            let records: Vec<serde_json::Value> = (0..2000)
+                .map(|i| {
+                    if i < 1500 {
+                        serde_json::json!({"attributes": {"type": "Contact"},
+                            "Id": format!("003{i:015}"), "Name": format!("Contact {i}"),
+                            "Phone": "+31 20 123 4567"})
+                    } else {
+                        serde_json::json!({"attributes": {"type": "Account"},
+                            "Id": format!("001{i:015}"), "Name": format!("Account {i}"),
+                            "Phone": "+31 20 123 4567"})
+                    }
+                })
+                .collect();
+            serde_json::json!({ "searchRecords": records })
+        } else {
+            // One open case per query, dated by the query's first Id: the chunk of the
+            // last Ids holds the newest.
+            let q = req.q();
+            let first = q.split('\'').nth(1).unwrap_or("").to_string();
+            let n: u32 = first[3..].parse().unwrap_or(0);
+            serde_json::json!({"totalSize": 1, "done": true, "records": [
+                {"attributes": {"type": "Case"}, "Id": format!("500{n:015}"),
+                 "CaseNumber": format!("{n:08}"), "Subject": "s", "Status": "New",
+                 "Priority": "High", "IsClosed": false,
+                 "CreatedDate": format!("2026-01-01T00:{:02}:00.000+0000", n / 40),
+                 "ContactId": first}
+            ]})
+        };
+        respond(w, 200, &[], &body.to_string())
+    });
+    let sb = Sandbox::new();
+    let out = run(&sb, &org.url, &["lookup", "--json", "+31 20 123 4567"]);
+    out.assert_code(0);
+    let doc = out.json();
+    assert_eq!(doc["data"]["matches"].as_array().map(Vec::len), Some(2000));
+    let requests = org.requests();
+    let size = |r: &crate::hostile_server::Req| {
+        format!("{} {} HTTP/1.1\r\n", r.method, r.path).len()
+            + r.headers
+                .iter()
+                .map(|(k, v)| k.len() + 2 + v.len() + 2)
+                .sum::<usize>()
+            + 2
+    };
+    let cases: Vec<_> = requests
+        .iter()
+        .filter(|r| r.q().contains("FROM Case"))
+        .collect();
+    assert!(cases.len() >= 4, "{} case queries", cases.len());
+    let largest = requests.iter().map(size).max().unwrap_or(0);
+    let longest_uri = requests.iter().map(|r| r.path.len()).max().unwrap_or(0);
+    eprintln!(
+        "2,000 matches: {} case queries, longest URI {longest_uri} bytes, largest URI + headers {largest} bytes",
+        cases.len()
+    );
+    assert!(largest <= 16_384, "a request of {largest} bytes");
+    // Every matched Id was asked about exactly once.
+    let mut asked: Vec<String> = cases
+        .iter()
+        .flat_map(|r| {
+            r.q()
+                .split('\'')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    asked.sort();
+    asked.dedup();
+    assert_eq!(asked.len(), 2000);
+    // Merged newest first.
+    let dates: Vec<&str> = doc["data"]["open_cases"]
+        .as_array()
+        .expect("open cases")
+        .iter()
+        .map(|c| c["created"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(dates.len(), cases.len());
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+}
+
+/// A loopback port nobody listens on (bound, then released).
+fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").port()
+}
+
+fn run_with(sb: &Sandbox, login: &str, extra: &[(&str, String)], args: &[&str]) -> Run {
+    let mut e = env(login);
+    e.extend(extra.iter().cloned());
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sb.run(args, &pairs, "")
+}
+
+/// Issue 18 item 3: with a corporate proxy in HTTP_PROXY and ALL_PROXY (upper or lower
+/// case), the emulator on loopback is still reached directly.
+#[test]
+fn proxy_variables_never_capture_loopback() {
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let dead = format!("http://127.0.0.1:{}", closed_port());
+    let sb = Sandbox::new();
+    for vars in [
+        vec![("HTTP_PROXY", dead.clone()), ("ALL_PROXY", dead.clone())],
+        vec![("http_proxy", dead.clone()), ("all_proxy", dead.clone())],
+        vec![("HTTPS_PROXY", dead.clone()), ("HTTP_PROXY", dead.clone())],
+    ] {
+        let out = run_with(&sb, &emu.base_url, &vars, &["login", "--json"]);
+        out.assert_code(0);
+    }
+}
+
+/// Issue 18 item 3: a host that is not loopback goes through the proxy of its
+/// variable, and when that proxy cannot be reached the error names the proxy and the
+/// variable (exit 4), not the org.
+#[test]
+fn requests_go_through_the_proxy_and_its_failures_name_it() {
+    // A plain-http forward proxy: it receives the absolute URL and answers as the org.
+    let proxy = Server::start(|req, w, _| {
+        if req.method == "POST" {
+            respond(w, 200, &[], &token_ok("http://org.example"))
+        } else {
+            respond(
+                w,
+                200,
+                &[],
+                r#"[{"version":"60.0","label":"Spring '24","url":"/services/data/v60.0"}]"#,
+            )
+        }
+    });
+    let sb = Sandbox::new();
+    let out = run_with(
+        &sb,
+        "http://org.example",
+        &[("http_proxy", proxy.url.clone())],
+        &["login", "--json"],
+    );
+    let first = proxy.requests().first().map(|r| r.path.clone());
+    assert_eq!(
+        first.as_deref(),
+        Some("http://org.example/services/oauth2/token"),
+        "{}{}",
+        out.stdout,
+        out.stderr
+    );
+    let port = closed_port();
+    for (var, login) in [
+        ("HTTPS_PROXY", "https://login.salesforce.com"),
+        ("https_proxy", "https://login.salesforce.com"),
+        ("ALL_PROXY", "https://login.salesforce.com"),
+        ("HTTP_PROXY", "http://org.example"),
+    ] {
+        let value = format!("http://user:pr0xy-s3cret@127.0.0.1:{port}");
+        for json in [false, true] {
+            let mut args = vec!["login"];
+            if json {
+                args.push("--json");
+            }
+            let out = run_with(&sb, login, &[(var, value.clone())], &args);
+            out.assert_code(4);
+            let text = if json {
+                out.json()["error"].to_string()
+            } else {
+                out.stderr.clone()
+            };
+            assert!(
+                text.contains(&format!(
+                    "through the proxy http://127.0.0.1:{port} (set by {var})"
+                )),
+                "{var}: {text}"
+            );
+            assert!(
+                !text.contains("pr0xy-s3cret") && !out.stdout.contains("pr0xy-s3cret"),
+                "{text}"
+            );
+        }
+    }
+    // A proxy that wants credentials (407) is named too.
+    let picky = Server::start(|_, w, _| {
+        respond(
+            w,
+            407,
+            &[("Proxy-Authenticate", "Basic realm=\"corp\"")],
+            "",
+        )
+    });
+    let out = run_with(
+        &sb,
+        "http://org.example",
+        &[("HTTP_PROXY", picky.url.clone())],
+        &["login"],
+    );
+    out.assert_code(4);
+    assert!(
+        out.stderr.contains(&format!(
+            "through the proxy {} (set by HTTP_PROXY)",
+            picky.url
+        )) && out.stderr.contains("407"),
+        "{}",
+        out.stderr
+    );
+    // `-v` says which proxy a request goes through, never its credentials.
+    let out = run_with(
+        &sb,
+        "https://login.salesforce.com",
+        &[(
+            "HTTPS_PROXY",
+            format!("http://user:pr0xy-s3cret@127.0.0.1:{port}"),
+        )],
+        &["login", "-v"],
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "(via the proxy http://127.0.0.1:{port} from HTTPS_PROXY)"
+        )),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("pr0xy-s3cret"), "{}", out.stderr);
+    // A value that is no proxy URL is local configuration (3), named.
+    let out = run_with(
+        &sb,
+        "https://login.salesforce.com",
+        &[("HTTPS_PROXY", "http://".into())],
+        &["login"],
+    );
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("HTTPS_PROXY is not a proxy URL"),
+        "{}",
+        out.stderr
+    );
 }

@@ -449,3 +449,50 @@ fn a_value_with_spaces_around_an_encrypted_secret_is_flagged() {
     out.assert_code(1);
     assert_eq!(only_finding(&out), ("value-whitespace".to_string(), 10));
 }
+
+/// Issue 18 item 5: a CSV with an unterminated quote is a parse error at file:line
+/// (exit 3), for a settings export and for bulk input; it used to swallow the rows
+/// after it, which then showed up as "missing" settings or were never looked up.
+#[test]
+fn an_unterminated_quote_is_a_parse_error_at_its_line() {
+    let sb = Sandbox::new();
+    let list = "Title;Value;Scope\r\nApplicationHost;https://eu6.salesforce.com/;CrmService\r\nUsername;\"integration@contoso.com;CrmService\r\nPassword;x;CrmService\r\nLoginEndPoint;https://login.salesforce.com/services/oauth2/token;CrmService\r\n";
+    let f = write_bytes(&sb, "list.csv", list.as_bytes());
+    for json in [false, true] {
+        let mut args = vec!["validate-settings", "--ucc", "helpdesk", f.as_str()];
+        if json {
+            args.insert(0, "--json");
+        }
+        let out = sb.run(&args, &[], "");
+        out.assert_code(3);
+        let text = if json {
+            out.json()["error"].to_string()
+        } else {
+            out.stderr.clone()
+        };
+        assert!(text.contains("list.csv:3"), "{text}");
+        assert!(text.contains("never closed"), "{text}");
+        assert!(
+            !text.contains("integration@contoso.com"),
+            "the file is not quoted: {text}"
+        );
+    }
+    let calls = write_bytes(
+        &sb,
+        "calls.csv",
+        b"Caller,ANI\nJane,+31201234567\nBob,\"+31 20 123 4568\nEve,+31201234569\n",
+    );
+    let out = sb.run(
+        &[
+            "lookup", "--file", &calls, "--column", "ANI", "--region", "NL",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(3);
+    assert!(
+        out.stderr.contains("calls.csv: line 3:") && out.stderr.contains("never closed"),
+        "{}",
+        out.stderr
+    );
+}

@@ -111,7 +111,8 @@ fn national_numbers_take_their_region_from_flag_then_env_then_locale() {
         read_with(None, &e, "020 123 4567"),
         Ani::AsTyped {
             digits: "0201234567".into(),
-            reason: AsTypedReason::NoRegion
+            reason: AsTypedReason::NoRegion,
+            notes: Vec::new(),
         }
     );
     // E.164 and withheld callers need no region at all.
@@ -356,5 +357,43 @@ pops: a blank new record (the agent creates the customer or case)\n"
         6,
         "two lookups of three round trips, none for the withheld caller: {:?}",
         emu.stats()
+    );
+}
+
+/// Issue 18 item 6: `1-800-FLOWERS` used to be searched as the extension "1800", and
+/// `+31 20 ABC 4567` as a number with an extension. Vanity numbers are read on the
+/// keypad (a note says so); stray letters are a usage error (exit 2), never an extension.
+#[test]
+fn letters_in_a_number_are_a_vanity_number_or_a_usage_error() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let e = crate::support::demo_env(&emu.base_url);
+    let pairs: Vec<(&str, &str)> = e.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let out = sb.run(
+        &["lookup", "--json", "1-800-FLOWERS", "--region", "US"],
+        &pairs,
+        "",
+    );
+    let q = &out.json()["data"]["query"];
+    assert_eq!(q["searched"][0], "18003569377", "{}", out.stdout);
+    assert_eq!(q["reading"]["extension"], serde_json::Value::Null);
+    assert!(
+        out.json()["data"]["notes"].as_array().is_some_and(|n| n
+            .iter()
+            .any(|x| x.as_str().is_some_and(|s| s.contains("keypad")))),
+        "{}",
+        out.stdout
+    );
+    let out = sb.run(&["lookup", "--json", "+31 20 ABC 4567"], &pairs, "");
+    assert_eq!(out.json()["data"]["query"]["searched"][0], "31202224567");
+    for refused in ["+31 20 AB 4567", "020 1234567 Ω"] {
+        let out = sb.run(&["lookup", refused, "--region", "NL"], &pairs, "");
+        out.assert_code(2);
+        assert!(out.stderr.contains("letters"), "{}", out.stderr);
+    }
+    assert_eq!(
+        emu.stats().routes.get("token"),
+        Some(&2),
+        "refusals send nothing"
     );
 }

@@ -175,7 +175,14 @@ fn settings_init_wizard_encrypts_as_it_goes_and_validates() {
     answer(&mut s, &mut screen, "again, to confirm", PASSWORD);
     answer(&mut s, &mut screen, "Security token", TOKEN);
     answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
+    answer(
+        &mut s,
+        &mut screen,
+        "again, to confirm",
+        "3MVG9clientTOKENabc",
+    );
     answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
+    answer(&mut s, &mut screen, "again, to confirm", "Typ1calSecret");
     answer(&mut s, &mut screen, "REST API version", "61.0");
     answer(&mut s, &mut screen, "DefaultPhoneNumberRegion", "nl");
     answer(&mut s, &mut screen, "PhoneNumberFormat", "");
@@ -305,7 +312,14 @@ fn settings_init_asks_a_wrong_answer_again_and_keeps_the_others() {
     answer(&mut s, &mut screen, "again, to confirm", PASSWORD);
     answer(&mut s, &mut screen, "Security token", TOKEN);
     answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
+    answer(
+        &mut s,
+        &mut screen,
+        "again, to confirm",
+        "3MVG9clientTOKENabc",
+    );
     answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
+    answer(&mut s, &mut screen, "again, to confirm", "Typ1calSecret");
     // A version in the wrong form after every secret: only the version is asked again.
     answer(&mut s, &mut screen, "REST API version", "sixty-one");
     answer(&mut s, &mut screen, "like 60.0", "v61");
@@ -342,6 +356,104 @@ fn settings_init_asks_a_wrong_answer_again_and_keeps_the_others() {
     )
     .to_string();
     assert_eq!(plain, format!("{PASSWORD}{TOKEN}"));
+}
+
+/// Issue 18 items 7 and 9: ClientId and ClientSecret are confirmed (a mismatch asks
+/// again), and a test org on this machine logs in at its own URL, with no sandbox
+/// question.
+#[test]
+fn settings_init_confirms_the_client_pair_and_logs_in_at_a_test_org() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let out_file = sb.path("ucc.yaml");
+    let cmd = on_echoing_terminal(
+        &sb,
+        crate::support::BIN,
+        &[
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "settings",
+            "init",
+            "--out",
+            out_file.to_str().expect("utf8"),
+        ],
+    );
+    let mut s = spawn_command(cmd, TIMEOUT_MS).expect("spawn on a pty");
+    let mut screen = String::new();
+    fn answer(s: &mut rexpect::session::PtySession, screen: &mut String, prompt: &str, text: &str) {
+        *screen += &s
+            .exp_string(prompt)
+            .unwrap_or_else(|e| panic!("prompt {prompt:?}: {e}\n{screen}"));
+        s.send_line(text).expect("type");
+    }
+    answer(&mut s, &mut screen, "UCC name", "lab");
+    answer(
+        &mut s,
+        &mut screen,
+        "FQDN of the CRM Service",
+        "ucc1.contoso.local",
+    );
+    answer(
+        &mut s,
+        &mut screen,
+        "Salesforce org URL",
+        "http://127.0.0.1:41234",
+    );
+    answer(
+        &mut s,
+        &mut screen,
+        "Salesforce username",
+        "integration@contoso.com",
+    );
+    answer(&mut s, &mut screen, "Salesforce password", PASSWORD);
+    answer(&mut s, &mut screen, "again, to confirm", PASSWORD);
+    answer(&mut s, &mut screen, "Security token", TOKEN);
+    answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
+    answer(
+        &mut s,
+        &mut screen,
+        "again, to confirm",
+        "3MVG9clientTOKENabd",
+    );
+    screen += &s.exp_string("the two entries differ").expect("asked again");
+    answer(&mut s, &mut screen, "client id", "3MVG9clientTOKENabc");
+    answer(
+        &mut s,
+        &mut screen,
+        "again, to confirm",
+        "3MVG9clientTOKENabc",
+    );
+    answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
+    answer(&mut s, &mut screen, "again, to confirm", "Typ1calSecreT");
+    screen += &s.exp_string("the two entries differ").expect("asked again");
+    answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
+    answer(&mut s, &mut screen, "again, to confirm", "Typ1calSecret");
+    answer(&mut s, &mut screen, "REST API version", "61.0");
+    screen += &s.exp_eof().expect("program ends");
+    let status = s.process().wait().expect("exit status");
+    assert!(
+        matches!(status, WaitStatus::Exited(_, 0)),
+        "{status:?}\n{screen}"
+    );
+    assert!(!screen.contains("sandbox org?"), "{screen}");
+    Screen(screen.clone()).assert_no_secret();
+    let text = std::fs::read_to_string(&out_file).expect("written");
+    let uccs = crmctl::settings::load::yaml(&out_file, &text).expect("valid YAML");
+    let u = &uccs[0];
+    assert_eq!(
+        u.value("LoginEndPoint"),
+        Some("http://127.0.0.1:41234/services/oauth2/token")
+    );
+    let dec = |k: &str| {
+        secrecy::ExposeSecret::expose_secret(
+            &test_cipher()
+                .decrypt_base64(u.value(k).expect(k))
+                .expect("decrypts"),
+        )
+        .to_string()
+    };
+    assert_eq!(dec("ClientId"), "3MVG9clientTOKENabc");
+    assert_eq!(dec("ClientSecret"), "Typ1calSecret");
 }
 
 /// A passphrase that makes new strings is asked twice: a typo would make strings no

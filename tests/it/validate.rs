@@ -91,6 +91,7 @@ fn every_rule_fails_its_fixture_with_file_and_line() {
     let c = test_cipher();
     let other_key = crmctl::crypto::Cipher::new(&[9; 32], &[3; 16]).expect("cipher");
     let c2 = test_cipher();
+    let c3 = test_cipher();
     type Mutate = Box<dyn Fn(&mut Rows)>;
     let cases: Vec<(&str, &str, Mutate)> = vec![
         (
@@ -182,6 +183,46 @@ fn every_rule_fails_its_fixture_with_file_and_line() {
                     "https://test.salesforce.com/services/oauth2/token",
                 )
             }),
+        ),
+        // Issue 18 item 4: login hosts and the browser's Lightning host are not the API.
+        (
+            "application-host",
+            "error",
+            Box::new(|r| set(r, "ApplicationHost", "https://login.salesforce.com/")),
+        ),
+        (
+            "application-host",
+            "error",
+            Box::new(|r| set(r, "ApplicationHost", "https://test.salesforce.com/")),
+        ),
+        (
+            "application-host",
+            "error",
+            Box::new(|r| set(r, "ApplicationHost", "https://contoso.lightning.force.com/")),
+        ),
+        // Issue 18 item 7: two My Domains are two orgs.
+        (
+            "login-host-mismatch",
+            "error",
+            Box::new(|r| {
+                set(r, "ApplicationHost", "https://contoso.my.salesforce.com/");
+                set(
+                    r,
+                    "LoginEndPoint",
+                    "https://fabrikam.my.salesforce.com/services/oauth2/token",
+                );
+            }),
+        ),
+        // Issue 18 item 8: Username's shape, and ClientSecret pasted over ClientId.
+        (
+            "username-shape",
+            "error",
+            Box::new(|r| set(r, "Username", "integration")),
+        ),
+        (
+            "client-id-is-secret",
+            "error",
+            Box::new(move |r| set(r, "ClientSecret", &c3.encrypt_to_base64("3MVG9clientid"))),
         ),
         (
             "api-endpoint",
@@ -278,6 +319,78 @@ fn every_rule_fails_its_fixture_with_file_and_line() {
         let want = if severity == "error" { 1 } else { 0 };
         out.assert_code(want);
     }
+}
+
+/// Issue 18 items 4 and 7: the hint names the My Domain form, and a LoginEndPoint
+/// must log in where ApplicationHost's org is (a test org on this machine, or not).
+#[test]
+fn login_endpoint_and_application_host_name_one_org() {
+    let sb = Sandbox::new();
+    let rules_for = |app: &str, login: &str| {
+        let mut r = good_rows("ucc1.contoso.local");
+        set(&mut r, "ApplicationHost", app);
+        set(&mut r, "LoginEndPoint", login);
+        let out = validate(&sb, &yaml(&[("helpdesk", r)]), &[]);
+        let mut ids: Vec<String> = findings(&out)
+            .iter()
+            .map(|x| {
+                format!(
+                    "{}:{}",
+                    x["setting"].as_str().unwrap_or(""),
+                    x["rule"].as_str().unwrap_or("")
+                )
+            })
+            .collect();
+        ids.sort();
+        (ids, out)
+    };
+    let prod = "https://login.salesforce.com/services/oauth2/token";
+    let emu = "http://127.0.0.1:8080/services/oauth2/token";
+    let (ids, out) = rules_for("http://127.0.0.1:8080/", prod);
+    assert_eq!(
+        ids,
+        [
+            "ApplicationHost:test-org",
+            "LoginEndPoint:login-host-mismatch"
+        ],
+        "{}",
+        out.stdout
+    );
+    out.assert_code(1);
+    let (ids, _) = rules_for("https://eu6.salesforce.com/", emu);
+    assert_eq!(
+        ids,
+        [
+            "LoginEndPoint:login-host-mismatch",
+            "LoginEndPoint:test-org"
+        ]
+    );
+    let (ids, out) = rules_for("http://127.0.0.1:8080/", emu);
+    assert_eq!(ids, ["ApplicationHost:test-org", "LoginEndPoint:test-org"]);
+    out.assert_code(0);
+    for ok in [
+        (
+            "https://contoso.my.salesforce.com/",
+            "https://contoso.my.salesforce.com/services/oauth2/token",
+        ),
+        ("https://contoso.my.salesforce.com/", prod),
+        (
+            "https://contoso--uat.sandbox.my.salesforce.com/",
+            "https://test.salesforce.com/services/oauth2/token",
+        ),
+    ] {
+        let (ids, _) = rules_for(ok.0, ok.1);
+        assert_eq!(ids, Vec::<String>::new(), "{ok:?}");
+    }
+    let (ids, out) = rules_for("https://contoso.lightning.force.com/", prod);
+    assert_eq!(ids, ["ApplicationHost:application-host"]);
+    let f = findings(&out);
+    assert!(
+        f[0]["hint"]
+            .as_str()
+            .is_some_and(|h| h.contains("<MyDomain>.my.salesforce.com")),
+        "{f:#?}"
+    );
 }
 
 #[test]

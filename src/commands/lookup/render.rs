@@ -94,19 +94,20 @@ impl Report for LookupReport {
             )),
         }
         if !self.matches.is_empty() {
-            let rows: Vec<[String; 5]> = self
+            use crate::output::table::CELL_MAX;
+            let rows: Vec<Vec<String>> = self
                 .matches
                 .iter()
                 .map(|m| {
                     let phones = m
                         .phones
                         .iter()
-                        .map(|(f, v)| format!("{} ({f})", v.escaped()))
+                        .map(|(f, v)| format!("{} ({f})", v.clipped(CELL_MAX)))
                         .collect::<Vec<_>>()
                         .join(", ");
-                    [
-                        m.object.escaped(),
-                        m.name.escaped(),
+                    vec![
+                        m.object.clipped(CELL_MAX),
+                        m.name.clipped(CELL_MAX),
                         if phones.is_empty() {
                             "-".into()
                         } else {
@@ -114,41 +115,23 @@ impl Report for LookupReport {
                         },
                         m.email
                             .as_ref()
-                            .map(OrgText::escaped)
+                            .map(|t| t.clipped(CELL_MAX))
                             .unwrap_or_else(|| "-".into()),
                         m.account_or_company
                             .as_ref()
-                            .map(OrgText::escaped)
+                            .map(|t| t.clipped(CELL_MAX))
                             .unwrap_or_else(|| "-".into()),
                     ]
                 })
                 .collect();
             let header = ["TYPE", "NAME", "PHONES", "EMAIL", "ACCOUNT / COMPANY"];
-            let widths: Vec<usize> = (0..5)
-                .map(|i| {
-                    rows.iter()
-                        .map(|r| r[i].chars().count())
-                        .chain([header[i].len()])
-                        .max()
-                        .unwrap_or(0)
-                })
-                .collect();
-            let line = |cells: [&str; 5]| {
-                cells
-                    .iter()
-                    .zip(&widths)
-                    .map(|(c, w)| format!("{c:<w$}", w = *w))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-                    .trim_end()
-                    .to_string()
-                    + "\n"
-            };
-            text.push_str(&s.bold(&line(header)));
-            for r in &rows {
-                text.push_str(&line([&r[0], &r[1], &r[2], &r[3], &r[4]]));
-            }
+            let (head, body) = crate::output::table::render(&header, &rows);
+            text.push_str(&s.bold(head.trim_end()));
+            text.push('\n');
+            text.push_str(&body);
         }
+        // A value on a line of its own: escaped, and clipped (`--json` keeps it whole).
+        let shown = |t: &OrgText| t.clipped(crate::output::table::VALUE_MAX);
         let crm_view = self
             .model
             .as_ref()
@@ -166,9 +149,9 @@ impl Report for LookupReport {
                 text.push_str(&format!(
                     "{} {} {} ({})\n",
                     s.bold("pops:"),
-                    p.object.escaped(),
-                    p.name.escaped(),
-                    p.id.escaped()
+                    shown(&p.object),
+                    shown(&p.name),
+                    shown(&p.id)
                 ));
                 if let Some(m) = self.model.as_ref().filter(|_| crm_view) {
                     if let Some(status) = m.status {
@@ -178,23 +161,23 @@ impl Report for LookupReport {
                         let link = a
                             .hyperlink
                             .as_ref()
-                            .map(|l| format!(" <{}>", l.escaped()))
+                            .map(|l| format!(" <{}>", shown(l)))
                             .unwrap_or_default();
                         text.push_str(&format!(
                             "  {}: {}{link}\n",
                             crate::output::sanitize::for_terminal(&a.display_name),
-                            a.value.escaped()
+                            shown(&a.value)
                         ));
                     }
                 } else if let Some(c) = &p.case {
                     text.push_str(&format!(
                         "  status: {}, priority: {}, opened {}\n",
-                        c.status.escaped(),
-                        c.priority.escaped(),
-                        c.created.escaped()
+                        shown(&c.status),
+                        shown(&c.priority),
+                        shown(&c.created)
                     ));
                     if let Some(n) = &c.contact_name {
-                        text.push_str(&format!("  contact: {}\n", n.escaped()));
+                        text.push_str(&format!("  contact: {}\n", shown(n)));
                     }
                 }
                 if let Some(a) = p.account_or_company.as_ref().filter(|_| !crm_view) {
@@ -205,14 +188,14 @@ impl Report for LookupReport {
                         } else {
                             "account"
                         },
-                        a.escaped()
+                        shown(a)
                     ));
                 }
                 for (f, v) in p.phones.iter().filter(|_| !crm_view) {
-                    text.push_str(&format!("  {f}: {}\n", v.escaped()));
+                    text.push_str(&format!("  {f}: {}\n", shown(v)));
                 }
                 if let Some(e) = p.email.as_ref().filter(|_| !crm_view) {
-                    text.push_str(&format!("  Email: {}\n", e.escaped()));
+                    text.push_str(&format!("  Email: {}\n", shown(e)));
                 }
                 if p.object != "Case" && p.object != "Lead" {
                     let cases = self.popped_cases();
@@ -223,10 +206,10 @@ impl Report for LookupReport {
                         for c in cases {
                             text.push_str(&format!(
                                 "    {} {} ({}, {})\n",
-                                c.number.escaped(),
-                                c.subject.escaped(),
-                                c.status.escaped(),
-                                c.priority.escaped()
+                                shown(&c.number),
+                                shown(&c.subject),
+                                shown(&c.status),
+                                shown(&c.priority)
                             ));
                         }
                     }
@@ -323,6 +306,51 @@ pops: Contact {e} (003A)\n  account: {e}\n  Phone: {e}\n  Email: {e}\n  open cas
             pad3 = " ".repeat(e.len() - 5),
         );
         assert_eq!(out.captured().stdout, expected);
+    }
+
+    /// Issue 18 item 19: a record name of 16,384 ESC characters (65,536 once
+    /// escaped) crashed the table; now every cell and value is clipped, JSON whole.
+    #[test]
+    fn a_huge_record_name_is_clipped_in_text_and_whole_in_json() {
+        let mut r = report();
+        r.matches[0].name = OrgText::from("\u{1b}".repeat(16_384));
+        let out = Printer::buffered(OutputMode::default());
+        r.render(&out).expect("render");
+        let text = out.captured().stdout;
+        assert!(text.lines().all(|l| l.chars().count() < 400), "{text}");
+        assert!(text.contains(r"\x1b\x1b…"), "{text}");
+        assert!(!text.contains('\u{1b}'));
+        let name = r.data()["matches"][0]["name"].as_str().map(str::len);
+        assert_eq!(name, Some(16_384));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, .. Default::default() })]
+
+        /// The screen-pop renderer with any org text in every field, short or long:
+        /// no panic, nothing raw, no line past the clipped widths.
+        #[test]
+        fn the_screen_pop_renders_any_org_text(
+            fields in proptest::collection::vec(proptest::prelude::any::<String>(), 6),
+            repeat in 1usize..2000,
+        ) {
+            let mut r = report();
+            let t = |i: usize| OrgText::from(fields[i].repeat(repeat % 7 + 1));
+            r.matches[0].name = t(0);
+            r.matches[0].phones = vec![("Phone", t(1)), ("MobilePhone", t(2))];
+            r.matches[0].email = Some(t(3));
+            r.matches[0].account_or_company = Some(OrgText::from("\u{202e}".repeat(repeat)));
+            r.open_cases[0].subject = t(4);
+            r.open_cases[0].number = t(5);
+            let out = Printer::buffered(OutputMode::default());
+            r.render(&out).expect("render");
+            let text = out.captured().stdout;
+            for line in text.lines() {
+                proptest::prop_assert!(!line.chars().any(|c| c.is_control()
+                    || crate::output::sanitize::is_deceptive(c)), "{line}");
+                proptest::prop_assert!(crate::output::table::width(line) <= 5 * 42 + 4 * 202);
+            }
+        }
     }
 
     fn blank(value: &str, plan: &Plan) -> LookupReport {

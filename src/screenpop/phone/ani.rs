@@ -25,6 +25,9 @@ const WITHHELD: &[&str] = &[
 pub(super) enum Cleaned {
     Withheld,
     NoDigits,
+    /// Letters that are neither an extension label nor a vanity number: one or two
+    /// letters (`+31 20 AB 4567`), or letters that are not on a phone keypad (`Ω`).
+    Letters,
     Dialled(Dialled),
 }
 
@@ -36,6 +39,62 @@ pub(super) struct Dialled {
     pub digits: String,
     /// Digits of an extension (`;ext=12`, ` ext. 12`, ` x12`, `#12`), not searched.
     pub extension: Option<String>,
+    /// The number was spelt with keypad letters (`1-800-FLOWERS`): the text as given,
+    /// before the letters became digits.
+    pub vanity: Option<String>,
+}
+
+/// A letter on a phone keypad (ITU E.161), as libphonenumber's `ALPHA_MAPPINGS`.
+fn keypad(c: char) -> Option<char> {
+    Some(match c.to_ascii_uppercase() {
+        'A' | 'B' | 'C' => '2',
+        'D' | 'E' | 'F' => '3',
+        'G' | 'H' | 'I' => '4',
+        'J' | 'K' | 'L' => '5',
+        'M' | 'N' | 'O' => '6',
+        'P' | 'Q' | 'R' | 'S' => '7',
+        'T' | 'U' | 'V' => '8',
+        'W' | 'X' | 'Y' | 'Z' => '9',
+        _ => return None,
+    })
+}
+
+/// Extension labels, longest first, as libphonenumber's extension patterns name them
+/// (`ext`, `extn`, `extension`, `x`, `xtn`, `#`, `~`, and `,` or `;` for auto-dialling).
+const EXTENSION_LABELS: &[&str] = &["extension", "extn", "ext", "xtn", "x", "#", "~", ",", ";"];
+
+/// Splits `number` into the number and an extension: a label, then only separators and
+/// digits (and an optional closing `#`) to the end. A label made of letters must not
+/// follow a letter (`FAX 12` is no `x` label). Without one, no extension.
+fn split_extension(number: &str) -> (&str, Option<String>) {
+    let body = number
+        .trim_end()
+        .strip_suffix('#')
+        .unwrap_or(number.trim_end());
+    let digits_from = body
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| digit(*c).is_some())
+        .last()
+        .map(|(i, _)| i);
+    let Some(digits_from) = digits_from else {
+        return (number, None);
+    };
+    let before = body[..digits_from].trim_end_matches([' ', '.', ':', '-', '=', '\t']);
+    let lower = before.to_lowercase();
+    for label in EXTENSION_LABELS {
+        if let Some(cut) = lower.strip_suffix(label).map(str::len) {
+            let preceding = before[..cut].chars().next_back();
+            let letter_label = label.chars().all(char::is_alphabetic);
+            if letter_label && preceding.is_some_and(char::is_alphabetic) {
+                continue;
+            }
+            // `ext. 12`: the dot went with the separators above.
+            let ext: String = body[digits_from..].chars().filter_map(digit).collect();
+            return (before[..cut].trim_end(), Some(ext));
+        }
+    }
+    (number, None)
 }
 
 fn is_withheld(text: &str) -> bool {
@@ -119,17 +178,32 @@ pub(super) fn clean(input: &str) -> Cleaned {
     };
     let number = &number[start..];
     let plus = number.starts_with(['+', '\u{FF0B}']);
-    let end = number
-        .char_indices()
-        .find(|(_, c)| c.is_alphabetic() || matches!(c, '#' | ',' | ';'))
-        .map_or(number.len(), |(i, _)| i);
-    let digits: String = number[..end].chars().filter_map(digit).collect();
-    if end < number.len() {
-        let ext: String = number[end..].chars().filter_map(digit).collect();
-        if !ext.is_empty() {
-            extension = Some(ext);
-        }
+    // An extension is a label and digits at the end; a letter is never a marker by
+    // itself. `#`, `,` and `;` end the number wherever they are (pauses, DTMF).
+    let (main, ext) = split_extension(number);
+    let main = main.find(['#', ',', ';']).map_or(main, |i| &main[..i]);
+    if ext.is_some() {
+        extension = ext;
     }
+    // Letters: three or more keypad letters are a vanity number, read as
+    // libphonenumber reads them (`VALID_ALPHA_PHONE_PATTERN`, then `ALPHA_PHONE_MAPPINGS`);
+    // fewer, or letters no keypad has, are refused rather than dropped.
+    let letters = main.chars().filter(|c| c.is_alphabetic()).count();
+    let vanity = if letters == 0 {
+        None
+    } else if letters >= 3
+        && main
+            .chars()
+            .all(|c| !c.is_alphabetic() || keypad(c).is_some())
+    {
+        Some(main.trim().to_string())
+    } else {
+        return Cleaned::Letters;
+    };
+    let digits: String = main
+        .chars()
+        .filter_map(|c| digit(c).or_else(|| keypad(c)))
+        .collect();
     let extension = extension
         .map(|e| e.chars().filter_map(digit).collect::<String>())
         .filter(|e| !e.is_empty());
@@ -145,11 +219,13 @@ pub(super) fn clean(input: &str) -> Cleaned {
             plus: true,
             digits: prefix + &digits,
             extension,
+            vanity,
         });
     }
     Cleaned::Dialled(Dialled {
         plus,
         digits,
         extension,
+        vanity,
     })
 }

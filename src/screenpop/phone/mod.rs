@@ -23,6 +23,8 @@ pub enum PhoneError {
     BadRegion(String),
     /// The text holds no digit at all (and is not a withheld caller).
     NoDigits,
+    /// Letters that are no extension label and too few for a vanity number.
+    Letters,
 }
 
 /// Codes people type for a region that ISO 3166 spells otherwise: the United
@@ -49,6 +51,10 @@ impl fmt::Display for PhoneError {
                 }
             }
             PhoneError::NoDigits => write!(f, "not a phone number (it holds no digits)"),
+            PhoneError::Letters => write!(
+                f,
+                "it holds letters that are neither an extension (`x12`, `ext. 12`) nor a number spelt on the keypad (three or more letters, as 1-800-FLOWERS): type the digits"
+            ),
         }
     }
 }
@@ -162,6 +168,8 @@ pub enum Ani {
     AsTyped {
         digits: String,
         reason: AsTypedReason,
+        /// How the text was read before the digits were searched (a vanity number).
+        notes: Vec<Note>,
     },
 }
 
@@ -205,6 +213,11 @@ pub enum Note {
     /// A national number that started with its own calling code (`31 20 ...` in NL).
     StartedWithCallingCode,
     ExtensionNotSearched(String),
+    /// Keypad letters read as digits: the text as given, and the digits.
+    Vanity {
+        spelt: String,
+        digits: String,
+    },
 }
 
 impl fmt::Display for Note {
@@ -225,6 +238,10 @@ impl fmt::Display for Note {
                 write!(f, "the number started with its own calling code")
             }
             Note::ExtensionNotSearched(e) => write!(f, "extension {e} is not searched"),
+            Note::Vanity { spelt, digits } => write!(
+                f,
+                "read the letters of `{spelt}` as keypad digits: {digits}"
+            ),
         }
     }
 }
@@ -299,9 +316,21 @@ pub fn read_ani(
     let dialled = match ani::clean(input) {
         ani::Cleaned::Withheld => return Ok(Ani::Withheld),
         ani::Cleaned::NoDigits => return Err(PhoneError::NoDigits),
+        ani::Cleaned::Letters => return Err(PhoneError::Letters),
         ani::Cleaned::Dialled(d) => d,
     };
     let mut notes = Vec::new();
+    if let Some(spelt) = &dialled.vanity {
+        let digits = if dialled.plus {
+            format!("+{}", dialled.digits)
+        } else {
+            dialled.digits.clone()
+        };
+        notes.push(Note::Vanity {
+            spelt: spelt.clone(),
+            digits,
+        });
+    }
     if let Some(e) = &dialled.extension {
         notes.push(Note::ExtensionNotSearched(e.clone()));
     }
@@ -313,9 +342,15 @@ pub fn read_ani(
             notes,
         })
     };
+    let vanity_notes: Vec<Note> = notes
+        .iter()
+        .filter(|n| matches!(n, Note::Vanity { .. }))
+        .cloned()
+        .collect();
     let as_typed = |reason| Ani::AsTyped {
         digits: dialled.digits.clone(),
         reason,
+        notes: vanity_notes.clone(),
     };
     let digits = dialled.digits.as_str();
 

@@ -151,7 +151,8 @@ fn what_cannot_be_read_is_searched_as_typed() {
             read_ani(input, region.map(r), locale.map(r)),
             Ok(Ani::AsTyped {
                 digits: digits.into(),
-                reason
+                reason,
+                notes: Vec::new(),
             }),
             "{input:?}"
         );
@@ -688,5 +689,96 @@ fn compiled_facts_agree_with_the_patterns() {
         if let Some(p) = &meta.npfp {
             check(meta.id, p, false, &own);
         }
+    }
+}
+
+/// Issue 18 item 6: letters are never an extension marker. Three or more keypad
+/// letters are a vanity number, read as libphonenumber reads them; fewer, or letters
+/// no keypad has, are refused (exit 2 in `lookup`).
+#[test]
+fn vanity_numbers_are_read_on_the_keypad_and_stray_letters_refused() {
+    let read = |input: &str, region: Option<&str>| read_ani(input, region.map(r), None);
+    let Ok(Ani::Number(n)) = read("1-800-FLOWERS", Some("US")) else {
+        panic!("{:?}", read("1-800-FLOWERS", Some("US")));
+    };
+    assert_eq!(n.forms.forms[0], "18003569377");
+    assert_eq!(n.extension, None);
+    assert!(n.notes.contains(&Note::Vanity {
+        spelt: "1-800-FLOWERS".into(),
+        digits: "18003569377".into()
+    }));
+    let Ok(Ani::Number(n)) = read("+31 20 ABC 4567", None) else {
+        panic!("{:?}", read("+31 20 ABC 4567", None));
+    };
+    assert_eq!(n.forms.forms[0], "31202224567");
+    assert_eq!(n.extension, None);
+    // Lower case, and a vanity number with a real extension after it.
+    let Ok(Ani::Number(n)) = read("+1 800 flowers ext. 12", None) else {
+        panic!("vanity with extension");
+    };
+    assert_eq!(
+        (n.forms.forms[0].as_str(), n.extension.as_deref()),
+        ("18003569377", Some("12"))
+    );
+    // Without a region the spelt digits are searched as typed, and the note says so.
+    let Ok(Ani::AsTyped { digits, notes, .. }) = read("0800-FLOWERS", None) else {
+        panic!("as typed");
+    };
+    assert_eq!(digits, "08003569377");
+    assert!(
+        matches!(notes.as_slice(), [Note::Vanity { .. }]),
+        "{notes:?}"
+    );
+    for refused in [
+        "+31 20 AB 4567",
+        "+31 20 A 1234567",
+        "020 123 4567 Ω",
+        "+1 415 555 1212 ΩΩΩ",
+        "0201234567 X",
+    ] {
+        assert_eq!(
+            read(refused, Some("NL")),
+            Err(PhoneError::Letters),
+            "{refused}"
+        );
+    }
+    // Extension labels are still extensions, and a label must not end a word.
+    for (input, ext) in [
+        ("+1 415 555 1212 x12", "12"),
+        ("+1 415 555 1212 X 12", "12"),
+        ("+1 415 555 1212 extn. 12", "12"),
+        ("+1 415 555 1212 extension 12", "12"),
+        ("+1 415 555 1212 ~12", "12"),
+        ("+1 415 555 1212,,12", "12"),
+        ("+1 415 555 1212#12#", "12"),
+    ] {
+        let Ok(Ani::Number(n)) = read(input, None) else {
+            panic!("{input}: {:?}", read(input, None));
+        };
+        assert_eq!(n.extension.as_deref(), Some(ext), "{input}");
+        assert_eq!(n.forms.forms[0], "14155551212", "{input}");
+    }
+}
+
+/// The `phonenumber` crate (libphonenumber's rules in Rust) reads the same vanity
+/// numbers to the same calling code and national number.
+#[test]
+fn vanity_numbers_agree_with_the_phonenumber_crate() {
+    use std::str::FromStr;
+    for (input, region) in [
+        ("1-800-FLOWERS", "US"),
+        ("+1 800 FLOWERS", "US"),
+        ("+31 20 ABC 4567", "NL"),
+        ("020 ABC 4567", "NL"),
+        ("0800-GO-TAXI", "GB"),
+        ("+44 800 GO TAXI", "GB"),
+    ] {
+        let id = phonenumber::country::Id::from_str(region).expect("region");
+        let theirs = phonenumber::parse(Some(id), input).expect("crate parses");
+        let want = format!("{}{}", theirs.code().value(), theirs.national());
+        let Ok(Ani::Number(n)) = read_ani(input, Some(r(region)), None) else {
+            panic!("{input}: {:?}", read_ani(input, Some(r(region)), None));
+        };
+        assert_eq!(n.forms.forms[0], want, "{input} in {region}");
     }
 }

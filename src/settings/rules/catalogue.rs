@@ -204,6 +204,21 @@ pub const CATALOGUE: &[(&str, &str, &str)] = &[
         "A SystemName is not a field the integration user can see",
         "Fix the SystemName, or grant the integration user field access to it.",
     ),
+    (
+        "login-host-mismatch",
+        "LoginEndPoint and ApplicationHost name different orgs",
+        "Point both at one org: the same My Domain, or both at the test org on this machine.",
+    ),
+    (
+        "username-shape",
+        "Username is not shaped like an e-mail address",
+        "Use the Salesforce username, name@domain.tld, as Salesforce requires.",
+    ),
+    (
+        "client-id-is-secret",
+        "ClientId and ClientSecret hold the same value",
+        "Copy the Connected App's consumer key into ClientId and its consumer secret into ClientSecret.",
+    ),
 ];
 
 /// The short description and help of a rule; a rule without an entry gets its id.

@@ -1,12 +1,12 @@
 //! Endpoints: the UCC side (ListsEndpoints, CrmServiceUrl, `.local` FQDNs) and the
 //! Salesforce side (ApplicationHost, LoginEndPoint, ApiEndPoint), test orgs on this machine.
 
-use super::urls::{
-    LoginTarget, is_loopback_host, is_salesforce_host, is_sandbox_host, login_target, parse_url,
-};
+use super::urls::{HostKind, LoginTarget, host_kind, is_sandbox_host, login_target, parse_url};
 use super::{Ctx, RETIRED_BELOW, Severity, exact, is_placeholder};
+use crate::settings::Row;
 
 const LOCAL_REASON: &str = "the documents ask for a \".local\" FQDN, especially with several UCC services in one region: otherwise the UCC cannot reach the right web server internally and the WebAgent misbehaves";
+const MY_DOMAIN_HINT: &str = "use the org's My Domain URL, https://<MyDomain>.my.salesforce.com/ (a sandbox: https://<MyDomain>--<sandbox>.sandbox.my.salesforce.com/), as Setup > My Domain shows it";
 const TEST_ORG_HINT: &str = "fine for CI against `crmctl emulate`; a CRM Service in production needs the org's https Salesforce URL";
 
 /// The rules of this family for one UCC.
@@ -122,29 +122,51 @@ pub(super) fn check(c: &mut Ctx<'_>) {
     }
     // Salesforce endpoints.
     let app = exact(ucc, "ApplicationHost").filter(|r| !is_placeholder(&r.value));
+    // The kind and host of a usable ApplicationHost, for the LoginEndPoint checks.
     let app_host = app.and_then(|r| {
         let parsed = parse_url(&r.value);
-        if let Some(u) = parsed.as_ref().filter(|u| {
-            is_loopback_host(&u.host) && matches!(u.scheme.as_str(), "http" | "https")
-        }) {
-            c.at(
+        let Some(u) = parsed.filter(|u| matches!(u.scheme.as_str(), "http" | "https")) else {
+            c.at(Some(r), None, Error, "application-host", format!("ApplicationHost `{}` is not an https Salesforce URL", r.value.trim()), MY_DOMAIN_HINT);
+            return None;
+        };
+        let kind = host_kind(&u.host);
+        match kind {
+            HostKind::Loopback => {
+                c.at(
+                    Some(r),
+                    None,
+                    Warning,
+                    "test-org",
+                    format!("ApplicationHost points at a test org on this machine ({})", u.host),
+                    TEST_ORG_HINT,
+                );
+                return Some((kind, u.host));
+            }
+            HostKind::Login { .. } => c.at(
                 Some(r),
                 None,
-                Warning,
-                "test-org",
-                format!("ApplicationHost points at a test org on this machine ({})", u.host),
-                TEST_ORG_HINT,
-            );
-            return None;
+                Error,
+                "application-host",
+                format!("ApplicationHost `{}` is {} ({}): it takes logins and serves no org data", r.value.trim(), kind.describe(), u.host),
+                MY_DOMAIN_HINT,
+            ),
+            HostKind::Browser => c.at(
+                Some(r),
+                None,
+                Error,
+                "application-host",
+                format!("ApplicationHost `{}` is {} (Lightning, Visualforce, a site), not the org's API host", r.value.trim(), kind.describe()),
+                MY_DOMAIN_HINT,
+            ),
+            HostKind::Other => c.at(Some(r), None, Error, "application-host", format!("ApplicationHost `{}` is not an https Salesforce URL", r.value.trim()), MY_DOMAIN_HINT),
+            HostKind::MyDomain { .. } | HostKind::Instance { .. } if u.scheme != "https" => c.at(Some(r), None, Error, "application-host", format!("ApplicationHost `{}` is not an https Salesforce URL", r.value.trim()), MY_DOMAIN_HINT),
+            HostKind::MyDomain { .. } | HostKind::Instance { .. } => return Some((kind, u.host)),
         }
-        let u = parsed.filter(|u| u.scheme == "https" && is_salesforce_host(&u.host));
-        if u.is_none() {
-            c.at(Some(r), None, Error, "application-host", format!("ApplicationHost `{}` is not an https Salesforce URL", r.value.trim()), "use the org's URL, e.g. https://eu6.salesforce.com/ or https://<MyDomain>.my.salesforce.com/");
-        }
-        u.map(|u| u.host)
+        None
     });
     if let Some(r) = exact(ucc, "LoginEndPoint").filter(|r| !is_placeholder(&r.value)) {
-        match parse_url(&r.value) {
+        let login = parse_url(&r.value);
+        match login {
             Some(u) if login_target(&r.value) == LoginTarget::Loopback => c.at(
                 Some(r),
                 None,
@@ -154,13 +176,17 @@ pub(super) fn check(c: &mut Ctx<'_>) {
                 TEST_ORG_HINT,
             ),
             Some(u) if u.scheme == "https" && u.path.trim_end_matches('/') == "/services/oauth2/token" && (u.host == "login.salesforce.com" || u.host == "test.salesforce.com" || u.host.ends_with(".my.salesforce.com")) => {
-                if let Some(a) = &app_host
-                    && is_sandbox_host(&u.host) != is_sandbox_host(a) {
+                if let Some((kind, a)) = &app_host
+                    && *kind != HostKind::Loopback
+                    && is_sandbox_host(&u.host) != kind.is_sandbox() {
                         let (l, o) = if is_sandbox_host(&u.host) { ("a sandbox", "a production") } else { ("production", "a sandbox") };
                         c.at(Some(r), None, Warning, "sandbox-mismatch", format!("LoginEndPoint logs in to {l} org ({}) but ApplicationHost is {o} host ({a})", u.host), "use test.salesforce.com with sandboxes and login.salesforce.com (or the My Domain) with production");
                     }
             }
             _ => c.at(Some(r), None, Error, "login-endpoint", format!("LoginEndPoint `{}` is not https://login.salesforce.com/services/oauth2/token, test.salesforce.com or a My Domain", r.value.trim()), "e.g. https://login.salesforce.com/services/oauth2/token"),
+        }
+        if let (Some(u), Some((app_kind, a))) = (parse_url(&r.value), &app_host) {
+            login_against_app(c, r, &u.host, *app_kind, a);
         }
     }
     if let Some(r) = exact(ucc, "ApiEndPoint").filter(|r| !is_placeholder(&r.value)) {
@@ -194,5 +220,32 @@ pub(super) fn check(c: &mut Ctx<'_>) {
             ),
             Some(_) => {}
         }
+    }
+}
+
+/// LoginEndPoint and ApplicationHost must name one org: a test org on this machine
+/// logs in there, and a real org does not log in on this machine; two My Domains
+/// are two orgs. (Sandbox against production is `sandbox-mismatch`.)
+fn login_against_app(c: &mut Ctx<'_>, r: &Row, login_host: &str, app_kind: HostKind, app: &str) {
+    let login_kind = host_kind(login_host);
+    let mismatch = match (login_kind, app_kind) {
+        (HostKind::Loopback, HostKind::Loopback) => false,
+        (HostKind::Loopback, _) | (_, HostKind::Loopback) => true,
+        (HostKind::MyDomain { .. }, HostKind::MyDomain { .. }) => login_host != app,
+        _ => false,
+    };
+    if mismatch {
+        c.at(
+            Some(r),
+            None,
+            Severity::Error,
+            "login-host-mismatch",
+            format!(
+                "LoginEndPoint logs in at {login_host} ({}) but ApplicationHost is {app} ({}): the service would log in to one org and query another",
+                login_kind.describe(),
+                app_kind.describe()
+            ),
+            "log in where the org is: the test org's own URL + /services/oauth2/token for `crmctl emulate`; login.salesforce.com, test.salesforce.com or the org's own My Domain for a real org",
+        );
     }
 }

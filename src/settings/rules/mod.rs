@@ -5,6 +5,7 @@
 pub mod catalogue;
 mod crm;
 mod endpoints;
+mod identity;
 mod names;
 mod primary;
 mod secrets;
@@ -17,10 +18,13 @@ use super::{Row, Ucc};
 use crate::crypto::Cipher;
 
 pub use crm::{check_query, hyperlink_placeholders, region_ok, soql_of};
+pub use identity::is_username_shape;
 pub use names::did_you_mean;
 pub use primary::service_host;
 use urls::parse_url;
-pub use urls::{LoginTarget, is_loopback_host, is_salesforce_host, login_target};
+pub use urls::{
+    HostKind, LoginTarget, host_kind, is_loopback_host, is_salesforce_host, login_target,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -54,6 +58,7 @@ pub const RULE_IDS: &[&str] = &[
     "application-host",
     "login-endpoint",
     "sandbox-mismatch",
+    "login-host-mismatch",
     "test-org",
     "api-endpoint",
     "api-version-retired",
@@ -61,6 +66,8 @@ pub const RULE_IDS: &[&str] = &[
     "does-not-decrypt",
     "secret-whitespace",
     "value-whitespace",
+    "client-id-is-secret",
+    "username-shape",
     "duplicate-setting",
     "unknown-setting",
     "setting-case",
@@ -187,6 +194,7 @@ pub fn check_ucc(ucc: &Ucc, cipher: Option<&Cipher>, out: &mut Vec<Finding>) {
     endpoints::check(&mut c);
     secrets::check(&mut c, cipher);
     crm::check(&mut c);
+    identity::check(&mut c, cipher);
 }
 
 /// The URLs `--probe` checks for a UCC: the CRM entry of ListsEndpoints and CrmServiceUrl.

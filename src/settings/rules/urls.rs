@@ -66,6 +66,85 @@ pub fn is_salesforce_host(h: &str) -> bool {
         || h.ends_with(".cloudforce.com")
 }
 
+/// What a host is to the CRM Service: where it may log in, where the org's API
+/// answers, and what serves no API at all. Salesforce's URL formats: "My Domain URL
+/// Formats" (help.salesforce.com, `domain_name_url_formats`) and "My Domain"
+/// (<https://help.salesforce.com/apex/HTViewHelpDoc?id=domain_name_overview.htm>).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    /// This machine (`crmctl emulate`): a test org.
+    Loopback,
+    /// `login.salesforce.com` (production) or `test.salesforce.com` (sandbox): they
+    /// take logins and serve no org data.
+    Login { sandbox: bool },
+    /// `<name>.my.salesforce.com`, `<name>--<box>.sandbox.my.salesforce.com`: the org.
+    MyDomain { sandbox: bool },
+    /// An instance such as `eu6.salesforce.com` (legacy `cs42` is a sandbox).
+    Instance { sandbox: bool },
+    /// A host for browsers, not the API: Lightning (`….lightning.force.com`),
+    /// Visualforce, Sites and Experience Cloud, file and content hosts.
+    Browser,
+    /// Not a Salesforce host.
+    Other,
+}
+
+impl HostKind {
+    pub fn is_sandbox(self) -> bool {
+        matches!(
+            self,
+            HostKind::Login { sandbox: true }
+                | HostKind::MyDomain { sandbox: true }
+                | HostKind::Instance { sandbox: true }
+        )
+    }
+
+    /// In words, for messages: "a test org on this machine", "a sandbox", ...
+    pub fn describe(self) -> &'static str {
+        match self {
+            HostKind::Loopback => "a test org on this machine",
+            HostKind::Login { sandbox: false } => "the production login host",
+            HostKind::Login { sandbox: true } => "the sandbox login host",
+            HostKind::MyDomain { sandbox: false } => "a production My Domain",
+            HostKind::MyDomain { sandbox: true } => "a sandbox My Domain",
+            HostKind::Instance { sandbox: false } => "a production instance",
+            HostKind::Instance { sandbox: true } => "a sandbox instance",
+            HostKind::Browser => "a Salesforce host for browsers",
+            HostKind::Other => "not a Salesforce host",
+        }
+    }
+}
+
+pub fn host_kind(h: &str) -> HostKind {
+    let h = h.trim_end_matches('.');
+    if is_loopback_host(h) {
+        return HostKind::Loopback;
+    }
+    match h {
+        "login.salesforce.com" | "welcome.salesforce.com" => {
+            return HostKind::Login { sandbox: false };
+        }
+        "test.salesforce.com" => return HostKind::Login { sandbox: true },
+        _ => {}
+    }
+    let sandbox = is_sandbox_host(h);
+    if h.ends_with(".my.salesforce.com") || h.ends_with(".my.salesforce.mil") {
+        return HostKind::MyDomain { sandbox };
+    }
+    if h.ends_with(".force.com")
+        || h.ends_with(".site.com")
+        || h.ends_with(".visualforce.com")
+        || h.ends_with(".salesforce-sites.com")
+        || h.ends_with(".documentforce.com")
+        || h.ends_with(".salesforce-setup.com")
+    {
+        return HostKind::Browser;
+    }
+    if is_salesforce_host(h) {
+        return HostKind::Instance { sandbox };
+    }
+    HostKind::Other
+}
+
 /// Sandbox hosts: test.salesforce.com, `--name.sandbox.my.salesforce.com`, legacy `csNN`.
 pub(super) fn is_sandbox_host(h: &str) -> bool {
     h == "test.salesforce.com"
@@ -102,6 +181,35 @@ mod tests {
             "my.salesforce.com",
         ] {
             assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+
+    /// Issue 18 items 4 and 7: the kinds the host rules compare.
+    #[test]
+    fn host_kinds() {
+        use HostKind::*;
+        for (h, want) in [
+            ("127.0.0.1", Loopback),
+            ("localhost", Loopback),
+            ("login.salesforce.com", Login { sandbox: false }),
+            ("test.salesforce.com", Login { sandbox: true }),
+            ("contoso.my.salesforce.com", MyDomain { sandbox: false }),
+            (
+                "contoso--uat.sandbox.my.salesforce.com",
+                MyDomain { sandbox: true },
+            ),
+            ("contoso--uat.my.salesforce.com", MyDomain { sandbox: true }),
+            ("eu6.salesforce.com", Instance { sandbox: false }),
+            ("cs42.salesforce.com", Instance { sandbox: true }),
+            ("contoso.lightning.force.com", Browser),
+            ("contoso--uat.sandbox.lightning.force.com", Browser),
+            ("contoso.my.site.com", Browser),
+            ("contoso.vf.force.com", Browser),
+            ("contoso.file.force.com", Browser),
+            ("salesforce.com.evil.example", Other),
+            ("example.com", Other),
+        ] {
+            assert_eq!(host_kind(h), want, "{h}");
         }
     }
 

@@ -32,6 +32,9 @@ pub mod state;
 pub mod records;
 pub mod routes;
 mod tls;
+// Bulk API 2.0 and synthetic records (emu-b).
+pub mod bulk2;
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -43,6 +43,8 @@ pub struct OrgSettings {
     /// API versions offered, oldest and newest.
     pub min_api_version: u32,
     pub max_api_version: u32,
+    /// Bulk API 2.0: processing delay and limits (src/bulk2/).
+    pub bulk: crate::bulk2::BulkSettings,
 }
 
 impl Default for OrgSettings {
@@ -56,6 +58,7 @@ impl Default for OrgSettings {
             allow_username_password_flow: true,
             min_api_version: 31,
             max_api_version: 67,
+            bulk: crate::bulk2::BulkSettings::default(),
         }
     }
 }

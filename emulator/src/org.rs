@@ -352,7 +352,8 @@ impl Org {
     /// A record in the schema's field order (so records read like Salesforce's),
     /// with its phone digits precomputed for search.
     fn record(fields: &'static [schema::Field], mut canonical: Map<String, Value>) -> Record {
-        let mut ordered = Map::new();
+        // Sized exactly: at 200,000 records a doubled map's slack is ~75 MB.
+        let mut ordered = Map::with_capacity(canonical.len());
         for f in fields {
             if let Some(v) = canonical.remove(f.name) {
                 ordered.insert(f.name.to_string(), v);

@@ -441,3 +441,15 @@ pub fn list(shared: &Shared, kind: Kind) -> Value {
         .collect();
     json!({"done": true, "records": records, "nextRecordsUrl": null})
 }
+
+/// The Bulk API 2.0 entries of `/limits`: `DailyBulkV2QueryJobs` (query jobs per
+/// rolling 24 hours) and `DailyBulkV2QueryFileStorageMB` (1 TB of results), as
+/// the guide's "Limits" names them.
+pub fn limits(shared: &Shared) -> Value {
+    let s = settings(shared);
+    let used = shared.bulk.lock().query_jobs_used();
+    json!({
+        "DailyBulkV2QueryJobs": {"Max": s.daily_query_jobs, "Remaining": s.daily_query_jobs.saturating_sub(used)},
+        "DailyBulkV2QueryFileStorageMB": {"Max": 976_562, "Remaining": 976_562},
+    })
+}

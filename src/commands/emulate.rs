@@ -210,7 +210,7 @@ pub struct Running {
     _ca_dir: Option<(crate::interrupt::Cleanup, tempfile::TempDir)>,
 }
 
-/// The most `--synthetic-records` takes: about 2 GB of memory (emulator/README.md,
+/// The most `--synthetic-records` takes: about 2.4 GB of memory (emulator/README.md,
 /// "Synthetic records and scale").
 pub const MAX_SYNTHETIC_RECORDS: usize = 1_000_000;
 
@@ -218,7 +218,7 @@ pub const MAX_SYNTHETIC_RECORDS: usize = 1_000_000;
 pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
     if args.synthetic_records > MAX_SYNTHETIC_RECORDS {
         return Err(CliError::usage(format!(
-            "--synthetic-records is at most {MAX_SYNTHETIC_RECORDS} (each record takes about 2 KB of memory)"
+            "--synthetic-records is at most {MAX_SYNTHETIC_RECORDS} (each record takes about 2.4 KB of memory)"
         )));
     }
     let mut org: OrgFile = match &args.data {

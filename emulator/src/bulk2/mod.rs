@@ -515,6 +515,28 @@ mod tests {
     }
 
     #[test]
+    fn the_org_file_sets_the_bulk_settings_and_refuses_unknown_ones() {
+        let yaml = "org:\n  bulk:\n    delay_ms: 0\n    max_upload_bytes: 1000\n    daily_records: 5\n    daily_query_jobs: 2\n";
+        let file: crate::org::OrgFile = serde_saphyr::from_str(yaml).expect("parses");
+        let b = file.org.bulk;
+        assert_eq!(
+            (
+                b.delay_ms,
+                b.max_upload_bytes,
+                b.daily_records,
+                b.daily_query_jobs
+            ),
+            (0, 1000, 5, 2)
+        );
+        let partial: crate::org::OrgFile =
+            serde_saphyr::from_str("org:\n  bulk:\n    delay_ms: 7\n").expect("parses");
+        assert_eq!(partial.org.bulk.daily_records, 150_000_000);
+        assert!(
+            serde_saphyr::from_str::<crate::org::OrgFile>("org:\n  bulk:\n    delay: 1\n").is_err()
+        );
+    }
+
+    #[test]
     fn the_24_hour_windows_count_and_refuse() {
         let mut inner = Inner::default();
         assert!(inner.take_query_job(2));

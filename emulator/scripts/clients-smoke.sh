@@ -102,6 +102,8 @@ if [ "${SMOKE_SF:-0}" = 1 ]; then
     echo "clients-smoke: skipped sf (npm missing, or installing @salesforce/cli failed; see its log)"
   fi
 fi
+# Bulk API 2.0 (jsforce, simple-salesforce, sf): kept in its own file.
+. "$here/bulk2-smoke.sh"
 
 [ "$ran" -gt 0 ] || echo "clients-smoke: no client could be installed; nothing was tested"
 exit "$failed"

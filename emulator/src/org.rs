@@ -47,6 +47,8 @@ pub struct OrgSettings {
     /// fields): describe marks them `externalId` and `idLookup`, and upsert and
     /// the by-field retrieve accept them.
     pub external_id_fields: Vec<String>,
+    /// Bulk API 2.0: processing delay and limits (src/bulk2/).
+    pub bulk: crate::bulk2::BulkSettings,
 }
 
 impl Default for OrgSettings {
@@ -61,6 +63,7 @@ impl Default for OrgSettings {
             min_api_version: 31,
             max_api_version: 67,
             external_id_fields: Vec::new(),
+            bulk: crate::bulk2::BulkSettings::default(),
         }
     }
 }
@@ -203,7 +206,13 @@ pub struct Org {
     by_id: HashMap<String, (&'static str, usize)>,
     counters: HashMap<&'static str, u64>,
     next_case_number: u64,
+    /// Per object, phone digits -> record positions, built by the first phone
+    /// search after a change (`phone_index`); every change empties it.
+    phone_index: std::sync::OnceLock<PhoneIndex>,
 }
+
+/// Object -> digits of a phone field -> positions of the records holding them.
+pub type PhoneIndex = HashMap<&'static str, HashMap<String, Vec<usize>>>;
 
 #[derive(Debug)]
 pub struct OrgError(pub String);
@@ -279,6 +288,7 @@ impl Org {
             by_id: HashMap::new(),
             counters: HashMap::new(),
             next_case_number: 2000,
+            phone_index: std::sync::OnceLock::new(),
         };
         for (i, u) in file.users.into_iter().enumerate() {
             if u.username.is_empty() {
@@ -354,6 +364,7 @@ impl Org {
         object: &'static str,
         mut row: Map<String, Value>,
     ) -> Result<String, OrgError> {
+        self.phone_index = std::sync::OnceLock::new();
         let (_, fields) =
             schema::object(object).ok_or_else(|| OrgError(format!("unknown object {object}")))?;
         let mut canonical = Map::new();
@@ -421,7 +432,8 @@ impl Org {
     /// A record in the schema's field order (so records read like Salesforce's),
     /// with its phone digits precomputed for search.
     fn record(fields: &'static [schema::Field], mut canonical: Map<String, Value>) -> Record {
-        let mut ordered = Map::new();
+        // Sized exactly: at 200,000 records a doubled map's slack is ~75 MB.
+        let mut ordered = Map::with_capacity(canonical.len());
         for f in fields {
             if let Some(v) = canonical.remove(f.name) {
                 ordered.insert(f.name.to_string(), v);
@@ -449,6 +461,7 @@ impl Org {
         changes: Map<String, Value>,
         now: &str,
     ) -> Result<(), OrgError> {
+        self.phone_index = std::sync::OnceLock::new();
         let (object, idx) = *self
             .by_id
             .get(id)
@@ -475,6 +488,7 @@ impl Org {
     /// Removes a record (noting it in `deleted`); later records of the object
     /// keep their order.
     pub fn delete(&mut self, id: &str) -> Option<&'static str> {
+        self.phone_index = std::sync::OnceLock::new();
         let (object, idx) = self.by_id.remove(id)?;
         let list = self.records.get_mut(object)?;
         list.remove(idx);
@@ -490,6 +504,46 @@ impl Org {
             self.by_id.insert(r.id().to_string(), (object, i));
         }
         Some(object)
+    }
+
+    /// Removes several records in one pass, so a bulk delete of many rows costs one
+    /// re-index, not one per row.
+    pub fn delete_many(&mut self, ids: &std::collections::HashSet<String>) {
+        self.phone_index = std::sync::OnceLock::new();
+        for (object, list) in self.records.iter_mut() {
+            if !list.iter().any(|r| ids.contains(r.id())) {
+                continue;
+            }
+            list.retain(|r| !ids.contains(r.id()));
+            for (i, r) in list.iter().enumerate() {
+                self.by_id.insert(r.id().to_string(), (*object, i));
+            }
+        }
+        for id in ids {
+            self.by_id.remove(id);
+        }
+    }
+
+    /// The phone digits of `object`'s records and where they are (built once
+    /// after each change).
+    pub fn phone_index(&self, object: &str) -> Option<&HashMap<String, Vec<usize>>> {
+        self.phone_index
+            .get_or_init(|| {
+                let mut index = PhoneIndex::new();
+                for (object, list) in &self.records {
+                    let by_digits = index.entry(*object).or_default();
+                    for (i, r) in list.iter().enumerate() {
+                        for (_, d) in &r.phone_digits {
+                            let at = by_digits.entry(d.clone()).or_default();
+                            if at.last() != Some(&i) {
+                                at.push(i);
+                            }
+                        }
+                    }
+                }
+                index
+            })
+            .get(object)
     }
 
     pub fn get(&self, id: &str) -> Option<(&'static str, &Record)> {

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::lookup::{self, Kind};
 use super::phone::AsTypedReason;
 use crate::output::OrgText;
-use crate::salesforce::{Client, Credentials, Session, SfError};
+use crate::salesforce::{Client, Credentials, Session, SessionPool, SfError};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -296,72 +296,26 @@ impl<'a> Stop<'a> {
 }
 
 struct Shared<'a> {
-    client: &'a Client,
-    creds: &'a Credentials,
+    pool: &'a SessionPool<'a>,
     config: &'a Config,
-    session: RwLock<(u64, Arc<Session>)>,
     stop: Stop<'a>,
-    relogins: AtomicUsize,
-    usage: RwLock<Option<(u64, u64)>>,
 }
 
 impl Shared<'_> {
-    /// A fresh session, unless another worker already replaced the rejected one.
-    /// Also tells whether this call logged in itself.
-    fn relogin(&self, rejected_generation: u64) -> Result<(u64, Arc<Session>, bool), SfError> {
-        let mut guard = self.session.write().unwrap_or_else(|e| e.into_inner());
-        let ours = guard.0 == rejected_generation;
-        if ours {
-            let fresh = self.client.login(self.creds)?;
-            self.relogins.fetch_add(1, Ordering::Relaxed);
-            *guard = (guard.0 + 1, Arc::new(fresh));
-        }
-        Ok((guard.0, guard.1.clone(), ours))
-    }
-
     fn lookup(&self, input: &Input) -> Row {
         let plan = match planned(self.config, input) {
             Ok(p) => p,
             Err(r) => return *r,
         };
         let start = Instant::now();
-        let (generation, session) = {
-            let g = self.session.read().unwrap_or_else(|e| e.into_inner());
-            (g.0, g.1.clone())
-        };
-        let mut result = lookup::perform(self.client, &session, &self.config.version, &plan);
-        // A rejected session: log in again (once for all workers) and retry. The session
-        // another worker put in may run out before our retry reaches the org, so we
-        // retry while the rejected session is not one we logged in: at most two re-logins.
-        let mut generation = generation;
-        for _ in 0..2 {
-            if !matches!(&result, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
-                break;
-            }
-            let ours = match self.relogin(generation) {
-                Ok((g, fresh, ours)) => {
-                    generation = g;
-                    result = lookup::perform(self.client, &fresh, &self.config.version, &plan);
-                    ours
-                }
-                Err(e) => {
-                    result = Err(e);
-                    true
-                }
-            };
-            if ours {
-                break;
-            }
-        }
+        let client = self.pool.client();
+        let result = self
+            .pool
+            .with_session(|s| lookup::perform(client, s, &self.config.version, &plan));
         let ms = start.elapsed().as_millis();
         match result {
             Ok(outcome) => {
-                if let Some(u) = outcome.api_usage() {
-                    let mut cur = self.usage.write().unwrap_or_else(|e| e.into_inner());
-                    if cur.is_none_or(|c| u.0 >= c.0) {
-                        *cur = Some(u);
-                    }
-                }
+                self.pool.note_usage(outcome.api_usage());
                 found_row(input, &plan, &outcome.matches, &outcome.open_cases, ms)
             }
             Err(e) => {
@@ -531,14 +485,11 @@ fn run_one_by_one(
     mut on_row: impl FnMut(&Row) -> bool,
 ) -> Summary {
     let calls_before = client.api_calls();
+    let pool = SessionPool::new(client, session).relogin_with(creds);
     let shared = Shared {
-        client,
-        creds,
+        pool: &pool,
         config,
-        session: RwLock::new((0, Arc::new(session))),
         stop: Stop::new(config),
-        relogins: AtomicUsize::new(0),
-        usage: RwLock::new(None),
     };
     let next = AtomicUsize::new(0);
     let mut tally = Tally::new(inputs.len());
@@ -576,12 +527,8 @@ fn run_one_by_one(
     });
     let mut summary = tally.finish(&shared.stop, config);
     summary.api_calls = client.api_calls() - calls_before;
-    summary.api_usage = shared
-        .usage
-        .read()
-        .unwrap_or_else(|e| e.into_inner())
-        .map(|(used, max)| ApiUsage { used, max });
-    summary.relogins = shared.relogins.load(Ordering::Relaxed) as u64;
+    summary.api_usage = pool.api_usage().map(|(used, max)| ApiUsage { used, max });
+    summary.relogins = pool.relogins();
     summary
 }
 
@@ -618,7 +565,8 @@ fn run_batched(
     }
     let batch_config =
         super::batch::BatchConfig::from_flags(Some(config.batch_size), false, config.concurrency);
-    let org = super::batch::ClientOrg::new(client, session, &config.version).relogin_with(creds);
+    let pool = SessionPool::new(client, session).relogin_with(creds);
+    let org = super::batch::ClientOrg::new(&pool, &config.version);
     // The input the engine answers next, and the next input to hand over.
     let mut next_input = 0;
     let mut hand_over_until =
@@ -695,8 +643,8 @@ fn run_batched(
     let mut summary = tally.finish(&stop, config);
     summary.api_calls = client.api_calls() - calls_before;
     summary.api_calls_saved = counters.saved();
-    summary.api_usage = org.api_usage().map(|(used, max)| ApiUsage { used, max });
-    summary.relogins = org.relogins();
+    summary.api_usage = pool.api_usage().map(|(used, max)| ApiUsage { used, max });
+    summary.relogins = pool.relogins();
     summary
 }
 

@@ -21,9 +21,11 @@ pub const LEAD_FIELDS: &str = "Id, Name, Phone, MobilePhone, Email, Company, Sta
 pub const CASE_FIELDS: &str = "Id, CaseNumber, Subject, Status, Priority, IsClosed, CreatedDate, ContactId, Contact.Name, AccountId, Account.Name";
 pub const MAX_OPEN_CASES: usize = 50;
 
-/// One SOSL search over the phone fields for every form of the number.
-pub fn phone_search(forms: &[String]) -> Result<String, TermError> {
-    let terms: Result<Vec<String>, TermError> = forms.iter().map(|f| sosl_phrase(f)).collect();
+/// One SOSL search over the phone fields for every form of the number (or of many
+/// numbers: the batch engine sends the forms of many rows in one search).
+pub fn phone_search<S: AsRef<str>>(forms: &[S]) -> Result<String, TermError> {
+    let terms: Result<Vec<String>, TermError> =
+        forms.iter().map(|f| sosl_phrase(f.as_ref())).collect();
     Ok(format!(
         "FIND {{{}}} IN PHONE FIELDS RETURNING Account({ACCOUNT_FIELDS}), Contact({CONTACT_FIELDS}), Lead({LEAD_FIELDS} WHERE IsConverted = false)",
         terms?.join(" OR ")
@@ -32,9 +34,18 @@ pub fn phone_search(forms: &[String]) -> Result<String, TermError> {
 
 /// Contacts and leads whose e-mail is the address.
 pub fn email_search(address: &str) -> Result<String, TermError> {
+    email_search_all(&[address])
+}
+
+/// Contacts and leads whose e-mail is one of the addresses (each trimmed).
+pub fn email_search_all<S: AsRef<str>>(addresses: &[S]) -> Result<String, TermError> {
+    let terms: Result<Vec<String>, TermError> = addresses
+        .iter()
+        .map(|a| sosl_phrase(a.as_ref().trim()))
+        .collect();
     Ok(format!(
         "FIND {{{}}} IN EMAIL FIELDS RETURNING Contact({CONTACT_FIELDS}), Lead({LEAD_FIELDS} WHERE IsConverted = false)",
-        sosl_phrase(address.trim())?
+        terms?.join(" OR ")
     ))
 }
 
@@ -185,7 +196,7 @@ mod tests {
 
     #[test]
     fn plans_escape_every_value() {
-        let q = phone_search(&["31201234567".into(), "0201234567".into()]).expect("ok");
+        let q = phone_search(&["31201234567", "0201234567"]).expect("ok");
         assert!(
             q.starts_with(
                 r#"FIND {"31201234567" OR "0201234567"} IN PHONE FIELDS RETURNING Account("#

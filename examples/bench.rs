@@ -191,13 +191,12 @@ fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Re
         };
         row(latency, &what, t, Some(calls), None);
         println!(
-            "{:<8} {:<44} searches {}, case queries {}, splits {}, re-runs {}; saved {} of {} one-per-row calls",
+            "{:<8} {:<44} searches {}, case queries {}, splits {}; saved {} of {} one-per-row calls",
             "",
             "",
             counters.searches,
             counters.case_queries,
             counters.splits,
-            counters.reruns,
             counters.saved(),
             counters.one_per_row
         );

@@ -21,13 +21,22 @@ pub const LEAD_FIELDS: &str = "Id, Name, Phone, MobilePhone, Email, Company, Sta
 pub const CASE_FIELDS: &str = "Id, CaseNumber, Subject, Status, Priority, IsClosed, CreatedDate, ContactId, Contact.Name, AccountId, Account.Name";
 pub const MAX_OPEN_CASES: usize = 50;
 
+/// The pop order of several matches: accounts, then contacts, then leads (the order of
+/// `RETURNING`), each by record Id, ascending (oldest first: Ids grow as records are
+/// created). Explicit (`ORDER BY` inside each object's `RETURNING` clause, SOSL Syntax,
+/// <https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_returning.htm>)
+/// rather than the org's relevance ranking, so that a number's records come in the same
+/// order whether it is searched alone, in a batch with other numbers, or matched in a
+/// local index (`lookup --file --index`).
+pub const POP_ORDER: &str = "ORDER BY Id";
+
 /// One SOSL search over the phone fields for every form of the number (or of many
 /// numbers: the batch engine sends the forms of many rows in one search).
 pub fn phone_search<S: AsRef<str>>(forms: &[S]) -> Result<String, TermError> {
     let terms: Result<Vec<String>, TermError> =
         forms.iter().map(|f| sosl_phrase(f.as_ref())).collect();
     Ok(format!(
-        "FIND {{{}}} IN PHONE FIELDS RETURNING Account({ACCOUNT_FIELDS}), Contact({CONTACT_FIELDS}), Lead({LEAD_FIELDS} WHERE IsConverted = false)",
+        "FIND {{{}}} IN PHONE FIELDS RETURNING Account({ACCOUNT_FIELDS} {POP_ORDER}), Contact({CONTACT_FIELDS} {POP_ORDER}), Lead({LEAD_FIELDS} WHERE IsConverted = false {POP_ORDER})",
         terms?.join(" OR ")
     ))
 }
@@ -44,7 +53,7 @@ pub fn email_search_all<S: AsRef<str>>(addresses: &[S]) -> Result<String, TermEr
         .map(|a| sosl_phrase(a.as_ref().trim()))
         .collect();
     Ok(format!(
-        "FIND {{{}}} IN EMAIL FIELDS RETURNING Contact({CONTACT_FIELDS}), Lead({LEAD_FIELDS} WHERE IsConverted = false)",
+        "FIND {{{}}} IN EMAIL FIELDS RETURNING Contact({CONTACT_FIELDS} {POP_ORDER}), Lead({LEAD_FIELDS} WHERE IsConverted = false {POP_ORDER})",
         terms?.join(" OR ")
     ))
 }

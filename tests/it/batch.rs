@@ -260,7 +260,11 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
             pages(&emu.stats()) > pages(&before),
             "the busy account's cases come in pages"
         );
-        assert!(counters.reruns >= 4, "{counters:?}");
+        // Several matches come in the search's explicit order: never searched again.
+        assert!(
+            counters.searches <= counters.batches + 2 * counters.splits,
+            "{counters:?}"
+        );
         assert!(
             counters.api_calls() * 3 <= counters.one_per_row,
             "{} rows: {counters:?}",

@@ -10,11 +10,8 @@ use crate::salesforce::escape::TermError;
 use crate::screenpop::{MAX_OPEN_CASES, open_cases_query};
 
 pub(super) enum Searched<R, E> {
-    /// The row's records; `alone` when they came from its own search.
-    Records {
-        records: Vec<R>,
-        alone: bool,
-    },
+    /// The row's records, in the pop order of its own search.
+    Records(Vec<R>),
     Failed(E),
     NotRun,
     Invalid(TermError),
@@ -66,11 +63,10 @@ impl<O: Org> Batch<'_, O> {
         self.counters.batches += 1;
         let mut searched = Vec::with_capacity(rows.len());
         self.search(rows, &mut searched);
-        self.rerun_several(&mut searched);
         let case_rows: Vec<CaseRow> = searched
             .iter()
             .filter_map(|(row, s)| match s {
-                Searched::Records { records, .. } => {
+                Searched::Records(records) => {
                     let ids = |object: &str| {
                         records
                             .iter()
@@ -97,7 +93,7 @@ impl<O: Org> Batch<'_, O> {
             .into_iter()
             .map(|(index, s)| {
                 let outcome = match s {
-                    Searched::Records { records, .. } => match cases.remove(&index) {
+                    Searched::Records(records) => match cases.remove(&index) {
                         None => Outcome::Found(Found {
                             matches: records,
                             open_cases: Vec::new(),
@@ -177,24 +173,14 @@ impl<O: Org> Batch<'_, O> {
                 self.failed(&e);
                 out.extend(rows.iter().map(|r| (*r, Searched::Failed(e.clone()))));
             }
-            Ok(records) if rows.len() == 1 => out.push((
-                rows[0],
-                Searched::Records {
-                    records,
-                    alone: true,
-                },
-            )),
+            Ok(records) if rows.len() == 1 => out.push((rows[0], Searched::Records(records))),
             Ok(records) if records.len() >= self.config.row_cap => self.split(rows, out),
             Ok(records) => match attribute(self.inputs, rows, records) {
-                Ok(per_row) => out.extend(rows.iter().zip(per_row).map(|(r, records)| {
-                    (
-                        *r,
-                        Searched::Records {
-                            records,
-                            alone: false,
-                        },
-                    )
-                })),
+                Ok(per_row) => out.extend(
+                    rows.iter()
+                        .zip(per_row)
+                        .map(|(r, records)| (*r, Searched::Records(records))),
+                ),
                 // The suspects alone and the rest together: cheaper than halving
                 // down to them (2 searches a level).
                 Err(suspects) if !suspects.is_empty() && suspects.len() < rows.len() => {
@@ -211,43 +197,6 @@ impl<O: Org> Batch<'_, O> {
                 }
                 Err(_) => self.split(rows, out),
             },
-        }
-    }
-
-    /// Rows with several matches from a shared search, searched again alone (once per
-    /// distinct search: duplicates share the answer).
-    fn rerun_several(&mut self, searched: &mut [SearchedOf<O>]) {
-        let mut answers: HashMap<String, Result<Vec<O::Record>, O::Error>> = HashMap::new();
-        for (row, s) in searched.iter_mut() {
-            let several =
-                matches!(s, Searched::Records { records, alone: false } if records.len() > 1);
-            if !several {
-                continue;
-            }
-            let Ok(sosl) = self.inputs[*row].alone() else {
-                continue;
-            };
-            if !answers.contains_key(&sosl) {
-                if self.stopped() {
-                    *s = Searched::NotRun;
-                    continue;
-                }
-                self.counters.searches += 1;
-                self.counters.reruns += 1;
-                let answer = self.org.search(&sosl);
-                if let Err(e) = &answer {
-                    self.failed(e);
-                }
-                answers.insert(sosl.clone(), answer);
-            }
-            *s = match answers.get(&sosl) {
-                Some(Ok(records)) => Searched::Records {
-                    records: records.clone(),
-                    alone: true,
-                },
-                Some(Err(e)) => Searched::Failed(e.clone()),
-                None => Searched::NotRun,
-            };
         }
     }
 

@@ -7,14 +7,19 @@
 //!
 //! Safety first. A batch is split in halves and retried, down to single rows, when
 //! its search returns the row cap, returns a record no row can claim, or is refused
-//! (HTTP 400: a term the org will not take). A row with several matches is searched
-//! again alone, so its order (relevance, on a real org) and so its popped record are
-//! those of a single lookup. A row alone sends the very SOSL and SOQL of a single
+//! (HTTP 400: a term the org will not take). Every search orders each object's
+//! records explicitly (`screenpop::POP_ORDER`), so a row's records from a shared search
+//! come in the order of its own search and its popped record is a single lookup's,
+//! without searching it again. A row alone sends the very SOSL and SOQL of a single
 //! lookup.
+//!
+//! Answers are handed over in input order as batches finish; a batch starts only
+//! within a window of rows ahead of the next row to hand over, so the answers held
+//! for an earlier, slower batch stay bounded whatever the number of rows.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Condvar, Mutex, mpsc};
 use std::time::Duration;
 
 use serde::Serialize;
@@ -89,7 +94,7 @@ impl BatchConfig {
 }
 
 /// What one row looks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Input {
     /// The digit forms `phone::read_ani` gives, most specific first.
     Phone(Vec<String>),
@@ -272,8 +277,6 @@ pub struct Counters {
     pub batches: u64,
     /// Batches split in halves (row cap, unclaimed record, refused query).
     pub splits: u64,
-    /// Rows with several matches searched again alone.
-    pub reruns: u64,
     /// A search per row, plus a cases query per row that matched a contact or account.
     pub one_per_row: u64,
 }
@@ -293,7 +296,6 @@ impl Counters {
         self.case_queries += o.case_queries;
         self.batches += o.batches;
         self.splits += o.splits;
-        self.reruns += o.reruns;
         self.one_per_row += o.one_per_row;
     }
 }
@@ -353,15 +355,26 @@ pub fn run_until<O: Org>(
             *want += 1;
         }
     };
+    // The next row to hand over, for the window: a batch whose first row is a
+    // window or more ahead of it waits.
+    let handed = (Mutex::new(0usize), Condvar::new());
+    let window = window(config);
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel();
         for _ in 0..config.concurrency.max(1).min(batches.len()) {
             let tx = tx.clone();
-            let (batches, next, stop) = (&batches, &next, &stop);
+            let (batches, next, stop, handed) = (&batches, &next, &stop, &handed);
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(rows) = batches.get(i) else { break };
+                    {
+                        let (lock, ready) = handed;
+                        let mut at = lock.lock().unwrap_or_else(|e| e.into_inner());
+                        while rows[0] >= *at + window && !stop.load(Ordering::SeqCst) {
+                            at = ready.wait(at).unwrap_or_else(|e| e.into_inner());
+                        }
+                    }
                     if cancel() {
                         stop.store(true, Ordering::SeqCst);
                     }
@@ -380,65 +393,117 @@ pub fn run_until<O: Org>(
             });
         }
         drop(tx);
+        let advance = |want: usize| {
+            let (lock, ready) = &handed;
+            *lock.lock().unwrap_or_else(|e| e.into_inner()) = want;
+            ready.notify_all();
+        };
         flush(&mut pending, &mut want);
+        advance(want);
         for (done, c) in rx {
             counters.add(&c);
             for d in done {
                 pending.insert(d.index, d);
             }
             flush(&mut pending, &mut want);
+            advance(if stop.load(Ordering::SeqCst) {
+                usize::MAX / 2
+            } else {
+                want
+            });
         }
     });
     flush(&mut pending, &mut want);
     counters
 }
 
+/// A batch being filled: its rows, the terms it holds, and its statement's length.
+struct Open<'a> {
+    rows: Vec<usize>,
+    seen: HashSet<&'a str>,
+    len: usize,
+}
+
 /// Rows of one kind in input order, as many per batch as `batch_size` and the
-/// search's character limit allow (terms shared by rows counted once).
+/// search's character limit allow (terms shared by rows counted once). Batches come in
+/// the order of their first row, so that answers can be handed over in input order
+/// through a bounded window: a batch of the other kind still open when this many rows
+/// have gone by since its first is closed, so a rare e-mail among numbers (or the
+/// reverse) never holds the output back for long.
 fn plan_batches(inputs: &[Input], valid: &[bool], config: &BatchConfig) -> Vec<Vec<usize>> {
-    let mut batches = Vec::new();
-    for kind in [Kind::Phone, Kind::Email] {
+    let span = stale_span(config);
+    let overhead = |kind| {
         // The statement without terms; each term adds its phrase and " OR ".
-        let overhead = search_for(kind, &[])
+        search_for(kind, &[])
             .map(|s| s.chars().count())
-            .unwrap_or(0);
-        let mut current: Vec<usize> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        let mut len = overhead;
-        for (i, input) in inputs.iter().enumerate() {
-            if !valid[i] || input.kind() != kind {
-                continue;
-            }
-            let added = |seen: &HashSet<&str>| -> usize {
-                input
-                    .terms()
-                    .iter()
-                    .filter(|t| !seen.contains(*t))
-                    .map(|t| {
-                        sosl_phrase(t.trim())
-                            .map(|p| p.chars().count())
-                            .unwrap_or(0)
-                            + 4
-                    })
-                    .sum()
-            };
-            if !current.is_empty()
-                && (current.len() >= config.batch_size
-                    || len + added(&seen) > config.max_search_chars + 4)
-            {
-                batches.push(std::mem::take(&mut current));
-                seen.clear();
-                len = overhead;
-            }
-            len += added(&seen);
-            seen.extend(input.terms());
-            current.push(i);
+            .unwrap_or(0)
+    };
+    let mut open: [Open; 2] = [Kind::Phone, Kind::Email].map(|k| Open {
+        rows: Vec::new(),
+        seen: HashSet::new(),
+        len: overhead(k),
+    });
+    let mut batches = Vec::new();
+    let close = |o: &mut Open, kind: Kind, batches: &mut Vec<Vec<usize>>| {
+        if !o.rows.is_empty() {
+            batches.push(std::mem::take(&mut o.rows));
+            o.seen.clear();
+            o.len = overhead(kind);
         }
-        if !current.is_empty() {
-            batches.push(current);
+    };
+    for (i, input) in inputs.iter().enumerate() {
+        if !valid[i] {
+            continue;
         }
+        let kind = input.kind();
+        let (k, other) = match kind {
+            Kind::Phone => (0, Kind::Email),
+            Kind::Email => (1, Kind::Phone),
+        };
+        if open[1 - k].rows.first().is_some_and(|f| i - f >= span) {
+            close(&mut open[1 - k], other, &mut batches);
+        }
+        let o = &mut open[k];
+        let added = |seen: &HashSet<&str>| -> usize {
+            input
+                .terms()
+                .iter()
+                .filter(|t| !seen.contains(*t))
+                .map(|t| {
+                    sosl_phrase(t.trim())
+                        .map(|p| p.chars().count())
+                        .unwrap_or(0)
+                        + 4
+                })
+                .sum()
+        };
+        if !o.rows.is_empty()
+            && (o.rows.len() >= config.batch_size
+                || o.len + added(&o.seen) > config.max_search_chars + 4)
+        {
+            close(o, kind, &mut batches);
+        }
+        o.len += added(&o.seen);
+        o.seen.extend(input.terms());
+        o.rows.push(i);
     }
+    let [phone, email] = &mut open;
+    close(phone, Kind::Phone, &mut batches);
+    close(email, Kind::Email, &mut batches);
+    batches.sort_by_key(|b| b[0]);
     batches
+}
+
+/// Rows after a batch's first row past which a batch of the other kind is closed.
+fn stale_span(config: &BatchConfig) -> usize {
+    config.batch_size.max(1) * 4
+}
+
+/// How far ahead of the next row to hand over a batch may start: the rows of the
+/// batches in flight, and as many again, so that answers waiting for an earlier slow
+/// batch stay bounded.
+fn window(config: &BatchConfig) -> usize {
+    stale_span(config).max(config.batch_size.max(1) * config.concurrency.max(1) * 2)
 }
 
 mod client;

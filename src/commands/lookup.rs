@@ -590,7 +590,14 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         );
         bar
     });
-    let mut rows = Vec::new();
+    // Under --json the rows wait on disk for the one document, not in memory.
+    let mut spool = if json {
+        Some(crate::output::spool::RowSpool::new().map_err(|e| {
+            CliError::input("cannot make a temporary file for the rows").with_cause(e)
+        })?)
+    } else {
+        None
+    };
     let mut writer = ctx.out.rows();
     let mut write_error = None;
     let format = args.output.unwrap_or(Output::Jsonl);
@@ -601,8 +608,10 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         if let Some(p) = &progress {
             p.inc(1);
         }
-        if json {
-            rows.push(row.clone());
+        if let Some(spool) = &mut spool {
+            if write_error.is_none() {
+                write_error = spool.push(row).err();
+            }
         } else if write_error.is_none() {
             let written = match format {
                 Output::Jsonl => writer.json(row),
@@ -619,7 +628,10 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         return Err(CliError::internal("could not write the results").with_cause(e));
     }
-    Ok(Box::new(BulkReport { rows, summary }))
+    Ok(Box::new(BulkReport {
+        rows: spool.map(std::cell::RefCell::new),
+        summary,
+    }))
 }
 
 /// A file whose first line looks like a CSV header, given without `--column`.
@@ -636,14 +648,19 @@ fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
 }
 
 pub struct BulkReport {
-    /// Filled only under `--json`; otherwise rows were streamed as they came.
-    rows: Vec<bulk::Row>,
+    /// Only under `--json` (on disk until the document is written); otherwise rows
+    /// were streamed as they came.
+    rows: Option<std::cell::RefCell<crate::output::spool::RowSpool>>,
     summary: bulk::Summary,
 }
 
 impl Report for BulkReport {
     fn data(&self) -> Value {
-        json!({"rows": self.rows, "summary": self.summary})
+        json!({"rows": crate::output::spool::ROWS_MARKER, "summary": self.summary})
+    }
+
+    fn spooled_rows(&self) -> Option<&std::cell::RefCell<crate::output::spool::RowSpool>> {
+        self.rows.as_ref()
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {

@@ -189,7 +189,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--column', '--column', [CompletionResultType]::ParameterName, 'With --file: the CSV column holding the values')
             [CompletionResult]::new('-j', '-j', [CompletionResultType]::ParameterName, 'With --file: lookups in flight at once (batched: batches in flight)')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'With --file: lookups in flight at once (batched: batches in flight)')
-            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time')
+            [CompletionResult]::new('--batch-size', '--batch-size', [CompletionResultType]::ParameterName, 'With --file: numbers or addresses per search, 1 to 200 [default: 100; a search also stops at 4,000 characters, about 60 numbers]; case numbers are looked up one at a time')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json')
             [CompletionResult]::new('--media', '--media', [CompletionResultType]::ParameterName, 'What kind of interaction the value comes from')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]')

@@ -175,7 +175,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --column 'With --file: the CSV column holding the values'
             cand -j 'With --file: lookups in flight at once (batched: batches in flight)'
             cand --concurrency 'With --file: lookups in flight at once (batched: batches in flight)'
-            cand --batch-size 'With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time'
+            cand --batch-size 'With --file: numbers or addresses per search, 1 to 200 [default: 100; a search also stops at 4,000 characters, about 60 numbers]; case numbers are looked up one at a time'
             cand --output 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json'
             cand --media 'What kind of interaction the value comes from'
             cand --region 'Country of national numbers, e.g. NL or US [default: $CRMCTL_REGION, else the locale''s]'

@@ -152,7 +152,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l case -d 'Look u
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l file -d 'Look up every value of a file (one a line, or a CSV column with --column); - is stdin' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l column -d 'With --file: the CSV column holding the values' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s j -l concurrency -d 'With --file: lookups in flight at once (batched: batches in flight)' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l batch-size -d 'With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l batch-size -d 'With --file: numbers or addresses per search, 1 to 200 [default: 100; a search also stops at 4,000 characters, about 60 numbers]; case numbers are looked up one at a time' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l output -d 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json' -r -f -a "jsonl\t'One JSON object a line'
 csv\t'A header, then one row a line'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l media -d 'What kind of interaction the value comes from' -r -f -a "phone\t'Caller\'s number (ANI)'

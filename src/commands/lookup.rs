@@ -80,7 +80,7 @@ pub struct LookupArgs {
     #[arg(short = 'j', long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
 
-    /// With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time
+    /// With --file: numbers or addresses per search, 1 to 200 [default: 100; a search also stops at 4,000 characters, about 60 numbers]; case numbers are looked up one at a time
     #[arg(long, value_name = "N", requires = "file", conflicts_with = "no_batch",
           value_parser = clap::value_parser!(u16).range(1..=200))]
     pub batch_size: Option<u16>,

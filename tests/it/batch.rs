@@ -305,11 +305,8 @@ fn a_rejected_session_is_replaced_once_and_the_call_retried() {
     let pool = SessionPool::new(&client, session).relogin_with(&creds);
     let live = ClientOrg::new(&pool, VERSION);
     let inputs: Vec<Input> = (0..40)
-        .map(|i| Input::Phone(vec![format!("3170555{:04}", i), format!("070555{:04}", i)]))
-        .chain([Input::Phone(vec![
-            "14155551212".into(),
-            "4155551212".into(),
-        ])])
+        .map(|i| Input::phone(&[format!("3170555{:04}", i), format!("070555{:04}", i)]))
+        .chain([Input::phone(&["14155551212", "4155551212"])])
         .collect();
     let mut found = 0;
     let counters = batch::run(

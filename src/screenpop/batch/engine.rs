@@ -329,7 +329,7 @@ fn attribute<R: SearchRecord + Clone>(
     let mut owners: HashMap<String, Vec<usize>> = HashMap::new();
     for (pos, row) in rows.iter().enumerate() {
         let keys = match &inputs[*row] {
-            Input::Phone(forms) => forms.clone(),
+            Input::Phone(forms) => forms.split(' ').map(str::to_string).collect(),
             Input::Email(address) => vec![address.trim().to_lowercase()],
         };
         for k in keys {

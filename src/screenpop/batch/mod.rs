@@ -43,8 +43,10 @@ pub const SEARCH_ROW_CAP: usize = 2000;
 /// Rows per search by default. On 1,000 numbers at 20 ms latency, 8 in flight
 /// (`cargo run --release --example bench`; README): 25 took 88 API calls, 50 took 48 in
 /// 259 ms, 75 and 100 took 44 (phone searches reach the 4,000-character limit near 60
-/// rows) in 267-292 ms. 50 meets both targets with room, and splits cost less.
-pub const DEFAULT_BATCH_SIZE: usize = 50;
+/// rows) in 267-292 ms. With the run's memo (issue 21) calls are the target: 100 lets
+/// the character limit decide, and the 1,000-row file of 753 distinct numbers takes 28
+/// calls where 50 took 31 (`cargo run --release --example bench_scale`).
+pub const DEFAULT_BATCH_SIZE: usize = 100;
 
 /// Record Ids per open-cases query: 200 Ids are about 6 KB once URL-encoded, well
 /// under the 16,384-byte URI limit (salesforce-api.md, HTTP status table: 414).
@@ -97,7 +99,9 @@ impl BatchConfig {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Input {
     /// The digit forms `phone::read_ani` gives, most specific first.
-    Phone(Vec<String>),
+    /// (Kept as one text, the forms separated by spaces: a run holds one per
+    /// distinct number; [`Input::phone`] makes it.)
+    Phone(Box<str>),
     /// The address, trimmed as `lookup::plan` trims it.
     Email(String),
 }
@@ -112,13 +116,17 @@ impl Input {
     /// The engine's input for a planned lookup; case-number lookups are not batched.
     pub fn from_plan(plan: &super::lookup::Plan) -> Option<Input> {
         match plan {
-            super::lookup::Plan::Phone { reading, .. } => {
-                Some(Input::Phone(reading.searched.clone()))
-            }
+            super::lookup::Plan::Phone { reading, .. } => Some(Input::phone(&reading.searched)),
             super::lookup::Plan::Email { address, .. } => Some(Input::Email(address.clone())),
             // A withheld caller is never searched; case numbers are not batched.
             super::lookup::Plan::Withheld { .. } | super::lookup::Plan::Case { .. } => None,
         }
+    }
+
+    /// A number's digit forms (`phone::read_ani` gives digits only), most specific first.
+    pub fn phone<S: AsRef<str>>(forms: &[S]) -> Input {
+        let forms: Vec<&str> = forms.iter().map(AsRef::as_ref).collect();
+        Input::Phone(forms.join(" ").into())
     }
 
     fn kind(&self) -> Kind {
@@ -130,7 +138,7 @@ impl Input {
 
     fn terms(&self) -> Vec<&str> {
         match self {
-            Input::Phone(forms) => forms.iter().map(String::as_str).collect(),
+            Input::Phone(forms) => forms.split(' ').collect(),
             Input::Email(address) => vec![address.as_str()],
         }
     }
@@ -138,7 +146,7 @@ impl Input {
     /// The search a single lookup sends for this row.
     fn alone(&self) -> Result<String, TermError> {
         match self {
-            Input::Phone(forms) => super::phone_search(forms),
+            Input::Phone(_) => super::phone_search(&self.terms()),
             Input::Email(address) => email_search(address),
         }
     }

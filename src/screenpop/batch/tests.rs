@@ -244,7 +244,7 @@ fn case(n: usize, contact: Option<&str>, account: Option<&str>) -> Case {
 
 /// Dutch numbers as `phone::read_ani` gives them.
 fn nl(nsn: &str) -> Input {
-    Input::Phone(vec![
+    Input::phone(&[
         format!("31{nsn}"),
         format!("0{nsn}"),
         nsn.to_string(),
@@ -253,11 +253,7 @@ fn nl(nsn: &str) -> Input {
 }
 
 fn us(nsn: &str) -> Input {
-    Input::Phone(vec![
-        format!("1{nsn}"),
-        nsn.to_string(),
-        format!("001{nsn}"),
-    ])
+    Input::phone(&[format!("1{nsn}"), nsn.to_string(), format!("001{nsn}")])
 }
 
 fn org() -> Fake {
@@ -453,11 +449,11 @@ fn a_leading_one_near_match_splits_rather_than_guess() {
         &["6175550123"],
         Some("n@example.com"),
     ));
-    let de = Input::Phone(vec![
-        "4916175550123".into(),
-        "016175550123".into(),
-        "16175550123".into(),
-        "004916175550123".into(),
+    let de = Input::phone(&[
+        "4916175550123",
+        "016175550123",
+        "16175550123",
+        "004916175550123",
     ]);
     let mut inputs = inputs();
     inputs.insert(2, us("6175550123"));
@@ -630,7 +626,7 @@ fn terms_a_search_cannot_hold_are_invalid_rows() {
 
 #[test]
 fn flags_map_onto_the_config() {
-    assert_eq!(BatchConfig::from_flags(None, false, 8).batch_size, 50);
+    assert_eq!(BatchConfig::from_flags(None, false, 8).batch_size, 100);
     assert_eq!(BatchConfig::from_flags(Some(20), false, 8).batch_size, 20);
     assert_eq!(BatchConfig::from_flags(Some(0), false, 8).batch_size, 1);
     assert!(!BatchConfig::from_flags(Some(20), true, 8).is_batching());

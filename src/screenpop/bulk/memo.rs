@@ -29,12 +29,15 @@ enum Pre {
     },
 }
 
-/// A distinct input's answer, without the row's own line, input and reading.
+/// A distinct input's answer, without the row's own line, input and reading: a few
+/// bytes when nothing matched (most numbers of a call log), a row otherwise.
 struct Answer {
-    row: Row,
+    /// `None`: no match and no error.
+    row: Option<Box<Row>>,
+    ms: u32,
     /// What one lookup of this input costs (a search, and a cases query when a
     /// contact or an account matched), for "calls saved".
-    cost: u64,
+    cost: u8,
     /// Handed over once already: later rows are `cached`.
     used: bool,
 }
@@ -118,18 +121,19 @@ pub(super) fn run_engine(
                         break;
                     };
                     let input = &inputs[i];
-                    let mut r = a.row.clone();
-                    r.line = input.line;
-                    r.input = OrgText::from(input.value.as_str());
+                    let mut r = match &a.row {
+                        Some(r) => Row {
+                            line: input.line,
+                            input: OrgText::from(input.value.as_str()),
+                            ..(**r).clone()
+                        },
+                        None => row(input, Status::None, None, 0),
+                    };
                     r.as_typed = *as_typed;
-                    if a.used {
-                        r.cached = true;
-                        r.ms = 0;
-                    }
+                    r.ms = if a.used { 0 } else { u128::from(a.ms) };
+                    r.cached = a.used;
                     a.used = true;
-                    if r.status != Status::Skipped {
-                        *one_per_row += a.cost;
-                    }
+                    *one_per_row += u64::from(a.cost);
                     go_on &= tally.take(&r, &stop, &mut on_row);
                     if last_row[*distinct as usize] == i {
                         answers.remove(distinct);
@@ -148,7 +152,7 @@ pub(super) fn run_engine(
         let (r, cost) = match &done.outcome {
             Outcome::Found(f) => (
                 found_row(input, None, &f.matches, &f.open_cases, ms),
-                1 + u64::from(has_cases(&f.matches)),
+                1 + u8::from(has_cases(&f.matches)),
             ),
             Outcome::Failed(e) => {
                 if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
@@ -178,10 +182,12 @@ pub(super) fn run_engine(
                 (stop.skipped(input), 0)
             }
         };
+        let plain = r.status == Status::None && r.error.is_none();
         answers.insert(
             done.index as u32,
             Answer {
-                row: r,
+                ms: u32::try_from(r.ms).unwrap_or(u32::MAX),
+                row: (!plain).then(|| Box::new(r)),
                 cost,
                 used: false,
             },

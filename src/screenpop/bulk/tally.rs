@@ -84,7 +84,7 @@ impl<'a> Stop<'a> {
 /// Counts each row as it is handed over, in input order.
 pub(super) struct Tally {
     summary: Summary,
-    latencies: Vec<u128>,
+    latencies: Vec<u32>,
     reader_gone: bool,
 }
 
@@ -124,11 +124,13 @@ impl Tally {
         if r.as_typed == Some(AsTypedReason::NoRegion.code()) {
             summary.as_typed_no_region += 1;
         }
-        // Only rows that made requests: a withheld caller or a bad value made none.
-        if !matches!(r.status, Status::Skipped | Status::Withheld)
+        // Only rows that made requests: a withheld caller, a bad value or a repeat
+        // (cached) made none.
+        if !r.cached
+            && !matches!(r.status, Status::Skipped | Status::Withheld)
             && r.error.as_ref().is_none_or(|e| e.code != "INVALID_INPUT")
         {
-            self.latencies.push(r.ms);
+            self.latencies.push(u32::try_from(r.ms).unwrap_or(u32::MAX));
         }
         if !self.reader_gone && !on_row(r) {
             self.reader_gone = true;
@@ -147,9 +149,9 @@ impl Tally {
                 .unwrap_or(0)
         };
         let mut summary = self.summary;
-        summary.p50_ms = pct(0.50);
-        summary.p95_ms = pct(0.95);
-        summary.max_ms = latencies.last().copied().unwrap_or(0);
+        summary.p50_ms = u128::from(pct(0.50));
+        summary.p95_ms = u128::from(pct(0.95));
+        summary.max_ms = u128::from(latencies.last().copied().unwrap_or(0));
         let stopped = stop
             .stopped
             .read()

@@ -275,6 +275,8 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--token-ttl-seconds', '--token-ttl-seconds', [CompletionResultType]::ParameterName, 'Access tokens stop working after this many seconds')
             [CompletionResult]::new('--request-limit', '--request-limit', [CompletionResultType]::ParameterName, 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made')
             [CompletionResult]::new('--fault', '--fault', [CompletionResultType]::ParameterName, 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)')
+            [CompletionResult]::new('--synthetic-records', '--synthetic-records', [CompletionResultType]::ParameterName, 'Add N deterministic Accounts, Contacts and Leads (20/50/30%) to the org')
+            [CompletionResult]::new('--bulk-delay-ms', '--bulk-delay-ms', [CompletionResultType]::ParameterName, 'Time a Bulk API 2.0 job takes from UploadComplete to done [default: the org file''s, else 50]')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Serve HTTPS with a certificate made at start-up (its CA is written to a file)')

@@ -286,7 +286,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__emulate)
-            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --connect-latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --port --login-port --data --tls --ca-dir --faults --latency-ms --connect-latency-ms --error-rate --error-status --token-ttl-requests --token-ttl-seconds --request-limit --fault --synthetic-records --bulk-delay-ms --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,6 +341,14 @@ _crmctl() {
                     return 0
                     ;;
                 --fault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --synthetic-records)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bulk-delay-ms)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -259,6 +259,8 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --token-ttl-seconds 'Access tokens stop working after this many seconds'
             cand --request-limit 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made'
             cand --fault 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)'
+            cand --synthetic-records 'Add N deterministic Accounts, Contacts and Leads (20/50/30%) to the org'
+            cand --bulk-delay-ms 'Time a Bulk API 2.0 job takes from UploadComplete to done [default: the org file''s, else 50]'
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --tls 'Serve HTTPS with a certificate made at start-up (its CA is written to a file)'

@@ -238,6 +238,8 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l token-ttl-requ
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l token-ttl-seconds -d 'Access tokens stop working after this many seconds' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l request-limit -d 'Answer REQUEST_LIMIT_EXCEEDED once this many data calls were made' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l fault -d 'A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l synthetic-records -d 'Add N deterministic Accounts, Contacts and Leads (20/50/30%) to the org' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l bulk-delay-ms -d 'Time a Bulk API 2.0 job takes from UploadComplete to done [default: the org file\'s, else 50]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand emulate" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -29,7 +29,7 @@ fn sub_call(shared: &Shared, method: &str, url: &str, body: &[u8], user_id: &str
     let (f, matched) = match routes::find(method, &path) {
         Found::Route(r, m) => match r.handler {
             Handler::Data(f) => (f, m),
-            Handler::Open(_) => return err(ApiError::not_found()),
+            Handler::Open(_) | Handler::Raw(_) => return err(ApiError::not_found()),
         },
         Found::WrongMethod(_, _, allowed) => {
             return err(routes::method_not_allowed(method, &allowed));

@@ -32,6 +32,9 @@ pub mod state;
 pub mod records;
 pub mod routes;
 mod tls;
+// Bulk API 2.0 and synthetic records (emu-b).
+pub mod bulk2;
+pub mod synthetic;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -57,6 +60,8 @@ pub struct Config {
     /// the emulator runs).
     pub ca_dir: Option<PathBuf>,
     pub faults: Faults,
+    /// Deterministic records added to the org (`synthetic.rs`).
+    pub synthetic_records: usize,
 }
 
 #[derive(Debug)]
@@ -86,7 +91,9 @@ pub struct Handle {
 impl Emulator {
     /// Binds both listeners on 127.0.0.1 and starts serving on the current runtime.
     pub async fn start(config: Config) -> Result<Handle, StartError> {
-        let org = Org::from_file(config.org.unwrap_or_else(default_org::default_org_file))
+        let mut org = Org::from_file(config.org.unwrap_or_else(default_org::default_org_file))
+            .map_err(|e| StartError(e.0))?;
+        synthetic::populate(&mut org, config.synthetic_records, synthetic::DEFAULT_SEED)
             .map_err(|e| StartError(e.0))?;
         let bind = |port: u16| async move {
             tokio::net::TcpListener::bind(("127.0.0.1", port))

@@ -15,6 +15,7 @@ use crate::state::Shared;
 
 pub type OpenFn = fn(&Shared, &Req) -> Answer;
 pub type DataFn = fn(&Shared, &Call) -> Result<(u16, Value), ApiError>;
+pub type RawFn = fn(&Shared, &Call) -> Result<Answer, ApiError>;
 
 pub enum Handler {
     /// Outside the data API: no version, no session check here, not counted.
@@ -22,6 +23,9 @@ pub enum Handler {
     /// Under `/services/data/{v}/`: version checked, session required, counted
     /// against the daily limit, `Sforce-Limit-Info` on the answer.
     Data(DataFn),
+    /// As `Data`, but the handler makes the whole answer (content type, headers):
+    /// the CSV of Bulk API 2.0.
+    Raw(RawFn),
 }
 
 pub struct Route {
@@ -61,10 +65,24 @@ const fn data(
     }
 }
 
+const fn raw(
+    methods: &'static [&'static str],
+    pattern: &'static str,
+    label: &'static str,
+    f: RawFn,
+) -> Route {
+    Route {
+        methods,
+        pattern,
+        label,
+        handler: Handler::Raw(f),
+    }
+}
+
 const GET: &[&str] = &["GET"];
 const POST: &[&str] = &["POST"];
 
-use crate::{auth, composite, records, rest, server};
+use crate::{auth, bulk2, composite, records, rest, server};
 
 /// Every route, first match wins (so `describe` comes before `<Id>`).
 pub static ROUTES: &[Route] = &[
@@ -199,6 +217,49 @@ pub static ROUTES: &[Route] = &[
         "/services/data/{v}/sobjects/*/*/*",
         "retrieve_by_field",
         records::by_field_route,
+    ),
+    // Bulk API 2.0 (src/bulk2/).
+    raw(
+        &["GET", "POST"],
+        "/services/data/{v}/jobs/query",
+        "bulk_query_jobs",
+        bulk2::query::jobs_route,
+    ),
+    raw(
+        &["GET", "PATCH", "DELETE"],
+        "/services/data/{v}/jobs/query/*",
+        "bulk_query_job",
+        bulk2::query::job_route,
+    ),
+    raw(
+        GET,
+        "/services/data/{v}/jobs/query/*/results",
+        "bulk_query_results",
+        bulk2::query::results_route,
+    ),
+    raw(
+        &["GET", "POST"],
+        "/services/data/{v}/jobs/ingest",
+        "bulk_ingest_jobs",
+        bulk2::ingest::jobs_route,
+    ),
+    raw(
+        &["GET", "PATCH", "DELETE"],
+        "/services/data/{v}/jobs/ingest/*",
+        "bulk_ingest_job",
+        bulk2::ingest::job_route,
+    ),
+    raw(
+        &["PUT"],
+        "/services/data/{v}/jobs/ingest/*/batches",
+        bulk2::UPLOAD_LABEL,
+        bulk2::ingest::upload_route,
+    ),
+    raw(
+        GET,
+        "/services/data/{v}/jobs/ingest/*/*",
+        "bulk_ingest_results",
+        bulk2::ingest::results_route,
     ),
     // Anything else under a version still needs a session (then 404).
     data(

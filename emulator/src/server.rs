@@ -245,7 +245,7 @@ fn data_api(
     shared: &Shared,
     req: &Req,
     version_seg: &str,
-    route: Result<crate::routes::DataFn, String>,
+    route: Result<&crate::routes::Handler, String>,
 ) -> Answer {
     let Some(version) = parse_version(version_seg, shared) else {
         return Answer::error(&ApiError::not_found());
@@ -300,14 +300,14 @@ fn data_api(
         user_id: &user_id,
         args: req.args,
     };
+    use crate::routes::Handler;
     let result = match route {
-        Ok(f) => f(shared, &call),
+        Ok(Handler::Data(f)) => f(shared, &call).map(|(status, v)| Answer::json(status, &v)),
+        Ok(Handler::Raw(f)) => f(shared, &call),
+        Ok(Handler::Open(_)) => Err(ApiError::not_found()),
         Err(allowed) => Err(crate::routes::method_not_allowed(req.method, &allowed)),
     };
-    let mut a = match result {
-        Ok((status, v)) => Answer::json(status, &v),
-        Err(e) => Answer::error(&e),
-    };
+    let mut a = result.unwrap_or_else(|e| Answer::error(&e));
     a.headers.push(limit_header(shared, api_limit));
     a
 }
@@ -405,13 +405,18 @@ pub async fn handle(
     }
     let found = crate::routes::find(&method, &path);
     shared.count_route(found.label());
+    if let Some(e) = crate::bulk2::limits::uri_and_headers(req.uri(), &headers) {
+        wait_until(deadline).await;
+        return Ok(finish(Answer::error(&e), &headers, false));
+    }
+    let max_body = crate::bulk2::limits::max_body(&shared, found.label(), MAX_BODY);
     let n = shared.requests.fetch_add(1, Ordering::Relaxed) + 1;
     let fault = shared.faults.pick(n, &mut || shared.random());
     if fault == Some(FaultKind::Drop) {
         wait_until(deadline).await;
         return Err(Dropped);
     }
-    let body = match http_body_util::Limited::new(req.into_body(), MAX_BODY)
+    let body = match http_body_util::Limited::new(req.into_body(), max_body)
         .collect()
         .await
     {
@@ -450,11 +455,11 @@ pub async fn handle(
             base: &base,
         };
         match (route.map(|r| &r.handler), allowed) {
-            (Some(Handler::Data(f)), allowed) => data_api(
+            (Some(h @ (Handler::Data(_) | Handler::Raw(_))), allowed) => data_api(
                 &shared,
                 &req,
                 matched.version.unwrap_or(""),
-                allowed.map_or(Ok(*f), Err),
+                allowed.map_or(Ok(h), Err),
             ),
             (Some(Handler::Open(_)), Some(allowed)) => {
                 Answer::error(&crate::routes::method_not_allowed(&method, &allowed))

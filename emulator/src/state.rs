@@ -61,6 +61,8 @@ pub struct Shared {
     pub requests: AtomicU64,
     pub next_locator: AtomicU64,
     pub rng: Mutex<u64>,
+    /// Bulk API 2.0 jobs (src/bulk2/).
+    pub bulk: crate::bulk2::Jobs,
 }
 
 pub const MAX_CURSORS: usize = 1000;
@@ -83,6 +85,7 @@ impl Shared {
             requests: AtomicU64::new(0),
             next_locator: AtomicU64::new(1),
             rng: Mutex::new(seed),
+            bulk: crate::bulk2::Jobs::default(),
         }
     }
 

@@ -25,17 +25,21 @@ OpenID Connect userinfo and identity URLs.\n\n\
 Data (REST API, v31.0 to v67.0): versions and resources, SOSL search and \
 parameterizedSearch, SOQL query, queryAll and queryMore, limits, sobjects and describe, \
 records created, read, updated and deleted (also by an idLookup field), composite, \
-composite batch and sObject collections. Every data call needs a session and answers \
-with Sforce-Limit-Info. It also stands in for the CRM Service's own endpoints \
+composite batch and sObject collections, and Bulk API 2.0 ingest and query jobs (CSV). \
+Every data call needs a session and answers with Sforce-Limit-Info; a URI over 16,384 \
+bytes is 414, URI and headers together over it 431. It also stands in for the CRM Service's own endpoints \
 (validate-settings --probe) and counts requests at /__emulator/stats.\n\n\
 The data is the built-in demo org unless --data names a YAML org file (org, users, \
-connected_apps and records at its top level). Faults can be added with \
+connected_apps and records at its top level); --synthetic-records adds that many \
+deterministic Accounts, Contacts and Leads with phones typed as in eight countries. \
+Faults can be added with \
 flags or a --faults YAML file: latency per answer or per new connection, 500/503 \
 answers, expiring tokens, the daily request limit, and scripted faults on the Nth request.",
     after_long_help = "Examples:\n  \
 crmctl emulate\n  \
 crmctl emulate --port 8443 --tls --latency-ms 20 --connect-latency-ms 30\n  \
-crmctl emulate --json --fault 3:503 --fault 4:drop &   # first line of stdout: the URLs"
+crmctl emulate --json --fault 3:503 --fault 4:drop &   # first line of stdout: the URLs\n  \
+crmctl emulate --synthetic-records 200000 --bulk-delay-ms 0   # an org at scale, bulk jobs done at once"
 )]
 pub struct EmulateArgs {
     /// Port of the My Domain (instance) host [default: any free port]
@@ -93,6 +97,14 @@ pub struct EmulateArgs {
     /// A fault on the Nth request: N:500, N:503, N:html, N:truncate or N:drop (repeatable)
     #[arg(long, value_name = "N:KIND", value_parser = parse_fault)]
     pub fault: Vec<ScriptedFault>,
+
+    /// Add N deterministic Accounts, Contacts and Leads (20/50/30%) to the org
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true)]
+    pub synthetic_records: usize,
+
+    /// Time a Bulk API 2.0 job takes from UploadComplete to done [default: the org file's, else 50]
+    #[arg(long, value_name = "MS")]
+    pub bulk_delay_ms: Option<u64>,
 }
 
 fn parse_fault(s: &str) -> Result<ScriptedFault, String> {
@@ -200,10 +212,13 @@ pub struct Running {
 
 /// Starts the emulator on its own thread.
 pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
-    let org: OrgFile = match &args.data {
+    let mut org: OrgFile = match &args.data {
         Some(path) => read_yaml::<OrgFile>(path, "org file")?,
         None => emulator::default_org::default_org_file(),
     };
+    if let Some(ms) = args.bulk_delay_ms {
+        org.org.bulk.delay_ms = ms;
+    }
     let user = org.users.first().cloned().unwrap_or_default();
     let app = org.connected_apps.first().cloned().unwrap_or_default();
     // With --tls and no --ca-dir, the temporary CA folder is ours rather than the
@@ -235,6 +250,7 @@ pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
             .map(|(_, d)| d.path().to_path_buf())
             .or_else(|| args.ca_dir.clone()),
         faults: load_faults(args)?,
+        synthetic_records: args.synthetic_records,
     };
     let bg = Background::start(config)
         .map_err(|e| CliError::input("the emulator could not start").with_cause(e))?;

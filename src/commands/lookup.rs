@@ -8,6 +8,7 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report};
 
+use crate::screenpop::index::export::{ExportError, Progress as ExportProgress};
 use crate::screenpop::lookup::{self, Kind, Plan, Reading, RegionSource};
 use crate::screenpop::phone::Region;
 use crate::screenpop::{self, CaseInfo, Match, bulk};
@@ -88,6 +89,10 @@ pub struct LookupArgs {
     /// With --file: one search per row, as single lookups do (same as --batch-size 1)
     #[arg(long, requires = "file")]
     pub no_batch: bool,
+
+    /// With --file: export the org's phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org's daily API requests allow searching
+    #[arg(long, requires = "file", conflicts_with_all = ["no_batch", "batch_size", "log"])]
+    pub index: bool,
 
     /// With --file: the format of the result rows on stdout [default: jsonl]; not with --json
     #[arg(long, value_enum, requires = "file")]
@@ -430,6 +435,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
             (args.output.is_some(), "--output"),
             (args.batch_size.is_some(), "--batch-size"),
             (args.no_batch, "--no-batch"),
+            (args.index, "--index"),
         ] {
             if given {
                 return Err(CliError::usage(format!(
@@ -573,6 +579,10 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         regions,
         version,
         interrupt,
+        index: args.index.then(|| bulk::IndexConfig {
+            wait: std::time::Duration::from_secs(600),
+            progress: Box::new(export_progress(ctx, json)),
+        }),
         batch_size: if args.no_batch {
             1
         } else {
@@ -604,6 +614,12 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     if !json && format == Output::Csv {
         write_error = writer.csv(&[bulk::CSV_HEADER.to_string()]).err();
     }
+    if args.index && kind == Kind::Case {
+        return Err(CliError::usage(
+            "--index matches numbers and e-mail addresses, not case numbers (--media chat)",
+        )
+        .with_hint("drop --index: case numbers are looked up one at a time"));
+    }
     let summary = bulk::run(&client, &creds, session, &inputs, &config, |row| {
         if let Some(p) = &progress {
             p.inc(1);
@@ -625,6 +641,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let summary = summary.map_err(export_error)?;
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         return Err(CliError::internal("could not write the results").with_cause(e));
     }
@@ -632,6 +649,51 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         rows: spool.map(std::cell::RefCell::new),
         summary,
     }))
+}
+
+/// `--index`'s export on stderr: a spinner on a terminal, nothing otherwise.
+fn export_progress(ctx: &Ctx, json: bool) -> impl Fn(ExportProgress) + Sync + use<> {
+    let bar = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar.set_message("exporting the org's phones and addresses (Bulk API 2.0)");
+        bar
+    });
+    move |p| {
+        if let Some(bar) = &bar {
+            match p {
+                ExportProgress::Waiting => bar.set_message("the org is running the query jobs"),
+                ExportProgress::Read(n) => bar.set_message(format!("{n} records exported")),
+            }
+        }
+    }
+}
+
+/// An export that failed: the org's error, with what to do when the org or the user
+/// has no Bulk API 2.0 access.
+fn export_error(e: ExportError) -> CliError {
+    let code = e.error.api_code().map(str::to_string);
+    let status = match &e.error {
+        crate::salesforce::SfError::Api { status, .. } => Some(*status),
+        _ => None,
+    };
+    let err = CliError::from(e.error).with_cause(format!("--index could not {}", e.step));
+    let no_access = matches!(
+        code.as_deref(),
+        Some(
+            "API_DISABLED_FOR_ORG"
+                | "FUNCTIONALITY_NOT_ENABLED"
+                | "INSUFFICIENT_ACCESS"
+                | "INSUFFICIENTACCESS"
+                | "INSUFFICIENT_ACCESS_OR_READONLY"
+                | "NOT_FOUND"
+        )
+    ) || status == Some(403);
+    if no_access {
+        err.with_hint("--index needs Bulk API 2.0 (API version 47.0 or later) and a user with the \"API Enabled\" permission who can read Account, Contact, Lead and Case; without it, drop --index: batched searches need only the REST API")
+    } else {
+        err
+    }
 }
 
 /// A file whose first line looks like a CSV header, given without `--column`.
@@ -689,6 +751,22 @@ impl Report for BulkReport {
             },
             if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
         ));
+        if let Some(ix) = s.index {
+            out.info(&format!(
+                "--index: {} exported in {:.1} s, rows matched locally in {} ms",
+                crate::output::count(ix.records as usize, "record"),
+                ix.export_ms as f64 / 1000.0,
+                ix.match_ms
+            ));
+        } else if s.stop_reason == Some(bulk::StopReason::ApiLimit)
+            || s.api_usage
+                .is_some_and(|u| s.api_calls.saturating_mul(4) > u.max.saturating_sub(u.used))
+        {
+            out.hint(&format!(
+                "this file took {} of the org's remaining daily API requests; `--index` exports the org's phones in about 15 calls and matches every row locally",
+                crate::output::count(s.api_calls as usize, "call")
+            ));
+        }
         if s.as_typed_no_region > 0 {
             out.hint(&format!(
                 "{} national number(s) were searched as typed, for lack of a region: pass --region (e.g. --region NL), set CRMCTL_REGION, or use a locale such as nl_NL.UTF-8",

@@ -10,6 +10,7 @@
 pub mod advice;
 pub mod api;
 pub mod auth;
+pub mod bulk2;
 pub mod error;
 pub mod escape;
 pub mod http;

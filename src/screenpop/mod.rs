@@ -4,6 +4,7 @@
 pub mod batch;
 pub mod bulk;
 pub mod calllog;
+pub mod index;
 pub mod lookup;
 pub mod phone;
 

@@ -15,6 +15,7 @@ mod escaping;
 mod exit_codes;
 mod hostile;
 mod hostile_server;
+mod index;
 mod inputs;
 mod keygen;
 mod leaks;

@@ -13,11 +13,13 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash};
 use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 use super::tally::{Stop, Tally};
 use super::*;
 use crate::screenpop::Match;
 use crate::screenpop::batch::{self, Outcome};
+use crate::screenpop::index::export::{self, ExportError};
 
 /// What a row needs before its answer: its finished row (withheld, invalid), or its
 /// distinct input and why its digits were read as typed.
@@ -65,9 +67,23 @@ pub(super) fn run_engine(
     inputs: &[Input],
     config: &Config,
     mut on_row: impl FnMut(&Row) -> bool,
-) -> Summary {
+) -> Result<Summary, ExportError> {
     let calls_before = client.api_calls();
     let stop = Stop::new(config);
+    let pool = SessionPool::new(client, session).relogin_with(creds);
+    // --index: the org's phones and addresses first (the rows then cost no call).
+    let started = Instant::now();
+    let index = match &config.index {
+        Some(ix) => Some(export::export(
+            &pool,
+            &config.version,
+            ix.wait,
+            &|| stop.should_stop(),
+            |p| (ix.progress)(p),
+        )?),
+        None => None,
+    };
+    let export_ms = started.elapsed().as_millis();
     let mut tally = Tally::new(inputs.len());
     let mut distinct: Vec<batch::Input> = Vec::new();
     // The last row of each distinct input: its answer is dropped after it.
@@ -100,7 +116,6 @@ pub(super) fn run_engine(
     }
     let batch_config =
         batch::BatchConfig::from_flags(Some(config.batch_size), false, config.concurrency);
-    let pool = SessionPool::new(client, session).relogin_with(creds);
     let org = batch::ClientOrg::new(&pool, &config.version);
     let mut answers: HashMap<u32, Answer> = HashMap::new();
     let mut next = 0;
@@ -145,6 +160,58 @@ pub(super) fn run_engine(
         go_on
     };
     let mut go_on = hand_over(&mut answers, &mut tally, &mut next, &mut one_per_row);
+    if let Some(index) = &index {
+        let matching = Instant::now();
+        for (d, input) in distinct.iter().enumerate() {
+            let (r, cost) = if go_on && !stop.should_stop() {
+                let t = Instant::now();
+                let hit = index.lookup(input);
+                let mut r = row(&inputs[0], Status::None, None, t.elapsed().as_millis());
+                r.matches = hit.matches;
+                r.status = match hit.matches {
+                    0 => Status::None,
+                    1 => Status::Matched,
+                    _ => Status::Several,
+                };
+                if let Some((object, id, name)) = hit.pops {
+                    r.pops_object = Some(OrgText::from(object));
+                    r.pops_id = Some(OrgText::from(id));
+                    r.pops_name = Some(OrgText::from(name));
+                }
+                r.open_cases = hit.open_cases;
+                let cost = match hit.pops {
+                    None => 1,
+                    Some(_) => 1 + u8::from(hit.contact_or_account),
+                };
+                (r, cost)
+            } else {
+                (stop.skipped(&inputs[0]), 0)
+            };
+            let plain = r.status == Status::None && r.error.is_none();
+            answers.insert(
+                d as u32,
+                Answer {
+                    ms: u32::try_from(r.ms).unwrap_or(u32::MAX),
+                    row: (!plain).then(|| Box::new(r)),
+                    cost,
+                    used: false,
+                },
+            );
+            go_on &= hand_over(&mut answers, &mut tally, &mut next, &mut one_per_row);
+        }
+        hand_over(&mut answers, &mut tally, &mut next, &mut one_per_row);
+        let mut summary = tally.finish(&stop, config);
+        summary.api_calls = client.api_calls() - calls_before;
+        summary.api_calls_saved = one_per_row.saturating_sub(summary.api_calls);
+        summary.api_usage = pool.api_usage().map(|(used, max)| ApiUsage { used, max });
+        summary.relogins = pool.relogins();
+        summary.index = Some(IndexSummary {
+            records: index.records() as u64,
+            export_ms,
+            match_ms: matching.elapsed().as_millis(),
+        });
+        return Ok(summary);
+    }
     let cancel = || stop.should_stop();
     let counters = batch::run_until(&org, &distinct, &batch_config, &cancel, |done| {
         let input = &inputs[0];
@@ -201,7 +268,7 @@ pub(super) fn run_engine(
     summary.api_calls_saved = one_per_row.saturating_sub(counters.api_calls());
     summary.api_usage = pool.api_usage().map(|(used, max)| ApiUsage { used, max });
     summary.relogins = pool.relogins();
-    summary
+    Ok(summary)
 }
 
 /// Whether a single lookup with these matches also asks for open cases.

@@ -120,6 +120,9 @@ pub struct Summary {
     /// Why the run stopped early, in words, if it did.
     pub stopped: Option<String>,
     pub stop_reason: Option<StopReason>,
+    /// `--index`: the export and the matching.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexSummary>,
     /// 130 (SIGINT) or 143 (SIGTERM) when a signal stopped the run.
     #[serde(skip)]
     pub signal_exit: Option<u8>,
@@ -135,6 +138,25 @@ pub struct Config {
     /// Rows per search (`--batch-size`); 1 (`--no-batch`) looks up one row at a time.
     /// Case numbers are always looked up one at a time.
     pub batch_size: usize,
+    /// `--index`: export the org's phones and addresses, then match every row locally.
+    pub index: Option<IndexConfig>,
+}
+
+/// How `--index` exports.
+pub struct IndexConfig {
+    /// How long the org may take to finish the query jobs.
+    pub wait: std::time::Duration,
+    /// Told as the export goes (a spinner).
+    pub progress: Box<dyn Fn(crate::screenpop::index::export::Progress) + Sync>,
+}
+
+/// What `--index` did.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct IndexSummary {
+    /// Accounts, contacts and leads exported.
+    pub records: u64,
+    pub export_ms: u128,
+    pub match_ms: u128,
 }
 
 fn row(input: &Input, status: Status, error: Option<RowError>, ms: u128) -> Row {
@@ -227,9 +249,11 @@ pub fn run(
     inputs: &[Input],
     config: &Config,
     on_row: impl FnMut(&Row) -> bool,
-) -> Summary {
+) -> Result<Summary, crate::screenpop::index::export::ExportError> {
     if config.kind == Kind::Case {
-        one_by_one::run(client, creds, session, inputs, config, on_row)
+        Ok(one_by_one::run(
+            client, creds, session, inputs, config, on_row,
+        ))
     } else {
         memo::run_engine(client, creds, session, inputs, config, on_row)
     }

@@ -8,7 +8,6 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{OrgText, Printer, Report};
 
-use crate::screenpop::index::export::{ExportError, Progress as ExportProgress};
 use crate::screenpop::lookup::{self, Kind, Plan, Reading, RegionSource};
 use crate::screenpop::phone::Region;
 use crate::screenpop::{self, CaseInfo, Match, bulk};
@@ -581,7 +580,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         interrupt,
         index: args.index.then(|| bulk::IndexConfig {
             wait: std::time::Duration::from_secs(600),
-            progress: Box::new(export_progress(ctx, json)),
+            progress: Box::new(super::lookup_index::export_progress(ctx, json)),
         }),
         batch_size: if args.no_batch {
             1
@@ -641,7 +640,7 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
     if let Some(p) = progress {
         p.finish_and_clear();
     }
-    let summary = summary.map_err(export_error)?;
+    let summary = summary.map_err(super::lookup_index::export_error)?;
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         return Err(CliError::internal("could not write the results").with_cause(e));
     }
@@ -649,51 +648,6 @@ fn bulk(ctx: &Ctx, args: &LookupArgs, file: &std::path::Path) -> Result<Box<dyn 
         rows: spool.map(std::cell::RefCell::new),
         summary,
     }))
-}
-
-/// `--index`'s export on stderr: a spinner on a terminal, nothing otherwise.
-fn export_progress(ctx: &Ctx, json: bool) -> impl Fn(ExportProgress) + Sync + use<> {
-    let bar = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar.set_message("exporting the org's phones and addresses (Bulk API 2.0)");
-        bar
-    });
-    move |p| {
-        if let Some(bar) = &bar {
-            match p {
-                ExportProgress::Waiting => bar.set_message("the org is running the query jobs"),
-                ExportProgress::Read(n) => bar.set_message(format!("{n} records exported")),
-            }
-        }
-    }
-}
-
-/// An export that failed: the org's error, with what to do when the org or the user
-/// has no Bulk API 2.0 access.
-fn export_error(e: ExportError) -> CliError {
-    let code = e.error.api_code().map(str::to_string);
-    let status = match &e.error {
-        crate::salesforce::SfError::Api { status, .. } => Some(*status),
-        _ => None,
-    };
-    let err = CliError::from(e.error).with_cause(format!("--index could not {}", e.step));
-    let no_access = matches!(
-        code.as_deref(),
-        Some(
-            "API_DISABLED_FOR_ORG"
-                | "FUNCTIONALITY_NOT_ENABLED"
-                | "INSUFFICIENT_ACCESS"
-                | "INSUFFICIENTACCESS"
-                | "INSUFFICIENT_ACCESS_OR_READONLY"
-                | "NOT_FOUND"
-        )
-    ) || status == Some(403);
-    if no_access {
-        err.with_hint("--index needs Bulk API 2.0 (API version 47.0 or later) and a user with the \"API Enabled\" permission who can read Account, Contact, Lead and Case; without it, drop --index: batched searches need only the REST API")
-    } else {
-        err
-    }
 }
 
 /// A file whose first line looks like a CSV header, given without `--column`.

@@ -11,6 +11,7 @@ pub mod encrypt;
 pub mod keygen;
 pub mod login;
 pub mod lookup;
+pub mod lookup_index;
 pub mod lookup_log;
 pub mod rekey;
 pub mod settings;

@@ -205,3 +205,51 @@ fn index_is_refused_with_log_and_without_a_file() {
     );
     out.assert_code(2);
 }
+
+/// An org (or a user) without API access: the step that failed, the exit code of
+/// that refusal everywhere (1, `rejected`), and a hint to drop --index; one JSON
+/// document.
+#[test]
+fn an_org_without_api_access_gets_the_step_and_a_hint() {
+    use crate::hostile_server::{Server, respond, token_ok};
+    let org = Server::start(|req, w, base| {
+        if req.method == "POST" && req.path.contains("/oauth2/token") {
+            respond(w, 200, &[], &token_ok(base));
+        } else {
+            respond(
+                w,
+                403,
+                &[],
+                r#"[{"errorCode":"API_DISABLED_FOR_ORG","message":"API is not enabled for this Organization or Partner"}]"#,
+            );
+        }
+    });
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", "+31201234567\n");
+    let out = crate::hostile::run(
+        &sb,
+        &org.url,
+        &[
+            "lookup",
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "--index",
+        ],
+    );
+    out.assert_code(1);
+    let doc = out.json();
+    assert_eq!(doc["error"]["kind"], "rejected");
+    let hints = doc["error"]["hints"].to_string();
+    assert!(hints.contains("drop --index"), "{doc}");
+    assert!(
+        doc["error"]["causes"]
+            .to_string()
+            .contains("--index could not"),
+        "{doc}"
+    );
+    assert!(
+        !org.requests().iter().any(|r| r.path.contains("/search")),
+        "no search was sent"
+    );
+}

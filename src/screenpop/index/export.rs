@@ -77,7 +77,7 @@ pub fn export(
     mut progress: impl FnMut(Progress),
 ) -> Result<Index, ExportError> {
     let fail = |step| move |error| ExportError { step, error };
-    let visible = describe(pool, version).map_err(fail("describe"))?;
+    let visible = describe(pool, version).map_err(fail("describe Account, Contact and Lead"))?;
     let soql = queries(&visible);
     let mut jobs: Vec<QueryJob> = Vec::with_capacity(soql.len());
     for q in &soql {

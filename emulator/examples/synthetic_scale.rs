@@ -156,8 +156,8 @@ fn main() {
             let path = format!("{v}/jobs/query/{id}/results?{q}");
             let req =
                 format!("GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n");
-            // The raw client keeps no headers: read the locator from a second,
-            // header-aware request is not needed; count rows and derive it.
+            // The benches' raw client reads no headers: the next locator is made
+            // from the row count (a locator is the base64 of the offset).
             let (st, body) = request(&mut c, &req);
             assert_eq!(st, 200);
             calls += 1;

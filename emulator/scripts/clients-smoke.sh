@@ -49,5 +49,8 @@ else
   echo "clients-smoke: skipped simple-salesforce (python3 venv or the install failed)"
 fi
 
+# Bulk API 2.0 (jsforce, simple-salesforce, sf): kept in its own file.
+. "$here/bulk2-smoke.sh"
+
 [ "$ran" -gt 0 ] || echo "clients-smoke: no client could be installed; nothing was tested"
 exit "$failed"

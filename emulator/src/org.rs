@@ -174,7 +174,13 @@ pub struct Org {
     by_id: HashMap<String, (&'static str, usize)>,
     counters: HashMap<&'static str, u64>,
     next_case_number: u64,
+    /// Per object, phone digits -> record positions, built by the first phone
+    /// search after a change (`phone_index`); every change empties it.
+    phone_index: std::sync::OnceLock<PhoneIndex>,
 }
+
+/// Object -> digits of a phone field -> positions of the records holding them.
+pub type PhoneIndex = HashMap<&'static str, HashMap<String, Vec<usize>>>;
 
 #[derive(Debug)]
 pub struct OrgError(pub String);
@@ -210,6 +216,7 @@ impl Org {
             by_id: HashMap::new(),
             counters: HashMap::new(),
             next_case_number: 2000,
+            phone_index: std::sync::OnceLock::new(),
         };
         for (i, u) in file.users.into_iter().enumerate() {
             if u.username.is_empty() {
@@ -285,6 +292,7 @@ impl Org {
         object: &'static str,
         mut row: Map<String, Value>,
     ) -> Result<String, OrgError> {
+        self.phone_index = std::sync::OnceLock::new();
         let (_, fields) =
             schema::object(object).ok_or_else(|| OrgError(format!("unknown object {object}")))?;
         let mut canonical = Map::new();
@@ -381,6 +389,7 @@ impl Org {
         changes: Map<String, Value>,
         now: &str,
     ) -> Result<(), OrgError> {
+        self.phone_index = std::sync::OnceLock::new();
         let (object, idx) = *self
             .by_id
             .get(id)
@@ -406,6 +415,7 @@ impl Org {
 
     /// Removes a record; later records of the object keep their order.
     pub fn delete(&mut self, id: &str) -> Option<&'static str> {
+        self.phone_index = std::sync::OnceLock::new();
         let (object, idx) = self.by_id.remove(id)?;
         let list = self.records.get_mut(object)?;
         list.remove(idx);
@@ -413,6 +423,46 @@ impl Org {
             self.by_id.insert(r.id().to_string(), (object, i));
         }
         Some(object)
+    }
+
+    /// Removes several records in one pass, so a bulk delete of many rows costs one
+    /// re-index, not one per row.
+    pub fn delete_many(&mut self, ids: &std::collections::HashSet<String>) {
+        self.phone_index = std::sync::OnceLock::new();
+        for (object, list) in self.records.iter_mut() {
+            if !list.iter().any(|r| ids.contains(r.id())) {
+                continue;
+            }
+            list.retain(|r| !ids.contains(r.id()));
+            for (i, r) in list.iter().enumerate() {
+                self.by_id.insert(r.id().to_string(), (*object, i));
+            }
+        }
+        for id in ids {
+            self.by_id.remove(id);
+        }
+    }
+
+    /// The phone digits of `object`'s records and where they are (built once
+    /// after each change).
+    pub fn phone_index(&self, object: &str) -> Option<&HashMap<String, Vec<usize>>> {
+        self.phone_index
+            .get_or_init(|| {
+                let mut index = PhoneIndex::new();
+                for (object, list) in &self.records {
+                    let by_digits = index.entry(*object).or_default();
+                    for (i, r) in list.iter().enumerate() {
+                        for (_, d) in &r.phone_digits {
+                            let at = by_digits.entry(d.clone()).or_default();
+                            if at.last() != Some(&i) {
+                                at.push(i);
+                            }
+                        }
+                    }
+                }
+                index
+            })
+            .get(object)
     }
 
     pub fn get(&self, id: &str) -> Option<(&'static str, &Record)> {

@@ -84,8 +84,14 @@ pub fn query_more_route(shared: &Shared, call: &Call) -> Result<(u16, Value), Ap
 }
 
 pub fn limits_route(shared: &Shared, _call: &Call) -> Result<(u16, Value), ApiError> {
+    // Bulk API 2.0 counters first: its lock is never taken under the org's.
+    let bulk = crate::bulk2::limits(shared);
     let org = read_org(shared);
-    Ok((200, limits(shared, &org)))
+    let mut v = limits(shared, &org);
+    if let (Some(o), Value::Object(b)) = (v.as_object_mut(), bulk) {
+        o.extend(b);
+    }
+    Ok((200, v))
 }
 
 pub fn sobjects_route(_shared: &Shared, call: &Call) -> Result<(u16, Value), ApiError> {

@@ -139,6 +139,11 @@ fn an_insert_job_writes_records_and_reports_each_row() {
         results(&emu, &t, &id, "unprocessedrecords"),
         "\"FirstName\",\"LastName\",\"Phone\"\n"
     );
+    // simple-salesforce spells it unprocessedRecords.
+    assert_eq!(
+        results(&emu, &t, &id, "unprocessedRecords"),
+        results(&emu, &t, &id, "unprocessedrecords")
+    );
     // The records are in the org, found by SOQL and SOSL.
     let q = query(
         &emu,
@@ -460,4 +465,129 @@ fn upload_size_and_daily_records_are_limited() {
     let r = upload(&emu, &t, &id, "Name\nC\nD\n");
     assert_eq!((r.status, error_code(&r).as_str()), (400, "EXCEEDED_QUOTA"));
     assert_eq!(upload(&emu, &t, &id, "Name\nC\n").status, 201);
+}
+
+/// Fuzz over HTTP: arbitrary bytes as an upload, in every dialect, never hang or
+/// crash the emulator; each job ends JobComplete or Failed.
+#[test]
+fn arbitrary_uploads_end_every_job_and_the_emulator_keeps_answering() {
+    let mut org = default_org_file();
+    org.org.bulk.delay_ms = 0;
+    let emu = start_with(org);
+    let t = demo_token(&emu);
+    let alphabet = b"Name,Phone;|^`\t\"\r\n#N/A\xff\xc3\xa9aZ0 ";
+    let mut seed = 0x00c0_ffee_u64;
+    let mut next = || {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    let dialects = [
+        ("COMMA", "LF"),
+        ("SEMICOLON", "CRLF"),
+        ("PIPE", "LF"),
+        ("TAB", "CRLF"),
+        ("CARET", "LF"),
+        ("BACKQUOTE", "LF"),
+    ];
+    for i in 0..60 {
+        let (d, e) = dialects[i % dialects.len()];
+        let mut data = b"Name".to_vec();
+        if i % 2 == 0 {
+            data.extend_from_slice(if e == "LF" { b"\n" } else { b"\r\n" });
+        }
+        for _ in 0..next() % 80 {
+            data.push(alphabet[next() % alphabet.len()]);
+        }
+        let r = create(
+            &emu,
+            &t,
+            &json!({"object": "Account", "operation": "insert", "columnDelimiter": d, "lineEnding": e}),
+        );
+        let id = r.json()["id"].as_str().expect("id").to_string();
+        let r = call(
+            &emu.base_url,
+            "PUT",
+            &format!("{V}/jobs/ingest/{id}/batches"),
+            &[
+                ("Authorization", &format!("Bearer {t}")),
+                ("Content-Type", "text/csv"),
+            ],
+            &data,
+        );
+        assert_eq!(r.status, 201);
+        close(&emu, &t, &id, "UploadComplete");
+        let done = wait_done(&emu, &t, &id);
+        assert!(
+            matches!(done["state"].as_str(), Some("JobComplete" | "Failed")),
+            "{done}"
+        );
+        for which in ["successfulResults", "failedResults", "unprocessedrecords"] {
+            let _ = results(&emu, &t, &id, which);
+        }
+    }
+    assert_eq!(get(&emu, &t, &format!("{V}/limits")).status, 200);
+}
+
+/// A bulk delete of thousands of rows (synthetic records) in one job: each row
+/// reported, a repeated or unknown id refused, the rest gone.
+#[test]
+fn a_bulk_delete_of_thousands_of_synthetic_records() {
+    let mut org = default_org_file();
+    org.org.bulk.delay_ms = 0;
+    let emu = Background::start(emulator::Config {
+        org: Some(org),
+        synthetic_records: 5000,
+        ..Default::default()
+    })
+    .expect("start");
+    let t = demo_token(&emu);
+    let count = |soql: &str| {
+        query(&emu, &t, soql).json()["totalSize"]
+            .as_u64()
+            .expect("n")
+    };
+    let before = count("SELECT COUNT() FROM Lead");
+    let synthetic = count("SELECT COUNT() FROM Lead WHERE Email LIKE '%@synthetic.example'");
+    assert_eq!(synthetic, 1500);
+    // The ids, from a bulk query job.
+    let r = post_json(
+        &emu,
+        &t,
+        &format!("{V}/jobs/query"),
+        &json!({"operation": "query", "query": "SELECT Id FROM Lead WHERE Email LIKE '%@synthetic.example'"}),
+    );
+    let qid = r.json()["id"].as_str().expect("id").to_string();
+    for _ in 0..2000 {
+        if get(&emu, &t, &format!("{V}/jobs/query/{qid}")).json()["state"] == "JobComplete" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let ids = get(&emu, &t, &format!("{V}/jobs/query/{qid}/results")).text();
+    let first = ids.lines().nth(1).expect("an id").to_string();
+    let csv = format!("{ids}{first}\n\"00Q000000000000AAA\"\n");
+    let (id, done) = run_job(
+        &emu,
+        &t,
+        &json!({"object": "Lead", "operation": "hardDelete"}),
+        &csv,
+    );
+    assert_eq!(done["numberRecordsProcessed"], 1502, "{done}");
+    assert_eq!(done["numberRecordsFailed"], 2, "{done}");
+    assert_eq!(
+        results(&emu, &t, &id, "successfulResults").lines().count(),
+        1501
+    );
+    assert_eq!(count("SELECT COUNT() FROM Lead"), before - 1500);
+    // Every remaining record is still found by its id.
+    let left = query(&emu, &t, "SELECT Id FROM Contact LIMIT 5").json();
+    for r in left["records"].as_array().expect("records") {
+        let id = r["Id"].as_str().expect("id");
+        assert_eq!(
+            get(&emu, &t, &format!("{V}/sobjects/Contact/{id}")).status,
+            200
+        );
+    }
 }

@@ -391,7 +391,12 @@ fn the_daily_query_job_limit_is_enforced() {
     let emu = start_with(org);
     let t = demo_token(&emu);
     let body = json!({"operation": "query", "query": "SELECT Id FROM Account"});
+    let remaining = |emu: &Background| {
+        get(emu, &t, &format!("{V}/limits")).json()["DailyBulkV2QueryJobs"].clone()
+    };
+    assert_eq!(remaining(&emu), json!({"Max": 2, "Remaining": 2}));
     assert_eq!(create(&emu, &t, &body).status, 200);
+    assert_eq!(remaining(&emu), json!({"Max": 2, "Remaining": 1}));
     assert_eq!(create(&emu, &t, &body).status, 200);
     let r = create(&emu, &t, &body);
     assert_eq!((r.status, error_code(&r).as_str()), (400, "EXCEEDED_QUOTA"));

@@ -210,8 +210,17 @@ pub struct Running {
     _ca_dir: Option<(crate::interrupt::Cleanup, tempfile::TempDir)>,
 }
 
+/// The most `--synthetic-records` takes: about 2.4 GB of memory (emulator/README.md,
+/// "Synthetic records and scale").
+pub const MAX_SYNTHETIC_RECORDS: usize = 1_000_000;
+
 /// Starts the emulator on its own thread.
 pub fn start(args: &EmulateArgs) -> Result<Running, CliError> {
+    if args.synthetic_records > MAX_SYNTHETIC_RECORDS {
+        return Err(CliError::usage(format!(
+            "--synthetic-records is at most {MAX_SYNTHETIC_RECORDS} (each record takes about 2.4 KB of memory)"
+        )));
+    }
     let mut org: OrgFile = match &args.data {
         Some(path) => read_yaml::<OrgFile>(path, "org file")?,
         None => emulator::default_org::default_org_file(),
@@ -305,6 +314,21 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("emulate").chain(argv.iter().copied()))
             .expect("parse");
         load_faults(&cli.args).expect("faults")
+    }
+
+    #[test]
+    fn synthetic_records_and_the_bulk_delay_are_flags_with_a_cap() {
+        let parse = |argv: &[&str]| {
+            Cli::try_parse_from(std::iter::once("emulate").chain(argv.iter().copied()))
+        };
+        let cli = parse(&["--synthetic-records", "1000", "--bulk-delay-ms", "0"]).expect("parse");
+        assert_eq!(cli.args.synthetic_records, 1000);
+        assert_eq!(cli.args.bulk_delay_ms, Some(0));
+        assert!(parse(&["--synthetic-records", "-1"]).is_err());
+        assert!(parse(&["--synthetic-records", "many"]).is_err());
+        let cli = parse(&["--synthetic-records", "1000001"]).expect("parse");
+        let err = start(&cli.args).err().expect("refused");
+        assert_eq!(err.exit_code(), 2);
     }
 
     #[test]

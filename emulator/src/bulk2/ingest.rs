@@ -23,6 +23,8 @@
 //!   be read (see `csv.rs`) or a column is not a field the user can see:
 //!   `InvalidBatch : Field name not found : <name>`.
 
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use super::csv::{self, join_lines, write_row};
@@ -204,9 +206,11 @@ pub fn results_route(shared: &Shared, call: &Call) -> Result<Answer, ApiError> {
         .ok_or_else(ApiError::not_found)?;
     advance(job, shared);
     let header = uploaded_header(job);
-    let (first, rows): (Vec<&str>, &[String]) = match arg(call, 1) {
-        "successfulResults" => (vec!["sf__Id", "sf__Created"], &job.results.successful),
-        "failedResults" => (vec!["sf__Id", "sf__Error"], &job.results.failed),
+    // Names matched ignoring case, as the route table matches paths:
+    // simple-salesforce asks for `unprocessedRecords`.
+    let (first, rows): (Vec<&str>, &[String]) = match arg(call, 1).to_ascii_lowercase().as_str() {
+        "successfulresults" => (vec!["sf__Id", "sf__Created"], &job.results.successful),
+        "failedresults" => (vec!["sf__Id", "sf__Error"], &job.results.failed),
         "unprocessedrecords" => (Vec::new(), &job.results.unprocessed),
         _ => return Err(ApiError::not_found()),
     };
@@ -287,8 +291,15 @@ pub fn process(job: &mut Job, shared: &Shared) {
         return fail(job, message);
     }
     let object = job.object;
+    // Deletes are checked row by row and made in one pass at the end.
+    let deleting = matches!(job.operation.as_str(), "delete" | "hardDelete");
+    let mut doomed: HashSet<String> = HashSet::new();
     for row in &rows {
-        let outcome = write(&mut org, job, object, &header, row);
+        let outcome = if deleting {
+            check_delete(&org, object, &header, row, &mut doomed)
+        } else {
+            write(&mut org, job, object, &header, row)
+        };
         let original = row.iter().map(String::as_str);
         match outcome {
             Ok((id, created)) => {
@@ -310,7 +321,43 @@ pub fn process(job: &mut Job, shared: &Shared) {
         }
         job.processed += 1;
     }
+    org.delete_many(&doomed);
     job.set_state(State::JobComplete);
+}
+
+/// A delete row: the record exists, is of the job's object and is not already
+/// deleted by an earlier row; its id joins `doomed`.
+fn check_delete(
+    org: &Org,
+    object: &'static str,
+    header: &[String],
+    row: &[String],
+    doomed: &mut HashSet<String>,
+) -> Result<(String, bool), (String, ApiError)> {
+    let id = header
+        .iter()
+        .zip(row)
+        .find(|(h, _)| h.eq_ignore_ascii_case("Id"))
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    if schema::SYSTEM_OBJECTS.contains(&object) {
+        return Err((
+            id,
+            ApiError::bad_request(
+                "INVALID_TYPE_FOR_OPERATION",
+                format!("entity type cannot be deleted: {object}"),
+            ),
+        ));
+    }
+    let full = records::full_id(org, &id);
+    let found = crate::ids::is_valid_id(&id)
+        && org.get(&full).is_some_and(|(o, _)| o == object)
+        && !doomed.contains(&full);
+    if !found {
+        return Err((id, bulk_error(ApiError::not_found())));
+    }
+    doomed.insert(full.clone());
+    Ok((full, false))
 }
 
 /// Every column is a field the user can see; the operation's key column is there.

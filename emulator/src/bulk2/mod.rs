@@ -211,13 +211,23 @@ pub struct Inner {
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
 
+/// Jobs kept before the oldest ended one is dropped.
+pub const MAX_JOBS: usize = 1000;
+
 impl Inner {
     pub fn new_id(&mut self) -> String {
         self.next += 1;
         crate::ids::make_id("750", self.next)
     }
 
+    /// Adds a job; past `MAX_JOBS` the oldest ended job goes (real orgs delete
+    /// ended jobs after 7 days), so a long-running emulator's memory stays bounded.
     pub fn push(&mut self, job: Job) {
+        if self.jobs.len() >= MAX_JOBS
+            && let Some(i) = self.jobs.iter().position(|j| j.state.is_final())
+        {
+            self.jobs.remove(i);
+        }
         self.jobs.push(job);
     }
 
@@ -440,4 +450,102 @@ pub fn list(shared: &Shared, kind: Kind) -> Value {
         })
         .collect();
     json!({"done": true, "records": records, "nextRecordsUrl": null})
+}
+
+/// The Bulk API 2.0 entries of `/limits`: `DailyBulkV2QueryJobs` (query jobs per
+/// rolling 24 hours) and `DailyBulkV2QueryFileStorageMB` (1 TB of results), as
+/// the guide's "Limits" names them.
+pub fn limits(shared: &Shared) -> Value {
+    let s = settings(shared);
+    let used = shared.bulk.lock().query_jobs_used();
+    json!({
+        "DailyBulkV2QueryJobs": {"Max": s.daily_query_jobs, "Remaining": s.daily_query_jobs.saturating_sub(used)},
+        "DailyBulkV2QueryFileStorageMB": {"Max": 976_562, "Remaining": 976_562},
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(inner: &mut Inner, state: State) -> Job {
+        Job {
+            id: inner.new_id(),
+            kind: Kind::Query,
+            operation: "query".into(),
+            object: "Account",
+            created_by: String::new(),
+            created_date: String::new(),
+            modstamp: String::new(),
+            state,
+            api_version: "60.0".into(),
+            delimiter: Delimiter::Comma,
+            line_ending: LineEnding::Lf,
+            external_id: None,
+            query: String::new(),
+            uploads: Vec::new(),
+            upload_complete_at: None,
+            processed: 0,
+            failed: 0,
+            error_message: None,
+            processing_ms: 0,
+            results: Results::default(),
+        }
+    }
+
+    #[test]
+    fn past_the_cap_the_oldest_ended_job_goes_and_running_ones_stay() {
+        let mut inner = Inner::default();
+        let running = job(&mut inner, State::InProgress);
+        let running_id = running.id.clone();
+        inner.push(running);
+        let mut first_done = None;
+        for _ in 1..MAX_JOBS {
+            let j = job(&mut inner, State::JobComplete);
+            first_done.get_or_insert(j.id.clone());
+            inner.push(j);
+        }
+        assert_eq!(inner.jobs.len(), MAX_JOBS);
+        let extra = job(&mut inner, State::Open);
+        inner.push(extra);
+        assert_eq!(inner.jobs.len(), MAX_JOBS);
+        assert!(inner.find(Kind::Query, &running_id).is_some());
+        let first_done = first_done.expect("one");
+        assert!(inner.find(Kind::Query, &first_done).is_none());
+    }
+
+    #[test]
+    fn the_org_file_sets_the_bulk_settings_and_refuses_unknown_ones() {
+        let yaml = "org:\n  bulk:\n    delay_ms: 0\n    max_upload_bytes: 1000\n    daily_records: 5\n    daily_query_jobs: 2\n";
+        let file: crate::org::OrgFile = serde_saphyr::from_str(yaml).expect("parses");
+        let b = file.org.bulk;
+        assert_eq!(
+            (
+                b.delay_ms,
+                b.max_upload_bytes,
+                b.daily_records,
+                b.daily_query_jobs
+            ),
+            (0, 1000, 5, 2)
+        );
+        let partial: crate::org::OrgFile =
+            serde_saphyr::from_str("org:\n  bulk:\n    delay_ms: 7\n").expect("parses");
+        assert_eq!(partial.org.bulk.daily_records, 150_000_000);
+        assert!(
+            serde_saphyr::from_str::<crate::org::OrgFile>("org:\n  bulk:\n    delay: 1\n").is_err()
+        );
+    }
+
+    #[test]
+    fn the_24_hour_windows_count_and_refuse() {
+        let mut inner = Inner::default();
+        assert!(inner.take_query_job(2));
+        assert!(inner.take_query_job(2));
+        assert!(!inner.take_query_job(2));
+        assert_eq!(inner.query_jobs_used(), 2);
+        assert!(inner.take_records(10, 15));
+        assert!(!inner.take_records(6, 15));
+        assert!(inner.take_records(5, 15));
+        assert_eq!(inner.records_used(), 15);
+    }
 }

@@ -197,7 +197,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l case -d 'Look u
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l file -d 'Look up every value of a file (one a line, or a CSV column with --column); - is stdin' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l column -d 'With --file: the CSV column holding the values' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -s j -l concurrency -d 'With --file: lookups in flight at once (batched: batches in flight)' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l batch-size -d 'With --file: numbers or addresses per search, 1 to 200 [default: 50]; case numbers are looked up one at a time' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l batch-size -d 'With --file: numbers or addresses per search, 1 to 200 [default: 100; a search also stops at 4,000 characters, about 60 numbers]; case numbers are looked up one at a time' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l output -d 'With --file: the format of the result rows on stdout [default: jsonl]; not with --json' -r -f -a "jsonl\t'One JSON object a line'
 csv\t'A header, then one row a line'"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l media -d 'What kind of interaction the value comes from' -r -f -a "phone\t'Caller\'s number (ANI)'
@@ -233,6 +233,7 @@ always\t''
 never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-batch -d 'With --file: one search per row, as single lookups do (same as --batch-size 1)'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l index -d 'With --file: export the org\'s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org\'s daily API requests allow searching'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timings -d 'List each round trip and its time'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'

@@ -25,7 +25,7 @@ use emulator::{Background, Config, Faults};
 use secrecy::SecretString;
 use serde_json::Value;
 
-use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session};
+use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session, SessionPool};
 use crmctl::screenpop::batch::{self, BatchConfig, ClientOrg, Input};
 use crmctl::screenpop::lookup::{self, Kind};
 
@@ -165,7 +165,8 @@ fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Re
         .filter_map(|n| lookup::plan(Kind::Phone, n, lookup::Regions::default()).ok())
         .filter_map(|p| Input::from_plan(&p))
         .collect();
-    let org = ClientOrg::new(&client, session, VERSION);
+    let pool = SessionPool::new(&client, session);
+    let org = ClientOrg::new(&pool, VERSION);
     for batch_size in [1, 25, 50, 75, 100] {
         let config = BatchConfig::from_flags(Some(batch_size), false, 8);
         let mut counters = batch::Counters::default();
@@ -190,13 +191,12 @@ fn engine(emu: &Background, numbers: &[String], latency: u64, runs: usize) -> Re
         };
         row(latency, &what, t, Some(calls), None);
         println!(
-            "{:<8} {:<44} searches {}, case queries {}, splits {}, re-runs {}; saved {} of {} one-per-row calls",
+            "{:<8} {:<44} searches {}, case queries {}, splits {}; saved {} of {} one-per-row calls",
             "",
             "",
             counters.searches,
             counters.case_queries,
             counters.splits,
-            counters.reruns,
             counters.saved(),
             counters.one_per_row
         );

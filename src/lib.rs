@@ -91,7 +91,12 @@ fn finish(ctx: &Ctx, name: &str, result: Result<Box<dyn output::Report>, CliErro
 pub(crate) fn finish_report(ctx: &Ctx, name: &str, report: &dyn output::Report) -> u8 {
     let out = &ctx.out;
     let code = report.exit_code();
-    let written = if out.is_json() {
+    let written = if out.is_json()
+        && let Some(rows) = report.spooled_rows()
+    {
+        let error = report.error();
+        out.envelope_with_rows(name, code, report.data(), error.as_ref(), rows)
+    } else if out.is_json() {
         let error = report.error();
         out.envelope(
             name,

@@ -9,6 +9,7 @@ pub mod ci;
 pub mod json;
 pub mod sanitize;
 pub mod sharepoint;
+pub mod spool;
 pub mod style;
 pub mod table;
 pub mod untrusted;
@@ -44,6 +45,11 @@ pub trait Report {
     /// A failure that goes with the data (a bulk run stopped early): `error` of
     /// the JSON envelope, beside `data`.
     fn error(&self) -> Option<CliError> {
+        None
+    }
+    /// Rows kept on disk ([`spool::RowSpool`]) that go where `data` holds
+    /// [`spool::ROWS_MARKER`], so a long run's one document never sits in memory.
+    fn spooled_rows(&self) -> Option<&RefCell<spool::RowSpool>> {
         None
     }
 }
@@ -240,6 +246,43 @@ impl Printer {
         let mut pending = lock_pending();
         *pending = None;
         self.data(&String::from_utf8_lossy(&buf))
+    }
+
+    /// [`Printer::envelope`] with spooled rows spliced in where `data` holds
+    /// [`spool::ROWS_MARKER`]: an array, one compact row a line.
+    pub fn envelope_with_rows(
+        &self,
+        command: &str,
+        exit_code: u8,
+        data: Value,
+        error: Option<&CliError>,
+        rows: &RefCell<spool::RowSpool>,
+    ) -> io::Result<()> {
+        let doc = envelope(command, exit_code, Some(data), error, &self.warnings());
+        let mut buf = Vec::new();
+        json::write(&mut buf, &doc, true)?;
+        buf.push(b'\n');
+        let text = String::from_utf8_lossy(&buf);
+        let marker = json::to_line(spool::ROWS_MARKER);
+        let Some(at) = text.find(&marker) else {
+            return self.data(&text);
+        };
+        let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let indent: String = text[line_start..at]
+            .chars()
+            .take_while(|c| *c == ' ')
+            .collect();
+        self.data(&text[..at])?;
+        self.data("[")?;
+        let mut rows = rows.borrow_mut();
+        let any = !rows.is_empty();
+        rows.for_each_element(&format!("{indent}  "), |chunk| self.data(chunk))?;
+        if any {
+            self.data(&format!("\n{indent}]"))?;
+        } else {
+            self.data("]")?;
+        }
+        self.data(&text[at + marker.len()..])
     }
 
     /// A JSON document written outside a command's report (clap's usage errors).

@@ -100,6 +100,27 @@ enum SearchAnswer {
 struct QueryAnswer {
     #[serde(default)]
     records: Vec<Record>,
+    #[serde(default, rename = "nextRecordsUrl")]
+    next_records_url: Option<String>,
+    #[serde(default)]
+    done: Option<bool>,
+}
+
+/// One page of a SOQL answer and the cursor to the next (`nextRecordsUrl`, while
+/// `done` is not true).
+#[derive(Debug, Default)]
+pub struct QueryPage {
+    pub records: Vec<Record>,
+    pub next: Option<String>,
+}
+
+impl From<QueryAnswer> for QueryPage {
+    fn from(a: QueryAnswer) -> Self {
+        QueryPage {
+            records: a.records,
+            next: a.next_records_url.filter(|_| a.done != Some(true)),
+        }
+    }
 }
 
 /// A `POST /services/data/vXX.X/composite` request: subrequests run in order as
@@ -248,6 +269,44 @@ impl Client {
             Some(&session.access_token),
         )?;
         Ok((a.records, info))
+    }
+
+    /// The first page of a query, with its cursor (for answers that may be paged).
+    pub fn query_page(
+        &self,
+        session: &Session,
+        version: &str,
+        soql: &str,
+    ) -> Result<(QueryPage, CallInfo), SfError> {
+        let q = percent_encoding::utf8_percent_encode(soql, FORM);
+        let (a, info): (QueryAnswer, _) = self.get_json(
+            &format!(
+                "{}/services/data/v{version}/query/?q={q}",
+                session.instance_url
+            ),
+            Some(&session.access_token),
+        )?;
+        Ok((a.into(), info))
+    }
+
+    /// The page at a `nextRecordsUrl`. Only a host-relative path under
+    /// `/services/data/` is followed: anything else would send the token elsewhere.
+    pub fn query_more(
+        &self,
+        session: &Session,
+        next: &str,
+    ) -> Result<(QueryPage, CallInfo), SfError> {
+        if !next.starts_with("/services/data/") {
+            return Err(SfError::Protocol {
+                status: 200,
+                detail: "nextRecordsUrl is not a path under /services/data/".into(),
+            });
+        }
+        let (a, info): (QueryAnswer, _) = self.get_json(
+            &format!("{}{next}", session.instance_url),
+            Some(&session.access_token),
+        )?;
+        Ok((a.into(), info))
     }
 
     /// The field names of an object the user can see (`sobjects/<Object>/describe`).

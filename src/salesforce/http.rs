@@ -65,6 +65,8 @@ pub(crate) struct Answer {
     pub status: u16,
     pub usage: Option<(u64, u64)>,
     pub retry_after: Option<Duration>,
+    /// `Sforce-Locator` (Bulk API 2.0 query results: the next set, or `null`).
+    pub locator: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -270,6 +272,11 @@ impl Client {
             .unwrap_or_default()
     }
 
+    /// Counts one data call (those made outside [`Client::data_call`]).
+    pub(crate) fn count_call(&self) {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+    }
+
     pub(crate) fn trace(&self, m: &str) {
         (self.trace)(m)
     }
@@ -332,6 +339,11 @@ impl Client {
             .and_then(|h| h.to_str().ok())
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
+        let locator = resp
+            .headers()
+            .get("sforce-locator")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_string);
         if resp.content_length().is_some_and(|n| n > cap) {
             return Err(SfError::TooLarge { cap });
         }
@@ -360,6 +372,7 @@ impl Client {
             status,
             usage,
             retry_after,
+            locator,
             body,
         })
     }
@@ -556,7 +569,7 @@ pub(crate) fn retryable(e: &SfError) -> bool {
     }
 }
 
-fn bearer_header(token: &secrecy::SecretString) -> reqwest::header::HeaderValue {
+pub(crate) fn bearer_header(token: &secrecy::SecretString) -> reqwest::header::HeaderValue {
     use secrecy::ExposeSecret;
     // A token with bytes no header may hold is sent as an empty one: the org then
     // answers INVALID_SESSION_ID, which says what is wrong.

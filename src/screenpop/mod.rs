@@ -5,6 +5,7 @@ pub mod batch;
 pub mod bulk;
 pub mod calllog;
 pub mod crm_service;
+pub mod index;
 pub mod lookup;
 pub mod phone;
 
@@ -49,20 +50,40 @@ pub fn screen_pop_fields() -> Vec<(&'static str, Vec<&'static str>)> {
         .collect()
 }
 
-/// One SOSL search over the phone fields for every form of the number.
-pub fn phone_search(forms: &[String]) -> Result<String, TermError> {
-    let terms: Result<Vec<String>, TermError> = forms.iter().map(|f| sosl_phrase(f)).collect();
+/// The pop order of several matches: accounts, then contacts, then leads (the order of
+/// `RETURNING`), each by record Id, ascending (oldest first: Ids grow as records are
+/// created). Explicit (`ORDER BY` inside each object's `RETURNING` clause, SOSL Syntax,
+/// <https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_sosl_returning.htm>)
+/// rather than the org's relevance ranking, so that a number's records come in the same
+/// order whether it is searched alone, in a batch with other numbers, or matched in a
+/// local index (`lookup --file --index`).
+pub const POP_ORDER: &str = "ORDER BY Id";
+
+/// One SOSL search over the phone fields for every form of the number (or of many
+/// numbers: the batch engine sends the forms of many rows in one search).
+pub fn phone_search<S: AsRef<str>>(forms: &[S]) -> Result<String, TermError> {
+    let terms: Result<Vec<String>, TermError> =
+        forms.iter().map(|f| sosl_phrase(f.as_ref())).collect();
     Ok(format!(
-        "FIND {{{}}} IN PHONE FIELDS RETURNING Account({ACCOUNT_FIELDS}), Contact({CONTACT_FIELDS}), Lead({LEAD_FIELDS} WHERE IsConverted = false)",
+        "FIND {{{}}} IN PHONE FIELDS RETURNING Account({ACCOUNT_FIELDS} {POP_ORDER}), Contact({CONTACT_FIELDS} {POP_ORDER}), Lead({LEAD_FIELDS} WHERE IsConverted = false {POP_ORDER})",
         terms?.join(" OR ")
     ))
 }
 
 /// Contacts and leads whose e-mail is the address.
 pub fn email_search(address: &str) -> Result<String, TermError> {
+    email_search_all(&[address])
+}
+
+/// Contacts and leads whose e-mail is one of the addresses (each trimmed).
+pub fn email_search_all<S: AsRef<str>>(addresses: &[S]) -> Result<String, TermError> {
+    let terms: Result<Vec<String>, TermError> = addresses
+        .iter()
+        .map(|a| sosl_phrase(a.as_ref().trim()))
+        .collect();
     Ok(format!(
-        "FIND {{{}}} IN EMAIL FIELDS RETURNING Contact({CONTACT_FIELDS}), Lead({LEAD_FIELDS} WHERE IsConverted = false)",
-        sosl_phrase(address.trim())?
+        "FIND {{{}}} IN EMAIL FIELDS RETURNING Contact({CONTACT_FIELDS} {POP_ORDER}), Lead({LEAD_FIELDS} WHERE IsConverted = false {POP_ORDER})",
+        terms?.join(" OR ")
     ))
 }
 
@@ -267,7 +288,7 @@ mod tests {
 
     #[test]
     fn plans_escape_every_value() {
-        let q = phone_search(&["31201234567".into(), "0201234567".into()]).expect("ok");
+        let q = phone_search(&["31201234567", "0201234567"]).expect("ok");
         assert!(
             q.starts_with(
                 r#"FIND {"31201234567" OR "0201234567"} IN PHONE FIELDS RETURNING Account("#

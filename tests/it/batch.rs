@@ -11,7 +11,7 @@ use emulator::{Background, Config, Faults};
 use secrecy::SecretString;
 use serde_json::{Value, json};
 
-use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session};
+use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session, SessionPool};
 use crmctl::screenpop::batch::{self, BatchConfig, ClientOrg, Input, Outcome};
 use crmctl::screenpop::lookup::{self, Kind};
 use crmctl::screenpop::phone::Region;
@@ -229,7 +229,8 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
         .filter_map(|(i, p)| Some((i, Input::from_plan(p.as_ref().ok()?)?)))
         .collect();
     let only: Vec<Input> = inputs.iter().map(|(_, x)| x.clone()).collect();
-    let live = ClientOrg::new(&client, session, VERSION);
+    let pool = SessionPool::new(&client, session);
+    let live = ClientOrg::new(&pool, VERSION);
     for batch_size in [batch::DEFAULT_BATCH_SIZE, 7] {
         let config = BatchConfig::from_flags(Some(batch_size), false, 4);
         let before = emu.stats();
@@ -260,7 +261,11 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
             pages(&emu.stats()) > pages(&before),
             "the busy account's cases come in pages"
         );
-        assert!(counters.reruns >= 4, "{counters:?}");
+        // Several matches come in the search's explicit order: never searched again.
+        assert!(
+            counters.searches <= counters.batches + 2 * counters.splits,
+            "{counters:?}"
+        );
         assert!(
             counters.api_calls() * 3 <= counters.one_per_row,
             "{} rows: {counters:?}",
@@ -273,7 +278,8 @@ fn batched_lookups_equal_single_lookups_row_for_row() {
 fn the_adapter_follows_next_records_url_only_on_the_instance() {
     let emu = Background::start(Config::default()).expect("emulator");
     let (client, session) = login(&emu);
-    let live = ClientOrg::new(&client, session, VERSION);
+    let pool = SessionPool::new(&client, session);
+    let live = ClientOrg::new(&pool, VERSION);
     use batch::Org;
     let e = live
         .query_more("https://elsewhere.example/services/data/v60.0/query/x-2000")
@@ -297,13 +303,11 @@ fn a_rejected_session_is_replaced_once_and_the_call_retried() {
     .expect("emulator");
     let (client, session) = login(&emu);
     let creds = credentials(&emu);
-    let live = ClientOrg::new(&client, session, VERSION).relogin_with(&creds);
+    let pool = SessionPool::new(&client, session).relogin_with(&creds);
+    let live = ClientOrg::new(&pool, VERSION);
     let inputs: Vec<Input> = (0..40)
-        .map(|i| Input::Phone(vec![format!("3170555{:04}", i), format!("070555{:04}", i)]))
-        .chain([Input::Phone(vec![
-            "14155551212".into(),
-            "4155551212".into(),
-        ])])
+        .map(|i| Input::phone(&[format!("3170555{:04}", i), format!("070555{:04}", i)]))
+        .chain([Input::phone(&["14155551212", "4155551212"])])
         .collect();
     let mut found = 0;
     let counters = batch::run(
@@ -317,11 +321,11 @@ fn a_rejected_session_is_replaced_once_and_the_call_retried() {
         },
     );
     assert_eq!(found, inputs.len(), "{counters:?}");
-    assert!(live.relogins() >= 1, "{counters:?}");
-    assert!(live.api_usage().is_some());
+    assert!(pool.relogins() >= 1, "{counters:?}");
+    assert!(pool.api_usage().is_some());
     assert_eq!(
         emu.stats().routes.get("token"),
-        Some(&(1 + live.relogins()))
+        Some(&(1 + pool.relogins()))
     );
 }
 

@@ -100,7 +100,7 @@ fn csv_in_and_out_and_the_json_envelope() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
         lines[0],
-        "line,input,status,matches,pops_object,pops_id,pops_name,open_cases,error_code,error,ms"
+        "line,input,status,matches,pops_object,pops_id,pops_name,open_cases,error_code,error,ms,cached"
     );
     assert!(
         lines[1].starts_with("2,\"'+1 415 555 1212\",several,2,Contact,003"),
@@ -137,6 +137,18 @@ fn csv_in_and_out_and_the_json_envelope() {
     assert!(out.stderr.contains("no column `Phone`"), "{}", out.stderr);
 }
 
+/// `n` different numbers: the two of the demo org with several matches, then numbers
+/// no record has (the memo searches a repeated number once).
+fn several_then_distinct(n: usize) -> String {
+    (0..n)
+        .map(|i| match i {
+            0 => "+1 415 555 1212\n".to_string(),
+            1 => "+31 20 123 4567\n".to_string(),
+            _ => format!("+31 20 555 {i:04}\n"),
+        })
+        .collect()
+}
+
 fn many(n: usize) -> String {
     (0..n)
         .map(|i| {
@@ -162,7 +174,7 @@ fn an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
     })
     .expect("emulator");
     let sb = Sandbox::new();
-    let f = sb.write_private("n.txt", &many(20));
+    let f = sb.write_private("n.txt", &several_then_distinct(20));
     let out = run(
         &sb,
         &emu,
@@ -177,9 +189,13 @@ fn an_expired_session_mid_run_is_renewed_and_every_row_succeeds() {
     );
     out.assert_code(0);
     let s = out.json()["data"]["summary"].clone();
-    assert_eq!(s["several"], 20, "{s}");
+    assert_eq!(
+        (s["several"].as_u64(), s["none"].as_u64()),
+        (Some(2), Some(18)),
+        "{s}"
+    );
     assert!(s["relogins"].as_u64().expect("relogins") >= 1, "{s}");
-    assert!(s["api_usage"]["used"].as_u64().expect("usage") >= 40, "{s}");
+    assert!(s["api_usage"]["used"].as_u64().expect("usage") >= 22, "{s}");
 }
 
 #[test]
@@ -193,7 +209,7 @@ fn the_request_limit_stops_the_run_and_marks_the_rest() {
     })
     .expect("emulator");
     let sb = Sandbox::new();
-    let f = sb.write_private("n.txt", &many(30));
+    let f = sb.write_private("n.txt", &several_then_distinct(30));
     let out = run(
         &sb,
         &emu,
@@ -204,9 +220,9 @@ fn the_request_limit_stops_the_run_and_marks_the_rest() {
     assert_eq!(r.len(), 30, "every input has its row");
     let count = |s: &str| r.iter().filter(|x| x["status"] == s).count();
     assert!(
-        count("several") >= 3 && count("skipped") >= 10,
-        "several {} skipped {}",
-        count("several"),
+        count("several") + count("none") >= 3 && count("skipped") >= 10,
+        "looked up {} skipped {}",
+        count("several") + count("none"),
         count("skipped")
     );
     assert!(
@@ -238,14 +254,26 @@ fn bursts_of_503_html_and_drops_are_retried() {
     })
     .expect("emulator");
     let sb = Sandbox::new();
-    let f = sb.write_private("n.txt", &many(10));
+    let f = sb.write_private("n.txt", &several_then_distinct(10));
     let out = run(
         &sb,
         &emu,
-        &["--json", "--file", f.to_str().expect("utf8"), "-j", "1"],
+        &[
+            "--json",
+            "--file",
+            f.to_str().expect("utf8"),
+            "-j",
+            "1",
+            "--no-batch",
+        ],
     );
     out.assert_code(0);
-    assert_eq!(out.json()["data"]["summary"]["several"], 10);
+    let s = &out.json()["data"]["summary"];
+    assert_eq!(
+        (s["several"].as_u64(), s["none"].as_u64()),
+        (Some(2), Some(8)),
+        "{s}"
+    );
 }
 
 #[test]
@@ -259,7 +287,7 @@ fn the_request_limit_under_json_gives_one_document_with_error_and_rows() {
     })
     .expect("emulator");
     let sb = Sandbox::new();
-    let f = sb.write_private("n.txt", &many(30));
+    let f = sb.write_private("n.txt", &several_then_distinct(30));
     let out = run(
         &sb,
         &emu,
@@ -368,9 +396,10 @@ fn withheld_callers_and_national_numbers_without_a_region() {
         "{}",
         out.stderr
     );
-    // Withheld rows make no request: the three numbers share one search, the row
-    // with several matches is searched again alone, and one open-cases query; one login.
-    assert_eq!(emu.stats().total, 1 + 3, "{:?}", emu.stats());
+    // Withheld rows make no request: the three numbers share one search (the row with
+    // several matches keeps the search's explicit order, nothing is searched again),
+    // and one open-cases query; one login.
+    assert_eq!(emu.stats().total, 1 + 2, "{:?}", emu.stats());
     // One row at a time: three lookups of two calls each, and one login.
     let before = emu.stats().total;
     let out = run_env(&sb, &emu, &[], &["--file", file, "-j", "3", "--no-batch"]);
@@ -629,4 +658,67 @@ fn batch_flags_are_checked_before_any_request() {
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
     }
     assert_eq!(emu.stats().total, 0, "{:?}", emu.stats());
+}
+
+/// Issue 21, item 1: a repeated number is searched once for the whole run, batched or
+/// not; every row still has its own row, the repeats marked `cached`.
+#[test]
+fn repeated_numbers_are_searched_once_per_run_and_marked_cached() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    // Two numbers ten times each, and one written another way that reads as the same
+    // number (the same digit forms are searched).
+    let mut text = many(20);
+    text.push_str("+31 (0)20 123 4567\n");
+    let f = sb.write_private("n.txt", &text);
+    let emails = sb.write_private("e.txt", "noor@example.be\nx@example.com\nNOOR@example.be\n");
+    for extra in [&[][..], &["--no-batch"][..], &["--batch-size", "2"][..]] {
+        let before = emu.stats().api_calls;
+        let mut args = vec!["--json", "--file", f.to_str().expect("utf8"), "-j", "3"];
+        args.extend(extra);
+        let out = run(&sb, &emu, &args);
+        out.assert_code(0);
+        let doc = out.json();
+        let rows = doc["data"]["rows"].as_array().expect("rows");
+        let lines: Vec<u64> = rows.iter().filter_map(|r| r["line"].as_u64()).collect();
+        assert_eq!(
+            lines,
+            (1..=21).collect::<Vec<_>>(),
+            "one row each, in input order"
+        );
+        let cached: Vec<bool> = rows.iter().map(|r| r["cached"] == true).collect();
+        let mut want = vec![true; 21];
+        want[0] = false;
+        want[1] = false;
+        assert_eq!(cached, want, "{extra:?}");
+        for r in rows {
+            let first = &rows[usize::from(r["input"] != rows[0]["input"])];
+            assert_eq!(first["pops_id"], r["pops_id"]);
+            assert_eq!(first["status"], r["status"]);
+        }
+        assert!(
+            rows.iter()
+                .filter(|r| r["cached"] == true)
+                .all(|r| r["ms"] == 0)
+        );
+        // Two distinct searches: a search and a cases query each at most.
+        let calls = emu.stats().api_calls - before;
+        assert!(calls <= 4, "{extra:?}: {calls} calls");
+        assert_eq!(doc["data"]["summary"]["api_calls"], calls);
+
+        let mut args = vec![
+            "--json",
+            "--media",
+            "email",
+            "--file",
+            emails.to_str().expect("utf8"),
+        ];
+        args.extend(extra);
+        let out = run(&sb, &emu, &args);
+        let doc = out.json();
+        let rows = doc["data"]["rows"].as_array().expect("rows");
+        let cached: Vec<bool> = rows.iter().map(|r| r["cached"] == true).collect();
+        assert_eq!(cached, [false, false, true], "an address ignoring case");
+        assert_eq!(rows[0]["pops_id"], rows[2]["pops_id"]);
+    }
 }

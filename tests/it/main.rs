@@ -20,6 +20,7 @@ mod escaping;
 mod exit_codes;
 mod hostile;
 mod hostile_server;
+mod index;
 mod inputs;
 mod jwt;
 mod keygen;

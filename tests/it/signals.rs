@@ -10,16 +10,9 @@ use emulator::{Background, Config, Faults};
 
 use crate::support::Sandbox;
 
+/// Different numbers: a repeated one would be searched once (the run's memo).
 fn numbers(n: usize) -> String {
-    (0..n)
-        .map(|i| {
-            if i % 2 == 0 {
-                "+1 415 555 1212\n"
-            } else {
-                "+31 20 123 4567\n"
-            }
-        })
-        .collect()
+    (0..n).map(|i| format!("+31 20 555 {i:04}\n")).collect()
 }
 
 fn slow_emulator() -> Background {
@@ -131,10 +124,7 @@ fn interrupted_bulk_prints_one_document(signal: &str, code: i32, name: &str) {
     let rows = doc["data"]["rows"].as_array().expect("rows");
     assert_eq!(rows.len(), 200, "every input has its row");
     let skipped = rows.iter().filter(|r| r["status"] == "skipped").count();
-    let done = rows
-        .iter()
-        .filter(|r| r["status"] == "several" || r["status"] == "matched")
-        .count();
+    let done = rows.iter().filter(|r| r["status"] == "none").count();
     assert!(
         done >= 1 && skipped >= 100,
         "done {done}, skipped {skipped}"

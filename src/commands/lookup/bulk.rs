@@ -73,6 +73,10 @@ pub(super) fn run(
         regions,
         version,
         interrupt,
+        index: args.index.then(|| bulk::IndexConfig {
+            wait: std::time::Duration::from_secs(600),
+            progress: Box::new(super::index::export_progress(ctx, json)),
+        }),
         batch_size: if args.no_batch {
             1
         } else {
@@ -90,19 +94,34 @@ pub(super) fn run(
         );
         bar
     });
-    let mut rows = Vec::new();
+    // Under --json the rows wait on disk for the one document, not in memory.
+    let mut spool = if json {
+        Some(crate::output::spool::RowSpool::new().map_err(|e| {
+            CliError::input("cannot make a temporary file for the rows").with_cause(e)
+        })?)
+    } else {
+        None
+    };
     let mut writer = ctx.out.rows();
     let mut write_error = None;
     let format = args.output.unwrap_or(Output::Jsonl);
     if !json && format == Output::Csv {
         write_error = writer.csv(&[bulk::CSV_HEADER.to_string()]).err();
     }
+    if args.index && kind == crate::screenpop::lookup::Kind::Case {
+        return Err(CliError::usage(
+            "--index matches numbers and e-mail addresses, not case numbers (--media chat)",
+        )
+        .with_hint("drop --index: case numbers are looked up one at a time"));
+    }
     let summary = bulk::run(&client, &creds, session, &inputs, &config, |row| {
         if let Some(p) = &progress {
             p.inc(1);
         }
-        if json {
-            rows.push(row.clone());
+        if let Some(spool) = &mut spool {
+            if write_error.is_none() {
+                write_error = spool.push(row).err();
+            }
         } else if write_error.is_none() {
             let written = match format {
                 Output::Jsonl => writer.json(row),
@@ -116,10 +135,14 @@ pub(super) fn run(
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    let summary = summary.map_err(super::index::export_error)?;
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         return Err(CliError::output(e));
     }
-    Ok(Box::new(BulkReport { rows, summary }))
+    Ok(Box::new(BulkReport {
+        rows: spool.map(std::cell::RefCell::new),
+        summary,
+    }))
 }
 
 /// A file whose first line looks like a CSV header, given without `--column`.
@@ -136,14 +159,19 @@ fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
 }
 
 pub struct BulkReport {
-    /// Filled only under `--json`; otherwise rows were streamed as they came.
-    rows: Vec<bulk::Row>,
+    /// Only under `--json` (on disk until the document is written); otherwise rows
+    /// were streamed as they came.
+    rows: Option<std::cell::RefCell<crate::output::spool::RowSpool>>,
     summary: bulk::Summary,
 }
 
 impl Report for BulkReport {
     fn data(&self) -> Value {
-        json!({"rows": self.rows, "summary": self.summary})
+        json!({"rows": crate::output::spool::ROWS_MARKER, "summary": self.summary})
+    }
+
+    fn spooled_rows(&self) -> Option<&std::cell::RefCell<crate::output::spool::RowSpool>> {
+        self.rows.as_ref()
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
@@ -172,6 +200,22 @@ impl Report for BulkReport {
             },
             if s.relogins > 0 { format!("; logged in again {} time(s)", s.relogins) } else { String::new() },
         ));
+        if let Some(ix) = s.index {
+            out.info(&format!(
+                "--index: {} exported in {:.1} s, rows matched locally in {} ms",
+                crate::output::count(ix.records as usize, "record"),
+                ix.export_ms as f64 / 1000.0,
+                ix.match_ms
+            ));
+        } else if s.stop_reason == Some(bulk::StopReason::ApiLimit)
+            || s.api_usage
+                .is_some_and(|u| s.api_calls.saturating_mul(4) > u.max.saturating_sub(u.used))
+        {
+            out.hint(&format!(
+                "this file took {} of the org's remaining daily API requests; `--index` exports the org's phones in about 15 calls and matches every row locally",
+                crate::output::count(s.api_calls as usize, "call")
+            ));
+        }
         if s.as_typed_no_region > 0 {
             out.hint(&format!(
                 "{} national number(s) were searched as typed, for lack of a region: pass --region (e.g. --region NL), set CRMCTL_REGION, or use a locale such as nl_NL.UTF-8",

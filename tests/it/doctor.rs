@@ -369,7 +369,9 @@ fn an_estate_pointing_at_the_emulator_is_a_test_org() {
     let s = step(&out, 0, "settings");
     assert_eq!(s["status"], "warn", "{s}");
     assert_eq!(step(&out, 0, "login")["status"], "ok");
-    assert_eq!(emu.stats().routes.get("token"), Some(&1));
+    // The login, then flow-readiness's client-credentials token on the My Domain
+    // (ApplicationHost, here the emulator).
+    assert_eq!(emu.stats().routes.get("token"), Some(&2));
 }
 
 #[test]

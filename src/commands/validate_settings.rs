@@ -454,8 +454,16 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             ("login-failed", !args.login, "not run: pass --login"),
             ("login-checks", !args.login, "not run: pass --login"),
             ("login-skipped", !args.login, "not run: pass --login"),
-            ("region-national-numbers", !args.login, "not run: pass --login"),
-            ("attribute-field-missing", !args.login, "not run: pass --login"),
+            (
+                "region-national-numbers",
+                !args.login,
+                "not run: pass --login",
+            ),
+            (
+                "attribute-field-missing",
+                !args.login,
+                "not run: pass --login",
+            ),
         ]
         .into_iter()
         .filter(|(_, skip, _)| *skip)

@@ -18,6 +18,7 @@ mod encrypt;
 mod env_vars;
 mod escaping;
 mod exit_codes;
+mod help_examples;
 mod hostile;
 mod hostile_server;
 mod inputs;

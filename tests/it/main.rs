@@ -28,6 +28,7 @@ mod leaks;
 mod login;
 mod lookup;
 mod messages;
+mod org_transcripts;
 mod phone;
 mod prompt;
 mod readiness;

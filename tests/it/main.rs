@@ -40,6 +40,7 @@ mod signals;
 mod streams;
 mod support;
 mod transcripts;
+mod usage_secrets;
 mod validate;
 mod validate_fix;
 mod yaml_files;

@@ -37,6 +37,7 @@ mod safe_write;
 mod settings_export;
 mod settings_set;
 mod signals;
+mod snap;
 mod streams;
 mod support;
 mod transcripts;

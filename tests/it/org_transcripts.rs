@@ -15,27 +15,6 @@ use emulator::{Background, Config};
 
 use crate::support::{Run, Sandbox, demo_env, test_cipher};
 
-/// The command line as a person would type it, then `? code`, stdout and stderr.
-fn transcript(args: &[&str], run: &Run) -> String {
-    let shown: Vec<String> = args
-        .iter()
-        .map(|a| {
-            if a.is_empty() || a.contains([' ', '(', ')', '*', '"', '$']) {
-                format!("'{a}'")
-            } else {
-                a.to_string()
-            }
-        })
-        .collect();
-    format!(
-        "$ crmctl {}\n? {}\n--- stdout\n{}--- stderr\n{}",
-        shown.join(" "),
-        run.code,
-        run.stdout,
-        run.stderr
-    )
-}
-
 /// A sandbox and an emulated org; runs crmctl with the demo credentials in the
 /// environment and compares the transcript with a file.
 struct Bench {
@@ -63,7 +42,7 @@ impl Bench {
     #[track_caller]
     fn check(&self, args: &[&str], extra: &[(&str, &str)], expected: snapbox::Data) {
         let run = self.run(args, extra);
-        self.assert(transcript(args, &run), expected);
+        self.assert(crate::snap::render(Some(args), &run), expected);
     }
 
     /// Runs `args` with no credentials in the environment (they come from a
@@ -71,23 +50,20 @@ impl Bench {
     #[track_caller]
     fn check_bare(&self, args: &[&str], expected: snapbox::Data) {
         let run = self.sb.run(args, &[], "");
-        self.assert(transcript(args, &run), expected);
+        self.assert(crate::snap::render(Some(args), &run), expected);
     }
 
     #[track_caller]
     fn assert(&self, actual: String, expected: snapbox::Data) {
-        let mut r = snapbox::Redactions::new();
-        r.insert("[ORG]", self.emu.base_url.clone())
-            .expect("placeholder");
-        r.insert("[LOGIN]", self.emu.login_url.clone())
-            .expect("placeholder");
-        let root = self.sb.dir.path().to_string_lossy().into_owned();
-        r.insert("[ROOT]", root).expect("placeholder");
-        snapbox::Assert::new()
-            .action_env(snapbox::assert::DEFAULT_ACTION_ENV)
-            .redact_with(r)
-            .normalize_paths(false)
-            .eq(actual, expected);
+        crate::snap::assert(
+            &self.sb,
+            &[
+                ("[ORG]", &self.emu.base_url),
+                ("[LOGIN]", &self.emu.login_url),
+            ],
+            actual,
+            expected,
+        );
     }
 
     /// An estate file of UCCs logging in to this emulator, written with the test

@@ -41,6 +41,7 @@ mod snap;
 mod streams;
 mod support;
 mod transcripts;
+mod usage_consistency;
 mod usage_secrets;
 mod validate;
 mod validate_fix;

@@ -594,14 +594,12 @@ fn org_text_is_escaped_and_no_secret_reaches_any_output() {
         ],
     );
     out.assert_code(0);
-    let pop = out
-        .stdout
-        .lines()
-        .find(|l| l.contains("screen-pop  "))
-        .unwrap_or_else(|| panic!("{}", out.stdout));
-    assert!(
-        pop.contains("Evil\\x1b[2J\\x1b[31mCorp\\x07"),
-        "control characters are shown, not run: {pop}"
+    // Control characters of org text are shown, not run.
+    crate::snap::assert(
+        &Sandbox::new(),
+        &[("[LOGIN]", &emu.login_url), ("[ORG]", &emu.base_url)],
+        out.stdout.clone(),
+        snapbox::file!["../fixtures/transcripts/doctor-org-escaped.txt"],
     );
     assert!(out.stderr.contains("debug: POST") && out.stderr.contains("debug: DELETE"));
     for s in [

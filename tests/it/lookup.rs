@@ -300,6 +300,12 @@ fn flags_that_would_be_ignored_are_usage_errors_and_a_csv_without_column_gets_a_
     let sb = Sandbox::new();
     let f = sb.write_private("calls.csv", "Caller,ANI\nJane,+1 415 555 1212\n");
     let file = f.to_str().expect("utf8");
+    let mut transcript = Vec::new();
+    let mut record = |args: &[&str], out: &Run| {
+        let mut shown = vec!["lookup"];
+        shown.extend_from_slice(args);
+        transcript.push(crate::snap::render(Some(&shown), out));
+    };
     for args in [
         &["+14155551212", "--column", "ANI"][..],
         &["+14155551212", "--output", "csv"],
@@ -309,22 +315,22 @@ fn flags_that_would_be_ignored_are_usage_errors_and_a_csv_without_column_gets_a_
     ] {
         let out = lookup(&sb, &emu, args);
         out.assert_code(2);
+        record(args, &out);
     }
     let out = lookup(&sb, &emu, &["--file", file]);
-    assert!(
-        out.stderr.contains("looks like a CSV file") && out.stderr.contains("--column"),
-        "{}",
-        out.stderr
-    );
+    record(&["--file", file], &out);
     // A --ca-cert that holds no certificate is refused before anything is sent.
     let not_pem = sb.write_private("ca.pem", "just some text\n");
-    let out = lookup(
-        &sb,
-        &emu,
-        &["+14155551212", "--ca-cert", not_pem.to_str().expect("utf8")],
-    );
+    let args = ["+14155551212", "--ca-cert", not_pem.to_str().expect("utf8")];
+    let out = lookup(&sb, &emu, &args);
     out.assert_code(3);
-    assert!(out.stderr.contains("no PEM certificate"), "{}", out.stderr);
+    record(&args, &out);
+    crate::snap::assert(
+        &sb,
+        &[],
+        transcript.join("\n"),
+        snapbox::file!["../fixtures/transcripts/lookup-flag-refusals.txt"],
+    );
     assert_eq!(
         emu.stats().routes.get("token"),
         Some(&1),
@@ -389,6 +395,15 @@ fn a_known_org_url_is_connected_while_the_token_is_in_flight_and_reused() {
         &["--instance-url", "eu6 salesforce", "+1 415 555 1212"],
     );
     out.assert_code(2);
-    assert!(out.stderr.contains("--instance-url"), "{}", out.stderr);
+    crate::snap::assert(
+        &sb,
+        &[],
+        out.stderr,
+        snapbox::str![[r#"
+error: --instance-url is not usable: refused to send to eu6 salesforce: not a valid absolute URL
+hint: give the org's URL, e.g. https://<MyDomain>.my.salesforce.com
+
+"#]],
+    );
     assert_eq!(emu.stats().total, 3);
 }

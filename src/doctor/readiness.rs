@@ -395,8 +395,8 @@ pub fn estate_line(summary: &Value, noun: &str) -> String {
     );
     match n("not_checked") {
         0 => {}
-        k if k == total => line = format!("{line} (not checked: no login could be tried)"),
-        k => line.push_str(&format!("; {k} not checked (no login could be tried)")),
+        k if k == total => line = format!("{line} (not checked: no login got through)"),
+        k => line.push_str(&format!("; {k} not checked (no login got through)")),
     }
     line
 }
@@ -432,12 +432,12 @@ mod tests {
         let one = summary(&[Some(&c), None]);
         assert_eq!(
             estate_line(&one, "UCC"),
-            "1 of 2 UCCs uses the username-password flow (retiring in 2027); 0 are ready for client credentials; 1 not checked (no login could be tried)"
+            "1 of 2 UCCs uses the username-password flow (retiring in 2027); 0 are ready for client credentials; 1 not checked (no login got through)"
         );
         let none = summary(&[None]);
         assert_eq!(
             estate_line(&none, "UCC"),
-            "0 of 1 UCC use the username-password flow (retiring in 2027); 0 are ready for client credentials (not checked: no login could be tried)"
+            "0 of 1 UCC use the username-password flow (retiring in 2027); 0 are ready for client credentials (not checked: no login got through)"
         );
     }
 }

@@ -387,3 +387,70 @@ fn login_client_credentials_on_the_login_host_is_refused() {
         snapbox::file!["../fixtures/transcripts/login-client-credentials-login-host.txt"],
     );
 }
+
+#[test]
+fn lookup_with_log_dry_run_shows_the_task_it_would_create() {
+    let b = Bench::new();
+    let run = b.run(
+        &[
+            "lookup",
+            "+31 30 123 4567",
+            "--log",
+            "--dry-run",
+            "--duration",
+            "184",
+            "--interaction-id",
+            "7f3a-22",
+            "--disposition",
+            "Resolved",
+        ],
+        &[],
+    );
+    let text = crate::snap::render(
+        Some(&[
+            "lookup",
+            "+31 30 123 4567",
+            "--log",
+            "--dry-run",
+            "--duration",
+            "184",
+            "--interaction-id",
+            "7f3a-22",
+            "--disposition",
+            "Resolved",
+        ]),
+        &run,
+    )
+    // The Task is dated today.
+    .lines()
+    .map(|l| match l.strip_prefix("  ActivityDate: ") {
+        Some(_) => "  ActivityDate: [TODAY]\n".to_string(),
+        None => format!("{l}\n"),
+    })
+    .collect::<String>();
+    b.assert(
+        text,
+        snapbox::file!["../fixtures/transcripts/lookup-log-dry-run.txt"],
+    );
+}
+
+#[test]
+fn login_and_doctor_when_the_org_does_not_answer() {
+    let b = Bench::new();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://127.0.0.1:{}", l.local_addr().expect("addr").port())
+    };
+    let env = [("CRMCTL_LOGIN_URL", closed.as_str())];
+    let login = b.run(&["login"], &env);
+    let doctor = b.run(&["doctor", "--ani", "+31 30 123 4567"], &env);
+    let text = crate::snap::runs(&[
+        (&["login"], &login),
+        (&["doctor", "--ani", "+31 30 123 4567"], &doctor),
+    ])
+    .replace(&closed, "[CLOSED]");
+    b.assert(
+        text,
+        snapbox::file!["../fixtures/transcripts/org-unreachable.txt"],
+    );
+}

@@ -14,10 +14,15 @@ pub(super) fn run(
     args: &LookupArgs,
     file: &std::path::Path,
 ) -> Result<Box<dyn Report>, CliError> {
-    let ucc = args.from.ucc()?;
-    if ucc.is_some() {
-        // The UCC's CRM Service model applies to single lookups (README "Two models").
-        ctx.out.info("note: bulk lookups search as the 8x8 model does (Account, Contact and Lead over every phone form); the UCC's CRM Service model applies to single lookups");
+    let mut ucc = args.from.ucc()?;
+    if let (Some(u), Some(file)) = (ucc.as_mut(), &args.attributes) {
+        crate::settings::load::attach_attributes(u, file)
+            .map_err(|e| CliError::input(e.to_string()))?;
+    }
+    // crm-service by default with --settings (README "Two models").
+    let info = super::model::choose(args.model, ucc.as_ref())?;
+    if info.crm.is_some() && args.index {
+        return Err(super::model_bulk::refuse_index());
     }
     let version = args.connect.api_version(ucc.as_ref())?;
     // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
@@ -54,6 +59,12 @@ pub(super) fn run(
     }
     let kind = kind(args);
     let regions = regions(ctx, args.region.as_deref(), kind)?;
+    if let (Some(u), Some(_)) = (&ucc, &info.crm) {
+        if kind == crate::screenpop::lookup::Kind::Phone {
+            return super::model_bulk::run(ctx, args, u, info, &inputs, regions);
+        }
+        ctx.out.info("note: e-mail and case lookups are not modelled by the CRM Service model; they are searched as the 8x8 model does");
+    }
     let creds = args.connect.credentials(ctx, ucc.as_ref())?;
     let client = args.connect.client(ctx)?;
     let warming = args
@@ -156,6 +167,18 @@ fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     ext || (first.contains([',', ';']) && first.chars().any(|c| c.is_alphabetic()))
+}
+
+impl BulkReport {
+    pub(super) fn new(
+        rows: Option<crate::output::spool::RowSpool>,
+        summary: bulk::Summary,
+    ) -> Self {
+        BulkReport {
+            rows: rows.map(std::cell::RefCell::new),
+            summary,
+        }
+    }
 }
 
 pub struct BulkReport {

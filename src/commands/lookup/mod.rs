@@ -3,6 +3,7 @@
 mod bulk;
 mod index;
 mod model;
+mod model_bulk;
 mod render;
 
 use clap::{Args, ValueEnum};
@@ -304,12 +305,6 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
                 "--output cannot be used with --json (--json prints one document with every row)",
             )
             .with_hint("drop --json for streamed rows, or --output for one JSON document"));
-        }
-        if args.model == Some(model::ModelArg::CrmService) {
-            return Err(CliError::usage(
-                "--model crm-service is not modelled for --file: bulk lookups search as the 8x8 model does",
-            )
-            .with_hint("drop --model (or give --model 8x8), or look the numbers up one at a time"));
         }
         return bulk::run(ctx, args, file);
     }

@@ -54,14 +54,36 @@ fn bulk_rows_equal_single_lookups_with_the_same_settings() {
         assert_eq!(row["status"], d["outcome"], "{value}: {row} vs {d}");
         assert_eq!(row["pops_id"], d["pops"]["id"], "{value}");
         assert_eq!(row["pops_object"], d["pops"]["object"], "{value}");
-        assert_eq!(row["matches"], d["matches"].as_array().map_or(0, Vec::len), "{value}");
-        assert_eq!(row["open_cases"], d["pops_open_cases"].as_array().map_or(0, Vec::len), "{value}");
+        assert_eq!(
+            row["matches"],
+            d["matches"].as_array().map_or(0, Vec::len),
+            "{value}"
+        );
+        assert_eq!(
+            row["open_cases"],
+            d["pops_open_cases"].as_array().map_or(0, Vec::len),
+            "{value}"
+        );
         assert_eq!(row["crm_status"], d["status"], "{value}");
         let names = |v: &Value| -> Vec<Value> {
-            v.as_array().into_iter().flatten().map(|m| m["id"].clone()).collect()
+            v.as_array()
+                .into_iter()
+                .flatten()
+                .map(|m| m["id"].clone())
+                .collect()
         };
-        assert_eq!(names(&row["missed"]), names(&d["missed_by_model"]), "{value}");
-        assert_eq!(row["attributes"], d["pops"]["attributes"].as_array().map_or(Value::Array(vec![]), |a| Value::Array(a.clone())), "{value}");
+        assert_eq!(
+            names(&row["missed"]),
+            names(&d["missed_by_model"]),
+            "{value}"
+        );
+        assert_eq!(
+            row["attributes"],
+            d["pops"]["attributes"]
+                .as_array()
+                .map_or(Value::Array(vec![]), |a| Value::Array(a.clone())),
+            "{value}"
+        );
     }
 }
 
@@ -83,29 +105,48 @@ fn the_summary_names_the_model_and_counts_the_callers_it_misses() {
         "{}",
         out.stderr
     );
-    assert!(lines[1].starts_with("10 lookups: 5 matched, 0 several, 3 none, 1 withheld, 1 failed;"), "{}", out.stderr);
+    assert!(
+        lines[1].starts_with("10 lookups: 5 matched, 0 several, 3 none, 1 withheld, 1 failed;"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(
         lines.last().copied(),
-        Some("CRM Service pops: 5 Contact, 0 Lead, 4 Unknown; the 8x8 search pops 8 of 9 callers, of which the model misses 3 (37.5%)"),
+        Some(
+            "CRM Service pops: 5 Contact, 0 Lead, 4 Unknown; the 8x8 search pops 8 of 9 callers, of which the model misses 3 (37.5%)"
+        ),
         "{}",
         out.stderr
     );
     let doc = lookup(&sb, &file, &["--json", "--file", path]).json();
     let s = &doc["data"]["summary"];
     assert_eq!(
-        [&s["total"], &s["contact"], &s["lead"], &s["unknown"], &s["popped_by_8x8"], &s["missed_by_model"]],
+        [
+            &s["total"],
+            &s["contact"],
+            &s["lead"],
+            &s["unknown"],
+            &s["popped_by_8x8"],
+            &s["missed_by_model"]
+        ],
         [10, 5, 0, 4, 8, 3].map(Value::from).each_ref(),
         "{s}"
     );
     assert_eq!(doc["data"]["model"]["name"], "crm-service");
-    assert_eq!(doc["data"]["model"]["settings"]["PhoneNumberFormat"], "National");
+    assert_eq!(
+        doc["data"]["model"]["settings"]["PhoneNumberFormat"],
+        "National"
+    );
     let rows = doc["data"]["rows"].as_array().expect("rows");
     let missed: Vec<&str> = rows
         .iter()
         .filter(|r| r["missed_by_model"] == true)
         .filter_map(|r| r["input"].as_str())
         .collect();
-    assert_eq!(missed, ["+31301234567", "+31 23 123 4567", "+33 1 42 68 53 01"]);
+    assert_eq!(
+        missed,
+        ["+31301234567", "+31 23 123 4567", "+33 1 42 68 53 01"]
+    );
     // A repeat is answered once: later rows are cached.
     assert_eq!(rows[1]["cached"], true);
     assert_eq!(rows[8]["cached"], true);
@@ -126,11 +167,27 @@ fn csv_gains_columns_8x8_keeps_its_rows_and_index_is_refused() {
         lines[0],
         "line,input,status,matches,pops_object,pops_id,pops_name,open_cases,error_code,error,ms,cached,crm_status,missed_by_model,pops_8x8_object,pops_8x8_id,missed"
     );
-    assert!(lines[1].starts_with("1,+31301234567,none,0,"), "{}", out.stdout);
-    assert!(lines[1].ends_with(",false,Unknown,true,Contact,0035g0000000009AAA,1"), "{}", out.stdout);
-    assert!(lines[2].ends_with(",Contact,false,Account,0015g0000000002AAA,0"), "{}", out.stdout);
+    assert!(
+        lines[1].starts_with("1,\"'+31301234567\",none,0,"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[1].ends_with(",false,Unknown,true,Contact,0035g0000000009AAA,1"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        lines[2].ends_with(",Contact,false,Account,0015g0000000002AAA,0"),
+        "{}",
+        out.stdout
+    );
 
-    let out = lookup(&sb, &file, &["--file", path, "--model", "8x8", "--region", "NL"]);
+    let out = lookup(
+        &sb,
+        &file,
+        &["--file", path, "--model", "8x8", "--region", "NL"],
+    );
     out.assert_code(0);
     let r = rows(&out);
     assert_eq!(r[0]["pops_name"], "Eva Jansen");
@@ -139,7 +196,12 @@ fn csv_gains_columns_8x8_keeps_its_rows_and_index_is_refused() {
     let out = lookup(&sb, &file, &["--file", path, "--index"]);
     out.assert_code(2);
     assert_eq!(out.stdout, "");
-    assert!(out.stderr.contains("--index is not modelled for the UCC's CRM Service"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("--index is not modelled for the UCC's CRM Service"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("--model 8x8"), "{}", out.stderr);
 }
 
@@ -159,7 +221,11 @@ fn the_request_limit_under_the_model_gives_one_document_with_skipped_rows() {
     let file = estate(&sb, &emu, NATIONAL, "");
     let numbers: String = (0..20).map(|i| format!("+31 20 555 {i:04}\n")).collect();
     let input = sb.write_private("calls.txt", &numbers);
-    let out = lookup(&sb, &file, &["--json", "--file", input.to_str().expect("utf8"), "-j", "2"]);
+    let out = lookup(
+        &sb,
+        &file,
+        &["--json", "--file", input.to_str().expect("utf8"), "-j", "2"],
+    );
     out.assert_code(4);
     let doc = out.json();
     assert_eq!(doc["error"]["kind"], "remote");

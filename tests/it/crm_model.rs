@@ -21,7 +21,12 @@ pub(crate) const ATTRIBUTES: &str = r#"    plugin_attributes:
 
 /// An estate of one UCC, `helpdesk`, logging in to the emulator, with `optional`
 /// CrmService settings and `attributes` appended as YAML.
-pub(crate) fn estate(sb: &Sandbox, emu: &Background, optional: &[(&str, &str)], attributes: &str) -> String {
+pub(crate) fn estate(
+    sb: &Sandbox,
+    emu: &Background,
+    optional: &[(&str, &str)],
+    attributes: &str,
+) -> String {
     let c = test_cipher();
     let mut rows = crmctl::settings::standard_rows(
         "ucc1.contoso.local",

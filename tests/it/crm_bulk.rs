@@ -241,3 +241,51 @@ fn the_request_limit_under_the_model_gives_one_document_with_skipped_rows() {
             .all(|r| r["error"]["code"] == "NOT_RUN" && r["crm_status"].is_null())
     );
 }
+
+/// Ctrl-C under the model: one JSON document with every row, the rest skipped, 130.
+#[test]
+fn ctrl_c_under_the_model_prints_one_document_and_exits_130() {
+    use crate::signals::{numbers, slow_emulator, wait, wait_for_calls};
+    let emu = slow_emulator();
+    let sb = Sandbox::new();
+    let file = estate(&sb, &emu, NATIONAL, "");
+    let f = sb.write_private("n.txt", &numbers(200));
+    let key = sb.key_profile();
+    let mut c = sb.cmd(&[
+        "--key-file",
+        key.to_str().expect("utf8"),
+        "lookup",
+        "--settings",
+        &file,
+        "--ucc",
+        "helpdesk",
+        "--json",
+        "--file",
+        f.to_str().expect("utf8"),
+        "-j",
+        "2",
+    ]);
+    c.stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = c.spawn().expect("spawn crmctl");
+    wait_for_calls(&emu, 4);
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let out = wait(child);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}");
+    let doc: Value = serde_json::from_str(&stdout)
+        .unwrap_or_else(|e| panic!("not one JSON document ({e}):\n{stdout}"));
+    assert_eq!(doc["error"]["kind"], "interrupted");
+    let rows = doc["data"]["rows"].as_array().expect("rows");
+    assert_eq!(rows.len(), 200, "every input has its row");
+    let skipped: Vec<&Value> = rows.iter().filter(|r| r["status"] == "skipped").collect();
+    assert!(skipped.len() >= 100, "skipped {}", skipped.len());
+    assert!(skipped.iter().all(|r| r["error"]["kind"] == "interrupted"));
+    assert_eq!(doc["data"]["summary"]["stop_reason"], "interrupted");
+    assert_eq!(doc["data"]["model"]["name"], "crm-service");
+}

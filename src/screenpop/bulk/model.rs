@@ -304,3 +304,41 @@ pub fn run_model(
     counts.base = summary;
     counts
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The model's CSV columns follow the 8x8 ones, one cell per header name, org
+    /// text escaped.
+    #[test]
+    fn model_csv_rows_match_the_header_and_escape() {
+        let mut r = ModelRow::plain(
+            Row {
+                line: 3,
+                input: OrgText::from("+31301234567"),
+                status: Status::None,
+                matches: 0,
+                pops_object: None,
+                pops_id: None,
+                pops_name: None,
+                open_cases: 0,
+                error: None,
+                ms: 5,
+                as_typed: None,
+                cached: false,
+            },
+            Some("Unknown"),
+        );
+        r.missed_by_model = true;
+        r.pops_8x8_object = Some(OrgText::from("Contact"));
+        r.pops_8x8_id = Some(OrgText::from("=003\u{1b}[2J"));
+        let cells = model_csv_row(&r);
+        let header = format!("{CSV_HEADER},{MODEL_CSV_HEADER}");
+        assert_eq!(cells.len(), header.split(',').count());
+        assert_eq!(
+            &cells[cells.len() - 5..],
+            ["Unknown", "true", "Contact", "\"'=003\\x1b[2J\"", "0"]
+        );
+    }
+}

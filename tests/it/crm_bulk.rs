@@ -240,6 +240,16 @@ fn the_request_limit_under_the_model_gives_one_document_with_skipped_rows() {
             .filter(|r| r["status"] == "skipped")
             .all(|r| r["error"]["code"] == "NOT_RUN" && r["crm_status"].is_null())
     );
+    // The hint names what costs fewer calls, not `--index` alone (refused under the model).
+    let out = lookup(&sb, &file, &["--file", input.to_str().expect("utf8")]);
+    out.assert_code(4);
+    assert!(
+        out.stderr
+            .contains("the crm-service model sends three or four per distinct number")
+            && out.stderr.contains("`--model 8x8 --index`"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// Ctrl-C under the model: one JSON document with every row, the rest skipped, 130.

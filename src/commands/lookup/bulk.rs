@@ -153,6 +153,7 @@ pub(super) fn run(
     Ok(Box::new(BulkReport {
         rows: spool.map(std::cell::RefCell::new),
         summary,
+        model: false,
     }))
 }
 
@@ -170,13 +171,15 @@ fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
 }
 
 impl BulkReport {
-    pub(super) fn new(
+    /// The report of the crm-service model's run: its API hint names `--model 8x8`.
+    pub(super) fn of_model(
         rows: Option<crate::output::spool::RowSpool>,
         summary: bulk::Summary,
     ) -> Self {
         BulkReport {
             rows: rows.map(std::cell::RefCell::new),
             summary,
+            model: true,
         }
     }
 }
@@ -186,6 +189,8 @@ pub struct BulkReport {
     /// were streamed as they came.
     rows: Option<std::cell::RefCell<crate::output::spool::RowSpool>>,
     summary: bulk::Summary,
+    /// The crm-service model's run (not batched, no `--index`).
+    model: bool,
 }
 
 impl Report for BulkReport {
@@ -234,10 +239,17 @@ impl Report for BulkReport {
             || s.api_usage
                 .is_some_and(|u| s.api_calls.saturating_mul(4) > u.max.saturating_sub(u.used))
         {
-            out.hint(&format!(
-                "this file took {} of the org's remaining daily API requests; `--index` exports the org's phones in about 15 calls and matches every row locally",
-                crate::output::count(s.api_calls as usize, "call")
-            ));
+            out.hint(&if self.model {
+                format!(
+                    "this file took {} of the org's remaining daily API requests: the crm-service model sends three or four per distinct number (its two queries, the 8x8 search and its cases query); `--model 8x8` batches about 60 numbers a search, and `--model 8x8 --index` exports the org's phones in about 15 calls",
+                    crate::output::count(s.api_calls as usize, "call")
+                )
+            } else {
+                format!(
+                    "this file took {} of the org's remaining daily API requests; `--index` exports the org's phones in about 15 calls and matches every row locally",
+                    crate::output::count(s.api_calls as usize, "call")
+                )
+            });
         }
         if s.as_typed_no_region > 0 {
             out.hint(&format!(

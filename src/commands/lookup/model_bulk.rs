@@ -107,7 +107,7 @@ pub(super) fn run(
         return Err(CliError::output(e));
     }
     Ok(Box::new(ModelBulkReport {
-        base: BulkReport::new(spool, summary.base.clone()),
+        base: BulkReport::of_model(spool, summary.base.clone()),
         summary,
         info,
     }))

@@ -152,10 +152,10 @@ fn the_summary_names_the_model_and_counts_the_callers_it_misses() {
     assert_eq!(rows[8]["cached"], true);
 }
 
-/// CSV gains the model's columns at the end; `--model 8x8 --file` keeps the batched
+/// CSV gains the model's columns at the end; `--model 8x8 --file` and e-mail files keep the batched
 /// 8x8 rows; `--index` under the model is a usage error with a hint.
 #[test]
-fn csv_gains_columns_8x8_keeps_its_rows_and_index_is_refused() {
+fn csv_gains_columns_8x8_and_email_keep_their_rows_and_index_is_refused() {
     let emu = Background::start(Config::default()).expect("emulator");
     let sb = Sandbox::new();
     let file = estate(&sb, &emu, NATIONAL, "");
@@ -192,6 +192,31 @@ fn csv_gains_columns_8x8_keeps_its_rows_and_index_is_refused() {
     let r = rows(&out);
     assert_eq!(r[0]["pops_name"], "Eva Jansen");
     assert_eq!(r[0].get("crm_status"), None, "the 8x8 rows are unchanged");
+
+    // Batching flags are noted, not silently dropped.
+    let out = lookup(&sb, &file, &["--file", path, "--batch-size", "10"]);
+    assert!(
+        out.stderr
+            .contains("note: --batch-size and --no-batch do not apply to the crm-service model"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(rows(&out)[0]["crm_status"], "Unknown");
+
+    // E-mail files are not modelled: 8x8 rows and a note.
+    let emails = sb.write_private("mails.txt", "nobody@example.invalid\n");
+    let out = lookup(
+        &sb,
+        &file,
+        &["--file", emails.to_str().expect("utf8"), "--media", "email"],
+    );
+    assert!(
+        out.stderr
+            .contains("e-mail and case lookups are not modelled"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(rows(&out)[0].get("crm_status"), None);
 
     let out = lookup(&sb, &file, &["--file", path, "--index"]);
     out.assert_code(2);

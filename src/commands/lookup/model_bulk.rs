@@ -37,6 +37,9 @@ pub(super) fn run(
             "the crm-service bulk run needs the model",
         ));
     };
+    if args.batch_size.is_some() || args.no_batch {
+        ctx.out.info("note: --batch-size and --no-batch do not apply to the crm-service model: it sends its own queries for each distinct number (--model 8x8 batches)");
+    }
     let regions = super::model::regions(&info, Some(ucc), regions)?;
     let version = args.connect.api_version(Some(ucc))?;
     let creds = args.connect.credentials(ctx, Some(ucc))?;

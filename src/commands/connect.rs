@@ -311,8 +311,7 @@ impl SettingsArgs {
         let Some(name) = &self.ucc else {
             return only_ucc(path).map(Some);
         };
-        let uccs = crate::settings::load::file(path, Some(name))
-            .map_err(|e| CliError::input(e.to_string()))?;
+        let uccs = crate::settings::load::file(path, Some(name))?;
         let names: Vec<String> = uccs.iter().map(|u| u.name.clone()).collect();
         uccs.into_iter()
             .find(|u| u.name.eq_ignore_ascii_case(name))
@@ -334,8 +333,7 @@ fn only_ucc(path: &std::path::Path) -> Result<Ucc, CliError> {
             "--settings with a CSV export needs --ucc: the export does not name its UCC",
         ));
     }
-    let mut uccs =
-        crate::settings::load::file(path, None).map_err(|e| CliError::input(e.to_string()))?;
+    let mut uccs = crate::settings::load::file(path, None)?;
     if uccs.len() == 1 {
         return Ok(uccs.remove(0));
     }

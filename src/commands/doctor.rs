@@ -146,8 +146,7 @@ fn load_estate(args: &DoctorArgs) -> Result<(Vec<Ucc>, Vec<usize>), CliError> {
     let mut all = Vec::new();
     for file in &args.settings {
         let name = if is_csv(file) { names.next() } else { None };
-        let mut loaded = load::file(file, name.map(String::as_str))
-            .map_err(|e| CliError::input(e.to_string()))?;
+        let mut loaded = load::file(file, name.map(String::as_str))?;
         all.append(&mut loaded);
     }
     if all.is_empty() {

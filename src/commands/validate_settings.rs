@@ -363,12 +363,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     };
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
-        let mut loaded =
-            load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
+        let mut loaded = load::file(file, args.ucc.as_deref())?;
         uccs.append(&mut loaded);
     }
     if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {
-        load::attach_to_named(&mut uccs, name, file).map_err(|e| CliError::input(e.to_string()))?;
+        load::attach_to_named(&mut uccs, name, file)?;
     }
     let cipher = ctx.configured_cipher()?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());

@@ -315,8 +315,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let mut ucc = args.from.ucc()?;
     if let (Some(u), Some(file)) = (ucc.as_mut(), &args.attributes) {
-        crate::settings::load::attach_attributes(u, file)
-            .map_err(|e| CliError::input(e.to_string()))?;
+        crate::settings::load::attach_attributes(u, file)?;
     }
     let version = args.connect.api_version(ucc.as_ref())?;
     let mut info = model::choose(args.model, ucc.as_ref())?;

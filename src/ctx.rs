@@ -213,6 +213,15 @@ impl Ctx {
         })
     }
 
+    /// The one way a command builds its Salesforce client: these settings, and the
+    /// `-v` trace.
+    pub fn client(
+        &self,
+        http: &crate::salesforce::HttpSettings,
+    ) -> Result<crate::salesforce::Client, CliError> {
+        crate::salesforce::Client::new(http, self.http_trace()).map_err(CliError::from)
+    }
+
     /// The `-v` trace for HTTP clients: each request and answer status on stderr.
     /// The client passes URLs and statuses only; secrets never reach it.
     pub fn http_trace(&self) -> crate::salesforce::Trace {

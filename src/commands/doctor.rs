@@ -11,14 +11,16 @@ use std::time::Instant;
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::connect::{
-    ConnectArgs, DEFAULT_API_VERSION, FlowArg, normalise_version, ucc_credentials,
-};
+use crate::args::{ConnectArgs, FlowArg};
 use crate::ctx::Ctx;
 use crate::doctor::readiness::{self, LoginOutcome, Readiness};
 use crate::doctor::settings::{self as local, Probed};
 use crate::doctor::{self, Status, Step, UccResult, org};
 use crate::error::{CliError, ErrorKind};
+use crate::ops::connect::{
+    self as resolve, ConnectSettings, DEFAULT_API_VERSION, normalise_version,
+};
+use crate::ops::credentials::{jwt_key, ucc_credentials};
 use crate::output::{Printer, Report, sanitize};
 use crate::salesforce::{Client, Credentials};
 use crate::screenpop::Match;
@@ -116,10 +118,10 @@ fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
     // Regions as `crmctl lookup` resolves them: --region, CRMCTL_REGION, the locale.
     let regions = if args.ani.is_empty() {
         // Not needed, but a bad flag is still a usage error, as in `lookup`.
-        super::lookup::region_flag(args.region.as_deref())?;
+        crate::ops::regions::region_flag(args.region.as_deref())?;
         lookup::Regions::default()
     } else {
-        super::lookup::regions(ctx, args.region.as_deref(), Kind::Phone)?
+        crate::ops::regions::regions(ctx, args.region.as_deref(), Kind::Phone)?
     };
     let values = args
         .ani
@@ -128,7 +130,7 @@ fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
         .chain(args.email.iter().map(|v| (Kind::Email, v)))
         .chain(args.case.iter().map(|v| (Kind::Case, v)));
     values
-        .map(|(kind, v)| lookup::plan(kind, v, regions).map_err(super::lookup::plan_error))
+        .map(|(kind, v)| lookup::plan(kind, v, regions).map_err(crate::ops::regions::plan_error))
         .collect()
 }
 
@@ -198,7 +200,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     // Flags that cannot mean anything and a malformed --instance-url are usage
     // errors before any traffic.
     connect.check()?;
-    connect.instance_hint(ctx, None)?;
+    resolve::instance_hint(connect, &ctx.env, None)?;
     let plans = plans(ctx, args)?;
     if args.settings.is_empty() {
         return one_org(ctx, args, connect, &plans);
@@ -214,7 +216,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let cipher = key.as_ref().ok().map(|(c, _)| c);
     // `--flow jwt` or `--jwt-key-file`: read once, before any traffic.
-    let jwt_key = connect.jwt_key(ctx)?;
+    let jwt_key = jwt_key(connect, ctx)?;
     let profile = key.as_ref().map(|(_, p)| p.describe());
     let findings = rules::check_all(&all, cipher);
     let probes = if args.probe {
@@ -228,11 +230,11 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             .collect();
         urls.sort();
         urls.dedup();
-        super::validate_settings::probe_all(ctx, urls, args.probe_timeout)?
+        crate::ops::probe::probe_all(ctx, urls, args.probe_timeout)?
     } else {
         Vec::new()
     };
-    let client = connect.client(ctx)?;
+    let client = ctx.client(&resolve::http(connect, &ctx.env)?)?;
     let mut results = Vec::new();
     let mut logins: Vec<(usize, LoginPlan)> = Vec::new();
     for &i in &picked {
@@ -326,9 +328,9 @@ fn one_org(
     connect: &ConnectArgs,
     plans: &[Plan],
 ) -> Result<Box<dyn Report>, CliError> {
-    let version = connect.api_version(None)?;
-    let creds = connect.credentials(ctx, None)?;
-    let client = connect.client(ctx)?;
+    let settings = ConnectSettings::resolve(connect, None, &ctx.env)?;
+    let creds = settings.credentials(connect, ctx, None)?;
+    let client = ctx.client(&settings.http)?;
     let why = "no --settings: the org comes from the login flags";
     let mut steps = vec![
         Step::skip(doctor::SETTINGS, why),
@@ -338,12 +340,11 @@ fn one_org(
         ),
         Step::skip(doctor::ENDPOINTS, why),
     ];
-    let org_url = connect.instance_hint(ctx, None)?;
     let (org, flow_readiness) = org_steps(
         &client,
         &creds,
-        org_url.as_deref(),
-        Ok(version),
+        settings.instance_hint.as_deref(),
+        Ok(settings.api_version),
         plans,
         args.log_test,
         None,
@@ -398,8 +399,7 @@ fn login_plan(
         ));
     };
     let flow = connect.flow.flow();
-    let login_url = connect
-        .login_url(ctx, Some(u))
+    let login_url = resolve::login_url(connect, &ctx.env, Some(u))
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
     let mut creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
@@ -407,7 +407,7 @@ fn login_plan(
         creds.client_id = secrecy::SecretString::from(id.clone());
     }
     let version = if connect.api_version.is_some() {
-        connect.api_version(Some(u)).map_err(|e| e.message)
+        resolve::api_version(connect, Some(u)).map_err(|e| e.message)
     } else if let Some(why) = local::held_back(bad, &[local::API_ENDPOINT]) {
         Err(why)
     } else {
@@ -424,7 +424,9 @@ fn login_plan(
     ]
     .to_vec();
     Ok(LoginPlan {
-        org_url: connect.instance_hint(ctx, Some(u)).ok().flatten(),
+        org_url: resolve::instance_hint(connect, &ctx.env, Some(u))
+            .ok()
+            .flatten(),
         creds,
         version,
         key,
@@ -511,15 +513,16 @@ fn login_steps(
         .clone()
         .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
     let warming = org_url.and_then(|u| client.warm(u, &creds.token_url));
-    let (report, session) = match super::login::check_session(client, creds, checked, warming) {
-        Ok(x) => x,
-        Err(e) => {
-            let mut steps =
-                vec![Step::from_error(doctor::LOGIN, &e).timed(t.elapsed().as_millis())];
-            steps.extend(skipped_after_login(plans, log_test, "needs a login"));
-            return (steps, Err(e));
-        }
-    };
+    let (report, session) =
+        match crate::ops::session::check_session(client, creds, checked, warming) {
+            Ok(x) => x,
+            Err(e) => {
+                let mut steps =
+                    vec![Step::from_error(doctor::LOGIN, &e).timed(t.elapsed().as_millis())];
+                steps.extend(skipped_after_login(plans, log_test, "needs a login"));
+                return (steps, Err(e));
+            }
+        };
     let instance = session.instance_url.clone();
     let rest_ms = t.elapsed().as_millis().saturating_sub(report.login_ms);
     let who = if report.username.is_empty() {

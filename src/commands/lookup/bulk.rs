@@ -2,10 +2,11 @@
 
 use serde_json::{Value, json};
 
-use super::{LookupArgs, Output, kind, regions};
-use crate::commands::connect::sf_error;
+use super::{LookupArgs, Output, kind};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
+use crate::ops::ConnectSettings;
+use crate::ops::regions::regions;
 use crate::output::{Printer, Report};
 use crate::screenpop::bulk;
 /// `--file`: one lookup per input line, rows streamed in input order.
@@ -19,7 +20,8 @@ pub(super) fn run(
         // The UCC's CRM Service model applies to single lookups (README "Two models").
         ctx.out.info("note: bulk lookups search as the 8x8 model does (Account, Contact and Lead over every phone form); the UCC's CRM Service model applies to single lookups");
     }
-    let version = args.connect.api_version(ucc.as_ref())?;
+    let settings = ConnectSettings::resolve(&args.connect, ucc.as_ref(), &ctx.env)?;
+    let version = settings.api_version.clone();
     // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
     let text = crate::fsutil::read_text(file).map_err(|e| {
         let what = if file.as_os_str() == "-" {
@@ -54,13 +56,13 @@ pub(super) fn run(
     }
     let kind = kind(args);
     let regions = regions(ctx, args.region.as_deref(), kind)?;
-    let creds = args.connect.credentials(ctx, ucc.as_ref())?;
-    let client = args.connect.client(ctx)?;
-    let warming = args
-        .connect
-        .instance_hint(ctx, ucc.as_ref())?
-        .and_then(|u| client.warm(&u, &creds.token_url));
-    let session = client.login(&creds).map_err(sf_error)?;
+    let creds = settings.credentials(&args.connect, ctx, ucc.as_ref())?;
+    let client = ctx.client(&settings.http)?;
+    let warming = settings
+        .instance_hint
+        .as_deref()
+        .and_then(|u| client.warm(u, &creds.token_url));
+    let session = client.login(&creds).map_err(CliError::from)?;
     if let Some(w) = warming {
         let _ = w.settle(&session);
     }

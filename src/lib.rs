@@ -130,8 +130,9 @@ pub(crate) fn output_failed(e: &std::io::Error, code: u8) -> u8 {
 
 /// clap's own errors: help and version print and exit 0; usage errors exit 2, and
 /// under `--json` also produce the JSON envelope so scripts always get one document.
-fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
+fn usage_error(mut e: clap::Error, args: &[OsString]) -> u8 {
     use clap::error::ErrorKind;
+    let secret = secret_argument(&mut e, args);
     let informational = matches!(
         e.kind(),
         ErrorKind::DisplayHelp
@@ -169,11 +170,76 @@ fn usage_error(e: clap::Error, args: &[OsString]) -> u8 {
         } else {
             first
         };
-        let err = CliError::usage(first).with_hint("run `crmctl --help` for usage");
+        let mut err = CliError::usage(first);
+        if secret {
+            err = err.with_hint(SECRET_HINT);
+        }
+        let err = err.with_hint("run `crmctl --help` for usage");
         let doc = output::envelope(&subcommand_name(args), EXIT_USAGE, None, Some(&err), &[]);
         output::Printer::raw_envelope(&doc);
     }
     EXIT_USAGE
+}
+
+/// Where secrets go, for a secret typed on the command line.
+const SECRET_HINT: &str = "a secret is never taken as an argument (it would show in `ps` and shell \
+history): crmctl asks for it with hidden input on a terminal, or reads it with --stdin or from \
+CRMCTL_PASSWORD, CRMCTL_TOKEN, CRMCTL_CLIENT_SECRET or CRMCTL_VALUE (see the command's --help)";
+
+/// An unknown argument that carries a secret: a flag named like one (`--password`,
+/// `--client-secret`, `--token`, `--passphrase`), or any stray value of `encrypt`,
+/// whose every input is a secret. The value is not repeated (stderr ends up in CI
+/// logs, the message in `--json`), no other flag is suggested to hold it, and the
+/// tip says where secrets go. True when the error was such a one.
+fn secret_argument(e: &mut clap::Error, args: &[OsString]) -> bool {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if e.kind() != ErrorKind::UnknownArgument {
+        return false;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return false;
+    };
+    let secret_flag = arg.starts_with('-') && {
+        let name = arg.trim_start_matches('-').to_ascii_lowercase();
+        ["password", "secret", "token", "passphrase"]
+            .iter()
+            .any(|w| name.contains(w))
+    };
+    let stray_value = !arg.starts_with('-') && subcommand_name(args) == "encrypt";
+    if !secret_flag && !stray_value {
+        return false;
+    }
+    if stray_value {
+        e.insert(
+            ContextKind::InvalidArg,
+            ContextValue::String("<not shown: it may be a secret>".into()),
+        );
+    }
+    if e.remove(ContextKind::SuggestedArg).is_some() {
+        // clap's usage line then shows the suggested flag; show the command's own.
+        e.insert(
+            ContextKind::Usage,
+            ContextValue::StyledStr(subcommand_usage(args)),
+        );
+    }
+    e.insert(
+        ContextKind::Suggested,
+        ContextValue::StyledStrs(vec![SECRET_HINT.into()]),
+    );
+    true
+}
+
+/// The usage line of the (nested) subcommand named on a command line.
+fn subcommand_usage(args: &[OsString]) -> clap::builder::StyledStr {
+    let mut cmd = cli::command();
+    let mut path = vec!["crmctl".to_string()];
+    for a in args.iter().skip(1).filter_map(|a| a.to_str()) {
+        if let Some(sub) = cmd.find_subcommand(a).cloned() {
+            path.push(sub.get_name().to_string());
+            cmd = sub;
+        }
+    }
+    cmd.bin_name(path.join(" ")).render_usage()
 }
 
 /// The subcommand named on a command line that failed to parse, for the JSON envelope.

@@ -31,7 +31,7 @@ never printed; a key file others can read is warned about.",
 crmctl login --username integration@contoso.com\n  \
 crmctl login --sandbox --username integration@contoso.com.uat --api-version 60.0\n  \
 crmctl login --flow client-credentials --login-url https://contoso.my.salesforce.com --json\n  \
-crmctl login --flow jwt --jwt-key-file server.key --client-id 3MVG9... --username integration@contoso.com"
+crmctl login --flow jwt --jwt-key-file server.key --client-id 3MVG9... \\\n      --username integration@contoso.com"
 )]
 pub struct LoginArgs {
     #[command(flatten)]

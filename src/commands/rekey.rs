@@ -34,7 +34,7 @@ profile can't be read or a file can't be written.",
     after_long_help = "Examples:\n  \
 crmctl rekey --from old-key.yaml --to new-key.yaml estate.yaml --dry-run\n  \
 crmctl rekey --from old-key.yaml --to new-key.yaml estate.yaml PluginSettings.csv --backup\n  \
-crmctl rekey --from old-key.yaml --to new-key.yaml --json eu/*.yaml   # in CI: passphrases from the environment"
+crmctl rekey --from old-key.yaml --to new-key.yaml --json eu/*.yaml   # CI: passphrases from env"
 )]
 pub struct RekeyArgs {
     /// The key profile the values are encrypted with now

@@ -283,6 +283,15 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         ))
         .with_hint("YAML estates name their UCCs under `uccs:`; leave out --ucc, or give the SharePoint CSV export (a .csv file)"));
     }
+    // A CSV export does not name its UCC: usage (2), as in login, lookup and doctor.
+    if args.ucc.is_none()
+        && let Some(csv) = args.files.iter().find(|f| load::is_csv(f))
+    {
+        return Err(CliError::usage(format!(
+            "{}: a CSV export holds one UCC's list: name it with --ucc",
+            csv.display()
+        )));
+    }
     let fixed = if args.fix {
         if !args.dry_run {
             // As rekey and settings set: a rewrite killed half-way is finished first.

@@ -40,6 +40,8 @@ pub struct Readiness {
     /// `invalid-assertion`, `audience-invalid`, `invalid-client-id`, `expired`,
     /// `no-username` or `failed`.
     pub jwt: &'static str,
+    /// False when the UCC could not log in at all, so none of this was checked.
+    pub checked: bool,
 }
 
 impl Readiness {
@@ -101,6 +103,7 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
         run_as_user: cc.run_as_user,
         hidden_fields: cc.hidden,
         jwt,
+        checked: true,
     };
     // Item 3 of the issue: the same app logs in without a password, so a rejected
     // password is most likely the org blocking the flow.
@@ -135,6 +138,7 @@ pub fn skipped(why: &str) -> (Step, Readiness) {
             run_as_user: None,
             hidden_fields: Vec::new(),
             jwt: "not-checked",
+            checked: false,
         },
     )
 }
@@ -360,27 +364,41 @@ fn jwt(input: &Inputs) -> (&'static str, String, Vec<String>) {
     }
 }
 
-/// `data.summary.flow_readiness` for the estate.
+/// `data.summary.flow_readiness` for the estate; `not_checked` counts the UCCs
+/// whose login could not be tried (their flow is unknown, not "not password").
 pub fn summary(all: &[Option<&Readiness>]) -> Value {
-    let checked: Vec<&Readiness> = all.iter().flatten().copied().collect();
+    let checked: Vec<&Readiness> = all
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|r| r.checked)
+        .collect();
     json!({
         "uccs": all.len(),
         "password_flow": checked.iter().filter(|r| r.uses_password_flow()).count(),
         "client_credentials_ready": checked.iter().filter(|r| r.client_credentials_ready()).count(),
+        "not_checked": all.len() - checked.len(),
     })
 }
 
 /// The estate line: "3 of 3 UCCs use the username-password flow (retiring in
-/// 2027); 2 are ready for client credentials".
+/// 2027); 2 are ready for client credentials", and how many were not checked, so
+/// that "0 of 1" never reads as "none uses it" when its login was never tried.
 pub fn estate_line(summary: &Value, noun: &str) -> String {
     let n = |k: &str| summary[k].as_u64().unwrap_or(0) as usize;
     let (total, password, ready) = (n("uccs"), n("password_flow"), n("client_credentials_ready"));
-    format!(
+    let mut line = format!(
         "{password} of {} {} the username-password flow (retiring in 2027); {ready} {} ready for client credentials",
         crate::output::count(total, noun),
         if password == 1 { "uses" } else { "use" },
         if ready == 1 { "is" } else { "are" },
-    )
+    );
+    match n("not_checked") {
+        0 => {}
+        k if k == total => line = format!("{line} (not checked: no login got through)"),
+        k => line.push_str(&format!("; {k} not checked (no login got through)")),
+    }
+    line
 }
 
 #[cfg(test)]
@@ -395,6 +413,7 @@ mod tests {
             run_as_user: None,
             hidden_fields: Vec::new(),
             jwt: "not-checked",
+            checked: true,
         };
         let (a, b, c) = (
             r("accepted", "ready"),
@@ -404,7 +423,7 @@ mod tests {
         let s = summary(&[Some(&a), Some(&b), Some(&c)]);
         assert_eq!(
             s,
-            json!({"uccs": 3, "password_flow": 3, "client_credentials_ready": 2})
+            json!({"uccs": 3, "password_flow": 3, "client_credentials_ready": 2, "not_checked": 0})
         );
         assert_eq!(
             estate_line(&s, "UCC"),
@@ -413,7 +432,12 @@ mod tests {
         let one = summary(&[Some(&c), None]);
         assert_eq!(
             estate_line(&one, "UCC"),
-            "1 of 2 UCCs uses the username-password flow (retiring in 2027); 0 are ready for client credentials"
+            "1 of 2 UCCs uses the username-password flow (retiring in 2027); 0 are ready for client credentials; 1 not checked (no login got through)"
+        );
+        let none = summary(&[None]);
+        assert_eq!(
+            estate_line(&none, "UCC"),
+            "0 of 1 UCC use the username-password flow (retiring in 2027); 0 are ready for client credentials (not checked: no login got through)"
         );
     }
 }

@@ -158,6 +158,7 @@ fn a_bad_region_flag_is_a_usage_error_in_every_command() {
     }
 }
 
+#[cfg(feature = "emulator")] // runs `crmctl emulate`
 #[test]
 fn a_scripted_fault_that_can_never_fire_is_refused() {
     use std::time::{Duration, Instant};

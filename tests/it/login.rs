@@ -50,16 +50,20 @@ fn success_reports_ids_instance_usage_and_checks() {
     let sb = Sandbox::new();
     let out = login(&sb, &emu, DEMO_USERNAME, &["-v"]);
     out.assert_code(0);
-    assert!(
-        out.stdout
-            .starts_with("ok: logged in as demo@crmctl.example"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains(&emu.base_url)
-            && out.stdout.contains("00D5g")
-            && out.stdout.contains("API usage:")
+    crate::snap::assert(
+        &sb,
+        &[("[ORG]", &emu.base_url)],
+        out.stdout.clone(),
+        snapbox::str![[r#"
+ok: logged in as demo@crmctl.example in [..] ms
+  org id:       00D5g0000000001EAA
+  user id:      0055g0000000001AAA
+  instance:     [ORG]
+  API version:  v60.0 offered (newest v67.0)
+  API usage:    [..] of 15000 daily requests
+  screen pop:   Account ok; Contact ok; Lead ok; Case ok
+
+"#]],
     );
     assert!(
         out.stderr.contains("debug: POST") && out.stderr.contains("values redacted"),
@@ -99,15 +103,15 @@ fn every_refusal_maps_to_advice_and_exit_1() {
         ("expired@crmctl.example", &[], "password has expired"),
         ("nobody@crmctl.example", &[], "CURRENT security token"),
     ];
-    for (user, extra, advice) in cases {
+    let mut transcript = Vec::new();
+    // Each refusal with the advice it must carry (the transcript shows all of it).
+    for (user, extra, _advice) in cases {
         let out = login(&sb, &emu, user, extra);
         out.assert_code(1);
-        assert!(
-            out.stderr.contains(advice),
-            "{user}: expected advice {advice:?}:\n{}",
-            out.stderr
-        );
         assert_no_secrets(&out);
+        let mut args = vec!["login", "--username", user];
+        args.extend_from_slice(extra);
+        transcript.push(crate::snap::render(Some(&args), &out));
     }
     // A missing token is named as such.
     let out = sb.run(
@@ -123,11 +127,10 @@ fn every_refusal_maps_to_advice_and_exit_1() {
         "",
     );
     out.assert_code(1);
-    assert!(
-        out.stderr.contains("no security token was sent"),
-        "{}",
-        out.stderr
-    );
+    transcript.push(crate::snap::render(
+        Some(&["login", "--username", DEMO_USERNAME, "--no-token"]),
+        &out,
+    ));
     // Unknown client id: propagation delay advice.
     let mut env = secrets();
     env[2] = ("CRMCTL_CLIENT_ID", "3MVG9unknown");
@@ -143,7 +146,21 @@ fn every_refusal_maps_to_advice_and_exit_1() {
         "",
     );
     out.assert_code(1);
-    assert!(out.stderr.contains("2 to 10 minutes"), "{}", out.stderr);
+    transcript.push(crate::snap::render(
+        Some(&[
+            "CRMCTL_CLIENT_ID=3MVG9unknown",
+            "login",
+            "--username",
+            DEMO_USERNAME,
+        ]),
+        &out,
+    ));
+    crate::snap::assert(
+        &sb,
+        &[],
+        transcript.join("\n"),
+        snapbox::file!["../fixtures/transcripts/login-refusals.txt"],
+    );
     let mut env = secrets();
     env[3] = ("CRMCTL_CLIENT_SECRET", "wrong");
     let out = sb.run(
@@ -181,11 +198,11 @@ fn hidden_fields_and_missing_versions_are_reported_with_exit_1() {
         &["--api-version", "services/data/v99.0/"],
     );
     out.assert_code(1);
-    assert!(
-        out.stdout.contains("v99.0 NOT offered") && out.stderr.contains("ApiEndPoint"),
-        "{}\n{}",
-        out.stdout,
-        out.stderr
+    crate::snap::assert(
+        &sb,
+        &[("[ORG]", &emu.base_url)],
+        crate::snap::render(None, &out),
+        snapbox::file!["../fixtures/transcripts/login-version-not-offered.txt"],
     );
     let out = login(&sb, &emu, DEMO_USERNAME, &["--api-version", "v60.5"]);
     out.assert_code(2);
@@ -237,7 +254,8 @@ fn client_credentials_need_the_my_domain_host() {
         "",
     );
     out.assert_code(1);
-    assert!(out.stderr.contains("My Domain"), "{}", out.stderr);
+    // The text: org_transcripts::login_client_credentials_on_the_login_host_is_refused.
+    assert_eq!(out.stdout, "");
     let out = sb.run(
         &[
             "login",
@@ -468,19 +486,22 @@ fn credentials_from_a_ucc_settings_file_yaml_or_csv() {
         "",
     );
     out.assert_code(3);
-    assert!(
-        out.stderr
-            .contains("estate.yaml:7: Password does not decrypt"),
-        "{}",
-        out.stderr
-    );
-    let out = sb.run(
-        &["--key-file", k, "login", "--settings", y, "--ucc", "sales"],
-        &[],
-        "",
-    );
+    let mut transcript = vec![crate::snap::render(
+        Some(&[
+            "--key-file",
+            other.to_str().expect("utf8"),
+            "login",
+            "--settings",
+            y,
+            "--ucc",
+            "helpdesk",
+        ]),
+        &out,
+    )];
+    let args = ["--key-file", k, "login", "--settings", y, "--ucc", "sales"];
+    let out = sb.run(&args, &[], "");
     out.assert_code(3);
-    assert!(out.stderr.contains("other, helpdesk"), "{}", out.stderr);
+    transcript.push(crate::snap::render(Some(&args), &out));
     // Without --ucc: a file of one UCC needs no name; one of several, or a CSV, does (2).
     let one = sb.write_private(
         "one.yaml",
@@ -498,49 +519,55 @@ fn credentials_from_a_ucc_settings_file_yaml_or_csv() {
         "",
     );
     out.assert_code(0);
-    let out = sb.run(&["--key-file", k, "login", "--settings", y], &[], "");
+    let args = ["--key-file", k, "login", "--settings", y];
+    let out = sb.run(&args, &[], "");
     out.assert_code(2);
-    assert!(out.stderr.contains("holds 2 UCCs"), "{}", out.stderr);
-    assert!(out.stderr.contains("other, helpdesk"), "{}", out.stderr);
-    let out = sb.run(
-        &[
-            "--key-file",
-            k,
-            "login",
-            "--settings",
-            csv_path.to_str().expect("utf8"),
-        ],
+    transcript.push(crate::snap::render(Some(&args), &out));
+    let args = [
+        "--key-file",
+        k,
+        "login",
+        "--settings",
+        csv_path.to_str().expect("utf8"),
+    ];
+    let out = sb.run(&args, &[], "");
+    out.assert_code(2);
+    transcript.push(crate::snap::render(Some(&args), &out));
+    crate::snap::assert(
+        &sb,
         &[],
-        "",
+        transcript.join("\n"),
+        snapbox::file!["../fixtures/transcripts/login-settings-refusals.txt"],
     );
-    out.assert_code(2);
-    assert!(out.stderr.contains("needs --ucc"), "{}", out.stderr);
 }
 
 /// A timeout out of range names where it came from: the flag or the variable.
 #[test]
 fn a_timeout_out_of_range_names_its_flag_or_variable() {
     let sb = Sandbox::new();
-    let out = sb.run(
-        &["login", "--username", DEMO_USERNAME, "--timeout", "0"],
-        &secrets(),
-        "",
-    );
-    out.assert_code(2);
-    assert!(
-        out.stderr.contains("--timeout must be more than 0"),
-        "{}",
-        out.stderr
-    );
+    let flag = ["login", "--username", DEMO_USERNAME, "--timeout", "0"];
+    let by_flag = sb.run(&flag, &secrets(), "");
+    by_flag.assert_code(2);
     let mut env = secrets();
     env.push(("CRMCTL_CONNECT_TIMEOUT", "90000"));
-    let out = sb.run(&["login", "--username", DEMO_USERNAME], &env, "");
-    out.assert_code(3);
-    assert!(
-        out.stderr
-            .contains("CRMCTL_CONNECT_TIMEOUT must be more than 0"),
-        "{}",
-        out.stderr
+    let by_env = sb.run(&["login", "--username", DEMO_USERNAME], &env, "");
+    by_env.assert_code(3);
+    crate::snap::assert(
+        &sb,
+        &[],
+        crate::snap::runs(&[
+            (&flag, &by_flag),
+            (
+                &[
+                    "CRMCTL_CONNECT_TIMEOUT=90000",
+                    "login",
+                    "--username",
+                    DEMO_USERNAME,
+                ],
+                &by_env,
+            ),
+        ]),
+        snapbox::file!["../fixtures/transcripts/login-timeout-out-of-range.txt"],
     );
 }
 

@@ -429,6 +429,8 @@ fn settings_init_confirms_the_client_pair_and_logs_in_at_a_test_org() {
     answer(&mut s, &mut screen, "client secret", "Typ1calSecret");
     answer(&mut s, &mut screen, "again, to confirm", "Typ1calSecret");
     answer(&mut s, &mut screen, "REST API version", "61.0");
+    answer(&mut s, &mut screen, "DefaultPhoneNumberRegion", "");
+    answer(&mut s, &mut screen, "PhoneNumberFormat", "");
     screen += &s.exp_eof().expect("program ends");
     let status = s.process().wait().expect("exit status");
     assert!(

@@ -110,7 +110,7 @@ fn an_estate_of_three_uccs_reports_each_and_the_estate() {
     );
     assert_eq!(
         out.json()["data"]["summary"]["flow_readiness"],
-        json!({"uccs": 3, "password_flow": 3, "client_credentials_ready": 2})
+        json!({"uccs": 3, "password_flow": 3, "client_credentials_ready": 2, "not_checked": 0})
     );
     assert_eq!(step(&out, 0, "flow-readiness")["status"], "ok");
     assert_eq!(step(&out, 1, "flow-readiness")["status"], "ok");
@@ -365,7 +365,7 @@ fn doctor_with_the_jwt_flow() {
     assert_eq!(r["jwt"], "ready", "{r}");
     assert_eq!(
         out.json()["data"]["summary"]["flow_readiness"],
-        json!({"uccs": 1, "password_flow": 0, "client_credentials_ready": 1})
+        json!({"uccs": 1, "password_flow": 0, "client_credentials_ready": 1, "not_checked": 0})
     );
     // Without the key: a usage error before any traffic.
     let out = doctor(

@@ -163,6 +163,7 @@ fn help_that_cannot_be_written_is_exit_3() {
     }
 }
 
+#[cfg(feature = "emulator")] // runs `crmctl emulate`
 #[test]
 fn emulate_whose_urls_cannot_be_written_exits() {
     let sb = Sandbox::new();

@@ -461,37 +461,27 @@ fn csv_exports_text_output_and_unreadable_input() {
     let f = sb.write_private("PluginSettings.csv", &csv);
     let key = sb.key_profile();
     let k = key.to_str().expect("utf8");
-    let out = sb.run(
-        &[
-            "--key-file",
-            k,
-            "validate-settings",
-            "--ucc",
-            "helpdesk",
-            f.to_str().expect("utf8"),
-        ],
-        &[],
-        "",
-    );
-    out.assert_code(1);
-    assert!(
-        out.stdout
-            .contains("PluginSettings.csv:5 Username [mandatory-empty]"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("1 UCC checked: 1 error, 0 warnings"),
-        "{}",
-        out.stdout
-    );
-    let out = sb.run(&["validate-settings", f.to_str().expect("utf8")], &[], "");
-    out.assert_code(3);
-    assert!(out.stderr.contains("--ucc"), "{}", out.stderr);
+    let f = f.to_str().expect("utf8");
+    let csv_args = ["--key-file", k, "validate-settings", "--ucc", "helpdesk", f];
+    let csv_run = sb.run(&csv_args, &[], "");
+    csv_run.assert_code(1);
+    let no_ucc = ["validate-settings", f];
+    let no_ucc_run = sb.run(&no_ucc, &[], "");
+    no_ucc_run.assert_code(2);
     let bad = sb.write_private("bad.yaml", "uccs:\n  - name: a\n    setings: []\n");
-    let out = sb.run(&["validate-settings", bad.to_str().expect("utf8")], &[], "");
-    out.assert_code(3);
-    assert!(out.stderr.contains("bad.yaml:3:"), "{}", out.stderr);
+    let bad_args = ["validate-settings", bad.to_str().expect("utf8")];
+    let bad_run = sb.run(&bad_args, &[], "");
+    bad_run.assert_code(3);
+    crate::snap::assert(
+        &sb,
+        &[],
+        crate::snap::runs(&[
+            (&csv_args, &csv_run),
+            (&no_ucc, &no_ucc_run),
+            (&bad_args, &bad_run),
+        ]),
+        snapbox::file!["../fixtures/transcripts/validate-csv.txt"],
+    );
     sb.run(&["validate-settings", "missing.yaml"], &[], "")
         .assert_code(3);
 }

@@ -133,7 +133,7 @@ fn a_csv_export_is_mended_in_place_and_needs_its_ucc_named() {
         &[],
         "",
     );
-    out.assert_code(3);
+    out.assert_code(2);
     assert_eq!(std::fs::read_to_string(&f).expect("read"), before);
     sb.run(
         &[

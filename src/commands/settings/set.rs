@@ -37,7 +37,7 @@ secret on the command line or no way to ask for it, 3 when a file or the key pro
 or written.",
     after_long_help = "Examples:\n  \
 crmctl settings set estate.yaml --ucc helpdesk Password --all-sharing --backup\n  \
-printf '%s\\n%s\\n' \"$SF_PASSWORD\" \"$SF_TOKEN\" | crmctl settings set estate.yaml --ucc helpdesk Password --stdin\n  \
+printf '%s\\n%s\\n' \"$SF_PASSWORD\" \"$SF_TOKEN\" | \\\n      crmctl settings set estate.yaml --ucc helpdesk Password --stdin\n  \
 CRMCTL_VALUE=\"$SECRET\" crmctl settings set PluginSettings.csv --ucc helpdesk ClientSecret\n  \
 crmctl settings set estate.yaml --ucc helpdesk ApiEndPoint --value services/data/v62.0/ --dry-run"
 )]

@@ -335,6 +335,32 @@ mod tests {
     use crate::output::OrgText;
     use crate::salesforce::{NetKind, SfError};
 
+    /// A settings file or a key profile that cannot be used is local input (3),
+    /// and a missing default profile says how to make one.
+    #[test]
+    fn load_and_profile_errors_are_local_input_with_advice() {
+        let e = CliError::from(crate::settings::LoadError {
+            file: "estate.yaml".into(),
+            line: Some(4),
+            column: None,
+            message: "not YAML".into(),
+        });
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Input, "estate.yaml:4: not YAML")
+        );
+        let e = CliError::from(crate::crypto::profile::ProfileError::NotFound {
+            path: "key.yaml".into(),
+            origin: crate::crypto::profile::ProfileOrigin::Default,
+        });
+        assert_eq!(e.kind, ErrorKind::Input);
+        assert!(
+            e.hints.iter().any(|h| h.contains("crmctl keygen")),
+            "{:?}",
+            e.hints
+        );
+    }
+
     fn api(status: u16, code: &str) -> SfError {
         SfError::Api {
             status,

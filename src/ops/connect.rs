@@ -286,3 +286,135 @@ impl Origin {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::settings::Row;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        Env::from_lookup(
+            &|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            None,
+        )
+    }
+
+    fn ucc(rows: &[(&str, &str)]) -> Ucc {
+        Ucc {
+            name: "helpdesk".into(),
+            file: "estate.yaml".into(),
+            line: 1,
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, (s, v))| Row {
+                    setting: s.to_string(),
+                    scope: "Primary".into(),
+                    value: v.to_string(),
+                    file: "estate.yaml".into(),
+                    line: i + 2,
+                })
+                .collect(),
+            attributes: Vec::new(),
+            column_warnings: Vec::new(),
+        }
+    }
+
+    /// Each value: the flag, else the UCC's setting, else the variable, else the default.
+    #[test]
+    fn each_value_comes_from_the_flag_then_the_ucc_then_the_environment_then_the_default() {
+        let vars = env(&[
+            (names::LOGIN_URL, "https://env.my.salesforce.com"),
+            (names::INSTANCE_URL, "https://env-org.my.salesforce.com"),
+            (names::TIMEOUT, "12"),
+        ]);
+        let u = ucc(&[
+            ("LoginEndPoint", "https://ucc.my.salesforce.com"),
+            ("ApplicationHost", "https://ucc-org.my.salesforce.com"),
+            ("ApiEndPoint", "services/data/v61.0/"),
+        ]);
+        let none = ConnectArgs::default();
+
+        let s = ConnectSettings::resolve(&none, None, &env(&[])).expect("defaults");
+        assert_eq!(s.login_url, PRODUCTION_LOGIN);
+        assert_eq!(s.instance_hint, None);
+        assert_eq!(s.api_version, DEFAULT_API_VERSION);
+        assert_eq!(s.http.timeout, Duration::from_secs(30));
+        assert_eq!(s.flow, Flow::Password);
+        assert_eq!(s.secrets, SecretSource::EnvOrPrompt);
+
+        let s = ConnectSettings::resolve(&none, None, &vars).expect("environment");
+        assert_eq!(s.login_url, "https://env.my.salesforce.com");
+        assert_eq!(
+            s.instance_hint.as_deref(),
+            Some("https://env-org.my.salesforce.com")
+        );
+        assert_eq!(s.http.timeout, Duration::from_secs(12));
+
+        let s = ConnectSettings::resolve(&none, Some(&u), &vars).expect("ucc");
+        assert_eq!(s.login_url, "https://ucc.my.salesforce.com");
+        assert_eq!(
+            s.instance_hint.as_deref(),
+            Some("https://ucc-org.my.salesforce.com")
+        );
+        assert_eq!(s.api_version, "61.0");
+        assert_eq!(s.secrets, SecretSource::Ucc("helpdesk".into()));
+
+        let flags = ConnectArgs {
+            login_url: Some("https://flag.my.salesforce.com".into()),
+            api_version: Some("v62.0".into()),
+            timeout: Some(5.0),
+            stdin: true,
+            ..ConnectArgs::default()
+        };
+        let s = ConnectSettings::resolve(&flags, Some(&u), &vars).expect("flags");
+        assert_eq!(s.login_url, "https://flag.my.salesforce.com");
+        // The UCC's ApplicationHost names the org of its own LoginEndPoint, not this one.
+        assert_eq!(
+            s.instance_hint.as_deref(),
+            Some("https://env-org.my.salesforce.com")
+        );
+        assert_eq!(s.api_version, "62.0");
+        assert_eq!(s.http.timeout, Duration::from_secs(5));
+        assert_eq!(
+            s.token_url(),
+            salesforce::token_url("https://flag.my.salesforce.com")
+        );
+    }
+
+    /// A bad flag is usage (2); the same value from a setting or a variable is input (3).
+    #[test]
+    fn a_bad_value_is_a_usage_error_from_a_flag_and_a_configuration_error_elsewhere() {
+        let none = ConnectArgs::default();
+        let bad_flag = ConnectArgs {
+            login_url: Some("ftp://example.com".into()),
+            ..ConnectArgs::default()
+        };
+        let e = ConnectSettings::resolve(&bad_flag, None, &env(&[])).expect_err("flag");
+        assert_eq!(e.kind, ErrorKind::Usage, "{}", e.message);
+        let e = ConnectSettings::resolve(
+            &none,
+            Some(&ucc(&[("LoginEndPoint", "ftp://example.com")])),
+            &env(&[]),
+        )
+        .expect_err("setting");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        let e = ConnectSettings::resolve(&none, None, &env(&[(names::TIMEOUT, "soon")]))
+            .expect_err("variable");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        let e = ConnectSettings::resolve(
+            &none,
+            Some(&ucc(&[("ApiEndPoint", "services/data/latest/")])),
+            &env(&[]),
+        )
+        .expect_err("ApiEndPoint");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+    }
+}

@@ -120,7 +120,7 @@ impl Report for LoginReport {
                 self.newest_version
                     .as_ref()
                     .map(OrgText::escaped)
-                    .unwrap_or_else(|| "60.0".into())
+                    .unwrap_or_else(|| crate::ops::DEFAULT_API_VERSION.into())
             ));
         }
         if self

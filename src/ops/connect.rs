@@ -66,12 +66,6 @@ impl ConnectSettings {
         })
     }
 
-    /// The HTTP settings of a command without connection flags
-    /// (`validate-settings --login`): the environment, else the defaults.
-    pub fn http_from_env(env: &Env) -> Result<HttpSettings, CliError> {
-        http(&ConnectArgs::default(), env)
-    }
-
     /// The token endpoint of [`ConnectSettings::login_url`].
     pub fn token_url(&self) -> String {
         salesforce::token_url(&self.login_url)

@@ -48,7 +48,10 @@ pub(super) fn login_checks(
     }
     // The same connection settings as `crmctl login` without flags
     // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
-    let client = ctx.client(&crate::ops::ConnectSettings::http_from_env(&ctx.env)?)?;
+    let client = ctx.client(&crate::ops::connect::http(
+        &crate::args::ConnectArgs::default(),
+        &ctx.env,
+    )?)?;
     let mut out = Vec::new();
     for (_, members) in groups {
         let first = members[0];

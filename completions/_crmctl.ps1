@@ -268,7 +268,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colour [default: auto, which honours NO_COLOR]')
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--no-batch', '--no-batch', [CompletionResultType]::ParameterName, 'With --file: one search per row, as single lookups do (same as --batch-size 1)')
-            [CompletionResult]::new('--index', '--index', [CompletionResultType]::ParameterName, 'With --file: export the org''s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org''s daily API requests allow searching')
+            [CompletionResult]::new('--index', '--index', [CompletionResultType]::ParameterName, 'With --file: export the org''s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org''s daily API requests allow searching; with --settings add --model 8x8 (the crm-service model is not indexed)')
             [CompletionResult]::new('--timings', '--timings', [CompletionResultType]::ParameterName, 'List each round trip and its time')
             [CompletionResult]::new('--sandbox', '--sandbox', [CompletionResultType]::ParameterName, 'Log in to a sandbox (https://test.salesforce.com)')
             [CompletionResult]::new('--no-token', '--no-token', [CompletionResultType]::ParameterName, 'The org needs no security token (logins from trusted IP ranges)')

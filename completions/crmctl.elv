@@ -250,7 +250,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --color 'When to use colour [default: auto, which honours NO_COLOR]'
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --no-batch 'With --file: one search per row, as single lookups do (same as --batch-size 1)'
-            cand --index 'With --file: export the org''s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org''s daily API requests allow searching'
+            cand --index 'With --file: export the org''s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org''s daily API requests allow searching; with --settings add --model 8x8 (the crm-service model is not indexed)'
             cand --timings 'List each round trip and its time'
             cand --sandbox 'Log in to a sandbox (https://test.salesforce.com)'
             cand --no-token 'The org needs no security token (logins from trusted IP ranges)'

@@ -233,7 +233,7 @@ always\t''
 never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-batch -d 'With --file: one search per row, as single lookups do (same as --batch-size 1)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l index -d 'With --file: export the org\'s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org\'s daily API requests allow searching'
+complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l index -d 'With --file: export the org\'s phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org\'s daily API requests allow searching; with --settings add --model 8x8 (the crm-service model is not indexed)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l timings -d 'List each round trip and its time'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l sandbox -d 'Log in to a sandbox (https://test.salesforce.com)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand lookup" -l no-token -d 'The org needs no security token (logins from trusted IP ranges)'

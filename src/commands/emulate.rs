@@ -40,7 +40,7 @@ crmctl emulate\n  \
 crmctl emulate --port 8443 --tls --latency-ms 20 --connect-latency-ms 30\n  \
 crmctl emulate --password-flow blocked   # as an org made since Summer '23\n  \
 crmctl emulate --json --fault 3:503 --fault 4:drop &   # first line of stdout: the URLs\n  \
-crmctl emulate --synthetic-records 200000 --bulk-delay-ms 0   # an org at scale, bulk jobs done at once"
+crmctl emulate --synthetic-records 200000 --bulk-delay-ms 0   # an org at scale"
 )]
 pub struct EmulateArgs {
     /// Port of the My Domain (instance) host [default: any free port]

@@ -39,11 +39,22 @@ pub fn clip(s: &str, max: usize) -> String {
 /// [`CELL_MAX`], columns two spaces apart, no trailing spaces, one `\n` a line.
 /// Rows shorter than the header are padded with empty cells.
 pub fn render(header: &[&str], rows: &[Vec<String>]) -> (String, String) {
+    render_clipped(header, rows, &vec![CELL_MAX; header.len()])
+}
+
+/// [`render`] with a width for each column: for a cell that lists several values,
+/// each clipped on its own, so the list is not cut in the middle of one.
+pub fn render_clipped(header: &[&str], rows: &[Vec<String>], max: &[usize]) -> (String, String) {
     let clipped: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
             (0..header.len())
-                .map(|i| clip(r.get(i).map_or("", String::as_str), CELL_MAX))
+                .map(|i| {
+                    clip(
+                        r.get(i).map_or("", String::as_str),
+                        max.get(i).copied().unwrap_or(CELL_MAX),
+                    )
+                })
                 .collect()
         })
         .collect();

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::support::{Run, Sandbox, test_cipher};
 
-const ATTRIBUTES: &str = r#"    plugin_attributes:
+pub(crate) const ATTRIBUTES: &str = r#"    plugin_attributes:
       - { DisplayName: Name, SystemName: FirstName, ShowOnExtensionWindow: Yes, Order: 1, Category: Contact }
       - { DisplayName: Name, SystemName: LastName, ShowOnExtensionWindow: Yes, Order: 2, Category: Contact }
       - { DisplayName: Title, SystemName: Title, ShowOnExtensionWindow: Yes, Order: 3, Category: Contact }
@@ -21,7 +21,12 @@ const ATTRIBUTES: &str = r#"    plugin_attributes:
 
 /// An estate of one UCC, `helpdesk`, logging in to the emulator, with `optional`
 /// CrmService settings and `attributes` appended as YAML.
-fn estate(sb: &Sandbox, emu: &Background, optional: &[(&str, &str)], attributes: &str) -> String {
+pub(crate) fn estate(
+    sb: &Sandbox,
+    emu: &Background,
+    optional: &[(&str, &str)],
+    attributes: &str,
+) -> String {
     let c = test_cipher();
     let mut rows = crmctl::settings::standard_rows(
         "ucc1.contoso.local",
@@ -43,7 +48,7 @@ fn estate(sb: &Sandbox, emu: &Background, optional: &[(&str, &str)], attributes:
     path.to_str().expect("utf8").to_string()
 }
 
-fn lookup(sb: &Sandbox, file: &str, args: &[&str]) -> Run {
+pub(crate) fn lookup(sb: &Sandbox, file: &str, args: &[&str]) -> Run {
     let key = sb.key_profile();
     let mut a = vec![
         "--key-file",

@@ -7,6 +7,7 @@ mod calllog;
 mod ci_formats;
 mod cipher_vectors;
 mod cli;
+mod crm_bulk;
 mod crm_model;
 mod decrypt;
 #[cfg(feature = "emulator")]

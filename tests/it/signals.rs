@@ -11,11 +11,11 @@ use emulator::{Background, Config, Faults};
 use crate::support::Sandbox;
 
 /// Different numbers: a repeated one would be searched once (the run's memo).
-fn numbers(n: usize) -> String {
+pub(crate) fn numbers(n: usize) -> String {
     (0..n).map(|i| format!("+31 20 555 {i:04}\n")).collect()
 }
 
-fn slow_emulator() -> Background {
+pub(crate) fn slow_emulator() -> Background {
     Background::start(Config {
         faults: Faults {
             latency_ms: 30,
@@ -38,7 +38,7 @@ fn spawn(sb: &Sandbox, emu: &Background, args: &[&str]) -> Child {
 }
 
 /// Waits (bounded) until the emulator has seen `n` data calls.
-fn wait_for_calls(emu: &Background, n: u64) {
+pub(crate) fn wait_for_calls(emu: &Background, n: u64) {
     let until = Instant::now() + Duration::from_secs(20);
     while emu.stats().api_calls < n {
         assert!(Instant::now() < until, "the run never got going");
@@ -48,7 +48,7 @@ fn wait_for_calls(emu: &Background, n: u64) {
 
 /// Waits (bounded) for the child, draining its pipes meanwhile; kills it and
 /// fails the test if it hangs.
-fn wait(mut child: Child) -> std::process::Output {
+pub(crate) fn wait(mut child: Child) -> std::process::Output {
     use std::io::Read;
     let drain = |p: Option<Box<dyn Read + Send>>| {
         std::thread::spawn(move || {

@@ -4,6 +4,7 @@ mod bulk;
 mod index;
 mod log;
 mod model;
+mod model_bulk;
 mod render;
 
 use clap::{Args, ValueEnum};
@@ -62,7 +63,9 @@ E164, International, National); the pop shows ShowStatus (Contact, Lead or Unkno
 Extension Window view of its PluginAttributes (from the settings file, or --attributes, a \
 SharePoint CSV export). The first line names the model and the settings used; a \"why no pop\" \
 line names each Contact or Lead that crmctl's full search finds and the model would not, with \
-the number as stored. The model is crmctl's reading of the Dialogue Cloud documents \
+the number as stored. With --file, every number is looked up as the model would and as the \
+8x8 search would: rows show the model's pop, ShowStatus and missed_by_model, and the summary \
+counts the callers the 8x8 search pops and the model does not. The model is crmctl's reading of the Dialogue Cloud documents \
 (docs/crm-service-model.md).",
     after_long_help = "Examples:\n  \
 crmctl lookup +31201234567 --username integration@contoso.com\n  \
@@ -108,7 +111,7 @@ pub struct LookupArgs {
     #[arg(long, requires = "file")]
     pub no_batch: bool,
 
-    /// With --file: export the org's phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org's daily API requests allow searching
+    /// With --file: export the org's phones and addresses (Bulk API 2.0 query jobs, about 15 API calls) and match every row locally; for files larger than the org's daily API requests allow searching; with --settings add --model 8x8 (the crm-service model is not indexed)
     #[arg(long, requires = "file", conflicts_with_all = ["no_batch", "batch_size", "log"])]
     pub index: bool,
 
@@ -261,12 +264,6 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
                 "--output cannot be used with --json (--json prints one document with every row)",
             )
             .with_hint("drop --json for streamed rows, or --output for one JSON document"));
-        }
-        if args.model == Some(model::ModelArg::CrmService) {
-            return Err(CliError::usage(
-                "--model crm-service is not modelled for --file: bulk lookups search as the 8x8 model does",
-            )
-            .with_hint("drop --model (or give --model 8x8), or look the numbers up one at a time"));
         }
         return bulk::run(ctx, args, file);
     }

@@ -125,7 +125,10 @@ impl Report for LookupReport {
                 })
                 .collect();
             let header = ["TYPE", "NAME", "PHONES", "EMAIL", "ACCOUNT / COMPANY"];
-            let (head, body) = crate::output::table::render(&header, &rows);
+            // PHONES lists up to five numbers, each clipped on its own with its field name.
+            let phones_max = 5 * (CELL_MAX + "(AssistantPhone), ".len());
+            let max = [CELL_MAX, CELL_MAX, phones_max, CELL_MAX, CELL_MAX];
+            let (head, body) = crate::output::table::render_clipped(&header, &rows, &max);
             text.push_str(&s.bold(head.trim_end()));
             text.push('\n');
             text.push_str(&body);

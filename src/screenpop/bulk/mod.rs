@@ -4,10 +4,12 @@
 
 mod input;
 mod memo;
+mod model;
 mod one_by_one;
 mod tally;
 
 pub use input::{Input, read_inputs};
+pub use model::{MODEL_CSV_HEADER, ModelRow, ModelSummary, model_csv_row, run_model};
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;

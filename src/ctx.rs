@@ -7,7 +7,7 @@ use secrecy::SecretString;
 
 use crate::cli::{ColorChoice, GlobalArgs};
 use crate::crypto::Cipher;
-use crate::crypto::profile::{self, KeyProfile, ProfileError, ProfileOrigin};
+use crate::crypto::profile::{self, KeyProfile, ProfileError};
 use crate::env::{Env, EnvSecret, names};
 use crate::error::CliError;
 use crate::output::{OutputMode, Printer};
@@ -106,8 +106,8 @@ impl Ctx {
             self.env.key_file.as_deref(),
             self.env.config_dir.as_deref(),
         )
-        .map_err(profile_error)?;
-        let profile = KeyProfile::load(&path, origin).map_err(profile_error)?;
+        .map_err(CliError::from)?;
+        let profile = KeyProfile::load(&path, origin).map_err(CliError::from)?;
         let cipher = self.unlock(
             &path,
             &profile,
@@ -172,7 +172,7 @@ impl Ctx {
             // The variable this profile's passphrase comes from, not always the key's.
             ProfileError::NeedsPassphrase { .. } => CliError::input(e.to_string())
                 .with_hint(format!("set {env_name} or run on a terminal")),
-            e => profile_error(e),
+            e => CliError::from(e),
         })
     }
 }
@@ -213,6 +213,15 @@ impl Ctx {
         })
     }
 
+    /// The one way a command builds its Salesforce client: these settings, and the
+    /// `-v` trace.
+    pub fn client(
+        &self,
+        http: &crate::salesforce::HttpSettings,
+    ) -> Result<crate::salesforce::Client, CliError> {
+        crate::salesforce::Client::new(http, self.http_trace()).map_err(CliError::from)
+    }
+
     /// The `-v` trace for HTTP clients: each request and answer status on stderr.
     /// The client passes URLs and statuses only; secrets never reach it.
     pub fn http_trace(&self) -> crate::salesforce::Trace {
@@ -223,33 +232,5 @@ impl Ctx {
                 crate::output::Printer::trace_line(color, m);
             }
         })
-    }
-}
-
-/// Maps a key-profile problem to an error with advice.
-pub fn profile_error(e: ProfileError) -> CliError {
-    let hint = match &e {
-        ProfileError::NoLocation => Some(format!(
-            "pass --key-file FILE or set {}",
-            names::KEY_FILE
-        )),
-        ProfileError::NotFound { origin: ProfileOrigin::Default, .. } => Some(format!(
-            "create one with `crmctl keygen`, or point to yours with --key-file FILE or {}",
-            names::KEY_FILE
-        )),
-        ProfileError::NotFound { .. } => Some("check the path".to_string()),
-        ProfileError::Syntax { .. } | ProfileError::Invalid { .. } => Some(
-            "a profile holds `key: hex:...` and `iv: hex:...`, or `derive: {kdf, iterations, salt, key_bytes}`; see `crmctl keygen --help`"
-                .to_string(),
-        ),
-        ProfileError::NeedsPassphrase { .. } => {
-            Some(format!("set {} or run on a terminal", names::KEY_PASSPHRASE))
-        }
-        ProfileError::Unreadable { .. } => None,
-    };
-    let err = CliError::input(e.to_string());
-    match hint {
-        Some(h) => err.with_hint(h),
-        None => err,
     }
 }

@@ -187,6 +187,46 @@ pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
     }
 }
 
+/// A settings file that cannot be read or parsed: local input (3), the message
+/// naming the file and line.
+impl From<crate::settings::LoadError> for CliError {
+    fn from(e: crate::settings::LoadError) -> Self {
+        CliError::input(e.to_string())
+    }
+}
+
+/// A key profile that cannot be found, read or used: local input (3), with advice.
+impl From<crate::crypto::profile::ProfileError> for CliError {
+    fn from(e: crate::crypto::profile::ProfileError) -> Self {
+        use crate::crypto::profile::{ProfileError, ProfileOrigin};
+        use crate::env::names;
+        let hint = match &e {
+            ProfileError::NoLocation => Some(format!(
+                "pass --key-file FILE or set {}",
+                names::KEY_FILE
+            )),
+            ProfileError::NotFound { origin: ProfileOrigin::Default, .. } => Some(format!(
+                "create one with `crmctl keygen`, or point to yours with --key-file FILE or {}",
+                names::KEY_FILE
+            )),
+            ProfileError::NotFound { .. } => Some("check the path".to_string()),
+            ProfileError::Syntax { .. } | ProfileError::Invalid { .. } => Some(
+                "a profile holds `key: hex:...` and `iv: hex:...`, or `derive: {kdf, iterations, salt, key_bytes}`; see `crmctl keygen --help`"
+                    .to_string(),
+            ),
+            ProfileError::NeedsPassphrase { .. } => {
+                Some(format!("set {} or run on a terminal", names::KEY_PASSPHRASE))
+            }
+            ProfileError::Unreadable { .. } => None,
+        };
+        let err = CliError::input(e.to_string());
+        match hint {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    }
+}
+
 /// A rewrite killed half-way that the next run could not finish (`rewrite::commit::recover`).
 impl From<crate::settings::rewrite::commit::RecoveryError> for CliError {
     fn from(e: crate::settings::rewrite::commit::RecoveryError) -> Self {
@@ -294,6 +334,32 @@ mod tests {
     use super::*;
     use crate::output::OrgText;
     use crate::salesforce::{NetKind, SfError};
+
+    /// A settings file or a key profile that cannot be used is local input (3),
+    /// and a missing default profile says how to make one.
+    #[test]
+    fn load_and_profile_errors_are_local_input_with_advice() {
+        let e = CliError::from(crate::settings::LoadError {
+            file: "estate.yaml".into(),
+            line: Some(4),
+            column: None,
+            message: "not YAML".into(),
+        });
+        assert_eq!(
+            (e.kind, e.message.as_str()),
+            (ErrorKind::Input, "estate.yaml:4: not YAML")
+        );
+        let e = CliError::from(crate::crypto::profile::ProfileError::NotFound {
+            path: "key.yaml".into(),
+            origin: crate::crypto::profile::ProfileOrigin::Default,
+        });
+        assert_eq!(e.kind, ErrorKind::Input);
+        assert!(
+            e.hints.iter().any(|h| h.contains("crmctl keygen")),
+            "{:?}",
+            e.hints
+        );
+    }
 
     fn api(status: u16, code: &str) -> SfError {
         SfError::Api {

@@ -7,6 +7,7 @@
 // text; `output` alone may use the print macros.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod args;
 pub mod assets;
 pub mod cli;
 pub mod commands;
@@ -19,6 +20,7 @@ pub mod env;
 pub mod error;
 pub mod fsutil;
 pub mod interrupt;
+pub mod ops;
 pub mod output;
 pub mod salesforce;
 pub mod screenpop;

@@ -6,23 +6,23 @@
 mod ci;
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::connect::{
-    ConnectArgs, DEFAULT_API_VERSION, FlowArg, normalise_version, ucc_credentials,
-};
+use crate::args::{ConnectArgs, FlowArg};
 use crate::ctx::Ctx;
-use crate::doctor::readiness::{self, LoginOutcome, Readiness};
+use crate::doctor::login::{org_steps, skipped_after_login};
+use crate::doctor::readiness;
 use crate::doctor::settings::{self as local, Probed};
-use crate::doctor::{self, Status, Step, UccResult, org};
+use crate::doctor::{self, Status, Step, UccResult};
 use crate::error::{CliError, ErrorKind};
+use crate::ops::connect::{
+    self as resolve, ConnectSettings, DEFAULT_API_VERSION, normalise_version,
+};
+use crate::ops::credentials::{jwt_key, ucc_credentials};
 use crate::output::{Printer, Report, sanitize};
-use crate::salesforce::{Client, Credentials};
-use crate::screenpop::Match;
-use crate::screenpop::calllog::{self, Channel, Direction, Interaction};
+use crate::salesforce::Credentials;
 use crate::screenpop::lookup::{self, Kind, Plan};
 use crate::settings::rules::{self, Finding};
 use crate::settings::{Ucc, load};
@@ -116,10 +116,10 @@ fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
     // Regions as `crmctl lookup` resolves them: --region, CRMCTL_REGION, the locale.
     let regions = if args.ani.is_empty() {
         // Not needed, but a bad flag is still a usage error, as in `lookup`.
-        super::lookup::region_flag(args.region.as_deref())?;
+        crate::ops::regions::region_flag(args.region.as_deref())?;
         lookup::Regions::default()
     } else {
-        super::lookup::regions(ctx, args.region.as_deref(), Kind::Phone)?
+        crate::ops::regions::regions(ctx, args.region.as_deref(), Kind::Phone)?
     };
     let values = args
         .ani
@@ -128,7 +128,7 @@ fn plans(ctx: &Ctx, args: &DoctorArgs) -> Result<Vec<Plan>, CliError> {
         .chain(args.email.iter().map(|v| (Kind::Email, v)))
         .chain(args.case.iter().map(|v| (Kind::Case, v)));
     values
-        .map(|(kind, v)| lookup::plan(kind, v, regions).map_err(super::lookup::plan_error))
+        .map(|(kind, v)| lookup::plan(kind, v, regions).map_err(crate::ops::regions::plan_error))
         .collect()
 }
 
@@ -146,8 +146,7 @@ fn load_estate(args: &DoctorArgs) -> Result<(Vec<Ucc>, Vec<usize>), CliError> {
     let mut all = Vec::new();
     for file in &args.settings {
         let name = if is_csv(file) { names.next() } else { None };
-        let mut loaded = load::file(file, name.map(String::as_str))
-            .map_err(|e| CliError::input(e.to_string()))?;
+        let mut loaded = load::file(file, name.map(String::as_str))?;
         all.append(&mut loaded);
     }
     if all.is_empty() {
@@ -199,7 +198,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     // Flags that cannot mean anything and a malformed --instance-url are usage
     // errors before any traffic.
     connect.check()?;
-    connect.instance_hint(ctx, None)?;
+    resolve::instance_hint(connect, &ctx.env, None)?;
     let plans = plans(ctx, args)?;
     if args.settings.is_empty() {
         return one_org(ctx, args, connect, &plans);
@@ -215,7 +214,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let cipher = key.as_ref().ok().map(|(c, _)| c);
     // `--flow jwt` or `--jwt-key-file`: read once, before any traffic.
-    let jwt_key = connect.jwt_key(ctx)?;
+    let jwt_key = jwt_key(connect, ctx)?;
     let profile = key.as_ref().map(|(_, p)| p.describe());
     let findings = rules::check_all(&all, cipher);
     let probes = if args.probe {
@@ -229,11 +228,11 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             .collect();
         urls.sort();
         urls.dedup();
-        super::validate_settings::probe_all(ctx, urls, args.probe_timeout)?
+        crate::ops::probe::probe_all(ctx, urls, args.probe_timeout)?
     } else {
         Vec::new()
     };
-    let client = connect.client(ctx)?;
+    let client = ctx.client(&resolve::http(connect, &ctx.env)?)?;
     let mut results = Vec::new();
     let mut logins: Vec<(usize, LoginPlan)> = Vec::new();
     for &i in &picked {
@@ -327,9 +326,9 @@ fn one_org(
     connect: &ConnectArgs,
     plans: &[Plan],
 ) -> Result<Box<dyn Report>, CliError> {
-    let version = connect.api_version(None)?;
-    let creds = connect.credentials(ctx, None)?;
-    let client = connect.client(ctx)?;
+    let settings = ConnectSettings::resolve(connect, None, &ctx.env)?;
+    let creds = settings.credentials(connect, ctx, None)?;
+    let client = ctx.client(&settings.http)?;
     let why = "no --settings: the org comes from the login flags";
     let mut steps = vec![
         Step::skip(doctor::SETTINGS, why),
@@ -339,12 +338,11 @@ fn one_org(
         ),
         Step::skip(doctor::ENDPOINTS, why),
     ];
-    let org_url = connect.instance_hint(ctx, None)?;
     let (org, flow_readiness) = org_steps(
         &client,
         &creds,
-        org_url.as_deref(),
-        Ok(version),
+        settings.instance_hint.as_deref(),
+        Ok(settings.api_version),
         plans,
         args.log_test,
         None,
@@ -399,8 +397,7 @@ fn login_plan(
         ));
     };
     let flow = connect.flow.flow();
-    let login_url = connect
-        .login_url(ctx, Some(u))
+    let login_url = resolve::login_url(connect, &ctx.env, Some(u))
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
     let mut creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
@@ -408,7 +405,7 @@ fn login_plan(
         creds.client_id = secrecy::SecretString::from(id.clone());
     }
     let version = if connect.api_version.is_some() {
-        connect.api_version(Some(u)).map_err(|e| e.message)
+        resolve::api_version(connect, Some(u)).map_err(|e| e.message)
     } else if let Some(why) = local::held_back(bad, &[local::API_ENDPOINT]) {
         Err(why)
     } else {
@@ -425,253 +422,14 @@ fn login_plan(
     ]
     .to_vec();
     Ok(LoginPlan {
-        org_url: connect.instance_hint(ctx, Some(u)).ok().flatten(),
+        org_url: resolve::instance_hint(connect, &ctx.env, Some(u))
+            .ok()
+            .flatten(),
         creds,
         version,
         key,
         model: crate::settings::crm::Model::of(u),
     })
-}
-
-fn skipped_after_login(plans: &[Plan], log_test: bool, why: &str) -> Vec<Step> {
-    let mut steps = vec![
-        Step::skip(doctor::API_VERSION, why),
-        Step::skip(doctor::SCREEN_POP_FIELDS, why),
-        Step::skip(doctor::CALL_LOG_FIELDS, why),
-    ];
-    steps.extend(plans.iter().map(|_| Step::skip(doctor::SCREEN_POP, why)));
-    if log_test {
-        steps.push(Step::skip(doctor::LOG_TEST, why));
-    }
-    steps
-}
-
-/// The steps that talk to the org: one login (as `crmctl login` does it), what
-/// the screen pop and the call log need, and last the readiness of the flows that
-/// replace the username-password flow (`crate::doctor::readiness`).
-fn org_steps(
-    client: &Client,
-    creds: &Credentials,
-    org_url: Option<&str>,
-    version: Result<String, String>,
-    plans: &[Plan],
-    log_test: bool,
-    model: Option<&crate::settings::crm::Model>,
-) -> (Vec<Step>, Readiness) {
-    let checked = version
-        .clone()
-        .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
-    let inputs = readiness::Inputs {
-        client,
-        creds,
-        my_domain: org_url,
-        version: &checked,
-        jwt_key: creds.jwt_key.clone(),
-    };
-    let (mut steps, outcome) = login_steps(client, creds, org_url, version, plans, log_test, model);
-    let login = match &outcome {
-        Ok(instance) => LoginOutcome::Accepted {
-            instance_url: instance,
-        },
-        Err(e) if e.kind == ErrorKind::Rejected => LoginOutcome::Rejected {
-            auth_failure: e
-                .message
-                .ends_with("(invalid_grant: authentication failure)"),
-        },
-        Err(_) => LoginOutcome::Failed,
-    };
-    let t = Instant::now();
-    let (step, flow_readiness, blocked) = readiness::check(&inputs, &login);
-    let step = if step.status == doctor::Status::Skip {
-        step
-    } else {
-        step.timed(t.elapsed().as_millis())
-    };
-    if let Some(hint) = blocked
-        && let Some(s) = steps.iter_mut().find(|s| s.step == doctor::LOGIN)
-    {
-        s.hints.insert(0, hint);
-    }
-    steps.push(step);
-    (steps, flow_readiness)
-}
-
-/// The login and the steps after it; with the instance URL of the session, or
-/// the login's error.
-fn login_steps(
-    client: &Client,
-    creds: &Credentials,
-    org_url: Option<&str>,
-    version: Result<String, String>,
-    plans: &[Plan],
-    log_test: bool,
-    model: Option<&crate::settings::crm::Model>,
-) -> (Vec<Step>, Result<String, CliError>) {
-    let t = Instant::now();
-    let checked = version
-        .clone()
-        .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
-    let warming = org_url.and_then(|u| client.warm(u, &creds.token_url));
-    let (report, session) = match super::login::check_session(client, creds, checked, warming) {
-        Ok(x) => x,
-        Err(e) => {
-            let mut steps =
-                vec![Step::from_error(doctor::LOGIN, &e).timed(t.elapsed().as_millis())];
-            steps.extend(skipped_after_login(plans, log_test, "needs a login"));
-            return (steps, Err(e));
-        }
-    };
-    let instance = session.instance_url.clone();
-    let rest_ms = t.elapsed().as_millis().saturating_sub(report.login_ms);
-    let who = if report.username.is_empty() {
-        "the Connected App's run-as user".to_string()
-    } else {
-        report.username.clone()
-    };
-    let mut steps = vec![
-        Step::ok(
-            doctor::LOGIN,
-            format!(
-                "logged in as {who} at {} in {} ms",
-                report.instance_url.as_untrusted_str(),
-                report.login_ms
-            ),
-        )
-        .timed(report.login_ms),
-    ];
-    let newest = report
-        .newest_version
-        .as_ref()
-        .map(|v| v.as_untrusted_str())
-        .map(|n| format!(" (newest v{n})"))
-        .unwrap_or_default();
-    let version = match version {
-        Err(why) => {
-            steps.push(Step::skip(doctor::API_VERSION, why));
-            steps.extend(
-                skipped_after_login(plans, log_test, "needs a usable ApiEndPoint")
-                    .into_iter()
-                    .skip(1),
-            );
-            return (steps, Ok(instance));
-        }
-        Ok(_) if !report.version_offered => {
-            steps.push(Step::fail(
-                doctor::API_VERSION,
-                ErrorKind::Rejected,
-                format!(
-                    "API v{} is not offered by the org{newest}",
-                    report.api_version
-                ),
-                vec![format!(
-                    "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
-                    report
-                        .newest_version
-                        .as_ref()
-                        .map(|v| v.as_untrusted_str())
-                        .unwrap_or(DEFAULT_API_VERSION)
-                )],
-            ));
-            steps.extend(
-                skipped_after_login(plans, log_test, "needs an API version the org offers")
-                    .into_iter()
-                    .skip(1),
-            );
-            return (steps, Ok(instance));
-        }
-        Ok(v) => v,
-    };
-    steps.push(Step::ok(
-        doctor::API_VERSION,
-        format!("API v{version} is offered by the org{newest}"),
-    ));
-    let hidden: Vec<String> = report
-        .objects
-        .iter()
-        .filter_map(|o| match &o.missing {
-            None => Some(format!("{} is not visible to the user", o.object)),
-            Some(m) if !m.is_empty() => Some(format!("{} hides {}", o.object, m.join(", "))),
-            Some(_) => None,
-        })
-        .collect();
-    steps.push(
-        if hidden.is_empty() {
-            Step::ok(
-                doctor::SCREEN_POP_FIELDS,
-                "Account, Contact, Lead and Case with their Phone, MobilePhone, Email and CaseNumber fields are visible",
-            )
-        } else {
-            Step::fail(
-                doctor::SCREEN_POP_FIELDS,
-                ErrorKind::Rejected,
-                hidden.join("; "),
-                vec!["give the integration user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)".into()],
-            )
-        }
-        .timed(rest_ms),
-    );
-    steps.push(org::call_log_fields_step(client, &session, &version));
-    let mut popped: Option<(usize, Option<Match>)> = None;
-    for (i, plan) in plans.iter().enumerate() {
-        let (mut step, outcome) = org::screen_pop_step(client, &session, &version, plan);
-        if let Some(m) = model {
-            step =
-                org::crm_model_check(client, &session, &version, m, plan, outcome.as_ref(), step);
-        }
-        let first = outcome.and_then(|o| o.matches.into_iter().next());
-        if popped
-            .as_ref()
-            .is_none_or(|(_, m)| m.is_none() && first.is_some())
-        {
-            popped = Some((i, first));
-        }
-        steps.push(step);
-    }
-    if log_test {
-        let (interaction, m) = test_interaction(plans, popped);
-        steps.push(org::log_test_step(
-            client,
-            &session,
-            &version,
-            &interaction,
-            m.as_ref(),
-        ));
-    }
-    (steps, Ok(instance))
-}
-
-/// The interaction `--log-test` logs: the first lookup that matched (else the first
-/// lookup, else a call from nobody), inbound, so the association rules apply.
-fn test_interaction(
-    plans: &[Plan],
-    popped: Option<(usize, Option<Match>)>,
-) -> (Interaction, Option<Match>) {
-    let (plan, m) = match popped {
-        Some((i, m)) => (plans.get(i), m),
-        None => (None, None),
-    };
-    let channel = match plan {
-        Some(Plan::Email { .. }) => Channel::Email,
-        Some(Plan::Case { .. }) => Channel::Chat,
-        _ => Channel::Call,
-    };
-    let stamp = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let interaction = Interaction {
-        channel,
-        direction: Direction::Inbound,
-        value: plan
-            .map(|p| p.value().to_string())
-            .unwrap_or_else(|| "crmctl doctor".into()),
-        duration_seconds: Some(1),
-        interaction_id: Some(format!("crmctl-doctor-{stamp}")),
-        disposition: None,
-        comment: Some("crmctl doctor --log-test: created, read back and deleted".into()),
-        date: calllog::today(),
-    };
-    (interaction, m)
 }
 
 pub struct DoctorReport {

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::crypto::cipher::IV_LEN;
 use crate::crypto::profile::{self, render_raw};
-use crate::ctx::{Ctx, profile_error};
+use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::fsutil::{self, Overwrite};
 use crate::output::{Printer, Report};
@@ -89,7 +89,7 @@ pub fn run(ctx: &Ctx, args: &KeygenArgs) -> Result<Box<dyn Report>, CliError> {
                 ctx.env.key_file.as_deref(),
                 ctx.env.config_dir.as_deref(),
             )
-            .map_err(profile_error)?
+            .map_err(CliError::from)?
             .0
         }
     };

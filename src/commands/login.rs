@@ -2,17 +2,14 @@
 //! checks a screen pop depends on.
 
 use clap::Args;
-use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
-use super::connect::{ConnectArgs, SettingsArgs, sf_error};
+use crate::args::{ConnectArgs, SettingsArgs};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
+use crate::ops::ConnectSettings;
+use crate::ops::session::{LoginReport, check_session};
 use crate::output::{OrgText, Printer, Report, sanitize};
-use crate::salesforce::{self, Flow, SfError};
-
-pub use crate::salesforce::fields::ObjectCheck;
-pub use crate::screenpop::screen_pop_fields;
 
 /// Log in as the CRM Service would, and check the API version and screen-pop fields
 #[derive(Debug, Args)]
@@ -42,56 +39,6 @@ pub struct LoginArgs {
 
     #[command(flatten)]
     pub connect: ConnectArgs,
-}
-
-pub struct LoginReport {
-    pub(crate) username: String,
-    flow: Flow,
-    token_url: String,
-    pub(crate) instance_url: OrgText,
-    org_id: OrgText,
-    user_id: OrgText,
-    pub(crate) login_ms: u128,
-    pub(crate) api_version: String,
-    pub(crate) version_offered: bool,
-    pub(crate) newest_version: Option<OrgText>,
-    api_usage: Option<(u64, u64)>,
-    pub(crate) objects: Vec<ObjectCheck>,
-}
-
-impl LoginReport {
-    pub fn ok(&self) -> bool {
-        self.version_offered
-            && self
-                .objects
-                .iter()
-                .all(|o| o.missing.as_ref().is_some_and(Vec::is_empty))
-    }
-}
-
-impl LoginReport {
-    pub fn instance_url(&self) -> &OrgText {
-        &self.instance_url
-    }
-
-    /// What is not ready, in words (empty when all is well).
-    pub fn problems(&self) -> Vec<String> {
-        let mut p = Vec::new();
-        if !self.version_offered {
-            p.push(format!(
-                "API v{} is not offered by the org",
-                self.api_version
-            ));
-        }
-        for o in &self.objects {
-            match &o.missing {
-                None => p.push(format!("{} is not visible to the user", o.object)),
-                Some(m) if !m.is_empty() => p.push(format!("{} hides {}", o.object, m.join(", "))),
-                Some(_) => {}
-            }
-        }
-        p
-    }
 }
 
 impl Report for LoginReport {
@@ -173,7 +120,7 @@ impl Report for LoginReport {
                 self.newest_version
                     .as_ref()
                     .map(OrgText::escaped)
-                    .unwrap_or_else(|| "60.0".into())
+                    .unwrap_or_else(|| crate::ops::DEFAULT_API_VERSION.into())
             ));
         }
         if self
@@ -194,125 +141,13 @@ impl Report for LoginReport {
 pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
     let c = &args.connect;
     let ucc = args.from.ucc()?;
-    let version = c.api_version(ucc.as_ref())?;
-    let creds = c.credentials(ctx, ucc.as_ref())?;
-    let client = c.client(ctx)?;
-    let warming = c
-        .instance_hint(ctx, ucc.as_ref())?
-        .and_then(|u| client.warm(&u, &creds.token_url));
-    check_session(&client, &creds, version, warming).map(|(r, _)| Box::new(r) as Box<dyn Report>)
-}
-
-/// The login and its checks, as `crmctl login` and `validate-settings --login` run them.
-pub fn check(
-    client: &salesforce::Client,
-    creds: &salesforce::Credentials,
-    version: String,
-) -> Result<LoginReport, CliError> {
-    check_session(client, creds, version, None).map(|(report, _)| report)
-}
-
-/// [`check`], keeping the session for the calls that follow (`crmctl doctor`).
-/// `warming`: the org's connection opened during the token request
-/// ([`salesforce::Client::warm`]); its versions list is used when the token's
-/// instance is that host, leaving one round trip (the composite) after the token.
-pub fn check_session(
-    client: &salesforce::Client,
-    creds: &salesforce::Credentials,
-    version: String,
-    warming: Option<salesforce::Warming>,
-) -> Result<(LoginReport, salesforce::Session), CliError> {
-    let session = client.login(creds).map_err(|e| match e {
-        SfError::OAuth {
-            ref error,
-            ref description,
-            ..
-        } => {
-            let sent_token = creds.flow != Flow::Password
-                || creds.token_in_password
-                || !creds.security_token.expose_secret().is_empty();
-            let (message, hints) = salesforce::advice::for_oauth(
-                error.as_untrusted_str(),
-                description.as_untrusted_str(),
-                sent_token,
-            );
-            hints.into_iter().fold(
-                CliError::new(crate::error::sf_kind(&e), message),
-                CliError::with_hint,
-            )
-        }
-        other => sf_error(other),
-    })?;
-    // Two round trips after the token, at once: the versions list (no session
-    // needed) and one composite request with the four describes (one API call).
-    let checked = screen_pop_fields();
-    let names: Vec<&str> = checked.iter().map(|(o, _)| *o).collect();
-    let prefetched = warming
-        .and_then(|w| w.settle(&session))
-        .and_then(|body| serde_json::from_slice::<Vec<salesforce::VersionEntry>>(&body).ok());
-    let (versions, described) = std::thread::scope(|s| {
-        let versions = s.spawn(|| match prefetched {
-            Some(list) => Ok((list, salesforce::CallInfo::default())),
-            None => client.versions(&session.instance_url),
-        });
-        let described = client.describe_composite(&session, &version, &names);
-        let versions = versions
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (versions, described)
-    });
-    let (versions, _) = versions.map_err(sf_error)?;
-    let version_offered = versions.iter().any(|v| v.version == version.as_str());
-    let (objects, api_usage) = crate::salesforce::fields::check(
-        client,
-        &session,
-        &version,
-        version_offered,
-        &checked,
-        described,
-    )
-    .map_err(sf_error)?;
-    let report = LoginReport {
-        username: creds.username.clone(),
-        flow: creds.flow,
-        token_url: creds.token_url.clone(),
-        instance_url: OrgText::from(session.instance_url.as_str()),
-        org_id: session.org_id.clone(),
-        user_id: session.user_id.clone(),
-        login_ms: session.elapsed.as_millis(),
-        api_version: version,
-        version_offered,
-        newest_version: versions.last().map(|v| v.version.clone()),
-        api_usage,
-        objects,
-    };
-    Ok((report, session))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::screen_pop_fields;
-    use crate::screenpop::{ACCOUNT_FIELDS, CASE_FIELDS, CONTACT_FIELDS, LEAD_FIELDS};
-
-    /// The check covers every field the screen pop's statements name on the object
-    /// itself (relationship paths such as `Account.Name` are the parent's fields).
-    #[test]
-    fn the_login_check_covers_every_field_the_screen_pop_reads() {
-        for (object, list) in [
-            ("Account", ACCOUNT_FIELDS),
-            ("Contact", CONTACT_FIELDS),
-            ("Lead", LEAD_FIELDS),
-            ("Case", CASE_FIELDS),
-        ] {
-            let all = screen_pop_fields();
-            let checked = all
-                .iter()
-                .find(|(o, _)| *o == object)
-                .map(|(_, f)| f.as_slice())
-                .unwrap_or_default();
-            for field in list.split(", ").filter(|f| !f.contains('.')) {
-                assert!(checked.contains(&field), "{object}.{field} is not checked");
-            }
-        }
-    }
+    let settings = ConnectSettings::resolve(c, ucc.as_ref(), &ctx.env)?;
+    let creds = settings.credentials(c, ctx, ucc.as_ref())?;
+    let client = ctx.client(&settings.http)?;
+    let warming = settings
+        .instance_hint
+        .as_deref()
+        .and_then(|u| client.warm(u, &creds.token_url));
+    check_session(&client, &creds, settings.api_version, warming)
+        .map(|(r, _)| Box::new(r) as Box<dyn Report>)
 }

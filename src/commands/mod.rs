@@ -2,7 +2,6 @@
 //! report's text and JSON forms.
 
 pub mod completions;
-pub mod connect;
 pub mod decrypt;
 #[cfg(feature = "emulator")]
 pub mod demo;
@@ -13,7 +12,6 @@ pub mod encrypt;
 pub mod keygen;
 pub mod login;
 pub mod lookup;
-pub mod lookup_log;
 pub mod rekey;
 pub mod settings;
 pub mod validate_settings;

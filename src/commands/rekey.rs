@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::crypto::Cipher;
 use crate::crypto::profile::{KeyProfile, ProfileError, ProfileOrigin};
-use crate::ctx::{Ctx, profile_error};
+use crate::ctx::Ctx;
 use crate::env::{EnvSecret, names};
 use crate::error::{CliError, EXIT_NO};
 use crate::output::{Printer, Report, sanitize};
@@ -318,7 +318,7 @@ fn cipher(
             path.display()
         ))
         .with_hint("check the path"),
-        e => profile_error(e),
+        e => CliError::from(e),
     })?;
     ctx.unlock(path, &profile, Some(flag), env, env_name, &|| {
         secret::prompt_hidden(&format!("Passphrase of the {flag} key profile: "))

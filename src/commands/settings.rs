@@ -238,7 +238,7 @@ fn init(ctx: &Ctx, args: &InitArgs) -> Result<Box<dyn Report>, CliError> {
     let version = ask_checked(
         &term,
         "REST API version",
-        super::connect::DEFAULT_API_VERSION,
+        crate::ops::DEFAULT_API_VERSION,
         wizard::api_version,
     )?;
     // How the CRM Service reads caller ids: the locale's country is the likely one.

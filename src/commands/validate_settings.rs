@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
+use crate::ops::probe::{Probe, probe_all};
 use crate::output::ci::Format;
 use crate::output::{Printer, Report, sanitize};
 use crate::settings::rules::{self, Finding, Severity};
@@ -81,76 +82,6 @@ pub struct ValidateArgs {
         requires = "probe"
     )]
     pub probe_timeout: f64,
-}
-
-/// One probed URL.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Probe {
-    pub url: String,
-    pub status: Option<u16>,
-    pub ms: u128,
-    pub error: Option<String>,
-    /// `error.kind` of the failure (`remote` when the URL did not answer).
-    pub error_kind: Option<&'static str>,
-}
-
-/// Probes each distinct URL once, a few at a time.
-pub(crate) fn probe_all(
-    ctx: &Ctx,
-    urls: Vec<String>,
-    timeout: f64,
-) -> Result<Vec<Probe>, CliError> {
-    if !(timeout > 0.0 && timeout < 3600.0) {
-        return Err(CliError::usage(format!(
-            "--probe-timeout must be more than 0 and less than 3600 seconds, not {timeout}"
-        )));
-    }
-    let trace = ctx.http_trace();
-    let settings = crate::salesforce::HttpSettings {
-        connect_timeout: std::time::Duration::from_secs_f64(timeout),
-        timeout: std::time::Duration::from_secs_f64(timeout),
-        ca_cert: ctx.env.ca_cert.clone(),
-        ca_cert_from: crate::env::names::CA_CERT,
-        proxy: ctx.env.proxy.clone(),
-    };
-    let client =
-        crate::salesforce::Client::new(&settings, trace).map_err(super::connect::sf_error)?;
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let results = std::sync::Mutex::new(vec![None; urls.len()]);
-    std::thread::scope(|scope| {
-        for _ in 0..8.min(urls.len()) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some(url) = urls.get(i) else { break };
-                    let t = std::time::Instant::now();
-                    let p = match client.probe(url) {
-                        Ok((status, d)) => Probe {
-                            url: url.clone(),
-                            status: Some(status),
-                            ms: d.as_millis(),
-                            error: None,
-                            error_kind: None,
-                        },
-                        Err(e) => Probe {
-                            url: url.clone(),
-                            status: None,
-                            ms: t.elapsed().as_millis(),
-                            error: Some(e.to_string()),
-                            error_kind: Some(crate::error::sf_kind(&e).as_str()),
-                        },
-                    };
-                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(p);
-                }
-            });
-        }
-    });
-    Ok(results
-        .into_inner()
-        .unwrap_or_else(|e| e.into_inner())
-        .into_iter()
-        .flatten()
-        .collect())
 }
 
 /// One login check, for the UCCs that share its credentials.
@@ -372,12 +303,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     };
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
-        let mut loaded =
-            load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
+        let mut loaded = load::file(file, args.ucc.as_deref())?;
         uccs.append(&mut loaded);
     }
     if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {
-        load::attach_to_named(&mut uccs, name, file).map_err(|e| CliError::input(e.to_string()))?;
+        load::attach_to_named(&mut uccs, name, file)?;
     }
     let cipher = ctx.configured_cipher()?;
     let mut findings = rules::check_all(&uccs, cipher.as_ref());

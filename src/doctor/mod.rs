@@ -1,7 +1,9 @@
 //! `crmctl doctor`'s domain: the steps of the chain from settings to a logged call,
 //! their statuses, which step needs which, and the exit code of a whole run. Each
-//! step calls the code of the command that owns the check; nothing here prints.
+//! step calls the shared code below the commands (`crate::ops`) or the domain
+//! modules; nothing here prints.
 
+pub mod login;
 pub mod org;
 pub mod readiness;
 pub mod settings;

@@ -636,7 +636,7 @@ fn the_token_post_is_retried_once_after_a_dropped_connection() {
             );
         } else {
             // Every field the login check reads, on every object.
-            let fields: Vec<serde_json::Value> = crmctl::commands::login::screen_pop_fields()
+            let fields: Vec<serde_json::Value> = crmctl::screenpop::screen_pop_fields()
                 .into_iter()
                 .flat_map(|(_, f)| f)
                 .map(|f| serde_json::json!({ "name": f }))

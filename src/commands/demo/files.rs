@@ -55,7 +55,7 @@ pub(super) fn settings_yaml(
         &format!("{instance}/"),
         DEMO_USERNAME,
         [password, client_id, client_secret],
-        "60.0",
+        crate::ops::DEFAULT_API_VERSION,
         &format!("{instance}/services/oauth2/token"),
     );
     // The optional settings that decide the screen pop (docs/crm-service-model.md).

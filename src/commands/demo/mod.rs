@@ -15,7 +15,9 @@ use crate::error::{CliError, EXIT_NO};
 use crate::output::{Printer, Report};
 
 mod files;
+mod steps;
 use files::{rotated_password, settings_yaml, with_two_mistakes};
+use steps::{Row, STEPS, fill, shown_from};
 
 /// Walk through encrypt, login and lookups against an emulated org (no Salesforce needed)
 #[derive(Debug, Args)]
@@ -177,6 +179,12 @@ fn io(e: std::io::Error) -> CliError {
     CliError::output(e)
 }
 
+/// A demo file, written atomically.
+fn write_file(path: &Path, text: &str) -> Result<(), CliError> {
+    crate::fsutil::write_atomic(path, text.as_bytes(), crate::fsutil::Overwrite::Replace)
+        .map_err(|e| CliError::input("cannot write the demo settings file").with_cause(e))
+}
+
 pub fn run(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
     let result = run_steps(ctx, args);
     // Interrupted: the folder is gone and a step may have failed for that; let the
@@ -210,7 +218,16 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
     }
     // Relative to the steps' working folder (the demo folder): should the folder be
     // removed under a running step (a signal), the step cannot create it again.
-    let k = "key.yaml".to_string();
+    let mut values: Vec<(&str, String)> = vec![
+        ("{key}", "key.yaml".into()),
+        ("{new_key}", "new-key.yaml".into()),
+        ("{login_url}", emu.login_url.clone()),
+        ("{demo_username}", DEMO_USERNAME.into()),
+        ("{demo_password}", DEMO_PASSWORD.into()),
+        ("{demo_token}", DEMO_SECURITY_TOKEN.into()),
+        ("{demo_client_id}", DEMO_CLIENT_ID.into()),
+        ("{demo_client_secret}", DEMO_CLIENT_SECRET.into()),
+    ];
     let secrets = vec![
         ("CRMCTL_PASSWORD", DEMO_PASSWORD.to_string()),
         ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.to_string()),
@@ -219,429 +236,90 @@ fn run_steps(ctx: &Ctx, args: &DemoArgs) -> Result<Box<dyn Report>, CliError> {
         ("CRMCTL_USERNAME", DEMO_USERNAME.to_string()),
         ("CRMCTL_LOGIN_URL", emu.base_url.clone()),
     ];
-    let step = |title,
-                shown: String,
-                a: &[&str],
-                env: Vec<(&'static str, String)>,
-                stdin: String,
-                expect| Step {
-        title,
-        shown,
-        args: a.iter().map(|s| s.to_string()).collect(),
-        env,
-        stdin,
-        expect,
-    };
-    let mut results = Vec::new();
-    let exec = |s: Step, results: &mut Vec<(String, i32, i32)>| -> Result<String, CliError> {
-        let (code, stdout) = run_step(&exe, dir.path(), &s, color, out, json)?;
-        results.push((s.title.to_string(), s.expect, code));
-        Ok(stdout)
-    };
-    exec(
-        step(
-            "Make a key profile",
-            "crmctl keygen --out key.yaml".into(),
-            &["keygen", "--out", &k],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    let password = exec(
-        step(
-            "Encrypt the password and the security token (joined, no space)",
-            "printf '%s\\n%s\\n' \"$SF_PASSWORD\" \"$SF_TOKEN\" | crmctl --key-file key.yaml encrypt --stdin".into(),
-            &["--key-file", &k, "encrypt", "--stdin"],
-            vec![],
-            format!("{DEMO_PASSWORD}\n{DEMO_SECURITY_TOKEN}\n"),
-            0,
-        ),
-        &mut results,
-    )?;
-    let client_id = exec(
-        step(
-            "Encrypt the Connected App's client id",
-            "echo \"$CLIENT_ID\" | crmctl --key-file key.yaml encrypt --value --stdin".into(),
-            &["--key-file", &k, "encrypt", "--value", "--stdin"],
-            vec![],
-            format!("{DEMO_CLIENT_ID}\n"),
-            0,
-        ),
-        &mut results,
-    )?;
-    let client_secret = exec(
-        step(
-            "Encrypt the client secret",
-            "echo \"$CLIENT_SECRET\" | crmctl --key-file key.yaml encrypt --value --stdin".into(),
-            &["--key-file", &k, "encrypt", "--value", "--stdin"],
-            vec![],
-            format!("{DEMO_CLIENT_SECRET}\n"),
-            0,
-        ),
-        &mut results,
-    )?;
-    let settings = settings_yaml(
-        password.trim(),
-        client_id.trim(),
-        client_secret.trim(),
-        &emu.base_url,
-    );
     let settings_path = dir.path().join("settings.yaml");
-    crate::fsutil::write_atomic(
-        &settings_path,
-        settings.as_bytes(),
-        crate::fsutil::Overwrite::Replace,
-    )
-    .map_err(|e| CliError::input("cannot write the demo settings file").with_cause(e))?;
-    if !json {
-        out.data(&format!(
-            "\n{}\n{settings}",
-            out.stdout_style()
-                .bold("== The UCC's Plugin Settings, written to settings.yaml")
-        ))
-        .map_err(io)?;
+    let mut settings = String::new();
+    let mut results = Vec::new();
+    for row in STEPS {
+        let spec = match row {
+            Row::Run(spec) => spec,
+            Row::WriteSettings => {
+                let value = |name: &str| {
+                    values
+                        .iter()
+                        .find(|(n, _)| *n == name)
+                        .map(|(_, v)| v.trim().to_string())
+                        .unwrap_or_default()
+                };
+                settings = settings_yaml(
+                    &value("{password}"),
+                    &value("{client_id}"),
+                    &value("{client_secret}"),
+                    &emu.base_url,
+                );
+                write_file(&settings_path, &settings)?;
+                if !json {
+                    out.data(&format!(
+                        "\n{}\n{settings}",
+                        out.stdout_style()
+                            .bold("== The UCC's Plugin Settings, written to settings.yaml")
+                    ))
+                    .map_err(io)?;
+                }
+                continue;
+            }
+            Row::WriteMistakes => {
+                let (broken, changed) = with_two_mistakes(&settings);
+                write_file(&dir.path().join("settings-with-mistakes.yaml"), &broken)?;
+                if !json {
+                    out.data(&format!(
+                        "\n{}\n{}\n",
+                        out.stdout_style().bold(
+                            "== A copy with two typical mistakes, written to settings-with-mistakes.yaml"
+                        ),
+                        changed.join("\n")
+                    ))
+                    .map_err(io)?;
+                }
+                continue;
+            }
+            Row::WriteJwtKey => {
+                crate::fsutil::write_atomic(
+                    &dir.path().join("jwt-key.pem"),
+                    DEMO_JWT_KEY.as_bytes(),
+                    crate::fsutil::Overwrite::Refuse,
+                )
+                .map_err(|e| {
+                    CliError::internal("could not write the demo JWT key").with_cause(e)
+                })?;
+                continue;
+            }
+            Row::ReadRotated => {
+                values.push(("{rotated}", rotated_password(&settings_path)?));
+                continue;
+            }
+        };
+        let args: Vec<String> = spec.args.iter().map(|a| fill(a, &values)).collect();
+        let step = Step {
+            title: spec.title,
+            shown: match spec.shown {
+                Some(s) => fill(s, &values),
+                None => shown_from(&args),
+            },
+            args,
+            env: match spec.env {
+                steps::Env::None => vec![],
+                steps::Env::Secrets => secrets.clone(),
+                steps::Env::LoginUrl => vec![("CRMCTL_LOGIN_URL", emu.base_url.clone())],
+            },
+            stdin: fill(spec.stdin, &values),
+            expect: spec.expect,
+        };
+        let (code, stdout) = run_step(&exe, dir.path(), &step, color, out, json)?;
+        results.push((step.title.to_string(), step.expect, code));
+        if let Some(name) = spec.keep {
+            values.push((name, stdout.trim().to_string()));
+        }
     }
-    exec(
-        step(
-            "Check that the Password setting decrypts (without showing it)",
-            format!("crmctl --key-file key.yaml decrypt '{}'", password.trim()),
-            &["--key-file", &k, "decrypt", password.trim()],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    let login_url = emu.login_url.clone();
-    exec(
-        step(
-            "Log in as the CRM Service would",
-            format!("crmctl login --login-url {login_url} --username {DEMO_USERNAME}"),
-            &[
-                "login",
-                "--login-url",
-                &login_url,
-                "--username",
-                DEMO_USERNAME,
-            ],
-            secrets.clone(),
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    exec(
-        step(
-            "A login with the token left off",
-            format!("crmctl login --login-url {login_url} --username {DEMO_USERNAME} --no-token"),
-            &[
-                "login",
-                "--login-url",
-                &login_url,
-                "--username",
-                DEMO_USERNAME,
-                "--no-token",
-            ],
-            secrets.clone(),
-            String::new(),
-            1,
-        ),
-        &mut results,
-    )?;
-    let lookups: [(&'static str, &[&str], i32); 6] = [
-        (
-            "A caller in E.164 form: a contact and a lead, stored as (415) 555-1212 and +1 415 555 1212",
-            &["lookup", "+14155551212", "--timings"],
-            0,
-        ),
-        (
-            "The same Amsterdam number, stored as +31 20 123 4567 and 020-1234567",
-            &["lookup", "020-1234567", "--region", "NL"],
-            0,
-        ),
-        (
-            "One number shared by an account and two contacts",
-            &["lookup", "+44 20 7946 0958"],
-            0,
-        ),
-        (
-            "An e-mail (case-insensitive)",
-            &["lookup", "--email", "Amelia.Clarke@globex.example.co.uk"],
-            0,
-        ),
-        (
-            "A chat about a case",
-            &["lookup", "--media", "chat", "00001026"],
-            0,
-        ),
-        (
-            "A caller nobody knows: the agent gets a blank new record",
-            &["lookup", "+1 999 555 0000"],
-            1,
-        ),
-    ];
-    for (title, a, expect) in lookups {
-        let shown = format!(
-            "crmctl {}",
-            a.iter()
-                .map(|x| if x.contains(' ') {
-                    format!("'{x}'")
-                } else {
-                    x.to_string()
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        );
-        exec(
-            step(title, shown, a, secrets.clone(), String::new(), expect),
-            &mut results,
-        )?;
-    }
-
-    // The screen pop as this UCC's CRM Service makes it, and as an 8x8-style search does.
-    for (title, shown, a) in [
-        (
-            "The Amsterdam number as this UCC's CRM Service pops it: its region, format and PluginAttributes",
-            "crmctl --key-file key.yaml lookup --settings settings.yaml --ucc helpdesk 020-1234567",
-            vec![
-                "--key-file",
-                k.as_str(),
-                "lookup",
-                "--settings",
-                "settings.yaml",
-                "--ucc",
-                "helpdesk",
-                "020-1234567",
-            ],
-        ),
-        (
-            "The same number as an 8x8-style search pops it: the Account first",
-            "crmctl --key-file key.yaml lookup --settings settings.yaml --ucc helpdesk --model 8x8 --region NL 020-1234567",
-            vec![
-                "--key-file",
-                k.as_str(),
-                "lookup",
-                "--settings",
-                "settings.yaml",
-                "--ucc",
-                "helpdesk",
-                "--model",
-                "8x8",
-                "--region",
-                "NL",
-                "020-1234567",
-            ],
-        ),
-    ] {
-        exec(
-            step(title, shown.into(), &a, vec![], String::new(), 0),
-            &mut results,
-        )?;
-    }
-
-    // An admin's day: check the settings, diagnose the UCC, prove the auto log,
-    // rotate the key. The settings-based steps take nothing from the environment.
-    exec(
-        step(
-            "Check the settings file: clean, but for the warning that the org is on this machine",
-            "crmctl validate-settings --key-file key.yaml settings.yaml".into(),
-            &["validate-settings", "--key-file", &k, "settings.yaml"],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    let (broken, changed) = with_two_mistakes(&settings);
-    crate::fsutil::write_atomic(
-        &dir.path().join("settings-with-mistakes.yaml"),
-        broken.as_bytes(),
-        crate::fsutil::Overwrite::Replace,
-    )
-    .map_err(|e| CliError::input("cannot write the demo settings file").with_cause(e))?;
-    if !json {
-        out.data(&format!(
-            "\n{}\n{}\n",
-            out.stdout_style().bold(
-                "== A copy with two typical mistakes, written to settings-with-mistakes.yaml"
-            ),
-            changed.join("\n")
-        ))
-        .map_err(io)?;
-    }
-    exec(
-        step(
-            "Check the copy: each mistake found with its file and line",
-            "crmctl validate-settings --key-file key.yaml settings-with-mistakes.yaml".into(),
-            &[
-                "validate-settings",
-                "--key-file",
-                &k,
-                "settings-with-mistakes.yaml",
-            ],
-            vec![],
-            String::new(),
-            1,
-        ),
-        &mut results,
-    )?;
-    exec(
-        step(
-            "The whole chain for the UCC: settings, secrets, login, fields, a screen pop, a call log",
-            "crmctl doctor --key-file key.yaml --settings settings.yaml --ani +14155551212 --log-test"
-                .into(),
-            &[
-                "doctor",
-                "--key-file",
-                &k,
-                "--settings",
-                "settings.yaml",
-                "--ani",
-                "+14155551212",
-                "--log-test",
-            ],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    // Ready for 2027: the demo app's published JWT key, then the readiness of
-    // each flow with it, and a login that needs no password.
-    crate::fsutil::write_atomic(
-        &dir.path().join("jwt-key.pem"),
-        DEMO_JWT_KEY.as_bytes(),
-        crate::fsutil::Overwrite::Refuse,
-    )
-    .map_err(|e| CliError::internal("could not write the demo JWT key").with_cause(e))?;
-    let jwt_env = vec![("CRMCTL_LOGIN_URL", emu.base_url.clone())];
-    for (title, shown, a, env) in [
-        (
-            "Ready for 2027? Each flow for the UCC: password, client credentials, JWT",
-            "crmctl doctor --key-file key.yaml --settings settings.yaml --jwt-key-file jwt-key.pem",
-            vec![
-                "doctor",
-                "--key-file",
-                &k,
-                "--settings",
-                "settings.yaml",
-                "--jwt-key-file",
-                "jwt-key.pem",
-            ],
-            vec![],
-        ),
-        (
-            "Log in with JWT bearer: the demo app's published key, no password or secret",
-            "crmctl login --flow jwt --jwt-key-file jwt-key.pem --client-id 3MVG9crmctlDEMOclientID.emulator --username demo@crmctl.example",
-            vec![
-                "login",
-                "--flow",
-                "jwt",
-                "--jwt-key-file",
-                "jwt-key.pem",
-                "--client-id",
-                DEMO_CLIENT_ID,
-                "--username",
-                DEMO_USERNAME,
-            ],
-            jwt_env,
-        ),
-    ] {
-        exec(
-            step(title, shown.into(), &a, env, String::new(), 0),
-            &mut results,
-        )?;
-    }
-    exec(
-        step(
-            "A call logged as the auto log would: the Task's Id is printed",
-            "crmctl lookup 020-1234567 --log --duration 184 --interaction-id 7f3a-22 --disposition Resolved"
-                .into(),
-            &[
-                "lookup",
-                "020-1234567",
-                "--log",
-                "--duration",
-                "184",
-                "--interaction-id",
-                "7f3a-22",
-                "--disposition",
-                "Resolved",
-            ],
-            secrets.clone(),
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    let reset = format!("{DEMO_PASSWORD}\n{DEMO_SECURITY_TOKEN}\n");
-    exec(
-        step(
-            "A password reset: the new password and token into the Password value, only its bytes changed",
-            "printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | crmctl --key-file key.yaml settings set settings.yaml --ucc helpdesk Password --stdin".into(),
-            &["--key-file", &k, "settings", "set", "settings.yaml", "--ucc", "helpdesk", "Password", "--stdin"],
-            vec![],
-            reset,
-            0,
-        ),
-        &mut results,
-    )?;
-    let new_key = "new-key.yaml".to_string();
-    exec(
-        step(
-            "The CRM Service gets a new key: make its profile",
-            "crmctl keygen --out new-key.yaml".into(),
-            &["keygen", "--out", &new_key],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    exec(
-        step(
-            "Re-encrypt Password, ClientId and ClientSecret under it, every other byte kept",
-            "crmctl rekey --from key.yaml --to new-key.yaml settings.yaml".into(),
-            &["rekey", "--from", &k, "--to", &new_key, "settings.yaml"],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    exec(
-        step(
-            "Log in with the rotated settings and the new key",
-            "crmctl login --settings settings.yaml --ucc helpdesk --key-file new-key.yaml".into(),
-            &[
-                "login",
-                "--settings",
-                "settings.yaml",
-                "--ucc",
-                "helpdesk",
-                "--key-file",
-                &new_key,
-            ],
-            vec![],
-            String::new(),
-            0,
-        ),
-        &mut results,
-    )?;
-    let rotated = rotated_password(&settings_path)?;
-    exec(
-        step(
-            "The old key no longer decrypts the new Password",
-            format!("crmctl --key-file key.yaml decrypt --check '{rotated}'"),
-            &["--key-file", &k, "decrypt", "--check", &rotated],
-            vec![],
-            String::new(),
-            1,
-        ),
-        &mut results,
-    )?;
     drop(cleanup);
     let folder = if args.keep {
         Some(dir.keep().display().to_string())

@@ -2,10 +2,11 @@
 
 use serde_json::{Value, json};
 
-use super::{LookupArgs, Output, kind, regions};
-use crate::commands::connect::sf_error;
+use super::{LookupArgs, Output, kind};
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
+use crate::ops::ConnectSettings;
+use crate::ops::regions::regions;
 use crate::output::{Printer, Report};
 use crate::screenpop::bulk;
 /// `--file`: one lookup per input line, rows streamed in input order.
@@ -16,15 +17,15 @@ pub(super) fn run(
 ) -> Result<Box<dyn Report>, CliError> {
     let mut ucc = args.from.ucc()?;
     if let (Some(u), Some(file)) = (ucc.as_mut(), &args.attributes) {
-        crate::settings::load::attach_attributes(u, file)
-            .map_err(|e| CliError::input(e.to_string()))?;
+        crate::settings::load::attach_attributes(u, file)?;
     }
     // crm-service by default with --settings (README "Two models").
     let info = super::model::choose(args.model, ucc.as_ref())?;
     if info.crm.is_some() && args.index {
         return Err(super::model_bulk::refuse_index());
     }
-    let version = args.connect.api_version(ucc.as_ref())?;
+    let settings = ConnectSettings::resolve(&args.connect, ucc.as_ref(), &ctx.env)?;
+    let version = settings.api_version.clone();
     // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
     let text = crate::fsutil::read_text(file).map_err(|e| {
         let what = if file.as_os_str() == "-" {
@@ -61,17 +62,17 @@ pub(super) fn run(
     let regions = regions(ctx, args.region.as_deref(), kind)?;
     if let (Some(u), Some(_)) = (&ucc, &info.crm) {
         if kind == crate::screenpop::lookup::Kind::Phone {
-            return super::model_bulk::run(ctx, args, u, info, &inputs, regions);
+            return super::model_bulk::run(ctx, args, &settings, u, info, &inputs, regions);
         }
         ctx.out.info("note: e-mail and case lookups are not modelled by the CRM Service model; they are searched as the 8x8 model does");
     }
-    let creds = args.connect.credentials(ctx, ucc.as_ref())?;
-    let client = args.connect.client(ctx)?;
-    let warming = args
-        .connect
-        .instance_hint(ctx, ucc.as_ref())?
-        .and_then(|u| client.warm(&u, &creds.token_url));
-    let session = client.login(&creds).map_err(sf_error)?;
+    let creds = settings.credentials(&args.connect, ctx, ucc.as_ref())?;
+    let client = ctx.client(&settings.http)?;
+    let warming = settings
+        .instance_hint
+        .as_deref()
+        .and_then(|u| client.warm(u, &creds.token_url));
+    let session = client.login(&creds).map_err(CliError::from)?;
     if let Some(w) = warming {
         let _ = w.settle(&session);
     }

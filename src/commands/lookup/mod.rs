@@ -2,20 +2,22 @@
 
 mod bulk;
 mod index;
+mod log;
 mod model;
 mod model_bulk;
 mod render;
 
 use clap::{Args, ValueEnum};
 
-use super::connect::{ConnectArgs, SettingsArgs, sf_error};
+use crate::args::{ConnectArgs, SettingsArgs};
 use crate::ctx::Ctx;
 use crate::error::CliError;
+use crate::ops::ConnectSettings;
+use crate::ops::regions::{plan_error, regions};
 use crate::output::Report;
 
 use crate::screenpop::crm_service::{self, Caller};
-use crate::screenpop::lookup::{self, Kind, Plan, Reading, RegionSource};
-use crate::screenpop::phone::Region;
+use crate::screenpop::lookup::{self, Kind, Plan, Reading};
 use crate::screenpop::{self, CaseInfo, Match};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -144,7 +146,7 @@ pub struct LookupArgs {
     pub connect: ConnectArgs,
 
     #[command(flatten, next_help_heading = "Auto log")]
-    pub log: super::lookup_log::LogArgs,
+    pub log: log::LogArgs,
 }
 
 fn kind(args: &LookupArgs) -> Kind {
@@ -155,47 +157,6 @@ fn kind(args: &LookupArgs) -> Kind {
     } else {
         Kind::Phone
     }
-}
-
-/// The regions national numbers are read in: `--region`, else `CRMCTL_REGION`, else the
-/// locale's. A bad `--region` is a usage error (2) in every command and for every kind
-/// of value; a bad `CRMCTL_REGION` is a configuration error (3), checked only when a
-/// number needs a region, so an e-mail or case lookup never fails on the environment.
-pub(crate) fn regions(
-    ctx: &Ctx,
-    flag: Option<&str>,
-    kind: Kind,
-) -> Result<lookup::Regions, CliError> {
-    let flag = region_flag(flag)?;
-    if kind != Kind::Phone {
-        return Ok(lookup::Regions::default());
-    }
-    let given = match (flag, ctx.env.region.as_deref()) {
-        (Some(region), _) => Some((region, RegionSource::Flag)),
-        (None, Some(code)) => Some((
-            Region::parse(code).map_err(|e| {
-                CliError::input(format!("{}: {e}", crate::env::names::REGION))
-                    .with_hint("set it to a two-letter country code such as NL, or unset it")
-            })?,
-            RegionSource::Env,
-        )),
-        (None, None) => None,
-    };
-    Ok(lookup::Regions {
-        given,
-        locale: ctx.env.locale.as_deref().and_then(Region::from_locale),
-    })
-}
-
-/// `--region` checked as given, whether or not a number will need it.
-pub(crate) fn region_flag(flag: Option<&str>) -> Result<Option<Region>, CliError> {
-    flag.map(|code| {
-        Region::parse(code).map_err(|e| {
-            CliError::usage(format!("--region: {e}"))
-                .with_hint("give a two-letter country code, e.g. --region NL")
-        })
-    })
-    .transpose()
 }
 
 fn value(args: &LookupArgs) -> String {
@@ -218,10 +179,6 @@ fn plan(
         regions = model::regions(info, ucc, regions)?;
     }
     lookup::plan(kind, &value(args), regions).map_err(plan_error)
-}
-
-pub(crate) fn plan_error(e: lookup::PlanError) -> CliError {
-    CliError::usage(e.message)
 }
 
 pub struct Timing {
@@ -312,19 +269,19 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     }
     let mut ucc = args.from.ucc()?;
     if let (Some(u), Some(file)) = (ucc.as_mut(), &args.attributes) {
-        crate::settings::load::attach_attributes(u, file)
-            .map_err(|e| CliError::input(e.to_string()))?;
+        crate::settings::load::attach_attributes(u, file)?;
     }
-    let version = args.connect.api_version(ucc.as_ref())?;
+    let settings = ConnectSettings::resolve(&args.connect, ucc.as_ref(), &ctx.env)?;
+    let version = settings.api_version.clone();
     let mut info = model::choose(args.model, ucc.as_ref())?;
     // Read and plan the value before any request: a bad value is refused with nothing
     // sent, and a cold parse costs microseconds, so once the last answer is in only
     // printing remains.
     let plan = plan(ctx, args, &info, ucc.as_ref())?;
     let shown = (args.from.settings.is_some() || args.model.is_some()).then_some(());
-    let creds = args.connect.credentials(ctx, ucc.as_ref())?;
-    let client = args.connect.client(ctx)?;
-    let org_url = args.connect.instance_hint(ctx, ucc.as_ref())?;
+    let creds = settings.credentials(&args.connect, ctx, ucc.as_ref())?;
+    let client = ctx.client(&settings.http)?;
+    let org_url = settings.instance_hint;
     // A withheld caller is a blank record with no search; the org is only needed to log it.
     if plan.is_withheld() && !args.log.log {
         let mut outcome = lookup::Outcome::withheld();
@@ -338,15 +295,17 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         )));
     }
     let warming = org_url.and_then(|u| client.warm(&u, &creds.token_url));
-    let session = client.login(&creds).map_err(sf_error)?;
+    let session = client.login(&creds).map_err(CliError::from)?;
     if let Some(w) = warming {
         let _ = w.settle(&session);
     }
-    let mut outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
+    let mut outcome =
+        lookup::perform(&client, &session, &version, &plan).map_err(CliError::from)?;
     // The UCC's model: its own queries, compared with the full search above.
     let modelled = match (&info.crm, plan.reading().and_then(Caller::of)) {
         (Some(m), Some(caller)) => Some((
-            crm_service::perform(&client, &session, &version, m, &caller).map_err(sf_error)?,
+            crm_service::perform(&client, &session, &version, m, &caller)
+                .map_err(CliError::from)?,
             caller,
         )),
         _ => None,
@@ -364,7 +323,7 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     }));
     let popped = outcome.matches.first().cloned();
     let report = Box::new(report(&plan, outcome, timings, args, shown.map(|()| info)));
-    super::lookup_log::after_pop(
+    log::after_pop(
         args,
         &client,
         &session,

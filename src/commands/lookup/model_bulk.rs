@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use super::bulk::BulkReport;
 use super::model::ModelInfo;
 use super::{LookupArgs, Output};
-use crate::commands::connect::sf_error;
 use crate::ctx::Ctx;
 use crate::error::CliError;
+use crate::ops::ConnectSettings;
 use crate::output::{Printer, Report};
 use crate::screenpop::bulk::{self, Input};
 use crate::screenpop::lookup::{Kind, Regions};
@@ -27,6 +27,7 @@ pub(super) fn refuse_index() -> CliError {
 pub(super) fn run(
     ctx: &Ctx,
     args: &LookupArgs,
+    settings: &ConnectSettings,
     ucc: &Ucc,
     info: ModelInfo,
     inputs: &[Input],
@@ -41,14 +42,14 @@ pub(super) fn run(
         ctx.out.info("note: --batch-size and --no-batch do not apply to the crm-service model: it sends its own queries for each distinct number (--model 8x8 batches)");
     }
     let regions = super::model::regions(&info, Some(ucc), regions)?;
-    let version = args.connect.api_version(Some(ucc))?;
-    let creds = args.connect.credentials(ctx, Some(ucc))?;
-    let client = args.connect.client(ctx)?;
-    let warming = args
-        .connect
-        .instance_hint(ctx, Some(ucc))?
-        .and_then(|u| client.warm(&u, &creds.token_url));
-    let session = client.login(&creds).map_err(sf_error)?;
+    let version = settings.api_version.clone();
+    let creds = settings.credentials(&args.connect, ctx, Some(ucc))?;
+    let client = ctx.client(&settings.http)?;
+    let warming = settings
+        .instance_hint
+        .as_deref()
+        .and_then(|u| client.warm(u, &creds.token_url));
+    let session = client.login(&creds).map_err(CliError::from)?;
     if let Some(w) = warming {
         let _ = w.settle(&session);
     }

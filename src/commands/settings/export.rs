@@ -110,8 +110,7 @@ pub fn run(_ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
     {
         return Err(CliError::usage("--out names the file being read"));
     }
-    let uccs =
-        load::file(&args.file, Some(&args.ucc)).map_err(|e| CliError::input(e.to_string()))?;
+    let uccs = load::file(&args.file, Some(&args.ucc))?;
     let key = |n: &str| n.trim().to_lowercase();
     let Some(ucc) = uccs.iter().find(|u| key(&u.name) == key(&args.ucc)) else {
         let names: Vec<String> = uccs.iter().map(|u| format!("`{}`", u.name)).collect();

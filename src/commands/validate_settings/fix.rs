@@ -110,7 +110,7 @@ fn plan(path: &Path, csv_ucc: &str) -> Result<Option<(Planned, Vec<Fix>, String)
             path.display()
         ))
     })?;
-    let located = edit::locate(path, &text, csv_ucc).map_err(|e| CliError::input(e.to_string()))?;
+    let located = edit::locate(path, &text, csv_ucc)?;
     let all = fix::fixes(&located.spans.uccs);
     let edits: Vec<edit::Edit> = all.iter().map(|f| f.edit.clone()).collect();
     // Usually every mend can be made at once; only when one can't (a value shared

@@ -16,9 +16,8 @@ pub(super) fn login_checks(
     findings: &mut Vec<Finding>,
     (incomplete, refused): (&mut usize, &mut usize),
 ) -> Result<Vec<LoginCheck>, CliError> {
-    use crate::commands::connect::{
-        PRODUCTION_LOGIN, normalise_version, sf_error, ucc_credentials,
-    };
+    use crate::ops::connect::{DEFAULT_API_VERSION, PRODUCTION_LOGIN, normalise_version};
+    use crate::ops::credentials::ucc_credentials;
     // A missing key profile is local configuration (3), as in `login --settings` and `doctor`.
     let cipher = cipher.ok_or_else(|| {
         CliError::input(
@@ -47,11 +46,12 @@ pub(super) fn login_checks(
             None => groups.push((k, vec![u])),
         }
     }
-    let trace = ctx.http_trace();
     // The same connection settings as `crmctl login` without flags
     // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
-    let settings = crate::commands::connect::http_from_env(ctx)?;
-    let client = crate::salesforce::Client::new(&settings, trace).map_err(sf_error)?;
+    let client = ctx.client(&crate::ops::connect::http(
+        &crate::args::ConnectArgs::default(),
+        &ctx.env,
+    )?)?;
     let mut out = Vec::new();
     for (_, members) in groups {
         let first = members[0];
@@ -76,11 +76,11 @@ pub(super) fn login_checks(
         .and_then(|creds| {
             Ok((
                 creds,
-                normalise_version(first.value("ApiEndPoint").unwrap_or("60.0"))?,
+                normalise_version(first.value("ApiEndPoint").unwrap_or(DEFAULT_API_VERSION))?,
             ))
         })
         .and_then(|(creds, version)| {
-            crate::commands::login::check_session(&client, &creds, version.clone(), None)
+            crate::ops::session::check_session(&client, &creds, version.clone(), None)
                 .map(|(report, session)| (report, session, version))
         });
         if let Ok((_, session, version)) = &result {

@@ -5,7 +5,7 @@
 use clap::{Args, ValueEnum};
 use serde_json::Value;
 
-use super::lookup::{LookupArgs, Media};
+use super::{LookupArgs, Media};
 use crate::error::CliError;
 use crate::output::{Printer, Report, sanitize};
 use crate::salesforce::{Client, Session};

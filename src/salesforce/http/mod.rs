@@ -9,10 +9,16 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::error::{NetKind, SfError};
+mod errors;
+mod warm;
+
+pub(crate) use errors::{api_error, describe_body, network, retryable, shape_error, status_error};
+use errors::{read_error, timeout_error};
+pub use warm::Warming;
+
+use super::error::SfError;
 use super::proxy::{Proxies, ProxyVars};
 use crate::output::OrgText;
 
@@ -84,36 +90,6 @@ pub struct Client {
     calls: Arc<AtomicU64>,
     /// The proxies of the environment, parsed once; routing and errors both ask it.
     proxies: Arc<Proxies>,
-}
-
-/// A connection being opened to the org's URL ([`Client::warm`]).
-pub struct Warming {
-    org: Url,
-    /// The versions list's body when it answered 200, once the warm-up is done.
-    settled: std::sync::mpsc::Receiver<Option<Vec<u8>>>,
-}
-
-impl Warming {
-    /// Before the first data call. When the session's instance is the warmed host,
-    /// waits for the warm-up to hand its connection back to the pool, so the call
-    /// uses it rather than racing it with a new one, and returns the versions list it
-    /// read (`login` uses it). The wait is at most as long as the token request took
-    /// (the warm-up left first, so it is normally done), and at least 50 ms: a slow
-    /// or stuck versions list costs no more, and the call then goes on its own.
-    pub fn settle(self, session: &super::Session) -> Option<Vec<u8>> {
-        let same = Url::parse(&session.instance_url).is_ok_and(|i| same_origin(&i, &self.org));
-        if !same {
-            return None;
-        }
-        let patience = session.elapsed.max(Duration::from_millis(50));
-        self.settled.recv_timeout(patience).ok().flatten()
-    }
-}
-
-fn same_origin(a: &Url, b: &Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
 }
 
 /// rustls needs one crypto provider per process; crmctl uses ring everywhere.
@@ -240,30 +216,6 @@ impl Client {
         Ok(self.plain.get_or_init(|| c))
     }
 
-    /// A failed send, naming the proxy and its variable when the request went
-    /// through one: a refused or dropped connection is then the proxy's.
-    fn network_error(&self, url: &Url, e: &reqwest::Error) -> SfError {
-        let err = network(e);
-        let Some(p) = self.proxies.for_url(url) else {
-            return err;
-        };
-        match err {
-            SfError::Network {
-                kind: NetKind::Connect | NetKind::Dropped,
-                detail,
-            } => SfError::Proxy {
-                proxy: p.shown(),
-                var: p.var,
-                detail,
-            },
-            SfError::Network { kind, detail } => SfError::Network {
-                kind,
-                detail: format!("{detail} (through the proxy {} from {})", p.shown(), p.var),
-            },
-            other => other,
-        }
-    }
-
     /// For `-v` traces: ` (via the proxy X from VAR)` when `url` goes through one.
     pub(crate) fn via(&self, url: &Url) -> String {
         self.proxies
@@ -375,73 +327,6 @@ impl Client {
             locator,
             body,
         })
-    }
-
-    /// Opens the connection to the org's URL while the token request is in flight,
-    /// when that URL is known before the token answers (a settings file's
-    /// ApplicationHost, `--instance-url`) and is not the login host (whose connection
-    /// the token request opens). It sends a GET of the versions list from another
-    /// thread: that needs no session, carries no credential and is not counted
-    /// against API limits. The connection stays in the pool; [`Warming::settle`]
-    /// lets the first data call find it there. An https login never warms http.
-    pub fn warm(&self, org_url: &str, login_url: &str) -> Option<Warming> {
-        let skip = |why: &str| {
-            self.trace(&format!("not opening the org's URL ahead: {why}"));
-            None
-        };
-        let org = match Self::check_url(org_url.trim()) {
-            Ok(u) => u,
-            Err(e) => return skip(&e.to_string()),
-        };
-        let login = Self::check_url(login_url).ok()?;
-        if same_origin(&org, &login) {
-            return None;
-        }
-        if login.scheme() == "https" && org.scheme() != "https" {
-            return skip("the login is over https and the org's URL is plain http");
-        }
-        let versions = org.join("/services/data/").ok()?;
-        // One client per scheme, one pool each: when the token request needs this
-        // scheme's client too, build it here first so both threads share it; else the
-        // warm-up builds it (loading the trust store) off the token's path.
-        if org.scheme() == login.scheme() {
-            self.http_for(&versions).ok()?;
-        }
-        let client = self.clone();
-        let (done, settled) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            client.trace(&format!(
-                "GET {versions} (opening the org's connection while the token request is in flight)"
-            ));
-            let t = Instant::now();
-            let mut answer = None;
-            let outcome = match client.http_for(&versions) {
-                Err(e) => e.to_string(),
-                Ok(http) => {
-                    let timeout = client.settings.connect_timeout + client.settings.timeout;
-                    match http.get(versions).timeout(timeout).send() {
-                        Err(e) => network(&e).to_string(),
-                        Ok(resp) => {
-                            // Read to the end (capped) so the connection goes back to the pool.
-                            let status = resp.status().as_u16();
-                            let mut body = Vec::new();
-                            let read = resp.take(TOKEN_BODY_CAP + 1).read_to_end(&mut body);
-                            if status == 200 && read.is_ok() && body.len() as u64 <= TOKEN_BODY_CAP
-                            {
-                                answer = Some(body);
-                            }
-                            status.to_string()
-                        }
-                    }
-                }
-            };
-            client.trace(&format!(
-                "<- {outcome} from the org's versions list ({} ms)",
-                t.elapsed().as_millis()
-            ));
-            let _ = done.send(answer);
-        });
-        Some(Warming { org, settled })
     }
 
     /// A plain GET of any URL (the CRM Service's own endpoints): status and time.
@@ -557,18 +442,6 @@ impl Client {
     }
 }
 
-/// Worth another attempt: the org said "busy, try again", or the connection broke
-/// before an answer. A timeout is not: the deadline covers the retries too.
-pub(crate) fn retryable(e: &SfError) -> bool {
-    match e {
-        SfError::Network { kind, .. } => matches!(kind, NetKind::Dropped | NetKind::Connect),
-        SfError::Api { status, .. } | SfError::Protocol { status, .. } => {
-            matches!(status, 429 | 502 | 503 | 504)
-        }
-        _ => false,
-    }
-}
-
 pub(crate) fn bearer_header(token: &secrecy::SecretString) -> reqwest::header::HeaderValue {
     use secrecy::ExposeSecret;
     // A token with bytes no header may hold is sent as an empty one: the org then
@@ -580,133 +453,9 @@ pub(crate) fn bearer_header(token: &secrecy::SecretString) -> reqwest::header::H
     value
 }
 
-/// `[{"errorCode", "message"}]`, Salesforce's error shape for the data API (and
-/// for a 503 of the token endpoint).
-#[derive(Deserialize)]
-pub(crate) struct ApiErrorItem {
-    #[serde(rename = "errorCode")]
-    pub error_code: OrgText,
-    #[serde(default)]
-    pub message: Option<OrgText>,
-}
-
-/// The first Salesforce error of a JSON array body.
-pub(crate) fn api_error(status: u16, body: &[u8]) -> Option<SfError> {
-    let list: Vec<ApiErrorItem> = serde_json::from_slice(body).ok()?;
-    let first = list.into_iter().next()?;
-    Some(SfError::Api {
-        status,
-        code: first.error_code,
-        message: first.message.unwrap_or_default(),
-    })
-}
-
 /// The body of a 200, as `T`.
 pub(crate) fn parse_ok<T: DeserializeOwned>(body: &[u8]) -> Result<T, SfError> {
     serde_json::from_slice(body).map_err(|e| shape_error(200, body, &e))
-}
-
-/// A body that did not parse as the type expected: JSON of another shape, or no JSON.
-pub(crate) fn shape_error(status: u16, body: &[u8], e: &serde_json::Error) -> SfError {
-    SfError::Protocol {
-        status,
-        detail: if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_ok() {
-            format!("JSON of an unexpected shape ({e})")
-        } else {
-            describe_body(body)
-        },
-    }
-}
-
-/// A status other than 200: Salesforce's error, or a protocol error.
-pub(crate) fn status_error(status: u16, body: &[u8]) -> SfError {
-    api_error(status, body).unwrap_or(SfError::Protocol {
-        status,
-        detail: describe_body(body),
-    })
-}
-
-fn timeout_error(limit: Duration) -> SfError {
-    SfError::Network {
-        kind: NetKind::Timeout,
-        detail: format!(
-            "the call took longer than {} s (--timeout, retries included)",
-            limit.as_secs_f64()
-        ),
-    }
-}
-
-pub(crate) fn network(e: &reqwest::Error) -> SfError {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(&format!(": {s}"));
-        source = s.source();
-    }
-    let kind = if e.is_timeout() {
-        NetKind::Timeout
-    } else if msg.contains("UnknownIssuer") || msg.contains("unknown issuer") {
-        NetKind::UnknownIssuer
-    } else if msg.contains("certificate") || msg.contains("TLS") || msg.contains("tls") {
-        NetKind::Tls
-    } else if e.is_connect() {
-        NetKind::Connect
-    } else if not_http(&msg) {
-        NetKind::NotHttp
-    } else {
-        NetKind::Dropped
-    };
-    SfError::Network { kind, detail: msg }
-}
-
-/// hyper's words for an answer that is not HTTP at all (`invalid HTTP version
-/// parsed`, `invalid HTTP status-code parsed`, an HTTP/0.9 answer, a first line
-/// that never ends, a banner sent before the request as SSH and SMTP do).
-fn not_http(msg: &str) -> bool {
-    [
-        "invalid HTTP",
-        "HTTP/0.9",
-        "message head is too large",
-        "received unexpected message from connection",
-    ]
-    .iter()
-    .any(|m| msg.contains(m))
-}
-
-/// An error while reading a body: the deadline, or a broken connection.
-fn read_error(e: &std::io::Error, limit: Duration) -> SfError {
-    let inner = e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>());
-    if e.kind() == std::io::ErrorKind::TimedOut || inner.is_some_and(|r| r.is_timeout()) {
-        return timeout_error(limit);
-    }
-    match inner {
-        Some(r) => network(r),
-        None => SfError::Network {
-            kind: NetKind::Dropped,
-            detail: format!("the answer was cut off: {e}"),
-        },
-    }
-}
-
-/// A short, safe description of a body that is not JSON (an HTML error page).
-pub(crate) fn describe_body(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let lower = text.to_ascii_lowercase();
-    if let (Some(a), Some(b)) = (lower.find("<title>"), lower.find("</title>"))
-        && a < b
-        && text.is_char_boundary(a + 7)
-        && text.is_char_boundary(b)
-    {
-        let title: String = text[a + 7..b].trim().chars().take(120).collect();
-        return format!("an HTML page titled \"{title}\" (a proxy or maintenance page?)");
-    }
-    if body.is_empty() {
-        return "an empty body".into();
-    }
-    format!(
-        "{} bytes that are not JSON (cut off, or from a proxy?)",
-        body.len()
-    )
 }
 
 pub fn parse_api_usage(header: &str) -> Option<(u64, u64)> {

@@ -1,0 +1,414 @@
+//! The connection of a command that logs in, resolved once: flags, then the UCC's
+//! settings, then the environment, then the defaults. [`ConnectSettings::resolve`]
+//! is the one place each value's precedence is decided; the credentials that
+//! follow are gathered in [`super::credentials`].
+
+use std::time::Duration;
+
+use crate::args::{ConnectArgs, SettingsArgs};
+use crate::env::{Env, names};
+use crate::error::CliError;
+use crate::salesforce::{self, Client, Flow, HttpSettings};
+use crate::settings::Ucc;
+
+pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
+pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
+/// The REST API version when neither `--api-version` nor ApiEndPoint names one.
+pub const DEFAULT_API_VERSION: &str = "60.0";
+
+/// Everything a connecting command needs before it asks for a secret or sends a
+/// byte: each value from its flag, else the UCC's setting, else the environment,
+/// else the default, and checked.
+#[derive(Debug, Clone)]
+pub struct ConnectSettings {
+    /// Where the token is asked for (LoginEndPoint, `--login-url`, `--sandbox`).
+    pub login_url: String,
+    /// The org's URL known before the token answers, for [`Client::warm`].
+    pub instance_hint: Option<String>,
+    /// `60.0`: from `--api-version`, else ApiEndPoint, else [`DEFAULT_API_VERSION`].
+    pub api_version: String,
+    pub http: HttpSettings,
+    pub flow: Flow,
+    /// Where the secrets come from.
+    pub secrets: SecretSource,
+}
+
+/// Where a command's secrets come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// The UCC's encrypted Password, ClientId and ClientSecret, decrypted with the
+    /// key profile (`--settings`).
+    Ucc(String),
+    /// `--stdin`, one a line.
+    Stdin,
+    /// The `CRMCTL_*` variables, else hidden prompts.
+    EnvOrPrompt,
+}
+
+impl ConnectSettings {
+    /// Resolves the connection of `args` (and the UCC of `--settings`, if any)
+    /// against the environment. Flags that cannot mean anything and malformed
+    /// values are refused here, before any secret is asked for: a flag is a usage
+    /// error (2), a setting or a variable a configuration error (3).
+    pub fn resolve(args: &ConnectArgs, ucc: Option<&Ucc>, env: &Env) -> Result<Self, CliError> {
+        args.check()?;
+        Ok(ConnectSettings {
+            api_version: api_version(args, ucc)?,
+            login_url: login_url(args, env, ucc)?,
+            http: http(args, env)?,
+            instance_hint: instance_hint(args, env, ucc)?,
+            flow: args.flow.flow(),
+            secrets: match ucc {
+                Some(u) => SecretSource::Ucc(u.name.clone()),
+                None if args.stdin => SecretSource::Stdin,
+                None => SecretSource::EnvOrPrompt,
+            },
+        })
+    }
+
+    /// The token endpoint of [`ConnectSettings::login_url`].
+    pub fn token_url(&self) -> String {
+        salesforce::token_url(&self.login_url)
+    }
+}
+
+/// A number of seconds from a flag, else its environment variable, else the default.
+/// The same rule for both; an error names where the value came from: a flag is a
+/// usage error (2), a variable a configuration error (3).
+fn seconds(
+    flag: (Option<f64>, &'static str),
+    env: (Option<&str>, &'static str),
+    default: u64,
+) -> Result<Duration, CliError> {
+    let (v, origin) = match (flag.0, env.0) {
+        (Some(v), _) => (v, Origin::Flag(flag.1)),
+        (None, Some(s)) => {
+            let origin = Origin::Env(env.1);
+            let v = s.trim().parse::<f64>().map_err(|_| {
+                origin.error(format!(
+                    "{} must be a number of seconds, not `{s}`",
+                    origin.name()
+                ))
+            })?;
+            (v, origin)
+        }
+        (None, None) => return Ok(Duration::from_secs(default)),
+    };
+    if !(v > 0.0 && v < 86_400.0) {
+        return Err(origin.error(format!(
+            "{} must be more than 0 and less than 86400 seconds, not {v}",
+            origin.name()
+        )));
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+/// Timeouts, the CA file and the proxy: each flag, else its variable, else the default.
+pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
+    Ok(HttpSettings {
+        connect_timeout: seconds(
+            (args.connect_timeout, "--connect-timeout"),
+            (env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
+            10,
+        )?,
+        timeout: seconds(
+            (args.timeout, "--timeout"),
+            (env.timeout.as_deref(), names::TIMEOUT),
+            30,
+        )?,
+        ca_cert: args.ca_cert.clone().or_else(|| env.ca_cert.clone()),
+        ca_cert_from: if args.ca_cert.is_some() {
+            "--ca-cert"
+        } else {
+            names::CA_CERT
+        },
+        proxy: env.proxy.clone(),
+    })
+}
+
+/// `--sandbox`, then `--login-url`, then the UCC's LoginEndPoint, then
+/// `CRMCTL_LOGIN_URL`, then production. A URL that is not http(s) with a host
+/// is refused before anything is sent: a usage error for the flag or the
+/// variable, a local-input error for a settings file's LoginEndPoint.
+pub fn login_url(args: &ConnectArgs, env: &Env, ucc: Option<&Ucc>) -> Result<String, CliError> {
+    if args.sandbox {
+        return Ok(SANDBOX_LOGIN.into());
+    }
+    let (url, origin) = if let Some(u) = &args.login_url {
+        (u.clone(), Origin::Flag("--login-url"))
+    } else if let Some(u) = ucc.and_then(|u| u.value("LoginEndPoint")) {
+        (u.to_string(), Origin::Setting("LoginEndPoint"))
+    } else if let Some(u) = &env.login_url {
+        (u.clone(), Origin::Env(names::LOGIN_URL))
+    } else {
+        return Ok(PRODUCTION_LOGIN.to_string());
+    };
+    if let Err(e) =
+        Client::check_url(url.trim()).and_then(|_| Client::check_url(&salesforce::token_url(&url)))
+    {
+        return Err(origin
+            .error(format!("the login URL ({}) is not usable: {e}", origin.name()))
+            .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"));
+    }
+    Ok(url)
+}
+
+/// The org's URL known before the token answers: `--instance-url`, else the UCC's
+/// ApplicationHost (unless `--login-url` or `--sandbox` points elsewhere), else
+/// `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error and a malformed
+/// variable a configuration error, as for every flag and its variable; the
+/// UCC's ApplicationHost is a hint that [`Client::warm`] skips when unusable
+/// (`validate-settings` reports it).
+pub fn instance_hint(
+    args: &ConnectArgs,
+    env: &Env,
+    ucc: Option<&Ucc>,
+) -> Result<Option<String>, CliError> {
+    if let Some(u) = &args.instance_url {
+        Client::check_url(u.trim()).map_err(|e| {
+            CliError::usage(format!("--instance-url is not usable: {e}"))
+                .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
+        })?;
+        return Ok(Some(u.trim().to_string()));
+    }
+    // ApplicationHost names the org of the UCC's LoginEndPoint: with the login
+    // pointed elsewhere on the command line it would name another org.
+    let from_ucc = (args.login_url.is_none() && !args.sandbox)
+        .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
+        .flatten();
+    if let Some(u) = from_ucc {
+        return Ok(Some(u.to_string()));
+    }
+    let Some(u) = &env.instance_url else {
+        return Ok(None);
+    };
+    Client::check_url(u.trim()).map_err(|e| {
+        CliError::input(format!("{} is not usable: {e}", names::INSTANCE_URL)).with_hint(
+            "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
+        )
+    })?;
+    Ok(Some(u.trim().to_string()))
+}
+
+/// `60`, `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else
+/// the UCC's ApiEndPoint, else the default.
+pub fn api_version(args: &ConnectArgs, ucc: Option<&Ucc>) -> Result<String, CliError> {
+    if let Some(raw) = &args.api_version {
+        return crate::settings::wizard::api_version(raw).map_err(|e| {
+            Origin::Flag("--api-version").error(format!("--api-version `{raw}`: {e}"))
+        });
+    }
+    match ucc.and_then(|u| u.value("ApiEndPoint")) {
+        Some(raw) => crate::settings::wizard::api_version(raw).map_err(|e| {
+            Origin::Setting("ApiEndPoint").error(format!("ApiEndPoint `{}`: {e}", raw.trim()))
+        }),
+        None => Ok(DEFAULT_API_VERSION.to_string()),
+    }
+}
+
+impl SettingsArgs {
+    /// The UCC named by --settings and --ucc, or the only UCC of --settings.
+    pub fn ucc(&self) -> Result<Option<Ucc>, CliError> {
+        let Some(path) = &self.settings else {
+            return Ok(None);
+        };
+        let Some(name) = &self.ucc else {
+            return only_ucc(path).map(Some);
+        };
+        let uccs = crate::settings::load::file(path, Some(name))?;
+        let names: Vec<String> = uccs.iter().map(|u| u.name.clone()).collect();
+        uccs.into_iter()
+            .find(|u| u.name.eq_ignore_ascii_case(name))
+            .map(Some)
+            .ok_or_else(|| {
+                CliError::input(format!("no UCC named `{name}` in {}", path.display()))
+                    .with_hint(format!("UCCs in the file: {}", names.join(", ")))
+            })
+    }
+}
+
+/// `--settings` without `--ucc`: a YAML estate of one UCC needs no name.
+fn only_ucc(path: &std::path::Path) -> Result<Ucc, CliError> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return Err(CliError::usage(
+            "--settings with a CSV export needs --ucc: the export does not name its UCC",
+        ));
+    }
+    let mut uccs = crate::settings::load::file(path, None)?;
+    if uccs.len() == 1 {
+        return Ok(uccs.remove(0));
+    }
+    let names: Vec<String> = uccs.iter().map(|u| u.name.clone()).collect();
+    Err(CliError::usage(format!(
+        "{} holds {} UCCs: say which with --ucc",
+        path.display(),
+        uccs.len()
+    ))
+    .with_hint(format!("UCCs in the file: {}", names.join(", "))))
+}
+
+pub fn normalise_version(raw: &str) -> Result<String, CliError> {
+    // One parser for every place a version is typed: the wizard's.
+    crate::settings::wizard::api_version(raw)
+        .map_err(|e| CliError::input(format!("API version `{}`: {e}", raw.trim())))
+}
+
+/// Where a value came from, so that its error names it and has the code its source
+/// calls for: a flag is a usage error (2); an environment variable or a setting in
+/// a file is configuration (3). The rule that checks the value is the same for all.
+#[derive(Debug, Clone, Copy)]
+pub enum Origin {
+    Flag(&'static str),
+    Env(&'static str),
+    Setting(&'static str),
+}
+
+impl Origin {
+    pub fn name(self) -> &'static str {
+        match self {
+            Origin::Flag(n) | Origin::Env(n) | Origin::Setting(n) => n,
+        }
+    }
+
+    pub fn error(self, message: impl Into<String>) -> CliError {
+        match self {
+            Origin::Flag(_) => CliError::usage(message),
+            Origin::Env(_) | Origin::Setting(_) => CliError::input(message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ffi::OsString;
+
+    use super::*;
+    use crate::error::ErrorKind;
+    use crate::settings::Row;
+
+    fn env(vars: &[(&str, &str)]) -> Env {
+        let vars: Vec<(String, OsString)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), OsString::from(v)))
+            .collect();
+        Env::from_lookup(
+            &|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            None,
+        )
+    }
+
+    fn ucc(rows: &[(&str, &str)]) -> Ucc {
+        Ucc {
+            name: "helpdesk".into(),
+            file: "estate.yaml".into(),
+            line: 1,
+            rows: rows
+                .iter()
+                .enumerate()
+                .map(|(i, (s, v))| Row {
+                    setting: s.to_string(),
+                    scope: "Primary".into(),
+                    value: v.to_string(),
+                    file: "estate.yaml".into(),
+                    line: i + 2,
+                })
+                .collect(),
+            attributes: Vec::new(),
+            column_warnings: Vec::new(),
+        }
+    }
+
+    /// Each value: the flag, else the UCC's setting, else the variable, else the default.
+    #[test]
+    fn each_value_comes_from_the_flag_then_the_ucc_then_the_environment_then_the_default() {
+        let vars = env(&[
+            (names::LOGIN_URL, "https://env.my.salesforce.com"),
+            (names::INSTANCE_URL, "https://env-org.my.salesforce.com"),
+            (names::TIMEOUT, "12"),
+        ]);
+        let u = ucc(&[
+            ("LoginEndPoint", "https://ucc.my.salesforce.com"),
+            ("ApplicationHost", "https://ucc-org.my.salesforce.com"),
+            ("ApiEndPoint", "services/data/v61.0/"),
+        ]);
+        let none = ConnectArgs::default();
+
+        let s = ConnectSettings::resolve(&none, None, &env(&[])).expect("defaults");
+        assert_eq!(s.login_url, PRODUCTION_LOGIN);
+        assert_eq!(s.instance_hint, None);
+        assert_eq!(s.api_version, DEFAULT_API_VERSION);
+        assert_eq!(s.http.timeout, Duration::from_secs(30));
+        assert_eq!(s.flow, Flow::Password);
+        assert_eq!(s.secrets, SecretSource::EnvOrPrompt);
+
+        let s = ConnectSettings::resolve(&none, None, &vars).expect("environment");
+        assert_eq!(s.login_url, "https://env.my.salesforce.com");
+        assert_eq!(
+            s.instance_hint.as_deref(),
+            Some("https://env-org.my.salesforce.com")
+        );
+        assert_eq!(s.http.timeout, Duration::from_secs(12));
+
+        let s = ConnectSettings::resolve(&none, Some(&u), &vars).expect("ucc");
+        assert_eq!(s.login_url, "https://ucc.my.salesforce.com");
+        assert_eq!(
+            s.instance_hint.as_deref(),
+            Some("https://ucc-org.my.salesforce.com")
+        );
+        assert_eq!(s.api_version, "61.0");
+        assert_eq!(s.secrets, SecretSource::Ucc("helpdesk".into()));
+
+        let flags = ConnectArgs {
+            login_url: Some("https://flag.my.salesforce.com".into()),
+            api_version: Some("v62.0".into()),
+            timeout: Some(5.0),
+            stdin: true,
+            ..ConnectArgs::default()
+        };
+        let s = ConnectSettings::resolve(&flags, Some(&u), &vars).expect("flags");
+        assert_eq!(s.login_url, "https://flag.my.salesforce.com");
+        // The UCC's ApplicationHost names the org of its own LoginEndPoint, not this one.
+        assert_eq!(
+            s.instance_hint.as_deref(),
+            Some("https://env-org.my.salesforce.com")
+        );
+        assert_eq!(s.api_version, "62.0");
+        assert_eq!(s.http.timeout, Duration::from_secs(5));
+        assert_eq!(
+            s.token_url(),
+            salesforce::token_url("https://flag.my.salesforce.com")
+        );
+    }
+
+    /// A bad flag is usage (2); the same value from a setting or a variable is input (3).
+    #[test]
+    fn a_bad_value_is_a_usage_error_from_a_flag_and_a_configuration_error_elsewhere() {
+        let none = ConnectArgs::default();
+        let bad_flag = ConnectArgs {
+            login_url: Some("ftp://example.com".into()),
+            ..ConnectArgs::default()
+        };
+        let e = ConnectSettings::resolve(&bad_flag, None, &env(&[])).expect_err("flag");
+        assert_eq!(e.kind, ErrorKind::Usage, "{}", e.message);
+        let e = ConnectSettings::resolve(
+            &none,
+            Some(&ucc(&[("LoginEndPoint", "ftp://example.com")])),
+            &env(&[]),
+        )
+        .expect_err("setting");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        let e = ConnectSettings::resolve(&none, None, &env(&[(names::TIMEOUT, "soon")]))
+            .expect_err("variable");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        let e = ConnectSettings::resolve(
+            &none,
+            Some(&ucc(&[("ApiEndPoint", "services/data/latest/")])),
+            &env(&[]),
+        )
+        .expect_err("ApiEndPoint");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+    }
+}

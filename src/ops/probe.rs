@@ -1,0 +1,69 @@
+//! Probes of the endpoints a UCC names (`validate-settings --probe`, `doctor --probe`):
+//! a GET each, a few at a time, with no credential.
+
+use crate::ctx::Ctx;
+use crate::error::CliError;
+
+/// One probed URL.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Probe {
+    pub url: String,
+    pub status: Option<u16>,
+    pub ms: u128,
+    pub error: Option<String>,
+    /// `error.kind` of the failure (`remote` when the URL did not answer).
+    pub error_kind: Option<&'static str>,
+}
+
+/// Probes each distinct URL once, a few at a time.
+pub fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, CliError> {
+    if !(timeout > 0.0 && timeout < 3600.0) {
+        return Err(CliError::usage(format!(
+            "--probe-timeout must be more than 0 and less than 3600 seconds, not {timeout}"
+        )));
+    }
+    let settings = crate::salesforce::HttpSettings {
+        connect_timeout: std::time::Duration::from_secs_f64(timeout),
+        timeout: std::time::Duration::from_secs_f64(timeout),
+        ca_cert: ctx.env.ca_cert.clone(),
+        ca_cert_from: crate::env::names::CA_CERT,
+        proxy: ctx.env.proxy.clone(),
+    };
+    let client = ctx.client(&settings)?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(vec![None; urls.len()]);
+    std::thread::scope(|scope| {
+        for _ in 0..8.min(urls.len()) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(url) = urls.get(i) else { break };
+                    let t = std::time::Instant::now();
+                    let p = match client.probe(url) {
+                        Ok((status, d)) => Probe {
+                            url: url.clone(),
+                            status: Some(status),
+                            ms: d.as_millis(),
+                            error: None,
+                            error_kind: None,
+                        },
+                        Err(e) => Probe {
+                            url: url.clone(),
+                            status: None,
+                            ms: t.elapsed().as_millis(),
+                            error: Some(e.to_string()),
+                            error_kind: Some(crate::error::sf_kind(&e).as_str()),
+                        },
+                    };
+                    results.lock().unwrap_or_else(|e| e.into_inner())[i] = Some(p);
+                }
+            });
+        }
+    });
+    Ok(results
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner())
+        .into_iter()
+        .flatten()
+        .collect())
+}

@@ -122,6 +122,12 @@ impl ConnectArgs {
                 "give the integration user's username, e.g. --username integration@contoso.com",
             ));
         }
+        if self.flow == FlowArg::Jwt && self.no_token {
+            return Err(CliError::usage(
+                "--no-token belongs to the password flow and --flow jwt does not use it",
+            )
+            .with_hint("leave out --no-token: JWT bearer sends a signed assertion, no password"));
+        }
         if self.flow == FlowArg::ClientCredentials {
             let unused = [
                 ("--username", self.username.is_some()),
@@ -135,6 +141,19 @@ impl ConnectArgs {
                     "leave out {flag}, or use --flow password"
                 )));
             }
+        }
+        Ok(())
+    }
+
+    /// `login` and `lookup` log in with `--flow` alone: a `--jwt-key-file` with another
+    /// flow would be read and then ignored. (`doctor` takes it with any flow, for its
+    /// flow-readiness step.)
+    pub fn refuse_unused_jwt_key(&self) -> Result<(), CliError> {
+        if self.flow != FlowArg::Jwt && self.jwt_key_file.is_some() {
+            return Err(CliError::usage(
+                "--jwt-key-file is the key of --flow jwt, and this login uses another flow",
+            )
+            .with_hint("add --flow jwt, or leave out --jwt-key-file"));
         }
         Ok(())
     }

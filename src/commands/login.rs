@@ -140,6 +140,7 @@ impl Report for LoginReport {
 
 pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
     let c = &args.connect;
+    c.refuse_unused_jwt_key()?;
     let ucc = args.from.ucc()?;
     let settings = ConnectSettings::resolve(c, ucc.as_ref(), &ctx.env)?;
     let creds = settings.credentials(c, ctx, ucc.as_ref())?;

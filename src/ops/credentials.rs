@@ -1,7 +1,7 @@
 //! The credentials of a login: the UCC's encrypted settings, else `--stdin`, the
 //! environment and hidden prompts. Secrets are never taken from argv.
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use super::connect::ConnectSettings;
 use crate::args::{ConnectArgs, FlowArg};
@@ -133,6 +133,19 @@ impl ConnectSettings {
                     ))
                 })?;
             let password = take("Salesforce password", &env.password, names::PASSWORD, true)?;
+            // Sent empty, the login would carry the token alone: refused first, as
+            // `encrypt` refuses it (repeated failed logins can lock the user out).
+            if password.expose_secret().is_empty() {
+                return Err(if args.stdin {
+                    CliError::usage("the password line on stdin is empty")
+                        .with_hint("give the password line, then the token line")
+                } else if matches!(env.password, EnvSecret::Set(_)) {
+                    CliError::input(format!("{} is empty", names::PASSWORD))
+                        .with_hint("set it to the Salesforce password, or unset it to be asked")
+                } else {
+                    CliError::usage("the password is empty")
+                });
+            }
             // --no-token sends the password alone, whatever the environment holds.
             let token = if args.no_token {
                 SecretString::from(String::new())

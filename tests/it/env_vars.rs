@@ -210,3 +210,54 @@ fn api_versions_take_the_wizards_forms_everywhere() {
         assert_refused(&out, 2, "--api-version", &arg);
     }
 }
+
+/// An empty password is refused before anything is sent (a login with the token
+/// alone fails, and repeated failures can lock the integration user out): from the
+/// environment it is configuration (3) naming the variable, from stdin usage (2).
+#[test]
+fn an_empty_password_is_refused_before_anything_is_sent() {
+    for cmd in [&["login"][..], &["lookup", "+14155551212"][..]] {
+        let out = run(cmd, &[("CRMCTL_PASSWORD", "")]);
+        assert_refused(&out, 3, "CRMCTL_PASSWORD", &format!("{cmd:?}"));
+    }
+    let sb = Sandbox::new();
+    let out = sb.run(
+        &[
+            "--json",
+            "login",
+            "--login-url",
+            DEAD_LOGIN,
+            "--username",
+            "a@b.c",
+            "--stdin",
+        ],
+        &[],
+        "\nTOKEN\nclient-id\nclient-secret\n",
+    );
+    assert_refused(&out, 2, "password", "an empty first line on --stdin");
+}
+
+/// `--jwt-key-file` names the key of `--flow jwt`; with another flow `login` and
+/// `lookup` would ignore it (doctor reads it for its flow-readiness step), and
+/// `--no-token` means nothing to JWT bearer.
+#[test]
+fn jwt_flags_that_would_be_ignored_are_usage_errors() {
+    for cmd in [&["login"][..], &["lookup", "+14155551212"][..]] {
+        let mut args = cmd.to_vec();
+        args.extend_from_slice(&["--jwt-key-file", "missing-key.pem"]);
+        let out = run(&args, &[]);
+        assert_refused(&out, 2, "--jwt-key-file", &format!("{args:?}"));
+    }
+    let out = run(
+        &[
+            "login",
+            "--flow",
+            "jwt",
+            "--jwt-key-file",
+            "missing-key.pem",
+            "--no-token",
+        ],
+        &[],
+    );
+    assert_refused(&out, 2, "--no-token", "--flow jwt --no-token");
+}

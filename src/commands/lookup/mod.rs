@@ -238,6 +238,7 @@ impl LookupReport {
 }
 
 pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
+    args.connect.refuse_unused_jwt_key()?;
     // clap's `requires` does not fire here (the value positional's
     // `required_unless_present_any`), so flags that only mean something with
     // --file are checked by hand rather than silently ignored.

@@ -103,7 +103,11 @@ impl Report for ExportReport {
     }
 }
 
-pub fn run(_ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
+pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
+    if args.out.is_none() {
+        // stdout is the only copy of the document (`>&-` would lose it).
+        ctx.out.require_stdout().map_err(CliError::output)?;
+    }
     if let Some(out) = &args.out
         && std::fs::canonicalize(out).ok() == std::fs::canonicalize(&args.file).ok()
         && out.exists()

@@ -212,6 +212,23 @@ fn a_value_a_rule_refuses_is_not_written_and_dry_run_writes_nothing() {
     out.assert_code(1);
     assert!(out.stdout.contains("[mandatory-empty]"), "{}", out.stdout);
     assert_eq!(read(&f), before);
+    // Issue 20 item 13: invisible, control and space characters inside a Username.
+    for bad in [
+        "demo\u{200b}@crmctl.example",
+        "demo\u{feff}@crmctl.example",
+        "demo\u{202e}@crmctl.example",
+        "demo\u{7}@crmctl.example",
+        "demo\u{a0}x@crmctl.example",
+    ] {
+        let out = e.set(
+            &[file, "--ucc", "support", "Username", "--value", bad],
+            &[],
+            "",
+        );
+        out.assert_code(1);
+        assert!(out.stdout.contains("[username-shape]"), "{}", out.stdout);
+        assert_eq!(read(&f), before);
+    }
     let out = e.set(
         &[
             file,

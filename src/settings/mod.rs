@@ -111,6 +111,32 @@ pub fn render_yaml(uccs: &[(String, Vec<RowSpec>)], comment: &str) -> String {
     y
 }
 
+/// A UCC's PluginAttributes list as the `plugin_attributes:` block of a UCC rendered
+/// by [`render_yaml`] (append it right after that UCC's settings), every column of
+/// [`crm::COLUMNS`], Yes/No for the flags.
+pub fn render_attributes(attributes: &[crm::Attribute]) -> String {
+    if attributes.is_empty() {
+        return String::new();
+    }
+    let yes = |b: bool| if b { "Yes" } else { "No" };
+    let mut y = String::from("    plugin_attributes:\n");
+    for a in attributes {
+        y.push_str(&format!(
+            "      - {{ DisplayName: {}, SystemName: {}, ShowOnExtensionWindow: {}, Order: {}, FieldType: {}, Hyperlink: {}, OpenAutomatically: {}, Category: {}, ShowOnToast: {} }}\n",
+            yaml_quoted(&a.display_name),
+            yaml_quoted(&a.system_name),
+            yes(a.show_on_extension_window),
+            a.order,
+            yaml_quoted(&a.field_type),
+            yaml_quoted(&a.hyperlink),
+            yes(a.open_automatically),
+            yaml_quoted(&a.category),
+            yes(a.show_on_toast),
+        ));
+    }
+    y
+}
+
 /// A YAML double-quoted scalar that reads back as exactly `v`. YAML folds a raw line
 /// break inside quotes to a space and allows only printable characters, so `"` and `\`,
 /// line breaks, tabs, every control character, the YAML 1.1 line breaks (U+85,

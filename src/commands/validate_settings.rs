@@ -53,7 +53,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub fix: bool,
 
-    /// With --fix: print the fixes as a unified diff and write nothing
+    /// With --fix: print the fixes as a unified diff, write nothing, and report the findings as they would be after them
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
 
@@ -363,8 +363,12 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     };
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
-        let mut loaded =
-            load::file(file, args.ucc.as_deref()).map_err(|e| CliError::input(e.to_string()))?;
+        let mended = fixed.as_ref().and_then(|f| f.mended_text(file));
+        let mut loaded = match mended {
+            Some(text) => load::text_of(file, text, args.ucc.as_deref()),
+            None => load::file(file, args.ucc.as_deref()),
+        }
+        .map_err(|e| CliError::input(e.to_string()))?;
         uccs.append(&mut loaded);
     }
     if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {

@@ -120,12 +120,9 @@ fn plan(path: &Path, csv_ucc: &str) -> Result<Option<(Planned, Vec<Fix>, String)
     }
     let original = std::fs::read(path)
         .map_err(|e| CliError::input(format!("cannot read {}", path.display())).with_cause(e))?;
-    let text = String::from_utf8(original.clone()).map_err(|_| {
-        CliError::input(format!(
-            "{} is not UTF-8 text; --fix rewrites UTF-8 files only",
-            path.display()
-        ))
-    })?;
+    let text = crate::settings::rewrite::utf8_text(path, &original)
+        .map_err(|e| CliError::input(e.to_string()))?
+        .to_string();
     let located = edit::locate(path, &text, csv_ucc).map_err(|e| CliError::input(e.to_string()))?;
     let all = fix::fixes(&located.spans.uccs);
     let edits: Vec<edit::Edit> = all.iter().map(|f| f.edit.clone()).collect();

@@ -207,7 +207,7 @@ impl Report for ValidateReport {
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         if let Some(doc) = ci::render(self.format, &self.uccs, &self.findings, &self.not_run) {
-            return out.data(&doc);
+            return out.ci_document(&doc);
         }
         let s = out.stdout_style();
         let mut text = self

@@ -105,7 +105,7 @@ Register-ArgumentCompleter -Native -CommandName 'crmctl' -ScriptBlock {
             [CompletionResult]::new('--key-file', '--key-file', [CompletionResultType]::ParameterName, 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]')
             [CompletionResult]::new('--strict', '--strict', [CompletionResultType]::ParameterName, 'Exit 1 on warnings too')
             [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Mend what has one right answer first: a name''s or scope''s capitals, whitespace around a value, ApiEndPoint''s trailing slash (never a secret; only those bytes change)')
-            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --fix: print the fixes as a unified diff and write nothing')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'With --fix: print the fixes as a unified diff, write nothing, and report the findings as they would be after them')
             [CompletionResult]::new('--probe', '--probe', [CompletionResultType]::ParameterName, 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency')
             [CompletionResult]::new('--login', '--login', [CompletionResultType]::ParameterName, 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)')
             [CompletionResult]::new('--allow-untrusted-login', '--allow-untrusted-login', [CompletionResultType]::ParameterName, 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)')

@@ -98,7 +98,7 @@ set edit:completion:arg-completer[crmctl] = {|@words|
             cand --key-file 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]'
             cand --strict 'Exit 1 on warnings too'
             cand --fix 'Mend what has one right answer first: a name''s or scope''s capitals, whitespace around a value, ApiEndPoint''s trailing slash (never a secret; only those bytes change)'
-            cand --dry-run 'With --fix: print the fixes as a unified diff and write nothing'
+            cand --dry-run 'With --fix: print the fixes as a unified diff, write nothing, and report the findings as they would be after them'
             cand --probe 'Also GET each UCC''s CRM settings endpoint and CrmServiceUrl, and report status and latency'
             cand --login 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
             cand --allow-untrusted-login 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'

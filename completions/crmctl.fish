@@ -99,7 +99,7 @@ never\t''"
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l key-file -d 'Key profile to use [default: $CRMCTL_KEY_FILE, then <config dir>/crmctl/key.yaml]' -r -F
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l strict -d 'Exit 1 on warnings too'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l fix -d 'Mend what has one right answer first: a name\'s or scope\'s capitals, whitespace around a value, ApiEndPoint\'s trailing slash (never a secret; only those bytes change)'
-complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l dry-run -d 'With --fix: print the fixes as a unified diff and write nothing'
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l dry-run -d 'With --fix: print the fixes as a unified diff, write nothing, and report the findings as they would be after them'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe -d 'Also GET each UCC\'s CRM settings endpoint and CrmServiceUrl, and report status and latency'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l login -d 'Also log in once per distinct set of credentials, as `crmctl login` does (needs the key profile)'
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l allow-untrusted-login -d 'With --login: also post credentials to a LoginEndPoint that failed its rules (plain http, not Salesforce)'

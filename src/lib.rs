@@ -59,6 +59,10 @@ where
         // One document per run, an interrupted one included (docs/json-output.md).
         output::document_owed(name);
         interrupt::watch();
+    } else if let Some(format) = cli.command.format() {
+        // The same for junit, sarif and github documents.
+        output::ci_document_owed(name, format);
+        interrupt::watch();
     }
     // Lets the tests see what a bug looks like; debug builds only.
     if cfg!(debug_assertions) && std::env::var_os("CRMCTL_DEBUG_PANIC").is_some() {

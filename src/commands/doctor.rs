@@ -449,7 +449,7 @@ impl Report for DoctorReport {
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         if let Some(doc) = self.format.and_then(|f| ci::render(f, &self.results)) {
-            return out.data(&doc);
+            return out.ci_document(&doc);
         }
         let s = out.stdout_style();
         let clean = |t: &str| sanitize::for_terminal(t);

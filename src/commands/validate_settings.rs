@@ -54,7 +54,7 @@ pub struct ValidateArgs {
     #[arg(long)]
     pub fix: bool,
 
-    /// With --fix: print the fixes as a unified diff and write nothing
+    /// With --fix: print the fixes as a unified diff, write nothing, and report the findings as they would be after them
     #[arg(long, requires = "fix")]
     pub dry_run: bool,
 
@@ -138,7 +138,7 @@ impl Report for ValidateReport {
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         if let Some(doc) = ci::render(self.format, &self.uccs, &self.findings, &self.not_run) {
-            return out.data(&doc);
+            return out.ci_document(&doc);
         }
         let s = out.stdout_style();
         let mut text = self
@@ -303,7 +303,11 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     };
     let mut uccs: Vec<Ucc> = Vec::new();
     for file in &args.files {
-        let mut loaded = load::file(file, args.ucc.as_deref())?;
+        let mended = fixed.as_ref().and_then(|f| f.mended_text(file));
+        let mut loaded = match mended {
+            Some(text) => load::text_of(file, text, args.ucc.as_deref()),
+            None => load::file(file, args.ucc.as_deref()),
+        }?;
         uccs.append(&mut loaded);
     }
     if let (Some(file), Some(name)) = (&args.attributes, &args.ucc) {

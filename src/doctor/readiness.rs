@@ -26,8 +26,9 @@ pub enum LoginOutcome<'a> {
 /// The answers of the step, as `data.uccs[].flow_readiness` carries them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Readiness {
-    /// `accepted`, `rejected` or `skipped` (the run did not use the password flow,
-    /// or its login could not complete).
+    /// `accepted`, `rejected`, `not-checked` (the run logged in with another
+    /// `--flow`; the CRM Service still uses the password flow) or `skipped` (the
+    /// login could not complete).
     pub password_flow: &'static str,
     /// `ready`, `not-enabled`, `no-run-as-user`, `needs-my-domain`, `fields-hidden`,
     /// `failed` or `not-checked`.
@@ -55,6 +56,8 @@ impl Readiness {
         })
     }
 
+    /// The UCC's CRM Service logs in with the password flow (crmctl's own login may
+    /// have used another `--flow`).
     pub fn uses_password_flow(&self) -> bool {
         self.password_flow != "skipped"
     }
@@ -84,10 +87,12 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
         let (step, r) = skipped("needs an org that answers (the login step)");
         return (step, r, None);
     }
+    // The CRM Service logs in with the UCC's Password (the username-password flow)
+    // whatever `--flow` crmctl itself used: another flow leaves that login untried.
     let password_flow = match (input.creds.flow, login) {
         (Flow::Password, LoginOutcome::Accepted { .. }) => "accepted",
         (Flow::Password, LoginOutcome::Rejected { .. }) => "rejected",
-        _ => "skipped",
+        _ => "not-checked",
     };
     let mut notes = vec![format!("password flow {password_flow}")];
     let mut hints = Vec::new();
@@ -119,6 +124,14 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
         hints.insert(0, b.clone());
     }
     let detail = notes.join("; ");
+    if password_flow == "not-checked" {
+        hints.insert(0, format!(
+            "--flow {} only changed crmctl's own login: the CRM Service logs in with the UCC's Username and Password (the username-password flow), which this run did not try; run doctor with --flow password (the default) to check that login",
+            input.creds.flow.as_str()
+        ));
+        let step = Step::warn(FLOW_READINESS, detail, hints);
+        return (step, readiness, blocked);
+    }
     let step = if readiness.client_credentials_ready() || readiness.jwt == "ready" {
         Step::ok(FLOW_READINESS, detail)
     } else {

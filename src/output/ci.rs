@@ -99,16 +99,16 @@ pub struct RuleInfo {
     pub help: &'static str,
 }
 
-/// Control and bidirectional characters made visible (as `\u{1b}`): no format below
-/// may carry them raw (XML 1.0 forbids most C0 characters even escaped).
+/// Control characters and what [`crate::output::sanitize::is_deceptive`] names (bidi
+/// controls, zero-width and invisible characters: the same predicate as text output)
+/// made visible (as `\u{1b}`): no format below may carry them raw (XML 1.0 forbids
+/// most C0 characters even escaped).
 fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '\n' | '\t' | '\r' => out.push(c),
-            c if c.is_control()
-                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
-            {
+            c if c.is_control() || crate::output::sanitize::is_deceptive(c) => {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
             c => out.push(c),
@@ -364,6 +364,8 @@ mod tests {
         assert_eq!(gh_data("50% a\r\nb"), "50%25 a%0D%0Ab");
         assert_eq!(gh_property("C:\\a,b.yaml"), "C%3A\\a%2Cb.yaml");
         assert_eq!(gh_data("x\u{1b}[2J\u{202e}"), "x\\u{1b}[2J\\u{202e}");
+        assert_eq!(gh_data("a\u{200b}\u{feff}b"), "a\\u{200b}\\u{feff}b");
+        assert_eq!(xml("a\u{2060}\u{e0041}"), "a\\u{2060}\\u{e0041}");
     }
 
     #[test]

@@ -334,6 +334,74 @@ pub fn document_owed(command: &'static str) {
     *lock_pending() = Some(command);
 }
 
+/// The command and format of a `--format junit|sarif|github` run whose document is
+/// not written yet ([`Printer::ci_document`] writes it).
+static CI_PENDING: std::sync::Mutex<Option<(&'static str, ci::Format)>> =
+    std::sync::Mutex::new(None);
+
+fn lock_ci_pending() -> std::sync::MutexGuard<'static, Option<(&'static str, ci::Format)>> {
+    CI_PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A run of `command` in a CI format has started: like [`document_owed`], a signal
+/// that ends it first gets a document of that format marked interrupted.
+pub fn ci_document_owed(command: &'static str, format: ci::Format) {
+    if matches!(
+        format,
+        ci::Format::Junit | ci::Format::Sarif | ci::Format::Github
+    ) {
+        *lock_ci_pending() = Some((command, format));
+    }
+}
+
+impl Printer {
+    /// Writes a report's CI-format document (junit, sarif, github): no interrupted one
+    /// is added after it.
+    pub fn ci_document(&self, doc: &str) -> io::Result<()> {
+        let mut pending = lock_ci_pending();
+        *pending = None;
+        self.data(doc)
+    }
+}
+
+/// The interrupted document of a CI-format run; exits with `code`. Returns when none
+/// is owed.
+fn end_interrupted_ci(code: u8) {
+    let pending = lock_ci_pending();
+    let Some((command, format)) = *pending else {
+        return;
+    };
+    let name = crate::interrupt::signal_name(code);
+    let message = format!("interrupted by {name} before the {command} run finished");
+    stderr_line(&format!("error: {message}"));
+    let tool = format!("crmctl {command}");
+    let suites = [ci::Suite {
+        name: tool.clone(),
+        file: None,
+        cases: vec![ci::Case {
+            id: "interrupted".into(),
+            outcome: ci::Outcome::Fail,
+            detail: message.clone(),
+            notes: vec![ci::Note {
+                error: true,
+                message,
+                file: None,
+                line: None,
+            }],
+        }],
+    }];
+    let doc = match format {
+        ci::Format::Junit => ci::junit(&tool, &suites),
+        ci::Format::Sarif => ci::sarif(&tool, env!("CARGO_PKG_VERSION"), &[], &suites),
+        ci::Format::Github => ci::github(&suites),
+        ci::Format::Text | ci::Format::Json => return,
+    };
+    let mut out = io::stdout().lock();
+    let _ = out.write_all(doc.as_bytes()).and_then(|()| out.flush());
+    // Still holding the lock: the run cannot write a second document.
+    std::process::exit(i32::from(code));
+}
+
 /// For the signal thread, when a signal ends a run that does not cooperate (a single
 /// lookup, `doctor`, `validate-settings --probe`): under `--json`, writes the one
 /// document (kind `interrupted`) and exits with `code` (128 + the signal). Returns
@@ -341,7 +409,8 @@ pub fn document_owed(command: &'static str) {
 pub fn end_interrupted(code: u8) {
     let pending = lock_pending();
     let Some(command) = *pending else {
-        return;
+        drop(pending);
+        return end_interrupted_ci(code);
     };
     let name = crate::interrupt::signal_name(code);
     let err = CliError::new(

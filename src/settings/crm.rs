@@ -315,6 +315,57 @@ pub fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// ShowStatus: the documented True or False, in any case (not Yes/No or 1/0, which
+/// the CRM Service is not documented to read).
+pub fn parse_show_status(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+
+/// The documented PhoneNumberFormat an undocumented value most likely meant
+/// (`E.164` is `E164`).
+pub fn format_meant(v: &str) -> Option<&'static str> {
+    let b = v.trim().to_lowercase().replace(['.', ' ', '-'], "");
+    FORMATS.iter().map(|f| f.name).find(|n| {
+        let a = n.to_lowercase();
+        a == b || super::rules::edit_distance(&a, &b) <= 2
+    })
+}
+
+/// A ShowStatus or PhoneNumberFormat value the CRM Service does not document, which a
+/// model must not read as its default: (setting, problem, what to write).
+pub fn unreadable(ucc: &super::Ucc) -> Option<(&'static str, String, String)> {
+    if let Some(v) = ucc.value(SHOW_STATUS)
+        && parse_show_status(v).is_none()
+    {
+        return Some((
+            SHOW_STATUS,
+            format!("ShowStatus is `{}`, not True or False", v.trim()),
+            "write True or False (any case)".into(),
+        ));
+    }
+    if let Some(v) = ucc.value(FORMAT)
+        && format_named(v).is_none()
+    {
+        let names: Vec<&str> = FORMATS.iter().map(|f| f.name).collect();
+        return Some((
+            FORMAT,
+            match format_meant(v) {
+                Some(n) => format!(
+                    "PhoneNumberFormat `{}` is not a documented value: did you mean `{n}`?",
+                    v.trim()
+                ),
+                None => format!("PhoneNumberFormat `{}` is not a documented value", v.trim()),
+            },
+            format!("use one of {}", names.join(", ")),
+        ));
+    }
+    None
+}
+
 /// The UCC's CRM Service settings, read with their documented defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Model {
@@ -361,7 +412,10 @@ impl Model {
                 .unwrap_or_default()
         };
         Model {
-            show_status: ucc.value(SHOW_STATUS).and_then(parse_bool).unwrap_or(true),
+            show_status: ucc
+                .value(SHOW_STATUS)
+                .and_then(parse_show_status)
+                .unwrap_or(true),
             region: ucc
                 .value(REGION)
                 .map(|r| r.trim().to_ascii_uppercase())

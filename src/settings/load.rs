@@ -334,6 +334,13 @@ pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadErro
             format!("cannot read: {e}")
         },
     })?;
+    text_of(path, &text, ucc_for_csv)
+}
+
+/// Reads text that is (or would be) the file `path`: YAML, or CSV when it ends in `.csv`
+/// (`validate-settings --fix --dry-run` checks the mended text before it is written).
+pub fn text_of(path: &Path, text: &str, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if is_csv(path) {
         let name = ucc_for_csv.ok_or_else(|| LoadError {
             file: path.to_path_buf(),
@@ -341,9 +348,9 @@ pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadErro
             column: None,
             message: "a CSV export holds one UCC's list: name it with --ucc".into(),
         })?;
-        return csv(path, &text, name).map(|u| vec![u]);
+        return csv(path, text, name).map(|u| vec![u]);
     }
-    yaml(path, &text)
+    yaml(path, text)
 }
 
 #[cfg(test)]

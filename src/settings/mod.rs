@@ -77,22 +77,101 @@ pub type RowSpec = (String, String, String);
 
 /// Renders UCCs in the YAML estate format that `load::yaml` reads.
 pub fn render_yaml(uccs: &[(String, Vec<RowSpec>)], comment: &str) -> String {
-    let quote = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
+    let quote = yaml_quoted;
+    // A setting or scope name is written plain when YAML reads it back as that string.
+    let key = |v: &str| {
+        let plain = v.starts_with(|c: char| c.is_ascii_alphabetic())
+            && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !matches!(
+                v.to_ascii_lowercase().as_str(),
+                "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+            );
+        if plain { v.to_string() } else { yaml_quoted(v) }
+    };
     let mut y = String::new();
     for line in comment.lines() {
         y.push_str(&format!("# {line}\n"));
     }
     y.push_str("uccs:\n");
     for (name, rows) in uccs {
-        y.push_str(&format!("  - name: {}\n    settings:\n", quote(name)));
+        let empty = if rows.is_empty() { " []" } else { "" };
+        y.push_str(&format!(
+            "  - name: {}\n    settings:{empty}\n",
+            quote(name)
+        ));
         for (setting, scope, value) in rows {
             y.push_str(&format!(
-                "      - {{ setting: {setting}, scope: {scope}, value: {} }}\n",
+                "      - {{ setting: {}, scope: {}, value: {} }}\n",
+                key(setting),
+                key(scope),
                 quote(value)
             ));
         }
     }
     y
+}
+
+/// A UCC's PluginAttributes list as the `plugin_attributes:` block of a UCC rendered
+/// by [`render_yaml`] (append it right after that UCC's settings), every column of
+/// [`crm::COLUMNS`], Yes/No for the flags.
+pub fn render_attributes(attributes: &[crm::Attribute]) -> String {
+    if attributes.is_empty() {
+        return String::new();
+    }
+    let yes = |b: bool| if b { "Yes" } else { "No" };
+    let mut y = String::from("    plugin_attributes:\n");
+    for a in attributes {
+        y.push_str(&format!(
+            "      - {{ DisplayName: {}, SystemName: {}, ShowOnExtensionWindow: {}, Order: {}, FieldType: {}, Hyperlink: {}, OpenAutomatically: {}, Category: {}, ShowOnToast: {} }}\n",
+            yaml_quoted(&a.display_name),
+            yaml_quoted(&a.system_name),
+            yes(a.show_on_extension_window),
+            a.order,
+            yaml_quoted(&a.field_type),
+            yaml_quoted(&a.hyperlink),
+            yes(a.open_automatically),
+            yaml_quoted(&a.category),
+            yes(a.show_on_toast),
+        ));
+    }
+    y
+}
+
+/// A YAML double-quoted scalar that reads back as exactly `v`. YAML folds a raw line
+/// break inside quotes to a space and allows only printable characters, so `"` and `\`,
+/// line breaks, tabs, every control character, the YAML 1.1 line breaks (U+85,
+/// U+2028/9), non-printable code points (U+FFFE/F) and the invisible characters of
+/// `sanitize::is_deceptive` are written as escapes (YAML 1.2.2, 5.7 "Escaped
+/// Characters" and 5.1 "Character Set", <https://yaml.org/spec/1.2.2/#57-escaped-characters>).
+pub fn yaml_quoted(v: &str) -> String {
+    let mut out = String::with_capacity(v.len() + 2);
+    out.push('"');
+    for c in v.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control()
+                || crate::output::sanitize::is_deceptive(c)
+                || matches!(c, '\u{fffe}' | '\u{ffff}') =>
+            {
+                let n = c as u32;
+                if n <= 0xff {
+                    out.push_str(&format!("\\x{n:02X}"));
+                } else if n <= 0xffff {
+                    out.push_str(&format!("\\u{n:04X}"));
+                } else {
+                    out.push_str(&format!("\\U{n:08X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The rows of a UCC for the CRM Service for Salesforce, in the documents' order.
@@ -144,5 +223,59 @@ mod tests {
             .map(|r| (r.setting.clone(), r.scope.clone(), r.value.clone()))
             .collect();
         assert_eq!(got, rows);
+    }
+
+    fn rows_of(ucc: &Ucc) -> Vec<RowSpec> {
+        ucc.rows
+            .iter()
+            .map(|r| (r.setting.clone(), r.scope.clone(), r.value.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn line_breaks_and_controls_survive_a_yaml_export() {
+        let rows: Vec<RowSpec> = [
+            "a\nb",
+            "a\r\nb",
+            "tab\there",
+            "\u{7}\u{1b}[2J\u{0}",
+            "\u{85}\u{a0}\u{2028}\u{2029}\u{feff}\u{200b}",
+            "back\\slash \"quote\" 'single'",
+            " lead and trail ",
+            "\u{10ffff}\u{e000}\u{fffe}",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (format!("S{i}"), "CrmService".to_string(), v.to_string()))
+        .collect();
+        let text = render_yaml(&[("u".into(), rows.clone())], "t");
+        let back = load::yaml(std::path::Path::new("x.yaml"), &text).expect("loads");
+        assert_eq!(rows_of(&back[0]), rows, "{text}");
+    }
+
+    proptest::proptest! {
+        /// CSV -> YAML -> CSV keeps every value byte for byte (issue 20 item 4).
+        #[test]
+        fn csv_to_yaml_to_csv_is_byte_identical(
+            rows in proptest::collection::vec(
+                (
+                    "[A-Za-z][A-Za-z0-9 :#{},\\[\\]'\"&*!|>%@`-]{0,10}[A-Za-z0-9]",
+                    "(CrmService|ListsPlugin|WebAgentService|x: y)",
+                    proptest::prelude::any::<String>(),
+                ),
+                0..6,
+            ),
+            name in "[A-Za-z0-9]([A-Za-z0-9 :#'\"-]{0,6}[A-Za-z0-9])?",
+        ) {
+            let path = std::path::Path::new("x.csv");
+            let csv = crate::output::sharepoint::list_csv(&rows);
+            let first = load::csv(path, csv.trim_start_matches('\u{feff}'), &name).expect("csv");
+            let specs = rows_of(&first);
+            let yaml = render_yaml(&[(name.clone(), specs.clone())], "t");
+            let back = load::yaml(std::path::Path::new("x.yaml"), &yaml).expect("yaml");
+            proptest::prop_assert_eq!(&back[0].name, &name);
+            proptest::prop_assert_eq!(rows_of(&back[0]), specs.clone());
+            proptest::prop_assert_eq!(crate::output::sharepoint::list_csv(&rows_of(&back[0])), crate::output::sharepoint::list_csv(&specs));
+        }
     }
 }

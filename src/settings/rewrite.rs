@@ -178,6 +178,34 @@ fn spans(path: &Path, format: Format, text: &str, csv_ucc: &str) -> Result<Spans
     }
 }
 
+/// The text of a file a rewrite edits in place: UTF-8 only (its bytes outside the edited
+/// values must stay as they are). A UTF-16 file, which the readers decode, is refused
+/// with its encoding named and how to convert it.
+pub fn utf8_text<'a>(path: &Path, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    let err = |message: String| LoadError {
+        file: path.to_path_buf(),
+        line: None,
+        column: None,
+        message,
+    };
+    let utf16 = match bytes {
+        [0xff, 0xfe, ..] => Some("UTF-16LE"),
+        [0xfe, 0xff, ..] => Some("UTF-16BE"),
+        _ => None,
+    };
+    if let Some(enc) = utf16 {
+        return Err(err(format!(
+            "{enc} text (it has a {enc} byte order mark): crmctl reads it, but rewrites UTF-8 files only; convert it first, e.g. `iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8` (or save it as UTF-8 in your editor), then run this again"
+        )));
+    }
+    std::str::from_utf8(bytes).map_err(|e| {
+        let line = 1 + bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        err(format!(
+            "not UTF-8 text (line {line}); crmctl rewrites UTF-8 files only: convert it first, e.g. with `iconv -t UTF-8`"
+        ))
+    })
+}
+
 /// Plans the rotation of one file. `csv_ucc` names the UCC of a CSV export.
 /// Errors are files that can't be read as settings at all.
 pub fn plan(
@@ -187,12 +215,7 @@ pub fn plan(
     keys: &Keys,
 ) -> Result<FilePlan, LoadError> {
     let format = Format::of(path);
-    let text = std::str::from_utf8(&bytes).map_err(|e| LoadError {
-        file: path.to_path_buf(),
-        line: None,
-        column: None,
-        message: format!("not UTF-8 text ({e})"),
-    })?;
+    let text = utf8_text(path, &bytes)?;
     let found = spans(path, format, text, csv_ucc)?;
     let mut values = Vec::new();
     // (ucc index, row index) -> new string, and the byte edits that make it so.

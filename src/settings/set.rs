@@ -21,12 +21,7 @@ pub struct SetFile {
 
 impl SetFile {
     pub fn read(path: &Path, bytes: Vec<u8>, csv_ucc: &str) -> Result<SetFile, LoadError> {
-        let text = String::from_utf8(bytes.clone()).map_err(|e| LoadError {
-            file: path.to_path_buf(),
-            line: None,
-            column: None,
-            message: format!("not UTF-8 text ({e})"),
-        })?;
+        let text = super::rewrite::utf8_text(path, &bytes)?.to_string();
         let located = edit::locate(path, &text, csv_ucc)?;
         Ok(SetFile {
             path: path.to_path_buf(),

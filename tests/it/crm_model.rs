@@ -585,3 +585,61 @@ fn validate_settings_reads_a_plugin_attributes_export_with_its_lines() {
         out.stderr
     );
 }
+
+/// Issue 20 items 6 and 7: a PhoneNumberFormat or ShowStatus the CRM Service does not
+/// document stops the lookup as an invalid DefaultPhoneNumberRegion does (exit 3,
+/// file:line, the value meant), instead of being modelled as the default; and
+/// ShowStatus takes only True/False (any case), in validate-settings too.
+#[test]
+fn an_undocumented_format_or_show_status_stops_the_lookup_like_the_region() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let cases: [(&str, &str, &str); 4] = [
+        ("PhoneNumberFormat", "E.164", "did you mean `E164`?"),
+        ("ShowStatus", "yes", "True or False"),
+        ("ShowStatus", "1", "True or False"),
+        ("ShowStatus", "Sometimes", "True or False"),
+    ];
+    for (setting, value, says) in cases {
+        let file = estate(
+            &sb,
+            &emu,
+            &[("DefaultPhoneNumberRegion", "NL"), (setting, value)],
+            ATTRIBUTES,
+        );
+        let out = lookup(&sb, &file, &["020-1234567"]);
+        out.assert_code(3);
+        let line = std::fs::read_to_string(&file)
+            .expect("estate")
+            .lines()
+            .position(|l| l.contains(setting))
+            .expect("the setting's line");
+        // The value's line: the setting's own, or the next one of its mapping.
+        assert!(
+            out.stderr.contains(&format!("{file}:{}: ", line + 1))
+                || out.stderr.contains(&format!("{file}:{}: ", line + 2))
+                || out.stderr.contains(&format!("{file}:{}: ", line + 3)),
+            "{setting}={value}: {}",
+            out.stderr
+        );
+        assert!(out.stderr.contains(setting), "{}", out.stderr);
+        assert!(out.stderr.contains(says), "{}", out.stderr);
+        let out = validate(&sb, &file, &["--json"]);
+        let rule = if setting == "ShowStatus" {
+            "show-status"
+        } else {
+            "phone-format-unknown"
+        };
+        assert!(rules(&out).contains(&rule.to_string()), "{setting}={value}");
+    }
+    for ok in ["True", "false", "TRUE"] {
+        let file = estate(
+            &sb,
+            &emu,
+            &[("DefaultPhoneNumberRegion", "NL"), ("ShowStatus", ok)],
+            ATTRIBUTES,
+        );
+        let out = validate(&sb, &file, &["--json"]);
+        assert!(!rules(&out).contains(&"show-status".to_string()), "{ok}");
+    }
+}

@@ -94,7 +94,15 @@ fn settings_file_text_is_escaped_in_every_output() {
         &format!("Title;Value;Scope\n{evil};x{evil};CrmService\nUsername;;CrmService\n"),
     );
     let file = f.to_str().expect("utf8");
-    for extra in [&[][..], &["--json"]] {
+    // Issue 20 item 5: the CI formats escape with the same predicate as text output.
+    let formats: [&[&str]; 5] = [
+        &[],
+        &["--json"],
+        &["--format", "junit"],
+        &["--format", "sarif"],
+        &["--format", "github"],
+    ];
+    for extra in formats {
         let mut args = vec!["validate-settings", "--ucc", "help\u{1b}[31mdesk", file];
         args.extend_from_slice(extra);
         let out = sb.run(&args, &[], "");

@@ -360,12 +360,22 @@ fn doctor_with_the_jwt_flow() {
     out.assert_code(0);
     assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);
     let r = readiness(&out, 0);
-    assert_eq!(r["password_flow"], "skipped", "{r}");
+    // Issue 20 item 2: the CRM Service logs in with the Password setting whatever
+    // --flow crmctl uses, so the UCC still uses the password flow, which this run did
+    // not try: a warning that says so, never a clean "ready".
+    assert_eq!(r["password_flow"], "not-checked", "{r}");
     assert_eq!(r["client_credentials"], "ready", "{r}");
     assert_eq!(r["jwt"], "ready", "{r}");
     assert_eq!(
         out.json()["data"]["summary"]["flow_readiness"],
-        json!({"uccs": 1, "password_flow": 0, "client_credentials_ready": 1, "not_checked": 0})
+        json!({"uccs": 1, "password_flow": 1, "client_credentials_ready": 1, "not_checked": 0})
+    );
+    let s = step(&out, 0, "flow-readiness");
+    assert_eq!(s["status"], "warn", "{s}");
+    assert!(
+        s.to_string()
+            .contains("--flow jwt only changed crmctl's own login"),
+        "{s}"
     );
     // Without the key: a usage error before any traffic.
     let out = doctor(

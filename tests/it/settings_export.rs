@@ -224,3 +224,101 @@ fn stdout_json_and_bad_input() {
         "keep"
     );
 }
+
+/// Issue 20 item 3: a YAML export keeps the UCC's plugin_attributes list (it validates
+/// with the source's attribute findings); a SharePoint CSV cannot hold it, so the export
+/// says so on stderr and in `--json` warnings. Item 16 (a): a value a spreadsheet would
+/// run as a formula is written byte-exact, with a warning.
+#[test]
+fn plugin_attributes_survive_a_yaml_export_and_a_csv_export_warns() {
+    let sb = Sandbox::new();
+    estate(&sb);
+    let one = [
+        "settings",
+        "export",
+        "estate.yaml",
+        "--ucc",
+        "sales",
+        "--format",
+        "yaml",
+        "--out",
+        "one.yaml",
+    ];
+    sb.run(&one, &[], "").assert_code(0);
+    let text = std::fs::read_to_string(sb.path("one.yaml")).expect("one UCC");
+    // Attributes with findings.
+    let text = format!(
+        "{text}    plugin_attributes:\n      - {{ DisplayName: Name, SystemName: Name, Order: 1, Category: Contact }}\n      - {{ DisplayName: \"a \\\"b\\\"\", SystemName: Email, Order: 1, Category: Contact, ShowOnToast: Yes, Hyperlink: \"https://x/[Id]\" }}\n      - {{ DisplayName: Co, SystemName: Company, Order: 1, Category: Leads }}\n"
+    );
+    sb.write_private("attr.yaml", &text);
+    let source = validate(&sb, "attr.yaml", None);
+    assert!(
+        source.iter().any(|f| f.0.starts_with("attribute-")),
+        "{source:?}"
+    );
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "attr.yaml",
+            "--ucc",
+            "sales",
+            "--format",
+            "yaml",
+            "--out",
+            "sales.yaml",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    let exported = validate(&sb, "sales.yaml", None);
+    assert_eq!(exported, source);
+
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "attr.yaml",
+            "--ucc",
+            "sales",
+            "--format",
+            "sharepoint-csv",
+            "--json",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    let warnings = out.json()["warnings"].to_string();
+    assert!(warnings.contains("plugin_attributes"), "{warnings}");
+    assert!(out.stderr.contains("plugin_attributes"), "{}", out.stderr);
+    assert!(out.stderr.contains("3 "), "{}", out.stderr);
+
+    // A formula-looking value: exported byte-exact, with a warning naming the setting.
+    sb.write_private(
+        "formula.yaml",
+        "uccs:\n  - name: helpdesk\n    settings:\n      - { setting: Username, scope: CrmService, value: \"=HYPERLINK(\\\"http://x\\\")\" }\n",
+    );
+    let out = sb.run(
+        &[
+            "settings",
+            "export",
+            "formula.yaml",
+            "--ucc",
+            "helpdesk",
+            "--format",
+            "sharepoint-csv",
+        ],
+        &[],
+        "",
+    );
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains("\"=HYPERLINK(\"\"http://x\"\")\""),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stderr.contains("Username"), "{}", out.stderr);
+    assert!(out.stderr.contains("formula"), "{}", out.stderr);
+}

@@ -212,6 +212,23 @@ fn a_value_a_rule_refuses_is_not_written_and_dry_run_writes_nothing() {
     out.assert_code(1);
     assert!(out.stdout.contains("[mandatory-empty]"), "{}", out.stdout);
     assert_eq!(read(&f), before);
+    // Issue 20 item 13: invisible, control and space characters inside a Username.
+    for bad in [
+        "demo\u{200b}@crmctl.example",
+        "demo\u{feff}@crmctl.example",
+        "demo\u{202e}@crmctl.example",
+        "demo\u{7}@crmctl.example",
+        "demo\u{a0}x@crmctl.example",
+    ] {
+        let out = e.set(
+            &[file, "--ucc", "support", "Username", "--value", bad],
+            &[],
+            "",
+        );
+        out.assert_code(1);
+        assert!(out.stdout.contains("[username-shape]"), "{}", out.stdout);
+        assert_eq!(read(&f), before);
+    }
     let out = e.set(
         &[
             file,
@@ -450,4 +467,63 @@ fn all_sharing_across_files_writes_all_or_none() {
     assert!(out.stderr.contains("no file was changed"), "{}", out.stderr);
     assert_eq!(read(&a), before_a);
     assert_eq!(read(&long), b_text);
+}
+
+/// Issue 20 item 10: a UTF-16 file (validate-settings reads it) is refused by every
+/// rewrite with a message that names the encoding and how to convert it, and is left
+/// as it was.
+#[test]
+fn a_utf16_file_is_refused_by_every_rewrite_naming_its_encoding() {
+    let e = Env::new();
+    let text = estate();
+    for (name, bom, le) in [
+        ("le.yaml", [0xff, 0xfe], true),
+        ("be.yaml", [0xfe, 0xff], false),
+    ] {
+        let mut bytes = bom.to_vec();
+        for u in text.encode_utf16() {
+            bytes.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        let p = e.sb.path(name);
+        std::fs::write(&p, &bytes).expect("write");
+        let file = p.to_str().expect("utf8");
+        let key = e.key.to_str().expect("utf8");
+        let other = e.sb.write_private(
+            "other-key.yaml",
+            &format!(
+                "key: hex:{}\niv: hex:{}\n",
+                "ab".repeat(32),
+                "cd".repeat(16)
+            ),
+        );
+        let other = other.to_str().expect("utf8");
+        let runs = [
+            e.set(
+                &[
+                    file,
+                    "--ucc",
+                    "support",
+                    "ApiEndPoint",
+                    "--value",
+                    "services/data/v62.0/",
+                ],
+                &[],
+                "",
+            ),
+            e.sb.run(&["validate-settings", file, "--fix"], &[], ""),
+            e.sb.run(
+                &["rekey", "--from", key, "--to", other, file, "--dry-run"],
+                &[],
+                "",
+            ),
+        ];
+        for out in runs {
+            out.assert_code(3);
+            let enc = if le { "UTF-16LE" } else { "UTF-16BE" };
+            assert!(out.stderr.contains(enc), "{}", out.stderr);
+            assert!(out.stderr.contains("iconv"), "{}", out.stderr);
+            assert!(!out.stderr.contains("invalid utf-8"), "{}", out.stderr);
+        }
+        assert_eq!(std::fs::read(&p).expect("read"), bytes);
+    }
 }

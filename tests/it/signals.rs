@@ -307,3 +307,39 @@ fn ctrl_c_during_a_single_lookup_doctor_or_probe_leaves_one_document() {
         interrupted_single_run_prints_one_document(&args, signal, code);
     }
 }
+
+/// Issue 20 item 16 (d): `doctor --format junit|sarif|github` stopped by a signal
+/// still leaves one document of its format on stdout, marked interrupted.
+#[test]
+fn an_interrupted_doctor_in_a_ci_format_leaves_its_document() {
+    for (format, signal, code, marker) in [
+        ("junit", "-TERM", 143, "<testsuites"),
+        ("sarif", "-INT", 130, "\"version\": \"2.1.0\""),
+        ("github", "-TERM", 143, "::error"),
+    ] {
+        let (addr, connected) = silent_server();
+        let sb = Sandbox::new();
+        let key = sb.key_profile();
+        let mut c = sb.cmd(&["--key-file", key.to_str().expect("utf8")]);
+        c.args(["doctor", "--format", format]);
+        for (k, v) in crate::support::demo_env(&format!("http://{addr}")) {
+            c.env(k, v);
+        }
+        c.stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let child = c.spawn().expect("spawn crmctl");
+        connected
+            .recv_timeout(Duration::from_secs(20))
+            .expect("crmctl never connected");
+        Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .expect("kill");
+        let out = wait(child);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(marker), "{format}: {stdout}");
+        assert!(stdout.contains("interrupted"), "{format}: {stdout}");
+        assert_eq!(out.status.code(), Some(code), "{format}");
+    }
+}

@@ -238,3 +238,28 @@ fn a_closed_stdout_is_exit_3_and_no_paste_note() {
         assert!(!out.stderr.contains("paste"), "{}", out.stderr);
     }
 }
+
+/// `crmctl settings export … >&-` (no --out): stdout is the only copy of the
+/// document, so a closed stdout is exit 3 as for encrypt (issue 20 item 15).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_settings_export_to_a_closed_stdout_is_exit_3() {
+    let sb = Sandbox::new();
+    let file = sb.write_private(
+        "est.yaml",
+        "uccs:\n  - name: helpdesk\n    settings:\n      - { setting: Username, scope: CrmService, value: a@b.example }\n",
+    );
+    for json in [false, true] {
+        let mut c = Command::new("sh");
+        c.args(["-c", "exec \"$0\" \"$@\" >&-", BIN]);
+        sb.isolate(&mut c);
+        c.args(["settings", "export", file.to_str().expect("utf8")]);
+        c.args(["--ucc", "helpdesk", "--format", "yaml"]);
+        if json {
+            c.arg("--json");
+        }
+        let out = crate::support::run_with_stdin(c, "");
+        assert_eq!(out.code, 3, "json {json}: {}", out.stderr);
+        assert!(out.stderr.contains("stdout is closed"), "{}", out.stderr);
+    }
+}

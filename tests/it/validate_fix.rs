@@ -116,9 +116,31 @@ fn dry_run_prints_a_unified_diff_and_writes_nothing() {
         "{}",
         out.stdout
     );
-    // The findings are those of the file as it is.
-    assert!(out.stdout.contains("[setting-case]"), "{}", out.stdout);
-    out.assert_code(1);
+    // Issue 20 item 12: the findings are those of the mended text (as the real --fix
+    // would leave it), and the report says so.
+    assert!(!out.stdout.contains("[setting-case]"), "{}", out.stdout);
+    assert!(!out.stdout.contains("[api-endpoint"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("findings as they would be after the fixes"),
+        "{}",
+        out.stdout
+    );
+    let json = sb.run(
+        &[
+            "validate-settings",
+            "estate.yaml",
+            "--fix",
+            "--dry-run",
+            "--json",
+        ],
+        &[],
+        "",
+    );
+    assert_eq!(json.json()["data"]["fix"]["findings_after_fix"], true);
+    let real = sb.run(&["validate-settings", "estate.yaml", "--fix"], &[], "");
+    assert_eq!(out.code, real.code, "{}\n{}", out.stdout, real.stdout);
+    assert_eq!(json.code, real.code);
     let out = sb.run(&["validate-settings", "-", "--fix"], &[], "");
     out.assert_code(2);
 }

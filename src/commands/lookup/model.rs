@@ -139,7 +139,19 @@ pub fn choose(arg: Option<ModelArg>, ucc: Option<&Ucc>) -> Result<ModelInfo, Cli
     let from = ucc.map(|u| (u.name.clone(), u.file.display().to_string()));
     let crm = match (chosen, ucc) {
         (ModelArg::EightByEight, _) => None,
-        (ModelArg::CrmService, Some(u)) => Some(Model::of(u)),
+        (ModelArg::CrmService, Some(u)) => {
+            // A value the model would read as its default is a wrong answer: stop, as
+            // an invalid DefaultPhoneNumberRegion does (see `regions`).
+            if let Some((setting, problem, fix)) = crm::unreadable(u) {
+                let at = u
+                    .get(setting)
+                    .map(|r| format!("{}:{}: ", r.file.display(), r.line))
+                    .unwrap_or_default();
+                return Err(CliError::input(format!("{at}{problem}"))
+                    .with_hint(format!("{fix}; or use --model 8x8")));
+            }
+            Some(Model::of(u))
+        }
         (ModelArg::CrmService, None) => {
             return Err(CliError::usage(
                 "--model crm-service needs the UCC's settings: give --settings FILE (and --ucc NAME)",

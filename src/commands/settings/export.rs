@@ -28,7 +28,9 @@ Reads a YAML estate or a SharePoint CSV export (name its UCC with --ucc) and wri
 in order, values byte for byte (encrypted strings stay encrypted; nothing is decrypted). \
 sharepoint-csv is what a list's Export to CSV writes and a list import reads: the columns Title, \
 Value and Scope, comma-separated, UTF-8 with a byte order mark, CRLF line endings, fields quoted \
-as RFC 4180 says. yaml is a one-UCC estate. Either validates with the same findings as its source.\n\n\
+as RFC 4180 says; values starting with = + - @ are written unchanged, with a warning. yaml is a \
+one-UCC estate with its plugin_attributes. Either validates with the same findings as its source's \
+settings; the CSV leaves the plugin_attributes out (another SharePoint list) with a warning.\n\n\
 Without --out the document goes to stdout. Exit 0 when written, 1 when the file has no UCC of that \
 name, 3 when a file can't be read or written.",
     after_long_help = "Examples:\n  \
@@ -103,7 +105,11 @@ impl Report for ExportReport {
     }
 }
 
-pub fn run(_ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
+pub fn run(ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
+    if args.out.is_none() {
+        // stdout is the only copy of the document (`>&-` would lose it).
+        ctx.out.require_stdout().map_err(CliError::output)?;
+    }
     if let Some(out) = &args.out
         && std::fs::canonicalize(out).ok() == std::fs::canonicalize(&args.file).ok()
         && out.exists()
@@ -128,15 +134,20 @@ pub fn run(_ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
         .collect();
     let document = match args.format {
         ExportFormat::SharepointCsv => sharepoint::list_csv(&rows),
-        ExportFormat::Yaml => settings::render_yaml(
-            &[(ucc.name.clone(), rows.clone())],
-            &format!(
-                "UCC Plugin Settings of {}, exported by `crmctl settings export` from {}.",
-                ucc.name,
-                args.file.display()
-            ),
-        ),
+        ExportFormat::Yaml => {
+            settings::render_yaml(
+                &[(ucc.name.clone(), rows.clone())],
+                &format!(
+                    "UCC Plugin Settings of {}, exported by `crmctl settings export` from {}.",
+                    ucc.name,
+                    args.file.display()
+                ),
+            ) + &settings::render_attributes(&ucc.attributes)
+        }
     };
+    if args.format == ExportFormat::SharepointCsv {
+        warn_what_a_list_csv_leaves_out(ctx, ucc, &rows);
+    }
     if let Some(out) = &args.out {
         let overwrite = if args.force {
             Overwrite::Replace
@@ -159,4 +170,25 @@ pub fn run(_ctx: &Ctx, args: &ExportArgs) -> Result<Box<dyn Report>, CliError> {
         out: args.out.clone(),
         document,
     }))
+}
+
+/// The Plugin Settings list holds neither the PluginAttributes list (another SharePoint
+/// list) nor protection against spreadsheet formulas (values must import byte-exact).
+fn warn_what_a_list_csv_leaves_out(ctx: &Ctx, ucc: &settings::Ucc, rows: &[RowSpec]) {
+    if !ucc.attributes.is_empty() {
+        ctx.out.warn(&format!(
+            "the {} of plugin_attributes of UCC {} are not in this CSV: they belong to another SharePoint list (PluginAttributes); export them with `--format yaml`, or keep that list's own CSV export",
+            count(ucc.attributes.len(), "row"),
+            sanitize::for_terminal(&ucc.name)
+        ));
+    }
+    for (setting, _, value) in rows {
+        if value.starts_with(['=', '+', '-', '@']) {
+            ctx.out.warn(&format!(
+                "{} starts with `{}`: written byte-exact for the list import, but a spreadsheet opening this CSV may run it as a formula",
+                sanitize::for_terminal(setting),
+                &value[..1]
+            ));
+        }
+    }
 }

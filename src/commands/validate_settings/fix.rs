@@ -18,12 +18,28 @@ pub(super) struct Fixed {
     pub dry_run: bool,
     pub fixes: Vec<(PathBuf, Fix)>,
     pub diff: String,
+    /// Under `dry_run`: each file to mend with its mended text, which is checked in
+    /// its place so that the findings are those the real --fix would leave.
+    pub mended: Vec<(PathBuf, String)>,
+}
+
+impl Fixed {
+    /// The text to check for `path` instead of the file (dry run only).
+    pub fn mended_text(&self, path: &Path) -> Option<&str> {
+        self.mended
+            .iter()
+            .find(|(p, _)| p == path)
+            .map(|(_, t)| t.as_str())
+    }
 }
 
 impl Fixed {
     pub fn to_json(&self) -> Value {
         json!({
             "dry_run": self.dry_run,
+            // The findings are of the files as --fix leaves them (under --dry-run: as
+            // it would leave them, checked in memory).
+            "findings_after_fix": true,
             "written": !self.dry_run && !self.fixes.is_empty(),
             "fixes": self.fixes.iter().map(|(p, f)| json!({
                 "file": p.display().to_string(),
@@ -43,7 +59,7 @@ impl Fixed {
             let mut t = sanitize::for_terminal_lines(&self.diff);
             let n = self.fixes.len();
             t.push_str(&format!(
-                "dry run: {n} {} would be made; nothing was written\n",
+                "dry run: {n} {} would be made; nothing was written (findings as they would be after the fixes)\n",
                 if n == 1 { "fix" } else { "fixes" }
             ));
             return t;
@@ -104,12 +120,9 @@ fn plan(path: &Path, csv_ucc: &str) -> Result<Option<(Planned, Vec<Fix>, String)
     }
     let original = std::fs::read(path)
         .map_err(|e| CliError::input(format!("cannot read {}", path.display())).with_cause(e))?;
-    let text = String::from_utf8(original.clone()).map_err(|_| {
-        CliError::input(format!(
-            "{} is not UTF-8 text; --fix rewrites UTF-8 files only",
-            path.display()
-        ))
-    })?;
+    let text = crate::settings::rewrite::utf8_text(path, &original)
+        .map_err(|e| CliError::input(e.to_string()))?
+        .to_string();
     let located = edit::locate(path, &text, csv_ucc)?;
     let all = fix::fixes(&located.spans.uccs);
     let edits: Vec<edit::Edit> = all.iter().map(|f| f.edit.clone()).collect();
@@ -170,6 +183,7 @@ pub(super) fn run(
         dry_run,
         fixes: Vec::new(),
         diff: String::new(),
+        mended: Vec::new(),
     };
     // Every file must be readable as settings before any is written.
     if csv_ucc.is_none()
@@ -191,6 +205,9 @@ pub(super) fn run(
         }
     }
     if dry_run || planned.is_empty() {
+        if dry_run {
+            out.mended = planned.into_iter().map(|p| (p.path, p.new)).collect();
+        }
         return Ok(out);
     }
     let changes: Vec<commit::Change> = planned

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Ctx, Severity, exact};
 use crate::settings::crm::{
-    self, CATEGORIES, FORMATS, QUERIES, REGION, SHOW_STATUS, WILDCARD_QUOTE, parse_bool,
+    self, CATEGORIES, FORMATS, QUERIES, REGION, SHOW_STATUS, WILDCARD_QUOTE,
 };
 
 /// Names people write for a region that ISO 3166 spells otherwise (alpha-3 codes and the
@@ -56,15 +56,15 @@ pub(super) fn check(c: &mut Ctx<'_>) {
     use Severity::{Error, Warning};
     let ucc = c.ucc;
     if let Some(r) = exact(ucc, SHOW_STATUS)
-        && parse_bool(&r.value).is_none()
+        && crm::parse_show_status(&r.value).is_none()
     {
         c.at(
             Some(r),
             None,
             Error,
             "show-status",
-            format!("ShowStatus is `{}`, not a boolean", r.value.trim()),
-            "write True or False (the default is True: the agent sees Contact, Lead or Unknown)",
+            format!("ShowStatus is `{}`, not True or False", r.value.trim()),
+            "write True or False (any case) (the default is True: the agent sees Contact, Lead or Unknown)",
         );
     }
     if let Some(r) = exact(ucc, REGION)
@@ -97,10 +97,7 @@ pub(super) fn check(c: &mut Ctx<'_>) {
         match crm::format_named(&r.value) {
             None => {
                 let v = r.value.trim();
-                let close = FORMATS.iter().map(|f| f.name).find(|n| {
-                    let (a, b) = (n.to_lowercase(), v.to_lowercase().replace(['.', ' ', '-'], ""));
-                    a == b || super::names::edit_distance(&a, &b) <= 2
-                });
+                let close = crm::format_meant(v);
                 let names: Vec<&str> = FORMATS.iter().map(|f| f.name).collect();
                 c.at(
                     Some(r),

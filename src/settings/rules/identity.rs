@@ -10,7 +10,9 @@ use crate::crypto::Cipher;
 /// but does not have to be a valid email address" (Salesforce Help, "Your username for
 /// Salesforce does not have to be your email address",
 /// <https://help.salesforce.com/HTViewSolution?id=000005230>): one `@`, something
-/// before it, a dotted domain after it, no spaces.
+/// before it, a dotted domain after it, no spaces. Nor control or invisible characters
+/// (`sanitize::is_deceptive`: a zero-width space makes another username that reads the
+/// same, and Salesforce would refuse the login).
 pub fn is_username_shape(v: &str) -> bool {
     let v = v.trim();
     match v.split_once('@') {
@@ -21,8 +23,9 @@ pub fn is_username_shape(v: &str) -> bool {
                 && !domain.starts_with('.')
                 && !domain.ends_with('.')
                 && !domain.contains("..")
-                && !v.contains(char::is_whitespace)
-                && !v.chars().any(char::is_control)
+                && !v.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || crate::output::sanitize::is_deceptive(c)
+                })
         }
         None => false,
     }
@@ -96,6 +99,10 @@ mod tests {
             "a@.com",
             "a@contoso.",
             "a@contoso..com",
+            "demo\u{200b}@crmctl.example",
+            "demo@crmctl\u{2060}.example",
+            "demo\u{7}@crmctl.example",
+            "demo\u{a0}@crmctl.example",
             "",
         ] {
             assert!(!is_username_shape(bad), "{bad}");

@@ -11,6 +11,8 @@ mod primary;
 mod secrets;
 mod urls;
 
+pub(crate) use names::edit_distance;
+
 use serde::Serialize;
 use sha2::Digest;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::{Ctx, KNOWN, MANDATORY, Severity, exact, is_placeholder};
 use crate::settings::Row;
 
-pub(super) fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (
         a.to_lowercase().chars().collect(),
         b.to_lowercase().chars().collect(),

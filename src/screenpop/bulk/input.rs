@@ -40,6 +40,8 @@ pub struct InputFile {
     source: crate::fsutil::stream::TextSource,
     column: Option<String>,
     delimiter: u8,
+    /// The line of a quote never closed (CSV).
+    open_quote: Option<usize>,
     rows: usize,
     /// The text up to the first line break (at most [`HEAD`] bytes).
     pub first_line: String,
@@ -48,8 +50,8 @@ pub struct InputFile {
 }
 
 impl InputFile {
-    /// Reads `path` (`-`: stdin) once through: its encoding, its first line, an
-    /// unterminated quote (CSV), then every row, counted.
+    /// Reads `path` (`-`: stdin) once through: its encoding (an error says where the
+    /// text stops being text), its first line, and (CSV) a quote left open.
     pub fn open(path: &std::path::Path, column: Option<&str>) -> Result<InputFile, InputError> {
         use std::io::Read;
         let source = crate::fsutil::stream::TextSource::open(path).map_err(InputError::Text)?;
@@ -96,32 +98,36 @@ impl InputFile {
                 carry.drain(..cut);
             }
         }
-        if column.is_some()
-            && let Some(line) = scan.finish()
-        {
+        Ok(InputFile {
+            source,
+            column: column.map(str::to_string),
+            delimiter,
+            open_quote: column.and(scan.finish()),
+            rows: 0,
+            first_line,
+            small_text: small.then(|| zeroize::Zeroizing::new(head_text)),
+        })
+    }
+
+    /// Every row parsed once, and counted: a quote left open, a CSV error or a missing
+    /// column is found here, before anything is looked up.
+    pub fn check(&mut self) -> Result<(), InputError> {
+        if let Some(line) = self.open_quote {
             return Err(InputError::Parse(format!(
                 "line {line}: {}",
                 crate::csv_input::UNTERMINATED
             )));
         }
-        let mut file = InputFile {
-            source,
-            column: column.map(str::to_string),
-            delimiter,
-            rows: 0,
-            first_line,
-            small_text: small.then(|| zeroize::Zeroizing::new(head_text)),
-        };
         let mut rows = 0;
-        for r in file.rows()? {
+        for r in self.rows()? {
             r.map_err(InputError::Parse)?;
             rows += 1;
         }
-        file.rows = rows;
-        Ok(file)
+        self.rows = rows;
+        Ok(())
     }
 
-    /// Rows the file holds (the first pass counted them).
+    /// Rows the file holds (counted by [`InputFile::check`]).
     pub fn len(&self) -> usize {
         self.rows
     }

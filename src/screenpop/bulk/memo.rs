@@ -9,11 +9,11 @@
 //! as their answer is in: the first row of an input with its latency, the later ones
 //! marked `cached` (0 ms: nothing was sent for them).
 //!
-//! Answers outlive their segment in a bounded memo ([`Recent`], at most
-//! [`MEMO_ENTRIES`] answers, the most recently used kept): a number seen again in a
-//! later segment is answered from it, `cached`. A number whose answer was dropped (more
-//! than [`MEMO_ENTRIES`] other distinct numbers came between) is searched again, so a
-//! file of millions of distinct numbers costs a few more calls rather than memory.
+//! Answers outlive their segment in a bounded memo ([`Recent`], at most [`MEMO_BYTES`]
+//! of answers, the most recently used kept): a number seen again in a later segment is
+//! answered from it, `cached`. A number whose answer was dropped (some 160,000 other
+//! distinct numbers came between) is searched again, so a file of millions of distinct
+//! numbers costs more calls rather than more memory.
 //! Memory thus holds one segment's rows and distinct inputs, the memo, and the answers
 //! within the engine's window.
 
@@ -33,9 +33,10 @@ use crate::screenpop::index::export::{self, ExportError};
 /// at most two part-filled searches per segment (20,000 rows take about 200 searches).
 pub const SEGMENT_ROWS: usize = 20_000;
 
-/// Answers kept across segments (about 64 bytes each when nothing matched, a few
-/// hundred with a matched record's id and name).
-pub const MEMO_ENTRIES: usize = 32_768;
+/// Memory the memo may take across segments, by [`Answer::weight`]: about 100 bytes
+/// an answer when nothing matched (the most of a call log: some 160,000 numbers), a few
+/// hundred with a matched record's id and name.
+pub const MEMO_BYTES: usize = 16 * 1024 * 1024;
 
 /// What a row needs before its answer: its finished row (withheld, invalid), its
 /// answer from the memo, or its distinct input in this segment.
@@ -63,6 +64,20 @@ struct Answer {
 }
 
 impl Answer {
+    /// About what it takes in memory, in the memo (its map entry and counts included).
+    fn weight(&self) -> usize {
+        96 + self.row.as_ref().map_or(0, |r| {
+            let text = |t: &Option<OrgText>| t.as_ref().map_or(0, |t| t.as_untrusted_str().len());
+            std::mem::size_of::<Row>()
+                + text(&r.pops_object)
+                + text(&r.pops_id)
+                + text(&r.pops_name)
+                + r.error.as_ref().map_or(0, |e| {
+                    e.code.as_untrusted_str().len() + e.message.as_untrusted_str().len()
+                })
+        })
+    }
+
     fn of(r: Row, cost: u8) -> Answer {
         let plain = r.status == Status::None && r.error.is_none();
         Answer {
@@ -106,42 +121,53 @@ fn key(input: &batch::Input, hashers: &[std::hash::RandomState; 2]) -> u128 {
 }
 
 /// A bounded memo that keeps the most recently used answers: two generations of at
-/// most half the capacity each; a hit in the older one moves the answer to the newer
-/// one, and when the newer one is full the older one is dropped. (An LRU within a
-/// factor of two, with no list to maintain.)
+/// most half the budget each (by the weight given with each value); a hit in the older
+/// one moves the answer to the newer one, and when the newer one is full the older one
+/// is dropped. (An LRU within a factor of two, with no list to maintain.)
 pub(super) struct Recent<V> {
-    newer: HashMap<u128, V>,
-    older: HashMap<u128, V>,
+    newer: HashMap<u128, (V, usize)>,
+    older: HashMap<u128, (V, usize)>,
+    newer_weight: usize,
+    older_weight: usize,
     half: usize,
 }
 
 impl<V: Clone> Recent<V> {
-    pub(super) fn new(capacity: usize) -> Self {
+    pub(super) fn new(budget: usize) -> Self {
         Recent {
             newer: HashMap::new(),
             older: HashMap::new(),
-            half: (capacity / 2).max(1),
+            newer_weight: 0,
+            older_weight: 0,
+            half: (budget / 2).max(1),
         }
     }
 
     pub(super) fn get(&mut self, key: u128) -> Option<V> {
-        if let Some(v) = self.newer.get(&key) {
+        if let Some((v, _)) = self.newer.get(&key) {
             return Some(v.clone());
         }
-        let v = self.older.remove(&key)?;
-        self.insert(key, v.clone());
+        let (v, w) = self.older.remove(&key)?;
+        self.older_weight -= w;
+        self.insert(key, v.clone(), w);
         Some(v)
     }
 
-    pub(super) fn insert(&mut self, key: u128, v: V) {
-        if self.newer.len() >= self.half && !self.newer.contains_key(&key) {
-            self.older = std::mem::take(&mut self.newer);
+    pub(super) fn insert(&mut self, key: u128, v: V, weight: usize) {
+        if let Some((_, w)) = self.newer.remove(&key) {
+            self.newer_weight -= w;
         }
-        self.newer.insert(key, v);
+        if self.newer_weight + weight > self.half {
+            self.older = std::mem::take(&mut self.newer);
+            self.older_weight = std::mem::take(&mut self.newer_weight);
+        }
+        self.newer.insert(key, (v, weight));
+        self.newer_weight += weight;
     }
 
-    pub(super) fn len(&self) -> usize {
-        self.newer.len() + self.older.len()
+    /// The weight held: at most the budget.
+    pub(super) fn weight(&self) -> usize {
+        self.newer_weight + self.older_weight
     }
 }
 
@@ -225,7 +251,8 @@ impl<F: FnMut(&Row) -> bool> Run<'_, F> {
         let skipped = r.status == Status::Skipped;
         let answer = Rc::new(Answer::of(r, cost));
         if !skipped {
-            self.memo.insert(seg.keys[d], answer.clone());
+            let weight = answer.weight();
+            self.memo.insert(seg.keys[d], answer.clone(), weight);
         }
         seg.answers.insert(d as u32, (answer, false));
     }
@@ -293,7 +320,7 @@ pub(super) fn run_engine(
     let mut run = Run {
         stop: &stop,
         tally: Tally::new(total),
-        memo: Recent::new(MEMO_ENTRIES),
+        memo: Recent::new(MEMO_BYTES),
         hashers: [std::hash::RandomState::new(), std::hash::RandomState::new()],
         one_per_row: 0,
         go_on: true,
@@ -436,12 +463,12 @@ mod tests {
     /// forgets the rest (whose rows are then searched again).
     #[test]
     fn the_memo_is_bounded_and_keeps_the_recently_used() {
-        let mut m = Recent::new(8);
+        let mut m = Recent::new(80);
         for k in 0..1000u128 {
-            m.insert(k, k);
+            m.insert(k, k, 10 + (k % 3) as usize);
             // 0 is used all the time: it stays.
             assert_eq!(m.get(0), Some(0));
-            assert!(m.len() <= 8, "{} entries", m.len());
+            assert!(m.weight() <= 80, "{} held", m.weight());
         }
         assert_eq!(m.get(999), Some(999));
         assert_eq!(m.get(1), None);

@@ -8,7 +8,7 @@ mod one_by_one;
 mod tally;
 
 pub use input::{Input, InputError, InputFile, Rows, read_inputs};
-pub use memo::{MEMO_ENTRIES, SEGMENT_ROWS};
+pub use memo::{MEMO_BYTES, SEGMENT_ROWS};
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicUsize;

@@ -144,7 +144,7 @@ impl Tally {
         !self.reader_gone
     }
 
-    pub(super) fn finish(mut self, stop: &Stop, config: &Config) -> Summary {
+    pub(super) fn finish(self, stop: &Stop, config: &Config) -> Summary {
         let mut summary = self.summary;
         summary.p50_ms = u128::from(percentile(&self.latencies, 0.50));
         summary.p95_ms = u128::from(percentile(&self.latencies, 0.95));

@@ -166,6 +166,7 @@ impl<V: Clone> Recent<V> {
     }
 
     /// The weight held: at most the budget.
+    #[cfg(test)]
     pub(super) fn weight(&self) -> usize {
         self.newer_weight + self.older_weight
     }

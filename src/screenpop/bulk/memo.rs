@@ -11,7 +11,7 @@
 //!
 //! Answers outlive their segment in a bounded memo ([`Recent`], at most [`MEMO_BYTES`]
 //! of answers, the most recently used kept): a number seen again in a later segment is
-//! answered from it, `cached`. A number whose answer was dropped (some 160,000 other
+//! answered from it, `cached`. A number whose answer was dropped (some 80,000 other
 //! distinct numbers came between) is searched again, so a file of millions of distinct
 //! numbers costs more calls rather than more memory.
 //! Memory thus holds one segment's rows and distinct inputs, the memo, and the answers
@@ -34,9 +34,9 @@ use crate::screenpop::index::export::{self, ExportError};
 pub const SEGMENT_ROWS: usize = 20_000;
 
 /// Memory the memo may take across segments, by [`Answer::weight`]: about 100 bytes
-/// an answer when nothing matched (the most of a call log: some 160,000 numbers), a few
+/// an answer when nothing matched (the most of a call log: some 80,000 numbers), a few
 /// hundred with a matched record's id and name.
-pub const MEMO_BYTES: usize = 16 * 1024 * 1024;
+pub const MEMO_BYTES: usize = 8 * 1024 * 1024;
 
 /// What a row needs before its answer: its finished row (withheld, invalid), its
 /// answer from the memo, or its distinct input in this segment.

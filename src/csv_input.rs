@@ -31,33 +31,77 @@ pub const UNTERMINATED: &str = "a quote (\") opens a field on this line and is n
 /// inside it is a quote, and after the closing quote the field goes on unquoted.
 /// Lines are counted as [`reader`] counts them (`\r\n` and `\r` are line ends).
 pub fn unterminated_quote(text: &str) -> Option<usize> {
-    let delimiter = char::from(delimiter(text));
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut line = 1;
-    let mut opened = 0;
-    let mut at_field_start = true;
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let newline = c == '\n' || (c == '\r' && chars.peek() != Some(&'\n'));
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                } else {
-                    quoted = false;
-                }
-            }
-        } else if c == '"' && at_field_start {
-            quoted = true;
-            opened = line;
-        }
-        at_field_start = !quoted && (newline || c == delimiter || (c == '\r'));
-        if newline {
-            line += 1;
+    let mut scan = QuoteScan::new(delimiter(text));
+    for c in text.strip_prefix('\u{feff}').unwrap_or(text).chars() {
+        scan.feed(c);
+    }
+    scan.finish()
+}
+
+/// [`unterminated_quote`] a character at a time, for text read as a stream.
+pub struct QuoteScan {
+    delimiter: char,
+    line: usize,
+    opened: usize,
+    at_field_start: bool,
+    quoted: bool,
+    /// The character before the last one fed, waiting for the one after it.
+    held: Option<char>,
+    /// The quote just read was the first of a doubled one.
+    skip: bool,
+}
+
+impl QuoteScan {
+    pub fn new(delimiter: u8) -> Self {
+        QuoteScan {
+            delimiter: char::from(delimiter),
+            line: 1,
+            opened: 0,
+            at_field_start: true,
+            quoted: false,
+            held: None,
+            skip: false,
         }
     }
-    quoted.then_some(opened)
+
+    pub fn feed(&mut self, c: char) {
+        if let Some(h) = self.held.replace(c) {
+            self.step(h, Some(c));
+        }
+    }
+
+    /// The line of the quote left open at the end, if any.
+    pub fn finish(mut self) -> Option<usize> {
+        if let Some(h) = self.held.take() {
+            self.step(h, None);
+        }
+        self.quoted.then_some(self.opened)
+    }
+
+    fn step(&mut self, c: char, next: Option<char>) {
+        if self.skip {
+            // The second quote of a doubled one: consumed with the first.
+            self.skip = false;
+            return;
+        }
+        let newline = c == '\n' || (c == '\r' && next != Some('\n'));
+        if self.quoted {
+            if c == '"' {
+                if next == Some('"') {
+                    self.skip = true;
+                } else {
+                    self.quoted = false;
+                }
+            }
+        } else if c == '"' && self.at_field_start {
+            self.quoted = true;
+            self.opened = self.line;
+        }
+        self.at_field_start = !self.quoted && (newline || c == self.delimiter || (c == '\r'));
+        if newline {
+            self.line += 1;
+        }
+    }
 }
 
 /// The line a record starts on. The csv crate reports the position where it started

@@ -3,6 +3,8 @@
 //! - [`decode_text`] / [`read_text`] (`text.rs`): the one way crmctl turns bytes it reads (files,
 //!   stdin) into text: a UTF-8 BOM is dropped, UTF-16 with a BOM (Excel's "Unicode
 //!   text") is decoded with `encoding_rs`, anything else must be UTF-8.
+//! - [`stream::TextSource`] (`stream.rs`): the same decoding a chunk at a time, for files of
+//!   any length (`lookup --file`); stdin is copied to a temporary file to be read again.
 //! - [`parse_error`] (`text.rs`): a parser's message reduced to position and description, never a
 //!   quoted line or value of the file (it may be a key profile given by mistake).
 //! - [`yaml::from_str`] / [`yaml::yaml_error`] (`yaml.rs`): YAML with a budget sized for real
@@ -11,6 +13,7 @@
 //!   are not regular files; writes through a symlink to its target, keeping the link.
 //!   Its temp file is removed on SIGINT, SIGTERM and SIGHUP too (`crate::interrupt`).
 
+pub mod stream;
 mod text;
 mod write;
 pub mod yaml;

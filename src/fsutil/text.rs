@@ -78,10 +78,16 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, TextError> {
 /// byte: odd positions for little-endian, even ones for big-endian). UTF-8 text
 /// holds no zero bytes at all.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    if bytes.len() < 2 || !bytes.len().is_multiple_of(2) {
+    utf16_sniff(&bytes[..bytes.len().min(1024)], bytes.len())
+}
+
+/// [`utf16_without_bom`] from the first KiB of a text of `len` bytes (the stream reader
+/// sees no more before it decodes).
+pub(super) fn utf16_sniff(sample: &[u8], len: usize) -> Option<&'static encoding_rs::Encoding> {
+    if len < 2 || !len.is_multiple_of(2) {
         return None;
     }
-    let sample = &bytes[..bytes.len().min(1024)];
+    let sample = &sample[..sample.len().min(1024)];
     let units = sample.len() / 2;
     let (mut le, mut be) = (0, 0);
     for pair in sample.chunks_exact(2) {
@@ -136,6 +142,19 @@ pub fn read_capped(reader: impl Read, limit: usize, bytes: &mut Vec<u8>) -> Resu
     if bytes.len() > limit {
         zeroize::Zeroize::zeroize(bytes);
         bytes.clear();
+        return Err(TextError::TooLarge { limit });
+    }
+    Ok(())
+}
+
+/// [`read_capped`] into a writer (stdin into a temporary file): at most `limit` bytes.
+pub(super) fn read_capped_to(
+    reader: impl Read,
+    limit: usize,
+    to: &mut impl std::io::Write,
+) -> Result<(), TextError> {
+    let copied = std::io::copy(&mut reader.take(limit as u64 + 1), to).map_err(TextError::Io)?;
+    if copied > limit as u64 {
         return Err(TextError::TooLarge { limit });
     }
     Ok(())

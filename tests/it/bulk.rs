@@ -722,3 +722,39 @@ fn repeated_numbers_are_searched_once_per_run_and_marked_cached() {
         assert_eq!(rows[0]["pops_id"], rows[2]["pops_id"]);
     }
 }
+
+/// Issue 21 item 3: a file longer than a segment (`bulk::SEGMENT_ROWS`, read as the run
+/// gets to it) still gives one row per input in input order; numbers met in an earlier
+/// segment come from the run's memo (`cached`, with the same answer), so they cost no
+/// further search.
+#[test]
+fn rows_past_a_segment_stay_in_order_and_repeats_come_from_the_memo() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let values = [
+        "+1 415 555 1212",
+        "+1 999 555 0000",
+        "0049 30 1234567",
+        "not a number",
+    ];
+    let n = crmctl::screenpop::bulk::SEGMENT_ROWS + 1_500;
+    let text: String = (0..n)
+        .map(|i| format!("{}\n", values[i % values.len()]))
+        .collect();
+    let f = sb.write_private("many.txt", &text);
+    let out = run(&sb, &emu, &["--file", f.to_str().expect("utf8"), "-j", "2"]);
+    out.assert_code(1);
+    let r = rows(&out);
+    assert_eq!(r.len(), n);
+    for (i, row) in r.iter().enumerate() {
+        assert_eq!(row["line"], i + 1, "{row}");
+        assert_eq!(row["input"], values[i % values.len()], "{row}");
+        let first = i < values.len();
+        let searched = values[i % values.len()] != "not a number";
+        assert_eq!(row["cached"], !first && searched, "{row}");
+        assert_eq!(row["status"], r[i % values.len()]["status"], "{row}");
+        assert_eq!(row["pops_id"], r[i % values.len()]["pops_id"], "{row}");
+    }
+    let searches = emu.stats().routes.get("search").copied().unwrap_or(0);
+    assert!(searches <= 3, "{searches} searches for 3 distinct numbers");
+}

@@ -26,33 +26,31 @@ pub(super) fn run(
     }
     let settings = ConnectSettings::resolve(&args.connect, ucc.as_ref(), &ctx.env)?;
     let version = settings.api_version.clone();
-    // UTF-8 with or without a BOM, or UTF-16 with one (Excel's "Unicode text").
-    let text = crate::fsutil::read_text(file).map_err(|e| {
-        let what = if file.as_os_str() == "-" {
-            "the values from stdin".to_string()
-        } else {
-            file.display().to_string()
-        };
-        CliError::input(format!("cannot read {what}")).with_cause(e)
-    })?;
+    // UTF-8 with or without a BOM, or UTF-16 (Excel's "Unicode text"), read as a
+    // stream: a first pass checks and counts, the run reads the rows again as it goes.
+    let mut input =
+        bulk::InputFile::open(file, args.column.as_deref()).map_err(|e| input_error(file, e))?;
     // A key profile given by mistake: its lines would be shown as inputs and their
     // digits searched in the org.
-    if crate::crypto::profile::looks_like_profile(&text) {
+    if input
+        .small_text
+        .as_deref()
+        .is_some_and(|t| crate::crypto::profile::looks_like_profile(t))
+    {
         return Err(CliError::input(format!(
             "{} is a key profile, not a list of callers; nothing from it was shown or searched",
             file.display()
         ))
         .with_hint("pass the file of numbers or e-mail addresses to --file"));
     }
-    let inputs = bulk::read_inputs(&text, args.column.as_deref())
-        .map_err(|e| CliError::input(format!("{}: {e}", file.display())))?;
-    if args.column.is_none() && looks_like_csv(file, &text) {
+    input.check().map_err(|e| input_error(file, e))?;
+    if args.column.is_none() && looks_like_csv(file, &input.first_line) {
         ctx.out.hint(&format!(
             "{} looks like a CSV file; every line is read as one value unless you name the column with --column NAME",
             file.display()
         ));
     }
-    if inputs.is_empty() {
+    if input.is_empty() {
         return Err(CliError::input(format!(
             "{} holds no values to look up",
             file.display()
@@ -62,6 +60,13 @@ pub(super) fn run(
     let regions = regions(ctx, args.region.as_deref(), kind)?;
     if let (Some(u), Some(_)) = (&ucc, &info.crm) {
         if kind == crate::screenpop::lookup::Kind::Phone {
+            // The model costs API calls per distinct number, not memory per row: its
+            // run takes the rows whole.
+            let inputs = input
+                .rows()
+                .map_err(|e| input_error(file, e))?
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| input_error(file, bulk::InputError::Parse(e)))?;
             return super::model_bulk::run(ctx, args, &settings, u, info, &inputs, regions);
         }
         ctx.out.info("note: e-mail and case lookups are not modelled by the CRM Service model; they are searched as the 8x8 model does");
@@ -97,7 +102,7 @@ pub(super) fn run(
         },
     };
     let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
+        let bar = indicatif::ProgressBar::new(input.len() as u64);
         bar.set_style(
             indicatif::ProgressStyle::with_template(
                 "{bar:40} {pos}/{len} lookups, {per_sec}, eta {eta}",
@@ -126,28 +131,47 @@ pub(super) fn run(
         )
         .with_hint("drop --index: case numbers are looked up one at a time"));
     }
-    let summary = bulk::run(&client, &creds, session, &inputs, &config, |row| {
-        if let Some(p) = &progress {
-            p.inc(1);
-        }
-        if let Some(spool) = &mut spool {
-            if write_error.is_none() {
-                write_error = spool.push(row).err();
+    // The file is read again as the run goes; should it change under the run and no
+    // longer read, the run ends with the rows read so far and the error.
+    let mut read_error = None;
+    let mut rows = input
+        .rows()
+        .map_err(|e| input_error(file, e))?
+        .map_while(|r| r.map_err(|e| read_error = Some(e)).ok());
+    let summary = bulk::run(
+        &client,
+        &creds,
+        session,
+        &mut rows,
+        input.len(),
+        &config,
+        |row| {
+            if let Some(p) = &progress {
+                p.inc(1);
             }
-        } else if write_error.is_none() {
-            let written = match format {
-                Output::Jsonl => writer.json(row),
-                Output::Csv => writer.csv(&bulk::csv_row(row)),
-            };
-            write_error = written.err();
-        }
-        // A closed stdout (`| head -1`): stop starting lookups at once.
-        write_error.is_none()
-    });
+            if let Some(spool) = &mut spool {
+                if write_error.is_none() {
+                    write_error = spool.push(row).err();
+                }
+            } else if write_error.is_none() {
+                let written = match format {
+                    Output::Jsonl => writer.json(row),
+                    Output::Csv => writer.csv(&bulk::csv_row(row)),
+                };
+                write_error = written.err();
+            }
+            // A closed stdout (`| head -1`): stop starting lookups at once.
+            write_error.is_none()
+        },
+    );
     if let Some(p) = progress {
         p.finish_and_clear();
     }
+    drop(rows);
     let summary = summary.map_err(super::index::export_error)?;
+    if let Some(e) = read_error {
+        return Err(input_error(file, bulk::InputError::Parse(e)));
+    }
     if let Some(e) = write_error.filter(|e| e.kind() != std::io::ErrorKind::BrokenPipe) {
         return Err(CliError::output(e));
     }
@@ -158,13 +182,24 @@ pub(super) fn run(
     }))
 }
 
+/// Why the file of values cannot be used: not text ("cannot read"), or not what was
+/// asked for (its line and what is wrong, never its content).
+fn input_error(file: &std::path::Path, e: bulk::InputError) -> CliError {
+    match e {
+        bulk::InputError::Text(e) => {
+            let what = if file.as_os_str() == "-" {
+                "the values from stdin".to_string()
+            } else {
+                file.display().to_string()
+            };
+            CliError::input(format!("cannot read {what}")).with_cause(e)
+        }
+        bulk::InputError::Parse(e) => CliError::input(format!("{}: {e}", file.display())),
+    }
+}
+
 /// A file whose first line looks like a CSV header, given without `--column`.
-fn looks_like_csv(file: &std::path::Path, text: &str) -> bool {
-    let first = text
-        .trim_start_matches('\u{feff}')
-        .lines()
-        .next()
-        .unwrap_or("");
+fn looks_like_csv(file: &std::path::Path, first: &str) -> bool {
     let ext = file
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("csv"));

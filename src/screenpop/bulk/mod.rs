@@ -8,7 +8,8 @@ mod model;
 mod one_by_one;
 mod tally;
 
-pub use input::{Input, read_inputs};
+pub use input::{Input, InputError, InputFile, Rows, read_inputs};
+pub use memo::{MEMO_BYTES, SEGMENT_ROWS};
 pub use model::{MODEL_CSV_HEADER, ModelRow, ModelSummary, model_csv_row, run_model};
 
 use std::sync::Arc;
@@ -238,7 +239,8 @@ fn found_row(
     }
 }
 
-/// Runs every input; `on_row` receives the rows in input order as soon as each is
+/// Runs every input (`total` of them, read from `inputs` a segment at a time as the
+/// run gets to them); `on_row` receives the rows in input order as soon as each is
 /// ready, so output streams and memory stays flat. When `on_row` returns false
 /// (stdout closed) no further lookup starts. Numbers and addresses go through the
 /// batch engine (`screenpop::batch`), once per distinct search for the whole run, many
@@ -248,16 +250,17 @@ pub fn run(
     client: &Client,
     creds: &Credentials,
     session: Session,
-    inputs: &[Input],
+    inputs: &mut dyn Iterator<Item = Input>,
+    total: usize,
     config: &Config,
     on_row: impl FnMut(&Row) -> bool,
 ) -> Result<Summary, crate::screenpop::index::export::ExportError> {
     if config.kind == Kind::Case {
         Ok(one_by_one::run(
-            client, creds, session, inputs, config, on_row,
+            client, creds, session, inputs, total, config, on_row,
         ))
     } else {
-        memo::run_engine(client, creds, session, inputs, config, on_row)
+        memo::run_engine(client, creds, session, inputs, total, config, on_row)
     }
 }
 

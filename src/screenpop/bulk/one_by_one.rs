@@ -53,7 +53,8 @@ pub(super) fn run(
     client: &Client,
     creds: &Credentials,
     session: Session,
-    inputs: &[Input],
+    inputs: &mut dyn Iterator<Item = Input>,
+    total: usize,
     config: &Config,
     mut on_row: impl FnMut(&Row) -> bool,
 ) -> Summary {
@@ -64,13 +65,35 @@ pub(super) fn run(
         config,
         stop: Stop::new(config),
     };
+    let mut tally = Tally::new(total);
+    // A segment of rows at a time, read as the run gets to them.
+    loop {
+        let inputs: Vec<Input> = (&mut *inputs).take(super::memo::SEGMENT_ROWS).collect();
+        if inputs.is_empty() {
+            break;
+        }
+        run_segment(&shared, &inputs, &mut tally, &mut on_row);
+    }
+    let mut summary = tally.finish(&shared.stop, config);
+    summary.api_calls = client.api_calls() - calls_before;
+    summary.api_usage = pool.api_usage().map(|(used, max)| ApiUsage { used, max });
+    summary.relogins = pool.relogins();
+    summary
+}
+
+fn run_segment(
+    shared: &Shared,
+    inputs: &[Input],
+    tally: &mut Tally,
+    on_row: &mut impl FnMut(&Row) -> bool,
+) {
     let next = AtomicUsize::new(0);
-    let mut tally = Tally::new(inputs.len());
+    let config = shared.config;
     std::thread::scope(|scope| {
         let (tx, rx) = mpsc::channel::<(usize, Row)>();
         for _ in 0..config.concurrency.max(1).min(inputs.len().max(1)) {
             let tx = tx.clone();
-            let (shared, next) = (&shared, &next);
+            let next = &next;
             scope.spawn(move || {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
@@ -93,14 +116,9 @@ pub(super) fn run(
         for (i, r) in rx {
             pending.insert(i, r);
             while let Some(r) = pending.remove(&want) {
-                tally.take(&r, &shared.stop, &mut on_row);
+                tally.take(&r, &shared.stop, on_row);
                 want += 1;
             }
         }
     });
-    let mut summary = tally.finish(&shared.stop, config);
-    summary.api_calls = client.api_calls() - calls_before;
-    summary.api_usage = pool.api_usage().map(|(used, max)| ApiUsage { used, max });
-    summary.relogins = pool.relogins();
-    summary
 }

@@ -84,7 +84,9 @@ impl<'a> Stop<'a> {
 /// Counts each row as it is handed over, in input order.
 pub(super) struct Tally {
     summary: Summary,
-    latencies: Vec<u32>,
+    /// How many rows took each latency (in ms): the percentiles of every row, in
+    /// memory that grows with the distinct latencies, not with the rows.
+    latencies: std::collections::BTreeMap<u32, u64>,
     reader_gone: bool,
 }
 
@@ -95,7 +97,7 @@ impl Tally {
                 total,
                 ..Summary::default()
             },
-            latencies: Vec::with_capacity(total),
+            latencies: std::collections::BTreeMap::new(),
             reader_gone: false,
         }
     }
@@ -130,7 +132,10 @@ impl Tally {
             && !matches!(r.status, Status::Skipped | Status::Withheld)
             && r.error.as_ref().is_none_or(|e| e.code != "INVALID_INPUT")
         {
-            self.latencies.push(u32::try_from(r.ms).unwrap_or(u32::MAX));
+            *self
+                .latencies
+                .entry(u32::try_from(r.ms).unwrap_or(u32::MAX))
+                .or_default() += 1;
         }
         if !self.reader_gone && !on_row(r) {
             self.reader_gone = true;
@@ -139,19 +144,11 @@ impl Tally {
         !self.reader_gone
     }
 
-    pub(super) fn finish(mut self, stop: &Stop, config: &Config) -> Summary {
-        let latencies = &mut self.latencies;
-        latencies.sort_unstable();
-        let pct = |p: f64| {
-            latencies
-                .get(((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1))
-                .copied()
-                .unwrap_or(0)
-        };
+    pub(super) fn finish(self, stop: &Stop, config: &Config) -> Summary {
         let mut summary = self.summary;
-        summary.p50_ms = u128::from(pct(0.50));
-        summary.p95_ms = u128::from(pct(0.95));
-        summary.max_ms = u128::from(latencies.last().copied().unwrap_or(0));
+        summary.p50_ms = u128::from(percentile(&self.latencies, 0.50));
+        summary.p95_ms = u128::from(percentile(&self.latencies, 0.95));
+        summary.max_ms = u128::from(self.latencies.keys().next_back().copied().unwrap_or(0));
         let stopped = stop
             .stopped
             .read()
@@ -165,5 +162,50 @@ impl Tally {
             }
         }
         summary
+    }
+}
+
+/// The latency at `p` of the rows counted in `histogram`: the value of the
+/// `ceil(n * p)`-th row in sorted order (0 without rows), as a sorted list gives it.
+fn percentile(histogram: &std::collections::BTreeMap<u32, u64>, p: f64) -> u32 {
+    let n: u64 = histogram.values().sum();
+    let rank = ((n as f64 * p).ceil() as u64).max(1);
+    let mut seen = 0;
+    for (&ms, &count) in histogram {
+        seen += count;
+        if seen >= rank {
+            return ms;
+        }
+    }
+    0
+}
+
+#[cfg(test)]
+mod tests {
+    /// The histogram's percentiles are those of the sorted list of every latency.
+    #[test]
+    fn percentiles_of_the_histogram_are_the_sorted_lists() {
+        let lists: [&[u32]; 5] = [
+            &[],
+            &[7],
+            &[3, 1, 2],
+            &[5, 5, 5, 1, 9, 9, 2, 40],
+            &[0, 0, 1],
+        ];
+        for list in lists {
+            let mut sorted = list.to_vec();
+            sorted.sort_unstable();
+            let mut h = std::collections::BTreeMap::new();
+            for &ms in list {
+                *h.entry(ms).or_insert(0u64) += 1;
+            }
+            for p in [0.5, 0.95] {
+                let want = sorted
+                    .get(((sorted.len() as f64 * p).ceil() as usize).saturating_sub(1))
+                    .copied()
+                    .unwrap_or(0);
+                assert_eq!(super::percentile(&h, p), want, "{list:?} at {p}");
+            }
+        }
     }
 }

@@ -758,3 +758,35 @@ fn rows_past_a_segment_stay_in_order_and_repeats_come_from_the_memo() {
     let searches = emu.stats().routes.get("search").copied().unwrap_or(0);
     assert!(searches <= 3, "{searches} searches for 3 distinct numbers");
 }
+
+/// A file that took more of the org's daily API requests than it can spare (here:
+/// it ran into the limit) gets the `--index` suggestion; a small one does not.
+#[test]
+fn a_file_that_outgrows_the_daily_api_requests_is_pointed_at_index() {
+    let emu = Background::start(Config {
+        faults: Faults {
+            request_limit: Some(3),
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .expect("emulator");
+    let sb = Sandbox::new();
+    let f = sb.write_private("n.txt", &distinct(60));
+    let args = [
+        "--file",
+        f.to_str().expect("utf8"),
+        "-j",
+        "1",
+        "--batch-size",
+        "5",
+    ];
+    let out = run(&sb, &emu, &args);
+    out.assert_code(4);
+    assert!(out.stderr.contains("`--index` exports"), "{}", out.stderr);
+
+    let emu = Background::start(Config::default()).expect("emulator");
+    let f = sb.write_private("few.txt", &distinct(5));
+    let out = run(&sb, &emu, &["--file", f.to_str().expect("utf8")]);
+    assert!(!out.stderr.contains("--index"), "{}", out.stderr);
+}

@@ -236,14 +236,7 @@ impl Client {
         version: &str,
         soql: &str,
     ) -> Result<(Vec<Record>, CallInfo), SfError> {
-        let q = percent_encoding::utf8_percent_encode(soql, FORM);
-        let (a, info): (QueryAnswer, _) = self.get_json(
-            &format!(
-                "{}/services/data/v{version}/query/?q={q}",
-                session.instance_url
-            ),
-            Some(&session.access_token),
-        )?;
+        let (a, info): (QueryAnswer, _) = self.query_answer(session, version, soql)?;
         Ok((a.records, info))
     }
 
@@ -260,14 +253,7 @@ impl Client {
             #[serde(default)]
             records: Vec<serde_json::Map<String, serde_json::Value>>,
         }
-        let q = percent_encoding::utf8_percent_encode(soql, FORM);
-        let (a, info): (Answer, _) = self.get_json(
-            &format!(
-                "{}/services/data/v{version}/query/?q={q}",
-                session.instance_url
-            ),
-            Some(&session.access_token),
-        )?;
+        let (a, info): (Answer, _) = self.query_answer(session, version, soql)?;
         Ok((a.records, info))
     }
 
@@ -278,15 +264,25 @@ impl Client {
         version: &str,
         soql: &str,
     ) -> Result<(QueryPage, CallInfo), SfError> {
+        let (a, info): (QueryAnswer, _) = self.query_answer(session, version, soql)?;
+        Ok((a.into(), info))
+    }
+
+    /// The first answer of `query/?q=` for a SOQL statement, as the caller reads it.
+    fn query_answer<T: serde::de::DeserializeOwned>(
+        &self,
+        session: &Session,
+        version: &str,
+        soql: &str,
+    ) -> Result<(T, CallInfo), SfError> {
         let q = percent_encoding::utf8_percent_encode(soql, FORM);
-        let (a, info): (QueryAnswer, _) = self.get_json(
+        self.get_json(
             &format!(
                 "{}/services/data/v{version}/query/?q={q}",
                 session.instance_url
             ),
             Some(&session.access_token),
-        )?;
-        Ok((a.into(), info))
+        )
     }
 
     /// The page at a `nextRecordsUrl`. Only a host-relative path under

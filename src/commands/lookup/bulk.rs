@@ -101,24 +101,8 @@ pub(super) fn run(
                 .map_or(crate::screenpop::batch::DEFAULT_BATCH_SIZE, usize::from)
         },
     };
-    let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
-        let bar = indicatif::ProgressBar::new(input.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} lookups, {per_sec}, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    // Under --json the rows wait on disk for the one document, not in memory.
-    let mut spool = if json {
-        Some(crate::output::spool::RowSpool::new().map_err(|e| {
-            CliError::input("cannot make a temporary file for the rows").with_cause(e)
-        })?)
-    } else {
-        None
-    };
+    let progress = progress_bar(ctx, input.len());
+    let mut spool = row_spool(json)?;
     let mut writer = ctx.out.rows();
     let mut write_error = None;
     let format = args.output.unwrap_or(Output::Jsonl);
@@ -180,6 +164,30 @@ pub(super) fn run(
         summary,
         model: false,
     }))
+}
+
+/// The bar of a bulk run, on a terminal and only for people (not `--json`, not `-q`).
+pub(super) fn progress_bar(ctx: &Ctx, rows: usize) -> Option<indicatif::ProgressBar> {
+    (ctx.stderr_is_terminal && !ctx.out.is_json() && !ctx.out.mode.quiet).then(|| {
+        let bar = indicatif::ProgressBar::new(rows as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} lookups, {per_sec}, eta {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    })
+}
+
+/// Under `--json` the rows wait on disk for the one document, not in memory.
+pub(super) fn row_spool(json: bool) -> Result<Option<crate::output::spool::RowSpool>, CliError> {
+    if !json {
+        return Ok(None);
+    }
+    crate::output::spool::RowSpool::new()
+        .map(Some)
+        .map_err(|e| CliError::input("cannot make a temporary file for the rows").with_cause(e))
 }
 
 /// Why the file of values cannot be used: not text ("cannot read"), or not what was

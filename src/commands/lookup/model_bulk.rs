@@ -63,23 +63,8 @@ pub(super) fn run(
         index: None,
         batch_size: 1,
     };
-    let progress = (ctx.stderr_is_terminal && !json && !ctx.out.mode.quiet).then(|| {
-        let bar = indicatif::ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} lookups, {per_sec}, eta {eta}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let mut spool = if json {
-        Some(crate::output::spool::RowSpool::new().map_err(|e| {
-            CliError::input("cannot make a temporary file for the rows").with_cause(e)
-        })?)
-    } else {
-        None
-    };
+    let progress = super::bulk::progress_bar(ctx, inputs.len());
+    let mut spool = super::bulk::row_spool(json)?;
     let mut writer = ctx.out.rows();
     let mut write_error = None;
     let format = args.output.unwrap_or(Output::Jsonl);

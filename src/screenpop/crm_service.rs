@@ -187,6 +187,29 @@ impl ModelOutcome {
     pub fn status(&self) -> &'static str {
         self.records.first().map_or("Unknown", |r| r.object)
     }
+
+    /// The model's records as screen-pop matches, with the 8x8 search's details
+    /// (phones, account, case) where that search found the same record.
+    pub fn as_matches(&self, full: &[super::Match]) -> Vec<super::Match> {
+        self.records
+            .iter()
+            .map(|r| {
+                full.iter()
+                    .find(|x| x.id == r.id)
+                    .cloned()
+                    .unwrap_or_else(|| super::Match {
+                        object: r.object.into(),
+                        id: r.id.clone(),
+                        name: r.name.clone(),
+                        phones: Vec::new(),
+                        email: None,
+                        account_or_company: None,
+                        account_id: None,
+                        case: None,
+                    })
+            })
+            .collect()
+    }
 }
 
 /// A field of a JSON record by SystemName (`Account.Name` follows the relationship),

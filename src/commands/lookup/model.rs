@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use crate::error::CliError;
 use crate::screenpop::crm_service::{self, AttributeView, Caller, Missed, ModelOutcome};
+use crate::screenpop::lookup::Outcome;
 use crate::screenpop::lookup::{self, Plan, RegionSource};
 use crate::screenpop::phone::Region;
-use crate::screenpop::{Match, lookup::Outcome};
 use crate::settings::Ucc;
 use crate::settings::crm::{self, Model};
 
@@ -237,26 +237,7 @@ pub fn apply(
         .map(|r| r.attributes.clone())
         .unwrap_or_default();
     info.missed = crm_service::missed(&full.matches, &found.records, &m.format, &caller);
-    let matches: Vec<Match> = found
-        .records
-        .iter()
-        .map(|r| {
-            full.matches
-                .iter()
-                .find(|x| x.id == r.id)
-                .cloned()
-                .unwrap_or_else(|| Match {
-                    object: r.object.into(),
-                    id: r.id.clone(),
-                    name: r.name.clone(),
-                    phones: Vec::new(),
-                    email: None,
-                    account_or_company: None,
-                    account_id: None,
-                    case: None,
-                })
-        })
-        .collect();
+    let matches = found.as_matches(&full.matches);
     full.matches = matches;
     full.steps.extend(found.steps);
 }

@@ -15,8 +15,8 @@ use std::time::Instant;
 
 use super::tally::{Stop, Tally};
 use super::*;
+use crate::screenpop::CaseInfo;
 use crate::screenpop::crm_service::{self, AttributeView, Caller, Missed, ModelOutcome};
-use crate::screenpop::{CaseInfo, Match};
 use crate::settings::crm::Model;
 
 /// A bulk row with the model's fields after the 8x8-shaped ones.
@@ -93,30 +93,6 @@ enum Pre {
     },
 }
 
-/// The model's records as matches, with the 8x8 search's details where it has them
-/// (as `lookup --settings` shows them).
-fn model_matches(full: &[Match], found: &ModelOutcome) -> Vec<Match> {
-    found
-        .records
-        .iter()
-        .map(|r| {
-            full.iter()
-                .find(|x| x.id == r.id)
-                .cloned()
-                .unwrap_or_else(|| Match {
-                    object: r.object.into(),
-                    id: r.id.clone(),
-                    name: r.name.clone(),
-                    phones: Vec::new(),
-                    email: None,
-                    account_or_company: None,
-                    account_id: None,
-                    case: None,
-                })
-        })
-        .collect()
-}
-
 /// One distinct number's answer, as a row of its first input.
 fn answer(
     input: &Input,
@@ -128,7 +104,7 @@ fn answer(
 ) -> ModelRow {
     match result {
         Ok((full, found)) => {
-            let matches = model_matches(&full.matches, &found);
+            let matches = found.as_matches(&full.matches);
             let open: &[CaseInfo] = &full.open_cases;
             let row = found_row(input, None, &matches, open, ms);
             let eight = full.matches.first();

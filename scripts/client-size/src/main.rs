@@ -24,7 +24,10 @@ fn post(url: &str) -> Result<String, Box<dyn std::error::Error>> {
 
 #[cfg(all(feature = "ureq", not(feature = "reqwest")))]
 fn post(url: &str) -> Result<String, Box<dyn std::error::Error>> {
-    let agent: ureq::Agent = ureq::Agent::config_builder().max_redirects(0).build().into();
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .max_redirects(0)
+        .build()
+        .into();
     use std::io::Read;
     let mut response = agent.post(url).send("grant_type=password")?;
     let mut text = String::new();
@@ -37,7 +40,11 @@ fn post(url: &str) -> Result<String, Box<dyn std::error::Error>> {
 fn post(url: &str) -> Result<String, Box<dyn std::error::Error>> {
     use std::io::Read;
     use std::sync::Arc;
-    let host = url.trim_start_matches("https://").split('/').next().unwrap_or_default();
+    let host = url
+        .trim_start_matches("https://")
+        .split('/')
+        .next()
+        .unwrap_or_default();
     let roots = rustls::RootCertStore::empty();
     let config = rustls::ClientConfig::builder()
         .with_root_certificates(roots)

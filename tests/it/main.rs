@@ -22,6 +22,7 @@ mod exit_codes;
 mod help_examples;
 mod hostile;
 mod hostile_server;
+mod house;
 mod index;
 mod inputs;
 mod jwt;

@@ -736,3 +736,123 @@ fn the_org_url_hint_is_used_as_login_uses_it() {
     let out = doctor_org(&emu.login_url, &["--instance-url", "eu6 salesforce"]);
     out.assert_code(2);
 }
+
+/// A UCC of an estate is connected as `crmctl login --settings` connects it, in
+/// doctor and in `validate-settings --login` alike (one resolution,
+/// `ConnectSettings::resolve`): the UCC's LoginEndPoint before CRMCTL_LOGIN_URL,
+/// CRMCTL_LOGIN_URL when the UCC names none, and a malformed CRMCTL_TIMEOUT refused
+/// as local configuration (3) before anything is sent.
+#[test]
+fn the_estate_and_validate_login_resolve_the_connection_as_login_does() {
+    let ucc_org = Background::start(Config::default()).expect("emulator");
+    let env_org = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let key = key.to_str().expect("utf8");
+    let tokens = |emu: &Background| emu.stats().routes.get("token").copied().unwrap_or(0) as usize;
+    let estate = |name: &str, rows: Rows| {
+        let uccs = vec![("helpdesk".to_string(), rows)];
+        let text = crmctl::settings::render_yaml(&uccs, "precedence");
+        let file = sb.write_private(name, &text);
+        file.to_str().expect("utf8").to_string()
+    };
+    // The three commands on one estate, each run when asked for.
+    let commands = |file: &str| -> Vec<(&'static str, Vec<String>)> {
+        let with = |args: &[&str]| args.iter().map(|a| a.to_string()).collect();
+        vec![
+            (
+                "login",
+                with(&["--key-file", key, "--json", "login", "--settings", file]),
+            ),
+            (
+                "doctor",
+                with(&["--key-file", key, "--json", "doctor", "--settings", file]),
+            ),
+            (
+                "validate-settings --login",
+                with(&[
+                    "--key-file",
+                    key,
+                    "--json",
+                    "validate-settings",
+                    "--login",
+                    file,
+                ]),
+            ),
+        ]
+    };
+    let run = |args: &[String], env: &[(&str, &str)]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sb.run(&args, env, "")
+    };
+    let logged_in = |command: &str, run: &Run| match command {
+        "login" => run.code == 0,
+        "doctor" => step(run, 0, "login")["status"] == "ok",
+        _ => run.json()["data"]["logins"][0]["ok"] == true,
+    };
+
+    // The UCC's LoginEndPoint comes before CRMCTL_LOGIN_URL.
+    let mut with_endpoint = good("ucc1.contoso.local");
+    set(
+        &mut with_endpoint,
+        "LoginEndPoint",
+        &format!("{}/services/oauth2/token", ucc_org.login_url),
+    );
+    set(
+        &mut with_endpoint,
+        "ApplicationHost",
+        &format!("{}/", ucc_org.base_url),
+    );
+    let file = estate("endpoint.yaml", with_endpoint.clone());
+    for (command, args) in commands(&file) {
+        let before = tokens(&ucc_org);
+        let out = run(&args, &[("CRMCTL_LOGIN_URL", &env_org.login_url)]);
+        assert!(
+            logged_in(command, &out),
+            "{command}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+        assert!(
+            tokens(&ucc_org) > before,
+            "{command} logs in at LoginEndPoint"
+        );
+        assert_eq!(tokens(&env_org), 0, "{command} used CRMCTL_LOGIN_URL");
+    }
+
+    // A UCC that names no LoginEndPoint logs in at CRMCTL_LOGIN_URL.
+    let without: Rows = with_endpoint
+        .iter()
+        .filter(|r| r.0 != "LoginEndPoint")
+        .cloned()
+        .collect();
+    let file = estate("no-endpoint.yaml", without);
+    for (command, args) in commands(&file) {
+        let before = tokens(&env_org);
+        let out = run(&args, &[("CRMCTL_LOGIN_URL", &env_org.login_url)]);
+        assert!(
+            logged_in(command, &out),
+            "{command}: {}{}",
+            out.stdout,
+            out.stderr
+        );
+        assert!(
+            tokens(&env_org) > before,
+            "{command} logs in at CRMCTL_LOGIN_URL"
+        );
+    }
+
+    // A malformed CRMCTL_TIMEOUT is configuration (3), and nothing is sent.
+    let file = estate("endpoint-again.yaml", with_endpoint);
+    let before = tokens(&ucc_org);
+    for (command, args) in commands(&file) {
+        let out = run(&args, &[("CRMCTL_TIMEOUT", "soon")]);
+        assert_eq!(out.code, 3, "{command}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout.contains("CRMCTL_TIMEOUT"),
+            "{command}: {}",
+            out.stdout
+        );
+    }
+    assert_eq!(tokens(&ucc_org), before);
+}

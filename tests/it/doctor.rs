@@ -726,9 +726,14 @@ fn one_org_with_the_client_credentials_flow() {
 fn the_org_url_hint_is_used_as_login_uses_it() {
     let emu = Background::start(Config::default()).expect("emulator");
     let hinted = Background::start(Config::default()).expect("emulator");
-    let out = doctor_org(
+    // The token answer waits for the warm-up (crate::gate): the order is the test's,
+    // not the scheduler's.
+    let sb = Sandbox::new();
+    let out = crate::gate::run_warmed(
+        &sb,
         &emu.login_url,
-        &["--json", "--instance-url", &hinted.base_url],
+        &["doctor", "--json", "--instance-url", &hinted.base_url],
+        &demo_env("{login}"),
     );
     out.assert_code(0);
     assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);

@@ -450,6 +450,62 @@ mod tests {
         );
     }
 
+    /// A UCC of an estate: the same precedence, each value on its own, and where
+    /// the login URL came from (doctor needs LoginEndPoint only when it is used).
+    #[test]
+    fn a_ucc_of_an_estate_resolves_each_value_on_its_own_with_its_origin() {
+        let vars = env(&[(names::LOGIN_URL, "https://env.my.salesforce.com")]);
+        let none = ConnectArgs::default();
+        let with = ucc(&[
+            ("LoginEndPoint", "https://ucc.my.salesforce.com"),
+            ("ApiEndPoint", "services/data/latest/"),
+        ]);
+        let c = ConnectSettings::resolve_ucc(&none, &with, &vars);
+        assert_eq!(
+            c.login_url.ok().as_deref(),
+            Some("https://ucc.my.salesforce.com")
+        );
+        assert!(matches!(
+            c.login_url_from,
+            Some(Origin::Setting("LoginEndPoint"))
+        ));
+        let e = c.api_version.expect_err("a bad ApiEndPoint");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        assert_eq!(login_version(&Err::<String, _>(e)), DEFAULT_API_VERSION);
+
+        let without = ucc(&[("ApiEndPoint", "services/data/v61.0/")]);
+        let c = ConnectSettings::resolve_ucc(&none, &without, &vars);
+        assert_eq!(
+            c.login_url.ok().as_deref(),
+            Some("https://env.my.salesforce.com")
+        );
+        assert!(matches!(
+            c.login_url_from,
+            Some(Origin::Env(names::LOGIN_URL))
+        ));
+        assert_eq!(c.api_version.ok().as_deref(), Some("61.0"));
+        let c = ConnectSettings::resolve_ucc(&none, &without, &env(&[]));
+        assert_eq!(c.login_url.ok().as_deref(), Some(PRODUCTION_LOGIN));
+        assert!(c.login_url_from.is_none());
+
+        let flags = ConnectArgs {
+            sandbox: true,
+            api_version: Some("62".into()),
+            ..ConnectArgs::default()
+        };
+        let bad = ucc(&[("LoginEndPoint", "ftp://example.com")]);
+        let c = ConnectSettings::resolve_ucc(&flags, &bad, &vars);
+        assert_eq!(c.login_url.ok().as_deref(), Some(SANDBOX_LOGIN));
+        assert!(matches!(c.login_url_from, Some(Origin::Flag("--sandbox"))));
+        assert_eq!(c.api_version.ok().as_deref(), Some("62.0"));
+        let c = ConnectSettings::resolve_ucc(&none, &bad, &vars);
+        assert_eq!(c.login_url.expect_err("ftp").kind, ErrorKind::Input);
+        assert!(matches!(
+            c.login_url_from,
+            Some(Origin::Setting("LoginEndPoint"))
+        ));
+    }
+
     /// A bad flag is usage (2); the same value from a setting or a variable is input (3).
     #[test]
     fn a_bad_value_is_a_usage_error_from_a_flag_and_a_configuration_error_elsewhere() {

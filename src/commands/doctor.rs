@@ -226,7 +226,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             .collect();
         urls.sort();
         urls.dedup();
-        crate::ops::probe::probe_all(ctx, urls, args.probe_timeout)?
+        crate::ops::probe::probe_all(ctx, connect, urls, args.probe_timeout)?
     } else {
         Vec::new()
     };

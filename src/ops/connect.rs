@@ -118,20 +118,30 @@ impl ConnectSettings {
 }
 
 /// The HTTP settings of `--probe` (validate-settings, doctor): `--probe-timeout`
-/// for connecting and answering, the CA file and the proxy of the environment.
-pub fn probe_http(env: &Env, timeout: f64) -> Result<HttpSettings, CliError> {
+/// for connecting and answering; the CA file (`--ca-cert`, else its variable) and
+/// the proxy as for the command's other requests.
+pub fn probe_http(args: &ConnectArgs, env: &Env, timeout: f64) -> Result<HttpSettings, CliError> {
     if !(timeout > 0.0 && timeout < 3600.0) {
         return Err(CliError::usage(format!(
             "--probe-timeout must be more than 0 and less than 3600 seconds, not {timeout}"
         )));
     }
+    let (ca_cert, ca_cert_from) = ca_cert(args, env);
     Ok(HttpSettings {
         connect_timeout: Duration::from_secs_f64(timeout),
         timeout: Duration::from_secs_f64(timeout),
-        ca_cert: env.ca_cert.clone(),
-        ca_cert_from: names::CA_CERT,
+        ca_cert,
+        ca_cert_from,
         proxy: env.proxy.clone(),
     })
+}
+
+/// `--ca-cert`, else `CRMCTL_CA_CERT`, with where it came from for its errors.
+fn ca_cert(args: &ConnectArgs, env: &Env) -> (Option<std::path::PathBuf>, &'static str) {
+    match &args.ca_cert {
+        Some(f) => (Some(f.clone()), "--ca-cert"),
+        None => (env.ca_cert.clone(), names::CA_CERT),
+    }
 }
 
 /// A number of seconds from a flag, else its environment variable, else the default.
@@ -167,6 +177,7 @@ fn seconds(
 
 /// Timeouts, the CA file and the proxy: each flag, else its variable, else the default.
 pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
+    let (ca_cert, ca_cert_from) = ca_cert(args, env);
     Ok(HttpSettings {
         connect_timeout: seconds(
             (args.connect_timeout, "--connect-timeout"),
@@ -178,12 +189,8 @@ pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
             (env.timeout.as_deref(), names::TIMEOUT),
             30,
         )?,
-        ca_cert: args.ca_cert.clone().or_else(|| env.ca_cert.clone()),
-        ca_cert_from: if args.ca_cert.is_some() {
-            "--ca-cert"
-        } else {
-            names::CA_CERT
-        },
+        ca_cert,
+        ca_cert_from,
         proxy: env.proxy.clone(),
     })
 }

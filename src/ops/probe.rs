@@ -16,8 +16,13 @@ pub struct Probe {
 }
 
 /// Probes each distinct URL once, a few at a time.
-pub fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, CliError> {
-    let client = ctx.client(&super::connect::probe_http(&ctx.env, timeout)?)?;
+pub fn probe_all(
+    ctx: &Ctx,
+    connect: &crate::args::ConnectArgs,
+    urls: Vec<String>,
+    timeout: f64,
+) -> Result<Vec<Probe>, CliError> {
+    let client = ctx.client(&super::connect::probe_http(connect, &ctx.env, timeout)?)?;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(vec![None; urls.len()]);
     std::thread::scope(|scope| {

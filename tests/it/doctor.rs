@@ -861,3 +861,64 @@ fn the_estate_and_validate_login_resolve_the_connection_as_login_does() {
     }
     assert_eq!(tokens(&ucc_org), before);
 }
+
+/// `--ca-cert` is trusted by every request doctor sends, the `--probe` GETs too, as
+/// its variable CRMCTL_CA_CERT is (a TLS-inspecting proxy sees the probes as well).
+#[test]
+fn the_ca_cert_flag_is_trusted_by_the_probes_as_its_variable_is() {
+    let emu = Background::start(Config {
+        tls: true,
+        ..Config::default()
+    })
+    .expect("emulator");
+    let ca = emu.ca_pem.clone().expect("the emulator's CA");
+    let ca = ca.to_str().expect("utf8");
+    let host = emu.base_url.trim_start_matches("https://").to_string();
+    let mut https = good(&host);
+    set(
+        &mut https,
+        "ListsEndpoints",
+        &format!(
+            "https://{host}/webagentservice/api/v1/settings;https://{host}/CrmServiceSalesforce/api/v1/settings"
+        ),
+    );
+    set(
+        &mut https,
+        "CrmServiceUrl",
+        &format!("https://{host}/CrmServiceSalesforce"),
+    );
+    let sb = Sandbox::new();
+    let uccs = vec![("helpdesk".to_string(), https)];
+    let file = sb.write_private(
+        "estate.yaml",
+        &crmctl::settings::render_yaml(&uccs, "https endpoints"),
+    );
+    let file = file.to_str().expect("utf8");
+    let key = sb.key_profile();
+    let key = key.to_str().expect("utf8");
+    let base = [
+        "--key-file",
+        key,
+        "doctor",
+        "--json",
+        "--probe",
+        "--login-url",
+        &emu.login_url,
+        "--settings",
+        file,
+    ];
+    let with_flag: Vec<&str> = base.iter().copied().chain(["--ca-cert", ca]).collect();
+    for (args, env) in [
+        (&with_flag[..], &[][..]),
+        (&base[..], &[("CRMCTL_CA_CERT", ca)][..]),
+    ] {
+        let out = sb.run(args, env, "");
+        assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);
+        assert_eq!(
+            step(&out, 0, "endpoints")["status"],
+            "ok",
+            "{args:?} {env:?}: {}",
+            out.stdout
+        );
+    }
+}

@@ -808,43 +808,34 @@ fn the_estate_and_validate_login_resolve_the_connection_as_login_does() {
         "ApplicationHost",
         &format!("{}/", ucc_org.base_url),
     );
-    let file = estate("endpoint.yaml", with_endpoint.clone());
-    for (command, args) in commands(&file) {
-        let before = tokens(&ucc_org);
-        let out = run(&args, &[("CRMCTL_LOGIN_URL", &env_org.login_url)]);
-        assert!(
-            logged_in(command, &out),
-            "{command}: {}{}",
-            out.stdout,
-            out.stderr
-        );
-        assert!(
-            tokens(&ucc_org) > before,
-            "{command} logs in at LoginEndPoint"
-        );
-        assert_eq!(tokens(&env_org), 0, "{command} used CRMCTL_LOGIN_URL");
-    }
-
-    // A UCC that names no LoginEndPoint logs in at CRMCTL_LOGIN_URL.
+    // ... and a UCC that names none logs in at CRMCTL_LOGIN_URL.
     let without: Rows = with_endpoint
         .iter()
         .filter(|r| r.0 != "LoginEndPoint")
         .cloned()
         .collect();
-    let file = estate("no-endpoint.yaml", without);
-    for (command, args) in commands(&file) {
-        let before = tokens(&env_org);
-        let out = run(&args, &[("CRMCTL_LOGIN_URL", &env_org.login_url)]);
-        assert!(
-            logged_in(command, &out),
-            "{command}: {}{}",
-            out.stdout,
-            out.stderr
-        );
-        assert!(
-            tokens(&env_org) > before,
-            "{command} logs in at CRMCTL_LOGIN_URL"
-        );
+    // (Not `ucc_org` untouched in the second case: doctor's flow-readiness asks the
+    // My Domain host, ApplicationHost, for a client-credentials token.)
+    for (file, at, not_at) in [
+        (
+            estate("endpoint.yaml", with_endpoint.clone()),
+            &ucc_org,
+            Some(&env_org),
+        ),
+        (estate("no-endpoint.yaml", without), &env_org, None),
+    ] {
+        for (command, args) in commands(&file) {
+            let (before, elsewhere) = (tokens(at), not_at.map(tokens));
+            let out = run(&args, &[("CRMCTL_LOGIN_URL", &env_org.login_url)]);
+            let (stdout, stderr) = (&out.stdout, &out.stderr);
+            assert!(logged_in(command, &out), "{command}: {stdout}{stderr}");
+            assert!(tokens(at) > before, "{command} on {file}: not logged in");
+            assert_eq!(
+                not_at.map(tokens),
+                elsewhere,
+                "{command} on {file}: wrong host"
+            );
+        }
     }
 
     // A malformed CRMCTL_TIMEOUT is configuration (3), and nothing is sent.

@@ -13,23 +13,18 @@
 //! taken back to back.
 
 use crmctl::screenpop::phone;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::sync::Arc;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use emulator::default_org::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_SECURITY_TOKEN, DEMO_USERNAME,
-};
 use emulator::{Background, Config, Faults};
-use secrecy::SecretString;
 use serde_json::Value;
 
-use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings, Session, SessionPool};
+use crmctl::salesforce::SessionPool;
 use crmctl::screenpop::batch::{self, BatchConfig, ClientOrg, Input};
 use crmctl::screenpop::lookup::{self, Kind};
 
-type Error = Box<dyn std::error::Error>;
+mod common;
+use common::{Error, demo_env, login, release_binary, run_cli};
 
 const VERSION: &str = "60.0";
 
@@ -109,7 +104,7 @@ fn main() -> Result<(), Error> {
         );
         for (name, args) in &cli {
             let before = emu.stats();
-            let t = median_of(runs, || run_cli(&bin, args, &env, false).map(|(d, _)| d))?;
+            let t = median_of(runs, || run_cli(&bin, args, &env, false).map(|r| r.wall))?;
             let calls = (emu.stats().api_calls - before.api_calls) / (runs as u64 + 2);
             row(latency, name, t, Some(calls), None);
         }
@@ -125,9 +120,9 @@ fn main() -> Result<(), Error> {
             let mut bulk = vec!["lookup", "--file", file.as_str(), "-j", "8"];
             bulk.extend(extra);
             let t = median_of(bulk_runs, || {
-                run_cli(&bin, &bulk, &env, time_v).map(|(d, kb)| {
-                    rss.extend(kb);
-                    d
+                run_cli(&bin, &bulk, &env, time_v).map(|r| {
+                    rss.extend(r.rss_kb);
+                    r.wall
                 })
             })?;
             let calls = (emu.stats().api_calls - before.api_calls) / (bulk_runs as u64 + 2);
@@ -266,103 +261,6 @@ fn median_of(
     }
     times.sort_unstable();
     Ok(times[times.len() / 2])
-}
-
-/// Runs the binary once; its wall time and, under `/usr/bin/time`, its peak RSS in KB.
-fn run_cli(
-    bin: &Path,
-    args: &[&str],
-    env: &[(String, String)],
-    measure_rss: bool,
-) -> Result<(Duration, Option<u64>), Error> {
-    let rss_file = std::env::temp_dir().join(format!("crmctl-bench-rss-{}", std::process::id()));
-    let mut c = if measure_rss {
-        let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    c.args(args)
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let t = Instant::now();
-    let out = c.output()?;
-    let elapsed = t.elapsed();
-    // Exit 1 is a lookup that found nothing, or a bulk run with rows that did not match.
-    if !matches!(out.status.code(), Some(0 | 1)) {
-        return Err(format!(
-            "{} {}: {}\n{}",
-            bin.display(),
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    let rss = measure_rss
-        .then(|| std::fs::read_to_string(&rss_file).ok())
-        .flatten()
-        .and_then(|s| s.lines().last()?.trim().parse().ok());
-    Ok((elapsed, rss))
-}
-
-/// `target/release/crmctl` (or `$CRMCTL_BIN`), built first when absent.
-fn release_binary(root: &Path) -> Result<PathBuf, Error> {
-    if let Some(b) = std::env::var_os("CRMCTL_BIN") {
-        return Ok(PathBuf::from(b));
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let bin = target.join("release").join("crmctl");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--bin", "crmctl"])
-        .current_dir(root)
-        .status()?;
-    if !status.success() || !bin.exists() {
-        return Err(format!("cannot build {}", bin.display()).into());
-    }
-    Ok(bin)
-}
-
-fn demo_env(url: &str, home: &Path) -> Vec<(String, String)> {
-    let home = home.to_string_lossy().into_owned();
-    [
-        ("PATH", std::env::var("PATH").unwrap_or_default()),
-        ("HOME", home.clone()),
-        ("XDG_CONFIG_HOME", format!("{home}/config")),
-        ("CRMCTL_PASSWORD", DEMO_PASSWORD.into()),
-        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.into()),
-        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.into()),
-        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.into()),
-        ("CRMCTL_USERNAME", DEMO_USERNAME.into()),
-        ("CRMCTL_LOGIN_URL", url.into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
-}
-
-fn login(emu: &Background) -> Result<(Client, Session), Error> {
-    let client =
-        Client::new(&HttpSettings::default(), Arc::new(|_: &str| {})).map_err(|e| e.to_string())?;
-    let session = client.login(&Credentials {
-        token_url: emu.token_url(),
-        flow: Flow::Password,
-        username: DEMO_USERNAME.into(),
-        password: SecretString::from(DEMO_PASSWORD),
-        security_token: SecretString::from(DEMO_SECURITY_TOKEN),
-        token_in_password: false,
-        client_id: SecretString::from(DEMO_CLIENT_ID),
-        client_secret: SecretString::from(DEMO_CLIENT_SECRET),
-        jwt_key: None,
-    });
-    Ok((client, session.map_err(|e| e.to_string())?))
 }
 
 /// `n` numbers in E.164: every phone of the default org's accounts, contacts and

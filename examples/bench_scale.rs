@@ -20,17 +20,22 @@
 //! another binary (a debug build measures calls and memory alike, not time).
 //! Speed and memory are measured here, never asserted in tests.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-use emulator::default_org::{
-    DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_PASSWORD, DEMO_SECURITY_TOKEN, DEMO_USERNAME,
-};
 use emulator::{Background, Config};
 use serde_json::Value;
 
-type Error = Box<dyn std::error::Error>;
+mod common;
+use common::{Error, Timed, login, release_binary, run_cli};
+
+/// The demo user's environment, national numbers read as Dutch.
+fn demo_env(url: &str, home: &Path) -> Vec<(String, String)> {
+    let mut env = common::demo_env(url, home);
+    env.push(("CRMCTL_REGION".into(), "NL".into()));
+    env
+}
 
 fn main() -> Result<(), Error> {
     let args: Vec<String> = std::env::args().collect();
@@ -53,7 +58,7 @@ fn main() -> Result<(), Error> {
         .copied()
         .unwrap_or(200_000);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let bin = binary(root)?;
+    let bin = release_binary(root)?;
     let dir = tempfile::tempdir()?;
     let mut org = emulator::default_org::default_org_file();
     org.org.api_limit = u64::MAX / 2;
@@ -77,10 +82,15 @@ fn main() -> Result<(), Error> {
         std::fs::write(&file, numbers.join("\n") + "\n")?;
         let file = file.to_string_lossy().into_owned();
         let before = emu.stats().api_calls;
-        let (wall, rss_kb, stderr) = run(
+        let Timed {
+            wall,
+            rss_kb,
+            stderr,
+        } = run_cli(
             &bin,
             &["lookup", "--file", &file, "-j", "8", "--output", "jsonl"],
             &env,
+            true,
         )?;
         let calls = emu.stats().api_calls - before;
         let peers = peers(&stderr);
@@ -140,10 +150,15 @@ fn index_runs(bin: &Path, dir: &Path, records: usize, sizes: &[usize]) -> Result
         std::fs::write(&file, numbers.join("\n") + "\n")?;
         let file = file.to_string_lossy().into_owned();
         let before = emu.stats().api_calls;
-        let (wall, rss, stderr) = run(
+        let Timed {
+            wall,
+            rss_kb: rss,
+            stderr,
+        } = run_cli(
             bin,
             &["lookup", "--file", &file, "--index", "--output", "jsonl"],
             &env,
+            true,
         )?;
         let calls = emu.stats().api_calls - before;
         let timing = stderr
@@ -209,23 +224,7 @@ fn sample(
 
 /// Up to 50,000 phones of the org's contacts as typed (REST query, paged).
 fn org_phones(emu: &Background) -> Result<Vec<String>, Error> {
-    use crmctl::salesforce::{Client, Credentials, Flow, HttpSettings};
-    use secrecy::SecretString;
-    let client = Client::new(&HttpSettings::default(), std::sync::Arc::new(|_: &str| {}))
-        .map_err(|e| e.to_string())?;
-    let session = client
-        .login(&Credentials {
-            token_url: emu.token_url(),
-            flow: Flow::Password,
-            username: DEMO_USERNAME.into(),
-            password: SecretString::from(DEMO_PASSWORD),
-            security_token: SecretString::from(DEMO_SECURITY_TOKEN),
-            token_in_password: false,
-            client_id: SecretString::from(DEMO_CLIENT_ID),
-            client_secret: SecretString::from(DEMO_CLIENT_SECRET),
-            jwt_key: None,
-        })
-        .map_err(|e| e.to_string())?;
+    let (client, session) = login(emu)?;
     let mut out = Vec::new();
     let (mut page, _) = client
         .query_page(
@@ -314,86 +313,4 @@ fn peers(stderr: &str) -> Option<u64> {
         })
         .unwrap_or(0u64);
     Some(calls + saved)
-}
-
-/// Runs the binary once under `/usr/bin/time` (when present): wall time, peak RSS in
-/// KB and stderr. Rows go to /dev/null.
-fn run(
-    bin: &Path,
-    args: &[&str],
-    env: &[(String, String)],
-) -> Result<(Duration, Option<u64>, String), Error> {
-    let rss_file = std::env::temp_dir().join(format!("crmctl-scale-rss-{}", std::process::id()));
-    let time_v = Path::new("/usr/bin/time").exists();
-    let mut c = if time_v {
-        let mut c = Command::new("/usr/bin/time");
-        c.arg("-f").arg("%M").arg("-o").arg(&rss_file).arg(bin);
-        c
-    } else {
-        Command::new(bin)
-    };
-    c.args(args)
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let t = Instant::now();
-    let out = c.output()?;
-    let elapsed = t.elapsed();
-    if !matches!(out.status.code(), Some(0 | 1)) {
-        return Err(format!(
-            "{} {}: {}\n{}",
-            bin.display(),
-            args.join(" "),
-            out.status,
-            String::from_utf8_lossy(&out.stderr)
-        )
-        .into());
-    }
-    let rss = time_v
-        .then(|| std::fs::read_to_string(&rss_file).ok())
-        .flatten()
-        .and_then(|s| s.lines().last()?.trim().parse().ok());
-    Ok((
-        elapsed,
-        rss,
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    ))
-}
-
-/// `target/release/crmctl` (or `$CRMCTL_BIN`), built first when absent.
-fn binary(root: &Path) -> Result<PathBuf, Error> {
-    if let Some(b) = std::env::var_os("CRMCTL_BIN") {
-        return Ok(PathBuf::from(b));
-    }
-    let bin = root.join("target").join("release").join("crmctl");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .args(["build", "--release", "--bin", "crmctl"])
-        .current_dir(root)
-        .status()?;
-    if !status.success() || !bin.exists() {
-        return Err(format!("cannot build {}", bin.display()).into());
-    }
-    Ok(bin)
-}
-
-fn demo_env(url: &str, home: &Path) -> Vec<(String, String)> {
-    let home = home.to_string_lossy().into_owned();
-    [
-        ("PATH", std::env::var("PATH").unwrap_or_default()),
-        ("HOME", home.clone()),
-        ("XDG_CONFIG_HOME", format!("{home}/config")),
-        ("CRMCTL_PASSWORD", DEMO_PASSWORD.into()),
-        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN.into()),
-        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID.into()),
-        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET.into()),
-        ("CRMCTL_USERNAME", DEMO_USERNAME.into()),
-        ("CRMCTL_LOGIN_URL", url.into()),
-        ("CRMCTL_REGION", "NL".into()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .collect()
 }

@@ -82,11 +82,18 @@ impl Registry {
         drop(paths);
         for (_, p) in gone {
             // Best effort: the process is ending, and a path may already be gone.
-            let _ = if p.is_dir() {
-                std::fs::remove_dir_all(&p)
-            } else {
-                std::fs::remove_file(&p)
-            };
+            if !p.is_dir() {
+                let _ = std::fs::remove_file(&p);
+                continue;
+            }
+            // Another process (a demo step) may add a file between the listing and
+            // the removal of the folder; once the folder is gone nothing can be added,
+            // so a few more passes finish it.
+            for _ in 0..100 {
+                if std::fs::remove_dir_all(&p).is_ok() || !p.exists() {
+                    break;
+                }
+            }
         }
     }
 
@@ -350,6 +357,43 @@ mod tests {
         assert_eq!(reg.on_first_signal(2), Action::Woke);
         assert_eq!(rx.try_recv(), Ok(2));
         assert_eq!(requested(&flag), None);
+    }
+
+    /// A demo step (another process) may be writing into the demo folder while the
+    /// signal thread removes it: a file made between listing the folder and removing
+    /// it must not leave the folder behind.
+    #[test]
+    fn a_folder_being_written_to_is_removed_all_the_same() {
+        for _ in 0..20 {
+            let reg = Registry::new();
+            let dir = tempfile::tempdir().expect("tempdir");
+            let sub = dir.path().join("crmctl-demo-x");
+            std::fs::create_dir(&sub).expect("mkdir");
+            for i in 0..200 {
+                std::fs::write(sub.join(format!("old-{i}")), b"k").expect("write");
+            }
+            reg.register(&sub);
+            let started = Arc::new(AtomicBool::new(false));
+            let writer = {
+                let (sub, started) = (sub.clone(), started.clone());
+                std::thread::spawn(move || {
+                    // Until the folder is gone (a removed folder takes no new
+                    // file), and no longer than the removal.
+                    for i in 0..100_000 {
+                        started.store(true, Ordering::SeqCst);
+                        if std::fs::write(sub.join(format!("new-{i}")), b"k").is_err() {
+                            break;
+                        }
+                    }
+                })
+            };
+            while !started.load(Ordering::SeqCst) {
+                std::thread::yield_now();
+            }
+            reg.remove_where(|_| true);
+            writer.join().expect("writer");
+            assert!(!sub.exists(), "the folder was left behind");
+        }
     }
 
     #[test]

@@ -17,9 +17,7 @@ use crate::doctor::readiness;
 use crate::doctor::settings::{self as local, Probed};
 use crate::doctor::{self, Status, Step, UccResult};
 use crate::error::{CliError, ErrorKind};
-use crate::ops::connect::{
-    self as resolve, ConnectSettings, DEFAULT_API_VERSION, normalise_version,
-};
+use crate::ops::connect::{self as resolve, ConnectSettings};
 use crate::ops::credentials::{jwt_key, ucc_credentials};
 use crate::output::{Printer, Report, sanitize};
 use crate::salesforce::Credentials;
@@ -228,7 +226,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             .collect();
         urls.sort();
         urls.dedup();
-        crate::ops::probe::probe_all(ctx, urls, args.probe_timeout)?
+        crate::ops::probe::probe_all(ctx, connect, urls, args.probe_timeout)?
     } else {
         Vec::new()
     };
@@ -371,7 +369,13 @@ fn login_plan(
     bad: &[String],
     secrets: &Step,
 ) -> Result<LoginPlan, Step> {
-    let overridden = connect.login_url.is_some() || connect.sandbox;
+    let resolved = ConnectSettings::resolve_ucc(connect, u, &ctx.env);
+    // LoginEndPoint is needed unless a flag or (with none in the UCC) the
+    // environment names the login URL, as for `crmctl login --settings`.
+    let overridden = matches!(
+        resolved.login_url_from,
+        Some(resolve::Origin::Flag(_) | resolve::Origin::Env(_))
+    );
     let mut needs: Vec<&str> = local::LOGIN_NEEDS.to_vec();
     match connect.flow {
         FlowArg::ClientCredentials => needs.retain(|n| *n != "Username" && *n != "Password"),
@@ -396,21 +400,24 @@ fn login_plan(
             "needs secrets that decrypt (the secrets step)",
         ));
     };
-    let flow = connect.flow.flow();
-    let login_url = resolve::login_url(connect, &ctx.env, Some(u))
+    let login_url = resolved
+        .login_url
         .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
-    let mut creds = ucc_credentials(u, cipher, flow, connect.username.clone(), &login_url)
-        .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
+    let mut creds = ucc_credentials(
+        u,
+        cipher,
+        resolved.flow,
+        connect.username.clone(),
+        &login_url,
+    )
+    .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
     if let Some(id) = &connect.client_id {
         creds.client_id = secrecy::SecretString::from(id.clone());
     }
-    let version = if connect.api_version.is_some() {
-        resolve::api_version(connect, Some(u)).map_err(|e| e.message)
-    } else if let Some(why) = local::held_back(bad, &[local::API_ENDPOINT]) {
-        Err(why)
-    } else {
-        normalise_version(u.value(local::API_ENDPOINT).unwrap_or(DEFAULT_API_VERSION))
-            .map_err(|e| e.message)
+    // An ApiEndPoint its rule refused is held back; --api-version stands in for it.
+    let version = match local::held_back(bad, &[local::API_ENDPOINT]) {
+        Some(why) if connect.api_version.is_none() => Err(why),
+        _ => resolved.api_version.map_err(|e| e.message),
     };
     let key = [
         creds.token_url.clone(),
@@ -422,9 +429,7 @@ fn login_plan(
     ]
     .to_vec();
     Ok(LoginPlan {
-        org_url: resolve::instance_hint(connect, &ctx.env, Some(u))
-            .ok()
-            .flatten(),
+        org_url: resolved.instance_hint,
         creds,
         version,
         key,

@@ -324,7 +324,9 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             .collect();
         urls.sort();
         urls.dedup();
-        probes = probe_all(ctx, urls, args.probe_timeout)?;
+        // No connection flags here: the CA file and the proxy of the environment.
+        let flags = crate::args::ConnectArgs::default();
+        probes = probe_all(ctx, &flags, urls, args.probe_timeout)?;
         let could_not_complete =
             |p: &Probe| p.error_kind == Some("remote") || p.status.is_some_and(|st| st >= 500);
         for u in &uccs {

@@ -41,9 +41,7 @@ pub fn org_steps(
     log_test: bool,
     model: Option<&crate::settings::crm::Model>,
 ) -> (Vec<Step>, Readiness) {
-    let checked = version
-        .clone()
-        .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
+    let checked = crate::ops::connect::login_version(&version);
     let inputs = readiness::Inputs {
         client,
         creds,
@@ -91,9 +89,7 @@ fn login_steps(
     model: Option<&crate::settings::crm::Model>,
 ) -> (Vec<Step>, Result<String, CliError>) {
     let t = Instant::now();
-    let checked = version
-        .clone()
-        .unwrap_or_else(|_| DEFAULT_API_VERSION.to_string());
+    let checked = crate::ops::connect::login_version(&version);
     let warming = org_url.and_then(|u| client.warm(u, &creds.token_url));
     let (report, session) =
         match crate::ops::session::check_session(client, creds, checked, warming) {

@@ -72,6 +72,78 @@ impl ConnectSettings {
     }
 }
 
+/// One UCC of an estate (`doctor --settings`, `validate-settings --login`), resolved
+/// by the rules of [`ConnectSettings::resolve`] with the command's flags (none for
+/// validate-settings). Unlike `resolve`, a value that cannot be used is kept as its
+/// error, for the step or the finding it belongs to, and the rest still resolves.
+#[derive(Debug, Clone)]
+pub struct UccConnection {
+    /// As [`ConnectSettings::login_url`], or why it cannot be used.
+    pub login_url: Result<String, CliError>,
+    /// Where the login URL comes from; `None`: the default, production.
+    pub login_url_from: Option<Origin>,
+    /// As [`ConnectSettings::instance_hint`]; an unusable one is no hint.
+    pub instance_hint: Option<String>,
+    /// As [`ConnectSettings::api_version`], or why ApiEndPoint cannot be used.
+    pub api_version: Result<String, CliError>,
+    pub flow: Flow,
+}
+
+/// The version a login is checked with when the UCC's may not be usable: the
+/// UCC's, else [`DEFAULT_API_VERSION`] (the api-version step reports why).
+pub fn login_version<E>(version: &Result<impl AsRef<str>, E>) -> String {
+    match version {
+        Ok(v) => v.as_ref().to_string(),
+        Err(_) => DEFAULT_API_VERSION.to_string(),
+    }
+}
+
+impl ConnectSettings {
+    /// The connection of one UCC of an estate, each value by the precedence of
+    /// [`ConnectSettings::resolve`]: the flag, else the UCC's setting, else the
+    /// environment, else the default.
+    pub fn resolve_ucc(args: &ConnectArgs, ucc: &Ucc, env: &Env) -> UccConnection {
+        let (login_url, login_url_from) = match login_url_from(args, env, Some(ucc)) {
+            Ok((url, from)) => (Ok(url), from),
+            Err((e, from)) => (Err(e), Some(from)),
+        };
+        UccConnection {
+            login_url,
+            login_url_from,
+            instance_hint: instance_hint(args, env, Some(ucc)).ok().flatten(),
+            api_version: api_version(args, Some(ucc)),
+            flow: args.flow.flow(),
+        }
+    }
+}
+
+/// The HTTP settings of `--probe` (validate-settings, doctor): `--probe-timeout`
+/// for connecting and answering; the CA file (`--ca-cert`, else its variable) and
+/// the proxy as for the command's other requests.
+pub fn probe_http(args: &ConnectArgs, env: &Env, timeout: f64) -> Result<HttpSettings, CliError> {
+    if !(timeout > 0.0 && timeout < 3600.0) {
+        return Err(CliError::usage(format!(
+            "--probe-timeout must be more than 0 and less than 3600 seconds, not {timeout}"
+        )));
+    }
+    let (ca_cert, ca_cert_from) = ca_cert(args, env);
+    Ok(HttpSettings {
+        connect_timeout: Duration::from_secs_f64(timeout),
+        timeout: Duration::from_secs_f64(timeout),
+        ca_cert,
+        ca_cert_from,
+        proxy: env.proxy.clone(),
+    })
+}
+
+/// `--ca-cert`, else `CRMCTL_CA_CERT`, with where it came from for its errors.
+fn ca_cert(args: &ConnectArgs, env: &Env) -> (Option<std::path::PathBuf>, &'static str) {
+    match &args.ca_cert {
+        Some(f) => (Some(f.clone()), "--ca-cert"),
+        None => (env.ca_cert.clone(), names::CA_CERT),
+    }
+}
+
 /// A number of seconds from a flag, else its environment variable, else the default.
 /// The same rule for both; an error names where the value came from: a flag is a
 /// usage error (2), a variable a configuration error (3).
@@ -105,6 +177,7 @@ fn seconds(
 
 /// Timeouts, the CA file and the proxy: each flag, else its variable, else the default.
 pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
+    let (ca_cert, ca_cert_from) = ca_cert(args, env);
     Ok(HttpSettings {
         connect_timeout: seconds(
             (args.connect_timeout, "--connect-timeout"),
@@ -116,12 +189,8 @@ pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
             (env.timeout.as_deref(), names::TIMEOUT),
             30,
         )?,
-        ca_cert: args.ca_cert.clone().or_else(|| env.ca_cert.clone()),
-        ca_cert_from: if args.ca_cert.is_some() {
-            "--ca-cert"
-        } else {
-            names::CA_CERT
-        },
+        ca_cert,
+        ca_cert_from,
         proxy: env.proxy.clone(),
     })
 }
@@ -131,8 +200,19 @@ pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
 /// is refused before anything is sent: a usage error for the flag or the
 /// variable, a local-input error for a settings file's LoginEndPoint.
 pub fn login_url(args: &ConnectArgs, env: &Env, ucc: Option<&Ucc>) -> Result<String, CliError> {
+    login_url_from(args, env, ucc)
+        .map(|(url, _)| url)
+        .map_err(|(e, _)| e)
+}
+
+/// [`login_url`], with where the URL (or the unusable value) came from.
+fn login_url_from(
+    args: &ConnectArgs,
+    env: &Env,
+    ucc: Option<&Ucc>,
+) -> Result<(String, Option<Origin>), (CliError, Origin)> {
     if args.sandbox {
-        return Ok(SANDBOX_LOGIN.into());
+        return Ok((SANDBOX_LOGIN.into(), Some(Origin::Flag("--sandbox"))));
     }
     let (url, origin) = if let Some(u) = &args.login_url {
         (u.clone(), Origin::Flag("--login-url"))
@@ -141,16 +221,16 @@ pub fn login_url(args: &ConnectArgs, env: &Env, ucc: Option<&Ucc>) -> Result<Str
     } else if let Some(u) = &env.login_url {
         (u.clone(), Origin::Env(names::LOGIN_URL))
     } else {
-        return Ok(PRODUCTION_LOGIN.to_string());
+        return Ok((PRODUCTION_LOGIN.to_string(), None));
     };
     if let Err(e) =
         Client::check_url(url.trim()).and_then(|_| Client::check_url(&salesforce::token_url(&url)))
     {
-        return Err(origin
+        return Err((origin
             .error(format!("the login URL ({}) is not usable: {e}", origin.name()))
-            .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"));
+            .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"), origin));
     }
-    Ok(url)
+    Ok((url, Some(origin)))
 }
 
 /// The org's URL known before the token answers: `--instance-url`, else the UCC's
@@ -248,12 +328,6 @@ fn only_ucc(path: &std::path::Path) -> Result<Ucc, CliError> {
         uccs.len()
     ))
     .with_hint(format!("UCCs in the file: {}", names.join(", "))))
-}
-
-pub fn normalise_version(raw: &str) -> Result<String, CliError> {
-    // One parser for every place a version is typed: the wizard's.
-    crate::settings::wizard::api_version(raw)
-        .map_err(|e| CliError::input(format!("API version `{}`: {e}", raw.trim())))
 }
 
 /// Where a value came from, so that its error names it and has the code its source
@@ -381,6 +455,62 @@ mod tests {
             s.token_url(),
             salesforce::token_url("https://flag.my.salesforce.com")
         );
+    }
+
+    /// A UCC of an estate: the same precedence, each value on its own, and where
+    /// the login URL came from (doctor needs LoginEndPoint only when it is used).
+    #[test]
+    fn a_ucc_of_an_estate_resolves_each_value_on_its_own_with_its_origin() {
+        let vars = env(&[(names::LOGIN_URL, "https://env.my.salesforce.com")]);
+        let none = ConnectArgs::default();
+        let with = ucc(&[
+            ("LoginEndPoint", "https://ucc.my.salesforce.com"),
+            ("ApiEndPoint", "services/data/latest/"),
+        ]);
+        let c = ConnectSettings::resolve_ucc(&none, &with, &vars);
+        assert_eq!(
+            c.login_url.ok().as_deref(),
+            Some("https://ucc.my.salesforce.com")
+        );
+        assert!(matches!(
+            c.login_url_from,
+            Some(Origin::Setting("LoginEndPoint"))
+        ));
+        let e = c.api_version.expect_err("a bad ApiEndPoint");
+        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        assert_eq!(login_version(&Err::<String, _>(e)), DEFAULT_API_VERSION);
+
+        let without = ucc(&[("ApiEndPoint", "services/data/v61.0/")]);
+        let c = ConnectSettings::resolve_ucc(&none, &without, &vars);
+        assert_eq!(
+            c.login_url.ok().as_deref(),
+            Some("https://env.my.salesforce.com")
+        );
+        assert!(matches!(
+            c.login_url_from,
+            Some(Origin::Env(names::LOGIN_URL))
+        ));
+        assert_eq!(c.api_version.ok().as_deref(), Some("61.0"));
+        let c = ConnectSettings::resolve_ucc(&none, &without, &env(&[]));
+        assert_eq!(c.login_url.ok().as_deref(), Some(PRODUCTION_LOGIN));
+        assert!(c.login_url_from.is_none());
+
+        let flags = ConnectArgs {
+            sandbox: true,
+            api_version: Some("62".into()),
+            ..ConnectArgs::default()
+        };
+        let bad = ucc(&[("LoginEndPoint", "ftp://example.com")]);
+        let c = ConnectSettings::resolve_ucc(&flags, &bad, &vars);
+        assert_eq!(c.login_url.ok().as_deref(), Some(SANDBOX_LOGIN));
+        assert!(matches!(c.login_url_from, Some(Origin::Flag("--sandbox"))));
+        assert_eq!(c.api_version.ok().as_deref(), Some("62.0"));
+        let c = ConnectSettings::resolve_ucc(&none, &bad, &vars);
+        assert_eq!(c.login_url.expect_err("ftp").kind, ErrorKind::Input);
+        assert!(matches!(
+            c.login_url_from,
+            Some(Origin::Setting("LoginEndPoint"))
+        ));
     }
 
     /// A bad flag is usage (2); the same value from a setting or a variable is input (3).

@@ -16,20 +16,13 @@ pub struct Probe {
 }
 
 /// Probes each distinct URL once, a few at a time.
-pub fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe>, CliError> {
-    if !(timeout > 0.0 && timeout < 3600.0) {
-        return Err(CliError::usage(format!(
-            "--probe-timeout must be more than 0 and less than 3600 seconds, not {timeout}"
-        )));
-    }
-    let settings = crate::salesforce::HttpSettings {
-        connect_timeout: std::time::Duration::from_secs_f64(timeout),
-        timeout: std::time::Duration::from_secs_f64(timeout),
-        ca_cert: ctx.env.ca_cert.clone(),
-        ca_cert_from: crate::env::names::CA_CERT,
-        proxy: ctx.env.proxy.clone(),
-    };
-    let client = ctx.client(&settings)?;
+pub fn probe_all(
+    ctx: &Ctx,
+    connect: &crate::args::ConnectArgs,
+    urls: Vec<String>,
+    timeout: f64,
+) -> Result<Vec<Probe>, CliError> {
+    let client = ctx.client(&super::connect::probe_http(connect, &ctx.env, timeout)?)?;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let results = std::sync::Mutex::new(vec![None; urls.len()]);
     std::thread::scope(|scope| {

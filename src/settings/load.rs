@@ -174,37 +174,19 @@ pub fn csv(file: &Path, text: &str, ucc: &str) -> Result<Ucc, LoadError> {
         }
     };
     let mut rows = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p));
-                return Err(err(
-                    line,
-                    crate::fsutil::parse_error(&e.to_string()).message,
-                ));
-            }
-        }
-        let line = rec
-            .position()
-            .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p))
-            .unwrap_or(0);
+    each_record(file, &mut rdr, |rec, line| {
         let name = rec.get(setting).unwrap_or("").trim();
-        if name.is_empty() {
-            continue;
+        if !name.is_empty() {
+            rows.push(Row {
+                setting: name.to_string(),
+                scope: rec.get(scope).unwrap_or("").trim().to_string(),
+                value: rec.get(value).unwrap_or("").to_string(),
+                file: file.to_path_buf(),
+                line,
+            });
         }
-        rows.push(Row {
-            setting: name.to_string(),
-            scope: rec.get(scope).unwrap_or("").trim().to_string(),
-            value: rec.get(value).unwrap_or("").to_string(),
-            file: file.to_path_buf(),
-            line,
-        });
-    }
+        Ok(())
+    })?;
     Ok(Ucc {
         name: ucc.to_string(),
         file: file.to_path_buf(),
@@ -245,28 +227,10 @@ pub fn attributes_csv(
     let names: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
     let mut warnings = Vec::new();
     let mut out = Vec::new();
-    let mut rec = csv::StringRecord::new();
-    loop {
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e
-                    .position()
-                    .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p));
-                return Err(err(
-                    line,
-                    crate::fsutil::parse_error(&e.to_string()).message,
-                ));
-            }
-        }
+    each_record(file, &mut rdr, |rec, line| {
         if rec.iter().all(|c| c.trim().is_empty()) {
-            continue;
+            return Ok(());
         }
-        let line = rec
-            .position()
-            .map(|p| crate::csv_input::record_line(rdr.get_ref().get_ref(), p))
-            .unwrap_or(0);
         let cells: Vec<(String, String)> = names
             .iter()
             .cloned()
@@ -283,8 +247,37 @@ pub fn attributes_csv(
             }));
         }
         out.push(a);
-    }
+        Ok(())
+    })?;
     Ok((out, warnings))
+}
+
+/// Each record of a CSV export after its header, with the line it starts on; a
+/// malformed record is an error with its line.
+fn each_record(
+    file: &Path,
+    rdr: &mut csv::Reader<std::io::Cursor<Vec<u8>>>,
+    mut each: impl FnMut(&csv::StringRecord, usize) -> Result<(), LoadError>,
+) -> Result<(), LoadError> {
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let read = rdr.read_record(&mut rec);
+        let line_of = |p: &csv::Position| crate::csv_input::record_line(rdr.get_ref().get_ref(), p);
+        match read {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                return Err(LoadError {
+                    file: file.to_path_buf(),
+                    line: e.position().map(line_of),
+                    column: None,
+                    message: crate::fsutil::parse_error(&e.to_string()).message,
+                });
+            }
+        }
+        let line = rec.position().map(line_of).unwrap_or(0);
+        each(&rec, line)?;
+    }
 }
 
 /// Reads a PluginAttributes CSV export (`--attributes FILE`) into a UCC, in place of the

@@ -335,6 +335,26 @@ fn verify(
     changed: &[((usize, usize), String)],
     new_text: &str,
 ) -> Result<(), String> {
+    reads_back(path, format, csv_ucc, old, new_text, |at, row| {
+        let value = changed
+            .iter()
+            .find(|(c, _)| *c == at)
+            .map_or(row.value.as_str(), |(_, v)| v.as_str());
+        [row.setting.clone(), row.scope.clone(), value.to_string()]
+    })
+}
+
+/// The check after every rewrite (rekey, `settings set`, `validate-settings --fix`):
+/// the new text reads back with the same UCCs, names, rows and lines as `old`, and
+/// each row (UCC index, row index) with the setting, scope and value `want` gives.
+fn reads_back(
+    path: &Path,
+    format: Format,
+    csv_ucc: &str,
+    old: &[Ucc],
+    new_text: &str,
+    want: impl Fn((usize, usize), &super::Row) -> [String; 3],
+) -> Result<(), String> {
     let back = match format {
         Format::Yaml => super::load::yaml(path, new_text),
         Format::Csv => super::load::csv(path, new_text, csv_ucc).map(|u| vec![u]),
@@ -350,18 +370,11 @@ fn verify(
     }
     for (ui, (b, o)) in back.iter().zip(old).enumerate() {
         for (ri, (br, or)) in b.rows.iter().zip(&o.rows).enumerate() {
-            let expected = changed
-                .iter()
-                .find(|(at, _)| *at == (ui, ri))
-                .map(|(_, v)| v.as_str())
-                .unwrap_or(or.value.as_str());
-            if br.setting != or.setting
-                || br.scope != or.scope
-                || br.line != or.line
-                || br.value != expected
+            let [setting, scope, value] = want((ui, ri), or);
+            if br.setting != setting || br.scope != scope || br.value != value || br.line != or.line
             {
                 return Err(format!(
-                    "line {}: the rewritten file reads back differently (is the value shared with another setting through a YAML alias?)",
+                    "line {}: the rewritten file reads back differently (is the field shared with another setting through a YAML alias?)",
                     or.line
                 ));
             }

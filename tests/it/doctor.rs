@@ -726,13 +726,190 @@ fn one_org_with_the_client_credentials_flow() {
 fn the_org_url_hint_is_used_as_login_uses_it() {
     let emu = Background::start(Config::default()).expect("emulator");
     let hinted = Background::start(Config::default()).expect("emulator");
-    let out = doctor_org(
+    // The token answer waits for the warm-up (crate::gate): the order is the test's,
+    // not the scheduler's.
+    let sb = Sandbox::new();
+    let out = crate::gate::run_warmed(
+        &sb,
         &emu.login_url,
-        &["--json", "--instance-url", &hinted.base_url],
+        &["doctor", "--json", "--instance-url", &hinted.base_url],
+        &demo_env("{login}"),
     );
     out.assert_code(0);
     assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);
     assert_eq!(hinted.stats().routes.get("versions"), Some(&1));
     let out = doctor_org(&emu.login_url, &["--instance-url", "eu6 salesforce"]);
     out.assert_code(2);
+}
+
+/// A UCC of an estate is connected as `crmctl login --settings` connects it, in
+/// doctor and in `validate-settings --login` alike (one resolution,
+/// `ConnectSettings::resolve`): the UCC's LoginEndPoint before CRMCTL_LOGIN_URL,
+/// CRMCTL_LOGIN_URL when the UCC names none, and a malformed CRMCTL_TIMEOUT refused
+/// as local configuration (3) before anything is sent.
+#[test]
+fn the_estate_and_validate_login_resolve_the_connection_as_login_does() {
+    let ucc_org = Background::start(Config::default()).expect("emulator");
+    let env_org = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    let key = key.to_str().expect("utf8");
+    let tokens = |emu: &Background| emu.stats().routes.get("token").copied().unwrap_or(0) as usize;
+    let estate = |name: &str, rows: Rows| {
+        let uccs = vec![("helpdesk".to_string(), rows)];
+        let text = crmctl::settings::render_yaml(&uccs, "precedence");
+        let file = sb.write_private(name, &text);
+        file.to_str().expect("utf8").to_string()
+    };
+    // The three commands on one estate, each run when asked for.
+    let commands = |file: &str| -> Vec<(&'static str, Vec<String>)> {
+        let with = |args: &[&str]| args.iter().map(|a| a.to_string()).collect();
+        vec![
+            (
+                "login",
+                with(&["--key-file", key, "--json", "login", "--settings", file]),
+            ),
+            (
+                "doctor",
+                with(&["--key-file", key, "--json", "doctor", "--settings", file]),
+            ),
+            (
+                "validate-settings --login",
+                with(&[
+                    "--key-file",
+                    key,
+                    "--json",
+                    "validate-settings",
+                    "--login",
+                    file,
+                ]),
+            ),
+        ]
+    };
+    let run = |args: &[String], env: &[(&str, &str)]| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sb.run(&args, env, "")
+    };
+    let logged_in = |command: &str, run: &Run| match command {
+        "login" => run.code == 0,
+        "doctor" => step(run, 0, "login")["status"] == "ok",
+        _ => run.json()["data"]["logins"][0]["ok"] == true,
+    };
+
+    // The UCC's LoginEndPoint comes before CRMCTL_LOGIN_URL.
+    let mut with_endpoint = good("ucc1.contoso.local");
+    set(
+        &mut with_endpoint,
+        "LoginEndPoint",
+        &format!("{}/services/oauth2/token", ucc_org.login_url),
+    );
+    set(
+        &mut with_endpoint,
+        "ApplicationHost",
+        &format!("{}/", ucc_org.base_url),
+    );
+    // ... and a UCC that names none logs in at CRMCTL_LOGIN_URL.
+    let without: Rows = with_endpoint
+        .iter()
+        .filter(|r| r.0 != "LoginEndPoint")
+        .cloned()
+        .collect();
+    // (Not `ucc_org` untouched in the second case: doctor's flow-readiness asks the
+    // My Domain host, ApplicationHost, for a client-credentials token.)
+    for (file, at, not_at) in [
+        (
+            estate("endpoint.yaml", with_endpoint.clone()),
+            &ucc_org,
+            Some(&env_org),
+        ),
+        (estate("no-endpoint.yaml", without), &env_org, None),
+    ] {
+        for (command, args) in commands(&file) {
+            let (before, elsewhere) = (tokens(at), not_at.map(tokens));
+            let out = run(&args, &[("CRMCTL_LOGIN_URL", &env_org.login_url)]);
+            let (stdout, stderr) = (&out.stdout, &out.stderr);
+            assert!(logged_in(command, &out), "{command}: {stdout}{stderr}");
+            assert!(tokens(at) > before, "{command} on {file}: not logged in");
+            assert_eq!(
+                not_at.map(tokens),
+                elsewhere,
+                "{command} on {file}: wrong host"
+            );
+        }
+    }
+
+    // A malformed CRMCTL_TIMEOUT is configuration (3), and nothing is sent.
+    let file = estate("endpoint-again.yaml", with_endpoint);
+    let before = tokens(&ucc_org);
+    for (command, args) in commands(&file) {
+        let out = run(&args, &[("CRMCTL_TIMEOUT", "soon")]);
+        assert_eq!(out.code, 3, "{command}: {}{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout.contains("CRMCTL_TIMEOUT"),
+            "{command}: {}",
+            out.stdout
+        );
+    }
+    assert_eq!(tokens(&ucc_org), before);
+}
+
+/// `--ca-cert` is trusted by every request doctor sends, the `--probe` GETs too, as
+/// its variable CRMCTL_CA_CERT is (a TLS-inspecting proxy sees the probes as well).
+#[test]
+fn the_ca_cert_flag_is_trusted_by_the_probes_as_its_variable_is() {
+    let emu = Background::start(Config {
+        tls: true,
+        ..Config::default()
+    })
+    .expect("emulator");
+    let ca = emu.ca_pem.clone().expect("the emulator's CA");
+    let ca = ca.to_str().expect("utf8");
+    let host = emu.base_url.trim_start_matches("https://").to_string();
+    let mut https = good(&host);
+    set(
+        &mut https,
+        "ListsEndpoints",
+        &format!(
+            "https://{host}/webagentservice/api/v1/settings;https://{host}/CrmServiceSalesforce/api/v1/settings"
+        ),
+    );
+    set(
+        &mut https,
+        "CrmServiceUrl",
+        &format!("https://{host}/CrmServiceSalesforce"),
+    );
+    let sb = Sandbox::new();
+    let uccs = vec![("helpdesk".to_string(), https)];
+    let file = sb.write_private(
+        "estate.yaml",
+        &crmctl::settings::render_yaml(&uccs, "https endpoints"),
+    );
+    let file = file.to_str().expect("utf8");
+    let key = sb.key_profile();
+    let key = key.to_str().expect("utf8");
+    let base = [
+        "--key-file",
+        key,
+        "doctor",
+        "--json",
+        "--probe",
+        "--login-url",
+        &emu.login_url,
+        "--settings",
+        file,
+    ];
+    let with_flag: Vec<&str> = base.iter().copied().chain(["--ca-cert", ca]).collect();
+    for (args, env) in [
+        (&with_flag[..], &[][..]),
+        (&base[..], &[("CRMCTL_CA_CERT", ca)][..]),
+    ] {
+        let out = sb.run(args, env, "");
+        assert_eq!(step(&out, 0, "login")["status"], "ok", "{}", out.stdout);
+        assert_eq!(
+            step(&out, 0, "endpoints")["status"],
+            "ok",
+            "{args:?} {env:?}: {}",
+            out.stdout
+        );
+    }
 }

@@ -362,10 +362,18 @@ fn a_withheld_caller_is_still_logged_with_log() {
 fn a_known_org_url_is_connected_while_the_token_is_in_flight_and_reused() {
     let emu = Background::start(Config::default()).expect("emulator");
     let sb = Sandbox::new();
-    let login = ["--login-url", emu.login_url.as_str()];
-    let mut args = login.to_vec();
-    args.extend(["--instance-url", emu.base_url.as_str(), "+1 415 555 1212"]);
-    lookup(&sb, &emu, &args).assert_code(0);
+    // The token answer waits for the warm-up (crate::gate): the order is the test's,
+    // not the scheduler's.
+    let args = [
+        "lookup",
+        "--login-url",
+        "{login}",
+        "--instance-url",
+        emu.base_url.as_str(),
+        "+1 415 555 1212",
+    ];
+    let env = crate::support::demo_env(&emu.base_url);
+    crate::gate::run_warmed(&sb, &emu.login_url, &args, &env).assert_code(0);
     let stats = emu.stats();
     assert_eq!(stats.routes.get("versions"), Some(&1), "{stats:?}");
     assert_eq!(stats.connections, 2, "one per host: {stats:?}");

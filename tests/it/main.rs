@@ -19,6 +19,7 @@ mod encrypt;
 mod env_vars;
 mod escaping;
 mod exit_codes;
+mod gate;
 mod help_examples;
 mod hostile;
 mod hostile_server;

@@ -16,7 +16,8 @@ pub(super) fn login_checks(
     findings: &mut Vec<Finding>,
     (incomplete, refused): (&mut usize, &mut usize),
 ) -> Result<Vec<LoginCheck>, CliError> {
-    use crate::ops::connect::{DEFAULT_API_VERSION, PRODUCTION_LOGIN, normalise_version};
+    use crate::args::ConnectArgs;
+    use crate::ops::connect::{self, ConnectSettings};
     use crate::ops::credentials::ucc_credentials;
     // A missing key profile is local configuration (3), as in `login --settings` and `doctor`.
     let cipher = cipher.ok_or_else(|| {
@@ -46,43 +47,35 @@ pub(super) fn login_checks(
             None => groups.push((k, vec![u])),
         }
     }
-    // The same connection settings as `crmctl login` without flags
-    // (CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT).
-    let client = ctx.client(&crate::ops::connect::http(
-        &crate::args::ConnectArgs::default(),
-        &ctx.env,
-    )?)?;
+    // The connection of `crmctl login --settings` without flags: LoginEndPoint,
+    // else CRMCTL_LOGIN_URL; CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT.
+    let flags = ConnectArgs::default();
+    let client = ctx.client(&connect::http(&flags, &ctx.env)?)?;
     let mut out = Vec::new();
     for (_, members) in groups {
         let first = members[0];
         let names: Vec<String> = members.iter().map(|u| u.name.clone()).collect();
-        let login_url = first
-            .value("LoginEndPoint")
-            .unwrap_or(PRODUCTION_LOGIN)
-            .to_string();
+        let resolved = ConnectSettings::resolve_ucc(&flags, first, &ctx.env);
+        // A LoginEndPoint that is not a usable URL is named as typed; a bad
+        // CRMCTL_LOGIN_URL fails the login below with its own error.
+        let target = match &resolved.login_url {
+            Ok(url) => Some(url.as_str()),
+            Err(_) => first.value("LoginEndPoint"),
+        };
         if let Some(skipped) =
-            untrusted_login(&login_url, &members, &names, allow_untrusted, findings)
+            target.and_then(|url| untrusted_login(url, &members, &names, allow_untrusted, findings))
         {
             out.push(skipped);
             continue;
         }
-        let result = ucc_credentials(
-            first,
-            cipher,
-            crate::salesforce::Flow::Password,
-            None,
-            &login_url,
-        )
-        .and_then(|creds| {
-            Ok((
-                creds,
-                normalise_version(first.value("ApiEndPoint").unwrap_or(DEFAULT_API_VERSION))?,
-            ))
-        })
-        .and_then(|(creds, version)| {
-            crate::ops::session::check_session(&client, &creds, version.clone(), None)
-                .map(|(report, session)| (report, session, version))
-        });
+        let result = resolved
+            .login_url
+            .and_then(|login_url| ucc_credentials(first, cipher, resolved.flow, None, &login_url))
+            .and_then(|creds| Ok((creds, resolved.api_version?)))
+            .and_then(|(creds, version)| {
+                crate::ops::session::check_session(&client, &creds, version.clone(), None)
+                    .map(|(report, session)| (report, session, version))
+            });
         if let Ok((_, session, version)) = &result {
             crate::settings::org::check(&client, session, version, &members, findings, incomplete);
         }

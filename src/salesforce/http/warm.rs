@@ -96,11 +96,12 @@ impl Client {
                     }
                 }
             };
-            client.trace(&format!(
-                "<- {outcome} from the org's versions list ({} ms)",
-                t.elapsed().as_millis()
-            ));
+            let ms = t.elapsed().as_millis();
+            // Handed over before it is traced: once the line is out, `settle` has it.
             let _ = done.send(answer);
+            client.trace(&format!(
+                "<- {outcome} from the org's versions list ({ms} ms)"
+            ));
         });
         Some(Warming { org, settled })
     }

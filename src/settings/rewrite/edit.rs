@@ -7,7 +7,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::locate::{Place, Spans, Style};
-use super::{Format, spans, trimmed};
+use super::{Format, reads_back, spans, trimmed};
 use crate::settings::LoadError;
 
 /// Which part of a row an edit changes.
@@ -217,21 +217,13 @@ fn verify(
     new_text: &str,
 ) -> Result<(), String> {
     let old = &file.spans.uccs;
-    let back = match file.format {
-        Format::Yaml => crate::settings::load::yaml(path, new_text),
-        Format::Csv => crate::settings::load::csv(path, new_text, csv_ucc).map(|u| vec![u]),
-    }
-    .map_err(|e| format!("the rewritten file does not read back: {}", e.message))?;
-    let same_shape = back.len() == old.len()
-        && back
-            .iter()
-            .zip(old)
-            .all(|(b, o)| b.name == o.name && b.line == o.line && b.rows.len() == o.rows.len());
-    if !same_shape {
-        return Err("the rewritten file reads back with other UCCs or rows".into());
-    }
-    for (ui, (b, o)) in back.iter().zip(old).enumerate() {
-        for (ri, (br, or)) in b.rows.iter().zip(&o.rows).enumerate() {
+    reads_back(
+        path,
+        file.format,
+        csv_ucc,
+        old,
+        new_text,
+        |(ui, ri), row| {
             let want = |part: Part, old: &str| {
                 edits
                     .iter()
@@ -242,19 +234,13 @@ fn verify(
                     })
                     .unwrap_or_else(|| old.to_string())
             };
-            if br.setting != want(Part::Setting, &or.setting)
-                || br.scope != want(Part::Scope, &or.scope)
-                || br.value != want(Part::Value, &or.value)
-                || br.line != or.line
-            {
-                return Err(format!(
-                    "line {}: the rewritten file reads back differently (is the field shared with another setting through a YAML alias?)",
-                    or.line
-                ));
-            }
-        }
-    }
-    Ok(())
+            [
+                want(Part::Setting, &row.setting),
+                want(Part::Scope, &row.scope),
+                want(Part::Value, &row.value),
+            ]
+        },
+    )
 }
 
 #[cfg(test)]

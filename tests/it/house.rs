@@ -215,3 +215,45 @@ fn only_the_context_builds_the_http_client() {
         "one construction, in Ctx::client: {sites:?}"
     );
 }
+
+/// Where each connection value's precedence is decided: `ops/connect.rs`. Elsewhere
+/// the default API version may only be shown or written, never chosen for a login.
+#[test]
+fn the_connection_is_resolved_in_one_place() {
+    let src = root().join("src");
+    // (file, why it names the default version)
+    let shown_or_written = [
+        ("src/ops/mod.rs", "the re-export"),
+        (
+            "src/doctor/login.rs",
+            "the example in the \"set ApiEndPoint\" hint",
+        ),
+        (
+            "src/commands/login.rs",
+            "the example in the \"set ApiEndPoint\" hint",
+        ),
+        ("src/commands/settings.rs", "the wizard's default answer"),
+        ("src/commands/demo/files.rs", "the demo's settings file"),
+    ];
+    let mut found = Vec::new();
+    for rel in rust_files(&src) {
+        let file = format!("src/{}", rel.display());
+        if file == "src/ops/connect.rs" || rel.starts_with("salesforce") {
+            continue;
+        }
+        let text = std::fs::read_to_string(src.join(&rel)).expect("read");
+        for (n, line) in code_lines(&text) {
+            let settings_literal = line.contains("HttpSettings {");
+            let default_version = line.contains("DEFAULT_API_VERSION")
+                && !shown_or_written.iter().any(|(f, _)| *f == file);
+            if settings_literal || default_version {
+                found.push(format!("{file}:{n}: {}", line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "connection values decided outside ops/connect.rs (use ConnectSettings::resolve or resolve_ucc):\n{}",
+        found.join("\n")
+    );
+}

@@ -185,7 +185,7 @@ struct LoginPlan {
     /// The org's URL known ahead (`--instance-url`, ApplicationHost): see `Client::warm`.
     org_url: Option<String>,
     /// The API version, or why the ApiEndPoint cannot be used.
-    version: Result<String, String>,
+    version: Result<String, crate::output::Detail>,
     /// UCCs with the same key share one login.
     key: Vec<String>,
     /// The UCC's CRM Service model, for the screen-pop step.
@@ -303,7 +303,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
                 .collect();
             if let Some(s) = steps.iter_mut().find(|s| s.step == doctor::LOGIN) {
                 s.detail
-                    .push_str(&format!(" (one login for {})", names.join(", ")));
+                    .push(format!(" (one login for {})", names.join(", ")));
             }
         }
         for (r, _) in &members {
@@ -407,7 +407,7 @@ fn login_plan(
     let version = if connect.api_version.is_some() {
         resolve::api_version(connect, Some(u)).map_err(|e| e.message)
     } else if let Some(why) = local::held_back(bad, &[local::API_ENDPOINT]) {
-        Err(why)
+        Err(why.into())
     } else {
         normalise_version(u.value(local::API_ENDPOINT).unwrap_or(DEFAULT_API_VERSION))
             .map_err(|e| e.message)
@@ -476,14 +476,14 @@ impl Report for DoctorReport {
                     Status::Skip => s.dim("-"),
                 };
                 let detail = if step.status == Status::Skip {
-                    s.dim(&format!("skipped: {}", clean(&step.detail)))
+                    s.dim(&format!("skipped: {}", out.line(&step.detail)))
                 } else {
-                    clean(&step.detail)
+                    out.line(&step.detail)
                 };
                 text.push_str(&format!("  {mark} {:<17} {detail}\n", step.step));
                 if matches!(step.status, Status::Fail | Status::Warn) {
                     for h in step.hints.iter().filter(|h| !h.is_empty()) {
-                        text.push_str(&format!("      {} {}\n", s.hint("hint:"), clean(h)));
+                        text.push_str(&format!("      {} {}\n", s.hint("hint:"), out.line(h)));
                     }
                 }
             }

@@ -51,7 +51,7 @@ pub fn probe_all(ctx: &Ctx, urls: Vec<String>, timeout: f64) -> Result<Vec<Probe
                             url: url.clone(),
                             status: None,
                             ms: t.elapsed().as_millis(),
-                            error: Some(e.to_string()),
+                            error: Some(e.describe().to_legacy_string()),
                             error_kind: Some(crate::error::sf_kind(&e).as_str()),
                         },
                     };

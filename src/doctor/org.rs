@@ -230,10 +230,7 @@ pub fn crm_model_check(
         .map(|o| crm_service::missed(&o.matches, &found.records, &model.format, &caller))
         .unwrap_or_default();
     let pops = match found.records.first() {
-        Some(r) => detail![
-            format!("the UCC's CRM Service pops {} ", r.object),
-            &r.name
-        ],
+        Some(r) => detail![format!("the UCC's CRM Service pops {} ", r.object), &r.name],
         None => "the UCC's CRM Service pops nothing (status Unknown)".into(),
     };
     let detail = detail![&step.detail, "; ", pops];
@@ -385,9 +382,7 @@ mod tests {
             h.contains("Object Manager > Activity > Fields & Relationships > Type")
         }));
         let s = call_log_fields(&task(&["CallObject"], &["Inbound", "Outbound"]));
-        assert!(
-            s.hint().is_some_and(|h| h.contains("Call Center"))
-        );
+        assert!(s.hint().is_some_and(|h| h.contains("Call Center")));
     }
 
     #[test]

@@ -118,7 +118,9 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
         LoginOutcome::Rejected { auth_failure: true }
             if input.creds.flow == Flow::Password && cc.token_issued =>
         {
-            Some("client credentials log in with the same Connected App, so the likely cause is a blocked username-password flow, not the password: Setup > Users > Login History shows \"Username-Password Flow Disabled\"; allow the flow in Setup > OAuth and OpenID Connect Settings, or move the integration to client credentials")
+            Some(
+                "client credentials log in with the same Connected App, so the likely cause is a blocked username-password flow, not the password: Setup > Users > Login History shows \"Username-Password Flow Disabled\"; allow the flow in Setup > OAuth and OpenID Connect Settings, or move the integration to client credentials",
+            )
         }
         _ => None,
     };
@@ -286,7 +288,10 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
         Err(other) => {
             return CcResult::new(
                 "failed",
-                detail!["client credentials could not be checked: ", other.describe()],
+                detail![
+                    "client credentials could not be checked: ",
+                    other.describe()
+                ],
                 Vec::new(),
             );
         }

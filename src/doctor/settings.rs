@@ -2,8 +2,8 @@
 //! (the encrypted values under the key profile) and `endpoints` (`--probe`), and
 //! which later steps a bad value holds back.
 
-use crate::output::Detail;
 use crate::error::{CliError, ErrorKind};
+use crate::output::Detail;
 use crate::settings::rules::{Finding, Severity};
 
 use super::{ENDPOINTS, SECRETS, SETTINGS, Step};

@@ -166,8 +166,11 @@ pub fn instance_hint(
 ) -> Result<Option<String>, CliError> {
     if let Some(u) = &args.instance_url {
         Client::check_url(u.trim()).map_err(|e| {
-            CliError::usage(crate::detail!["--instance-url is not usable: ", e.describe()])
-                .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
+            CliError::usage(crate::detail![
+                "--instance-url is not usable: ",
+                e.describe()
+            ])
+            .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
         })?;
         return Ok(Some(u.trim().to_string()));
     }
@@ -183,7 +186,11 @@ pub fn instance_hint(
         return Ok(None);
     };
     Client::check_url(u.trim()).map_err(|e| {
-        CliError::input(crate::detail![format!("{} is not usable: ", names::INSTANCE_URL), e.describe()]).with_hint(
+        CliError::input(crate::detail![
+            format!("{} is not usable: ", names::INSTANCE_URL),
+            e.describe()
+        ])
+        .with_hint(
             "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
         )
     })?;

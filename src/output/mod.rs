@@ -238,7 +238,11 @@ impl Printer {
     /// quote an org, a proxy or a file, so control characters are shown, not run.
     pub fn error(&self, err: &CliError) {
         let s = self.stderr_style();
-        self.err_line(&format!("{} {}", s.error("error:"), self.text(&err.message)));
+        self.err_line(&format!(
+            "{} {}",
+            s.error("error:"),
+            self.text(&err.message)
+        ));
         for cause in &err.causes {
             self.err_line(&format!("  {} {}", s.dim("caused by:"), self.text(cause)));
         }

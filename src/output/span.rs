@@ -227,19 +227,13 @@ mod tests {
     fn org_spans_are_escaped_and_plain_text_kept() {
         let name = OrgText::from("Evil\u{1b}[2J\u{202e}Corp\nline");
         let d = crate::detail!["found ", &name, " (", String::from("001"), ")"];
-        assert_eq!(
-            d.escaped(),
-            "found Evil\\x1b[2J\\u{202e}Corp\nline (001)"
-        );
+        assert_eq!(d.escaped(), "found Evil\\x1b[2J\\u{202e}Corp\nline (001)");
         assert_eq!(d.raw(), "found Evil\u{1b}[2J\u{202e}Corp\nline (001)");
         assert_eq!(
             super::super::json::to_line(&d),
             "\"found Evil\\u001b[2J\\u202eCorp\\nline (001)\""
         );
-        assert_eq!(
-            d.for_csv(),
-            "found Evil\\x1b[2J\\u{202e}Corp\\nline (001)"
-        );
+        assert_eq!(d.for_csv(), "found Evil\\x1b[2J\\u{202e}Corp\\nline (001)");
     }
 
     #[test]

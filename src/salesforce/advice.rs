@@ -8,7 +8,11 @@ use crate::output::{Detail, OrgText};
 /// Advice for an OAuth token-endpoint error (`error`, `error_description`): the
 /// message (quoting Salesforce's words as org spans) and hints.
 /// `sent_token` tells whether a security token was appended to the password.
-pub fn for_oauth(error: &OrgText, description: &OrgText, sent_token: bool) -> (Detail, Vec<Detail>) {
+pub fn for_oauth(
+    error: &OrgText,
+    description: &OrgText,
+    sent_token: bool,
+) -> (Detail, Vec<Detail>) {
     let told = || detail![" (", error, ": ", description, ")"];
     let said = |what: &'static str| detail![what, told()];
     let grant = *error == "invalid_grant";
@@ -25,20 +29,27 @@ pub fn for_oauth(error: &OrgText, description: &OrgText, sent_token: bool) -> (D
         ]);
         return ("Salesforce rejected the username-password flow login: the username, password or security token is wrong, or the flow is blocked (invalid_grant: authentication failure)".into(), hints);
     }
-    let (message, hints): (Detail, Vec<&str>) = if grant && (d("ip restricted") || d("login hours")) {
+    let (message, hints): (Detail, Vec<&str>) = if grant && (d("ip restricted") || d("login hours"))
+    {
         (
             said("the login was refused by an IP range or login-hours restriction"),
-            vec!["add the CRM Service's public IP to the profile's Login IP Ranges (or the org's trusted IP ranges), or relax the Connected App's IP Relaxation policy; check the profile's Login Hours"],
+            vec![
+                "add the CRM Service's public IP to the profile's Login IP Ranges (or the org's trusted IP ranges), or relax the Connected App's IP Relaxation policy; check the profile's Login Hours",
+            ],
         )
     } else if grant && d("not supported on this domain") {
         (
             said("this flow needs the org's My Domain URL"),
-            vec!["use --login-url https://<MyDomain>.my.salesforce.com for --flow client-credentials; login.salesforce.com does not accept it"],
+            vec![
+                "use --login-url https://<MyDomain>.my.salesforce.com for --flow client-credentials; login.salesforce.com does not accept it",
+            ],
         )
     } else if grant && d("client credentials user") {
         (
             said("the Connected App has no run-as user for the client credentials flow"),
-            vec!["in the Connected App, enable the Client Credentials Flow and choose a \"Run As\" user"],
+            vec![
+                "in the Connected App, enable the Client Credentials Flow and choose a \"Run As\" user",
+            ],
         )
     } else if grant && d("approved this consumer") {
         (
@@ -59,12 +70,16 @@ pub fn for_oauth(error: &OrgText, description: &OrgText, sent_token: bool) -> (D
     } else if grant && d("audience is invalid") {
         (
             said("the JWT assertion's audience is not this login host"),
-            vec!["crmctl sets aud to https://login.salesforce.com, https://test.salesforce.com or the login URL's own host: log in with --login-url https://login.salesforce.com (production), --sandbox, or the org's My Domain URL"],
+            vec![
+                "crmctl sets aud to https://login.salesforce.com, https://test.salesforce.com or the login URL's own host: log in with --login-url https://login.salesforce.com (production), --sandbox, or the org's My Domain URL",
+            ],
         )
     } else if grant && d("expired") {
         (
             said("the JWT assertion had expired when Salesforce read it"),
-            vec!["crmctl sets exp 3 minutes ahead of this computer's clock: set the clock right (NTP) and try again"],
+            vec![
+                "crmctl sets exp 3 minutes ahead of this computer's clock: set the clock right (NTP) and try again",
+            ],
         )
     } else if *error == "invalid_client_id" {
         (
@@ -77,7 +92,9 @@ pub fn for_oauth(error: &OrgText, description: &OrgText, sent_token: bool) -> (D
     } else if error.is_one_of(&["invalid_client", "invalid_client_credentials"]) {
         (
             said("the client secret / consumer secret is wrong"),
-            vec!["copy the Consumer Secret again from the Connected App and re-encrypt it with `crmctl encrypt --value`"],
+            vec![
+                "copy the Consumer Secret again from the Connected App and re-encrypt it with `crmctl encrypt --value`",
+            ],
         )
     } else if *error == "unsupported_grant_type" {
         (
@@ -100,12 +117,16 @@ pub fn for_oauth(error: &OrgText, description: &OrgText, sent_token: bool) -> (D
     } else if *error == "rate_limit_exceeded" {
         (
             said("too many logins in a short time"),
-            vec!["wait a while before retrying; make sure the CRM Service reuses its session instead of logging in per call"],
+            vec![
+                "wait a while before retrying; make sure the CRM Service reuses its session instead of logging in per call",
+            ],
         )
     } else if *error == "invalid_app_access" {
         (
             said("the user is not admin-approved for this Connected App"),
-            vec!["add the user's profile or permission set to the Connected App (Manage > Profiles / Permission Sets), or set Permitted Users to \"All users may self-authorize\""],
+            vec![
+                "add the user's profile or permission set to the Connected App (Manage > Profiles / Permission Sets), or set Permitted Users to \"All users may self-authorize\"",
+            ],
         )
     } else {
         (said("Salesforce refused the login"), Vec::new())

@@ -110,10 +110,9 @@ impl SfError {
                 detail!["refused to send to ", url, format!(": {reason}")]
             }
             SfError::Setup(m) => m.into(),
-            SfError::Proxy { proxy, var, detail } => format!(
-                "network error through the proxy {proxy} (from {var}): {detail}"
-            )
-            .into(),
+            SfError::Proxy { proxy, var, detail } => {
+                format!("network error through the proxy {proxy} (from {var}): {detail}").into()
+            }
         }
     }
 

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Match;
-use crate::error::{CliError, ErrorKind};
 use crate::detail;
+use crate::error::{CliError, ErrorKind};
 use crate::output::{Detail, OrgText};
 use crate::salesforce::{Client, RecordError, Session, SfError};
 
@@ -303,7 +303,12 @@ pub fn refusal(e: RecordError) -> CliError {
             };
             let mut err = CliError::new(
                 base.kind,
-                detail!["Salesforce refused to create the Task: ", code, ": ", clipped],
+                detail![
+                    "Salesforce refused to create the Task: ",
+                    code,
+                    ": ",
+                    clipped
+                ],
             );
             if !e.fields.is_empty() {
                 err = err.with_cause_detail(detail![

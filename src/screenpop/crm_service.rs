@@ -466,7 +466,11 @@ mod tests {
         assert_eq!(
             shown,
             [
-                ("Name", "FirstName+LastName", &OrgText::from("Pieter de Vries&Co")),
+                (
+                    "Name",
+                    "FirstName+LastName",
+                    &OrgText::from("Pieter de Vries&Co")
+                ),
                 ("Open", "Id", &OrgText::from("003A")),
                 ("Account", "Account.Name", &OrgText::from("Evil\u{1b}[2J")),
             ]

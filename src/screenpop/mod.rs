@@ -238,10 +238,7 @@ pub fn to_match(r: &Record) -> Match {
     let account_name = r.account.as_ref().and_then(|a| filled(&a.name));
     let (name, case) = if object == "Case" {
         let c = case_info(r);
-        (
-            c.number.joined(" ", &c.subject),
-            Some(c),
-        )
+        (c.number.joined(" ", &c.subject), Some(c))
     } else {
         (filled(&r.name).unwrap_or_default(), None)
     };

@@ -72,9 +72,9 @@ impl Answer {
                 + text(&r.pops_object)
                 + text(&r.pops_id)
                 + text(&r.pops_name)
-                + r.error.as_ref().map_or(0, |e| {
-                    e.code.len() + e.message.len()
-                })
+                + r.error
+                    .as_ref()
+                    .map_or(0, |e| e.code.len() + e.message.len())
         })
     }
 

@@ -255,7 +255,12 @@ pub fn run_model(
                     r.crm_status = None;
                 } else {
                     // What kind of contact the model pops, whether or not ShowStatus shows it.
-                    match r.row.pops_object.as_ref().and_then(|o| o.which(&["Contact", "Lead"])) {
+                    match r
+                        .row
+                        .pops_object
+                        .as_ref()
+                        .and_then(|o| o.which(&["Contact", "Lead"]))
+                    {
                         Some("Contact") => counts.contact += 1,
                         Some("Lead") => counts.lead += 1,
                         _ => counts.unknown += 1,

@@ -328,6 +328,43 @@ mod tests {
         assert_eq!(exit_code(&[result(vec![Step::skip(LOGIN, "x")])], true), 0);
     }
 
+    /// A step made from an error keeps the error's org spans (issue 16 item 5): the
+    /// org's words stay org text up to the printer.
+    #[test]
+    fn from_error_keeps_the_spans_of_the_error() {
+        use crate::output::{OrgText, Span};
+        let e = CliError::from(crate::salesforce::SfError::Api {
+            status: 400,
+            code: OrgText::from("INVALID_FIELD"),
+            message: OrgText::from("bad\u{202e}x"),
+        })
+        .with_cause_detail(crate::detail!["field ", OrgText::from("Ty\u{1b}pe")]);
+        let s = Step::from_error(LOGIN, &e);
+        let org: Vec<&Span> = s
+            .detail
+            .spans()
+            .iter()
+            .filter(|x| matches!(x, Span::Org(_)))
+            .collect();
+        assert_eq!(
+            org,
+            [
+                &Span::Org(OrgText::from("INVALID_FIELD")),
+                &Span::Org(OrgText::from("bad\u{202e}x")),
+                &Span::Org(OrgText::from("Ty\u{1b}pe")),
+            ]
+        );
+        assert_eq!(
+            s.detail,
+            "Salesforce answered INVALID_FIELD: bad\u{202e}x (field Ty\u{1b}pe)"
+        );
+        let p = crate::output::Printer::new(crate::output::OutputMode::default());
+        assert_eq!(
+            p.line(&s.detail),
+            "Salesforce answered INVALID_FIELD: bad\\u{202e}x (field Ty\\x1bpe)"
+        );
+    }
+
     #[test]
     fn groups_keep_first_seen_order() {
         let g = group_by(vec![("a", 1), ("b", 2), ("c", 1)], |x| x.1);

@@ -236,6 +236,25 @@ mod tests {
         assert_eq!(d.for_csv(), "found Evil\\x1b[2J\\u{202e}Corp\\nline (001)");
     }
 
+    /// The printer is the one that turns an error's spans into text: the org's
+    /// words escaped, line breaks of the message kept, the hint escaped too.
+    #[test]
+    fn the_printer_escapes_an_errors_org_spans() {
+        let out = super::super::Printer::buffered(super::super::OutputMode::default());
+        let err = crate::error::CliError::remote(crate::detail![
+            "Salesforce answered ",
+            OrgText::from("X\u{202e}"),
+            ": ",
+            OrgText::from("line\nnext\u{1b}[2J")
+        ])
+        .with_hint(crate::detail!["check ", OrgText::from("a\u{7}b")]);
+        out.error(&err);
+        assert_eq!(
+            out.captured().stderr,
+            "error: Salesforce answered X\\u{202e}: line\nnext\\x1b[2J\nhint: check a\\x07b\n"
+        );
+    }
+
     #[test]
     fn join_puts_the_separator_between() {
         let d = Detail::join(["a".into(), OrgText::from("b").into(), "c".into()], "; ");

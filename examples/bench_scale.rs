@@ -238,7 +238,7 @@ fn org_phones(emu: &Background) -> Result<Vec<String>, Error> {
             page.records
                 .iter()
                 .filter_map(|r| r.phone.as_ref())
-                .map(|p| p.as_untrusted_str().to_string()),
+                .map(|p| p.for_matching().to_string()),
         );
         match page.next.take() {
             Some(next) if out.len() < 50_000 => {

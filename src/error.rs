@@ -3,6 +3,9 @@
 
 use std::fmt;
 
+use crate::detail;
+use crate::output::Detail;
+
 /// The check ran and its answer is "no" (invalid settings, login rejected, no match).
 pub const EXIT_NO: u8 = 1;
 /// The command line was wrong, or a needed input can't be asked for.
@@ -56,16 +59,18 @@ impl ErrorKind {
 
 /// An error as the user sees it: what went wrong, why, and what to do about it.
 /// Messages must never contain a secret; build them from names and sizes, not values.
+/// Each part is a [`Detail`] of spans: text that quotes an org is an org span, and
+/// only the printer turns it into output.
 #[derive(Debug, Clone)]
 pub struct CliError {
     pub kind: ErrorKind,
-    pub message: String,
-    pub causes: Vec<String>,
-    pub hints: Vec<String>,
+    pub message: Detail,
+    pub causes: Vec<Detail>,
+    pub hints: Vec<Detail>,
 }
 
 impl CliError {
-    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(kind: ErrorKind, message: impl Into<Detail>) -> Self {
         CliError {
             kind,
             message: message.into(),
@@ -74,23 +79,23 @@ impl CliError {
         }
     }
 
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub fn usage(message: impl Into<Detail>) -> Self {
         Self::new(ErrorKind::Usage, message)
     }
 
-    pub fn input(message: impl Into<String>) -> Self {
+    pub fn input(message: impl Into<Detail>) -> Self {
         Self::new(ErrorKind::Input, message)
     }
 
-    pub fn rejected(message: impl Into<String>) -> Self {
+    pub fn rejected(message: impl Into<Detail>) -> Self {
         Self::new(ErrorKind::Rejected, message)
     }
 
-    pub fn remote(message: impl Into<String>) -> Self {
+    pub fn remote(message: impl Into<Detail>) -> Self {
         Self::new(ErrorKind::Remote, message)
     }
 
-    pub fn internal(message: impl Into<String>) -> Self {
+    pub fn internal(message: impl Into<Detail>) -> Self {
         Self::new(ErrorKind::Internal, message)
     }
 
@@ -100,12 +105,19 @@ impl CliError {
         Self::input("could not write the output").with_cause(cause)
     }
 
+    /// A cause in crmctl's words, or a library's (an I/O error, a parse error).
     pub fn with_cause(mut self, cause: impl fmt::Display) -> Self {
-        self.causes.push(cause.to_string());
+        self.causes.push(cause.to_string().into());
         self
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    /// A cause that quotes the outside world (spans).
+    pub fn with_cause_detail(mut self, cause: impl Into<Detail>) -> Self {
+        self.causes.push(cause.into());
+        self
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<Detail>) -> Self {
         self.hints.push(hint.into());
         self
     }
@@ -115,9 +127,12 @@ impl CliError {
     }
 }
 
+/// The message escaped as a terminal shows it (for test failure messages and
+/// `{e}` in logs): never the raw org text.
 impl fmt::Display for CliError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        let p = crate::output::Printer::new(crate::output::OutputMode::default());
+        f.write_str(&p.text(&self.message))
     }
 }
 
@@ -144,10 +159,11 @@ pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
         | SfError::Proxy { .. } => ErrorKind::Remote,
         SfError::Setup(_) => ErrorKind::Input,
         SfError::OAuth { status, error, .. } => {
-            let busy = matches!(
-                error.as_untrusted_str(),
-                "rate_limit_exceeded" | "server_error" | "temporarily_unavailable"
-            );
+            let busy = error.is_one_of(&[
+                "rate_limit_exceeded",
+                "server_error",
+                "temporarily_unavailable",
+            ]);
             if *status >= 500 || busy {
                 ErrorKind::Remote
             } else {
@@ -155,29 +171,28 @@ pub fn sf_kind(e: &crate::salesforce::SfError) -> ErrorKind {
             }
         }
         SfError::Api { status, code, .. } => {
-            let refusal = matches!(
-                code.as_untrusted_str(),
-                "INVALID_SESSION_ID"
-                    | "API_DISABLED_FOR_ORG"
-                    | "API_CURRENTLY_DISABLED"
-                    | "INVALID_OPERATION_WITH_EXPIRED_PASSWORD"
-                    | "INSUFFICIENT_ACCESS"
-                    | "INSUFFICIENT_ACCESS_OR_READONLY"
-                    | "INVALID_FIELD"
-                    | "INVALID_TYPE"
-                    | "NOT_FOUND"
-                    | "FUNCTIONALITY_NOT_ENABLED"
-                    | "INVALID_LOGIN"
-                    | "LOGIN_MUST_USE_SECURITY_TOKEN"
-                    // A refused record write (the auto log's Task).
-                    | "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST"
-                    | "INVALID_FIELD_FOR_INSERT_UPDATE"
-                    | "FIELD_INTEGRITY_EXCEPTION"
-                    | "MALFORMED_ID"
-                    | "REQUIRED_FIELD_MISSING"
-                    | "FIELD_CUSTOM_VALIDATION_EXCEPTION"
-                    | "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY"
-            );
+            let refusal = code.is_one_of(&[
+                "INVALID_SESSION_ID",
+                "API_DISABLED_FOR_ORG",
+                "API_CURRENTLY_DISABLED",
+                "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+                "INSUFFICIENT_ACCESS",
+                "INSUFFICIENT_ACCESS_OR_READONLY",
+                "INVALID_FIELD",
+                "INVALID_TYPE",
+                "NOT_FOUND",
+                "FUNCTIONALITY_NOT_ENABLED",
+                "INVALID_LOGIN",
+                "LOGIN_MUST_USE_SECURITY_TOKEN",
+                // A refused record write (the auto log's Task).
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                "INVALID_FIELD_FOR_INSERT_UPDATE",
+                "FIELD_INTEGRITY_EXCEPTION",
+                "MALFORMED_ID",
+                "REQUIRED_FIELD_MISSING",
+                "FIELD_CUSTOM_VALIDATION_EXCEPTION",
+                "INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY",
+            ]);
             if refusal && *status < 500 {
                 ErrorKind::Rejected
             } else {
@@ -247,11 +262,7 @@ impl From<crate::salesforce::SfError> for CliError {
                 ref description,
                 ..
             } => {
-                let (message, hints) = advice::for_oauth(
-                    error.as_untrusted_str(),
-                    description.as_untrusted_str(),
-                    true,
-                );
+                let (message, hints) = advice::for_oauth(error, description, true);
                 hints
                     .into_iter()
                     .fold(CliError::new(kind, message), CliError::with_hint)
@@ -260,15 +271,8 @@ impl From<crate::salesforce::SfError> for CliError {
                 ref code,
                 ref message,
                 ..
-            } => advice::for_api(code.as_untrusted_str()).into_iter().fold(
-                CliError::new(
-                    kind,
-                    format!(
-                        "Salesforce answered {}: {}",
-                        code.as_untrusted_str(),
-                        message.as_untrusted_str()
-                    ),
-                ),
+            } => advice::for_api(code).into_iter().fold(
+                CliError::new(kind, detail!["Salesforce answered ", code, ": ", message]),
                 CliError::with_hint,
             ),
             SfError::Network {
@@ -306,12 +310,12 @@ impl From<crate::salesforce::SfError> for CliError {
                 format!("Salesforce's answer was not usable (HTTP {status})"),
             )
             .with_cause(detail),
-            SfError::Redirect { .. } => CliError::new(kind, e.to_string()).with_hint(
+            SfError::Redirect { .. } => CliError::new(kind, e.describe()).with_hint(
                 "check LoginEndPoint / --login-url: use the org's own https://<MyDomain>.my.salesforce.com or login.salesforce.com, not a URL that forwards",
             ),
-            SfError::TooLarge { .. } => CliError::new(kind, e.to_string())
+            SfError::TooLarge { .. } => CliError::new(kind, e.describe())
                 .with_hint("a Salesforce answer is never this large: is a proxy or another server answering?"),
-            SfError::Refused { .. } => CliError::new(kind, e.to_string()),
+            SfError::Refused { .. } => CliError::new(kind, e.describe()),
             SfError::Setup(m) => CliError::new(kind, m),
             SfError::Proxy {
                 ref proxy,
@@ -346,8 +350,8 @@ mod tests {
             message: "not YAML".into(),
         });
         assert_eq!(
-            (e.kind, e.message.as_str()),
-            (ErrorKind::Input, "estate.yaml:4: not YAML")
+            (e.kind, e.message),
+            (ErrorKind::Input, Detail::from("estate.yaml:4: not YAML"))
         );
         let e = CliError::from(crate::crypto::profile::ProfileError::NotFound {
             path: "key.yaml".into(),

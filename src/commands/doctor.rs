@@ -183,7 +183,7 @@ struct LoginPlan {
     /// The org's URL known ahead (`--instance-url`, ApplicationHost): see `Client::warm`.
     org_url: Option<String>,
     /// The API version, or why the ApiEndPoint cannot be used.
-    version: Result<String, String>,
+    version: Result<String, crate::output::Detail>,
     /// UCCs with the same key share one login.
     key: Vec<String>,
     /// The UCC's CRM Service model, for the screen-pop step.
@@ -301,7 +301,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
                 .collect();
             if let Some(s) = steps.iter_mut().find(|s| s.step == doctor::LOGIN) {
                 s.detail
-                    .push_str(&format!(" (one login for {})", names.join(", ")));
+                    .push(format!(" (one login for {})", names.join(", ")));
             }
         }
         for (r, _) in &members {
@@ -416,7 +416,7 @@ fn login_plan(
     }
     // An ApiEndPoint its rule refused is held back; --api-version stands in for it.
     let version = match local::held_back(bad, &[local::API_ENDPOINT]) {
-        Some(why) if connect.api_version.is_none() => Err(why),
+        Some(why) if connect.api_version.is_none() => Err(why.into()),
         _ => resolved.api_version.map_err(|e| e.message),
     };
     let key = [
@@ -481,14 +481,14 @@ impl Report for DoctorReport {
                     Status::Skip => s.dim("-"),
                 };
                 let detail = if step.status == Status::Skip {
-                    s.dim(&format!("skipped: {}", clean(&step.detail)))
+                    s.dim(&format!("skipped: {}", out.line(&step.detail)))
                 } else {
-                    clean(&step.detail)
+                    out.line(&step.detail)
                 };
                 text.push_str(&format!("  {mark} {:<17} {detail}\n", step.step));
                 if matches!(step.status, Status::Fail | Status::Warn) {
                     for h in step.hints.iter().filter(|h| !h.is_empty()) {
-                        text.push_str(&format!("      {} {}\n", s.hint("hint:"), clean(h)));
+                        text.push_str(&format!("      {} {}\n", s.hint("hint:"), out.line(h)));
                     }
                 }
             }

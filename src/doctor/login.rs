@@ -8,8 +8,10 @@ use std::time::Instant;
 
 use super::readiness::{self, LoginOutcome, Readiness};
 use super::{Step, org};
+use crate::detail;
 use crate::error::{CliError, ErrorKind};
 use crate::ops::DEFAULT_API_VERSION;
+use crate::output::Detail;
 use crate::salesforce::{Client, Credentials};
 use crate::screenpop::Match;
 use crate::screenpop::calllog::{self, Channel, Direction, Interaction};
@@ -36,7 +38,7 @@ pub fn org_steps(
     client: &Client,
     creds: &Credentials,
     org_url: Option<&str>,
-    version: Result<String, String>,
+    version: Result<String, Detail>,
     plans: &[Plan],
     log_test: bool,
     model: Option<&crate::settings::crm::Model>,
@@ -71,7 +73,7 @@ pub fn org_steps(
     if let Some(hint) = blocked
         && let Some(s) = steps.iter_mut().find(|s| s.step == super::LOGIN)
     {
-        s.hints.insert(0, hint);
+        s.hints.insert(0, hint.into());
     }
     steps.push(step);
     (steps, flow_readiness)
@@ -83,7 +85,7 @@ fn login_steps(
     client: &Client,
     creds: &Credentials,
     org_url: Option<&str>,
-    version: Result<String, String>,
+    version: Result<String, Detail>,
     plans: &[Plan],
     log_test: bool,
     model: Option<&crate::settings::crm::Model>,
@@ -111,19 +113,18 @@ fn login_steps(
     let mut steps = vec![
         Step::ok(
             super::LOGIN,
-            format!(
-                "logged in as {who} at {} in {} ms",
-                report.instance_url.as_untrusted_str(),
-                report.login_ms
-            ),
+            detail![
+                format!("logged in as {who} at "),
+                &report.instance_url,
+                format!(" in {} ms", report.login_ms)
+            ],
         )
         .timed(report.login_ms),
     ];
     let newest = report
         .newest_version
         .as_ref()
-        .map(|v| v.as_untrusted_str())
-        .map(|n| format!(" (newest v{n})"))
+        .map(|n| detail![" (newest v", n, ")"])
         .unwrap_or_default();
     let version = match version {
         Err(why) => {
@@ -139,18 +140,18 @@ fn login_steps(
             steps.push(Step::fail(
                 super::API_VERSION,
                 ErrorKind::Rejected,
-                format!(
-                    "API v{} is not offered by the org{newest}",
-                    report.api_version
-                ),
-                vec![format!(
-                    "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
+                detail![
+                    format!("API v{} is not offered by the org", report.api_version),
+                    &newest
+                ],
+                vec![detail![
+                    "set ApiEndPoint to a version the org offers, e.g. services/data/v",
                     report
                         .newest_version
                         .as_ref()
-                        .map(|v| v.as_untrusted_str())
-                        .unwrap_or(DEFAULT_API_VERSION)
-                )],
+                        .map_or(Detail::from(DEFAULT_API_VERSION), Detail::from),
+                    "/"
+                ]],
             ));
             steps.extend(
                 skipped_after_login(plans, log_test, "needs an API version the org offers")
@@ -163,7 +164,7 @@ fn login_steps(
     };
     steps.push(Step::ok(
         super::API_VERSION,
-        format!("API v{version} is offered by the org{newest}"),
+        detail![format!("API v{version} is offered by the org"), newest],
     ));
     let hidden: Vec<String> = report
         .objects

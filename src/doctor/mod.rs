@@ -11,6 +11,7 @@ pub mod settings;
 use serde_json::{Value, json};
 
 use crate::error::{CliError, ErrorKind};
+use crate::output::Detail;
 
 /// Step names, in the order they run.
 pub const SETTINGS: &str = "settings";
@@ -43,15 +44,15 @@ impl Status {
     }
 }
 
-/// One step's result. `detail` and `hint` may quote the org or a settings file:
-/// escape them before they reach a terminal.
+/// One step's result. `detail` and `hints` may quote the org or a settings file:
+/// they are spans, and only the printer turns them into output.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
     pub step: &'static str,
     pub status: Status,
-    pub detail: String,
+    pub detail: Detail,
     /// What to do, one hint each (`hint` in JSON joins them with "; ").
-    pub hints: Vec<String>,
+    pub hints: Vec<Detail>,
     /// Milliseconds; `None` when skipped, or when the time is counted in another step.
     pub ms: Option<u128>,
     /// For a failure: rejected (the check said no), remote (the org or the network
@@ -60,7 +61,7 @@ pub struct Step {
 }
 
 impl Step {
-    pub fn ok(step: &'static str, detail: impl Into<String>) -> Step {
+    pub fn ok(step: &'static str, detail: impl Into<Detail>) -> Step {
         Step {
             step,
             status: Status::Ok,
@@ -71,7 +72,7 @@ impl Step {
         }
     }
 
-    pub fn warn(step: &'static str, detail: impl Into<String>, hints: Vec<String>) -> Step {
+    pub fn warn(step: &'static str, detail: impl Into<Detail>, hints: Vec<Detail>) -> Step {
         Step {
             status: Status::Warn,
             hints,
@@ -82,8 +83,8 @@ impl Step {
     pub fn fail(
         step: &'static str,
         kind: ErrorKind,
-        detail: impl Into<String>,
-        hints: Vec<String>,
+        detail: impl Into<Detail>,
+        hints: Vec<Detail>,
     ) -> Step {
         Step {
             status: Status::Fail,
@@ -93,30 +94,33 @@ impl Step {
         }
     }
 
-    /// A failure from an error as the commands report it: message, causes, hints.
+    /// A failure from an error as the commands report it: message, causes, hints,
+    /// their spans kept.
     pub fn from_error(step: &'static str, e: &CliError) -> Step {
         let mut detail = e.message.clone();
         for c in &e.causes {
-            detail.push_str(&format!(" ({c})"));
+            detail.push(" (");
+            detail.push(c);
+            detail.push(")");
         }
         Step::fail(step, e.kind, detail, e.hints.clone())
     }
 
-    pub fn skip(step: &'static str, why: impl Into<String>) -> Step {
+    pub fn skip(step: &'static str, why: impl Into<Detail>) -> Step {
         Step {
             status: Status::Skip,
             ..Step::ok(step, why)
         }
     }
 
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Step {
+    pub fn with_hint(mut self, hint: impl Into<Detail>) -> Step {
         self.hints.push(hint.into());
         self
     }
 
-    /// The hints as one string, as `--json` carries them.
-    pub fn hint(&self) -> Option<String> {
-        (!self.hints.is_empty()).then(|| self.hints.join("; "))
+    /// The hints as one, as `--json` carries them (joined with "; ").
+    pub fn hint(&self) -> Option<Detail> {
+        (!self.hints.is_empty()).then(|| Detail::join(self.hints.iter().cloned(), "; "))
     }
 
     pub fn timed(mut self, ms: u128) -> Step {
@@ -237,10 +241,10 @@ pub fn error(results: &[UccResult], strict: bool) -> Option<crate::error::CliErr
         .unwrap_or_default();
     let mut err = CliError::new(
         kind,
-        format!(
-            "{count} step(s) failed; first: {who}{}: {}",
-            s.step, s.detail
-        ),
+        crate::detail![
+            format!("{count} step(s) failed; first: {who}{}: ", s.step),
+            &s.detail
+        ],
     );
     for h in &s.hints {
         err = err.with_hint(h.clone());
@@ -322,6 +326,43 @@ mod tests {
         assert_eq!(exit_code(&[remote.clone(), no.clone()], false), 1);
         assert_eq!(exit_code(&[remote, no, input], false), 3);
         assert_eq!(exit_code(&[result(vec![Step::skip(LOGIN, "x")])], true), 0);
+    }
+
+    /// A step made from an error keeps the error's org spans (issue 16 item 5): the
+    /// org's words stay org text up to the printer.
+    #[test]
+    fn from_error_keeps_the_spans_of_the_error() {
+        use crate::output::{OrgText, Span};
+        let e = CliError::from(crate::salesforce::SfError::Api {
+            status: 400,
+            code: OrgText::from("INVALID_FIELD"),
+            message: OrgText::from("bad\u{202e}x"),
+        })
+        .with_cause_detail(crate::detail!["field ", OrgText::from("Ty\u{1b}pe")]);
+        let s = Step::from_error(LOGIN, &e);
+        let org: Vec<&Span> = s
+            .detail
+            .spans()
+            .iter()
+            .filter(|x| matches!(x, Span::Org(_)))
+            .collect();
+        assert_eq!(
+            org,
+            [
+                &Span::Org(OrgText::from("INVALID_FIELD")),
+                &Span::Org(OrgText::from("bad\u{202e}x")),
+                &Span::Org(OrgText::from("Ty\u{1b}pe")),
+            ]
+        );
+        assert_eq!(
+            s.detail,
+            "Salesforce answered INVALID_FIELD: bad\u{202e}x (field Ty\u{1b}pe)"
+        );
+        let p = crate::output::Printer::new(crate::output::OutputMode::default());
+        assert_eq!(
+            p.line(&s.detail),
+            "Salesforce answered INVALID_FIELD: bad\\u{202e}x (field Ty\\x1bpe)"
+        );
     }
 
     #[test]

@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::detail;
 use crate::error::ErrorKind;
+use crate::output::Detail;
 use crate::salesforce::{Client, Session, SfError};
 use crate::screenpop::calllog::{self, Interaction, RoundTripError};
 use crate::screenpop::lookup::{self, Plan};
@@ -57,7 +59,7 @@ pub fn call_log_fields(describe: &Value) -> Step {
         })
     };
     let mut problems = Vec::new();
-    let mut hints = Vec::new();
+    let mut hints: Vec<Detail> = Vec::new();
     for name in TASK_FIELDS {
         match find(name) {
             None => {
@@ -66,11 +68,11 @@ pub fn call_log_fields(describe: &Value) -> Step {
                     format!("Task.{name} comes with Salesforce CRM Call Center: enable the call center features and add the user to the call center (Setup > Call Centers > Manage Call Center Users)")
                 } else {
                     format!("make Task.{name} visible in {}", setup_path(name))
-                });
+                }.into());
             }
             Some(f) if f["createable"] == Value::Bool(false) => {
                 problems.push(format!("Task.{name} is read-only for the user"));
-                hints.push(format!("make Task.{name} editable in {}", setup_path(name)));
+                hints.push(format!("make Task.{name} editable in {}", setup_path(name)).into());
             }
             Some(_) => {}
         }
@@ -96,9 +98,12 @@ pub fn call_log_fields(describe: &Value) -> Step {
             .collect();
         if !missing.is_empty() {
             problems.push(format!("Task.{name} does not offer {}", missing.join(", ")));
-            hints.push(format!(
-                "add the values under Setup > Object Manager > Activity > Fields & Relationships > {name} > Values"
-            ));
+            hints.push(
+                format!(
+                    "add the values under Setup > Object Manager > Activity > Fields & Relationships > {name} > Values"
+                )
+                .into(),
+            );
         }
     }
     if problems.is_empty() {
@@ -129,13 +134,8 @@ pub fn call_log_fields_step(client: &Client, session: &Session, version: &str) -
     step.timed(t.elapsed().as_millis())
 }
 
-fn describe_match(m: &Match) -> String {
-    format!(
-        "{} {} ({})",
-        m.object.as_untrusted_str(),
-        m.name.as_untrusted_str(),
-        m.id.as_untrusted_str()
-    )
+fn describe_match(m: &Match) -> Detail {
+    detail![&m.object, " ", &m.name, " (", &m.id, ")"]
 }
 
 /// `screen-pop`: the lookup, as `crmctl lookup` does it. A match is ok, none a
@@ -154,14 +154,14 @@ pub fn screen_pop_step(
             let step = match outcome.matches.first() {
                 Some(first) => Step::ok(
                     SCREEN_POP,
-                    format!(
-                        "{what}: pops {}{}",
+                    detail![
+                        format!("{what}: pops "),
                         describe_match(first),
                         match outcome.matches.len() {
                             1 => String::new(),
                             n => format!(" ({n} matches)"),
                         }
-                    ),
+                    ],
                 ),
                 // As `crmctl lookup` says it: a withheld caller is not searched at all.
                 None if plan.is_withheld() => Step::warn(
@@ -230,38 +230,35 @@ pub fn crm_model_check(
         .map(|o| crm_service::missed(&o.matches, &found.records, &model.format, &caller))
         .unwrap_or_default();
     let pops = match found.records.first() {
-        Some(r) => format!(
-            "the UCC's CRM Service pops {} {}",
-            r.object,
-            r.name.as_untrusted_str()
-        ),
-        None => "the UCC's CRM Service pops nothing (status Unknown)".to_string(),
+        Some(r) => detail![format!("the UCC's CRM Service pops {} ", r.object), &r.name],
+        None => "the UCC's CRM Service pops nothing (status Unknown)".into(),
     };
-    let detail = format!("{}; {pops}", step.detail);
+    let detail = detail![&step.detail, "; ", pops];
     if missed.is_empty() {
         return Step { detail, ..step }.timed(ms);
     }
-    let why: Vec<String> = missed
-        .iter()
-        .map(|m| {
+    let why = missed.iter().map(|m| {
+        detail![
             format!(
-                "with PhoneNumberFormat={} the CRM Service would not find {} {}, stored as '{}' ({})",
-                m.phone_number_format,
-                m.object.as_untrusted_str(),
-                m.name.as_untrusted_str(),
-                m.stored.as_untrusted_str(),
-                m.field
-            )
-        })
-        .collect();
+                "with PhoneNumberFormat={} the CRM Service would not find ",
+                m.phone_number_format
+            ),
+            &m.object,
+            " ",
+            &m.name,
+            ", stored as '",
+            &m.stored,
+            format!("' ({})", m.field)
+        ]
+    });
     let mut hints = step.hints.clone();
     hints.push(format!(
         "set PhoneNumberFormat to the format the org stores its numbers in (Wildcard finds every form, slowly); `crmctl lookup --settings ... --ucc ... {}` shows the pop",
         plan.value()
-    ));
+    ).into());
     Step::warn(
         SCREEN_POP,
-        format!("{detail}; why no pop: {}", why.join("; ")),
+        detail![detail, "; why no pop: ", Detail::join(why, "; ")],
         hints,
     )
     .timed(ms)
@@ -280,35 +277,39 @@ pub fn log_test_step(
     let a = calllog::associate(interaction.direction, popped);
     let body = calllog::body(interaction, &a);
     let related = match (&a.who_id, &a.what_id) {
-        (None, None) => "an independent task".to_string(),
-        (w, r) => [
-            w.as_ref()
-                .map(|w| format!("WhoId {}", w.as_untrusted_str())),
-            r.as_ref()
-                .map(|r| format!("WhatId {}", r.as_untrusted_str())),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
+        (None, None) => "an independent task".into(),
+        (w, r) => Detail::join(
+            [
+                w.as_ref().map(|w| detail!["WhoId ", w]),
+                r.as_ref().map(|r| detail!["WhatId ", r]),
+            ]
+            .into_iter()
+            .flatten(),
+            ", ",
+        ),
     };
     let step = match calllog::round_trip(client, session, version, &body) {
         Ok(rt) if rt.differences.is_empty() => Step::ok(
             LOG_TEST,
-            format!(
-                "created Task {} \"{}\" ({related}), read it back, deleted it",
-                rt.id.as_untrusted_str(),
-                calllog::subject(interaction)
-            ),
+            detail![
+                "created Task ",
+                &rt.id,
+                format!(" \"{}\" (", calllog::subject(interaction)),
+                related,
+                "), read it back, deleted it"
+            ],
         ),
         Ok(rt) => Step::fail(
             LOG_TEST,
             ErrorKind::Rejected,
-            format!(
-                "created Task {} and deleted it, but it read back without {} as sent",
-                rt.id.as_untrusted_str(),
-                rt.differences.join(", ")
-            ),
+            detail![
+                "created Task ",
+                &rt.id,
+                format!(
+                    " and deleted it, but it read back without {} as sent",
+                    rt.differences.join(", ")
+                )
+            ],
             vec!["a trigger, a default or field-level security changes the auto log's values: check Task's triggers and the fields' visibility".into()],
         ),
         Err(RoundTripError::Create(e)) => Step::from_error(
@@ -316,25 +317,30 @@ pub fn log_test_step(
             &calllog::refusal(e),
         ),
         Err(RoundTripError::Read { id, error, deleted }) => {
-            let id = id.as_untrusted_str();
             let mut s = Step::from_error(LOG_TEST, &classify(error));
-            s.detail = format!(
-                "created Task {id} but could not read it back{}: {}",
+            s.detail = detail![
+                "created Task ",
+                &id,
+                " but could not read it back",
                 if deleted { " (deleted it)" } else { " nor delete it" },
+                ": ",
                 s.detail
-            );
+            ];
             s
         }
         Err(RoundTripError::Delete { id, error }) => {
-            let id = id.as_untrusted_str();
             let mut s = Step::from_error(LOG_TEST, &classify(error.error));
-            s.detail = format!(
-                "created and read back Task {id}, but could not delete it: {}",
+            s.detail = detail![
+                "created and read back Task ",
+                &id,
+                ", but could not delete it: ",
                 s.detail
-            );
-            s.with_hint(format!(
-                "delete Task {id} by hand; the integration user needs \"Delete\" on Tasks only for this test"
-            ))
+            ];
+            s.with_hint(detail![
+                "delete Task ",
+                &id,
+                " by hand; the integration user needs \"Delete\" on Tasks only for this test"
+            ])
         }
     };
     step.timed(t.elapsed().as_millis())
@@ -372,15 +378,11 @@ mod tests {
         let s = call_log_fields(&task(&["Type"], &["Inbound", "Outbound"]));
         assert_eq!(s.status, super::super::Status::Warn);
         assert_eq!(s.detail, "Task.Type is not visible to the user");
-        assert!(s.hint().as_deref().is_some_and(|h| {
+        assert!(s.hint().is_some_and(|h| {
             h.contains("Object Manager > Activity > Fields & Relationships > Type")
         }));
         let s = call_log_fields(&task(&["CallObject"], &["Inbound", "Outbound"]));
-        assert!(
-            s.hint()
-                .as_deref()
-                .is_some_and(|h| h.contains("Call Center"))
-        );
+        assert!(s.hint().is_some_and(|h| h.contains("Call Center")));
     }
 
     #[test]

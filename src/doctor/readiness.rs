@@ -9,6 +9,8 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Value, json};
 
 use super::{FLOW_READINESS, Step};
+use crate::detail;
+use crate::output::{Detail, OrgText};
 use crate::salesforce::jwt::JwtKey;
 use crate::salesforce::{self, Client, Credentials, Flow, SfError, advice, fields};
 
@@ -34,7 +36,7 @@ pub struct Readiness {
     /// `failed` or `not-checked`.
     pub client_credentials: &'static str,
     /// The run-as user's id, when a client-credentials token was issued.
-    pub run_as_user: Option<String>,
+    pub run_as_user: Option<OrgText>,
     /// `Object.Field` the run-as user cannot see (and objects it cannot see).
     pub hidden_fields: Vec<String>,
     /// `ready`, `not-checked` (no `--jwt-key-file`), `not-approved`,
@@ -94,8 +96,8 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
         (Flow::Password, LoginOutcome::Rejected { .. }) => "rejected",
         _ => "not-checked",
     };
-    let mut notes = vec![format!("password flow {password_flow}")];
-    let mut hints = Vec::new();
+    let mut notes: Vec<Detail> = vec![format!("password flow {password_flow}").into()];
+    let mut hints: Vec<Detail> = Vec::new();
     let cc = client_credentials(input, login);
     notes.push(cc.note.clone());
     hints.extend(cc.hints.iter().cloned());
@@ -116,19 +118,22 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
         LoginOutcome::Rejected { auth_failure: true }
             if input.creds.flow == Flow::Password && cc.token_issued =>
         {
-            Some("client credentials log in with the same Connected App, so the likely cause is a blocked username-password flow, not the password: Setup > Users > Login History shows \"Username-Password Flow Disabled\"; allow the flow in Setup > OAuth and OpenID Connect Settings, or move the integration to client credentials".to_string())
+            Some(
+                "client credentials log in with the same Connected App, so the likely cause is a blocked username-password flow, not the password: Setup > Users > Login History shows \"Username-Password Flow Disabled\"; allow the flow in Setup > OAuth and OpenID Connect Settings, or move the integration to client credentials",
+            )
         }
         _ => None,
     };
-    if let Some(b) = &blocked {
-        hints.insert(0, b.clone());
+    if let Some(b) = blocked {
+        hints.insert(0, b.into());
     }
-    let detail = notes.join("; ");
+    let blocked = blocked.map(str::to_string);
+    let detail = Detail::join(notes, "; ");
     if password_flow == "not-checked" {
         hints.insert(0, format!(
             "--flow {} only changed crmctl's own login: the CRM Service logs in with the UCC's Username and Password (the username-password flow), which this run did not try; run doctor with --flow password (the default) to check that login",
             input.creds.flow.as_str()
-        ));
+        ).into());
         let step = Step::warn(FLOW_READINESS, detail, hints);
         return (step, readiness, blocked);
     }
@@ -158,15 +163,15 @@ pub fn skipped(why: &str) -> (Step, Readiness) {
 
 struct CcResult {
     state: &'static str,
-    note: String,
-    hints: Vec<String>,
-    run_as_user: Option<String>,
+    note: Detail,
+    hints: Vec<Detail>,
+    run_as_user: Option<OrgText>,
     hidden: Vec<String>,
     token_issued: bool,
 }
 
 impl CcResult {
-    fn new(state: &'static str, note: String, hints: Vec<String>) -> CcResult {
+    fn new(state: &'static str, note: Detail, hints: Vec<Detail>) -> CcResult {
         CcResult {
             state,
             note,
@@ -246,43 +251,52 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
         Err(SfError::OAuth {
             error, description, ..
         }) => {
-            let (e, d) = (error.as_untrusted_str(), description.as_untrusted_str());
-            let dl = d.to_ascii_lowercase();
-            if e == "invalid_grant" && dl.contains("not supported on this domain") {
+            let (e, d) = (&error, &description);
+            let dl = |needle: &str| d.contains_lowercase(needle);
+            if *e == "invalid_grant" && dl("not supported on this domain") {
                 return needs_domain();
             }
-            if e == "invalid_grant" && dl.contains("client credentials user") {
+            if *e == "invalid_grant" && dl("client credentials user") {
                 return CcResult::new(
                     "no-run-as-user",
                     "client credentials: the Connected App has no run-as user".into(),
                     vec!["in the Connected App's policies (Manage > Edit Policies > Client Credentials Flow), choose a Run As user: the user the CRM Service logs in as today".into()],
                 );
             }
-            if (e == "invalid_grant" || e == "unsupported_grant_type" || e == "invalid_client")
-                && (dl.contains("not enabled") || dl.contains("grant type not supported"))
+            if e.is_one_of(&["invalid_grant", "unsupported_grant_type", "invalid_client"])
+                && (dl("not enabled") || dl("grant type not supported"))
             {
                 return CcResult::new(
                     "not-enabled",
-                    format!("client credentials are not enabled for the Connected App ({e}: {d})"),
+                    detail![
+                        "client credentials are not enabled for the Connected App (",
+                        e,
+                        ": ",
+                        d,
+                        ")"
+                    ],
                     vec!["edit the Connected App (Setup > App Manager > Edit) and tick \"Enable Client Credentials Flow\", then choose a Run As user under Manage > Edit Policies".into()],
                 );
             }
             let (message, hints) = advice::for_oauth(e, d, true);
             return CcResult::new(
                 "failed",
-                format!("client credentials failed: {message}"),
+                detail!["client credentials failed: ", message],
                 hints,
             );
         }
         Err(other) => {
             return CcResult::new(
                 "failed",
-                format!("client credentials could not be checked: {other}"),
+                detail![
+                    "client credentials could not be checked: ",
+                    other.describe()
+                ],
                 Vec::new(),
             );
         }
     };
-    let run_as = session.user_id.as_untrusted_str().to_string();
+    let run_as = session.user_id.clone();
     let checked = fields::check_now(
         input.client,
         &session,
@@ -295,16 +309,17 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
             if hidden.is_empty() {
                 CcResult::new(
                     "ready",
-                    format!("client credentials ready (run as {run_as})"),
+                    detail!["client credentials ready (run as ", &run_as, ")"],
                     Vec::new(),
                 )
             } else {
                 let mut r = CcResult::new(
                     "fields-hidden",
-                    format!(
-                        "client credentials log in, but the run-as user {run_as} cannot see {}",
-                        hidden.join(", ")
-                    ),
+                    detail![
+                        "client credentials log in, but the run-as user ",
+                        &run_as,
+                        format!(" cannot see {}", hidden.join(", "))
+                    ],
                     vec!["give the Connected App's Run As user read access to these objects and field-level security on these fields (Setup > Profiles or Permission Sets)".into()],
                 );
                 r.hidden = hidden;
@@ -313,7 +328,10 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
         }
         Err(e) => CcResult::new(
             "failed",
-            format!("client credentials log in, but the field check failed: {e}"),
+            detail![
+                "client credentials log in, but the field check failed: ",
+                e.describe()
+            ],
             Vec::new(),
         ),
     };
@@ -324,7 +342,7 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
 
 /// The JWT bearer flow with `--jwt-key-file`, the UCC's ClientId and Username,
 /// at the UCC's login host.
-fn jwt(input: &Inputs) -> (&'static str, String, Vec<String>) {
+fn jwt(input: &Inputs) -> (&'static str, Detail, Vec<Detail>) {
     let Some(key) = &input.jwt_key else {
         return (
             "not-checked",
@@ -356,22 +374,21 @@ fn jwt(input: &Inputs) -> (&'static str, String, Vec<String>) {
         Err(SfError::OAuth {
             error, description, ..
         }) => {
-            let (e, d) = (error.as_untrusted_str(), description.as_untrusted_str());
-            let dl = d.to_ascii_lowercase();
-            let state = match e {
-                "invalid_client_id" => "invalid-client-id",
-                _ if dl.contains("approved this consumer") => "not-approved",
-                _ if dl.contains("audience") => "audience-invalid",
-                _ if dl.contains("expired") => "expired",
-                _ if dl.contains("invalid assertion") => "invalid-assertion",
+            let dl = |needle: &str| description.contains_lowercase(needle);
+            let state = match () {
+                _ if error == "invalid_client_id" => "invalid-client-id",
+                _ if dl("approved this consumer") => "not-approved",
+                _ if dl("audience") => "audience-invalid",
+                _ if dl("expired") => "expired",
+                _ if dl("invalid assertion") => "invalid-assertion",
                 _ => "failed",
             };
-            let (message, hints) = advice::for_oauth(e, d, true);
-            (state, format!("JWT {state}: {message}"), hints)
+            let (message, hints) = advice::for_oauth(&error, &description, true);
+            (state, detail![format!("JWT {state}: "), message], hints)
         }
         Err(other) => (
             "failed",
-            format!("JWT could not be checked: {other}"),
+            detail!["JWT could not be checked: ", other.describe()],
             Vec::new(),
         ),
     }

@@ -3,6 +3,7 @@
 //! which later steps a bad value holds back.
 
 use crate::error::{CliError, ErrorKind};
+use crate::output::Detail;
 use crate::settings::rules::{Finding, Severity};
 
 use super::{ENDPOINTS, SECRETS, SETTINGS, Step};
@@ -32,14 +33,14 @@ fn location(f: &Finding) -> String {
     )
 }
 
-fn unique_hints(findings: &[&Finding]) -> Vec<String> {
-    let mut hints: Vec<String> = Vec::new();
+fn unique_hints(findings: &[&Finding]) -> Vec<Detail> {
+    let mut hints: Vec<&String> = Vec::new();
     for f in findings {
-        if !hints.contains(&f.hint) {
-            hints.push(f.hint.clone());
+        if !hints.contains(&&f.hint) {
+            hints.push(&f.hint);
         }
     }
-    hints
+    hints.into_iter().map(Detail::from).collect()
 }
 
 fn describe(findings: &[&Finding]) -> String {
@@ -136,7 +137,7 @@ pub fn secrets_step(findings: &[&Finding], bad: &[String], key: Result<&str, &Cl
         Ok(p) => p,
         Err(e) => {
             let mut s = Step::from_error(SECRETS, e);
-            s.detail = format!("cannot decrypt without the key profile: {}", s.detail);
+            s.detail = crate::detail!["cannot decrypt without the key profile: ", s.detail];
             return s;
         }
     };
@@ -253,7 +254,7 @@ mod tests {
         assert!(
             s.detail
                 .starts_with("2 errors: e.yaml:3 LoginEndPoint [login-endpoint]"),
-            "{}",
+            "{:?}",
             s.detail
         );
         assert!(
@@ -278,7 +279,7 @@ mod tests {
         let refs: Vec<&Finding> = f.iter().collect();
         let s = settings_step(&refs, 9);
         assert_eq!(s.status, super::super::Status::Warn);
-        assert_eq!(s.hint().as_deref(), Some("fix CrmServiceUrl"));
+        assert_eq!(s.hint(), Some(Detail::from("fix CrmServiceUrl")));
         assert_eq!(settings_step(&[], 9).status, super::super::Status::Ok);
     }
 

@@ -227,7 +227,7 @@ fn login_url_from(
         Client::check_url(url.trim()).and_then(|_| Client::check_url(&salesforce::token_url(&url)))
     {
         return Err((origin
-            .error(format!("the login URL ({}) is not usable: {e}", origin.name()))
+            .error(crate::detail![format!("the login URL ({}) is not usable: ", origin.name()), e.describe()])
             .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"), origin));
     }
     Ok((url, Some(origin)))
@@ -246,8 +246,11 @@ pub fn instance_hint(
 ) -> Result<Option<String>, CliError> {
     if let Some(u) = &args.instance_url {
         Client::check_url(u.trim()).map_err(|e| {
-            CliError::usage(format!("--instance-url is not usable: {e}"))
-                .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
+            CliError::usage(crate::detail![
+                "--instance-url is not usable: ",
+                e.describe()
+            ])
+            .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
         })?;
         return Ok(Some(u.trim().to_string()));
     }
@@ -263,7 +266,11 @@ pub fn instance_hint(
         return Ok(None);
     };
     Client::check_url(u.trim()).map_err(|e| {
-        CliError::input(format!("{} is not usable: {e}", names::INSTANCE_URL)).with_hint(
+        CliError::input(crate::detail![
+            format!("{} is not usable: ", names::INSTANCE_URL),
+            e.describe()
+        ])
+        .with_hint(
             "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
         )
     })?;
@@ -347,7 +354,7 @@ impl Origin {
         }
     }
 
-    pub fn error(self, message: impl Into<String>) -> CliError {
+    pub fn error(self, message: impl Into<crate::output::Detail>) -> CliError {
         match self {
             Origin::Flag(_) => CliError::usage(message),
             Origin::Env(_) | Origin::Setting(_) => CliError::input(message),
@@ -477,7 +484,7 @@ mod tests {
             Some(Origin::Setting("LoginEndPoint"))
         ));
         let e = c.api_version.expect_err("a bad ApiEndPoint");
-        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        assert_eq!(e.kind, ErrorKind::Input, "{:?}", e.message);
         assert_eq!(login_version(&Err::<String, _>(e)), DEFAULT_API_VERSION);
 
         let without = ucc(&[("ApiEndPoint", "services/data/v61.0/")]);
@@ -522,23 +529,23 @@ mod tests {
             ..ConnectArgs::default()
         };
         let e = ConnectSettings::resolve(&bad_flag, None, &env(&[])).expect_err("flag");
-        assert_eq!(e.kind, ErrorKind::Usage, "{}", e.message);
+        assert_eq!(e.kind, ErrorKind::Usage, "{e}");
         let e = ConnectSettings::resolve(
             &none,
             Some(&ucc(&[("LoginEndPoint", "ftp://example.com")])),
             &env(&[]),
         )
         .expect_err("setting");
-        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
         let e = ConnectSettings::resolve(&none, None, &env(&[(names::TIMEOUT, "soon")]))
             .expect_err("variable");
-        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
         let e = ConnectSettings::resolve(
             &none,
             Some(&ucc(&[("ApiEndPoint", "services/data/latest/")])),
             &env(&[]),
         )
         .expect_err("ApiEndPoint");
-        assert_eq!(e.kind, ErrorKind::Input, "{}", e.message);
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
     }
 }

@@ -44,7 +44,7 @@ pub fn probe_all(
                             url: url.clone(),
                             status: None,
                             ms: t.elapsed().as_millis(),
-                            error: Some(e.to_string()),
+                            error: Some(e.describe().to_legacy_string()),
                             error_kind: Some(crate::error::sf_kind(&e).as_str()),
                         },
                     };

@@ -90,11 +90,7 @@ pub fn check_session(
             let sent_token = creds.flow != Flow::Password
                 || creds.token_in_password
                 || !creds.security_token.expose_secret().is_empty();
-            let (message, hints) = salesforce::advice::for_oauth(
-                error.as_untrusted_str(),
-                description.as_untrusted_str(),
-                sent_token,
-            );
+            let (message, hints) = salesforce::advice::for_oauth(error, description, sent_token);
             hints.into_iter().fold(
                 CliError::new(crate::error::sf_kind(&e), message),
                 CliError::with_hint,

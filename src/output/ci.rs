@@ -12,6 +12,8 @@
 
 use serde_json::{Value, json};
 
+use super::Detail;
+
 /// The output formats of checking commands (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
@@ -68,7 +70,8 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Note {
     pub error: bool,
-    pub message: String,
+    /// Spans: org text and settings names are escaped here, for each format.
+    pub message: Detail,
     pub file: Option<String>,
     pub line: Option<usize>,
 }
@@ -80,7 +83,7 @@ pub struct Case {
     pub id: String,
     pub outcome: Outcome,
     /// Why it was skipped, or a one-line detail of a passed step.
-    pub detail: String,
+    pub detail: Detail,
     pub notes: Vec<Note>,
 }
 
@@ -163,7 +166,7 @@ fn note_line(n: &Note) -> String {
     format!(
         "{}: {at}{}",
         if n.error { "error" } else { "warning" },
-        n.message
+        n.message.raw()
     )
 }
 
@@ -212,27 +215,27 @@ pub fn junit(tool: &str, suites: &[Suite]) -> String {
                 Outcome::Pass | Outcome::Warn => x.push_str(&format!(
                     ">\n      <system-out>{}</system-out>\n    </testcase>\n",
                     xml(&if lines.is_empty() {
-                        c.detail.clone()
+                        c.detail.raw()
                     } else {
                         lines.join("\n")
                     })
                 )),
                 Outcome::Skip => x.push_str(&format!(
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    xml(&c.detail)
+                    xml(&c.detail.raw())
                 )),
                 Outcome::Fail => {
                     let first = c
                         .notes
                         .iter()
                         .find(|n| n.error)
-                        .map(|n| n.message.clone())
-                        .unwrap_or_else(|| c.detail.clone());
+                        .map(|n| n.message.raw())
+                        .unwrap_or_else(|| c.detail.raw());
                     x.push_str(&format!(
                         ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                         xml(&first),
                         xml(&c.id),
-                        xml(&if lines.is_empty() { c.detail.clone() } else { lines.join("\n") })
+                        xml(&if lines.is_empty() { c.detail.raw() } else { lines.join("\n") })
                     ));
                 }
             }
@@ -284,7 +287,7 @@ pub fn sarif(tool: &str, version: &str, rules: &[RuleInfo], suites: &[Suite]) ->
                 let mut r = json!({
                     "ruleId": c.id,
                     "level": if n.error { "error" } else { "warning" },
-                    "message": {"text": visible(&format!("{}: {}", s.name, n.message))},
+                    "message": {"text": visible(&format!("{}: {}", s.name, n.message.raw()))},
                 });
                 if let Some(i) = rules.iter().position(|x| x.id == c.id) {
                     r["ruleIndex"] = json!(i);
@@ -346,7 +349,7 @@ pub fn github(suites: &[Suite]) -> String {
                     "::{} {}::{}\n",
                     if n.error { "error" } else { "warning" },
                     props.join(","),
-                    gh_data(&format!("{}: {}", s.name, n.message))
+                    gh_data(&format!("{}: {}", s.name, n.message.raw()))
                 ));
             }
         }

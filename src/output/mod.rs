@@ -9,11 +9,13 @@ pub mod ci;
 pub mod json;
 pub mod sanitize;
 pub mod sharepoint;
+pub mod span;
 pub mod spool;
 pub mod style;
 pub mod table;
 pub mod untrusted;
 
+pub use span::{Detail, Span};
 pub use untrusted::OrgText;
 
 use std::cell::RefCell;
@@ -195,6 +197,14 @@ impl Printer {
         }
     }
 
+    /// [`Printer::hint`] for a message of spans.
+    pub fn hint_detail(&self, message: &Detail) {
+        if !self.mode.quiet {
+            let s = self.stderr_style();
+            self.err_line(&format!("{} {}", s.hint("hint:"), self.text(message)));
+        }
+    }
+
     /// A diagnostic shown with `-v`. Callers pass names and sizes, never secret values.
     pub fn debug(&self, message: &str) {
         if self.mode.verbose > 0 {
@@ -207,6 +217,19 @@ impl Printer {
         }
     }
 
+    /// A message of spans as a terminal shows it: every span escaped (control and
+    /// bidi characters made visible), line breaks kept. The one way a [`Detail`]
+    /// becomes text; callers style and place the result.
+    pub fn text(&self, detail: &Detail) -> String {
+        detail.escaped()
+    }
+
+    /// [`Printer::text`] for one line (a doctor step, a table cell): line breaks
+    /// are escaped too.
+    pub fn line(&self, detail: &Detail) -> String {
+        detail.escaped_line()
+    }
+
     pub fn warnings(&self) -> Vec<String> {
         self.warnings.borrow().clone()
     }
@@ -215,13 +238,16 @@ impl Printer {
     /// quote an org, a proxy or a file, so control characters are shown, not run.
     pub fn error(&self, err: &CliError) {
         let s = self.stderr_style();
-        let clean = sanitize::for_terminal_lines;
-        self.err_line(&format!("{} {}", s.error("error:"), clean(&err.message)));
+        self.err_line(&format!(
+            "{} {}",
+            s.error("error:"),
+            self.text(&err.message)
+        ));
         for cause in &err.causes {
-            self.err_line(&format!("  {} {}", s.dim("caused by:"), clean(cause)));
+            self.err_line(&format!("  {} {}", s.dim("caused by:"), self.text(cause)));
         }
         for hint in &err.hints {
-            self.err_line(&format!("{} {}", s.hint("hint:"), clean(hint)));
+            self.err_line(&format!("{} {}", s.hint("hint:"), self.text(hint)));
         }
     }
 
@@ -381,10 +407,10 @@ fn end_interrupted_ci(code: u8) {
         cases: vec![ci::Case {
             id: "interrupted".into(),
             outcome: ci::Outcome::Fail,
-            detail: message.clone(),
+            detail: message.clone().into(),
             notes: vec![ci::Note {
                 error: true,
-                message,
+                message: message.into(),
                 file: None,
                 line: None,
             }],
@@ -417,7 +443,7 @@ pub fn end_interrupted(code: u8) {
         crate::error::ErrorKind::Interrupted,
         format!("interrupted by {name} before the {command} run finished"),
     );
-    stderr_line(&format!("error: {}", err.message));
+    stderr_line(&format!("error: {}", err.message.escaped()));
     let doc = envelope(command, code, None, Some(&err), &[]);
     let mut out = io::stdout().lock();
     let _ = json::write(&mut out, &doc, true)

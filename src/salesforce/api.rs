@@ -342,7 +342,7 @@ impl Client {
             .fields
             .iter()
             .filter(|f| f.length > 0)
-            .map(|f| (f.name.as_untrusted_str().to_string(), f.length))
+            .map(|f| (f.name.for_org_request().to_string(), f.length))
             .collect();
         Ok((lengths, info))
     }
@@ -429,7 +429,7 @@ impl Describe {
     fn names(self) -> Vec<String> {
         self.fields
             .into_iter()
-            .map(|f| f.name.as_untrusted_str().to_string())
+            .map(|f| f.name.for_org_request().to_string())
             .collect()
     }
 }
@@ -446,18 +446,9 @@ mod tests {
         )
         .expect("record");
         assert_eq!(r.attributes.object, "Contact");
-        assert_eq!(
-            r.name.as_ref().map(OrgText::as_untrusted_str),
-            Some("Jane\u{1b}[2J")
-        );
+        assert_eq!(r.name, Some(OrgText::from("Jane\u{1b}[2J")));
         assert!(r.phone.is_none());
-        assert_eq!(
-            r.account
-                .and_then(|a| a.name)
-                .as_ref()
-                .map(OrgText::as_untrusted_str),
-            Some("Acme")
-        );
+        assert_eq!(r.account.and_then(|a| a.name), Some(OrgText::from("Acme")));
     }
 
     #[test]

@@ -182,10 +182,8 @@ impl Client {
                 detail: "the token response has no access_token".into(),
             })?;
         let instance = v.instance_url.unwrap_or_default();
-        let instance_url = instance
-            .as_untrusted_str()
-            .trim_end_matches('/')
-            .to_string();
+        // The org's own URL, where the session's calls go.
+        let instance_url = instance.for_org_request().trim_end_matches('/').to_string();
         let parsed = Client::check_url(&instance_url)?;
         // An https login that hands out a plain-http instance would send the
         // bearer token in the clear: refuse before anything is sent there.
@@ -196,9 +194,9 @@ impl Client {
             });
         }
         let identity_url = v.id.unwrap_or_default();
-        let mut parts = identity_url.as_untrusted_str().rsplit('/');
-        let user_id = OrgText::from(parts.next().unwrap_or(""));
-        let org_id = OrgText::from(parts.next().unwrap_or(""));
+        let part =
+            |n: usize| identity_url.derive(|u| u.rsplit('/').nth(n).unwrap_or("").to_string());
+        let (user_id, org_id) = (part(0), part(1));
         Ok(Session {
             access_token: SecretString::from(token),
             instance_url,

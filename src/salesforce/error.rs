@@ -1,7 +1,8 @@
 //! Salesforce failures as values. What each one means to the user (its exit code
 //! and `error.kind`) is decided in `crate::error`, beside `CliError`.
 
-use crate::output::OrgText;
+use crate::detail;
+use crate::output::{Detail, OrgText};
 
 /// Why a call could not get an answer at all.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,75 +61,79 @@ pub enum SfError {
     },
 }
 
+/// [`SfError::describe`] escaped as a terminal shows it (for examples and logs):
+/// never Salesforce's raw words. Messages for people use `describe()`, whose org
+/// spans the printer escapes.
 impl std::fmt::Display for SfError {
-    /// For messages; the printer escapes the result like all error text.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let p = crate::output::Printer::new(crate::output::OutputMode::default());
+        f.write_str(&p.text(&self.describe()))
+    }
+}
+
+impl SfError {
+    /// What happened, for messages: Salesforce's own words are org spans, which
+    /// only the printer turns into output (`SfError` has no `Display`).
+    pub fn describe(&self) -> Detail {
         match self {
             SfError::Network { kind, detail } => match kind {
-                NetKind::Timeout => write!(f, "no answer before the deadline: {detail}"),
-                _ => write!(f, "network error: {detail}"),
+                NetKind::Timeout => detail!["no answer before the deadline: ", detail],
+                _ => detail!["network error: ", detail],
             },
             SfError::OAuth {
                 status,
                 error,
                 description,
-            } => write!(
-                f,
-                "HTTP {status}: {}: {}",
-                error.as_untrusted_str(),
-                description.as_untrusted_str()
-            ),
+            } => detail![format!("HTTP {status}: "), error, ": ", description],
             SfError::Api {
                 status,
                 code,
                 message,
-            } => write!(
-                f,
-                "HTTP {status}: {}: {}",
-                code.as_untrusted_str(),
-                message.as_untrusted_str()
-            ),
+            } => detail![format!("HTTP {status}: "), code, ": ", message],
             SfError::Protocol { status, detail } => {
-                write!(f, "unexpected answer (HTTP {status}): {detail}")
+                detail![format!("unexpected answer (HTTP {status}): "), detail]
             }
             SfError::Redirect {
                 status,
                 location_host,
-            } => write!(
-                f,
-                "HTTP {status}: a redirect to {}, which Salesforce's API never sends; not followed",
-                location_host.as_untrusted_str()
-            ),
-            SfError::TooLarge { cap } => write!(
-                f,
+            } => detail![
+                format!("HTTP {status}: a redirect to "),
+                location_host,
+                ", which Salesforce's API never sends; not followed"
+            ],
+            SfError::TooLarge { cap } => format!(
                 "the answer is larger than {} KiB; stopped reading it",
                 cap / 1024
-            ),
+            )
+            .into(),
             SfError::Refused { url, reason } => {
-                write!(f, "refused to send to {}: {reason}", url.as_untrusted_str())
+                detail!["refused to send to ", url, format!(": {reason}")]
             }
-            SfError::Setup(m) => f.write_str(m),
-            SfError::Proxy { proxy, var, detail } => write!(
-                f,
-                "network error through the proxy {proxy} (from {var}): {detail}"
-            ),
+            SfError::Setup(m) => m.into(),
+            SfError::Proxy { proxy, var, detail } => {
+                format!("network error through the proxy {proxy} (from {var}): {detail}").into()
+            }
         }
     }
-}
 
-impl SfError {
-    pub fn api_code(&self) -> Option<&str> {
+    /// Whether Salesforce answered with this error code.
+    pub fn has_api_code(&self, wanted: &str) -> bool {
+        matches!(self, SfError::Api { code, .. } if *code == wanted)
+    }
+
+    /// Salesforce's error code, when the data API answered with one.
+    pub fn api_code(&self) -> Option<&OrgText> {
         match self {
-            SfError::Api { code, .. } => Some(code.as_untrusted_str()),
+            SfError::Api { code, .. } => Some(code),
             _ => None,
         }
     }
 
     /// A short stable code for bulk rows: Salesforce's own, or one of crmctl's.
-    pub fn code(&self) -> String {
+    pub fn code(&self) -> OrgText {
         match self {
-            SfError::Api { code, .. } => code.as_untrusted_str().to_string(),
-            SfError::OAuth { error, .. } => error.as_untrusted_str().to_string(),
+            SfError::Api { code, .. } => code.clone(),
+            SfError::OAuth { error, .. } => error.clone(),
             SfError::Network { kind, .. } => match kind {
                 NetKind::Timeout => "TIMEOUT",
                 NetKind::Tls | NetKind::UnknownIssuer => "TLS",

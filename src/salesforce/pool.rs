@@ -78,7 +78,7 @@ impl<'a> SessionPool<'a> {
         let mut answer = f(&session);
         for _ in 0..2 {
             let Some(creds) = self.creds else { break };
-            if !matches!(&answer, Err(e) if e.api_code() == Some("INVALID_SESSION_ID")) {
+            if !matches!(&answer, Err(e) if e.has_api_code("INVALID_SESSION_ID")) {
                 break;
             }
             let (fresh, ours) = {

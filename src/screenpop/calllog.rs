@@ -6,8 +6,9 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use super::Match;
+use crate::detail;
 use crate::error::{CliError, ErrorKind};
-use crate::output::OrgText;
+use crate::output::{Detail, OrgText};
 use crate::salesforce::{Client, RecordError, Session, SfError};
 
 /// What kind of interaction is logged.
@@ -65,8 +66,8 @@ pub fn associate(direction: Direction, popped: Option<&Match>) -> Association {
         return none("no-match");
     };
     let id = Some(m.id.clone());
-    match m.object.as_untrusted_str() {
-        "Contact" => match m.account_id.clone().filter(|a| !a.is_empty()) {
+    match m.object.which(&["Contact", "Lead", "Account", "Case"]) {
+        Some("Contact") => match m.account_id.clone().filter(|a| !a.is_empty()) {
             Some(account) => Association {
                 who_id: id,
                 what_id: Some(account),
@@ -74,17 +75,17 @@ pub fn associate(direction: Direction, popped: Option<&Match>) -> Association {
             },
             None => none("contact-without-account"),
         },
-        "Lead" => Association {
+        Some("Lead") => Association {
             who_id: id,
             what_id: None,
             rule: "lead",
         },
-        "Account" => Association {
+        Some("Account") => Association {
             who_id: None,
             what_id: id,
             rule: "account",
         },
-        "Case" => Association {
+        Some("Case") => Association {
             who_id: m
                 .case
                 .as_ref()
@@ -153,10 +154,10 @@ pub fn body(i: &Interaction, a: &Association) -> Value {
     m.insert("Status".into(), json!("Completed"));
     m.insert("ActivityDate".into(), json!(i.date));
     if let Some(w) = &a.who_id {
-        m.insert("WhoId".into(), json!(w.as_untrusted_str()));
+        m.insert("WhoId".into(), json!(w.for_org_request()));
     }
     if let Some(w) = &a.what_id {
-        m.insert("WhatId".into(), json!(w.as_untrusted_str()));
+        m.insert("WhatId".into(), json!(w.for_org_request()));
     }
     Value::Object(m)
 }
@@ -237,8 +238,8 @@ pub fn round_trip(
     body: &Value,
 ) -> Result<RoundTrip, RoundTripError> {
     let id = create(client, session, version, body).map_err(RoundTripError::Create)?;
-    let read = client.retrieve(session, version, "Task", id.as_untrusted_str());
-    let deleted = client.delete(session, version, "Task", id.as_untrusted_str());
+    let read = client.retrieve(session, version, "Task", id.for_org_request());
+    let deleted = client.delete(session, version, "Task", id.for_org_request());
     let read = match read {
         Ok((v, _)) => v,
         Err(e) => {
@@ -287,34 +288,35 @@ pub fn refusal(e: RecordError) -> CliError {
             code,
             message,
         } => {
-            // Org text in an error message: the printer escapes every error it shows.
-            let (code, full) = (code.as_untrusted_str(), message.as_untrusted_str());
             // Salesforce quotes the refused value (`data value too large: <value>`):
             // a 40,000-character comment is not echoed back whole.
-            let message = &clip(full, MESSAGE_MAX);
+            let clipped = message.derive(|m| clip(m, MESSAGE_MAX));
             // The org answered and refused the record (a 4xx about this write): the
             // check said no, exit 1, whatever the code. Only a busy org, an expired
             // session or the API limit mean it could not answer.
             let answered = (400..500).contains(status)
-                && !matches!(code, "REQUEST_LIMIT_EXCEEDED" | "INVALID_SESSION_ID");
+                && !code.is_one_of(&["REQUEST_LIMIT_EXCEEDED", "INVALID_SESSION_ID"]);
             let base = if answered {
                 CliError::new(ErrorKind::Rejected, String::new())
             } else {
                 base
             };
-            let fields: Vec<String> = e
-                .fields
-                .iter()
-                .map(|f| f.as_untrusted_str().to_string())
-                .collect();
             let mut err = CliError::new(
                 base.kind,
-                format!("Salesforce refused to create the Task: {code}: {message}"),
+                detail![
+                    "Salesforce refused to create the Task: ",
+                    code,
+                    ": ",
+                    clipped
+                ],
             );
-            if !fields.is_empty() {
-                err = err.with_cause(format!("fields: {}", fields.join(", ")));
+            if !e.fields.is_empty() {
+                err = err.with_cause_detail(detail![
+                    "fields: ",
+                    Detail::join(e.fields.iter().map(Detail::from), ", ")
+                ]);
             }
-            crate::salesforce::advice::for_task_write(code, full, &fields)
+            crate::salesforce::advice::for_task_write(code, message, &e.fields)
                 .into_iter()
                 .fold(err, CliError::with_hint)
         }
@@ -537,7 +539,11 @@ mod refusal_tests {
             &["CallType"],
         );
         assert_eq!(e.kind, crate::error::ErrorKind::Rejected);
-        assert_eq!(e.causes, vec!["fields: CallType".to_string()]);
+        // The field name is Salesforce's: an org span, which the printer escapes.
+        assert_eq!(
+            e.causes,
+            vec![detail!["fields: ", OrgText::from("CallType")]]
+        );
         assert!(
             e.hints[0].starts_with("CallType is a restricted picklist"),
             "{:?}",

@@ -284,12 +284,11 @@ pub fn view(
         match out.last_mut() {
             Some(prev) if same => {
                 if !value.is_empty() {
-                    let joined = if prev.value.is_empty() {
-                        value
+                    prev.value = if prev.value.is_empty() {
+                        OrgText::new(value)
                     } else {
-                        format!("{} {value}", prev.value.as_untrusted_str())
+                        prev.value.derive(|p| format!("{p} {value}"))
                     };
-                    prev.value = OrgText::new(joined);
                 }
                 prev.system_name = format!("{}+{}", prev.system_name, a.system_name.trim());
                 if prev.hyperlink.is_none() {
@@ -368,7 +367,7 @@ pub fn missed(
             let (field, stored) = m
                 .phones
                 .iter()
-                .find(|(_, v)| digits(v.as_untrusted_str()).ends_with(&caller.nsn))
+                .find(|(_, v)| v.matches(|v| digits(v).ends_with(&caller.nsn)))
                 .or(m.phones.first())
                 .map(|(f, v)| (*f, v.clone()))
                 .unwrap_or(("Phone", OrgText::default()));
@@ -460,27 +459,25 @@ mod tests {
         let rec = serde_json::json!({"Id": "003A", "FirstName": "Pieter", "LastName": "de Vries&Co", "Title": "x",
             "Account": {"Name": "Evil\u{1b}[2J"}});
         let v = view(&model, "Contact", rec.as_object().expect("object"));
-        let shown: Vec<(&str, &str, &str)> = v
+        let shown: Vec<(&str, &str, &OrgText)> = v
             .iter()
-            .map(|a| {
-                (
-                    a.display_name.as_str(),
-                    a.system_name.as_str(),
-                    a.value.as_untrusted_str(),
-                )
-            })
+            .map(|a| (a.display_name.as_str(), a.system_name.as_str(), &a.value))
             .collect();
         assert_eq!(
             shown,
             [
-                ("Name", "FirstName+LastName", "Pieter de Vries&Co"),
-                ("Open", "Id", "003A"),
-                ("Account", "Account.Name", "Evil\u{1b}[2J"),
+                (
+                    "Name",
+                    "FirstName+LastName",
+                    &OrgText::from("Pieter de Vries&Co")
+                ),
+                ("Open", "Id", &OrgText::from("003A")),
+                ("Account", "Account.Name", &OrgText::from("Evil\u{1b}[2J")),
             ]
         );
         assert_eq!(
-            v[1].hyperlink.as_ref().map(OrgText::as_untrusted_str),
-            Some("https://x.example/003A?n=de%20Vries%26Co")
+            v[1].hyperlink,
+            Some(OrgText::from("https://x.example/003A?n=de%20Vries%26Co"))
         );
         assert_eq!(
             fields(&model, "Contact"),

@@ -294,7 +294,7 @@ pub fn perform(
         matches
             .iter()
             .filter(|m| m.object == object)
-            .map(|m| m.id.as_untrusted_str().to_string())
+            .map(|m| m.id.for_org_request().to_string())
             .collect::<Vec<_>>()
     };
     // One query, or a few when the matched Ids would make a URL longer than
@@ -312,11 +312,7 @@ pub fn perform(
     }
     if several {
         // CreatedDate is ISO 8601 in one zone: its text orders as its time.
-        open_cases.sort_by(|a, b| {
-            b.created
-                .as_untrusted_str()
-                .cmp(a.created.as_untrusted_str())
-        });
+        open_cases.sort_by(|a, b| b.created.cmp(&a.created));
         open_cases.truncate(super::MAX_OPEN_CASES);
     }
     Ok(Outcome {

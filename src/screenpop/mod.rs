@@ -238,14 +238,7 @@ pub fn to_match(r: &Record) -> Match {
     let account_name = r.account.as_ref().and_then(|a| filled(&a.name));
     let (name, case) = if object == "Case" {
         let c = case_info(r);
-        (
-            OrgText::new(format!(
-                "{} {}",
-                c.number.as_untrusted_str(),
-                c.subject.as_untrusted_str()
-            )),
-            Some(c),
-        )
+        (c.number.joined(" ", &c.subject), Some(c))
     } else {
         (filled(&r.name).unwrap_or_default(), None)
     };
@@ -273,9 +266,9 @@ pub fn to_match(r: &Record) -> Match {
 pub fn cases_of(popped: &Match, cases: &[CaseInfo]) -> Vec<CaseInfo> {
     cases
         .iter()
-        .filter(|c| match popped.object.as_untrusted_str() {
-            "Contact" => c.contact_id.as_ref() == Some(&popped.id),
-            "Account" => c.account_id.as_ref() == Some(&popped.id),
+        .filter(|c| match popped.object.which(&["Contact", "Account"]) {
+            Some("Contact") => c.contact_id.as_ref() == Some(&popped.id),
+            Some("Account") => c.account_id.as_ref() == Some(&popped.id),
             _ => false,
         })
         .cloned()

@@ -50,7 +50,10 @@ pub fn attribute_fields(
                         setting: Some("PluginAttributes".into()),
                         severity: Severity::Error,
                         rule: "attribute-field-missing",
-                        message: format!("cannot describe {object}: {e}"),
+                        message: format!(
+                            "cannot describe {object}: {}",
+                            e.describe().to_legacy_string()
+                        ),
                         hint: "the integration user needs read access to the object".into(),
                         file: a.file.display().to_string(),
                         line: a.line,

@@ -115,7 +115,7 @@ fn synthetic_phones(emu: &Background) -> Vec<String> {
         let (records, _) = client.query(&session, "60.0", soql).expect("query");
         for r in records {
             for v in [&r.phone, &r.mobile_phone].into_iter().flatten() {
-                phones.push(v.as_untrusted_str().to_string());
+                phones.push(v.for_matching().to_string());
             }
         }
     }

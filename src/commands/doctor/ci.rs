@@ -63,7 +63,9 @@ fn suites(results: &[UccResult]) -> Vec<Suite> {
                 .map(|st| {
                     let mut message = st.detail.clone();
                     if let Some(h) = st.hint() {
-                        message.push_str(&format!(" (hint: {h})"));
+                        message.push(" (hint: ");
+                        message.push(h);
+                        message.push(")");
                     }
                     let note = |error: bool| Note {
                         error,

@@ -26,23 +26,22 @@ pub fn export_progress(ctx: &Ctx, json: bool) -> impl Fn(ExportProgress) + Sync 
 /// An export that failed: the org's error, with what to do when the org or the user
 /// has no Bulk API 2.0 access.
 pub fn export_error(e: ExportError) -> CliError {
-    let code = e.error.api_code().map(str::to_string);
+    let code = e.error.api_code().cloned();
     let status = match &e.error {
         crate::salesforce::SfError::Api { status, .. } => Some(*status),
         _ => None,
     };
     let err = CliError::from(e.error).with_cause(format!("--index could not {}", e.step));
-    let no_access = matches!(
-        code.as_deref(),
-        Some(
-            "API_DISABLED_FOR_ORG"
-                | "FUNCTIONALITY_NOT_ENABLED"
-                | "INSUFFICIENT_ACCESS"
-                | "INSUFFICIENTACCESS"
-                | "INSUFFICIENT_ACCESS_OR_READONLY"
-                | "NOT_FOUND"
-        )
-    ) || status == Some(403);
+    let no_access = code.is_some_and(|c| {
+        c.is_one_of(&[
+            "API_DISABLED_FOR_ORG",
+            "FUNCTIONALITY_NOT_ENABLED",
+            "INSUFFICIENT_ACCESS",
+            "INSUFFICIENTACCESS",
+            "INSUFFICIENT_ACCESS_OR_READONLY",
+            "NOT_FOUND",
+        ])
+    }) || status == Some(403);
     if no_access {
         err.with_hint("--index needs Bulk API 2.0 (API version 47.0 or later) and a user with the \"API Enabled\" permission who can read Account, Contact, Lead and Case; without it, drop --index: batched searches need only the REST API")
     } else {

@@ -111,19 +111,24 @@ impl ModelInfo {
         })
     }
 
-    /// "Why no pop", one sentence per record the model misses.
-    pub fn why_not(&self) -> Vec<String> {
+    /// "Why no pop", one sentence per record the model misses (the record's
+    /// words as org spans, for the printer and the JSON writer to escape).
+    pub fn why_not(&self) -> Vec<crate::output::Detail> {
         self.missed
             .iter()
             .map(|m| {
-                format!(
-                    "with PhoneNumberFormat={} the CRM Service would not find {} {}, stored as '{}' ({})",
-                    m.phone_number_format,
-                    m.object.escaped(),
-                    m.name.escaped(),
-                    m.stored.escaped(),
-                    m.field
-                )
+                crate::detail![
+                    format!(
+                        "with PhoneNumberFormat={} the CRM Service would not find ",
+                        m.phone_number_format
+                    ),
+                    &m.object,
+                    " ",
+                    &m.name,
+                    ", stored as '",
+                    &m.stored,
+                    format!("' ({})", m.field)
+                ]
             })
             .collect()
     }
@@ -240,4 +245,45 @@ pub fn apply(
     let matches = found.as_matches(&full.matches);
     full.matches = matches;
     full.steps.extend(found.steps);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::{OrgText, OutputMode, Printer, json};
+
+    /// "Why no pop" quotes the record as the org stores it: escaped in text, kept
+    /// exactly (as `\u` escapes) in JSON; before spans the JSON carried the
+    /// terminal's escapes (`\\x1b` as text) instead of the record's own text.
+    #[test]
+    fn why_no_pop_quotes_the_record_as_org_text() {
+        let info = ModelInfo {
+            name: "crm-service",
+            ucc: None,
+            crm: None,
+            set: Vec::new(),
+            applies: true,
+            status: None,
+            attributes: Vec::new(),
+            missed: vec![crate::screenpop::crm_service::Missed {
+                object: OrgText::from("Contact"),
+                id: OrgText::from("003A"),
+                name: OrgText::from("Ja\u{202e}ne\u{1b}[2J"),
+                field: "Phone",
+                stored: OrgText::from("+31 20"),
+                phone_number_format: "E164",
+            }],
+            queries: Vec::new(),
+        };
+        let why = info.why_not();
+        let p = Printer::new(OutputMode::default());
+        assert_eq!(
+            p.line(&why[0]),
+            "with PhoneNumberFormat=E164 the CRM Service would not find Contact Ja\\u{202e}ne\\x1b[2J, stored as '+31 20' (Phone)"
+        );
+        assert_eq!(
+            json::to_line(&why[0]),
+            "\"with PhoneNumberFormat=E164 the CRM Service would not find Contact Ja\\u202ene\\u001b[2J, stored as '+31 20' (Phone)\""
+        );
+    }
 }

@@ -221,7 +221,7 @@ impl Report for LookupReport {
         }
         // Why no pop: what crmctl's full search found that the UCC's model misses.
         for why in self.model.iter().flat_map(|m| m.why_not()) {
-            text.push_str(&format!("{} {why}\n", s.error("why no pop:")));
+            text.push_str(&format!("{} {}\n", s.error("why no pop:"), out.line(&why)));
         }
         if self.show_timings && self.timings.is_empty() {
             text.push_str("timings: none (nothing was sent)\n");

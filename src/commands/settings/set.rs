@@ -162,7 +162,7 @@ impl Report for SetReport {
         out.data(&text)?;
         if let Some(e) = self.error() {
             for h in &e.hints {
-                out.hint(h);
+                out.hint_detail(h);
             }
         }
         Ok(())

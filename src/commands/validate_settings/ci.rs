@@ -25,7 +25,8 @@ fn suites(uccs: &[(String, String)], findings: &[Finding], not_run: &NotRun) -> 
                             message: match &f.setting {
                                 Some(s) => format!("{s}: {} (hint: {})", f.message, f.hint),
                                 None => format!("{} (hint: {})", f.message, f.hint),
-                            },
+                            }
+                            .into(),
                             file: Some(f.file.clone()),
                             line: Some(f.line),
                         })
@@ -43,7 +44,10 @@ fn suites(uccs: &[(String, String)], findings: &[Finding], not_run: &NotRun) -> 
                     Case {
                         id: id.to_string(),
                         outcome,
-                        detail: skipped.map(|(_, why)| why.to_string()).unwrap_or_default(),
+                        detail: skipped
+                            .map(|(_, why)| why.to_string())
+                            .unwrap_or_default()
+                            .into(),
                         notes,
                     }
                 })

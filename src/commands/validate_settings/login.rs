@@ -126,13 +126,17 @@ pub(super) fn login_checks(
                     crate::error::ErrorKind::Rejected => *refused += members.len(),
                     _ => {}
                 }
-                push("login-failed", e.message.clone(), e.hints.join("; "));
+                push(
+                    "login-failed",
+                    e.message.to_legacy_string(),
+                    crate::output::Detail::join(e.hints.iter().cloned(), "; ").to_legacy_string(),
+                );
                 out.push(LoginCheck {
                     uccs: names,
                     ok: false,
                     instance_url: None,
                     error_kind: Some(e.kind.as_str()),
-                    problems: vec![e.message],
+                    problems: vec![e.message.to_legacy_string()],
                 });
             }
         }

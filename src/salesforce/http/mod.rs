@@ -434,7 +434,11 @@ impl Client {
                     if Instant::now() + wait >= deadline {
                         return Err(e);
                     }
-                    self.trace(&format!("retrying in {} ms after: {e}", wait.as_millis()));
+                    self.trace(&format!(
+                        "retrying in {} ms after: {}",
+                        wait.as_millis(),
+                        e.describe().to_legacy_string()
+                    ));
                     std::thread::sleep(wait);
                 }
             }
@@ -558,9 +562,9 @@ mod tests {
             503,
             br#"[{"errorCode":"SERVER_UNAVAILABLE","message":"down for maintenance"}]"#,
         );
-        assert_eq!(
-            e.as_ref().and_then(SfError::api_code),
-            Some("SERVER_UNAVAILABLE")
+        assert!(
+            e.as_ref()
+                .is_some_and(|e| e.has_api_code("SERVER_UNAVAILABLE"))
         );
         assert!(retryable(&e.expect("error")));
     }

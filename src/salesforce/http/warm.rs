@@ -52,7 +52,7 @@ impl Client {
         };
         let org = match Self::check_url(org_url.trim()) {
             Ok(u) => u,
-            Err(e) => return skip(&e.to_string()),
+            Err(e) => return skip(&e.describe().to_legacy_string()),
         };
         let login = Self::check_url(login_url).ok()?;
         if same_origin(&org, &login) {
@@ -77,11 +77,11 @@ impl Client {
             let t = Instant::now();
             let mut answer = None;
             let outcome = match client.http_for(&versions) {
-                Err(e) => e.to_string(),
+                Err(e) => e.describe().to_legacy_string(),
                 Ok(http) => {
                     let timeout = client.settings.connect_timeout + client.settings.timeout;
                     match http.get(versions).timeout(timeout).send() {
-                        Err(e) => network(&e).to_string(),
+                        Err(e) => network(&e).describe().to_legacy_string(),
                         Ok(resp) => {
                             // Read to the end (capped) so the connection goes back to the pool.
                             let status = resp.status().as_u16();

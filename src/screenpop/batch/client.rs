@@ -45,7 +45,7 @@ impl Org for ClientOrg<'_> {
 
     fn classify(&self, error: &SfError) -> ErrorClass {
         match error {
-            _ if error.api_code() == Some("REQUEST_LIMIT_EXCEEDED") => ErrorClass::Stop,
+            _ if error.has_api_code("REQUEST_LIMIT_EXCEEDED") => ErrorClass::Stop,
             SfError::Api {
                 status: 400 | 414 | 431,
                 ..

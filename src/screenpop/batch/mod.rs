@@ -188,30 +188,27 @@ pub trait CaseRecord {
 
 impl SearchRecord for super::Match {
     // The engine only compares these texts with each other and with the searched
-    // terms; none of them is printed from here.
+    // terms, and sends Ids back in the open-cases query; none is printed from here.
     fn object(&self) -> &str {
-        self.object.as_untrusted_str()
+        self.object.for_matching()
     }
     fn id(&self) -> &str {
-        self.id.as_untrusted_str()
+        self.id.for_org_request()
     }
     fn phone_values(&self) -> Vec<&str> {
-        self.phones
-            .iter()
-            .map(|(_, v)| v.as_untrusted_str())
-            .collect()
+        self.phones.iter().map(|(_, v)| v.for_matching()).collect()
     }
     fn email(&self) -> Option<&str> {
-        self.email.as_ref().map(OrgText::as_untrusted_str)
+        self.email.as_ref().map(OrgText::for_matching)
     }
 }
 
 impl CaseRecord for super::CaseInfo {
     fn contact_id(&self) -> Option<&str> {
-        self.contact_id.as_ref().map(OrgText::as_untrusted_str)
+        self.contact_id.as_ref().map(OrgText::for_matching)
     }
     fn account_id(&self) -> Option<&str> {
-        self.account_id.as_ref().map(OrgText::as_untrusted_str)
+        self.account_id.as_ref().map(OrgText::for_matching)
     }
 }
 

@@ -67,14 +67,14 @@ impl Answer {
     /// About what it takes in memory, in the memo (its map entry and counts included).
     fn weight(&self) -> usize {
         96 + self.row.as_ref().map_or(0, |r| {
-            let text = |t: &Option<OrgText>| t.as_ref().map_or(0, |t| t.as_untrusted_str().len());
+            let text = |t: &Option<OrgText>| t.as_ref().map_or(0, OrgText::len);
             std::mem::size_of::<Row>()
                 + text(&r.pops_object)
                 + text(&r.pops_id)
                 + text(&r.pops_name)
-                + r.error.as_ref().map_or(0, |e| {
-                    e.code.as_untrusted_str().len() + e.message.as_untrusted_str().len()
-                })
+                + r.error
+                    .as_ref()
+                    .map_or(0, |e| e.code.len() + e.message.len())
         })
     }
 
@@ -416,7 +416,7 @@ fn by_engine<F: FnMut(&Row) -> bool>(
                 1 + u8::from(has_cases(&f.matches)),
             ),
             Outcome::Failed(e) => {
-                if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
+                if e.has_api_code("REQUEST_LIMIT_EXCEEDED") {
                     stop.api_limit();
                 }
                 (row(&input, Status::Failed, Some(sf_row_error(e)), ms), 1)
@@ -453,7 +453,7 @@ fn by_engine<F: FnMut(&Row) -> bool>(
 fn has_cases(matches: &[Match]) -> bool {
     matches
         .iter()
-        .any(|m| matches!(m.object.as_untrusted_str(), "Contact" | "Account"))
+        .any(|m| m.object.is_one_of(&["Contact", "Account"]))
 }
 
 #[cfg(test)]

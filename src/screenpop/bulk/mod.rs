@@ -183,9 +183,9 @@ fn row(input: &Input, status: Status, error: Option<RowError>, ms: u128) -> Row 
 /// lookup's exit code (`crate::error::sf_kind`).
 fn sf_row_error(e: &SfError) -> RowError {
     RowError {
-        code: OrgText::new(e.code()),
+        code: e.code(),
         kind: crate::error::sf_kind(e).as_str(),
-        message: OrgText::new(e.to_string()),
+        message: e.describe().into_org_text(),
     }
 }
 

@@ -123,7 +123,7 @@ fn answer(
             }
         }
         Err(e) => {
-            if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
+            if e.has_api_code("REQUEST_LIMIT_EXCEEDED") {
                 stop.api_limit();
             }
             ModelRow::plain(row(input, Status::Failed, Some(sf_row_error(&e)), ms), None)
@@ -255,7 +255,12 @@ pub fn run_model(
                     r.crm_status = None;
                 } else {
                     // What kind of contact the model pops, whether or not ShowStatus shows it.
-                    match r.row.pops_object.as_ref().map(OrgText::as_untrusted_str) {
+                    match r
+                        .row
+                        .pops_object
+                        .as_ref()
+                        .and_then(|o| o.which(&["Contact", "Lead"]))
+                    {
                         Some("Contact") => counts.contact += 1,
                         Some("Lead") => counts.lead += 1,
                         _ => counts.unknown += 1,

@@ -40,7 +40,7 @@ impl Shared<'_> {
                 )
             }
             Err(e) => {
-                if e.api_code() == Some("REQUEST_LIMIT_EXCEEDED") {
+                if e.has_api_code("REQUEST_LIMIT_EXCEEDED") {
                     self.stop.api_limit();
                 }
                 row(input, Status::Failed, Some(sf_row_error(&e)), ms)

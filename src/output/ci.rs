@@ -105,12 +105,15 @@ pub struct RuleInfo {
 /// Control characters and what [`crate::output::sanitize::is_deceptive`] names (bidi
 /// controls, zero-width and invisible characters: the same predicate as text output)
 /// made visible (as `\u{1b}`): no format below may carry them raw (XML 1.0 forbids
-/// most C0 characters even escaped).
+/// most C0 characters even escaped). A line break is kept: by the time text reaches
+/// here, the only line breaks left are crmctl's own (notes one a line), since what
+/// the org or a settings file wrote went through [`one_line`] or
+/// [`Detail::escaped_line`] first.
 fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            '\n' | '\t' | '\r' => out.push(c),
+            '\n' => out.push(c),
             c if c.is_control() || crate::output::sanitize::is_deceptive(c) => {
                 out.push_str(&format!("\\u{{{:x}}}", c as u32));
             }
@@ -118,6 +121,19 @@ fn visible(text: &str) -> String {
         }
     }
     out
+}
+
+/// A file name: [`visible`], with a line break made visible too. Backslashes stay
+/// single (a Windows path must still name its file).
+fn path_text(path: &str) -> String {
+    visible(&path.replace('\n', "\\u{a}"))
+}
+
+/// A name from a settings file (a UCC, a rule id) or a message as one line,
+/// escaped as text output escapes it (`\x1b`, `\r`, `\n`, `\u{202e}`), so the
+/// same value reads the same in every format.
+fn one_line(text: &str) -> String {
+    crate::output::sanitize::for_terminal(text)
 }
 
 /// XML text and attribute escaping (after [`visible`]).
@@ -166,7 +182,7 @@ fn note_line(n: &Note) -> String {
     format!(
         "{}: {at}{}",
         if n.error { "error" } else { "warning" },
-        n.message.raw()
+        n.message.escaped_line()
     )
 }
 
@@ -189,21 +205,21 @@ pub fn junit(tool: &str, suites: &[Suite]) -> String {
         let (tests, failures, skipped) = counts(s);
         x.push_str(&format!(
             "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\"",
-            xml(&s.name)
+            xml(&one_line(&s.name))
         ));
         if let Some(f) = &s.file {
-            x.push_str(&format!(" file=\"{}\"", xml(f)));
+            x.push_str(&format!(" file=\"{}\"", xml(&path_text(f))));
         }
         x.push_str(">\n");
         for c in &s.cases {
             x.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{}\"",
-                xml(&c.id),
-                xml(&format!("{tool}.{}", s.name))
+                xml(&one_line(&c.id)),
+                xml(&format!("{tool}.{}", one_line(&s.name)))
             ));
             if let Some(n) = c.notes.first() {
                 if let Some(f) = &n.file {
-                    x.push_str(&format!(" file=\"{}\"", xml(f)));
+                    x.push_str(&format!(" file=\"{}\"", xml(&path_text(f))));
                 }
                 if let Some(l) = n.line {
                     x.push_str(&format!(" line=\"{l}\""));
@@ -215,27 +231,27 @@ pub fn junit(tool: &str, suites: &[Suite]) -> String {
                 Outcome::Pass | Outcome::Warn => x.push_str(&format!(
                     ">\n      <system-out>{}</system-out>\n    </testcase>\n",
                     xml(&if lines.is_empty() {
-                        c.detail.raw()
+                        c.detail.escaped_line()
                     } else {
                         lines.join("\n")
                     })
                 )),
                 Outcome::Skip => x.push_str(&format!(
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    xml(&c.detail.raw())
+                    xml(&c.detail.escaped_line())
                 )),
                 Outcome::Fail => {
                     let first = c
                         .notes
                         .iter()
                         .find(|n| n.error)
-                        .map(|n| n.message.raw())
-                        .unwrap_or_else(|| c.detail.raw());
+                        .map(|n| n.message.escaped_line())
+                        .unwrap_or_else(|| c.detail.escaped_line());
                     x.push_str(&format!(
                         ">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                         xml(&first),
                         xml(&c.id),
-                        xml(&if lines.is_empty() { c.detail.raw() } else { lines.join("\n") })
+                        xml(&if lines.is_empty() { c.detail.escaped_line() } else { lines.join("\n") })
                     ));
                 }
             }
@@ -287,13 +303,13 @@ pub fn sarif(tool: &str, version: &str, rules: &[RuleInfo], suites: &[Suite]) ->
                 let mut r = json!({
                     "ruleId": c.id,
                     "level": if n.error { "error" } else { "warning" },
-                    "message": {"text": visible(&format!("{}: {}", s.name, n.message.raw()))},
+                    "message": {"text": visible(&format!("{}: {}", one_line(&s.name), n.message.escaped_line()))},
                 });
                 if let Some(i) = rules.iter().position(|x| x.id == c.id) {
                     r["ruleIndex"] = json!(i);
                 }
                 if let Some(f) = n.file.as_ref().or(s.file.as_ref()) {
-                    let mut loc = json!({"artifactLocation": {"uri": uri(&visible(f))}});
+                    let mut loc = json!({"artifactLocation": {"uri": uri(&path_text(f))}});
                     if let Some(l) = n.line.filter(|l| *l > 0) {
                         loc["region"] = json!({"startLine": l});
                     }
@@ -325,7 +341,7 @@ pub fn sarif(tool: &str, version: &str, rules: &[RuleInfo], suites: &[Suite]) ->
 pub fn github(suites: &[Suite]) -> String {
     let mut out = String::new();
     for s in suites {
-        out.push_str(&format!("::group::{}\n", gh_data(&s.name)));
+        out.push_str(&format!("::group::{}\n", gh_data(&one_line(&s.name))));
         for c in &s.cases {
             if c.notes.is_empty() {
                 let word = match c.outcome {
@@ -333,13 +349,13 @@ pub fn github(suites: &[Suite]) -> String {
                     Outcome::Fail => "failed",
                     _ => "ok",
                 };
-                out.push_str(&format!("{word}: {}\n", gh_data(&c.id)));
+                out.push_str(&format!("{word}: {}\n", gh_data(&one_line(&c.id))));
                 continue;
             }
             for n in &c.notes {
                 let mut props = Vec::new();
                 if let Some(f) = n.file.as_ref().or(s.file.as_ref()) {
-                    props.push(format!("file={}", gh_property(f)));
+                    props.push(format!("file={}", gh_property(&path_text(f))));
                 }
                 if let Some(l) = n.line.filter(|l| *l > 0) {
                     props.push(format!("line={l}"));
@@ -349,7 +365,11 @@ pub fn github(suites: &[Suite]) -> String {
                     "::{} {}::{}\n",
                     if n.error { "error" } else { "warning" },
                     props.join(","),
-                    gh_data(&format!("{}: {}", s.name, n.message.raw()))
+                    gh_data(&format!(
+                        "{}: {}",
+                        one_line(&s.name),
+                        n.message.escaped_line()
+                    ))
                 ));
             }
         }
@@ -364,11 +384,56 @@ mod tests {
 
     #[test]
     fn github_escaping_follows_the_runner() {
-        assert_eq!(gh_data("50% a\r\nb"), "50%25 a%0D%0Ab");
+        // A line break of crmctl's own layout is the runner's %0A; a carriage return
+        // never is layout, so it is made visible.
+        assert_eq!(gh_data("50% a\r\nb"), "50%25 a\\u{d}%0Ab");
         assert_eq!(gh_property("C:\\a,b.yaml"), "C%3A\\a%2Cb.yaml");
         assert_eq!(gh_data("x\u{1b}[2J\u{202e}"), "x\\u{1b}[2J\\u{202e}");
         assert_eq!(gh_data("a\u{200b}\u{feff}b"), "a\\u{200b}\\u{feff}b");
         assert_eq!(xml("a\u{2060}\u{e0041}"), "a\\u{2060}\\u{e0041}");
+    }
+
+    /// Org text and settings names with line breaks and escapes read the same in
+    /// every format as in text output: `\r\n` and `\x1b` as visible text, never a
+    /// raw or encoded control the consumer would turn back into one.
+    #[test]
+    fn org_line_breaks_and_escapes_read_as_in_text_output_in_every_format() {
+        let org = crate::output::OrgText::new("a\r\nb\u{1b}[2J\u{202e}c");
+        let suites = [Suite {
+            name: "help\r\ndesk".into(),
+            file: Some("e\n.yaml".into()),
+            cases: vec![Case {
+                id: "rule".into(),
+                outcome: Outcome::Fail,
+                detail: Detail::from("failed"),
+                notes: vec![Note {
+                    error: true,
+                    message: crate::detail!["value ", &org],
+                    file: Some("e\n.yaml".into()),
+                    line: Some(3),
+                }],
+            }],
+        }];
+        let shown = "a\\r\\nb\\x1b[2J\\u{202e}c";
+        for (format, doc) in [
+            ("junit", junit("t", &suites)),
+            // SARIF is JSON: its message text, as a consumer reads it.
+            (
+                "sarif",
+                serde_json::from_str::<Value>(&sarif("t", "1", &[], &suites))
+                    .expect("SARIF")["runs"][0]["results"][0]["message"]["text"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            ("github", github(&suites)),
+        ] {
+            assert!(doc.contains(shown), "{format}: {doc}");
+            assert!(doc.contains("help\\r\\ndesk"), "{format}: {doc}");
+            for bad in ["\r", "\u{1b}", "\u{202e}", "&#13;", "%0D", "\\r\n"] {
+                assert!(!doc.contains(bad), "{format} holds {bad:?}: {doc}");
+            }
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use crate::doctor::{self, Status, Step, UccResult};
 use crate::error::{CliError, ErrorKind};
 use crate::ops::connect::{self as resolve, ConnectSettings};
 use crate::ops::credentials::{jwt_key, ucc_credentials};
-use crate::output::{Printer, Report, sanitize};
+use crate::output::{Printer, Report};
 use crate::salesforce::Credentials;
 use crate::screenpop::lookup::{self, Kind, Plan};
 use crate::settings::rules::{self, Finding};
@@ -457,7 +457,7 @@ impl Report for DoctorReport {
             return out.ci_document(&doc);
         }
         let s = out.stdout_style();
-        let clean = |t: &str| sanitize::for_terminal(t);
+        let clean = |t: &str| out.quoted(t);
         let mut text = String::new();
         for r in &self.results {
             let title = match &r.ucc {

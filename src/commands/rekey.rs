@@ -11,7 +11,7 @@ use crate::crypto::profile::{KeyProfile, ProfileError, ProfileOrigin};
 use crate::ctx::Ctx;
 use crate::env::{EnvSecret, names};
 use crate::error::{CliError, EXIT_NO};
-use crate::output::{Printer, Report, sanitize};
+use crate::output::{Printer, Report};
 use crate::secret;
 use crate::settings::rewrite::{self, FilePlan, Keys, Outcome, commit};
 
@@ -177,7 +177,7 @@ impl Report for RekeyReport {
         let every_value = out.mode.verbose > 0;
         let mut text = String::new();
         for f in &self.files {
-            let file = sanitize::for_terminal(&f.plan.path.display().to_string());
+            let file = out.quoted(&f.plan.path.display().to_string());
             let (re, new, empty) = (
                 f.plan.count("rekeyed"),
                 f.plan.count("already-new"),
@@ -205,15 +205,17 @@ impl Report for RekeyReport {
             if let Some(b) = &f.backup {
                 text.push_str(&format!(
                     "  backup: {}\n",
-                    sanitize::for_terminal(&b.display().to_string())
+                    out.quoted(&b.display().to_string())
                 ));
             }
             if let Some(p) = &f.plan.problem {
-                text.push_str(&format!("  {} {}\n", s.error("error"), p));
+                text.push_str(&format!("  {} {}\n", s.error("error"), out.quoted(p)));
             }
             for v in &f.plan.values {
                 let detail = match &v.outcome {
-                    Outcome::Blocked(b) => format!("{} {b}", s.error("error")),
+                    Outcome::Blocked(b) => {
+                        format!("{} {}", s.error("error"), out.quoted(&b.to_string()))
+                    }
                     _ if !every_value => continue,
                     Outcome::Rekeyed => {
                         format!("-> {}", v.new_fingerprint.as_deref().unwrap_or("?"))
@@ -223,8 +225,8 @@ impl Report for RekeyReport {
                 };
                 text.push_str(&format!(
                     "  {} {} {file}:{} {} {detail}\n",
-                    sanitize::for_terminal(&v.ucc),
-                    sanitize::for_terminal(&v.setting),
+                    out.quoted(&v.ucc),
+                    out.quoted(&v.setting),
                     v.line,
                     v.fingerprint,
                 ));

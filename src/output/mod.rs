@@ -230,6 +230,31 @@ impl Printer {
         detail.escaped_line()
     }
 
+    /// Org text on one line of a terminal: control and bidi characters made visible.
+    pub fn org(&self, text: &OrgText) -> String {
+        text.escaped()
+    }
+
+    /// [`Printer::org`] in at most `max` display columns: a longer text is cut
+    /// between two characters (never inside an escape) and ends in `…` (table cells,
+    /// values on a line of their own; `--json` keeps the whole text).
+    pub fn org_clipped(&self, text: &OrgText, max: usize) -> String {
+        text.clipped(max)
+    }
+
+    /// Text crmctl did not write but was given as a plain string (a UCC or setting
+    /// name, a file's path, a value from a settings file), on one line of a
+    /// terminal, escaped as org text is.
+    pub fn quoted(&self, text: &str) -> String {
+        sanitize::for_terminal(text)
+    }
+
+    /// [`Printer::quoted`] for several lines (a diff, a YAML document): line breaks
+    /// kept, every other control character made visible.
+    pub fn quoted_lines(&self, text: &str) -> String {
+        sanitize::for_terminal_lines(text)
+    }
+
     pub fn warnings(&self) -> Vec<String> {
         self.warnings.borrow().clone()
     }

@@ -322,3 +322,42 @@ fn plugin_attributes_survive_a_yaml_export_and_a_csv_export_warns() {
     assert!(out.stderr.contains("Username"), "{}", out.stderr);
     assert!(out.stderr.contains("formula"), "{}", out.stderr);
 }
+
+/// A UCC's name and a value from the file are escaped once in every message: each
+/// backslash shown as `\\`, never as `\\\\` (the names went through the escaper twice).
+#[test]
+fn names_from_the_file_are_escaped_once() {
+    let sb = Sandbox::new();
+    sb.write_private(
+        "estate.yaml",
+        "uccs:\n  - name: 'help\\desk'\n    settings:\n      - { setting: Region, scope: CrmService, value: '=1+1' }\n    plugin_attributes:\n      - { SystemName: Name, Category: Contact, DisplayName: Name, Order: 1 }\n",
+    );
+    let args = [
+        "settings",
+        "export",
+        "estate.yaml",
+        "--ucc",
+        "help\\desk",
+        "--format",
+        "sharepoint-csv",
+        "--out",
+        "out.csv",
+    ];
+    let out = sb.run(&args, &[], "");
+    crate::snap::assert(
+        &sb,
+        &[],
+        crate::snap::render(Some(&args), &out),
+        snapbox::str![[r#"
+$ crmctl settings export estate.yaml --ucc help\desk --format sharepoint-csv --out out.csv
+? 0
+--- stdout
+out.csv
+--- stderr
+warning: the 1 row of plugin_attributes of UCC help\\desk are not in this CSV: they belong to another SharePoint list (PluginAttributes); export them with `--format yaml`, or keep that list's own CSV export
+warning: Region starts with `=`: written byte-exact for the list import, but a spreadsheet opening this CSV may run it as a formula
+1 setting of help\\desk written.
+
+"#]],
+    );
+}

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::{LookupArgs, Media};
 use crate::error::CliError;
-use crate::output::{Printer, Report, sanitize};
+use crate::output::{Printer, Report};
 use crate::salesforce::{Client, Session};
 use crate::screenpop::Match;
 use crate::screenpop::calllog::{self, Channel, Direction, Interaction, Logged};
@@ -142,12 +142,12 @@ impl Report for LoggedReport {
         self.pop.render(out)?;
         let s = out.stdout_style();
         let l = &self.logged;
-        let clean = |t: &str| sanitize::for_terminal(t);
+        let clean = |t: &str| out.quoted(t);
         let related = match (&l.who_id, &l.what_id) {
             (None, None) => "an independent task".to_string(),
             (w, r) => [
-                w.as_ref().map(|w| format!("WhoId {}", w.escaped())),
-                r.as_ref().map(|r| format!("WhatId {}", r.escaped())),
+                w.as_ref().map(|w| format!("WhoId {}", out.org(w))),
+                r.as_ref().map(|r| format!("WhatId {}", out.org(r))),
             ]
             .into_iter()
             .flatten()
@@ -158,7 +158,7 @@ impl Report for LoggedReport {
             Some(id) => format!(
                 "{} Task {} \"{}\" ({related}; rule {})\n",
                 s.ok("logged:"),
-                id.escaped(),
+                out.org(id),
                 clean(&l.subject),
                 l.association
             ),

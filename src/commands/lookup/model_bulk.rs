@@ -123,10 +123,9 @@ impl Report for ModelBulkReport {
     }
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
-        // The UCC's name and the file's path come from local files: shown escaped too.
-        out.info(&crate::output::sanitize::for_terminal(
-            &self.info.headline(),
-        ));
+        // The UCC's name and the file's path come from local files: `info` escapes
+        // them (once: escaping here too doubled every backslash).
+        out.info(&self.info.headline());
         self.base.render(out)?;
         let s = &self.summary;
         let looked_up = s.contact + s.lead + s.unknown;

@@ -48,7 +48,7 @@ impl Report for LookupReport {
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         let s = out.stdout_style();
-        let clean = |t: &str| crate::output::sanitize::for_terminal(t);
+        let clean = |t: &str| out.quoted(t);
         // How the number was read, on stderr: the data on stdout stays the pop.
         for note in self.notes() {
             out.info(&format!("note: {note}"));
@@ -56,7 +56,7 @@ impl Report for LookupReport {
         let mut text = String::new();
         if let Some(m) = &self.model {
             // The UCC's name and the file's path come from local files: shown escaped too.
-            text.push_str(&s.bold(&crate::output::sanitize::for_terminal(&m.headline())));
+            text.push_str(&s.bold(&out.quoted(&m.headline())));
             text.push('\n');
         }
         // Under the crm-service model the search is the model's queries (data.model.queries).
@@ -102,12 +102,12 @@ impl Report for LookupReport {
                     let phones = m
                         .phones
                         .iter()
-                        .map(|(f, v)| format!("{} ({f})", v.clipped(CELL_MAX)))
+                        .map(|(f, v)| format!("{} ({f})", out.org_clipped(v, CELL_MAX)))
                         .collect::<Vec<_>>()
                         .join(", ");
                     vec![
-                        m.object.clipped(CELL_MAX),
-                        m.name.clipped(CELL_MAX),
+                        out.org_clipped(&m.object, CELL_MAX),
+                        out.org_clipped(&m.name, CELL_MAX),
                         if phones.is_empty() {
                             "-".into()
                         } else {
@@ -115,11 +115,11 @@ impl Report for LookupReport {
                         },
                         m.email
                             .as_ref()
-                            .map(|t| t.clipped(CELL_MAX))
+                            .map(|t| out.org_clipped(t, CELL_MAX))
                             .unwrap_or_else(|| "-".into()),
                         m.account_or_company
                             .as_ref()
-                            .map(|t| t.clipped(CELL_MAX))
+                            .map(|t| out.org_clipped(t, CELL_MAX))
                             .unwrap_or_else(|| "-".into()),
                     ]
                 })
@@ -134,7 +134,7 @@ impl Report for LookupReport {
             text.push_str(&body);
         }
         // A value on a line of its own: escaped, and clipped (`--json` keeps it whole).
-        let shown = |t: &OrgText| t.clipped(crate::output::table::VALUE_MAX);
+        let shown = |t: &OrgText| out.org_clipped(t, crate::output::table::VALUE_MAX);
         let crm_view = self
             .model
             .as_ref()
@@ -168,7 +168,7 @@ impl Report for LookupReport {
                             .unwrap_or_default();
                         text.push_str(&format!(
                             "  {}: {}{link}\n",
-                            crate::output::sanitize::for_terminal(&a.display_name),
+                            out.quoted(&a.display_name),
                             shown(&a.value)
                         ));
                     }

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::fsutil::{self, Overwrite};
-use crate::output::{Printer, Report, count, sanitize, sharepoint};
+use crate::output::{Printer, Report, count, sharepoint};
 use crate::settings::{self, RowSpec, load};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -85,21 +85,19 @@ impl Report for ExportReport {
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         match &self.out {
             Some(p) => {
-                out.data(&format!(
-                    "{}\n",
-                    sanitize::for_terminal(&p.display().to_string())
-                ))?;
+                out.data(&format!("{}\n", out.quoted(&p.display().to_string())))?;
+                // `info` escapes the UCC's name (once).
                 out.info(&format!(
                     "{} of {} written.",
                     count(self.rows, "setting"),
-                    sanitize::for_terminal(&self.ucc)
+                    self.ucc
                 ));
                 Ok(())
             }
             // Exactly the bytes the file would hold; a terminal sees control characters shown.
-            None if out.mode.stdout_is_terminal => out.data(&sanitize::for_terminal_lines(
-                &self.document.replace("\r\n", "\n"),
-            )),
+            None if out.mode.stdout_is_terminal => {
+                out.data(&out.quoted_lines(&self.document.replace("\r\n", "\n")))
+            }
             None => out.data(&self.document),
         }
     }
@@ -179,14 +177,14 @@ fn warn_what_a_list_csv_leaves_out(ctx: &Ctx, ucc: &settings::Ucc, rows: &[RowSp
         ctx.out.warn(&format!(
             "the {} of plugin_attributes of UCC {} are not in this CSV: they belong to another SharePoint list (PluginAttributes); export them with `--format yaml`, or keep that list's own CSV export",
             count(ucc.attributes.len(), "row"),
-            sanitize::for_terminal(&ucc.name)
+            ucc.name
         ));
     }
     for (setting, _, value) in rows {
         if value.starts_with(['=', '+', '-', '@']) {
             ctx.out.warn(&format!(
                 "{} starts with `{}`: written byte-exact for the list import, but a spreadsheet opening this CSV may run it as a formula",
-                sanitize::for_terminal(setting),
+                setting,
                 &value[..1]
             ));
         }

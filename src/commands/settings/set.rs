@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
-use crate::output::{Printer, Report, count, sanitize};
+use crate::output::{Printer, Report, count};
 use crate::secret_input::{self, InputKind};
 use crate::settings::rewrite::commit;
 use crate::settings::rules::{ENCRYPTED, Finding, fingerprint};
@@ -120,7 +120,7 @@ impl Report for SetReport {
 
     fn render(&self, out: &Printer) -> std::io::Result<()> {
         let s = out.stdout_style();
-        let clean = |t: &str| sanitize::for_terminal(t);
+        let clean = |t: &str| out.quoted(t);
         let mut text = String::new();
         for c in &self.changes {
             text.push_str(&format!(

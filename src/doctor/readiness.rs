@@ -18,6 +18,9 @@ use crate::salesforce::{self, Client, Credentials, Flow, SfError, advice, fields
 pub enum LoginOutcome<'a> {
     /// The run's flow issued a token; its instance URL is the org's host.
     Accepted { instance_url: &'a str },
+    /// The token was issued, but the org refused the calls after it (an expired
+    /// password, the API disabled for the user): the flow itself is not blocked.
+    Issued { instance_url: &'a str },
     /// The token endpoint said no; `auth_failure`: with `invalid_grant:
     /// authentication failure`, the answer a blocked flow gets too.
     Rejected { auth_failure: bool },
@@ -92,11 +95,16 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
     // The CRM Service logs in with the UCC's Password (the username-password flow)
     // whatever `--flow` crmctl itself used: another flow leaves that login untried.
     let password_flow = match (input.creds.flow, login) {
-        (Flow::Password, LoginOutcome::Accepted { .. }) => "accepted",
+        (Flow::Password, LoginOutcome::Accepted { .. } | LoginOutcome::Issued { .. }) => "accepted",
         (Flow::Password, LoginOutcome::Rejected { .. }) => "rejected",
         _ => "not-checked",
     };
-    let mut notes: Vec<Detail> = vec![format!("password flow {password_flow}").into()];
+    let mut notes: Vec<Detail> = vec![match login {
+        LoginOutcome::Issued { .. } if password_flow == "accepted" => {
+            "password flow accepted (the token was issued; the login step says why the calls after it failed)".into()
+        }
+        _ => format!("password flow {password_flow}").into(),
+    }];
     let mut hints: Vec<Detail> = Vec::new();
     let cc = client_credentials(input, login);
     notes.push(cc.note.clone());
@@ -183,16 +191,6 @@ impl CcResult {
     }
 }
 
-/// Whether a host is Salesforce's shared login host (which refuses this flow).
-fn shared_login_host(url: &str) -> bool {
-    url::Url::parse(url.trim()).is_ok_and(|u| {
-        matches!(
-            u.host_str().map(str::to_ascii_lowercase).as_deref(),
-            Some("login.salesforce.com" | "test.salesforce.com")
-        )
-    })
-}
-
 /// The client-credentials flow with the UCC's ClientId and ClientSecret on the
 /// org's My Domain host, then login's field check under that token.
 fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
@@ -208,14 +206,14 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
         .token_url
         .trim_end_matches("/services/oauth2/token")
         .to_string();
-    let host = input
-        .my_domain
-        .map(str::to_string)
-        .or(match login {
-            LoginOutcome::Accepted { instance_url } => Some(instance_url.to_string()),
-            _ => None,
-        })
-        .or_else(|| (!shared_login_host(&login_host)).then_some(login_host));
+    let issued_at = match login {
+        LoginOutcome::Accepted { instance_url } | LoginOutcome::Issued { instance_url } => {
+            Some(*instance_url)
+        }
+        _ => None,
+    };
+    let host =
+        crate::ops::connect::client_credentials_host(&login_host, input.my_domain, issued_at);
     let needs_domain = || {
         CcResult::new(
             "needs-my-domain",

@@ -5,11 +5,12 @@
 
 use std::time::Duration;
 
-use crate::args::{ConnectArgs, SettingsArgs};
+use crate::args::{ConnectArgs, FlowArg, SettingsArgs};
 use crate::env::{Env, names};
 use crate::error::CliError;
 use crate::salesforce::{self, Client, Flow, HttpSettings};
 use crate::settings::Ucc;
+use crate::settings::rules::{self, LoginTarget};
 
 pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
@@ -52,11 +53,32 @@ impl ConnectSettings {
     /// error (2), a setting or a variable a configuration error (3).
     pub fn resolve(args: &ConnectArgs, ucc: Option<&Ucc>, env: &Env) -> Result<Self, CliError> {
         args.check()?;
+        check_env(env)?;
+        let api_version = api_version(args, ucc)?;
+        let (login_url, login_from) = login_url_from(args, env, ucc).map_err(|r| r.error)?;
+        let http = http(args, env)?;
+        let hint = instance_hint_from(args, env, ucc)?;
+        let instance_hint = hint.as_ref().map(|(u, _)| u.clone());
+        // Client credentials are refused on the shared login hosts: unless
+        // --login-url or --sandbox says where, the token is asked for on the org's
+        // host, as doctor's flow-readiness step asks for it.
+        let login_url = match &hint {
+            Some((host, origin))
+                if args.flow == FlowArg::ClientCredentials
+                    && !matches!(login_from, Some(Origin::Flag(_)))
+                    && client_credentials_host(&login_url, Some(host), None).as_ref()
+                        == Some(host) =>
+            {
+                trust(host, *origin, ucc, args.allow_untrusted_login)?;
+                host.clone()
+            }
+            _ => login_url,
+        };
         Ok(ConnectSettings {
-            api_version: api_version(args, ucc)?,
-            login_url: login_url(args, env, ucc)?,
-            http: http(args, env)?,
-            instance_hint: instance_hint(args, env, ucc)?,
+            api_version,
+            login_url,
+            http,
+            instance_hint,
             flow: args.flow.flow(),
             secrets: match ucc {
                 Some(u) => SecretSource::Ucc(u.name.clone()),
@@ -82,6 +104,10 @@ pub struct UccConnection {
     pub login_url: Result<String, CliError>,
     /// Where the login URL comes from; `None`: the default, production.
     pub login_url_from: Option<Origin>,
+    /// The login URL is usable but not trusted with the credentials (plain http, or
+    /// a LoginEndPoint that is not Salesforce or a test org), and
+    /// `--allow-untrusted-login` was not given: `login_url` is that refusal.
+    pub untrusted: bool,
     /// As [`ConnectSettings::instance_hint`]; an unusable one is no hint.
     pub instance_hint: Option<String>,
     /// As [`ConnectSettings::api_version`], or why ApiEndPoint cannot be used.
@@ -103,13 +129,14 @@ impl ConnectSettings {
     /// [`ConnectSettings::resolve`]: the flag, else the UCC's setting, else the
     /// environment, else the default.
     pub fn resolve_ucc(args: &ConnectArgs, ucc: &Ucc, env: &Env) -> UccConnection {
-        let (login_url, login_url_from) = match login_url_from(args, env, Some(ucc)) {
-            Ok((url, from)) => (Ok(url), from),
-            Err((e, from)) => (Err(e), Some(from)),
+        let (login_url, login_url_from, untrusted) = match login_url_from(args, env, Some(ucc)) {
+            Ok((url, from)) => (Ok(url), from, false),
+            Err(r) => (Err(r.error), Some(r.origin), r.untrusted),
         };
         UccConnection {
             login_url,
             login_url_from,
+            untrusted,
             instance_hint: instance_hint(args, env, Some(ucc)).ok().flatten(),
             api_version: api_version(args, Some(ucc)),
             flow: args.flow.flow(),
@@ -202,7 +229,15 @@ pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
 pub fn login_url(args: &ConnectArgs, env: &Env, ucc: Option<&Ucc>) -> Result<String, CliError> {
     login_url_from(args, env, ucc)
         .map(|(url, _)| url)
-        .map_err(|(e, _)| e)
+        .map_err(|r| r.error)
+}
+
+/// Why a login URL cannot be used, with where it came from.
+struct Refused {
+    error: CliError,
+    origin: Origin,
+    /// It is usable but not trusted with the credentials ([`trust`]).
+    untrusted: bool,
 }
 
 /// [`login_url`], with where the URL (or the unusable value) came from.
@@ -210,7 +245,7 @@ fn login_url_from(
     args: &ConnectArgs,
     env: &Env,
     ucc: Option<&Ucc>,
-) -> Result<(String, Option<Origin>), (CliError, Origin)> {
+) -> Result<(String, Option<Origin>), Refused> {
     if args.sandbox {
         return Ok((SANDBOX_LOGIN.into(), Some(Origin::Flag("--sandbox"))));
     }
@@ -226,11 +261,126 @@ fn login_url_from(
     if let Err(e) =
         Client::check_url(url.trim()).and_then(|_| Client::check_url(&salesforce::token_url(&url)))
     {
-        return Err((origin
-            .error(crate::detail![format!("the login URL ({}) is not usable: ", origin.name()), e.describe()])
-            .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"), origin));
+        return Err(Refused {
+            error: origin
+                .error(crate::detail![format!("the login URL ({}) is not usable: ", origin.name()), e.describe()])
+                .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"),
+            origin,
+            untrusted: false,
+        });
     }
+    trust(&url, origin, ucc, args.allow_untrusted_login).map_err(|error| Refused {
+        error,
+        origin,
+        untrusted: true,
+    })?;
     Ok((url, Some(origin)))
+}
+
+/// Where the secrets of a login may go, decided here for every command that logs
+/// in: a URL from a UCC's setting only to https on Salesforce or a test org on
+/// this machine (`rules::login_target`, the rule `validate-settings` reports); a
+/// URL from a flag or a variable anywhere but plain http to another machine,
+/// where the credentials would cross the network unencrypted.
+/// `--allow-untrusted-login` sends them anyway.
+fn trust(url: &str, origin: Origin, ucc: Option<&Ucc>, allow: bool) -> Result<(), CliError> {
+    if allow {
+        return Ok(());
+    }
+    let url = url.trim();
+    match origin {
+        Origin::Setting(name) => {
+            if rules::login_target(url) != LoginTarget::Untrusted {
+                return Ok(());
+            }
+            let at = ucc
+                .and_then(|u| u.get(name))
+                .map(|r| format!("{}:{}: ", r.file.display(), r.line))
+                .unwrap_or_default();
+            Err(CliError::input(format!(
+                "{at}{name} `{url}` is neither https on Salesforce nor a test org on this machine, so the UCC's credentials were not sent there"
+            ))
+            .with_hint(format!(
+                "fix {name} (e.g. https://<MyDomain>.my.salesforce.com), or pass --allow-untrusted-login to send the credentials there anyway"
+            )))
+        }
+        Origin::Flag(_) | Origin::Env(_) => {
+            let plain_http = url::Url::parse(url).is_ok_and(|u| {
+                u.scheme() == "http" && u.host_str().is_some_and(|h| !rules::is_loopback_host(h))
+            });
+            if !plain_http {
+                return Ok(());
+            }
+            Err(origin
+                .error(format!(
+                    "{} `{url}` is plain http to another machine: the credentials would cross the network unencrypted, so they were not sent",
+                    origin.name()
+                ))
+                .with_hint("use the https URL, or pass --allow-untrusted-login to send them anyway"))
+        }
+    }
+}
+
+/// Where the client-credentials flow asks for its token: the org's own host
+/// (`my_domain`: ApplicationHost, `--instance-url` or the variable), else the
+/// instance URL an earlier login returned, else the login URL unless it is a
+/// shared login host (login.salesforce.com, test.salesforce.com), which refuses
+/// the flow. `None`: only a My Domain URL would do. `login` and doctor's
+/// flow-readiness step both ask here.
+pub fn client_credentials_host(
+    login_url: &str,
+    my_domain: Option<&str>,
+    instance_url: Option<&str>,
+) -> Option<String> {
+    let shared = url::Url::parse(login_url.trim()).is_ok_and(|u| {
+        matches!(
+            u.host_str().map(str::to_ascii_lowercase).as_deref(),
+            Some("login.salesforce.com" | "test.salesforce.com")
+        )
+    });
+    my_domain
+        .or(instance_url)
+        .map(|u| u.trim().to_string())
+        .or_else(|| (!shared).then(|| login_url.trim().to_string()))
+}
+
+/// Every `CRMCTL_*` variable of the connection that holds a malformed value, checked
+/// whether or not a flag or a setting overrides it (as `CRMCTL_TIMEOUT` and
+/// `CRMCTL_REGION` always were): a configuration error (3) naming the variable.
+pub fn check_env(env: &Env) -> Result<(), CliError> {
+    if env.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        return Err(CliError::input(format!("{} is blank", names::USERNAME))
+            .with_hint("set it to the integration user's username, or unset it"));
+    }
+    if let Some(u) = &env.login_url {
+        Client::check_url(u.trim())
+            .and_then(|_| Client::check_url(&salesforce::token_url(u)))
+            .map_err(|e| {
+                CliError::input(crate::detail![
+                    format!("{} is not usable: ", names::LOGIN_URL),
+                    e.describe()
+                ])
+                .with_hint("set it to an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com, or unset it")
+            })?;
+    }
+    if let Some(u) = &env.instance_url {
+        Client::check_url(u.trim()).map_err(|e| {
+            CliError::input(crate::detail![
+                format!("{} is not usable: ", names::INSTANCE_URL),
+                e.describe()
+            ])
+            .with_hint(
+                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
+            )
+        })?;
+    }
+    seconds(
+        (None, ""),
+        (env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
+        10,
+    )?;
+    seconds((None, ""), (env.timeout.as_deref(), names::TIMEOUT), 30)?;
+    Ok(())
 }
 
 /// The org's URL known before the token answers: `--instance-url`, else the UCC's
@@ -244,6 +394,15 @@ pub fn instance_hint(
     env: &Env,
     ucc: Option<&Ucc>,
 ) -> Result<Option<String>, CliError> {
+    instance_hint_from(args, env, ucc).map(|h| h.map(|(u, _)| u))
+}
+
+/// [`instance_hint`], with where the URL came from.
+fn instance_hint_from(
+    args: &ConnectArgs,
+    env: &Env,
+    ucc: Option<&Ucc>,
+) -> Result<Option<(String, Origin)>, CliError> {
     if let Some(u) = &args.instance_url {
         Client::check_url(u.trim()).map_err(|e| {
             CliError::usage(crate::detail![
@@ -252,7 +411,7 @@ pub fn instance_hint(
             ])
             .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
         })?;
-        return Ok(Some(u.trim().to_string()));
+        return Ok(Some((u.trim().to_string(), Origin::Flag("--instance-url"))));
     }
     // ApplicationHost names the org of the UCC's LoginEndPoint: with the login
     // pointed elsewhere on the command line it would name another org.
@@ -260,7 +419,7 @@ pub fn instance_hint(
         .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
         .flatten();
     if let Some(u) = from_ucc {
-        return Ok(Some(u.to_string()));
+        return Ok(Some((u.to_string(), Origin::Setting("ApplicationHost"))));
     }
     let Some(u) = &env.instance_url else {
         return Ok(None);
@@ -274,7 +433,10 @@ pub fn instance_hint(
             "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
         )
     })?;
-    Ok(Some(u.trim().to_string()))
+    Ok(Some((
+        u.trim().to_string(),
+        Origin::Env(names::INSTANCE_URL),
+    )))
 }
 
 /// `60`, `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else

@@ -53,19 +53,21 @@ impl ConnectSettings {
     /// error (2), a setting or a variable a configuration error (3).
     pub fn resolve(args: &ConnectArgs, ucc: Option<&Ucc>, env: &Env) -> Result<Self, CliError> {
         args.check()?;
-        check_env(env)?;
+        // The flags' verdicts (2) before the variables' (3).
         let api_version = api_version(args, ucc)?;
         let (login_url, login_from) = login_url_from(args, env, ucc).map_err(|r| r.error)?;
-        let http = http(args, env)?;
         let hint = instance_hint_from(args, env, ucc)?;
+        check_env(env)?;
+        let http = http(args, env)?;
         let instance_hint = hint.as_ref().map(|(u, _)| u.clone());
-        // Client credentials are refused on the shared login hosts: unless
-        // --login-url or --sandbox says where, the token is asked for on the org's
-        // host, as doctor's flow-readiness step asks for it.
+        // Client credentials are refused on the shared login hosts: the token is
+        // asked for on the org's host, as doctor's flow-readiness step asks for
+        // it, unless --login-url or --sandbox says where and --instance-url does not.
         let login_url = match &hint {
             Some((host, origin))
                 if args.flow == FlowArg::ClientCredentials
-                    && !matches!(login_from, Some(Origin::Flag(_)))
+                    && (matches!(origin, Origin::Flag(_))
+                        || !matches!(login_from, Some(Origin::Flag(_))))
                     && client_credentials_host(&login_url, Some(host), None).as_ref()
                         == Some(host) =>
             {
@@ -709,5 +711,147 @@ mod tests {
         )
         .expect_err("ApiEndPoint");
         assert_eq!(e.kind, ErrorKind::Input, "{e}");
+    }
+
+    /// Brief item 1: where the credentials may go, decided here for every command.
+    #[test]
+    fn credentials_go_only_where_they_are_trusted_unless_allowed() {
+        let none = ConnectArgs::default();
+        let allow = ConnectArgs {
+            allow_untrusted_login: true,
+            ..ConnectArgs::default()
+        };
+        let evil = ucc(&[(
+            "LoginEndPoint",
+            "http://192.0.2.2:18081/services/oauth2/token",
+        )]);
+        let e = ConnectSettings::resolve(&none, Some(&evil), &env(&[])).expect_err("setting");
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
+        assert!(
+            e.message
+                .to_legacy_string()
+                .starts_with("estate.yaml:2: LoginEndPoint")
+        );
+        let c = ConnectSettings::resolve_ucc(&none, &evil, &env(&[]));
+        assert!(c.untrusted && c.login_url.is_err());
+        let c = ConnectSettings::resolve_ucc(&allow, &evil, &env(&[]));
+        assert!(!c.untrusted && c.login_url.is_ok());
+        assert!(ConnectSettings::resolve(&allow, Some(&evil), &env(&[])).is_ok());
+        // A UCC's https host that is not Salesforce's is not trusted either.
+        let other = ucc(&[("LoginEndPoint", "https://login.salesforce.com.evil.example")]);
+        assert!(ConnectSettings::resolve(&none, Some(&other), &env(&[])).is_err());
+
+        for (url, ok) in [
+            ("http://192.0.2.2:18081", false),
+            ("http://org.example/services/oauth2/token", false),
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080", true),
+            ("https://org.example", true),
+            ("https://login.salesforce.com", true),
+        ] {
+            let flag = ConnectArgs {
+                login_url: Some(url.into()),
+                ..ConnectArgs::default()
+            };
+            let r = ConnectSettings::resolve(&flag, None, &env(&[]));
+            assert_eq!(r.is_ok(), ok, "flag {url}");
+            if let Err(e) = r {
+                assert_eq!(e.kind, ErrorKind::Usage, "{e}");
+            }
+            let r = ConnectSettings::resolve(&none, None, &env(&[(names::LOGIN_URL, url)]));
+            assert_eq!(r.is_ok(), ok, "variable {url}");
+            if let Err(e) = r {
+                assert_eq!(e.kind, ErrorKind::Input, "{e}");
+            }
+            let flag = ConnectArgs {
+                allow_untrusted_login: true,
+                ..flag
+            };
+            assert!(ConnectSettings::resolve(&flag, None, &env(&[])).is_ok());
+        }
+    }
+
+    /// Brief item 5: client credentials ask the org's host, wherever it is known.
+    #[test]
+    fn client_credentials_ask_the_org_host() {
+        let u = ucc(&[
+            (
+                "LoginEndPoint",
+                "https://login.salesforce.com/services/oauth2/token",
+            ),
+            ("ApplicationHost", "https://contoso.my.salesforce.com/"),
+        ]);
+        let cc = ConnectArgs {
+            flow: FlowArg::ClientCredentials,
+            ..ConnectArgs::default()
+        };
+        let s = ConnectSettings::resolve(&cc, Some(&u), &env(&[])).expect("cc");
+        assert_eq!(s.login_url, "https://contoso.my.salesforce.com/");
+        let s = ConnectSettings::resolve(&ConnectArgs::default(), Some(&u), &env(&[]))
+            .expect("password");
+        assert_eq!(
+            s.login_url,
+            "https://login.salesforce.com/services/oauth2/token"
+        );
+        // --login-url says where, unless --instance-url says otherwise.
+        let flag = ConnectArgs {
+            login_url: Some("https://other.my.salesforce.com".into()),
+            flow: FlowArg::ClientCredentials,
+            ..ConnectArgs::default()
+        };
+        let vars = env(&[(names::INSTANCE_URL, "https://env.my.salesforce.com")]);
+        let s = ConnectSettings::resolve(&flag, Some(&u), &vars).expect("flag");
+        assert_eq!(s.login_url, "https://other.my.salesforce.com");
+        let both = ConnectArgs {
+            instance_url: Some("https://flag.my.salesforce.com".into()),
+            ..flag
+        };
+        let s = ConnectSettings::resolve(&both, Some(&u), &vars).expect("both");
+        assert_eq!(s.login_url, "https://flag.my.salesforce.com");
+        // An ApplicationHost that is not trusted gets no client secret.
+        let evil = ucc(&[("ApplicationHost", "http://192.0.2.2/")]);
+        let e = ConnectSettings::resolve(&cc, Some(&evil), &env(&[])).expect_err("evil");
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
+
+        assert_eq!(
+            client_credentials_host("https://login.salesforce.com", None, None),
+            None
+        );
+        assert_eq!(
+            client_credentials_host(
+                "https://test.salesforce.com",
+                None,
+                Some("https://a.my.salesforce.com")
+            )
+            .as_deref(),
+            Some("https://a.my.salesforce.com")
+        );
+        assert_eq!(
+            client_credentials_host("http://127.0.0.1:1", None, None).as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+    }
+
+    /// Brief item 4: a malformed variable is refused though a flag overrides it.
+    #[test]
+    fn a_malformed_variable_is_refused_though_a_flag_overrides_it() {
+        let flags = ConnectArgs {
+            login_url: Some("https://login.salesforce.com".into()),
+            instance_url: Some("https://contoso.my.salesforce.com".into()),
+            timeout: Some(5.0),
+            connect_timeout: Some(5.0),
+            ..ConnectArgs::default()
+        };
+        for (var, value) in [
+            (names::LOGIN_URL, "garbage"),
+            (names::INSTANCE_URL, "garbage"),
+            (names::TIMEOUT, "abc"),
+            (names::CONNECT_TIMEOUT, "-1"),
+            (names::USERNAME, " "),
+        ] {
+            let e = ConnectSettings::resolve(&flags, None, &env(&[(var, value)])).expect_err(var);
+            assert_eq!(e.kind, ErrorKind::Input, "{e}");
+            assert!(e.message.to_legacy_string().contains(var), "{e}");
+        }
     }
 }

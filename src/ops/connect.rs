@@ -851,7 +851,7 @@ mod tests {
         ] {
             let e = ConnectSettings::resolve(&flags, None, &env(&[(var, value)])).expect_err(var);
             assert_eq!(e.kind, ErrorKind::Input, "{e}");
-            assert!(e.message.to_legacy_string().contains(var), "{e}");
+            assert!(e.to_string().contains(var), "{e}");
         }
     }
 }

@@ -728,9 +728,8 @@ mod tests {
         let e = ConnectSettings::resolve(&none, Some(&evil), &env(&[])).expect_err("setting");
         assert_eq!(e.kind, ErrorKind::Input, "{e}");
         assert!(
-            e.message
-                .to_legacy_string()
-                .starts_with("estate.yaml:2: LoginEndPoint")
+            e.to_string().contains("estate.yaml:2: LoginEndPoint"),
+            "{e}"
         );
         let c = ConnectSettings::resolve_ucc(&none, &evil, &env(&[]));
         assert!(c.untrusted && c.login_url.is_err());

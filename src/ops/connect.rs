@@ -10,7 +10,7 @@ use crate::env::{Env, names};
 use crate::error::CliError;
 use crate::salesforce::{self, Client, Flow, HttpSettings};
 use crate::settings::Ucc;
-use crate::settings::rules::{self, LoginTarget};
+use crate::settings::rules::{self, HostKind, LoginTarget};
 
 pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
@@ -139,7 +139,18 @@ impl ConnectSettings {
             login_url,
             login_url_from,
             untrusted,
-            instance_hint: instance_hint(args, env, Some(ucc)).ok().flatten(),
+            // doctor's flow-readiness step posts the client secret there: an
+            // ApplicationHost the login would not trust is no hint (the instance the
+            // token names is used instead), as `login --flow client-credentials`
+            // refuses it.
+            instance_hint: instance_hint_from(args, env, Some(ucc))
+                .ok()
+                .flatten()
+                .filter(|(u, origin)| {
+                    !matches!(origin, Origin::Setting(_))
+                        || trust(u, *origin, Some(ucc), args.allow_untrusted_login).is_ok()
+                })
+                .map(|(u, _)| u),
             api_version: api_version(args, Some(ucc)),
             flow: args.flow.flow(),
         }
@@ -292,7 +303,17 @@ fn trust(url: &str, origin: Origin, ucc: Option<&Ucc>, allow: bool) -> Result<()
     let url = url.trim();
     match origin {
         Origin::Setting(name) => {
-            if rules::login_target(url) != LoginTarget::Untrusted {
+            // ApplicationHost may be any of the org's own hosts (an instance such
+            // as eu6.salesforce.com too), over https; LoginEndPoint only a login host.
+            let trusted = if name == "ApplicationHost" {
+                url::Url::parse(url).is_ok_and(|u| {
+                    let kind = rules::host_kind(u.host_str().unwrap_or_default());
+                    kind == HostKind::Loopback || (u.scheme() == "https" && kind != HostKind::Other)
+                })
+            } else {
+                rules::login_target(url) != LoginTarget::Untrusted
+            };
+            if trusted {
                 return Ok(());
             }
             let at = ucc
@@ -811,6 +832,20 @@ mod tests {
         let evil = ucc(&[("ApplicationHost", "http://192.0.2.2/")]);
         let e = ConnectSettings::resolve(&cc, Some(&evil), &env(&[])).expect_err("evil");
         assert_eq!(e.kind, ErrorKind::Input, "{e}");
+        // doctor's readiness step gets no such host to post the secret to.
+        assert_eq!(
+            ConnectSettings::resolve_ucc(&cc, &evil, &env(&[])).instance_hint,
+            None
+        );
+        let allow = ConnectArgs {
+            allow_untrusted_login: true,
+            ..cc
+        };
+        assert!(
+            ConnectSettings::resolve_ucc(&allow, &evil, &env(&[]))
+                .instance_hint
+                .is_some()
+        );
 
         assert_eq!(
             client_credentials_host("https://login.salesforce.com", None, None),

@@ -191,6 +191,13 @@ impl CcResult {
     }
 }
 
+/// `https://host[:port]` of a URL, for messages (the URL as given if it is none).
+fn origin(url: &str) -> String {
+    url::Url::parse(url.trim())
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.trim().to_string())
+}
+
 /// The client-credentials flow with the UCC's ClientId and ClientSecret on the
 /// org's My Domain host, then login's field check under that token.
 fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
@@ -214,15 +221,16 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
     };
     let host =
         crate::ops::connect::client_credentials_host(&login_host, input.my_domain, issued_at);
-    let needs_domain = || {
+    // Names the host that refuses the flow, not the one it usually is.
+    let needs_domain = |refused_by: &str| {
         CcResult::new(
             "needs-my-domain",
             "client credentials need the org's My Domain URL".into(),
-            vec!["set ApplicationHost to https://<MyDomain>.my.salesforce.com, or pass --instance-url: the client credentials flow is refused on login.salesforce.com".into()],
+            vec![format!("set ApplicationHost to https://<MyDomain>.my.salesforce.com, or pass --instance-url: the client credentials flow is refused on {}", origin(refused_by)).into()],
         )
     };
     let Some(host) = host else {
-        return needs_domain();
+        return needs_domain(&login_host);
     };
     // The secret goes where the login went: never in the clear after an https login.
     let https = |u: &str| u.trim().to_ascii_lowercase().starts_with("https://");
@@ -252,7 +260,7 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
             let (e, d) = (&error, &description);
             let dl = |needle: &str| d.contains_lowercase(needle);
             if *e == "invalid_grant" && dl("not supported on this domain") {
-                return needs_domain();
+                return needs_domain(&host);
             }
             if *e == "invalid_grant" && dl("client credentials user") {
                 return CcResult::new(

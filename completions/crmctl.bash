@@ -222,7 +222,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__doctor)
-            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --format --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --probe --probe-timeout --ani --email --case --region --log-test --strict --format --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --allow-untrusted-login --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -703,7 +703,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__login)
-            opts="-q -v -h --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-q -v -h --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --allow-untrusted-login --connect-timeout --timeout --ca-cert --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -784,7 +784,7 @@ _crmctl() {
             return 0
             ;;
         crmctl__subcmd__lookup)
-            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --index --output --media --region --timings --attributes --model --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
+            opts="-j -q -v -h --email --case --file --column --concurrency --batch-size --no-batch --index --output --media --region --timings --attributes --model --settings --ucc --login-url --instance-url --sandbox --username --api-version --flow --jwt-key-file --client-id --no-token --stdin --allow-untrusted-login --connect-timeout --timeout --ca-cert --log --direction --duration --interaction-id --disposition --comment --dry-run --json --quiet --verbose --color --no-input --key-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

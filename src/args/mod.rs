@@ -86,14 +86,24 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
 
-    /// The org needs no security token (logins from trusted IP ranges)
-    #[arg(long)]
+    /// The org needs no security token (logins from trusted IP ranges); not with
+    /// --settings, whose Password holds the password and the token as one
+    #[arg(long, conflicts_with = "settings")]
     pub no_token: bool,
 
     /// Read secrets from stdin, one a line: password, token, client id, client secret
-    /// (client id and secret only with --flow client-credentials; client id only with --flow jwt)
-    #[arg(long)]
+    /// (client id and secret only with --flow client-credentials; client id only with --flow jwt);
+    /// not with --settings, which holds them encrypted
+    #[arg(long, conflicts_with = "settings")]
     pub stdin: bool,
+
+    /// Send the credentials to a login URL crmctl does not trust with them: a
+    /// LoginEndPoint (or ApplicationHost, for --flow client-credentials) that is
+    /// neither https on Salesforce nor a test org on this machine, or a --login-url
+    /// or $CRMCTL_LOGIN_URL that is plain http to another machine. Without it such a
+    /// login is refused (exit 3; 2 for a flag) before anything is sent
+    #[arg(long)]
+    pub allow_untrusted_login: bool,
 
     /// Seconds to wait for a connection [default: $CRMCTL_CONNECT_TIMEOUT, else 10]
     #[arg(long, value_name = "SECONDS")]

@@ -196,6 +196,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     // Flags that cannot mean anything and a malformed --instance-url are usage
     // errors before any traffic.
     connect.check()?;
+    resolve::check_env(&ctx.env)?;
     resolve::instance_hint(connect, &ctx.env, None)?;
     let plans = plans(ctx, args)?;
     if args.settings.is_empty() {
@@ -388,7 +389,9 @@ fn login_plan(
     if connect.username.is_some() {
         needs.retain(|n| *n != "Username");
     }
-    if !overridden {
+    // --allow-untrusted-login: LoginEndPoint's rules do not hold the login back
+    // (ConnectSettings still refuses a URL that cannot be used).
+    if !overridden && !connect.allow_untrusted_login {
         needs.push(local::LOGIN_ENDPOINT);
     }
     if let Some(why) = local::held_back(bad, &needs) {

@@ -50,7 +50,9 @@ impl Report for LoginReport {
             .collect();
         json!({
             "ok": self.ok(),
-            "username": self.username,
+            // The client-credentials flow logs in as the Connected App's run-as
+            // user, whose username the token answer does not give (user_id does).
+            "username": (!self.username.is_empty()).then_some(&self.username),
             "flow": self.flow.as_str(),
             "token_url": self.token_url,
             "instance_url": self.instance_url,

@@ -9,8 +9,9 @@ use std::time::Instant;
 use super::readiness::{self, LoginOutcome, Readiness};
 use super::{Step, org};
 use crate::detail;
-use crate::error::{CliError, ErrorKind};
+use crate::error::ErrorKind;
 use crate::ops::DEFAULT_API_VERSION;
+use crate::ops::session::CheckFailed;
 use crate::output::Detail;
 use crate::salesforce::{Client, Credentials};
 use crate::screenpop::Match;
@@ -56,8 +57,12 @@ pub fn org_steps(
         Ok(instance) => LoginOutcome::Accepted {
             instance_url: instance,
         },
-        Err(e) if e.kind == ErrorKind::Rejected => LoginOutcome::Rejected {
-            auth_failure: e
+        Err(f) if f.issued_at.is_some() => LoginOutcome::Issued {
+            instance_url: f.issued_at.as_deref().unwrap_or_default(),
+        },
+        Err(f) if f.error.kind == ErrorKind::Rejected => LoginOutcome::Rejected {
+            auth_failure: f
+                .error
                 .message
                 .ends_with("(invalid_grant: authentication failure)"),
         },
@@ -89,20 +94,20 @@ fn login_steps(
     plans: &[Plan],
     log_test: bool,
     model: Option<&crate::settings::crm::Model>,
-) -> (Vec<Step>, Result<String, CliError>) {
+) -> (Vec<Step>, Result<String, CheckFailed>) {
     let t = Instant::now();
     let checked = crate::ops::connect::login_version(&version);
     let warming = org_url.and_then(|u| client.warm(u, &creds.token_url));
-    let (report, session) =
-        match crate::ops::session::check_session(client, creds, checked, warming) {
-            Ok(x) => x,
-            Err(e) => {
-                let mut steps =
-                    vec![Step::from_error(super::LOGIN, &e).timed(t.elapsed().as_millis())];
-                steps.extend(skipped_after_login(plans, log_test, "needs a login"));
-                return (steps, Err(e));
-            }
-        };
+    let (report, session) = match crate::ops::session::check_issued(client, creds, checked, warming)
+    {
+        Ok(x) => x,
+        Err(f) => {
+            let mut steps =
+                vec![Step::from_error(super::LOGIN, &f.error).timed(t.elapsed().as_millis())];
+            steps.extend(skipped_after_login(plans, log_test, "needs a login"));
+            return (steps, Err(f));
+        }
+    };
     let instance = session.instance_url.clone();
     let rest_ms = t.elapsed().as_millis().saturating_sub(report.login_ms);
     let who = if report.username.is_empty() {

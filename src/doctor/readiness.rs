@@ -18,6 +18,9 @@ use crate::salesforce::{self, Client, Credentials, Flow, SfError, advice, fields
 pub enum LoginOutcome<'a> {
     /// The run's flow issued a token; its instance URL is the org's host.
     Accepted { instance_url: &'a str },
+    /// The token was issued, but the org refused the calls after it (an expired
+    /// password, the API disabled for the user): the flow itself is not blocked.
+    Issued { instance_url: &'a str },
     /// The token endpoint said no; `auth_failure`: with `invalid_grant:
     /// authentication failure`, the answer a blocked flow gets too.
     Rejected { auth_failure: bool },
@@ -92,11 +95,16 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
     // The CRM Service logs in with the UCC's Password (the username-password flow)
     // whatever `--flow` crmctl itself used: another flow leaves that login untried.
     let password_flow = match (input.creds.flow, login) {
-        (Flow::Password, LoginOutcome::Accepted { .. }) => "accepted",
+        (Flow::Password, LoginOutcome::Accepted { .. } | LoginOutcome::Issued { .. }) => "accepted",
         (Flow::Password, LoginOutcome::Rejected { .. }) => "rejected",
         _ => "not-checked",
     };
-    let mut notes: Vec<Detail> = vec![format!("password flow {password_flow}").into()];
+    let mut notes: Vec<Detail> = vec![match login {
+        LoginOutcome::Issued { .. } if password_flow == "accepted" => {
+            "password flow accepted (the token was issued; the login step says why the calls after it failed)".into()
+        }
+        _ => format!("password flow {password_flow}").into(),
+    }];
     let mut hints: Vec<Detail> = Vec::new();
     let cc = client_credentials(input, login);
     notes.push(cc.note.clone());
@@ -183,14 +191,11 @@ impl CcResult {
     }
 }
 
-/// Whether a host is Salesforce's shared login host (which refuses this flow).
-fn shared_login_host(url: &str) -> bool {
-    url::Url::parse(url.trim()).is_ok_and(|u| {
-        matches!(
-            u.host_str().map(str::to_ascii_lowercase).as_deref(),
-            Some("login.salesforce.com" | "test.salesforce.com")
-        )
-    })
+/// `https://host[:port]` of a URL, for messages (the URL as given if it is none).
+fn origin(url: &str) -> String {
+    url::Url::parse(url.trim())
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.trim().to_string())
 }
 
 /// The client-credentials flow with the UCC's ClientId and ClientSecret on the
@@ -208,23 +213,24 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
         .token_url
         .trim_end_matches("/services/oauth2/token")
         .to_string();
-    let host = input
-        .my_domain
-        .map(str::to_string)
-        .or(match login {
-            LoginOutcome::Accepted { instance_url } => Some(instance_url.to_string()),
-            _ => None,
-        })
-        .or_else(|| (!shared_login_host(&login_host)).then_some(login_host));
-    let needs_domain = || {
+    let issued_at = match login {
+        LoginOutcome::Accepted { instance_url } | LoginOutcome::Issued { instance_url } => {
+            Some(*instance_url)
+        }
+        _ => None,
+    };
+    let host =
+        crate::ops::connect::client_credentials_host(&login_host, input.my_domain, issued_at);
+    // Names the host that refuses the flow, not the one it usually is.
+    let needs_domain = |refused_by: &str| {
         CcResult::new(
             "needs-my-domain",
             "client credentials need the org's My Domain URL".into(),
-            vec!["set ApplicationHost to https://<MyDomain>.my.salesforce.com, or pass --instance-url: the client credentials flow is refused on login.salesforce.com".into()],
+            vec![format!("set ApplicationHost to https://<MyDomain>.my.salesforce.com, or pass --instance-url: the client credentials flow is refused on {}", origin(refused_by)).into()],
         )
     };
     let Some(host) = host else {
-        return needs_domain();
+        return needs_domain(&login_host);
     };
     // The secret goes where the login went: never in the clear after an https login.
     let https = |u: &str| u.trim().to_ascii_lowercase().starts_with("https://");
@@ -254,7 +260,7 @@ fn client_credentials(input: &Inputs, login: &LoginOutcome) -> CcResult {
             let (e, d) = (&error, &description);
             let dl = |needle: &str| d.contains_lowercase(needle);
             if *e == "invalid_grant" && dl("not supported on this domain") {
-                return needs_domain();
+                return needs_domain(&host);
             }
             if *e == "invalid_grant" && dl("client credentials user") {
                 return CcResult::new(

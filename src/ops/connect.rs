@@ -5,11 +5,12 @@
 
 use std::time::Duration;
 
-use crate::args::{ConnectArgs, SettingsArgs};
+use crate::args::{ConnectArgs, FlowArg, SettingsArgs};
 use crate::env::{Env, names};
 use crate::error::CliError;
 use crate::salesforce::{self, Client, Flow, HttpSettings};
 use crate::settings::Ucc;
+use crate::settings::rules::{self, HostKind, LoginTarget};
 
 pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
@@ -52,11 +53,34 @@ impl ConnectSettings {
     /// error (2), a setting or a variable a configuration error (3).
     pub fn resolve(args: &ConnectArgs, ucc: Option<&Ucc>, env: &Env) -> Result<Self, CliError> {
         args.check()?;
+        // The flags' verdicts (2) before the variables' (3).
+        let api_version = api_version(args, ucc)?;
+        let (login_url, login_from) = login_url_from(args, env, ucc).map_err(|r| r.error)?;
+        let hint = instance_hint_from(args, env, ucc)?;
+        check_env(env)?;
+        let http = http(args, env)?;
+        let instance_hint = hint.as_ref().map(|(u, _)| u.clone());
+        // Client credentials are refused on the shared login hosts: the token is
+        // asked for on the org's host, as doctor's flow-readiness step asks for
+        // it, unless --login-url or --sandbox says where and --instance-url does not.
+        let login_url = match &hint {
+            Some((host, origin))
+                if args.flow == FlowArg::ClientCredentials
+                    && (matches!(origin, Origin::Flag(_))
+                        || !matches!(login_from, Some(Origin::Flag(_))))
+                    && client_credentials_host(&login_url, Some(host), None).as_ref()
+                        == Some(host) =>
+            {
+                trust(host, *origin, ucc, args.allow_untrusted_login)?;
+                host.clone()
+            }
+            _ => login_url,
+        };
         Ok(ConnectSettings {
-            api_version: api_version(args, ucc)?,
-            login_url: login_url(args, env, ucc)?,
-            http: http(args, env)?,
-            instance_hint: instance_hint(args, env, ucc)?,
+            api_version,
+            login_url,
+            http,
+            instance_hint,
             flow: args.flow.flow(),
             secrets: match ucc {
                 Some(u) => SecretSource::Ucc(u.name.clone()),
@@ -82,6 +106,10 @@ pub struct UccConnection {
     pub login_url: Result<String, CliError>,
     /// Where the login URL comes from; `None`: the default, production.
     pub login_url_from: Option<Origin>,
+    /// The login URL is usable but not trusted with the credentials (plain http, or
+    /// a LoginEndPoint that is not Salesforce or a test org), and
+    /// `--allow-untrusted-login` was not given: `login_url` is that refusal.
+    pub untrusted: bool,
     /// As [`ConnectSettings::instance_hint`]; an unusable one is no hint.
     pub instance_hint: Option<String>,
     /// As [`ConnectSettings::api_version`], or why ApiEndPoint cannot be used.
@@ -103,14 +131,26 @@ impl ConnectSettings {
     /// [`ConnectSettings::resolve`]: the flag, else the UCC's setting, else the
     /// environment, else the default.
     pub fn resolve_ucc(args: &ConnectArgs, ucc: &Ucc, env: &Env) -> UccConnection {
-        let (login_url, login_url_from) = match login_url_from(args, env, Some(ucc)) {
-            Ok((url, from)) => (Ok(url), from),
-            Err((e, from)) => (Err(e), Some(from)),
+        let (login_url, login_url_from, untrusted) = match login_url_from(args, env, Some(ucc)) {
+            Ok((url, from)) => (Ok(url), from, false),
+            Err(r) => (Err(r.error), Some(r.origin), r.untrusted),
         };
         UccConnection {
             login_url,
             login_url_from,
-            instance_hint: instance_hint(args, env, Some(ucc)).ok().flatten(),
+            untrusted,
+            // doctor's flow-readiness step posts the client secret there: an
+            // ApplicationHost the login would not trust is no hint (the instance the
+            // token names is used instead), as `login --flow client-credentials`
+            // refuses it.
+            instance_hint: instance_hint_from(args, env, Some(ucc))
+                .ok()
+                .flatten()
+                .filter(|(u, origin)| {
+                    !matches!(origin, Origin::Setting(_))
+                        || trust(u, *origin, Some(ucc), args.allow_untrusted_login).is_ok()
+                })
+                .map(|(u, _)| u),
             api_version: api_version(args, Some(ucc)),
             flow: args.flow.flow(),
         }
@@ -202,7 +242,15 @@ pub fn http(args: &ConnectArgs, env: &Env) -> Result<HttpSettings, CliError> {
 pub fn login_url(args: &ConnectArgs, env: &Env, ucc: Option<&Ucc>) -> Result<String, CliError> {
     login_url_from(args, env, ucc)
         .map(|(url, _)| url)
-        .map_err(|(e, _)| e)
+        .map_err(|r| r.error)
+}
+
+/// Why a login URL cannot be used, with where it came from.
+struct Refused {
+    error: CliError,
+    origin: Origin,
+    /// It is usable but not trusted with the credentials ([`trust`]).
+    untrusted: bool,
 }
 
 /// [`login_url`], with where the URL (or the unusable value) came from.
@@ -210,7 +258,7 @@ fn login_url_from(
     args: &ConnectArgs,
     env: &Env,
     ucc: Option<&Ucc>,
-) -> Result<(String, Option<Origin>), (CliError, Origin)> {
+) -> Result<(String, Option<Origin>), Refused> {
     if args.sandbox {
         return Ok((SANDBOX_LOGIN.into(), Some(Origin::Flag("--sandbox"))));
     }
@@ -226,11 +274,136 @@ fn login_url_from(
     if let Err(e) =
         Client::check_url(url.trim()).and_then(|_| Client::check_url(&salesforce::token_url(&url)))
     {
-        return Err((origin
-            .error(crate::detail![format!("the login URL ({}) is not usable: ", origin.name()), e.describe()])
-            .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"), origin));
+        return Err(Refused {
+            error: origin
+                .error(crate::detail![format!("the login URL ({}) is not usable: ", origin.name()), e.describe()])
+                .with_hint("give an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com"),
+            origin,
+            untrusted: false,
+        });
     }
+    trust(&url, origin, ucc, args.allow_untrusted_login).map_err(|error| Refused {
+        error,
+        origin,
+        untrusted: true,
+    })?;
     Ok((url, Some(origin)))
+}
+
+/// Where the secrets of a login may go, decided here for every command that logs
+/// in: a URL from a UCC's setting only to https on Salesforce or a test org on
+/// this machine (`rules::login_target`, the rule `validate-settings` reports); a
+/// URL from a flag or a variable anywhere but plain http to another machine,
+/// where the credentials would cross the network unencrypted.
+/// `--allow-untrusted-login` sends them anyway.
+fn trust(url: &str, origin: Origin, ucc: Option<&Ucc>, allow: bool) -> Result<(), CliError> {
+    if allow {
+        return Ok(());
+    }
+    let url = url.trim();
+    match origin {
+        Origin::Setting(name) => {
+            // ApplicationHost may be any of the org's own hosts (an instance such
+            // as eu6.salesforce.com too), over https; LoginEndPoint only a login host.
+            let trusted = if name == "ApplicationHost" {
+                url::Url::parse(url).is_ok_and(|u| {
+                    let kind = rules::host_kind(u.host_str().unwrap_or_default());
+                    kind == HostKind::Loopback || (u.scheme() == "https" && kind != HostKind::Other)
+                })
+            } else {
+                rules::login_target(url) != LoginTarget::Untrusted
+            };
+            if trusted {
+                return Ok(());
+            }
+            let at = ucc
+                .and_then(|u| u.get(name))
+                .map(|r| format!("{}:{}: ", r.file.display(), r.line))
+                .unwrap_or_default();
+            Err(CliError::input(format!(
+                "{at}{name} `{url}` is neither https on Salesforce nor a test org on this machine, so the UCC's credentials were not sent there"
+            ))
+            .with_hint(format!(
+                "fix {name} (e.g. https://<MyDomain>.my.salesforce.com), or pass --allow-untrusted-login to send the credentials there anyway"
+            )))
+        }
+        Origin::Flag(_) | Origin::Env(_) => {
+            let plain_http = url::Url::parse(url).is_ok_and(|u| {
+                u.scheme() == "http" && u.host_str().is_some_and(|h| !rules::is_loopback_host(h))
+            });
+            if !plain_http {
+                return Ok(());
+            }
+            Err(origin
+                .error(format!(
+                    "{} `{url}` is plain http to another machine: the credentials would cross the network unencrypted, so they were not sent",
+                    origin.name()
+                ))
+                .with_hint("use the https URL, or pass --allow-untrusted-login to send them anyway"))
+        }
+    }
+}
+
+/// Where the client-credentials flow asks for its token: the org's own host
+/// (`my_domain`: ApplicationHost, `--instance-url` or the variable), else the
+/// instance URL an earlier login returned, else the login URL unless it is a
+/// shared login host (login.salesforce.com, test.salesforce.com), which refuses
+/// the flow. `None`: only a My Domain URL would do. `login` and doctor's
+/// flow-readiness step both ask here.
+pub fn client_credentials_host(
+    login_url: &str,
+    my_domain: Option<&str>,
+    instance_url: Option<&str>,
+) -> Option<String> {
+    let shared = url::Url::parse(login_url.trim()).is_ok_and(|u| {
+        matches!(
+            u.host_str().map(str::to_ascii_lowercase).as_deref(),
+            Some("login.salesforce.com" | "test.salesforce.com")
+        )
+    });
+    my_domain
+        .or(instance_url)
+        .map(|u| u.trim().to_string())
+        .or_else(|| (!shared).then(|| login_url.trim().to_string()))
+}
+
+/// Every `CRMCTL_*` variable of the connection that holds a malformed value, checked
+/// whether or not a flag or a setting overrides it (as `CRMCTL_TIMEOUT` and
+/// `CRMCTL_REGION` always were): a configuration error (3) naming the variable.
+pub fn check_env(env: &Env) -> Result<(), CliError> {
+    if env.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
+        return Err(CliError::input(format!("{} is blank", names::USERNAME))
+            .with_hint("set it to the integration user's username, or unset it"));
+    }
+    if let Some(u) = &env.login_url {
+        Client::check_url(u.trim())
+            .and_then(|_| Client::check_url(&salesforce::token_url(u)))
+            .map_err(|e| {
+                CliError::input(crate::detail![
+                    format!("{} is not usable: ", names::LOGIN_URL),
+                    e.describe()
+                ])
+                .with_hint("set it to an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com, or unset it")
+            })?;
+    }
+    if let Some(u) = &env.instance_url {
+        Client::check_url(u.trim()).map_err(|e| {
+            CliError::input(crate::detail![
+                format!("{} is not usable: ", names::INSTANCE_URL),
+                e.describe()
+            ])
+            .with_hint(
+                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
+            )
+        })?;
+    }
+    seconds(
+        (None, ""),
+        (env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
+        10,
+    )?;
+    seconds((None, ""), (env.timeout.as_deref(), names::TIMEOUT), 30)?;
+    Ok(())
 }
 
 /// The org's URL known before the token answers: `--instance-url`, else the UCC's
@@ -244,6 +417,15 @@ pub fn instance_hint(
     env: &Env,
     ucc: Option<&Ucc>,
 ) -> Result<Option<String>, CliError> {
+    instance_hint_from(args, env, ucc).map(|h| h.map(|(u, _)| u))
+}
+
+/// [`instance_hint`], with where the URL came from.
+fn instance_hint_from(
+    args: &ConnectArgs,
+    env: &Env,
+    ucc: Option<&Ucc>,
+) -> Result<Option<(String, Origin)>, CliError> {
     if let Some(u) = &args.instance_url {
         Client::check_url(u.trim()).map_err(|e| {
             CliError::usage(crate::detail![
@@ -252,7 +434,7 @@ pub fn instance_hint(
             ])
             .with_hint("give the org's URL, e.g. https://<MyDomain>.my.salesforce.com")
         })?;
-        return Ok(Some(u.trim().to_string()));
+        return Ok(Some((u.trim().to_string(), Origin::Flag("--instance-url"))));
     }
     // ApplicationHost names the org of the UCC's LoginEndPoint: with the login
     // pointed elsewhere on the command line it would name another org.
@@ -260,7 +442,7 @@ pub fn instance_hint(
         .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
         .flatten();
     if let Some(u) = from_ucc {
-        return Ok(Some(u.to_string()));
+        return Ok(Some((u.to_string(), Origin::Setting("ApplicationHost"))));
     }
     let Some(u) = &env.instance_url else {
         return Ok(None);
@@ -274,7 +456,10 @@ pub fn instance_hint(
             "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
         )
     })?;
-    Ok(Some(u.trim().to_string()))
+    Ok(Some((
+        u.trim().to_string(),
+        Origin::Env(names::INSTANCE_URL),
+    )))
 }
 
 /// `60`, `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else
@@ -547,5 +732,160 @@ mod tests {
         )
         .expect_err("ApiEndPoint");
         assert_eq!(e.kind, ErrorKind::Input, "{e}");
+    }
+
+    /// Brief item 1: where the credentials may go, decided here for every command.
+    #[test]
+    fn credentials_go_only_where_they_are_trusted_unless_allowed() {
+        let none = ConnectArgs::default();
+        let allow = ConnectArgs {
+            allow_untrusted_login: true,
+            ..ConnectArgs::default()
+        };
+        let evil = ucc(&[(
+            "LoginEndPoint",
+            "http://192.0.2.2:18081/services/oauth2/token",
+        )]);
+        let e = ConnectSettings::resolve(&none, Some(&evil), &env(&[])).expect_err("setting");
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
+        assert!(
+            e.to_string().contains("estate.yaml:2: LoginEndPoint"),
+            "{e}"
+        );
+        let c = ConnectSettings::resolve_ucc(&none, &evil, &env(&[]));
+        assert!(c.untrusted && c.login_url.is_err());
+        let c = ConnectSettings::resolve_ucc(&allow, &evil, &env(&[]));
+        assert!(!c.untrusted && c.login_url.is_ok());
+        assert!(ConnectSettings::resolve(&allow, Some(&evil), &env(&[])).is_ok());
+        // A UCC's https host that is not Salesforce's is not trusted either.
+        let other = ucc(&[("LoginEndPoint", "https://login.salesforce.com.evil.example")]);
+        assert!(ConnectSettings::resolve(&none, Some(&other), &env(&[])).is_err());
+
+        for (url, ok) in [
+            ("http://192.0.2.2:18081", false),
+            ("http://org.example/services/oauth2/token", false),
+            ("http://127.0.0.1:8080", true),
+            ("http://localhost:8080", true),
+            ("https://org.example", true),
+            ("https://login.salesforce.com", true),
+        ] {
+            let flag = ConnectArgs {
+                login_url: Some(url.into()),
+                ..ConnectArgs::default()
+            };
+            let r = ConnectSettings::resolve(&flag, None, &env(&[]));
+            assert_eq!(r.is_ok(), ok, "flag {url}");
+            if let Err(e) = r {
+                assert_eq!(e.kind, ErrorKind::Usage, "{e}");
+            }
+            let r = ConnectSettings::resolve(&none, None, &env(&[(names::LOGIN_URL, url)]));
+            assert_eq!(r.is_ok(), ok, "variable {url}");
+            if let Err(e) = r {
+                assert_eq!(e.kind, ErrorKind::Input, "{e}");
+            }
+            let flag = ConnectArgs {
+                allow_untrusted_login: true,
+                ..flag
+            };
+            assert!(ConnectSettings::resolve(&flag, None, &env(&[])).is_ok());
+        }
+    }
+
+    /// Brief item 5: client credentials ask the org's host, wherever it is known.
+    #[test]
+    fn client_credentials_ask_the_org_host() {
+        let u = ucc(&[
+            (
+                "LoginEndPoint",
+                "https://login.salesforce.com/services/oauth2/token",
+            ),
+            ("ApplicationHost", "https://contoso.my.salesforce.com/"),
+        ]);
+        let cc = ConnectArgs {
+            flow: FlowArg::ClientCredentials,
+            ..ConnectArgs::default()
+        };
+        let s = ConnectSettings::resolve(&cc, Some(&u), &env(&[])).expect("cc");
+        assert_eq!(s.login_url, "https://contoso.my.salesforce.com/");
+        let s = ConnectSettings::resolve(&ConnectArgs::default(), Some(&u), &env(&[]))
+            .expect("password");
+        assert_eq!(
+            s.login_url,
+            "https://login.salesforce.com/services/oauth2/token"
+        );
+        // --login-url says where, unless --instance-url says otherwise.
+        let flag = ConnectArgs {
+            login_url: Some("https://other.my.salesforce.com".into()),
+            flow: FlowArg::ClientCredentials,
+            ..ConnectArgs::default()
+        };
+        let vars = env(&[(names::INSTANCE_URL, "https://env.my.salesforce.com")]);
+        let s = ConnectSettings::resolve(&flag, Some(&u), &vars).expect("flag");
+        assert_eq!(s.login_url, "https://other.my.salesforce.com");
+        let both = ConnectArgs {
+            instance_url: Some("https://flag.my.salesforce.com".into()),
+            ..flag
+        };
+        let s = ConnectSettings::resolve(&both, Some(&u), &vars).expect("both");
+        assert_eq!(s.login_url, "https://flag.my.salesforce.com");
+        // An ApplicationHost that is not trusted gets no client secret.
+        let evil = ucc(&[("ApplicationHost", "http://192.0.2.2/")]);
+        let e = ConnectSettings::resolve(&cc, Some(&evil), &env(&[])).expect_err("evil");
+        assert_eq!(e.kind, ErrorKind::Input, "{e}");
+        // doctor's readiness step gets no such host to post the secret to.
+        assert_eq!(
+            ConnectSettings::resolve_ucc(&cc, &evil, &env(&[])).instance_hint,
+            None
+        );
+        let allow = ConnectArgs {
+            allow_untrusted_login: true,
+            ..cc
+        };
+        assert!(
+            ConnectSettings::resolve_ucc(&allow, &evil, &env(&[]))
+                .instance_hint
+                .is_some()
+        );
+
+        assert_eq!(
+            client_credentials_host("https://login.salesforce.com", None, None),
+            None
+        );
+        assert_eq!(
+            client_credentials_host(
+                "https://test.salesforce.com",
+                None,
+                Some("https://a.my.salesforce.com")
+            )
+            .as_deref(),
+            Some("https://a.my.salesforce.com")
+        );
+        assert_eq!(
+            client_credentials_host("http://127.0.0.1:1", None, None).as_deref(),
+            Some("http://127.0.0.1:1")
+        );
+    }
+
+    /// Brief item 4: a malformed variable is refused though a flag overrides it.
+    #[test]
+    fn a_malformed_variable_is_refused_though_a_flag_overrides_it() {
+        let flags = ConnectArgs {
+            login_url: Some("https://login.salesforce.com".into()),
+            instance_url: Some("https://contoso.my.salesforce.com".into()),
+            timeout: Some(5.0),
+            connect_timeout: Some(5.0),
+            ..ConnectArgs::default()
+        };
+        for (var, value) in [
+            (names::LOGIN_URL, "garbage"),
+            (names::INSTANCE_URL, "garbage"),
+            (names::TIMEOUT, "abc"),
+            (names::CONNECT_TIMEOUT, "-1"),
+            (names::USERNAME, " "),
+        ] {
+            let e = ConnectSettings::resolve(&flags, None, &env(&[(var, value)])).expect_err(var);
+            assert_eq!(e.kind, ErrorKind::Input, "{e}");
+            assert!(e.to_string().contains(var), "{e}");
+        }
     }
 }

@@ -224,9 +224,14 @@ pub fn ucc_credentials(
             .with_hint("check --key-file, or re-encrypt the value with `crmctl encrypt`")
         })
     };
-    let username = username
-        .or_else(|| ucc.value("Username").map(str::to_string))
-        .unwrap_or_default();
+    // Client credentials log in as the Connected App's run-as user: the UCC's
+    // Username is not sent, and not who the session belongs to.
+    let username = match flow {
+        Flow::ClientCredentials => String::new(),
+        _ => username
+            .or_else(|| ucc.value("Username").map(str::to_string))
+            .unwrap_or_default(),
+    };
     if matches!(flow, Flow::Password | Flow::Jwt) && username.is_empty() {
         return Err(CliError::input(format!(
             "UCC `{}` in {} has no Username value",

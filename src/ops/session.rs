@@ -81,7 +81,41 @@ pub fn check_session(
     version: String,
     warming: Option<salesforce::Warming>,
 ) -> Result<(LoginReport, salesforce::Session), CliError> {
-    let session = client.login(creds).map_err(|e| match e {
+    check_issued(client, creds, version, warming).map_err(|f| f.error)
+}
+
+/// Why [`check_issued`] failed, and whether the token was issued first.
+pub struct CheckFailed {
+    pub error: CliError,
+    /// The session's instance URL when the token was issued and a call after it
+    /// failed (an expired password, the API disabled); `None`: no token.
+    pub issued_at: Option<String>,
+}
+
+/// [`check_session`], telling a refused token from a refused call after it.
+pub fn check_issued(
+    client: &salesforce::Client,
+    creds: &salesforce::Credentials,
+    version: String,
+    warming: Option<salesforce::Warming>,
+) -> Result<(LoginReport, salesforce::Session), CheckFailed> {
+    let session = login(client, creds).map_err(|error| CheckFailed {
+        error,
+        issued_at: None,
+    })?;
+    let issued_at = session.instance_url.clone();
+    checks(client, creds, session, version, warming).map_err(|error| CheckFailed {
+        error,
+        issued_at: Some(issued_at),
+    })
+}
+
+/// The token request, its refusal with advice.
+fn login(
+    client: &salesforce::Client,
+    creds: &salesforce::Credentials,
+) -> Result<salesforce::Session, CliError> {
+    client.login(creds).map_err(|e| match e {
         SfError::OAuth {
             ref error,
             ref description,
@@ -90,14 +124,37 @@ pub fn check_session(
             let sent_token = creds.flow != Flow::Password
                 || creds.token_in_password
                 || !creds.security_token.expose_secret().is_empty();
-            let (message, hints) = salesforce::advice::for_oauth(error, description, sent_token);
+            let (mut message, hints) =
+                salesforce::advice::for_oauth(error, description, sent_token);
+            // Name the host that refused, not the one it usually is.
+            if creds.flow == Flow::ClientCredentials
+                && description.contains_lowercase("not supported on this domain")
+            {
+                let host = url::Url::parse(&creds.token_url)
+                    .map(|u| u.origin().ascii_serialization())
+                    .unwrap_or_else(|_| creds.token_url.clone());
+                message = crate::detail![
+                    format!("{host} is not the org's My Domain host, and "),
+                    message
+                ];
+            }
             hints.into_iter().fold(
                 CliError::new(crate::error::sf_kind(&e), message),
                 CliError::with_hint,
             )
         }
         other => CliError::from(other),
-    })?;
+    })
+}
+
+/// The calls after the token: the API version and the screen pop's fields.
+fn checks(
+    client: &salesforce::Client,
+    creds: &salesforce::Credentials,
+    session: salesforce::Session,
+    version: String,
+    warming: Option<salesforce::Warming>,
+) -> Result<(LoginReport, salesforce::Session), CliError> {
     // Two round trips after the token, at once: the versions list (no session
     // needed) and one composite request with the four describes (one API call).
     let checked = screen_pop_fields();

@@ -41,7 +41,7 @@ pub fn for_oauth(
         (
             said("this flow needs the org's My Domain URL"),
             vec![
-                "use --login-url https://<MyDomain>.my.salesforce.com for --flow client-credentials; login.salesforce.com does not accept it",
+                "ask for the token on the org's My Domain host: set ApplicationHost to https://<MyDomain>.my.salesforce.com, or pass --instance-url (or --login-url) with that URL; login hosts such as login.salesforce.com and test.salesforce.com refuse this flow",
             ],
         )
     } else if grant && d("client credentials user") {

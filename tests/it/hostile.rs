@@ -1013,7 +1013,8 @@ fn requests_go_through_the_proxy_and_its_failures_name_it() {
         &sb,
         "http://org.example",
         &[("http_proxy", proxy.url.clone())],
-        &["login", "--json"],
+        // Plain http to another machine needs the user's say-so (tests/it/trust.rs).
+        &["login", "--json", "--allow-untrusted-login"],
     );
     let first = proxy.requests().first().map(|r| r.path.clone());
     assert_eq!(
@@ -1032,7 +1033,7 @@ fn requests_go_through_the_proxy_and_its_failures_name_it() {
     ] {
         let value = format!("http://user:pr0xy-s3cret@127.0.0.1:{port}");
         for json in [false, true] {
-            let mut args = vec!["login"];
+            let mut args = vec!["login", "--allow-untrusted-login"];
             if json {
                 args.push("--json");
             }
@@ -1068,7 +1069,7 @@ fn requests_go_through_the_proxy_and_its_failures_name_it() {
         &sb,
         "http://org.example",
         &[("HTTP_PROXY", picky.url.clone())],
-        &["login"],
+        &["login", "--allow-untrusted-login"],
     );
     out.assert_code(4);
     assert!(

@@ -45,6 +45,7 @@ mod snap;
 mod streams;
 mod support;
 mod transcripts;
+mod trust;
 mod untrusted;
 mod usage_consistency;
 mod usage_secrets;

@@ -259,6 +259,19 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
         }
     }
     if let Some(file) = &args.file {
+        // Both would read stdin: the secrets would be taken as rows, or the rows as secrets.
+        if file.as_os_str() == "-" && args.connect.stdin {
+            return Err(CliError::usage(
+                "--file - and --stdin both read stdin: the values to look up and the secrets cannot share it",
+            )
+            .with_hint(format!(
+                "give the values as a file (--file FILE), or the secrets through {}, {}, {} and {} or the prompts",
+                crate::env::names::PASSWORD,
+                crate::env::names::TOKEN,
+                crate::env::names::CLIENT_ID,
+                crate::env::names::CLIENT_SECRET
+            )));
+        }
         // --json prints one document with every row; --output would be ignored.
         if ctx.out.is_json() && args.output.is_some() {
             return Err(CliError::usage(

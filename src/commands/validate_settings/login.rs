@@ -5,7 +5,7 @@ use super::LoginCheck;
 use crate::ctx::Ctx;
 use crate::error::CliError;
 use crate::settings::Ucc;
-use crate::settings::rules::{self, Finding, Severity};
+use crate::settings::rules::{Finding, Severity};
 
 /// Logs in once per distinct set of credentials, with the same check as `crmctl login`.
 pub(super) fn login_checks(
@@ -48,24 +48,25 @@ pub(super) fn login_checks(
         }
     }
     // The connection of `crmctl login --settings` without flags: LoginEndPoint,
-    // else CRMCTL_LOGIN_URL; CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT.
-    let flags = ConnectArgs::default();
+    // else CRMCTL_LOGIN_URL; CRMCTL_TIMEOUT, CRMCTL_CONNECT_TIMEOUT, CRMCTL_CA_CERT;
+    // a malformed variable refused as `login` refuses it.
+    let flags = ConnectArgs {
+        allow_untrusted_login: allow_untrusted,
+        ..ConnectArgs::default()
+    };
+    connect::check_env(&ctx.env)?;
     let client = ctx.client(&connect::http(&flags, &ctx.env)?)?;
     let mut out = Vec::new();
     for (_, members) in groups {
         let first = members[0];
         let names: Vec<String> = members.iter().map(|u| u.name.clone()).collect();
         let resolved = ConnectSettings::resolve_ucc(&flags, first, &ctx.env);
-        // A LoginEndPoint that is not a usable URL is named as typed; a bad
-        // CRMCTL_LOGIN_URL fails the login below with its own error.
-        let target = match &resolved.login_url {
-            Ok(url) => Some(url.as_str()),
-            Err(_) => first.value("LoginEndPoint"),
-        };
-        if let Some(skipped) =
-            target.and_then(|url| untrusted_login(url, &members, &names, allow_untrusted, findings))
+        // Refused as `crmctl login` refuses it (ConnectSettings decides): not
+        // attempted, and reported as `login-skipped`.
+        if resolved.untrusted
+            && let Some(url) = first.value("LoginEndPoint")
         {
-            out.push(skipped);
+            out.push(untrusted_login(url, &members, &names, findings));
             continue;
         }
         let result = resolved
@@ -145,19 +146,15 @@ pub(super) fn login_checks(
 }
 
 /// Credentials go only where the CRM Service should send them: Salesforce over https,
-/// or a test org on this machine. Anything else needs the user's say-so
-/// (`--allow-untrusted-login`); without it the login is not attempted, and each UCC of
-/// the group gets a `login-skipped` finding.
+/// or a test org on this machine (the rule of `ConnectSettings::resolve`). Anything
+/// else needs the user's say-so (`--allow-untrusted-login`); without it the login is
+/// not attempted, and each UCC of the group gets a `login-skipped` finding.
 fn untrusted_login(
     login_url: &str,
     members: &[&Ucc],
     names: &[String],
-    allow_untrusted: bool,
     findings: &mut Vec<Finding>,
-) -> Option<LoginCheck> {
-    if allow_untrusted || rules::login_target(login_url) != rules::LoginTarget::Untrusted {
-        return None;
-    }
+) -> LoginCheck {
     let message = format!(
         "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
         login_url.trim()
@@ -177,12 +174,12 @@ fn untrusted_login(
             line: r.map(|r| r.line).unwrap_or(u.line),
         });
     }
-    Some(LoginCheck {
+    LoginCheck {
         uccs: names.to_vec(),
         ok: false,
         instance_url: None,
         problems: vec![message],
         // Not attempted: the `login-skipped` finding says why; no class of failure applies.
         error_kind: None,
-    })
+    }
 }

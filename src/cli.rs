@@ -137,3 +137,33 @@ pub fn non_empty_name(s: &str) -> Result<String, String> {
         Ok(s.to_string())
     }
 }
+
+/// The usage error of a command named without the subcommand or arguments it needs,
+/// worded as clap words it (`'crmctl settings' requires a subcommand but one was not
+/// provided`), for the case where clap shows help instead (nothing after the name).
+pub fn missing_subcommand(cmd: &clap::Command) -> clap::Error {
+    use clap::error::ErrorKind;
+    let mut cmd = cmd.clone();
+    cmd.build();
+    let name = cmd.get_bin_name().unwrap_or(cmd.get_name()).to_string();
+    let subs: Vec<&str> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| s.get_name())
+        .collect();
+    let (kind, message) = if subs.is_empty() {
+        (
+            ErrorKind::MissingRequiredArgument,
+            format!("'{name}' requires arguments but none were provided"),
+        )
+    } else {
+        (
+            ErrorKind::MissingSubcommand,
+            format!(
+                "'{name}' requires a subcommand but one was not provided\n  [subcommands: {}]",
+                subs.join(", ")
+            ),
+        )
+    };
+    clap::Error::raw(kind, format!("{message}\n")).with_cmd(&cmd)
+}

@@ -29,6 +29,7 @@ mod inputs;
 mod jwt;
 mod keygen;
 mod leaks;
+mod limits;
 mod login;
 mod lookup;
 mod messages;

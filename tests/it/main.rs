@@ -13,6 +13,7 @@ mod decrypt;
 #[cfg(feature = "emulator")]
 mod demo;
 mod doctor;
+mod empty_stdin;
 #[cfg(feature = "emulator")]
 mod emulate;
 mod encrypt;

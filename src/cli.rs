@@ -167,3 +167,246 @@ pub fn missing_subcommand(cmd: &clap::Command) -> clap::Error {
     };
     clap::Error::raw(kind, format!("{message}\n")).with_cmd(&cmd)
 }
+
+/// What a command without a flag offers instead, for hints written for the commands
+/// that have it (`login`, `lookup`, `doctor`): the variable, or the UCC setting that
+/// `validate-settings --login` reads. Longest first (`--ca-cert FILE` before `--ca-cert`).
+const STAND_INS: &[(&str, &str)] = &[
+    ("--connect-timeout", "CRMCTL_CONNECT_TIMEOUT"),
+    ("--timeout", "CRMCTL_TIMEOUT"),
+    ("--ca-cert FILE", "CRMCTL_CA_CERT"),
+    ("--ca-cert", "CRMCTL_CA_CERT"),
+    ("--jwt-key-file FILE", "CRMCTL_JWT_KEY_FILE"),
+    ("--jwt-key-file", "CRMCTL_JWT_KEY_FILE"),
+    ("--login-url", "LoginEndPoint"),
+    ("--sandbox", "LoginEndPoint https://test.salesforce.com"),
+    ("--instance-url", "ApplicationHost"),
+    ("--api-version", "the version in ApiEndPoint"),
+    ("--client-id", "ClientId"),
+    ("--username", "Username"),
+    ("--flow client-credentials", "the client-credentials flow"),
+    ("--flow jwt", "the JWT flow"),
+    ("--flow password", "the password flow"),
+];
+
+/// Whether `cmd`, or one of its subcommands, has the long flag `--name`.
+fn has_flag(cmd: &clap::Command, name: &str) -> bool {
+    cmd.get_arguments().any(|a| a.get_long() == Some(name))
+        || cmd.get_subcommands().any(|s| has_flag(s, name))
+}
+
+/// A hint as the command `name` shows it: each flag it names that the command does
+/// not have becomes what the command reads instead ([`STAND_INS`]), so that
+/// `validate-settings --login` says "CRMCTL_TIMEOUT sets the limit" where `login` says
+/// "--timeout". Commands quoted in backticks (`crmctl login --flow jwt`) are kept.
+pub fn fit_hint(name: &str, text: &str) -> String {
+    let root = command();
+    let Some(cmd) = root.find_subcommand(name) else {
+        return text.to_string();
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 1 {
+            out.push_str(part);
+            continue;
+        }
+        let mut part = part.to_string();
+        for (flag, instead) in STAND_INS {
+            let long = flag
+                .split(' ')
+                .next()
+                .unwrap_or(flag)
+                .trim_start_matches('-');
+            if has_flag(cmd, long) {
+                continue;
+            }
+            part = replace_flag(&part, flag, instead);
+        }
+        out.push_str(&part);
+    }
+    // "CRMCTL_CA_CERT (or CRMCTL_CA_CERT)": the flag and its variable, now one.
+    for (_, instead) in STAND_INS {
+        out = out.replace(&format!("{instead} (or {instead})"), instead);
+        out = out.replace(&format!("{instead} or {instead}"), instead);
+    }
+    out
+}
+
+/// `text` with each whole `flag` (not `--timeout` inside `--connect-timeout` or
+/// `--timeouts`) replaced.
+fn replace_flag(text: &str, flag: &str, instead: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(flag) {
+        let before = rest[..at].chars().next_back();
+        let after = rest[at + flag.len()..].chars().next();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        out.push_str(&rest[..at]);
+        if word(before) || word(after) {
+            out.push_str(flag);
+        } else {
+            out.push_str(instead);
+        }
+        rest = &rest[at + flag.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`fit_hint`] for a message of spans: crmctl's own text is fitted, org text is kept.
+pub fn fit_detail(name: &str, detail: &crate::output::Detail) -> crate::output::Detail {
+    use crate::output::{Detail, Span};
+    let mut out = Detail::new();
+    for span in detail.spans() {
+        match span {
+            Span::Plain(s) => out.push(fit_hint(name, s)),
+            other => out.push(other.clone()),
+        }
+    }
+    out
+}
+
+/// [`fit_detail`] for the message and hints of an error.
+pub fn fit_error(name: &str, mut err: crate::error::CliError) -> crate::error::CliError {
+    err.message = fit_detail(name, &err.message);
+    err.hints = err.hints.iter().map(|h| fit_detail(name, h)).collect();
+    err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::CliError;
+    use crate::output::OrgText;
+    use crate::salesforce::{NetKind, SfError, advice};
+
+    /// Every hint and message a login, a lookup or a probe can end in: the network
+    /// failures, each OAuth refusal crmctl has advice for, and the API error codes.
+    fn sf_messages() -> Vec<String> {
+        let mut errors: Vec<CliError> = [
+            NetKind::Connect,
+            NetKind::Dropped,
+            NetKind::Timeout,
+            NetKind::Tls,
+            NetKind::UnknownIssuer,
+            NetKind::NotHttp,
+        ]
+        .into_iter()
+        .map(|kind| {
+            CliError::from(SfError::Network {
+                kind,
+                detail: "x".into(),
+            })
+        })
+        .collect();
+        let mut texts: Vec<String> = Vec::new();
+        for (error, description) in [
+            ("invalid_grant", "authentication failure"),
+            ("invalid_grant", "ip restricted"),
+            ("invalid_grant", "request not supported on this domain"),
+            ("invalid_grant", "no client credentials user enabled"),
+            ("invalid_grant", "user hasn't approved this consumer"),
+            ("invalid_grant", "invalid assertion"),
+            ("invalid_grant", "audience is invalid"),
+            ("invalid_grant", "expired authorization code"),
+            ("invalid_client_id", "client identifier invalid"),
+            ("invalid_client", "invalid client credentials"),
+            ("unsupported_grant_type", "grant type not supported"),
+            ("inactive_user", "user is inactive"),
+            ("inactive_org", "org is inactive"),
+            ("rate_limit_exceeded", "too many"),
+            ("invalid_app_access", "not admin approved"),
+        ] {
+            let (m, hints) =
+                advice::for_oauth(&OrgText::from(error), &OrgText::from(description), true);
+            errors.push(
+                hints
+                    .into_iter()
+                    .fold(CliError::rejected(m), CliError::with_hint),
+            );
+        }
+        for code in [
+            "API_DISABLED_FOR_ORG",
+            "INVALID_OPERATION_WITH_EXPIRED_PASSWORD",
+            "REQUEST_LIMIT_EXCEEDED",
+            "INVALID_SESSION_ID",
+            "NOT_FOUND",
+            "INVALID_FIELD",
+            "SERVER_UNAVAILABLE",
+        ] {
+            texts.extend(advice::for_api(code));
+        }
+        for e in errors {
+            texts.push(e.message.to_legacy_string());
+            texts.extend(e.hints.iter().map(|h| h.to_legacy_string()));
+        }
+        texts
+    }
+
+    /// The `--flags` a text names outside backticks.
+    fn flags_named(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, part) in text.split('`').enumerate() {
+            if i % 2 == 1 {
+                continue;
+            }
+            let mut rest = part;
+            while let Some(at) = rest.find("--") {
+                let name: String = rest[at + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                    .collect();
+                let before = rest[..at].chars().next_back();
+                if !name.is_empty() && !before.is_some_and(|c| c.is_alphanumeric() || c == '-') {
+                    out.push(name.clone());
+                }
+                rest = &rest[at + 2 + name.len()..];
+            }
+        }
+        out
+    }
+
+    /// Each command shows a hint with only the flags it has: `validate-settings
+    /// --login` has no --timeout or --ca-cert, and says CRMCTL_TIMEOUT and CRMCTL_CA_CERT.
+    #[test]
+    fn every_hint_names_only_flags_the_command_showing_it_has() {
+        let root = command();
+        let texts = sf_messages();
+        assert!(
+            texts.iter().any(|t| t.contains("--timeout")),
+            "the corpus names flags"
+        );
+        for cmd in root.get_subcommands() {
+            let name = cmd.get_name();
+            for text in &texts {
+                let fitted = fit_hint(name, text);
+                for flag in flags_named(&fitted) {
+                    assert!(
+                        has_flag(cmd, &flag)
+                            || root.get_arguments().any(|a| a.get_long() == Some(&flag)),
+                        "`crmctl {name}` shows a hint naming --{flag}, which it does not have: {fitted}"
+                    );
+                }
+            }
+        }
+        let hint = "check the URL, your network, and HTTPS_PROXY/NO_PROXY; --connect-timeout and --timeout set the limits";
+        assert_eq!(
+            fit_hint("validate-settings", hint),
+            "check the URL, your network, and HTTPS_PROXY/NO_PROXY; CRMCTL_CONNECT_TIMEOUT and CRMCTL_TIMEOUT set the limits"
+        );
+        assert_eq!(fit_hint("login", hint), hint);
+        assert_eq!(
+            fit_hint(
+                "validate-settings",
+                "trust its certificate with --ca-cert FILE (or CRMCTL_CA_CERT)"
+            ),
+            "trust its certificate with CRMCTL_CA_CERT"
+        );
+        // A command to run is quoted whole.
+        let quoted = "see `crmctl login --flow jwt --timeout 5`";
+        assert_eq!(fit_hint("validate-settings", quoted), quoted);
+    }
+}

@@ -83,6 +83,8 @@ fn finish(ctx: &Ctx, name: &str, result: Result<Box<dyn output::Report>, CliErro
     match result {
         Ok(report) => finish_report(ctx, name, report.as_ref()),
         Err(err) => {
+            // Hints name the flags of the command that shows them (or its variables).
+            let err = cli::fit_error(name, err);
             let code = err.exit_code();
             ctx.out.error(&err);
             if ctx.out.is_json() {

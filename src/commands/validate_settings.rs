@@ -360,7 +360,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             }
         }
     }
-    let logins = if args.login {
+    let mut logins = if args.login {
         login::login_checks(
             ctx,
             &uccs,
@@ -372,6 +372,16 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     } else {
         Vec::new()
     };
+    // Hints written for `login` name its flags; here, the variables and settings.
+    for f in &mut findings {
+        f.hint = crate::cli::fit_hint("validate-settings", &f.hint);
+        f.message = crate::cli::fit_hint("validate-settings", &f.message);
+    }
+    for login in &mut logins {
+        for p in &mut login.problems {
+            *p = crate::cli::fit_hint("validate-settings", p);
+        }
+    }
     // Grouped by UCC in file order, then by line.
     let order: Vec<&str> = uccs.iter().map(|u| u.name.as_str()).collect();
     findings.sort_by_key(|f| {

@@ -10,13 +10,15 @@ use crate::commands;
 const EXIT_CODES: &str = "\
 Exit codes:
   0  ok
-  1  the check ran and said no (does not decrypt, invalid settings, login rejected, no match)
+  1  the check ran and said no (does not decrypt, invalid settings, login
+     rejected, no match)
   2  usage error, or a secret is needed and there is no terminal to ask for it
-  3  local input or configuration problem (unreadable file, missing or bad key profile,
-     a bad CRMCTL_* variable, output that cannot be written)
+  3  local input or configuration problem (unreadable file, missing or bad key
+     profile, a bad CRMCTL_* variable, output that cannot be written)
   4  remote or network problem (unreachable, timeout, TLS, 5xx, API limit)
   5  internal error
-  129/130/143  stopped by SIGHUP / Ctrl-C / SIGTERM (--json still prints one document)";
+  129/130/143  stopped by SIGHUP / Ctrl-C / SIGTERM (--json still prints one
+               document)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -367,6 +369,43 @@ mod tests {
             }
         }
         out
+    }
+
+    /// The narrowest terminal help is laid out for: its tables and examples are
+    /// written to fit, since clap reflows only paragraphs.
+    const HELP_WIDTH: usize = 80;
+
+    /// Every indented line of every command's help text (a table row, an example, a
+    /// continuation) fits in [`HELP_WIDTH`] columns, so that clap never wraps it and
+    /// sends its tail to column 2: the table reads right at 80 columns and at the
+    /// transcripts' 100.
+    #[test]
+    fn indented_help_lines_fit_in_80_columns() {
+        fn walk(cmd: &clap::Command, path: &str, bad: &mut Vec<String>) {
+            // Examples (after_long_help) are command lines, and long ones wrap.
+            let texts = [
+                cmd.get_long_about(),
+                cmd.get_after_help(),
+                cmd.get_before_long_help(),
+            ];
+            for text in texts.into_iter().flatten() {
+                for line in text.to_string().lines() {
+                    if line.starts_with(' ') && line.chars().count() > HELP_WIDTH {
+                        bad.push(format!("{path}: {line}"));
+                    }
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), bad);
+            }
+        }
+        let mut bad = Vec::new();
+        walk(&command(), "crmctl", &mut bad);
+        assert!(
+            bad.is_empty(),
+            "lines over {HELP_WIDTH} columns:\n{}",
+            bad.join("\n")
+        );
     }
 
     /// Each command shows a hint with only the flags it has: `validate-settings

@@ -24,7 +24,8 @@ Strings encrypted under a new key only work with a CRM Service configured with t
 To make strings for an existing service, write its key and IV into a profile instead:\n\n  \
 key: hex:<32, 48 or 64 hex digits>\n  iv: hex:<32 hex digits>\n\n\
 or derive them from a passphrase (asked for, or read from CRMCTL_KEY_PASSPHRASE):\n\n  \
-derive: { kdf: pbkdf2-sha1, iterations: 1000, salt: hex:<at least 16 hex digits>, key_bytes: 32 }",
+derive: { kdf: pbkdf2-sha1, iterations: 1000,\n            \
+salt: hex:<at least 16 hex digits>, key_bytes: 32 }",
     after_long_help = "Examples:\n  crmctl keygen\n  crmctl keygen --out ./ci-key.yaml --bits 128"
 )]
 pub struct KeygenArgs {

@@ -26,7 +26,9 @@ of a Plugin Settings list (columns Title or Setting, Value, Scope; name the UCC 
 finding has a rule id, a severity, the file and line, and a hint. With a key profile (--key-file, \
 CRMCTL_KEY_FILE or the default location) the encrypted values must decrypt. UCCs that share a CRM \
 Service (the same CrmServiceUrl host) must have identical CrmService settings.\n\n\
-Exit 0 when clean, 1 when an error is found (--strict: a warning too), 3 when a file can't be read.",
+Exit 0 when clean; 1 when an error is found (--strict: a warning too), a --login included; \
+3 when a file can't be read; 4 when a --probe or --login check could not complete (the org, \
+the service or the network did not answer) and nothing else is wrong.",
     after_long_help = "Examples:\n  \
 crmctl validate-settings estate.yaml\n  \
 crmctl validate-settings --ucc helpdesk PluginSettings.csv --json\n  \
@@ -74,7 +76,8 @@ pub struct ValidateArgs {
     #[arg(long, requires = "login")]
     pub allow_untrusted_login: bool,
 
-    /// Seconds to wait for each probe
+    /// Seconds to wait for each probe: more than 0, less than 3600 (a probe is one GET;
+    /// a login's timeout, which covers its retries too, may be up to a day)
     #[arg(
         long,
         value_name = "SECONDS",

@@ -38,6 +38,7 @@ mod org_transcripts;
 mod phone;
 mod prompt;
 mod readiness;
+mod region_notes;
 mod rekey;
 mod safe_write;
 mod settings_export;

@@ -67,6 +67,16 @@ pub struct GlobalArgs {
     pub key_file: Option<PathBuf>,
 }
 
+/// `emulate` and `demo` in a build without the emulated org: whatever follows is
+/// taken, so that the run is the usage error saying why rather than clap's
+/// "unrecognized subcommand" (and `--json` gets `"command": "demo"`).
+#[cfg(not(feature = "emulator"))]
+#[derive(Debug, Args)]
+pub struct NotBuilt {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub args: Vec<std::ffi::OsString>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -88,6 +98,14 @@ pub enum Command {
     Emulate(commands::emulate::EmulateArgs),
     #[cfg(feature = "emulator")]
     Demo(commands::demo::DemoArgs),
+    /// Not in this build (`--no-default-features`): says so, and how to get it
+    #[cfg(not(feature = "emulator"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Emulate(NotBuilt),
+    /// Not in this build (`--no-default-features`): says so, and how to get it
+    #[cfg(not(feature = "emulator"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Demo(NotBuilt),
     Completions(commands::completions::CompletionsArgs),
     Rekey(commands::rekey::RekeyArgs),
 }
@@ -104,9 +122,7 @@ impl Command {
             Command::Login(_) => "login",
             Command::Lookup(_) => "lookup",
             Command::Doctor(_) => "doctor",
-            #[cfg(feature = "emulator")]
             Command::Emulate(_) => "emulate",
-            #[cfg(feature = "emulator")]
             Command::Demo(_) => "demo",
             Command::Completions(_) => "completions",
             Command::Rekey(_) => "rekey",

@@ -357,9 +357,16 @@ mod tests {
         ] {
             texts.extend(advice::for_api(code));
         }
+        // As `--json` carries them: the whole text, org spans included.
+        let text = |d: &crate::output::Detail| {
+            serde_json::to_value(d)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default()
+        };
         for e in errors {
-            texts.push(e.message.to_legacy_string());
-            texts.extend(e.hints.iter().map(|h| h.to_legacy_string()));
+            texts.push(text(&e.message));
+            texts.extend(e.hints.iter().map(text));
         }
         texts
     }

@@ -213,44 +213,64 @@ fn has_flag(cmd: &clap::Command, name: &str) -> bool {
         || cmd.get_subcommands().any(|s| has_flag(s, name))
 }
 
-/// A hint as the command `name` shows it: each flag it names that the command does
-/// not have becomes what the command reads instead ([`STAND_INS`]), so that
-/// `validate-settings --login` says "CRMCTL_TIMEOUT sets the limit" where `login` says
-/// "--timeout". Commands quoted in backticks (`crmctl login --flow jwt`) are kept.
-pub fn fit_hint(name: &str, text: &str) -> String {
-    let root = command();
-    let Some(cmd) = root.find_subcommand(name) else {
-        return text.to_string();
-    };
-    let mut out = String::with_capacity(text.len());
-    for (i, part) in text.split('`').enumerate() {
-        if i > 0 {
-            out.push('`');
+/// The flags of [`STAND_INS`] one command lacks, found once for many hints.
+pub struct HintFitter {
+    missing: Vec<(&'static str, &'static str)>,
+}
+
+impl HintFitter {
+    /// For the subcommand `name` (`validate-settings`); an unknown name fits nothing.
+    pub fn new(name: &str) -> HintFitter {
+        let root = command();
+        let missing = match root.find_subcommand(name) {
+            Some(cmd) => STAND_INS
+                .iter()
+                .copied()
+                .filter(|(flag, _)| {
+                    let long = flag.split(' ').next().unwrap_or(flag);
+                    !has_flag(cmd, long.trim_start_matches('-'))
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        HintFitter { missing }
+    }
+
+    /// A hint as this command shows it: each flag it names that the command does not
+    /// have becomes what the command reads instead ([`STAND_INS`]), so that
+    /// `validate-settings --login` says "CRMCTL_TIMEOUT sets the limit" where `login`
+    /// says "--timeout". Commands quoted in backticks (`crmctl login --flow jwt`) are kept.
+    pub fn fit(&self, text: &str) -> String {
+        if self.missing.is_empty() || !text.contains("--") {
+            return text.to_string();
         }
-        if i % 2 == 1 {
-            out.push_str(part);
-            continue;
-        }
-        let mut part = part.to_string();
-        for (flag, instead) in STAND_INS {
-            let long = flag
-                .split(' ')
-                .next()
-                .unwrap_or(flag)
-                .trim_start_matches('-');
-            if has_flag(cmd, long) {
+        let mut out = String::with_capacity(text.len());
+        for (i, part) in text.split('`').enumerate() {
+            if i > 0 {
+                out.push('`');
+            }
+            if i % 2 == 1 {
+                out.push_str(part);
                 continue;
             }
-            part = replace_flag(&part, flag, instead);
+            let mut part = part.to_string();
+            for (flag, instead) in &self.missing {
+                part = replace_flag(&part, flag, instead);
+            }
+            out.push_str(&part);
         }
-        out.push_str(&part);
+        // "CRMCTL_CA_CERT (or CRMCTL_CA_CERT)": the flag and its variable, now one.
+        for (_, instead) in &self.missing {
+            out = out.replace(&format!("{instead} (or {instead})"), instead);
+            out = out.replace(&format!("{instead} or {instead}"), instead);
+        }
+        out
     }
-    // "CRMCTL_CA_CERT (or CRMCTL_CA_CERT)": the flag and its variable, now one.
-    for (_, instead) in STAND_INS {
-        out = out.replace(&format!("{instead} (or {instead})"), instead);
-        out = out.replace(&format!("{instead} or {instead}"), instead);
-    }
-    out
+}
+
+/// [`HintFitter::fit`] for one text.
+pub fn fit_hint(name: &str, text: &str) -> String {
+    HintFitter::new(name).fit(text)
 }
 
 /// `text` with each whole `flag` (not `--timeout` inside `--connect-timeout` or
@@ -274,23 +294,24 @@ fn replace_flag(text: &str, flag: &str, instead: &str) -> String {
     out
 }
 
-/// [`fit_hint`] for a message of spans: crmctl's own text is fitted, org text is kept.
-pub fn fit_detail(name: &str, detail: &crate::output::Detail) -> crate::output::Detail {
+/// [`HintFitter::fit`] for a message of spans: crmctl's own text is fitted, org text is kept.
+fn fit_detail(fitter: &HintFitter, detail: &crate::output::Detail) -> crate::output::Detail {
     use crate::output::{Detail, Span};
     let mut out = Detail::new();
     for span in detail.spans() {
         match span {
-            Span::Plain(s) => out.push(fit_hint(name, s)),
+            Span::Plain(s) => out.push(fitter.fit(s)),
             other => out.push(other.clone()),
         }
     }
     out
 }
 
-/// [`fit_detail`] for the message and hints of an error.
+/// The message and hints of an error as the command `name` shows them ([`HintFitter`]).
 pub fn fit_error(name: &str, mut err: crate::error::CliError) -> crate::error::CliError {
-    err.message = fit_detail(name, &err.message);
-    err.hints = err.hints.iter().map(|h| fit_detail(name, h)).collect();
+    let fitter = HintFitter::new(name);
+    err.message = fit_detail(&fitter, &err.message);
+    err.hints = err.hints.iter().map(|h| fit_detail(&fitter, h)).collect();
     err
 }
 

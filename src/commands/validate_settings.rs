@@ -376,13 +376,14 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
         Vec::new()
     };
     // Hints written for `login` name its flags; here, the variables and settings.
+    let fitter = crate::cli::HintFitter::new("validate-settings");
     for f in &mut findings {
-        f.hint = crate::cli::fit_hint("validate-settings", &f.hint);
-        f.message = crate::cli::fit_hint("validate-settings", &f.message);
+        f.hint = fitter.fit(&f.hint);
+        f.message = fitter.fit(&f.message);
     }
     for login in &mut logins {
         for p in &mut login.problems {
-            *p = crate::cli::fit_hint("validate-settings", p);
+            *p = fitter.fit(p);
         }
     }
     // Grouped by UCC in file order, then by line.

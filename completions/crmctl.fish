@@ -92,7 +92,7 @@ json\t'The JSON envelope (the same as --json)'
 junit\t'JUnit XML: a testsuite per UCC, a testcase per rule or step'
 sarif\t'SARIF 2.1.0, for code-scanning dashboards'
 github\t'GitHub Actions workflow commands (::error/::warning annotations)'"
-complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l probe-timeout -d 'Seconds to wait for each probe: more than 0, less than 3600 (a probe is one GET; a login\'s timeout, which covers its retries too, may be up to a day)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand validate-settings" -l color -d 'When to use colour [default: auto, which honours NO_COLOR]' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -253,7 +253,7 @@ complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l probe-timeout -
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l ani -d 'Look up this caller\'s number as the screen pop does (repeatable)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l email -d 'Look up this e-mail address as the screen pop does (repeatable)' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l case -d 'Look up this case number as the screen pop does (repeatable)' -r
-complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l region -d 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]' -r
+complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l region -d 'Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION, else the locale\'s; with --settings the CRM Service model reads them in DefaultPhoneNumberRegion]' -r
 complete -c crmctl -n "__fish_crmctl_using_subcommand doctor" -l format -d 'Output: text, json (as --json), junit, sarif or github (workflow-command annotations)' -r -f -a "text\t'Findings for people'
 json\t'The JSON envelope (the same as --json)'
 junit\t'JUnit XML: a testsuite per UCC, a testcase per rule or step'

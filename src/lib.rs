@@ -83,6 +83,8 @@ fn finish(ctx: &Ctx, name: &str, result: Result<Box<dyn output::Report>, CliErro
     match result {
         Ok(report) => finish_report(ctx, name, report.as_ref()),
         Err(err) => {
+            // Hints name the flags of the command that shows them (or its variables).
+            let err = cli::fit_error(name, err);
             let code = err.exit_code();
             ctx.out.error(&err);
             if ctx.out.is_json() {
@@ -136,6 +138,12 @@ pub(crate) fn output_failed(e: &std::io::Error, code: u8) -> u8 {
 /// under `--json` also produce the JSON envelope so scripts always get one document.
 fn usage_error(mut e: clap::Error, args: &[OsString]) -> u8 {
     use clap::error::ErrorKind;
+    let json = args.iter().any(|a| a == "--json");
+    if json && e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        // `crmctl --json settings`: clap would print help, and a script would get
+        // no document. Under --json it is the usage error `settings --json` gives.
+        e = cli::missing_subcommand(&subcommand_path(args));
+    }
     let secret = secret_argument(&mut e, args);
     let informational = matches!(
         e.kind(),
@@ -157,7 +165,7 @@ fn usage_error(mut e: clap::Error, args: &[OsString]) -> u8 {
             _ => code,
         };
     }
-    if args.iter().any(|a| a == "--json") {
+    if json {
         // The whole first paragraph: clap lists missing arguments on the lines
         // after "the following required arguments were not provided:".
         let message = e.render().to_string();
@@ -235,6 +243,12 @@ fn secret_argument(e: &mut clap::Error, args: &[OsString]) -> bool {
 
 /// The usage line of the (nested) subcommand named on a command line.
 fn subcommand_usage(args: &[OsString]) -> clap::builder::StyledStr {
+    subcommand_path(args).render_usage()
+}
+
+/// The (nested) subcommand named on a command line, its bin name the whole path
+/// (`crmctl settings`).
+fn subcommand_path(args: &[OsString]) -> clap::Command {
     let mut cmd = cli::command();
     let mut path = vec!["crmctl".to_string()];
     for a in args.iter().skip(1).filter_map(|a| a.to_str()) {
@@ -243,7 +257,7 @@ fn subcommand_usage(args: &[OsString]) -> clap::builder::StyledStr {
             cmd = sub;
         }
     }
-    cmd.bin_name(path.join(" ")).render_usage()
+    cmd.bin_name(path.join(" "))
 }
 
 /// The subcommand named on a command line that failed to parse, for the JSON envelope.

@@ -37,6 +37,13 @@ impl InputKind {
     }
 }
 
+/// Nothing on stdin where a command reads its input there: local input (3) in every
+/// command (`encrypt --stdin`, `decrypt --stdin`, `settings set --stdin`,
+/// `validate-settings -`), and one message shape: `stdin is empty: expected WHAT`.
+pub fn stdin_empty(what: &str) -> CliError {
+    CliError::input(format!("stdin is empty: expected {what}"))
+}
+
 /// Collects the plaintext from stdin, the environment or the terminal, in that order.
 pub fn gather(ctx: &Ctx, stdin: bool, kind: InputKind) -> Result<Zeroizing<String>, CliError> {
     if stdin {
@@ -70,9 +77,8 @@ fn from_stdin(ctx: &Ctx, kind: InputKind) -> Result<Zeroizing<String>, CliError>
         "password"
     };
     let first = lines.next_secret(what)?.ok_or_else(|| {
-        CliError::usage(format!(
-            "stdin is empty: expected the {what} on the first line"
-        ))
+        stdin_empty(&format!("the {what} on the first line"))
+            .with_hint("pipe it in, or leave out --stdin to type it at a hidden prompt")
     })?;
     if kind != InputKind::PasswordAndToken {
         check_whitespace(ctx, what, &first);

@@ -175,5 +175,14 @@ fn read_stdin() -> Result<String, CliError> {
     let text = crate::fsutil::decode_text(&bytes).map_err(|e| {
         CliError::input("could not read the encrypted string from stdin").with_cause(e)
     })?;
-    Ok(text.trim().to_string())
+    let text = text.trim();
+    if text.is_empty() {
+        // Nothing was piped in: local input (3), as for every command that reads stdin,
+        // not a string that "does not decrypt" (1).
+        return Err(
+            crate::secret_input::stdin_empty("the encrypted string on the first line")
+                .with_hint("pipe the string in, or give it as the argument"),
+        );
+    }
+    Ok(text.to_string())
 }

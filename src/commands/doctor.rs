@@ -25,30 +25,53 @@ use crate::screenpop::lookup::{self, Kind, Plan};
 use crate::settings::rules::{self, Finding};
 use crate::settings::{Ucc, load};
 
+/// The steps of `doctor --help`, one row each, written to fit 80 columns: clap reflows
+/// only paragraphs, so a row wider than the terminal would lose its indentation.
+macro_rules! steps_table {
+    () => {
+        concat!(
+            "  settings           every validate-settings rule, shared primary settings too\n",
+            "  secrets            Password, ClientId and ClientSecret decrypt under the key\n",
+            "                     profile\n",
+            "  endpoints          (--probe) the CRM settings endpoint and CrmServiceUrl\n",
+            "                     answer\n",
+            "  login              the OAuth login as `crmctl login` does it, with its advice\n",
+            "  api-version        the ApiEndPoint version is offered by the org\n",
+            "  screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop\n",
+            "                     reads are visible\n",
+            "  call-log-fields    Task can be created with the call-log fields (else a\n",
+            "                     warning names them)\n",
+            "  screen-pop         (each --ani, --email, --case) the lookup `crmctl lookup`\n",
+            "                     makes; no match warns; with --settings, a Contact or Lead\n",
+            "                     the UCC's CRM Service would not find warns (why no pop)\n",
+            "  log-test           (--log-test) the Task of `lookup --log`: created, read\n",
+            "                     back, deleted\n",
+            "  flow-readiness     the flows that replace the username-password flow (retiring\n",
+            "                     in 2027): whether the password flow logs in; client\n",
+            "                     credentials with the UCC's ClientId and ClientSecret on the\n",
+            "                     My Domain host (ApplicationHost or --instance-url), then\n",
+            "                     the field check under that token; JWT bearer with\n",
+            "                     --jwt-key-file, for the UCC's ClientId and Username. Token\n",
+            "                     requests and describes only.",
+        )
+    };
+}
+
 /// Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log
 #[derive(Debug, Args)]
 #[command(
-    long_about = "Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log.\n\n\
+    long_about = concat!(
+        "Check the whole chain for each UCC: settings, secrets, endpoints, login, fields, screen pop, call log.\n\n\
 For each UCC of an estate (--settings FILE..., YAML estates or CSV exports named with --ucc; \
 --ucc NAME picks some, default all), or for one org given by the same flags and secrets as \
-`crmctl login`, doctor runs these steps, each with the code of the command that owns it:\n\n  \
-settings           every validate-settings rule, shared primary settings included\n  \
-secrets            Password, ClientId and ClientSecret decrypt under the key profile\n  \
-endpoints          (--probe) the CRM settings endpoint and CrmServiceUrl answer\n  \
-login              the OAuth login exactly as `crmctl login` does it, with its advice\n  \
-api-version        the ApiEndPoint version is offered by the org\n  \
-screen-pop-fields  Account, Contact, Lead, Case and every field the screen pop reads are visible\n  \
-call-log-fields    Task can be created with the call-log fields (else a warning names them)\n  \
-screen-pop         (each --ani, --email, --case) the lookup of `crmctl lookup`; no match warns; with\n                     --settings, a Contact or Lead the UCC's CRM Service would not find warns (why no pop)\n  \
-log-test           (--log-test) the Task of `lookup --log`: created, read back, deleted\n  \
-flow-readiness     the flows that replace the username-password flow (retiring in 2027): whether \
-the password flow logs in; client credentials with the UCC's ClientId and ClientSecret on the My Domain \
-host (ApplicationHost or --instance-url), then the field check under that token; JWT bearer with \
---jwt-key-file, for the UCC's ClientId and Username. Token requests and describes only\n\n\
+`crmctl login`, doctor runs these steps, each with the code of the command that owns it:\n\n",
+        steps_table!(),
+        "\n\n\
 A step that needs a value that failed an earlier step is skipped. UCCs that share one credential \
 set log in once.\n\n\
 Exit 0 when nothing failed (--strict: no warning either); 3 when a step failed on local input \
-(key profile); else 1 when a check said no; else 4 when the org or the network could not answer.",
+(key profile); else 1 when a check said no; else 4 when the org or the network could not answer."
+    ),
     after_long_help = "Examples:\n  \
 crmctl doctor --settings estate.yaml --probe --ani +31201234567 --log-test\n  \
 crmctl doctor --settings PluginSettings.csv --ucc helpdesk --strict --json\n  \
@@ -89,7 +112,8 @@ pub struct DoctorArgs {
     #[arg(long = "case", value_name = "NUMBER")]
     pub case: Vec<String>,
 
-    /// Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION]
+    /// Country of national numbers given to --ani, e.g. NL or US [default: $CRMCTL_REGION, else
+    /// the locale's; with --settings the CRM Service model reads them in DefaultPhoneNumberRegion]
     #[arg(long, value_name = "CC")]
     pub region: Option<String>,
 

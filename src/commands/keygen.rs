@@ -17,12 +17,15 @@ use crate::output::{Printer, Report};
 #[command(
     long_about = "Create a new random key profile (AES key and IV), readable only by you.\n\n\
 The file is written atomically with mode 0600, to --out, else --key-file, else $CRMCTL_KEY_FILE, \
-else <config dir>/crmctl/key.yaml; an existing file is never replaced without --force.\n\n\
+else <config dir>/crmctl/key.yaml; an existing file is never replaced without --force. \
+A path you name must be in a folder that exists (only the default folder is created), and a \
+profile is never written to stdout.\n\n\
 Strings encrypted under a new key only work with a CRM Service configured with the same key. \
 To make strings for an existing service, write its key and IV into a profile instead:\n\n  \
 key: hex:<32, 48 or 64 hex digits>\n  iv: hex:<32 hex digits>\n\n\
 or derive them from a passphrase (asked for, or read from CRMCTL_KEY_PASSPHRASE):\n\n  \
-derive: { kdf: pbkdf2-sha1, iterations: 1000, salt: hex:<at least 16 hex digits>, key_bytes: 32 }",
+derive: { kdf: pbkdf2-sha1, iterations: 1000,\n            \
+salt: hex:<at least 16 hex digits>, key_bytes: 32 }",
     after_long_help = "Examples:\n  crmctl keygen\n  crmctl keygen --out ./ci-key.yaml --bits 128"
 )]
 pub struct KeygenArgs {
@@ -59,6 +62,36 @@ impl KeyBits {
     }
 }
 
+/// A key profile goes to a file, never to stdout (`-` would be a file named `-`), and
+/// a path the user named goes into a folder that exists: a typo in it is refused (3)
+/// rather than made into a tree of folders. Only crmctl's own default location
+/// (`<config dir>/crmctl/`, `named` empty) is created.
+fn check_destination(path: &std::path::Path, named: &str) -> Result<(), CliError> {
+    if path.as_os_str() == "-" {
+        return Err(CliError::usage(format!(
+            "a key profile is never written to stdout (`{named} -`): it holds the key"
+        ))
+        .with_hint("name the file to write, e.g. --out ./key.yaml"));
+    }
+    if named.is_empty() {
+        return Ok(());
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    if let Some(dir) = parent
+        && !dir.is_dir()
+    {
+        return Err(CliError::input(format!(
+            "cannot write {}: the folder {} does not exist; nothing was written",
+            path.display(),
+            dir.display()
+        ))
+        .with_hint(format!(
+            "create the folder first, or check the path given to {named}"
+        )));
+    }
+    Ok(())
+}
+
 pub struct KeygenReport {
     path: PathBuf,
     bits: u16,
@@ -81,18 +114,24 @@ impl Report for KeygenReport {
 }
 
 pub fn run(ctx: &Ctx, args: &KeygenArgs) -> Result<Box<dyn Report>, CliError> {
-    let path = match &args.out {
-        Some(p) => p.clone(),
+    let (path, named) = match &args.out {
+        Some(p) => (p.clone(), "--out"),
         None => {
-            profile::locate(
+            let (path, origin) = profile::locate(
                 ctx.key_file.as_deref(),
                 ctx.env.key_file.as_deref(),
                 ctx.env.config_dir.as_deref(),
             )
-            .map_err(CliError::from)?
-            .0
+            .map_err(CliError::from)?;
+            let named = match origin {
+                profile::ProfileOrigin::Flag => "--key-file",
+                profile::ProfileOrigin::Env => crate::env::names::KEY_FILE,
+                profile::ProfileOrigin::Default => "",
+            };
+            (path, named)
         }
     };
+    check_destination(&path, named)?;
     let mut material =
         zeroize::Zeroizing::new(vec![0u8; usize::from(args.bits.bits() / 8) + IV_LEN]);
     getrandom::fill(&mut material).map_err(|e| {

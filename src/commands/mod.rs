@@ -33,9 +33,23 @@ pub fn dispatch(ctx: &Ctx, command: &Command) -> Result<Box<dyn Report>, CliErro
         Command::Doctor(args) => doctor::run(ctx, args),
         #[cfg(feature = "emulator")]
         Command::Demo(args) => demo::run(ctx, args),
+        #[cfg(not(feature = "emulator"))]
+        Command::Emulate(_) | Command::Demo(_) => Err(not_built(command.name())),
         Command::ValidateSettings(args) => validate_settings::run(ctx, args),
         Command::Settings(args) => settings::run(ctx, args),
         Command::Completions(args) => completions::run(ctx, args),
         Command::Rekey(args) => rekey::run(ctx, args),
     }
+}
+
+/// `emulate` or `demo` in a build without the emulated org (`--no-default-features`):
+/// a usage error that says so and how to get a build that has it.
+#[cfg(not(feature = "emulator"))]
+fn not_built(name: &str) -> CliError {
+    CliError::usage(format!(
+        "this crmctl was built without the emulated org (the `emulator` feature), so it has no `{name}` command"
+    ))
+    .with_hint(
+        "use a crmctl built with the default features (`cargo build --release`); see README \"Building without the emulator\"",
+    )
 }

@@ -26,7 +26,9 @@ of a Plugin Settings list (columns Title or Setting, Value, Scope; name the UCC 
 finding has a rule id, a severity, the file and line, and a hint. With a key profile (--key-file, \
 CRMCTL_KEY_FILE or the default location) the encrypted values must decrypt. UCCs that share a CRM \
 Service (the same CrmServiceUrl host) must have identical CrmService settings.\n\n\
-Exit 0 when clean, 1 when an error is found (--strict: a warning too), 3 when a file can't be read.",
+Exit 0 when clean; 1 when an error is found (--strict: a warning too), a --login included; \
+3 when a file can't be read; 4 when a --probe or --login check could not complete (the org, \
+the service or the network did not answer) and nothing else is wrong.",
     after_long_help = "Examples:\n  \
 crmctl validate-settings estate.yaml\n  \
 crmctl validate-settings --ucc helpdesk PluginSettings.csv --json\n  \
@@ -74,7 +76,8 @@ pub struct ValidateArgs {
     #[arg(long, requires = "login")]
     pub allow_untrusted_login: bool,
 
-    /// Seconds to wait for each probe
+    /// Seconds to wait for each probe: more than 0, less than 3600 (a probe is one GET;
+    /// a login's timeout, which covers its retries too, may be up to a day)
     #[arg(
         long,
         value_name = "SECONDS",
@@ -360,7 +363,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
             }
         }
     }
-    let logins = if args.login {
+    let mut logins = if args.login {
         login::login_checks(
             ctx,
             &uccs,
@@ -372,6 +375,17 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     } else {
         Vec::new()
     };
+    // Hints written for `login` name its flags; here, the variables and settings.
+    let fitter = crate::cli::HintFitter::new("validate-settings");
+    for f in &mut findings {
+        f.hint = fitter.fit(&f.hint);
+        f.message = fitter.fit(&f.message);
+    }
+    for login in &mut logins {
+        for p in &mut login.problems {
+            *p = fitter.fit(p);
+        }
+    }
     // Grouped by UCC in file order, then by line.
     let order: Vec<&str> = uccs.iter().map(|u| u.name.as_str()).collect();
     findings.sort_by_key(|f| {

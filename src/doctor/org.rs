@@ -147,7 +147,15 @@ pub fn screen_pop_step(
     plan: &Plan,
 ) -> (Step, Option<Outcome>) {
     let t = Instant::now();
-    let what = format!("{} {}", plan.kind_name(), plan.value());
+    // How the number was read, as `crmctl lookup` says it: the region it was read in,
+    // or that its digits were searched as typed.
+    let notes = plan
+        .reading()
+        .map(|r| r.notes.join("; "))
+        .filter(|n| !n.is_empty())
+        .map(|n| format!(" ({n})"))
+        .unwrap_or_default();
+    let what = format!("{} {}{notes}", plan.kind_name(), plan.value());
     match lookup::perform(client, session, version, plan) {
         Ok(outcome) => {
             let ms = t.elapsed().as_millis();

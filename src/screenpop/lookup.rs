@@ -154,10 +154,42 @@ impl Reading {
     }
 }
 
+/// The longest e-mail address: 254 characters (RFC 5321, section 4.5.3.1.3: a path of
+/// 256 octets, its angle brackets included).
+pub const MAX_EMAIL_CHARS: usize = 254;
+
+/// The longest case number: `CaseNumber` is an auto-number string of at most 30
+/// characters (Salesforce's Case object reference; salesforce-api.md).
+pub const MAX_CASE_CHARS: usize = 30;
+
+/// The longest text read as an e-mail value (a display name and a `mailto:` link
+/// around the address included).
+const MAX_EMAIL_TEXT_CHARS: usize = 1024;
+
+/// A value as quoted in a message: a long one is cut (it may be 100 KB of digits).
+fn quoted(value: &str) -> String {
+    const SHOWN: usize = 40;
+    let count = value.chars().count();
+    if count <= SHOWN {
+        return format!("`{value}`");
+    }
+    let head: String = value.chars().take(SHOWN).collect();
+    format!("`{head}...` ({count} characters)")
+}
+
+/// What a value means, or why it cannot be searched. Values longer than any real one
+/// (a number past E.164, an address past 254 characters) are refused here, so that
+/// no request is ever built for them.
 pub fn plan(kind: Kind, value: &str, regions: Regions) -> Result<Plan, PlanError> {
     let err = |message: String| PlanError { message };
     match kind {
         Kind::Email => {
+            let chars = value.trim().chars().count();
+            if chars > MAX_EMAIL_TEXT_CHARS {
+                return Err(err(format!(
+                    "{chars} characters is longer than any e-mail address (at most {MAX_EMAIL_CHARS})"
+                )));
+            }
             let address = email_address(value).ok_or_else(|| {
                 err(
                     "not an e-mail address (expected name@domain, as a mail header or a \
@@ -165,6 +197,12 @@ pub fn plan(kind: Kind, value: &str, regions: Regions) -> Result<Plan, PlanError
                         .into(),
                 )
             })?;
+            let chars = address.chars().count();
+            if chars > MAX_EMAIL_CHARS {
+                return Err(err(format!(
+                    "the address has {chars} characters: longer than any e-mail address (at most {MAX_EMAIL_CHARS})"
+                )));
+            }
             let sosl = super::email_search(&address)
                 .map_err(|e| err(format!("cannot look up this e-mail address: {e}")))?;
             Ok(Plan::Email { address, sosl })
@@ -173,6 +211,13 @@ pub fn plan(kind: Kind, value: &str, regions: Regions) -> Result<Plan, PlanError
             if value.trim().is_empty() {
                 return Err(err("the case number is empty".into()));
             }
+            let chars = value.trim().chars().count();
+            if chars > MAX_CASE_CHARS {
+                return Err(err(format!(
+                    "{} is not a case number: {chars} characters, and a case number has at most {MAX_CASE_CHARS}",
+                    quoted(value.trim())
+                )));
+            }
             Ok(Plan::Case {
                 soql: super::case_query(value),
                 number: value.trim().to_string(),
@@ -180,7 +225,12 @@ pub fn plan(kind: Kind, value: &str, regions: Regions) -> Result<Plan, PlanError
         }
         Kind::Phone => {
             let ani = phone::read_ani(value, regions.given.map(|(r, _)| r), regions.locale)
-                .map_err(|e| err(format!("cannot read `{value}` as a phone number: {e}")))?;
+                .map_err(|e| {
+                    err(format!(
+                        "cannot read {} as a phone number: {e}",
+                        quoted(value)
+                    ))
+                })?;
             let Some(reading) = Reading::of(ani, regions) else {
                 return Ok(Plan::Withheld {
                     input: value.to_string(),
@@ -473,6 +523,34 @@ mod tests {
         assert_eq!(
             r.notes,
             ["read `011` as the international dialling prefix of US"]
+        );
+    }
+
+    #[test]
+    fn the_longest_real_values_are_planned_and_one_more_is_refused() {
+        let none = Regions::default();
+        let at = |n: usize| format!("+{}", "1".repeat(n));
+        // 20 digits: E.164's 15 after a dialling prefix; searched as typed.
+        assert!(super::plan(Kind::Phone, &at(20), none).is_ok());
+        let e = super::plan(Kind::Phone, &at(21), none).expect_err("21 digits");
+        assert!(e.message.contains("21 digits"), "{e:?}");
+        let ext = |n: usize| format!("+31201234567;ext={}", "2".repeat(n));
+        assert!(super::plan(Kind::Phone, &ext(20), none).is_ok());
+        assert!(super::plan(Kind::Phone, &ext(21), none).is_err());
+        // Separators count: 251 characters of text is no caller id.
+        let text = |n: usize| format!("+31{}201234567", "-".repeat(n - 12));
+        assert!(super::plan(Kind::Phone, &text(250), none).is_ok());
+        assert!(super::plan(Kind::Phone, &text(251), none).is_err());
+        let mail = |n: usize| format!("{}@example.com", "a".repeat(n - 12));
+        assert!(super::plan(Kind::Email, &mail(MAX_EMAIL_CHARS), none).is_ok());
+        assert!(super::plan(Kind::Email, &mail(MAX_EMAIL_CHARS + 1), none).is_err());
+        let case = |n: usize| "1".repeat(n);
+        assert!(super::plan(Kind::Case, &case(MAX_CASE_CHARS), none).is_ok());
+        let e = super::plan(Kind::Case, &case(100_000), none).expect_err("long case");
+        assert!(
+            e.message.len() < 200,
+            "the value is cut: {}",
+            e.message.len()
         );
     }
 }

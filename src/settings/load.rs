@@ -327,6 +327,15 @@ pub fn file(path: &Path, ucc_for_csv: Option<&str>) -> Result<Vec<Ucc>, LoadErro
             format!("cannot read: {e}")
         },
     })?;
+    if path.as_os_str() == "-" && text.trim().is_empty() {
+        // The message every command gives for an empty stdin (`secret_input::stdin_empty`).
+        return Err(LoadError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: "stdin is empty: expected `uccs:` and a list of UCCs (YAML)".into(),
+        });
+    }
     text_of(path, &text, ucc_for_csv)
 }
 

@@ -61,6 +61,10 @@ pub struct LoadError {
 
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A message about stdin (`-`) that has no line names stdin itself.
+        if self.file.as_os_str() == "-" && self.line.is_none() && self.message.contains("stdin") {
+            return f.write_str(&self.message);
+        }
         write!(f, "{}", self.file.display())?;
         if let Some(l) = self.line {
             write!(f, ":{l}")?;

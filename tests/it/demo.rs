@@ -102,6 +102,22 @@ fn every_step_behaves_as_expected() {
         );
     }
     assert!(!out.stdout.contains("expected "), "{}", out.stdout);
+    // The password-reset step says truly what its fingerprints show.
+    let reset = out
+        .stdout
+        .split("== ")
+        .find(|s| s.starts_with("A password reset"))
+        .expect("the password-reset step");
+    let prints: Vec<&str> = reset
+        .split_whitespace()
+        .filter(|w| w.starts_with("sha256:"))
+        .collect();
+    assert_eq!(prints.len(), 2, "{reset}");
+    if prints[0] == prints[1] {
+        assert!(reset.contains("unchanged, so is the string"), "{reset}");
+    } else {
+        assert!(!reset.contains("unchanged"), "{reset}");
+    }
     assert_eq!(leftovers(&tmp), Vec::<String>::new(), "the demo left files");
 
     let out = sb.run(&["--json", "demo"], &[("TMPDIR", tmp_var)], "");

@@ -135,8 +135,9 @@ fn a_missing_token_line_or_variable_is_a_usage_error() {
     );
     out.assert_code(2);
     assert!(out.stderr.contains("CRMCTL_TOKEN"), "{}", out.stderr);
+    // An empty stdin is local input (3) in every command: tests/it/empty_stdin.rs.
     let out = sb.run(&["--key-file", k, "encrypt", "--stdin"], &[], "");
-    out.assert_code(2);
+    out.assert_code(3);
 }
 
 #[test]

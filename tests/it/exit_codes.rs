@@ -405,3 +405,51 @@ fn output_that_cannot_be_written_is_exit_3() {
         );
     }
 }
+
+/// `validate-settings --login` has no --timeout, --connect-timeout or --ca-cert: its
+/// login-failed hints name the variables it reads instead (login's name the flags).
+#[test]
+fn validate_settings_hints_name_its_variables_not_login_flags() {
+    let sb = Sandbox::new();
+    let key = sb.key_profile();
+    for (cause, vars) in [
+        (
+            "unreachable",
+            &["CRMCTL_CONNECT_TIMEOUT", "CRMCTL_TIMEOUT"][..],
+        ),
+        ("unknown TLS issuer", &["CRMCTL_CA_CERT"][..]),
+    ] {
+        let t = target(cause);
+        let estate = sb.write_private("estate.yaml", &settings(&t));
+        let out = run(
+            &sb,
+            &t,
+            &[
+                "--key-file",
+                key.to_str().expect("utf8"),
+                "validate-settings",
+                "--json",
+                "--login",
+                estate.to_str().expect("utf8"),
+            ],
+        );
+        let d = out.json()["data"].clone();
+        let hint = d["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["rule"] == "login-failed")
+            .map(|f| f["hint"].as_str().unwrap_or("").to_string())
+            .unwrap_or_default();
+        for flag in ["--timeout", "--connect-timeout", "--ca-cert"] {
+            assert!(!hint.contains(flag), "{cause}: {hint}");
+        }
+        for var in vars {
+            assert!(hint.contains(var), "{cause}: {var} in {hint}");
+        }
+        // `login` keeps naming its flags.
+        let out = run(&sb, &t, &["login", "--json"]);
+        let hints = out.json()["error"]["hints"].to_string();
+        assert!(hints.contains("--"), "{cause}: {hints}");
+    }
+}

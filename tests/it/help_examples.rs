@@ -8,7 +8,8 @@ use crate::support::Sandbox;
 fn subcommands() -> Vec<Vec<String>> {
     fn walk(cmd: &clap::Command, path: &[String], out: &mut Vec<Vec<String>>) {
         for sub in cmd.get_subcommands() {
-            if sub.get_name() == "help" {
+            // Hidden: the slim build's `emulate` and `demo`, which only say they are not there.
+            if sub.get_name() == "help" || sub.is_hide_set() {
                 continue;
             }
             let mut p = path.to_vec();

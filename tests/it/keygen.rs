@@ -75,3 +75,41 @@ fn two_keys_are_never_the_same() {
         .assert_code(0);
     assert_ne!(std::fs::read(a).expect("a"), std::fs::read(b).expect("b"));
 }
+
+#[test]
+fn a_named_path_in_a_missing_folder_is_refused_and_nothing_is_created() {
+    let sb = Sandbox::new();
+    let out = sb.path("no-such-dir/sub/k.yaml");
+    let out_s = out.to_str().expect("utf8");
+    let run = sb.run(&["keygen", "--out", out_s], &[], "");
+    run.assert_code(3);
+    assert!(
+        run.stderr.contains("does not exist; nothing was written"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sb.path("no-such-dir").exists(), "no folder is made");
+    // The same for a path from --key-file or CRMCTL_KEY_FILE.
+    sb.run(&["--key-file", out_s, "keygen"], &[], "")
+        .assert_code(3);
+    sb.run(&["keygen"], &[("CRMCTL_KEY_FILE", out_s)], "")
+        .assert_code(3);
+    assert!(!sb.path("no-such-dir").exists(), "no folder is made");
+}
+
+#[test]
+fn a_key_profile_is_never_written_to_stdout() {
+    let sb = Sandbox::new();
+    let run = sb.run(&["keygen", "--out", "-"], &[], "");
+    run.assert_code(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("never written to stdout"),
+        "{}",
+        run.stderr
+    );
+    assert!(!sb.path("-").exists(), "no file named `-`");
+    let doc = sb.run(&["--json", "keygen", "--out", "-"], &[], "").json();
+    assert_eq!(doc["exit_code"], 2, "{doc}");
+    assert_eq!(doc["error"]["kind"], "usage", "{doc}");
+}

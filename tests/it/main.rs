@@ -13,6 +13,7 @@ mod decrypt;
 #[cfg(feature = "emulator")]
 mod demo;
 mod doctor;
+mod empty_stdin;
 #[cfg(feature = "emulator")]
 mod emulate;
 mod encrypt;
@@ -29,6 +30,7 @@ mod inputs;
 mod jwt;
 mod keygen;
 mod leaks;
+mod limits;
 mod login;
 mod lookup;
 mod messages;
@@ -36,6 +38,7 @@ mod org_transcripts;
 mod phone;
 mod prompt;
 mod readiness;
+mod region_notes;
 mod rekey;
 mod safe_write;
 mod settings_export;

@@ -321,7 +321,7 @@ $ crmctl --key-file [ROOT]/key.yaml validate-settings - -
 ? 3
 --- stdout
 --- stderr
-error: -: cannot read stdin: stdin (-) was already read by this run; give `-` once
+error: cannot read stdin: stdin (-) was already read by this run; give `-` once
 
 "#]],
     );

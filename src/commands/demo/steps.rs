@@ -305,7 +305,10 @@ pub(super) const STEPS: &[Row] = &[
         0,
     ),
     fed(
-        "A password reset: the new password and token into the Password value, only its bytes changed",
+        // The emulated org keeps its password, so the demo feeds the same one: the same
+        // secret under the same key encrypts to the same string, and the step says so
+        // rather than claiming a new value (`sha256:X -> sha256:X`).
+        "A password reset: the password and token go into the Password value in place (the demo org's are unchanged, so is the string: one secret under one key encrypts alike)",
         "printf '%s\\n%s\\n' \"$PW\" \"$TOKEN\" | crmctl --key-file key.yaml settings set settings.yaml --ucc helpdesk Password --stdin",
         &[
             "--key-file",

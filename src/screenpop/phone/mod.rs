@@ -25,7 +25,32 @@ pub enum PhoneError {
     NoDigits,
     /// Letters that are no extension label and too few for a vanity number.
     Letters,
+    /// Longer than any caller id: refused before anything is searched.
+    TooLong(TooLong),
 }
+
+/// What made a caller id too long to be one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooLong {
+    /// More than [`MAX_ANI_CHARS`] characters of text.
+    Text(usize),
+    /// More than [`MAX_DIALLED_DIGITS`] digits in the number.
+    Digits(usize),
+    /// More than [`MAX_EXTENSION_DIGITS`] digits in the extension.
+    Extension(usize),
+}
+
+/// The longest caller id text read, as libphonenumber's `MAX_INPUT_STRING_LENGTH`
+/// (PhoneNumberUtil.java): a SIP URI with a display name fits with room to spare.
+pub const MAX_ANI_CHARS: usize = 250;
+
+/// The most digits a dialled number can hold: E.164's 15 (ITU-T E.164, section 6.1)
+/// after a dialling prefix of up to 5 (`0011` from Australia, `00444` from Colombia,
+/// a trunk `0` typed after the calling code).
+pub const MAX_DIALLED_DIGITS: usize = 20;
+
+/// The longest extension read, as libphonenumber's `EXT_LIMIT_AFTER_EXPLICIT_LABEL`.
+pub const MAX_EXTENSION_DIGITS: usize = 20;
 
 /// Codes people type for a region that ISO 3166 spells otherwise: the United
 /// Kingdom is GB (UK is reserved), Greece is GR (EL is the EU's code).
@@ -54,6 +79,18 @@ impl fmt::Display for PhoneError {
             PhoneError::Letters => write!(
                 f,
                 "it holds letters that are neither an extension (`x12`, `ext. 12`) nor a number spelt on the keypad (three or more letters, as 1-800-FLOWERS): type the digits"
+            ),
+            PhoneError::TooLong(TooLong::Text(n)) => write!(
+                f,
+                "{n} characters is longer than any caller id (at most {MAX_ANI_CHARS})"
+            ),
+            PhoneError::TooLong(TooLong::Digits(n)) => write!(
+                f,
+                "{n} digits is longer than any phone number (at most {MAX_DIALLED_DIGITS}: E.164's 15 and a dialling prefix)"
+            ),
+            PhoneError::TooLong(TooLong::Extension(n)) => write!(
+                f,
+                "an extension of {n} digits is longer than any (at most {MAX_EXTENSION_DIGITS})"
             ),
         }
     }
@@ -307,18 +344,32 @@ impl fmt::Display for AsTypedReason {
 /// National numbers are read in `region` (from `--region`, else `CRMCTL_REGION`), else in
 /// `locale` (the locale's region); without either, or when the number is not valid there,
 /// the digits are searched as typed. The only error is text with no digits that is not a
-/// withheld caller.
+/// withheld caller, and text longer than any caller id ([`TooLong`]).
 pub fn read_ani(
     input: &str,
     region: Option<Region>,
     locale: Option<Region>,
 ) -> Result<Ani, PhoneError> {
+    let chars = input.trim().chars().count();
+    if chars > MAX_ANI_CHARS {
+        return Err(PhoneError::TooLong(TooLong::Text(chars)));
+    }
     let dialled = match ani::clean(input) {
         ani::Cleaned::Withheld => return Ok(Ani::Withheld),
         ani::Cleaned::NoDigits => return Err(PhoneError::NoDigits),
         ani::Cleaned::Letters => return Err(PhoneError::Letters),
         ani::Cleaned::Dialled(d) => d,
     };
+    if dialled.digits.len() > MAX_DIALLED_DIGITS {
+        return Err(PhoneError::TooLong(TooLong::Digits(dialled.digits.len())));
+    }
+    if let Some(e) = dialled
+        .extension
+        .as_ref()
+        .filter(|e| e.len() > MAX_EXTENSION_DIGITS)
+    {
+        return Err(PhoneError::TooLong(TooLong::Extension(e.len())));
+    }
     let mut notes = Vec::new();
     if let Some(spelt) = &dialled.vanity {
         let digits = if dialled.plus {

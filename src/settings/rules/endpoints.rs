@@ -7,7 +7,10 @@ use crate::settings::Row;
 
 const LOCAL_REASON: &str = "the documents ask for a \".local\" FQDN, especially with several UCC services in one region: otherwise the UCC cannot reach the right web server internally and the WebAgent misbehaves";
 const MY_DOMAIN_HINT: &str = "use the org's My Domain URL, https://<MyDomain>.my.salesforce.com/ (a sandbox: https://<MyDomain>--<sandbox>.sandbox.my.salesforce.com/), as Setup > My Domain shows it";
-const TEST_ORG_HINT: &str = "fine for CI against `crmctl emulate`; a CRM Service in production needs the org's https Salesforce URL";
+/// The test-org hints name `crmctl emulate` as a command of the default build: a build
+/// without the emulated org (`--no-default-features`) has none.
+const TEST_ORG_HINT: &str = "fine for CI against a test org such as `crmctl emulate` (a command of the default build); a CRM Service in production needs the org's https Salesforce URL";
+const LOGIN_WHERE_THE_ORG_IS: &str = "log in where the org is: a test org's own URL + /services/oauth2/token (as `crmctl emulate` of the default build prints it); login.salesforce.com, test.salesforce.com or the org's own My Domain for a real org";
 
 /// The rules of this family for one UCC.
 pub(super) fn check(c: &mut Ctx<'_>) {
@@ -245,7 +248,7 @@ fn login_against_app(c: &mut Ctx<'_>, r: &Row, login_host: &str, app_kind: HostK
                 login_kind.describe(),
                 app_kind.describe()
             ),
-            "log in where the org is: the test org's own URL + /services/oauth2/token for `crmctl emulate`; login.salesforce.com, test.salesforce.com or the org's own My Domain for a real org",
+            LOGIN_WHERE_THE_ORG_IS,
         );
     }
 }

@@ -52,15 +52,22 @@ impl ConnectSettings {
         let jwt_key = jwt_key(args, ctx)?;
         let token_url = self.token_url();
         let mut lines = args.stdin.then(StdinLines::stdin);
+        // Nothing at all on stdin is the empty-stdin error of every command (3); a
+        // stdin that ends after some lines is a usage error (2), as before.
+        let mut first_line = true;
         let mut take = |label: &str,
                         env: &EnvSecret,
                         env_name: &str,
                         required: bool|
          -> Result<SecretString, CliError> {
             if let Some(l) = lines.as_mut() {
+                let first = std::mem::replace(&mut first_line, false);
                 return match l.next_secret(label)? {
                     Some(s) => Ok(s),
                     None if !required => Ok(SecretString::from(String::new())),
+                    None if first => Err(crate::secret_input::stdin_empty(&format!(
+                        "the {label} on the first line"
+                    ))),
                     None => Err(CliError::usage(format!("stdin ended before the {label}"))),
                 };
             }

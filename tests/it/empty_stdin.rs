@@ -8,7 +8,7 @@ fn an_empty_stdin_is_local_input_with_one_message_shape() {
     let sb = Sandbox::new();
     let k = sb.key_profile();
     let k = k.to_str().expect("utf8");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &["decrypt", "--stdin"],
             "the encrypted string on the first line",
@@ -26,10 +26,15 @@ fn an_empty_stdin_is_local_input_with_one_message_shape() {
             &["validate-settings", "-"],
             "`uccs:` and a list of UCCs (YAML)",
         ),
+        (
+            &["login", "--stdin", "--username", "a@b.example"],
+            "the Salesforce password on the first line",
+        ),
+        (&["lookup", "--file", "-"], "values to look up, one a line"),
     ];
     for (args, expected) in cases {
         for stdin in ["", "  \n"] {
-            if !stdin.is_empty() && args[0] == "encrypt" {
+            if !stdin.is_empty() && matches!(args[0], "encrypt" | "login") {
                 continue; // a blank line is a value, with its own warning
             }
             let mut a = vec!["--key-file", k];

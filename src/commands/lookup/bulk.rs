@@ -51,6 +51,11 @@ pub(super) fn run(
         ));
     }
     if input.is_empty() {
+        if file == std::path::Path::new("-") {
+            return Err(crate::secret_input::stdin_empty(
+                "values to look up, one a line",
+            ));
+        }
         return Err(CliError::input(format!(
             "{} holds no values to look up",
             file.display()

@@ -75,7 +75,7 @@ crmctl lookup --media chat 00001026 --timings\n  \
 crmctl lookup +31201234567 --log --duration 184 --interaction-id 7f3a-22 --disposition Resolved\n  \
 crmctl lookup --file calls.csv --column ANI --region NL -j 8 --output csv > pops.csv\n  \
 crmctl lookup --settings estate.yaml --ucc helpdesk 020-1234567\n  \
-crmctl lookup --settings estate.yaml --ucc helpdesk --model 8x8 020-1234567"
+crmctl lookup --settings estate.yaml --ucc helpdesk --model 8x8 --region NL 020-1234567"
 )]
 pub struct LookupArgs {
     /// The caller's number (ANI); with --media email an address, with --media chat a case number

@@ -9,7 +9,7 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::ops::ConnectSettings;
 use crate::ops::session::{LoginReport, check_session};
-use crate::output::{OrgText, Printer, Report, sanitize};
+use crate::output::{Printer, Report};
 
 /// Log in as the CRM Service would, and check the API version and screen-pop fields
 #[derive(Debug, Args)]
@@ -77,19 +77,19 @@ impl Report for LoginReport {
         let who = if self.username.is_empty() {
             "the Connected App's run-as user".to_string()
         } else {
-            sanitize::for_terminal(&self.username)
+            out.quoted(&self.username)
         };
         let mut text = format!("{head} logged in as {who} in {} ms\n", self.login_ms);
         text.push_str(&format!(
             "  org id:       {}\n  user id:      {}\n  instance:     {}\n",
-            self.org_id.escaped(),
-            self.user_id.escaped(),
-            self.instance_url.escaped()
+            out.org(&self.org_id),
+            out.org(&self.user_id),
+            out.org(&self.instance_url)
         ));
         let newest = self
             .newest_version
             .as_ref()
-            .map(|n| format!(" (newest v{})", n.escaped()))
+            .map(|n| format!(" (newest v{})", out.org(n)))
             .unwrap_or_default();
         let offered = if self.version_offered {
             s.ok("offered")
@@ -117,13 +117,16 @@ impl Report for LoginReport {
         }
         out.data(&text)?;
         if !self.version_offered {
-            out.hint(&format!(
-                "set ApiEndPoint to a version the org offers, e.g. services/data/v{}/",
-                self.newest_version
-                    .as_ref()
-                    .map(OrgText::escaped)
-                    .unwrap_or_else(|| crate::ops::DEFAULT_API_VERSION.into())
-            ));
+            // The org's version is org text: the printer escapes it (once).
+            let version: crate::output::Detail = match &self.newest_version {
+                Some(v) => v.into(),
+                None => crate::ops::DEFAULT_API_VERSION.into(),
+            };
+            out.hint_detail(&crate::detail![
+                "set ApiEndPoint to a version the org offers, e.g. services/data/v",
+                version,
+                "/"
+            ]);
         }
         if self
             .objects

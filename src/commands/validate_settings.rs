@@ -13,7 +13,7 @@ use crate::ctx::Ctx;
 use crate::error::{CliError, EXIT_NO};
 use crate::ops::probe::{Probe, probe_all};
 use crate::output::ci::Format;
-use crate::output::{Printer, Report, sanitize};
+use crate::output::{Printer, Report};
 use crate::settings::rules::{self, Finding, Severity};
 use crate::settings::{Ucc, load};
 
@@ -144,11 +144,7 @@ impl Report for ValidateReport {
             return out.ci_document(&doc);
         }
         let s = out.stdout_style();
-        let mut text = self
-            .fixed
-            .as_ref()
-            .map(fix::Fixed::text)
-            .unwrap_or_default();
+        let mut text = self.fixed.as_ref().map(|f| f.text(out)).unwrap_or_default();
         let mut shown = std::collections::BTreeSet::new();
         for (name, file) in &self.uccs {
             // Two UCCs with one name (a duplicate-ucc error): their findings once.
@@ -160,15 +156,15 @@ impl Report for ValidateReport {
                 text.push_str(&format!(
                     "{} {} ({})\n",
                     s.ok("ok"),
-                    sanitize::for_terminal(name),
-                    sanitize::for_terminal(file)
+                    out.quoted(name),
+                    out.quoted(file)
                 ));
                 continue;
             }
             text.push_str(&format!(
                 "{} ({})\n",
-                s.bold(&sanitize::for_terminal(name)),
-                sanitize::for_terminal(file)
+                s.bold(&out.quoted(name)),
+                out.quoted(file)
             ));
             for f in mine {
                 let sev = match f.severity {
@@ -177,13 +173,13 @@ impl Report for ValidateReport {
                 };
                 text.push_str(&format!(
                     "  {sev} {}:{} {} [{}] {}\n          {} {}\n",
-                    sanitize::for_terminal(&f.file),
+                    out.quoted(&f.file),
                     f.line,
-                    sanitize::for_terminal(f.setting.as_deref().unwrap_or("-")),
+                    out.quoted(f.setting.as_deref().unwrap_or("-")),
                     f.rule,
-                    sanitize::for_terminal(&f.message),
+                    out.quoted(&f.message),
                     s.dim("hint:"),
-                    sanitize::for_terminal(&f.hint)
+                    out.quoted(&f.hint)
                 ));
             }
         }
@@ -193,16 +189,10 @@ impl Report for ValidateReport {
                 let state = match (p.status, &p.error) {
                     (Some(st), _) if (200..300).contains(&st) => s.ok(&format!("{st}")),
                     (Some(st), _) => s.error(&format!("{st}")),
-                    (None, Some(e)) => {
-                        s.error(&format!("unreachable ({})", sanitize::for_terminal(e)))
-                    }
+                    (None, Some(e)) => s.error(&format!("unreachable ({})", out.quoted(e))),
                     (None, None) => s.error("unreachable"),
                 };
-                text.push_str(&format!(
-                    "  {state} {} ms  {}\n",
-                    p.ms,
-                    sanitize::for_terminal(&p.url)
-                ));
+                text.push_str(&format!("  {state} {} ms  {}\n", p.ms, out.quoted(&p.url)));
             }
         }
         for l in &self.logins {
@@ -218,8 +208,8 @@ impl Report for ValidateReport {
             };
             text.push_str(&format!(
                 "{state} for {}{}\n",
-                sanitize::for_terminal(&l.uccs.join(", ")),
-                sanitize::for_terminal(&detail)
+                out.quoted(&l.uccs.join(", ")),
+                out.quoted(&detail)
             ));
         }
         let (e, w) = (self.count(Severity::Error), self.count(Severity::Warning));

@@ -4,7 +4,7 @@
 
 /// Replaces control characters (C0, DEL, C1) with visible escapes such as `\x1b`,
 /// and the backslash with `\\` so the escapes stay unambiguous.
-pub fn for_terminal(text: &str) -> String {
+pub(in crate::output) fn for_terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -63,7 +63,7 @@ pub fn is_deceptive(c: char) -> bool {
 
 /// Like [`for_terminal`], but keeps line breaks: for multi-line messages (a SOQL
 /// error's caret layout) whose other control characters must still not run.
-pub fn for_terminal_lines(text: &str) -> String {
+pub(in crate::output) fn for_terminal_lines(text: &str) -> String {
     text.split('\n')
         .map(for_terminal)
         .collect::<Vec<_>>()

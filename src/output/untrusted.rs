@@ -91,7 +91,7 @@ impl OrgText {
     }
 
     /// Shown on a terminal: control and bidi characters escaped, one line.
-    pub fn escaped(&self) -> String {
+    pub(in crate::output) fn escaped(&self) -> String {
         super::sanitize::for_terminal(&self.0)
     }
 
@@ -99,7 +99,7 @@ impl OrgText {
     /// a longer text is cut between two characters (never inside an escape such as
     /// `\x1b`) and ends in `…`. For table cells and values on a line; JSON and CSV
     /// keep the whole text.
-    pub fn clipped(&self, max: usize) -> String {
+    pub(in crate::output) fn clipped(&self, max: usize) -> String {
         let whole = self.escaped();
         if super::table::width(&whole) <= max {
             return whole;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::error::CliError;
-use crate::output::sanitize;
+use crate::output::Printer;
 use crate::settings::fix::{self, Fix};
 use crate::settings::rewrite::{commit, edit};
 use crate::settings::rules::{ENCRYPTED, fingerprint};
@@ -54,9 +54,9 @@ impl Fixed {
     }
 
     /// Lines for the text report (file text shown with its control characters escaped).
-    pub fn text(&self) -> String {
+    pub fn text(&self, out: &Printer) -> String {
         if self.dry_run {
-            let mut t = sanitize::for_terminal_lines(&self.diff);
+            let mut t = out.quoted_lines(&self.diff);
             let n = self.fixes.len();
             t.push_str(&format!(
                 "dry run: {n} {} would be made; nothing was written (findings as they would be after the fixes)\n",
@@ -68,12 +68,12 @@ impl Fixed {
         for (p, f) in &self.fixes {
             t.push_str(&format!(
                 "fixed {}:{} {} [{}]: `{}` -> `{}`\n",
-                sanitize::for_terminal(&p.display().to_string()),
+                out.quoted(&p.display().to_string()),
                 f.line,
                 f.setting,
                 f.kind,
-                sanitize::for_terminal(&f.old),
-                sanitize::for_terminal(&f.new)
+                out.quoted(&f.old),
+                out.quoted(&f.new)
             ));
         }
         t

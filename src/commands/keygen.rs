@@ -132,6 +132,16 @@ pub fn run(ctx: &Ctx, args: &KeygenArgs) -> Result<Box<dyn Report>, CliError> {
         }
     };
     check_destination(&path, named)?;
+    // The default location is crmctl's own folder: created (private) on first use.
+    if named.is_empty()
+        && let Some(dir) = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
+    {
+        fsutil::create_private_dir(dir).map_err(|e| {
+            CliError::input(format!("could not create the folder {}", dir.display())).with_cause(e)
+        })?;
+    }
     let mut material =
         zeroize::Zeroizing::new(vec![0u8; usize::from(args.bits.bits() / 8) + IV_LEN]);
     getrandom::fill(&mut material).map_err(|e| {

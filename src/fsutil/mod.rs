@@ -21,7 +21,7 @@ pub mod yaml;
 use std::path::Path;
 
 pub use text::{MAX_TEXT, ParseError, TextError, decode_text, parse_error, read_capped, read_text};
-pub use write::{Overwrite, check_target, write_atomic};
+pub use write::{Overwrite, check_target, create_private_dir, write_atomic};
 
 /// On Unix, whether group or others may read the file (a key profile should be 0600).
 #[cfg(unix)]

@@ -37,9 +37,6 @@ fn write_atomic_with(
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if !dir.exists() {
-        create_private_dir(&dir)?;
-    }
     let mut tmp = tempfile::Builder::new()
         .prefix(".crmctl-")
         .suffix(".tmp")
@@ -67,7 +64,19 @@ pub fn check_target(path: &Path) -> std::io::Result<()> {
 fn resolve_target(path: &Path) -> std::io::Result<PathBuf> {
     use std::io::{Error, ErrorKind};
     let meta = match std::fs::symlink_metadata(path) {
-        Err(e) if e.kind() == ErrorKind::NotFound => return Ok(path.to_path_buf()),
+        // A new file, in a folder that must exist: a path the user named in a
+        // folder that is not there is a typo more often than a wish for new folders.
+        Err(e) if e.kind() == ErrorKind::NotFound => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+                && !dir.is_dir()
+            {
+                return Err(Error::new(
+                    ErrorKind::NotFound,
+                    format!("the folder {} does not exist", dir.display()),
+                ));
+            }
+            return Ok(path.to_path_buf());
+        }
         Err(e) => return Err(e),
         Ok(m) => m,
     };
@@ -117,8 +126,10 @@ fn not_a_file_kind(_meta: &std::fs::Metadata) -> &'static str {
     "a special file"
 }
 
+/// Creates `dir` and its parents, readable only by the user on Unix (mode 0700): for
+/// crmctl's own folders (the default key profile's), never for a path the user named.
 #[cfg(unix)]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::DirBuilderExt;
     std::fs::DirBuilder::new()
         .recursive(true)
@@ -127,7 +138,7 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)
 }
 
@@ -166,6 +177,9 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().expect("tempdir");
         let p = dir.path().join("sub/k.yaml");
+        create_private_dir(&dir.path().join("sub")).expect("mkdir");
+        let folder = std::fs::metadata(dir.path().join("sub")).expect("meta");
+        assert_eq!(folder.permissions().mode() & 0o777, 0o700);
         write_atomic(&p, b"x", Overwrite::Refuse).expect("write");
         let mode = std::fs::metadata(&p).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
@@ -181,6 +195,18 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    #[test]
+    fn a_file_in_a_folder_that_does_not_exist_is_refused_and_no_folder_is_made() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let target = dir.path().join("missing/deeper/k.yaml");
+        for mode in [Overwrite::Replace, Overwrite::Refuse] {
+            let e = write_atomic(&target, b"x", mode).unwrap_err();
+            assert_eq!(e.kind(), std::io::ErrorKind::NotFound, "{e}");
+            assert!(e.to_string().contains("does not exist"), "{e}");
+        }
+        assert!(only_entries(dir.path()).is_empty());
     }
 
     #[test]

@@ -361,3 +361,38 @@ warning: Region starts with `=`: written byte-exact for the list import, but a s
 "#]],
     );
 }
+
+/// A file named in a folder that does not exist is refused: no folder tree is made
+/// for a typo (keygen, settings init and settings export alike).
+#[test]
+fn a_file_in_a_missing_folder_is_refused_and_nothing_is_created() {
+    let sb = Sandbox::new();
+    estate(&sb);
+    let args = [
+        "settings",
+        "export",
+        "estate.yaml",
+        "--ucc",
+        "helpdesk",
+        "--format",
+        "yaml",
+        "--out",
+        "missing/deeper/out.yaml",
+    ];
+    let out = sb.run(&args, &[], "");
+    crate::snap::assert(
+        &sb,
+        &[],
+        crate::snap::render(Some(&args), &out),
+        snapbox::str![[r#"
+$ crmctl settings export estate.yaml --ucc helpdesk --format yaml --out missing/deeper/out.yaml
+? 3
+--- stdout
+--- stderr
+error: could not write missing/deeper/out.yaml
+  caused by: the folder missing/deeper does not exist
+
+"#]],
+    );
+    assert!(!sb.path("missing").exists(), "a folder was created");
+}

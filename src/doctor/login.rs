@@ -13,7 +13,7 @@ use crate::error::ErrorKind;
 use crate::ops::DEFAULT_API_VERSION;
 use crate::ops::session::CheckFailed;
 use crate::output::Detail;
-use crate::salesforce::{Client, Credentials};
+use crate::salesforce::{Client, Credentials, SessionPool};
 use crate::screenpop::Match;
 use crate::screenpop::calllog::{self, Channel, Direction, Interaction};
 use crate::screenpop::lookup::Plan;
@@ -196,13 +196,15 @@ fn login_steps(
         }
         .timed(rest_ms),
     );
-    steps.push(org::call_log_fields_step(client, &session, &version));
+    // One session for the steps after the login: a session the org rejects mid-run
+    // is replaced once, and the API usage its answers report is kept.
+    let pool = SessionPool::new(client, session).relogin_with(creds);
+    steps.push(org::call_log_fields_step(&pool, &version));
     let mut popped: Option<(usize, Option<Match>)> = None;
     for (i, plan) in plans.iter().enumerate() {
-        let (mut step, outcome) = org::screen_pop_step(client, &session, &version, plan);
+        let (mut step, outcome) = org::screen_pop_step(&pool, &version, plan);
         if let Some(m) = model {
-            step =
-                org::crm_model_check(client, &session, &version, m, plan, outcome.as_ref(), step);
+            step = org::crm_model_check(&pool, &version, m, plan, outcome.as_ref(), step);
         }
         let first = outcome.and_then(|o| o.matches.into_iter().next());
         if popped
@@ -216,8 +218,7 @@ fn login_steps(
     if log_test {
         let (interaction, m) = test_interaction(plans, popped);
         steps.push(org::log_test_step(
-            client,
-            &session,
+            &pool,
             &version,
             &interaction,
             m.as_ref(),

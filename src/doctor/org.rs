@@ -9,7 +9,7 @@ use serde_json::Value;
 use crate::detail;
 use crate::error::ErrorKind;
 use crate::output::Detail;
-use crate::salesforce::{Client, Session, SfError};
+use crate::salesforce::{SessionPool, SfError};
 use crate::screenpop::calllog::{self, Interaction, RoundTripError};
 use crate::screenpop::lookup::{self, Plan};
 use crate::screenpop::{Match, lookup::Outcome};
@@ -116,14 +116,17 @@ pub fn call_log_fields(describe: &Value) -> Step {
 }
 
 /// `call-log-fields`: reads Task's describe as the user sees it.
-pub fn call_log_fields_step(client: &Client, session: &Session, version: &str) -> Step {
+pub fn call_log_fields_step(pool: &SessionPool, version: &str) -> Step {
     let t = Instant::now();
-    let url = format!(
-        "{}/services/data/v{version}/sobjects/Task/describe",
-        session.instance_url
-    );
-    let step = match client.get_json::<Value>(&url, Some(&session.access_token)) {
-        Ok((v, _)) => call_log_fields(&v),
+    let describe = pool.call(|client, session| {
+        let url = format!(
+            "{}/services/data/v{version}/sobjects/Task/describe",
+            session.instance_url
+        );
+        client.get_json::<Value>(&url, Some(&session.access_token))
+    });
+    let step = match describe {
+        Ok(v) => call_log_fields(&v),
         Err(SfError::Api { status: 404, .. }) => Step::warn(
             CALL_LOG_FIELDS,
             "Task is not visible to the user: no call can be logged",
@@ -140,12 +143,7 @@ fn describe_match(m: &Match) -> Detail {
 
 /// `screen-pop`: the lookup, as `crmctl lookup` does it. A match is ok, none a
 /// warning. Returns the outcome for the `log-test` step.
-pub fn screen_pop_step(
-    client: &Client,
-    session: &Session,
-    version: &str,
-    plan: &Plan,
-) -> (Step, Option<Outcome>) {
+pub fn screen_pop_step(pool: &SessionPool, version: &str, plan: &Plan) -> (Step, Option<Outcome>) {
     let t = Instant::now();
     // How the number was read, as `crmctl lookup` says it: the region it was read in,
     // or that its digits were searched as typed.
@@ -156,7 +154,11 @@ pub fn screen_pop_step(
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
     let what = format!("{} {}{notes}", plan.kind_name(), plan.value());
-    match lookup::perform(client, session, version, plan) {
+    let outcome = pool.with_session(|s| lookup::perform(pool.client(), s, version, plan));
+    if let Ok(o) = &outcome {
+        pool.note_usage(o.api_usage());
+    }
+    match outcome {
         Ok(outcome) => {
             let ms = t.elapsed().as_millis();
             let step = match outcome.matches.first() {
@@ -197,8 +199,7 @@ pub fn screen_pop_step(
 /// search found and the model misses turns the step into a warning that says why
 /// ("why no pop"); a model query the org refuses fails it.
 pub fn crm_model_check(
-    client: &Client,
-    session: &Session,
+    pool: &SessionPool,
     version: &str,
     model: &crate::settings::crm::Model,
     plan: &Plan,
@@ -226,7 +227,9 @@ pub fn crm_model_check(
         return step;
     };
     let t = Instant::now();
-    let found = match crm_service::perform(client, session, version, model, &caller) {
+    let found = match pool
+        .with_session(|s| crm_service::perform(pool.client(), s, version, model, &caller))
+    {
         Ok(f) => f,
         Err(e) => {
             return Step::from_error(SCREEN_POP, &classify(e))
@@ -275,8 +278,7 @@ pub fn crm_model_check(
 /// `log-test`: creates the call-log Task that `lookup --log` would, reads it back
 /// and deletes it.
 pub fn log_test_step(
-    client: &Client,
-    session: &Session,
+    pool: &SessionPool,
     version: &str,
     interaction: &Interaction,
     popped: Option<&Match>,
@@ -296,7 +298,9 @@ pub fn log_test_step(
             ", ",
         ),
     };
-    let step = match calllog::round_trip(client, session, version, &body) {
+    // Not repeated after a re-login: the Task may have been created already.
+    let session = pool.session();
+    let step = match calllog::round_trip(pool.client(), &session, version, &body) {
         Ok(rt) if rt.differences.is_empty() => Step::ok(
             LOG_TEST,
             detail![

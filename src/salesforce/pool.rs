@@ -1,7 +1,8 @@
 //! One session for every worker of a run (issue 16, item 3): a rejected session
 //! (`INVALID_SESSION_ID`) is replaced once for all workers and the call retried, and
 //! the org's API usage (`Sforce-Limit-Info`) is kept from every answer. Used by the
-//! bulk lookups, one row at a time or batched, and by `--index`'s export.
+//! bulk lookups, one row at a time or batched, by `--index`'s export, and by doctor's
+//! steps after each login.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -55,6 +56,12 @@ impl<'a> SessionPool<'a> {
         if cur.is_none_or(|c| u.0 >= c.0) {
             *cur = Some(u);
         }
+    }
+
+    /// The session now in use, for a call that must not be repeated after a
+    /// re-login (a write whose first attempt may have landed).
+    pub fn session(&self) -> Arc<Session> {
+        self.current()
     }
 
     fn current(&self) -> Arc<Session> {

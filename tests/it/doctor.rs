@@ -913,3 +913,39 @@ fn the_ca_cert_flag_is_trusted_by_the_probes_as_its_variable_is() {
         );
     }
 }
+
+/// doctor's steps after a login share one session (issue 16, item 3): a session the
+/// org stops taking between two steps is replaced, and the steps still pass. Each
+/// token here serves `ttl` calls; the login's own calls (versions, describes) use up
+/// the first, so the later steps meet an expired session. (With one call a token, a
+/// lookup's several calls can never finish: that is not a session doctor can keep.)
+#[test]
+fn a_session_that_expires_between_steps_is_renewed() {
+    for ttl in 2..=3 {
+        let emu = Background::start(Config {
+            faults: emulator::Faults {
+                token_ttl_requests: Some(ttl),
+                ..emulator::Faults::default()
+            },
+            ..Config::default()
+        })
+        .expect("emulator");
+        let out = doctor_org(&emu.login_url, &["--json", "--ani", "+31201234567"]);
+        out.assert_code(0);
+        let steps = statuses(&out, 0);
+        for step in [
+            "login",
+            "screen-pop-fields",
+            "call-log-fields",
+            "screen-pop",
+        ] {
+            assert!(
+                steps.iter().any(|(s, st)| s == step && st == "ok"),
+                "ttl {ttl}: {steps:?}"
+            );
+        }
+        // The password login, the client-credentials check, and at least one renewal.
+        let tokens = emu.stats().routes.get("token").copied().unwrap_or(0);
+        assert!(tokens >= 3, "ttl {ttl}: {tokens} token requests");
+    }
+}

@@ -75,13 +75,17 @@ impl Report for InitReport {
             } else {
                 "warning"
             };
-            out.info(&format!(
-                "{sev}: {} [{}] {} (hint: {})",
-                f.setting.as_deref().unwrap_or("-"),
-                f.rule,
-                f.message,
-                f.hint
-            ));
+            out.info_detail(&crate::detail![
+                format!(
+                    "{sev}: {} [{}] ",
+                    f.setting.as_deref().unwrap_or("-"),
+                    f.rule
+                ),
+                f.message.clone(),
+                " (hint: ",
+                f.hint.clone(),
+                ")"
+            ]);
         }
         Ok(())
     }

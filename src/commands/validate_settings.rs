@@ -177,9 +177,9 @@ impl Report for ValidateReport {
                     f.line,
                     out.quoted(f.setting.as_deref().unwrap_or("-")),
                     f.rule,
-                    out.quoted(&f.message),
+                    out.line(&f.message),
                     s.dim("hint:"),
-                    out.quoted(&f.hint)
+                    out.line(&f.hint)
                 ));
             }
         }
@@ -344,7 +344,7 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
                         setting: Some(setting.to_string()),
                         severity: Severity::Error,
                         rule: "probe-failed",
-                        message,
+                        message: message.into(),
                         hint: "the URL must be reachable from the UCC and the WebAgentService; check the FQDN, the service and the firewall".into(),
                         file: row.file.display().to_string(),
                         line: row.line,
@@ -368,8 +368,8 @@ pub fn run(ctx: &Ctx, args: &ValidateArgs) -> Result<Box<dyn Report>, CliError> 
     // Hints written for `login` name its flags; here, the variables and settings.
     let fitter = crate::cli::HintFitter::new("validate-settings");
     for f in &mut findings {
-        f.hint = fitter.fit(&f.hint);
-        f.message = fitter.fit(&f.message);
+        f.hint = f.hint.map_plain(|t| fitter.fit(t));
+        f.message = f.message.map_plain(|t| fitter.fit(t));
     }
     for login in &mut logins {
         for p in &mut login.problems {

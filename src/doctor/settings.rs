@@ -34,21 +34,22 @@ fn location(f: &Finding) -> String {
 }
 
 fn unique_hints(findings: &[&Finding]) -> Vec<Detail> {
-    let mut hints: Vec<&String> = Vec::new();
+    let mut hints: Vec<Detail> = Vec::new();
     for f in findings {
-        if !hints.contains(&&f.hint) {
-            hints.push(&f.hint);
+        if !hints.contains(&f.hint) {
+            hints.push(f.hint.clone());
         }
     }
-    hints.into_iter().map(Detail::from).collect()
+    hints
 }
 
-fn describe(findings: &[&Finding]) -> String {
-    findings
-        .iter()
-        .map(|f| format!("{} {}", location(f), f.message))
-        .collect::<Vec<_>>()
-        .join("; ")
+fn describe(findings: &[&Finding]) -> Detail {
+    Detail::join(
+        findings
+            .iter()
+            .map(|f| crate::detail![location(f), " ", f.message.clone()]),
+        "; ",
+    )
 }
 
 fn of_severity<'a>(findings: &[&'a Finding], severity: Severity) -> Vec<&'a Finding> {
@@ -70,26 +71,24 @@ pub fn settings_step(findings: &[&Finding], rules_checked: usize) -> Step {
     let errors: Vec<&Finding> = of_severity(&mine, Severity::Error);
     let warnings: Vec<&Finding> = of_severity(&mine, Severity::Warning);
     if !errors.is_empty() {
-        let mut detail = format!(
-            "{}: {}",
-            crate::output::count(errors.len(), "error"),
+        let mut detail = crate::detail![
+            format!("{}: ", crate::output::count(errors.len(), "error")),
             describe(&errors)
-        );
+        ];
         if !warnings.is_empty() {
-            detail.push_str(&format!(
-                "; and {}: {}",
-                crate::output::count(warnings.len(), "warning"),
-                describe(&warnings)
+            detail.push(format!(
+                "; and {}: ",
+                crate::output::count(warnings.len(), "warning")
             ));
+            detail.push(describe(&warnings));
         }
         return Step::fail(SETTINGS, ErrorKind::Rejected, detail, unique_hints(&errors));
     }
     if !warnings.is_empty() {
-        let detail = format!(
-            "{}: {}",
-            crate::output::count(warnings.len(), "warning"),
+        let detail = crate::detail![
+            format!("{}: ", crate::output::count(warnings.len(), "warning")),
             describe(&warnings)
-        );
+        ];
         return Step::warn(SETTINGS, detail, unique_hints(&warnings));
     }
     Step::ok(
@@ -233,8 +232,8 @@ mod tests {
             setting: Some(setting.into()),
             severity,
             rule,
-            message: format!("{setting} is off"),
-            hint: format!("fix {setting}"),
+            message: format!("{setting} is off").into(),
+            hint: format!("fix {setting}").into(),
             file: "e.yaml".into(),
             line: 3,
         }

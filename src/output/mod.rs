@@ -197,6 +197,13 @@ impl Printer {
         }
     }
 
+    /// [`Printer::info`] for a message of spans.
+    pub fn info_detail(&self, message: &Detail) {
+        if !self.mode.quiet {
+            self.err_line(&self.text(message));
+        }
+    }
+
     /// [`Printer::hint`] for a message of spans.
     pub fn hint_detail(&self, message: &Detail) {
         if !self.mode.quiet {

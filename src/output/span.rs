@@ -130,6 +130,20 @@ impl Detail {
         self.raw()
     }
 
+    /// The same spans with `f` applied to crmctl's own (plain) text, the org's
+    /// untouched: e.g. a hint's flag names fitted to the command that shows it.
+    pub fn map_plain(&self, f: impl Fn(&str) -> String) -> Detail {
+        Detail(
+            self.0
+                .iter()
+                .map(|s| match s {
+                    Span::Plain(t) => Span::Plain(Cow::Owned(f(t))),
+                    org => org.clone(),
+                })
+                .collect(),
+        )
+    }
+
     /// The whole message as one untrusted text (a bulk row's error message, kept
     /// in the row and escaped where the row is written).
     pub fn into_org_text(self) -> OrgText {

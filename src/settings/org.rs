@@ -4,6 +4,7 @@
 
 use super::Ucc;
 use super::rules::{Finding, Severity};
+use crate::output::OrgText;
 
 /// Both checks for the UCCs that share one login; `incomplete` counts the checks the
 /// org could not answer.
@@ -50,10 +51,10 @@ pub fn attribute_fields(
                         setting: Some("PluginAttributes".into()),
                         severity: Severity::Error,
                         rule: "attribute-field-missing",
-                        message: format!(
-                            "cannot describe {object}: {}",
-                            e.describe().to_legacy_string()
-                        ),
+                        message: crate::detail![
+                            format!("cannot describe {object}: "),
+                            e.describe()
+                        ],
                         hint: "the integration user needs read access to the object".into(),
                         file: a.file.display().to_string(),
                         line: a.line,
@@ -73,7 +74,8 @@ pub fn attribute_fields(
                 message: format!(
                     "SystemName {} (category {}) is not a field of {object} the integration user can see",
                     a.system_name, a.category
-                ),
+                )
+                .into(),
                 hint: "check the API name (custom fields end in __c), or give the integration user field-level security on it".into(),
                 file: a.file.display().to_string(),
                 line: a.line,
@@ -110,18 +112,21 @@ pub fn national_numbers(
         return;
     };
     let Some(r) = rows.first() else { return };
-    let text = |k: &str| r.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+    // The org's own text: spans the printer escapes.
+    let text = |k: &str| OrgText::new(r.get(k).and_then(|v| v.as_str()).unwrap_or(""));
     let row = ucc.get(crm::REGION).or_else(|| ucc.get(crm::FORMAT));
     findings.push(Finding {
         ucc: ucc.name.clone(),
         setting: Some(crm::REGION.into()),
         severity: Severity::Warning,
         rule: "region-national-numbers",
-        message: format!(
-            "DefaultPhoneNumberRegion is ZZ (no country) while the org stores national numbers, such as Contact {} '{}'",
+        message: crate::detail![
+            "DefaultPhoneNumberRegion is ZZ (no country) while the org stores national numbers, such as Contact ",
             text("Name"),
-            text("Phone")
-        ),
+            " '",
+            text("Phone"),
+            "'"
+        ],
         hint: "set DefaultPhoneNumberRegion to the country of those numbers (e.g. NL), so the CRM Service can read and format them".into(),
         file: row
             .map(|r| r.file.display().to_string())

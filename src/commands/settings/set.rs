@@ -142,9 +142,9 @@ impl Report for SetReport {
                 clean(&f.ucc),
                 clean(f.setting.as_deref().unwrap_or("-")),
                 f.rule,
-                clean(&f.message),
+                out.line(&f.message),
                 s.dim("hint:"),
-                clean(&f.hint)
+                out.line(&f.hint)
             ));
         }
         let values = count(self.changes.len(), "value");

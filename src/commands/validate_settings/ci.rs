@@ -22,11 +22,16 @@ fn suites(uccs: &[(String, String)], findings: &[Finding], not_run: &NotRun) -> 
                         .filter(|f| &f.ucc == name && f.rule == *id)
                         .map(|f| Note {
                             error: f.severity == Severity::Error,
-                            message: match &f.setting {
-                                Some(s) => format!("{s}: {} (hint: {})", f.message, f.hint),
-                                None => format!("{} (hint: {})", f.message, f.hint),
-                            }
-                            .into(),
+                            message: crate::detail![
+                                f.setting
+                                    .as_ref()
+                                    .map(|s| format!("{s}: "))
+                                    .unwrap_or_default(),
+                                f.message.clone(),
+                                " (hint: ",
+                                f.hint.clone(),
+                                ")"
+                            ],
                             file: Some(f.file.clone()),
                             line: Some(f.line),
                         })

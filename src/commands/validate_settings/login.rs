@@ -4,6 +4,7 @@
 use super::LoginCheck;
 use crate::ctx::Ctx;
 use crate::error::CliError;
+use crate::output::Detail;
 use crate::settings::Ucc;
 use crate::settings::rules::{Finding, Severity};
 
@@ -81,7 +82,7 @@ pub(super) fn login_checks(
             crate::settings::org::check(&client, session, version, &members, findings, incomplete);
         }
         let row = first.get("LoginEndPoint");
-        let mut push = |rule: &'static str, message: String, hint: String| {
+        let mut push = |rule: &'static str, message: Detail, hint: Detail| {
             for u in &members {
                 let r = u.get("LoginEndPoint");
                 findings.push(Finding {
@@ -108,7 +109,8 @@ pub(super) fn login_checks(
                         format!(
                             "the login works but the screen pop is not ready: {}",
                             problems.join("; ")
-                        ),
+                        )
+                        .into(),
                         "see `crmctl login` for the details".into(),
                     );
                 }
@@ -129,8 +131,8 @@ pub(super) fn login_checks(
                 }
                 push(
                     "login-failed",
-                    e.message.to_legacy_string(),
-                    crate::output::Detail::join(e.hints.iter().cloned(), "; ").to_legacy_string(),
+                    e.message.clone(),
+                    Detail::join(e.hints.iter().cloned(), "; "),
                 );
                 out.push(LoginCheck {
                     uccs: names,
@@ -166,7 +168,7 @@ fn untrusted_login(
             setting: Some("LoginEndPoint".into()),
             severity: Severity::Error,
             rule: "login-skipped",
-            message: message.clone(),
+            message: message.clone().into(),
             hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
             file: r
                 .map(|r| r.file.display().to_string())

@@ -235,11 +235,13 @@ fn attributes(c: &mut Ctx<'_>) {
             message: format!(
                 "PluginAttributes has a column `{}` the documents do not name",
                 w.column
-            ),
+            )
+            .into(),
             hint: format!(
                 "the columns are {}; this one is ignored",
                 crm::COLUMNS.join(", ")
-            ),
+            )
+            .into(),
             file: w.file.display().to_string(),
             line: w.line,
         });
@@ -253,8 +255,8 @@ fn attributes(c: &mut Ctx<'_>) {
             setting: Some("PluginAttributes".into()),
             severity: sev,
             rule,
-            message,
-            hint: hint.to_string(),
+            message: message.into(),
+            hint: hint.into(),
             file: a.file.display().to_string(),
             line: a.line,
         });

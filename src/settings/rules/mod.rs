@@ -18,6 +18,7 @@ use sha2::Digest;
 
 use super::{Row, Ucc};
 use crate::crypto::Cipher;
+use crate::output::Detail;
 
 pub use crm::{check_query, hyperlink_placeholders, region_ok, soql_of};
 pub use identity::is_username_shape;
@@ -41,8 +42,10 @@ pub struct Finding {
     pub setting: Option<String>,
     pub severity: Severity,
     pub rule: &'static str,
-    pub message: String,
-    pub hint: String,
+    /// What is wrong; it may quote the settings file or the org, so it is spans the
+    /// printer escapes.
+    pub message: Detail,
+    pub hint: Detail,
     pub file: String,
     pub line: usize,
 }
@@ -150,8 +153,8 @@ impl Ctx<'_> {
                 .or_else(|| row.map(|r| r.setting.clone())),
             severity,
             rule,
-            message,
-            hint: hint.to_string(),
+            message: message.into(),
+            hint: hint.into(),
             file: row
                 .map(|r| r.file.display().to_string())
                 .unwrap_or_else(|| self.ucc.file.display().to_string()),

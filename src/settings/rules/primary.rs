@@ -23,7 +23,8 @@ pub(super) fn check_names(uccs: &[Ucc], out: &mut Vec<Finding>) {
                     u.name,
                     first.file.display(),
                     first.line
-                ),
+                )
+                .into(),
                 hint: "give every UCC its own name".into(),
                 file: u.file.display().to_string(),
                 line: u.line,
@@ -77,7 +78,7 @@ pub(super) fn check(uccs: &[Ucc], out: &mut Vec<Finding>) {
                     setting: Some(name.to_string()),
                     severity: Severity::Error,
                     rule: "primary-mismatch",
-                    message: format!("{name} differs between the UCCs sharing the CRM Service at {host}: {}", shown.join(", ")),
+                    message: format!("{name} differs between the UCCs sharing the CRM Service at {host}: {}", shown.join(", ")).into(),
                     hint: "primary settings must be identical in every UCC that shares a CRM Service: the first UCC to publish at start-up wins, so a difference means unpredictable behaviour after a restart".into(),
                     file: r.map(|r| r.file.display().to_string()).unwrap_or_else(|| u.file.display().to_string()),
                     line: r.map(|r| r.line).unwrap_or(u.line),

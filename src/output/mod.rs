@@ -166,10 +166,11 @@ impl Printer {
         }
     }
 
-    /// A line on stderr for people; silenced by `-q`.
+    /// A line on stderr for people; silenced by `-q`. One line: a line break in
+    /// the message (a UCC's name, an org's words) is shown as `\n`.
     pub fn info(&self, message: &str) {
         if !self.mode.quiet {
-            self.err_line(&sanitize::for_terminal_lines(message));
+            self.err_line(&sanitize::for_terminal(message));
         }
     }
 
@@ -181,7 +182,7 @@ impl Printer {
             self.err_line(&format!(
                 "{} {}",
                 s.warning("warning:"),
-                sanitize::for_terminal_lines(message)
+                sanitize::for_terminal(message)
             ));
         }
     }
@@ -192,7 +193,7 @@ impl Printer {
             self.err_line(&format!(
                 "{} {}",
                 s.hint("hint:"),
-                sanitize::for_terminal_lines(message)
+                sanitize::for_terminal(message)
             ));
         }
     }
@@ -219,20 +220,20 @@ impl Printer {
             self.err_line(&format!(
                 "{} {}",
                 s.dim("debug:"),
-                sanitize::for_terminal_lines(message)
+                sanitize::for_terminal(message)
             ));
         }
     }
 
     /// A message of spans as a terminal shows it: every span escaped (control and
-    /// bidi characters made visible), line breaks kept. The one way a [`Detail`]
-    /// becomes text; callers style and place the result.
+    /// bidi characters and line breaks made visible: a name or an org's message
+    /// never starts a line of its own). The one way a [`Detail`] becomes text;
+    /// callers style and place the result.
     pub fn text(&self, detail: &Detail) -> String {
         detail.escaped()
     }
 
-    /// [`Printer::text`] for one line (a doctor step, a table cell): line breaks
-    /// are escaped too.
+    /// [`Printer::text`] for one line (a doctor step, a table cell).
     pub fn line(&self, detail: &Detail) -> String {
         detail.escaped_line()
     }

@@ -98,13 +98,14 @@ impl Detail {
         self.0.iter().map(Span::raw).collect()
     }
 
-    /// For a terminal: every span escaped, line breaks kept (a SOQL error's caret
-    /// layout). Escaping is per character, so escaping span by span gives the same
-    /// text as escaping the joined message.
+    /// For a terminal: every span escaped, line breaks too (`\n`): a UCC name or an
+    /// org's message holding a line break could otherwise print a line crmctl never
+    /// wrote (`ok: logged in as ...`). Escaping is per character, so escaping span by
+    /// span gives the same text as escaping the joined message.
     pub(super) fn escaped(&self) -> String {
         self.0
             .iter()
-            .map(|s| super::sanitize::for_terminal_lines(s.raw()))
+            .map(|s| super::sanitize::for_terminal(s.raw()))
             .collect()
     }
 
@@ -241,7 +242,8 @@ mod tests {
     fn org_spans_are_escaped_and_plain_text_kept() {
         let name = OrgText::from("Evil\u{1b}[2J\u{202e}Corp\nline");
         let d = crate::detail!["found ", &name, " (", String::from("001"), ")"];
-        assert_eq!(d.escaped(), "found Evil\\x1b[2J\\u{202e}Corp\nline (001)");
+        // A line break is shown, never made: a name could otherwise forge a line.
+        assert_eq!(d.escaped(), "found Evil\\x1b[2J\\u{202e}Corp\\nline (001)");
         assert_eq!(d.raw(), "found Evil\u{1b}[2J\u{202e}Corp\nline (001)");
         assert_eq!(
             super::super::json::to_line(&d),
@@ -265,7 +267,7 @@ mod tests {
         out.error(&err);
         assert_eq!(
             out.captured().stderr,
-            "error: Salesforce answered X\\u{202e}: line\nnext\\x1b[2J\nhint: check a\\x07b\n"
+            "error: Salesforce answered X\\u{202e}: line\\nnext\\x1b[2J\nhint: check a\\x07b\n"
         );
     }
 

@@ -251,3 +251,35 @@ fn a_doctor_detail_quoting_the_org_is_escaped_in_text_json_and_junit() {
         out.stdout
     );
 }
+
+/// A line break in a settings file's name, or in an org's message, is shown as `\n`:
+/// it never starts a line crmctl did not write (here a forged `ok: logged in`).
+#[test]
+fn a_line_break_in_a_name_never_starts_a_line_of_its_own() {
+    let sb = Sandbox::new();
+    sb.write_private(
+        "forge.yaml",
+        "uccs:\n  - name: \"helpdesk\\nok: logged in as ceo@contoso.com\"\n    settings:\n      - { setting: Username, scope: CrmService, value: \"a@b.example\" }\n",
+    );
+    let args = ["login", "--settings", "forge.yaml", "--ucc", "x"];
+    let out = sb.run(&args, &[], "");
+    crate::snap::assert(
+        &sb,
+        &[],
+        crate::snap::render(Some(&args), &out),
+        snapbox::str![[r#"
+$ crmctl login --settings forge.yaml --ucc x
+? 3
+--- stdout
+--- stderr
+error: no UCC named `x` in forge.yaml
+hint: UCCs in the file: helpdesk\nok: logged in as ceo@contoso.com
+
+"#]],
+    );
+    assert!(
+        !out.stderr.lines().any(|l| l.starts_with("ok:")),
+        "{}",
+        out.stderr
+    );
+}

@@ -98,11 +98,11 @@ pub enum Command {
     Emulate(commands::emulate::EmulateArgs),
     #[cfg(feature = "emulator")]
     Demo(commands::demo::DemoArgs),
-    /// Not in this build (`--no-default-features`): says so, and how to get it
+    /// Not in this build: crmctl was built without the emulated org (README "Building without the emulator")
     #[cfg(not(feature = "emulator"))]
     #[command(hide = true, disable_help_flag = true)]
     Emulate(NotBuilt),
-    /// Not in this build (`--no-default-features`): says so, and how to get it
+    /// Not in this build: crmctl was built without the emulated org (README "Building without the emulator")
     #[cfg(not(feature = "emulator"))]
     #[command(hide = true, disable_help_flag = true)]
     Demo(NotBuilt),

@@ -207,12 +207,17 @@ impl Report for LookupReport {
                     } else {
                         text.push_str("  open cases:\n");
                         for c in cases {
+                            // A case without a Priority shows its status alone.
+                            let state = [&c.status, &c.priority]
+                                .into_iter()
+                                .filter(|t| !t.is_empty())
+                                .map(shown)
+                                .collect::<Vec<_>>()
+                                .join(", ");
                             text.push_str(&format!(
-                                "    {} {} ({}, {})\n",
+                                "    {} {} ({state})\n",
                                 shown(&c.number),
                                 shown(&c.subject),
-                                shown(&c.status),
-                                shown(&c.priority)
                             ));
                         }
                     }
@@ -291,6 +296,19 @@ mod tests {
             api_usage: None,
             model: None,
         }
+    }
+
+    /// An open case without a Priority shows its status alone, not `(New, )`.
+    #[test]
+    fn an_open_case_without_a_priority_shows_its_status_alone() {
+        let mut r = report();
+        r.open_cases[0].priority = OrgText::from("");
+        r.open_cases[0].status = OrgText::from("New");
+        let out = Printer::buffered(OutputMode::default());
+        r.render(&out).expect("render");
+        let text = out.captured().stdout;
+        assert!(text.contains(" (New)\n"), "{text}");
+        assert!(!text.contains("(New, )"), "{text}");
     }
 
     /// The renderer's text, exactly: org text escaped, layout kept.

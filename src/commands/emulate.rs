@@ -218,6 +218,14 @@ fn load_faults(args: &EmulateArgs) -> Result<Faults, CliError> {
 fn read_yaml<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<T, CliError> {
     let text = crate::fsutil::read_text(path)
         .map_err(|e| CliError::input(format!("cannot read {}: {e}", path.display())))?;
+    // An empty file would be an org with no users, or no faults: a wrong path or a
+    // file not yet written, as every other command that reads a file says.
+    if text.trim().is_empty() {
+        return Err(CliError::input(format!(
+            "{} is empty: expected a {what} (YAML)",
+            path.display()
+        )));
+    }
     crate::fsutil::yaml::from_str::<T>(&text).map_err(|e| {
         let e = crate::fsutil::yaml::yaml_error(&e);
         let at = match (e.line, e.column) {

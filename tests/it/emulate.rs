@@ -87,6 +87,13 @@ fn a_bad_org_file_or_fault_is_refused() {
     out.assert_code(2);
     let out = sb.run(&["emulate", "--connect-latency-ms", "-5"], &[], "");
     out.assert_code(2);
+    // An empty org or faults file is an error, not an org with no users.
+    let empty = sb.write_private("empty.yaml", "");
+    for flag in ["--data", "--faults"] {
+        let out = sb.run(&["emulate", flag, empty.to_str().expect("utf8")], &[], "");
+        out.assert_code(3);
+        assert!(out.stderr.contains("empty.yaml is empty"), "{}", out.stderr);
+    }
 }
 
 fn send(child: &std::process::Child, signal: &str) {

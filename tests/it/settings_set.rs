@@ -527,3 +527,27 @@ fn a_utf16_file_is_refused_by_every_rewrite_naming_its_encoding() {
         assert_eq!(std::fs::read(&p).expect("read"), bytes);
     }
 }
+
+/// A value with a line break is refused by name before anything is read or written
+/// (in a CSV it would end the row; it used to fail as "reads back differently").
+#[test]
+fn a_value_with_a_line_break_is_refused_by_name() {
+    let e = Env::new();
+    let before = estate();
+    let f = e.put("estate.yaml", &before);
+    let file = f.to_str().expect("utf8");
+    for value in ["new@y.example\r\nEvil,1,CrmService", "a\nb"] {
+        let out = e.set(
+            &[file, "--ucc", "helpdesk", "Username", "--value", value],
+            &[],
+            "",
+        );
+        out.assert_code(2);
+        assert!(
+            out.stderr.contains("--value holds a line break"),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(read(&f), before);
+    }
+}

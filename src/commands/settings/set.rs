@@ -310,6 +310,15 @@ pub fn run(ctx: &Ctx, args: &SetArgs) -> Result<Box<dyn Report>, CliError> {
             "{setting} is not a secret: give its new value with --value VALUE"
         )));
     }
+    // A setting's value is one line in the Plugin Settings list (and in a CSV row).
+    if let Some(v) = &args.value
+        && v.contains(['\n', '\r'])
+    {
+        return Err(CliError::usage(format!(
+            "--value holds a line break: {setting}'s value is one line; nothing was written"
+        ))
+        .with_hint("give the value without the line break (check for a copy-paste slip)"));
+    }
     let (value, cipher) = if secret {
         let (cipher, _) = ctx.cipher_for_new_strings()?;
         let kind = match (setting.as_str(), args.no_token) {

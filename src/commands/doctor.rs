@@ -260,7 +260,13 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
     let mut logins: Vec<(usize, LoginPlan)> = Vec::new();
     for &i in &picked {
         let u = &all[i];
-        let mine: Vec<&Finding> = findings.iter().filter(|f| f.ucc == u.name).collect();
+        // Findings name their UCC; two UCCs of one name (in two files) are told apart
+        // by the file each finding points into.
+        let twin = all.iter().filter(|o| o.name == u.name).count() > 1;
+        let mine: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.ucc == u.name && (!twin || points_into(f, u)))
+            .collect();
         let bad = local::bad_values(&mine);
         let settings = local::settings_step(&mine, u.rows.len());
         let secrets = local::secrets_step(
@@ -560,4 +566,11 @@ impl Report for DoctorReport {
     fn error(&self) -> Option<CliError> {
         doctor::error(&self.results, self.strict)
     }
+}
+
+/// Whether a finding points into one of `u`'s files: its own, a row's, or a
+/// PluginAttributes row's.
+fn points_into(f: &Finding, u: &Ucc) -> bool {
+    let is = |p: &std::path::Path| p.display().to_string() == f.file;
+    is(&u.file) || u.rows.iter().any(|r| is(&r.file)) || u.attributes.iter().any(|a| is(&a.file))
 }

@@ -949,3 +949,50 @@ fn a_session_that_expires_between_steps_is_renewed() {
         assert!(tokens >= 3, "ttl {ttl}: {tokens} token requests");
     }
 }
+
+/// Two UCCs of one name in two files: each `settings` step lists the findings of its
+/// own file only (they used to share each other's).
+#[test]
+fn two_uccs_of_one_name_in_two_files_keep_their_own_findings() {
+    let sb = Sandbox::new();
+    // The logins go to a closed port on this machine: only the settings step matters.
+    let mut good = crate::validate::good_rows("ucc1.contoso.local");
+    for (s, _, v) in &mut good {
+        match s.as_str() {
+            "LoginEndPoint" => *v = "http://127.0.0.1:9/services/oauth2/token".into(),
+            "ApplicationHost" => *v = "http://127.0.0.1:9/".into(),
+            _ => {}
+        }
+    }
+    let mut bad = good.clone();
+    bad.retain(|(s, _, _)| s != "CrmServiceUrl");
+    let a = sb.write_private("a.yaml", &crate::validate::yaml(&[("helpdesk", good)]));
+    let b = sb.write_private("b.yaml", &crate::validate::yaml(&[("helpdesk", bad)]));
+    let key = sb.key_profile();
+    let out = sb.run(
+        &[
+            "--json",
+            "--key-file",
+            key.to_str().expect("utf8"),
+            "doctor",
+            "--settings",
+            a.to_str().expect("utf8"),
+            b.to_str().expect("utf8"),
+        ],
+        &[],
+        "",
+    );
+    let uccs = out.json()["data"]["uccs"].clone();
+    let settings_of = |n: usize| -> String {
+        uccs[n]["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["step"] == "settings")
+            .map(|s| s["detail"].to_string())
+            .unwrap_or_default()
+    };
+    let (first, second) = (settings_of(0), settings_of(1));
+    assert!(!first.contains("CrmServiceUrl"), "a.yaml's UCC: {first}");
+    assert!(second.contains("CrmServiceUrl"), "b.yaml's UCC: {second}");
+}

@@ -151,6 +151,19 @@ fn usage_error(mut e: clap::Error, args: &[OsString]) -> u8 {
             | ErrorKind::DisplayVersion
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
+    // Under --json, help and version are one document too (exit 0): the text in
+    // `data.help`, the version in `data.version`.
+    if json && informational && e.kind() != ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+        let text = e.render().to_string();
+        let data = if e.kind() == ErrorKind::DisplayVersion {
+            serde_json::json!({ "version": env!("CARGO_PKG_VERSION") })
+        } else {
+            serde_json::json!({ "help": text })
+        };
+        let doc = output::envelope(&subcommand_name(args), 0, Some(data), None, &[]);
+        output::Printer::raw_envelope(&doc);
+        return 0;
+    }
     // Help and version go to stdout: one that cannot take them is exit 3, as for
     // any output. A usage error goes to stderr, whose failures never matter.
     let printed = e.print();

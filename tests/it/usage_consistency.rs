@@ -34,3 +34,25 @@ fn a_csv_export_without_ucc_is_usage_in_every_command() {
         }
     }
 }
+
+/// Under --json every run prints one document, `--help` and `--version` too: the help
+/// text in `data.help`, the version in `data.version`, exit 0.
+#[test]
+fn help_and_version_are_one_json_document_under_json() {
+    let sb = Sandbox::new();
+    for args in [
+        &["--json", "keygen", "--help"][..],
+        &["--json", "keygen", "-h"],
+        &["--json", "help", "doctor"],
+    ] {
+        let out = sb.run(args, &[], "");
+        out.assert_code(0);
+        let doc = out.json();
+        let help = doc["data"]["help"].as_str().unwrap_or_default();
+        assert!(help.contains("Usage: crmctl "), "{args:?}: {doc}");
+        assert_eq!(doc["exit_code"], 0, "{args:?}");
+    }
+    let out = sb.run(&["--json", "--version"], &[], "");
+    out.assert_code(0);
+    assert_eq!(out.json()["data"]["version"], env!("CARGO_PKG_VERSION"));
+}

@@ -263,3 +263,34 @@ fn a_settings_export_to_a_closed_stdout_is_exit_3() {
         assert!(out.stderr.contains("stdout is closed"), "{}", out.stderr);
     }
 }
+
+/// `crmctl lookup --file calls.txt >&-`: the rows are the only copy of the run's
+/// result, so a closed stdout is exit 3 before any call is made (it used to run
+/// every row, write nothing and exit 0).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_bulk_lookup_to_a_closed_stdout_is_exit_3_before_any_call() {
+    let emu = emulator::Background::start(emulator::Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let file = sb.write_private("calls.txt", "+31201234567\n+14155550000\n");
+    for json in [false, true] {
+        let mut c = Command::new("sh");
+        c.args(["-c", "exec \"$0\" \"$@\" >&-", BIN]);
+        sb.isolate(&mut c);
+        c.args(["lookup", "--file", file.to_str().expect("utf8")]);
+        if json {
+            c.arg("--json");
+        }
+        for (k, v) in crate::support::demo_env(&emu.base_url) {
+            c.env(k, v);
+        }
+        let out = crate::support::run_with_stdin(c, "");
+        assert_eq!(out.code, 3, "json {json}: {}", out.stderr);
+        assert!(out.stderr.contains("stdout is closed"), "{}", out.stderr);
+    }
+    assert_eq!(
+        emu.stats().api_calls,
+        0,
+        "no call is spent on rows nobody gets"
+    );
+}

@@ -25,6 +25,9 @@ pub(super) fn run(
         return Err(super::model_bulk::refuse_index());
     }
     let settings = ConnectSettings::resolve(&args.connect, ucc.as_ref(), &ctx.env)?;
+    // The rows are the run's result and stdout their only copy: a closed stdout is
+    // refused before a single API call is spent on them.
+    ctx.out.require_stdout().map_err(CliError::output)?;
     let version = settings.api_version.clone();
     // UTF-8 with or without a BOM, or UTF-16 (Excel's "Unicode text"), read as a
     // stream: a first pass checks and counts, the run reads the rows again as it goes.

@@ -368,8 +368,9 @@ pub fn client_credentials_host(
 }
 
 /// Every `CRMCTL_*` variable of the connection that holds a malformed value, checked
-/// whether or not a flag or a setting overrides it (as `CRMCTL_TIMEOUT` and
-/// `CRMCTL_REGION` always were): a configuration error (3) naming the variable.
+/// whether or not a flag or a setting overrides it and whether or not the flow
+/// uses it: a configuration error (3) naming the variable. The CA file and the
+/// JWT key file are read (and must be PEM) as when they are used.
 pub fn check_env(env: &Env) -> Result<(), CliError> {
     if env.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
         return Err(CliError::input(format!("{} is blank", names::USERNAME))
@@ -403,6 +404,41 @@ pub fn check_env(env: &Env) -> Result<(), CliError> {
         10,
     )?;
     seconds((None, ""), (env.timeout.as_deref(), names::TIMEOUT), 30)?;
+    if let Some(path) = &env.ca_cert {
+        salesforce::http::ca_bundle(path, names::CA_CERT).map_err(|e| {
+            CliError::input(e.to_string()).with_hint(format!(
+                "point {} at the PEM file of the CA, or unset it",
+                names::CA_CERT
+            ))
+        })?;
+    }
+    // Read by every flow: doctor's readiness step checks JWT with it, and a key
+    // that cannot sign is refused whether or not this login or a flag uses it.
+    if let Some(path) = &env.jwt_key_file {
+        let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
+            CliError::input(format!(
+                "cannot read {} {}",
+                names::JWT_KEY_FILE,
+                path.display()
+            ))
+            .with_cause(e)
+            .with_hint(format!(
+                "point {} at the PEM private key, or unset it",
+                names::JWT_KEY_FILE
+            ))
+        })?);
+        salesforce::jwt::JwtKey::from_pem(&bytes).map_err(|e| {
+            CliError::input(format!(
+                "{} {} cannot sign: {e}",
+                names::JWT_KEY_FILE,
+                path.display()
+            ))
+            .with_hint(format!(
+                "point {} at the PEM RSA private key of the Connected App, or unset it",
+                names::JWT_KEY_FILE
+            ))
+        })?;
+    }
     Ok(())
 }
 

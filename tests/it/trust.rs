@@ -244,38 +244,116 @@ fn a_malformed_variable_is_refused_even_when_overridden() {
     let emu = Background::start(Config::default()).expect("emulator");
     let sb = Sandbox::new();
     let (key, file) = estate(&sb, rows(&format!("{}/", emu.base_url), &emu.login_url));
+    let ca = sb.write_private("ca.pem", &crate::hostile_server::tls_config().1);
+    let ca = ca.to_str().expect("utf8");
+    let jwt = sb.write_private("jwt.pem", &crate::jwt::demo_key());
+    let jwt = jwt.to_str().expect("utf8");
+    let flags = [
+        "--login-url",
+        &emu.login_url,
+        "--timeout",
+        "5",
+        "--connect-timeout",
+        "5",
+        "--instance-url",
+        &emu.base_url,
+        "--ca-cert",
+        ca,
+    ];
+    let with = |pre: &[&str], post: &[&str]| -> Vec<String> {
+        pre.iter().chain(post).map(|s| s.to_string()).collect()
+    };
+    let commands = [
+        with(&["login", "--settings", &file, "--ca-cert", ca], &[]),
+        with(
+            &[
+                "lookup",
+                "--settings",
+                &file,
+                "--ca-cert",
+                ca,
+                "--region",
+                "NL",
+            ],
+            &["020-1234567"],
+        ),
+        with(
+            &["doctor", "--settings", &file, "--ca-cert", ca],
+            &["--region", "NL", "--ani", "020-1234567"],
+        ),
+        with(&["validate-settings", "--login", &file], &[]),
+        with(&["login"], &flags)
+            .into_iter()
+            .chain(["--username".into(), DEMO_USERNAME.into()])
+            .collect(),
+        // The JWT key of --flow jwt overridden by its flag.
+        with(
+            &[
+                "login",
+                "--flow",
+                "jwt",
+                "--jwt-key-file",
+                jwt,
+                "--username",
+                DEMO_USERNAME,
+            ],
+            &flags,
+        ),
+    ];
+    // Every variable of the connection, checked in every command that connects,
+    // whether a flag overrides it or the flow uses it.
     for (var, value) in [
         ("CRMCTL_LOGIN_URL", "garbage"),
         ("CRMCTL_INSTANCE_URL", "garbage"),
         ("CRMCTL_TIMEOUT", "abc"),
         ("CRMCTL_CONNECT_TIMEOUT", "soon"),
         ("CRMCTL_USERNAME", "  "),
+        ("CRMCTL_CA_CERT", "/nonexistent/ca.pem"),
+        ("CRMCTL_CA_CERT", jwt),
+        ("CRMCTL_JWT_KEY_FILE", "/nonexistent/jwt.pem"),
+        ("CRMCTL_JWT_KEY_FILE", ca),
     ] {
-        for cmd in [
-            &["login", "--settings", &file][..],
-            &["lookup", "--settings", &file, "020-1234567"],
-            &["doctor", "--settings", &file],
-            &["validate-settings", "--login", &file],
-            &[
-                "login",
-                "--login-url",
-                &emu.login_url,
-                "--timeout",
-                "5",
-                "--connect-timeout",
-                "5",
-                "--instance-url",
-                &emu.base_url,
-                "--username",
-                DEMO_USERNAME,
-            ],
-        ] {
-            let out = run(&sb, &args(&key, cmd), &[(var, value)], "");
+        for cmd in &commands {
+            let out = run(
+                &sb,
+                &args(&key, &cmd.iter().map(String::as_str).collect::<Vec<_>>()),
+                &[(var, value), ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID)],
+                "",
+            );
             out.assert_code(3);
             assert!(out.stderr.contains(var), "{var} {cmd:?}: {}", out.stderr);
         }
     }
+    // CRMCTL_REGION wherever a region is read (a phone number), --region or not.
+    for cmd in &commands[1..3] {
+        let out = run(
+            &sb,
+            &args(&key, &cmd.iter().map(String::as_str).collect::<Vec<_>>()),
+            &[("CRMCTL_REGION", "XX")],
+            "",
+        );
+        out.assert_code(3);
+        assert!(
+            out.stderr.contains("CRMCTL_REGION"),
+            "{cmd:?}: {}",
+            out.stderr
+        );
+    }
     assert_eq!(tokens(&emu), 0);
+    // With the variables well formed, each command logs in.
+    for cmd in &commands[..1] {
+        let out = run(
+            &sb,
+            &args(&key, &cmd.iter().map(String::as_str).collect::<Vec<_>>()),
+            &[
+                ("CRMCTL_CA_CERT", ca),
+                ("CRMCTL_JWT_KEY_FILE", jwt),
+                ("CRMCTL_REGION", "BE"),
+            ],
+            "",
+        );
+        out.assert_code(0);
+    }
 }
 
 /// Brief items 5 and 7: with a UCC whose LoginEndPoint is the login host and

@@ -410,7 +410,8 @@ fn login_plan(
     if connect.client_id.is_some() {
         needs.retain(|n| *n != "ClientId");
     }
-    if connect.username.is_some() {
+    // Username falls back to CRMCTL_USERNAME, as `crmctl login --settings` does.
+    if connect.username.is_some() || ctx.env.username.is_some() {
         needs.retain(|n| *n != "Username");
     }
     // --allow-untrusted-login: LoginEndPoint's rules do not hold the login back
@@ -435,6 +436,7 @@ fn login_plan(
         cipher,
         resolved.flow,
         connect.username.clone(),
+        ctx.env.username.as_deref(),
         &login_url,
     )
     .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;

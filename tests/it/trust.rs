@@ -426,3 +426,70 @@ fn an_expired_password_is_an_issued_token_to_the_readiness_step() {
         text.stdout
     );
 }
+
+/// trust2 item 2: a UCC without Username takes `CRMCTL_USERNAME` (flags > UCC >
+/// variables > defaults, as LoginEndPoint falls back to `CRMCTL_LOGIN_URL`), in
+/// login, lookup, doctor and `validate-settings --login` alike; with none, the
+/// error names the setting, the flag and the variable.
+#[test]
+fn a_ucc_without_username_logs_in_as_crmctl_username() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let no_user: Rows = rows(&format!("{}/", emu.base_url), &emu.login_url)
+        .into_iter()
+        .filter(|(s, _, _)| s != "Username")
+        .collect();
+    let (key, file) = estate(&sb, no_user);
+    let user = [("CRMCTL_USERNAME", DEMO_USERNAME)];
+    for (done, cmd) in [
+        &["login", "--settings", &file][..],
+        &[
+            "lookup",
+            "--settings",
+            &file,
+            "--email",
+            "maria.garcia@example.fr",
+        ],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = run(&sb, &args(&key, cmd), &[], "");
+        out.assert_code(3);
+        for name in ["Username", "--username", "CRMCTL_USERNAME"] {
+            assert!(out.stderr.contains(name), "{cmd:?} {name}: {}", out.stderr);
+        }
+        assert_eq!(tokens(&emu), done as u64);
+        let out = run(&sb, &args(&key, cmd), &user, "");
+        out.assert_code(0);
+    }
+    let logins = tokens(&emu);
+    assert_eq!(logins, 2);
+    // doctor: the login step runs as CRMCTL_USERNAME (the missing setting is
+    // still reported by the settings step).
+    let out = run(
+        &sb,
+        &args(&key, &["--json", "doctor", "--settings", &file]),
+        &user,
+        "",
+    );
+    let steps = &out.json()["data"]["uccs"][0]["steps"];
+    let login = steps
+        .as_array()
+        .expect("steps")
+        .iter()
+        .find(|s| s["step"] == "login")
+        .expect("login step");
+    assert_eq!(login["status"], "ok", "{login}");
+    assert!(tokens(&emu) > logins);
+    let logins = tokens(&emu);
+    let out = run(
+        &sb,
+        &args(&key, &["--json", "validate-settings", "--login", &file]),
+        &user,
+        "",
+    );
+    let data = &out.json()["data"];
+    assert_eq!(data["logins"][0]["ok"], true, "{data}");
+    assert!(tokens(&emu) > logins);
+}

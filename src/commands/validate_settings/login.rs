@@ -72,7 +72,16 @@ pub(super) fn login_checks(
         }
         let result = resolved
             .login_url
-            .and_then(|login_url| ucc_credentials(first, cipher, resolved.flow, None, &login_url))
+            .and_then(|login_url| {
+                ucc_credentials(
+                    first,
+                    cipher,
+                    resolved.flow,
+                    None,
+                    ctx.env.username.as_deref(),
+                    &login_url,
+                )
+            })
             .and_then(|creds| Ok((creds, resolved.api_version?)))
             .and_then(|(creds, version)| {
                 crate::ops::session::check_session(&client, &creds, version.clone(), None)

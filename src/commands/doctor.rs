@@ -208,6 +208,8 @@ struct LoginPlan {
     org_url: Option<String>,
     /// The API version, or why the ApiEndPoint cannot be used.
     version: Result<String, crate::output::Detail>,
+    /// `--api-version` or `ApiEndPoint`, for the advice of an unoffered version.
+    version_from: &'static str,
     /// UCCs with the same key share one login.
     key: Vec<String>,
     /// The UCC's CRM Service model, for the screen-pop step.
@@ -313,7 +315,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             &client,
             &first.creds,
             first.org_url.as_deref(),
-            first.version.clone(),
+            (first.version.clone(), first.version_from),
             &plans,
             args.log_test,
             // UCCs that share a CRM Service share its settings (rule primary-mismatch).
@@ -365,7 +367,7 @@ fn one_org(
         &client,
         &creds,
         settings.instance_hint.as_deref(),
-        Ok(settings.api_version),
+        (Ok(settings.api_version), settings.api_version_from),
         plans,
         args.log_test,
         None,
@@ -461,6 +463,7 @@ fn login_plan(
         org_url: resolved.instance_hint,
         creds,
         version,
+        version_from: resolve::api_version_from(connect, Some(u)),
         key,
         model: crate::settings::crm::Model::of(u),
     })

@@ -28,6 +28,8 @@ pub struct ConnectSettings {
     pub instance_hint: Option<String>,
     /// `60.0`: from `--api-version`, else ApiEndPoint, else [`DEFAULT_API_VERSION`].
     pub api_version: String,
+    /// `--api-version` or `ApiEndPoint`: see [`api_version_from`].
+    pub api_version_from: &'static str,
     pub http: HttpSettings,
     pub flow: Flow,
     /// Where the secrets come from.
@@ -78,6 +80,7 @@ impl ConnectSettings {
         };
         Ok(ConnectSettings {
             api_version,
+            api_version_from: api_version_from(args, ucc),
             login_url,
             http,
             instance_hint,
@@ -512,6 +515,47 @@ pub fn api_version(args: &ConnectArgs, ucc: Option<&Ucc>) -> Result<String, CliE
         }),
         None => Ok(DEFAULT_API_VERSION.to_string()),
     }
+}
+
+/// Where the API version of a login came from, for the advice when the org does
+/// not offer it: the UCC's ApiEndPoint unless `--api-version` overrides it;
+/// `--api-version` when there is no UCC (the default stands in for the flag).
+pub fn api_version_from(args: &ConnectArgs, ucc: Option<&Ucc>) -> &'static str {
+    if args.api_version.is_none() && ucc.is_some() {
+        "ApiEndPoint"
+    } else {
+        "--api-version"
+    }
+}
+
+/// The advice for an API version the org does not offer, naming what sets it
+/// ([`api_version_from`]); `version` is one the org offers.
+pub fn version_hint(from: &str, version: crate::output::Detail) -> crate::output::Detail {
+    if from == "ApiEndPoint" {
+        crate::detail![
+            "set ApiEndPoint to a version the org offers, e.g. services/data/v",
+            version,
+            "/"
+        ]
+    } else {
+        crate::detail![
+            "pass --api-version with a version the org offers, e.g. --api-version ",
+            version
+        ]
+    }
+}
+
+/// `e` with the advice of a `NOT_FOUND` answer naming what set the version
+/// ([`api_version_from`]) rather than ApiEndPoint alone.
+pub fn name_version_source(mut e: CliError, from: &str) -> CliError {
+    let generic = crate::output::Detail::from(salesforce::advice::VERSION_NOT_FOUND);
+    for h in e.hints.iter_mut().filter(|h| **h == generic) {
+        *h = crate::detail![
+            "the API version may not exist in this org: ",
+            version_hint(from, DEFAULT_API_VERSION.into())
+        ];
+    }
+    e
 }
 
 impl SettingsArgs {

@@ -493,3 +493,70 @@ fn a_ucc_without_username_logs_in_as_crmctl_username() {
     assert_eq!(data["logins"][0]["ok"], true, "{data}");
     assert!(tokens(&emu) > logins);
 }
+
+/// trust2 item 3: a version the org does not offer is advised by where it came
+/// from: `--api-version` when the flag gave it (or there is no UCC), ApiEndPoint
+/// when the UCC did; in login, lookup and doctor alike.
+#[test]
+fn an_unoffered_version_is_advised_where_it_came_from() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let mut ucc = rows(&format!("{}/", emu.base_url), &emu.login_url);
+    for r in ucc.iter_mut().filter(|r| r.0 == "ApiEndPoint") {
+        r.2 = "services/data/v99.0/".into();
+    }
+    let (key, file) = estate(&sb, ucc);
+    let secrets = [
+        ("CRMCTL_PASSWORD", DEMO_PASSWORD),
+        ("CRMCTL_TOKEN", DEMO_SECURITY_TOKEN),
+        ("CRMCTL_CLIENT_ID", DEMO_CLIENT_ID),
+        ("CRMCTL_CLIENT_SECRET", DEMO_CLIENT_SECRET),
+        ("CRMCTL_USERNAME", DEMO_USERNAME),
+    ];
+    let flag = ["--login-url", &emu.login_url, "--api-version", "99"];
+    let from_flag =
+        |cmd: &[&str]| -> Vec<String> { cmd.iter().chain(&flag).map(|s| s.to_string()).collect() };
+    for (cmd, named, not) in [
+        (from_flag(&["login"]), "--api-version", "ApiEndPoint"),
+        (
+            from_flag(&["lookup", "--email", "maria.garcia@example.fr"]),
+            "--api-version",
+            "ApiEndPoint",
+        ),
+        (from_flag(&["doctor"]), "--api-version", "ApiEndPoint"),
+        (
+            args(&key, &["login", "--settings", &file]),
+            "ApiEndPoint",
+            "--api-version",
+        ),
+        (
+            args(
+                &key,
+                &[
+                    "lookup",
+                    "--settings",
+                    &file,
+                    "--email",
+                    "maria.garcia@example.fr",
+                ],
+            ),
+            "ApiEndPoint",
+            "--api-version",
+        ),
+        (
+            args(&key, &["doctor", "--settings", &file]),
+            "ApiEndPoint",
+            "--api-version",
+        ),
+    ] {
+        let out = run(&sb, &cmd, &secrets, "");
+        // doctor advises on stdout, login and lookup on stderr.
+        let all = format!("{}{}", out.stdout, out.stderr);
+        let hints: Vec<&str> = all
+            .lines()
+            .filter(|l| l.contains("version the org offers"))
+            .collect();
+        assert!(hints.iter().any(|h| h.contains(named)), "{cmd:?}: {all}");
+        assert!(!hints.iter().any(|h| h.contains(not)), "{cmd:?}: {all}");
+    }
+}

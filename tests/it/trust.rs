@@ -560,3 +560,133 @@ fn an_unoffered_version_is_advised_where_it_came_from() {
         assert!(!hints.iter().any(|h| h.contains(not)), "{cmd:?}: {all}");
     }
 }
+
+/// Every finding of `validate-settings --json` in `out`, each with a hint that
+/// says something.
+fn assert_every_hint_says_something(out: &Run, what: &str) -> Vec<serde_json::Value> {
+    let findings = out.json()["data"]["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{what}: {}", out.stdout))
+        .clone();
+    assert!(!findings.is_empty(), "{what}");
+    for f in &findings {
+        let hint = f["hint"].as_str().unwrap_or_default();
+        assert!(!hint.trim().is_empty(), "{what}: empty hint in {f}");
+    }
+    findings
+}
+
+/// trust2 item 4: `validate-settings --login` on a UCC whose ApiEndPoint is
+/// retired logs in with the default version, as doctor does, and lets the
+/// api-version finding speak (once); no finding of a few estates has an empty hint.
+#[test]
+fn a_retired_api_endpoint_still_logs_in_and_no_hint_is_empty() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let mut retired = rows(&format!("{}/", emu.base_url), &emu.login_url);
+    for r in retired.iter_mut().filter(|r| r.0 == "ApiEndPoint") {
+        r.2 = "services/data/v25.0/".into();
+    }
+    let (key, file) = estate(&sb, retired.clone());
+    let out = run(
+        &sb,
+        &args(&key, &["--json", "validate-settings", "--login", &file]),
+        &[],
+        "",
+    );
+    let findings = assert_every_hint_says_something(&out, "retired");
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default())
+        .collect();
+    assert!(!rules.contains(&"login-failed"), "{rules:?}");
+    assert_eq!(
+        rules
+            .iter()
+            .filter(|r| **r == "api-version-retired")
+            .count(),
+        1,
+        "{rules:?}"
+    );
+    assert_eq!(
+        out.json()["data"]["logins"][0]["ok"],
+        true,
+        "{}",
+        out.stdout
+    );
+    assert_eq!(tokens(&emu), 1);
+    for format in ["text", "github"] {
+        let out = run(
+            &sb,
+            &args(
+                &key,
+                &["validate-settings", "--login", "--format", format, &file],
+            ),
+            &[],
+            "",
+        );
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            !all.lines()
+                .any(|l| l.trim_end().ends_with("hint:") || l.contains("(hint: )")),
+            "{format}: {all}"
+        );
+    }
+
+    // An estate of mistakes: values of every kind wrong, a login that fails, one
+    // that is refused before it is tried, and the shared settings disagreeing.
+    let mut mistakes = rows(&format!("{}/", emu.base_url), &emu.login_url);
+    for r in mistakes.iter_mut() {
+        match r.0.as_str() {
+            "ApiEndPoint" => r.2 = "services/data/latest".into(),
+            "Username" => r.2 = " someone ".into(),
+            "Password" => r.2 = "plain text".into(),
+            "ApplicationHost" => r.2 = "ftp://example.com".into(),
+            "ClientSecret" => r.2 = String::new(),
+            _ => {}
+        }
+    }
+    let mut untrusted_login = rows(&format!("{}/", emu.base_url), &untrusted(&emu));
+    untrusted_login.retain(|r| r.0 != "ClientId");
+    let mut wrong_user = retired;
+    for r in wrong_user.iter_mut().filter(|r| r.0 == "Username") {
+        r.2 = "nobody@crmctl.example".into();
+    }
+    let text = crmctl::settings::render_yaml(
+        &[
+            ("mistakes".to_string(), mistakes),
+            ("untrusted".to_string(), untrusted_login),
+            ("wrong-user".to_string(), wrong_user),
+        ],
+        "mistakes",
+    );
+    let messy = sb.write_private("messy.yaml", &text);
+    let messy = messy.to_str().expect("utf8");
+    let out = run(
+        &sb,
+        &args(&key, &["--json", "validate-settings", "--login", messy]),
+        &[],
+        "",
+    );
+    let findings = assert_every_hint_says_something(&out, "messy");
+    for rule in ["login-failed", "login-skipped"] {
+        assert!(
+            findings.iter().any(|f| f["rule"] == rule),
+            "{rule}: {}",
+            out.stdout
+        );
+    }
+    // A SharePoint export of the rekey tests (values missing, plain text).
+    let csv = crate::support::repo_root().join("tests/fixtures/rekey/PluginSettings.csv");
+    let csv = csv.to_str().expect("utf8");
+    let out = run(
+        &sb,
+        &args(
+            &key,
+            &["--json", "validate-settings", csv, "--ucc", "helpdesk"],
+        ),
+        &[],
+        "",
+    );
+    assert_every_hint_says_something(&out, csv);
+}

@@ -82,7 +82,9 @@ pub(super) fn login_checks(
                     &login_url,
                 )
             })
-            .and_then(|creds| Ok((creds, resolved.api_version?)))
+            // An ApiEndPoint that cannot be used has its own finding: the login is
+            // checked with the default version, as doctor checks it.
+            .map(|creds| (creds, connect::login_version(&resolved.api_version)))
             .and_then(|(creds, version)| {
                 crate::ops::session::check_session(&client, &creds, version.clone(), None)
                     .map(|(report, session)| (report, session, version))
@@ -138,11 +140,19 @@ pub(super) fn login_checks(
                     crate::error::ErrorKind::Rejected => *refused += members.len(),
                     _ => {}
                 }
-                push(
-                    "login-failed",
-                    e.message.clone(),
-                    Detail::join(e.hints.iter().cloned(), "; "),
-                );
+                // Every finding says what to do: an error without advice of its
+                // own points at the command that shows the login step by step.
+                let hint = if e.hints.is_empty() {
+                    format!(
+                        "run `crmctl doctor --settings {} --ucc {}` to see the login step by step",
+                        first.file.display(),
+                        first.name
+                    )
+                    .into()
+                } else {
+                    Detail::join(e.hints.iter().cloned(), "; ")
+                };
+                push("login-failed", e.message.clone(), hint);
                 out.push(LoginCheck {
                     uccs: names,
                     ok: false,

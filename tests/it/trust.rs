@@ -690,3 +690,47 @@ fn a_retired_api_endpoint_still_logs_in_and_no_hint_is_empty() {
     );
     assert_every_hint_says_something(&out, csv);
 }
+
+/// trust2 item 5: a UCC without LoginEndPoint takes `CRMCTL_LOGIN_URL`; when that
+/// is plain http to another machine, `validate-settings --login` reports the
+/// login as `login-skipped` (not attempted), as for an untrusted LoginEndPoint,
+/// and `login --settings` refuses it as `login` refuses the variable (3).
+#[test]
+fn an_untrusted_login_url_variable_is_a_skipped_login() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let no_login: Rows = rows(&format!("{}/", emu.base_url), &emu.login_url)
+        .into_iter()
+        .filter(|(s, _, _)| s != "LoginEndPoint")
+        .collect();
+    let (key, file) = estate(&sb, no_login);
+    let evil = [("CRMCTL_LOGIN_URL", "http://example.com")];
+    let out = run(
+        &sb,
+        &args(&key, &["--json", "validate-settings", "--login", &file]),
+        &evil,
+        "",
+    );
+    out.assert_code(1);
+    let findings = assert_every_hint_says_something(&out, "untrusted variable");
+    let rules: Vec<&str> = findings
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap_or_default())
+        .collect();
+    assert!(rules.contains(&"login-skipped"), "{rules:?}");
+    assert!(!rules.contains(&"login-failed"), "{rules:?}");
+    let skipped = findings
+        .iter()
+        .find(|f| f["rule"] == "login-skipped")
+        .expect("login-skipped");
+    assert!(
+        skipped["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("CRMCTL_LOGIN_URL") && m.contains("http://example.com")),
+        "{skipped}"
+    );
+    let out = run(&sb, &args(&key, &["login", "--settings", &file]), &evil, "");
+    out.assert_code(3);
+    assert!(out.stderr.contains("CRMCTL_LOGIN_URL"), "{}", out.stderr);
+    assert_eq!(tokens(&emu), 0);
+}

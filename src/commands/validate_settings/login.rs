@@ -64,10 +64,17 @@ pub(super) fn login_checks(
         let resolved = ConnectSettings::resolve_ucc(&flags, first, &ctx.env);
         // Refused as `crmctl login` refuses it (ConnectSettings decides): not
         // attempted, and reported as `login-skipped`.
+        // The LoginEndPoint, or CRMCTL_LOGIN_URL for a UCC without one.
         if resolved.untrusted
-            && let Some(url) = first.value("LoginEndPoint")
+            && let Err(refusal) = &resolved.login_url
         {
-            out.push(untrusted_login(url, &members, &names, findings));
+            out.push(untrusted_login(
+                first.value("LoginEndPoint"),
+                refusal,
+                &members,
+                &names,
+                findings,
+            ));
             continue;
         }
         let result = resolved
@@ -171,15 +178,32 @@ pub(super) fn login_checks(
 /// else needs the user's say-so (`--allow-untrusted-login`); without it the login is
 /// not attempted, and each UCC of the group gets a `login-skipped` finding.
 fn untrusted_login(
-    login_url: &str,
+    login_endpoint: Option<&str>,
+    refusal: &CliError,
     members: &[&Ucc],
     names: &[String],
     findings: &mut Vec<Finding>,
 ) -> LoginCheck {
-    let message = format!(
-        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
-        login_url.trim()
-    );
+    let (message, hint): (Detail, Detail) = match login_endpoint {
+        Some(url) => (
+            format!(
+                "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
+                url.trim()
+            )
+            .into(),
+            "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway"
+                .into(),
+        ),
+        // CRMCTL_LOGIN_URL stands in for a missing LoginEndPoint: its refusal says why.
+        None => (
+            crate::detail!["not logged in: ", refusal.message.clone()],
+            crate::detail![
+                "add LoginEndPoint to the UCC or fix ",
+                crate::env::names::LOGIN_URL,
+                ", or pass --allow-untrusted-login to post the credentials there anyway"
+            ],
+        ),
+    };
     for u in members {
         let r = u.get("LoginEndPoint");
         findings.push(Finding {
@@ -187,8 +211,8 @@ fn untrusted_login(
             setting: Some("LoginEndPoint".into()),
             severity: Severity::Error,
             rule: "login-skipped",
-            message: message.clone().into(),
-            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
+            message: message.clone(),
+            hint: hint.clone(),
             file: r
                 .map(|r| r.file.display().to_string())
                 .unwrap_or_else(|| u.file.display().to_string()),
@@ -199,7 +223,7 @@ fn untrusted_login(
         uccs: names.to_vec(),
         ok: false,
         instance_url: None,
-        problems: vec![message],
+        problems: vec![message.to_legacy_string()],
         // Not attempted: the `login-skipped` finding says why; no class of failure applies.
         error_kind: None,
     }

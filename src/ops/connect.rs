@@ -12,6 +12,8 @@ use crate::salesforce::{self, Client, Flow, HttpSettings};
 use crate::settings::Ucc;
 use crate::settings::rules::{self, HostKind, LoginTarget};
 
+pub use super::env_check::check_env;
+
 pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
 /// The REST API version when neither `--api-version` nor ApiEndPoint names one.
@@ -190,7 +192,7 @@ fn ca_cert(args: &ConnectArgs, env: &Env) -> (Option<std::path::PathBuf>, &'stat
 /// A number of seconds from a flag, else its environment variable, else the default.
 /// The same rule for both; an error names where the value came from: a flag is a
 /// usage error (2), a variable a configuration error (3).
-fn seconds(
+pub(super) fn seconds(
     flag: (Option<f64>, &'static str),
     env: (Option<&str>, &'static str),
     default: u64,
@@ -368,81 +370,6 @@ pub fn client_credentials_host(
         .or(instance_url)
         .map(|u| u.trim().to_string())
         .or_else(|| (!shared).then(|| login_url.trim().to_string()))
-}
-
-/// Every `CRMCTL_*` variable of the connection that holds a malformed value, checked
-/// whether or not a flag or a setting overrides it and whether or not the flow
-/// uses it: a configuration error (3) naming the variable. The CA file and the
-/// JWT key file are read (and must be PEM) as when they are used.
-pub fn check_env(env: &Env) -> Result<(), CliError> {
-    if env.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
-        return Err(CliError::input(format!("{} is blank", names::USERNAME))
-            .with_hint("set it to the integration user's username, or unset it"));
-    }
-    if let Some(u) = &env.login_url {
-        Client::check_url(u.trim())
-            .and_then(|_| Client::check_url(&salesforce::token_url(u)))
-            .map_err(|e| {
-                CliError::input(crate::detail![
-                    format!("{} is not usable: ", names::LOGIN_URL),
-                    e.describe()
-                ])
-                .with_hint("set it to an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com, or unset it")
-            })?;
-    }
-    if let Some(u) = &env.instance_url {
-        Client::check_url(u.trim()).map_err(|e| {
-            CliError::input(crate::detail![
-                format!("{} is not usable: ", names::INSTANCE_URL),
-                e.describe()
-            ])
-            .with_hint(
-                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
-            )
-        })?;
-    }
-    seconds(
-        (None, ""),
-        (env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
-        10,
-    )?;
-    seconds((None, ""), (env.timeout.as_deref(), names::TIMEOUT), 30)?;
-    if let Some(path) = &env.ca_cert {
-        salesforce::http::ca_bundle(path, names::CA_CERT).map_err(|e| {
-            CliError::input(e.to_string()).with_hint(format!(
-                "point {} at the PEM file of the CA, or unset it",
-                names::CA_CERT
-            ))
-        })?;
-    }
-    // Read by every flow: doctor's readiness step checks JWT with it, and a key
-    // that cannot sign is refused whether or not this login or a flag uses it.
-    if let Some(path) = &env.jwt_key_file {
-        let bytes = zeroize::Zeroizing::new(std::fs::read(path).map_err(|e| {
-            CliError::input(format!(
-                "cannot read {} {}",
-                names::JWT_KEY_FILE,
-                path.display()
-            ))
-            .with_cause(e)
-            .with_hint(format!(
-                "point {} at the PEM private key, or unset it",
-                names::JWT_KEY_FILE
-            ))
-        })?);
-        salesforce::jwt::JwtKey::from_pem(&bytes).map_err(|e| {
-            CliError::input(format!(
-                "{} {} cannot sign: {e}",
-                names::JWT_KEY_FILE,
-                path.display()
-            ))
-            .with_hint(format!(
-                "point {} at the PEM RSA private key of the Connected App, or unset it",
-                names::JWT_KEY_FILE
-            ))
-        })?;
-    }
-    Ok(())
 }
 
 /// The org's URL known before the token answers: `--instance-url`, else the UCC's
@@ -967,5 +894,45 @@ mod tests {
             assert_eq!(e.kind, ErrorKind::Input, "{e}");
             assert!(e.to_string().contains(var), "{e}");
         }
+    }
+
+    /// The advice names what set the version: the flag (or nothing, with no UCC)
+    /// is `--api-version`, a UCC's ApiEndPoint unless the flag overrides it.
+    #[test]
+    fn the_advice_names_what_set_the_version() {
+        let ucc = Ucc {
+            name: "helpdesk".into(),
+            file: "estate.yaml".into(),
+            line: 1,
+            rows: Vec::new(),
+            attributes: Vec::new(),
+            column_warnings: Vec::new(),
+        };
+        let none = ConnectArgs::default();
+        let flag = ConnectArgs {
+            api_version: Some("99".into()),
+            ..ConnectArgs::default()
+        };
+        assert_eq!(api_version_from(&none, None), "--api-version");
+        assert_eq!(api_version_from(&flag, Some(&ucc)), "--api-version");
+        assert_eq!(api_version_from(&none, Some(&ucc)), "ApiEndPoint");
+        let text = |from| version_hint(from, "62.0".into()).to_legacy_string();
+        assert_eq!(
+            text("--api-version"),
+            "pass --api-version with a version the org offers, e.g. --api-version 62.0"
+        );
+        assert_eq!(
+            text("ApiEndPoint"),
+            "set ApiEndPoint to a version the org offers, e.g. services/data/v62.0/"
+        );
+        let e = name_version_source(
+            CliError::remote("NOT_FOUND").with_hint(salesforce::advice::VERSION_NOT_FOUND),
+            "--api-version",
+        );
+        assert!(
+            e.hints[0].to_legacy_string().contains("--api-version 60.0"),
+            "{:?}",
+            e.hints
+        );
     }
 }

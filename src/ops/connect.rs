@@ -916,23 +916,20 @@ mod tests {
         assert_eq!(api_version_from(&none, None), "--api-version");
         assert_eq!(api_version_from(&flag, Some(&ucc)), "--api-version");
         assert_eq!(api_version_from(&none, Some(&ucc)), "ApiEndPoint");
-        let text = |from| version_hint(from, "62.0".into()).to_legacy_string();
-        assert_eq!(
-            text("--api-version"),
-            "pass --api-version with a version the org offers, e.g. --api-version 62.0"
+        let text = |from| version_hint(from, "62.0".into());
+        assert!(
+            text("--api-version").contains(
+                "pass --api-version with a version the org offers, e.g. --api-version 62.0"
+            )
         );
-        assert_eq!(
-            text("ApiEndPoint"),
-            "set ApiEndPoint to a version the org offers, e.g. services/data/v62.0/"
+        assert!(
+            text("ApiEndPoint")
+                .contains("set ApiEndPoint to a version the org offers, e.g. services/data/v62.0/")
         );
         let e = name_version_source(
             CliError::remote("NOT_FOUND").with_hint(salesforce::advice::VERSION_NOT_FOUND),
             "--api-version",
         );
-        assert!(
-            e.hints[0].to_legacy_string().contains("--api-version 60.0"),
-            "{:?}",
-            e.hints
-        );
+        assert!(e.hints[0].contains("--api-version 60.0"), "{:?}", e.hints);
     }
 }

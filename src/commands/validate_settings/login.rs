@@ -65,16 +65,15 @@ pub(super) fn login_checks(
         // Refused as `crmctl login` refuses it (ConnectSettings decides): not
         // attempted, and reported as `login-skipped`.
         // The LoginEndPoint, or CRMCTL_LOGIN_URL for a UCC without one.
+        let source = match (first.value("LoginEndPoint"), &ctx.env.login_url) {
+            (Some(url), _) => Some(("LoginEndPoint", url)),
+            (None, Some(url)) => Some((crate::env::names::LOGIN_URL, url.as_str())),
+            (None, None) => None,
+        };
         if resolved.untrusted
-            && let Err(refusal) = &resolved.login_url
+            && let Some(source) = source
         {
-            out.push(untrusted_login(
-                first.value("LoginEndPoint"),
-                refusal,
-                &members,
-                &names,
-                findings,
-            ));
+            out.push(untrusted_login(source, &members, &names, findings));
             continue;
         }
         let result = resolved
@@ -178,31 +177,31 @@ pub(super) fn login_checks(
 /// else needs the user's say-so (`--allow-untrusted-login`); without it the login is
 /// not attempted, and each UCC of the group gets a `login-skipped` finding.
 fn untrusted_login(
-    login_endpoint: Option<&str>,
-    refusal: &CliError,
+    (name, url): (&str, &str),
     members: &[&Ucc],
     names: &[String],
     findings: &mut Vec<Finding>,
 ) -> LoginCheck {
-    let (message, hint): (Detail, Detail) = match login_endpoint {
-        Some(url) => (
+    let (message, hint) = if name == "LoginEndPoint" {
+        (
             format!(
                 "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
                 url.trim()
-            )
-            .into(),
-            "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway"
-                .into(),
-        ),
-        // CRMCTL_LOGIN_URL stands in for a missing LoginEndPoint: its refusal says why.
-        None => (
-            crate::detail!["not logged in: ", refusal.message.clone()],
-            crate::detail![
-                "add LoginEndPoint to the UCC or fix ",
-                crate::env::names::LOGIN_URL,
-                ", or pass --allow-untrusted-login to post the credentials there anyway"
-            ],
-        ),
+            ),
+            "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".to_string(),
+        )
+    } else {
+        // CRMCTL_LOGIN_URL stands in for a missing LoginEndPoint (ConnectSettings
+        // refuses it only when it is plain http to another machine).
+        (
+            format!(
+                "not logged in: {name} `{}` is plain http to another machine, so the credentials were not sent",
+                url.trim()
+            ),
+            format!(
+                "add LoginEndPoint to the UCC or use an https {name}, or pass --allow-untrusted-login to post the credentials there anyway"
+            ),
+        )
     };
     for u in members {
         let r = u.get("LoginEndPoint");
@@ -211,8 +210,8 @@ fn untrusted_login(
             setting: Some("LoginEndPoint".into()),
             severity: Severity::Error,
             rule: "login-skipped",
-            message: message.clone(),
-            hint: hint.clone(),
+            message: message.clone().into(),
+            hint: hint.clone().into(),
             file: r
                 .map(|r| r.file.display().to_string())
                 .unwrap_or_else(|| u.file.display().to_string()),
@@ -223,7 +222,7 @@ fn untrusted_login(
         uccs: names.to_vec(),
         ok: false,
         instance_url: None,
-        problems: vec![message.to_legacy_string()],
+        problems: vec![message],
         // Not attempted: the `login-skipped` finding says why; no class of failure applies.
         error_kind: None,
     }

@@ -208,6 +208,8 @@ struct LoginPlan {
     org_url: Option<String>,
     /// The API version, or why the ApiEndPoint cannot be used.
     version: Result<String, crate::output::Detail>,
+    /// `--api-version` or `ApiEndPoint`, for the advice of an unoffered version.
+    version_from: &'static str,
     /// UCCs with the same key share one login.
     key: Vec<String>,
     /// The UCC's CRM Service model, for the screen-pop step.
@@ -319,7 +321,7 @@ pub fn run(ctx: &Ctx, args: &DoctorArgs) -> Result<Box<dyn Report>, CliError> {
             &client,
             &first.creds,
             first.org_url.as_deref(),
-            first.version.clone(),
+            (first.version.clone(), first.version_from),
             &plans,
             args.log_test,
             // UCCs that share a CRM Service share its settings (rule primary-mismatch).
@@ -371,7 +373,7 @@ fn one_org(
         &client,
         &creds,
         settings.instance_hint.as_deref(),
-        Ok(settings.api_version),
+        (Ok(settings.api_version), settings.api_version_from),
         plans,
         args.log_test,
         None,
@@ -416,7 +418,8 @@ fn login_plan(
     if connect.client_id.is_some() {
         needs.retain(|n| *n != "ClientId");
     }
-    if connect.username.is_some() {
+    // Username falls back to CRMCTL_USERNAME, as `crmctl login --settings` does.
+    if connect.username.is_some() || ctx.env.username.is_some() {
         needs.retain(|n| *n != "Username");
     }
     // --allow-untrusted-login: LoginEndPoint's rules do not hold the login back
@@ -441,6 +444,7 @@ fn login_plan(
         cipher,
         resolved.flow,
         connect.username.clone(),
+        ctx.env.username.as_deref(),
         &login_url,
     )
     .map_err(|e| Step::from_error(doctor::LOGIN, &e))?;
@@ -465,6 +469,7 @@ fn login_plan(
         org_url: resolved.instance_hint,
         creds,
         version,
+        version_from: resolve::api_version_from(connect, Some(u)),
         key,
         model: crate::settings::crm::Model::of(u),
     })

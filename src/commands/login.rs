@@ -122,11 +122,10 @@ impl Report for LoginReport {
                 Some(v) => v.into(),
                 None => crate::ops::DEFAULT_API_VERSION.into(),
             };
-            out.hint_detail(&crate::detail![
-                "set ApiEndPoint to a version the org offers, e.g. services/data/v",
+            out.hint_detail(&crate::ops::connect::version_hint(
+                self.version_from,
                 version,
-                "/"
-            ]);
+            ));
         }
         if self
             .objects
@@ -154,6 +153,9 @@ pub fn run(ctx: &Ctx, args: &LoginArgs) -> Result<Box<dyn Report>, CliError> {
         .instance_hint
         .as_deref()
         .and_then(|u| client.warm(u, &creds.token_url));
-    check_session(&client, &creds, settings.api_version, warming)
-        .map(|(r, _)| Box::new(r) as Box<dyn Report>)
+    let version_from = settings.api_version_from;
+    check_session(&client, &creds, settings.api_version, warming).map(|(mut r, _)| {
+        r.version_from = version_from;
+        Box::new(r) as Box<dyn Report>
+    })
 }

@@ -39,7 +39,7 @@ pub fn org_steps(
     client: &Client,
     creds: &Credentials,
     org_url: Option<&str>,
-    version: Result<String, Detail>,
+    (version, version_from): (Result<String, Detail>, &'static str),
     plans: &[Plan],
     log_test: bool,
     model: Option<&crate::settings::crm::Model>,
@@ -52,7 +52,15 @@ pub fn org_steps(
         version: &checked,
         jwt_key: creds.jwt_key.clone(),
     };
-    let (mut steps, outcome) = login_steps(client, creds, org_url, version, plans, log_test, model);
+    let (mut steps, outcome) = login_steps(
+        client,
+        creds,
+        org_url,
+        (version, version_from),
+        plans,
+        log_test,
+        model,
+    );
     let login = match &outcome {
         Ok(instance) => LoginOutcome::Accepted {
             instance_url: instance,
@@ -90,7 +98,7 @@ fn login_steps(
     client: &Client,
     creds: &Credentials,
     org_url: Option<&str>,
-    version: Result<String, Detail>,
+    (version, version_from): (Result<String, Detail>, &'static str),
     plans: &[Plan],
     log_test: bool,
     model: Option<&crate::settings::crm::Model>,
@@ -149,14 +157,13 @@ fn login_steps(
                     format!("API v{} is not offered by the org", report.api_version),
                     &newest
                 ],
-                vec![detail![
-                    "set ApiEndPoint to a version the org offers, e.g. services/data/v",
+                vec![crate::ops::connect::version_hint(
+                    version_from,
                     report
                         .newest_version
                         .as_ref()
                         .map_or(Detail::from(DEFAULT_API_VERSION), Detail::from),
-                    "/"
-                ]],
+                )],
             ));
             steps.extend(
                 skipped_after_login(plans, log_test, "needs an API version the org offers")

@@ -12,6 +12,8 @@ use crate::salesforce::{self, Client, Flow, HttpSettings};
 use crate::settings::Ucc;
 use crate::settings::rules::{self, HostKind, LoginTarget};
 
+pub use super::env_check::check_env;
+
 pub const PRODUCTION_LOGIN: &str = "https://login.salesforce.com";
 pub const SANDBOX_LOGIN: &str = "https://test.salesforce.com";
 /// The REST API version when neither `--api-version` nor ApiEndPoint names one.
@@ -28,6 +30,8 @@ pub struct ConnectSettings {
     pub instance_hint: Option<String>,
     /// `60.0`: from `--api-version`, else ApiEndPoint, else [`DEFAULT_API_VERSION`].
     pub api_version: String,
+    /// `--api-version` or `ApiEndPoint`: see [`api_version_from`].
+    pub api_version_from: &'static str,
     pub http: HttpSettings,
     pub flow: Flow,
     /// Where the secrets come from.
@@ -78,6 +82,7 @@ impl ConnectSettings {
         };
         Ok(ConnectSettings {
             api_version,
+            api_version_from: api_version_from(args, ucc),
             login_url,
             http,
             instance_hint,
@@ -187,7 +192,7 @@ fn ca_cert(args: &ConnectArgs, env: &Env) -> (Option<std::path::PathBuf>, &'stat
 /// A number of seconds from a flag, else its environment variable, else the default.
 /// The same rule for both; an error names where the value came from: a flag is a
 /// usage error (2), a variable a configuration error (3).
-fn seconds(
+pub(super) fn seconds(
     flag: (Option<f64>, &'static str),
     env: (Option<&str>, &'static str),
     default: u64,
@@ -367,45 +372,6 @@ pub fn client_credentials_host(
         .or_else(|| (!shared).then(|| login_url.trim().to_string()))
 }
 
-/// Every `CRMCTL_*` variable of the connection that holds a malformed value, checked
-/// whether or not a flag or a setting overrides it (as `CRMCTL_TIMEOUT` and
-/// `CRMCTL_REGION` always were): a configuration error (3) naming the variable.
-pub fn check_env(env: &Env) -> Result<(), CliError> {
-    if env.username.as_deref().is_some_and(|u| u.trim().is_empty()) {
-        return Err(CliError::input(format!("{} is blank", names::USERNAME))
-            .with_hint("set it to the integration user's username, or unset it"));
-    }
-    if let Some(u) = &env.login_url {
-        Client::check_url(u.trim())
-            .and_then(|_| Client::check_url(&salesforce::token_url(u)))
-            .map_err(|e| {
-                CliError::input(crate::detail![
-                    format!("{} is not usable: ", names::LOGIN_URL),
-                    e.describe()
-                ])
-                .with_hint("set it to an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com, or unset it")
-            })?;
-    }
-    if let Some(u) = &env.instance_url {
-        Client::check_url(u.trim()).map_err(|e| {
-            CliError::input(crate::detail![
-                format!("{} is not usable: ", names::INSTANCE_URL),
-                e.describe()
-            ])
-            .with_hint(
-                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
-            )
-        })?;
-    }
-    seconds(
-        (None, ""),
-        (env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
-        10,
-    )?;
-    seconds((None, ""), (env.timeout.as_deref(), names::TIMEOUT), 30)?;
-    Ok(())
-}
-
 /// The org's URL known before the token answers: `--instance-url`, else the UCC's
 /// ApplicationHost (unless `--login-url` or `--sandbox` points elsewhere), else
 /// `CRMCTL_INSTANCE_URL`. A malformed flag is a usage error and a malformed
@@ -476,6 +442,47 @@ pub fn api_version(args: &ConnectArgs, ucc: Option<&Ucc>) -> Result<String, CliE
         }),
         None => Ok(DEFAULT_API_VERSION.to_string()),
     }
+}
+
+/// Where the API version of a login came from, for the advice when the org does
+/// not offer it: the UCC's ApiEndPoint unless `--api-version` overrides it;
+/// `--api-version` when there is no UCC (the default stands in for the flag).
+pub fn api_version_from(args: &ConnectArgs, ucc: Option<&Ucc>) -> &'static str {
+    if args.api_version.is_none() && ucc.is_some() {
+        "ApiEndPoint"
+    } else {
+        "--api-version"
+    }
+}
+
+/// The advice for an API version the org does not offer, naming what sets it
+/// ([`api_version_from`]); `version` is one the org offers.
+pub fn version_hint(from: &str, version: crate::output::Detail) -> crate::output::Detail {
+    if from == "ApiEndPoint" {
+        crate::detail![
+            "set ApiEndPoint to a version the org offers, e.g. services/data/v",
+            version,
+            "/"
+        ]
+    } else {
+        crate::detail![
+            "pass --api-version with a version the org offers, e.g. --api-version ",
+            version
+        ]
+    }
+}
+
+/// `e` with the advice of a `NOT_FOUND` answer naming what set the version
+/// ([`api_version_from`]) rather than ApiEndPoint alone.
+pub fn name_version_source(mut e: CliError, from: &str) -> CliError {
+    let generic = crate::output::Detail::from(salesforce::advice::VERSION_NOT_FOUND);
+    for h in e.hints.iter_mut().filter(|h| **h == generic) {
+        *h = crate::detail![
+            "the API version may not exist in this org: ",
+            version_hint(from, DEFAULT_API_VERSION.into())
+        ];
+    }
+    e
 }
 
 impl SettingsArgs {
@@ -887,5 +894,42 @@ mod tests {
             assert_eq!(e.kind, ErrorKind::Input, "{e}");
             assert!(e.to_string().contains(var), "{e}");
         }
+    }
+
+    /// The advice names what set the version: the flag (or nothing, with no UCC)
+    /// is `--api-version`, a UCC's ApiEndPoint unless the flag overrides it.
+    #[test]
+    fn the_advice_names_what_set_the_version() {
+        let ucc = Ucc {
+            name: "helpdesk".into(),
+            file: "estate.yaml".into(),
+            line: 1,
+            rows: Vec::new(),
+            attributes: Vec::new(),
+            column_warnings: Vec::new(),
+        };
+        let none = ConnectArgs::default();
+        let flag = ConnectArgs {
+            api_version: Some("99".into()),
+            ..ConnectArgs::default()
+        };
+        assert_eq!(api_version_from(&none, None), "--api-version");
+        assert_eq!(api_version_from(&flag, Some(&ucc)), "--api-version");
+        assert_eq!(api_version_from(&none, Some(&ucc)), "ApiEndPoint");
+        let text = |from| version_hint(from, "62.0".into());
+        assert!(
+            text("--api-version").contains(
+                "pass --api-version with a version the org offers, e.g. --api-version 62.0"
+            )
+        );
+        assert!(
+            text("ApiEndPoint")
+                .contains("set ApiEndPoint to a version the org offers, e.g. services/data/v62.0/")
+        );
+        let e = name_version_source(
+            CliError::remote("NOT_FOUND").with_hint(salesforce::advice::VERSION_NOT_FOUND),
+            "--api-version",
+        );
+        assert!(e.hints[0].contains("--api-version 60.0"), "{:?}", e.hints);
     }
 }

@@ -22,8 +22,14 @@ impl ConnectSettings {
         let flow = self.flow;
         let key = jwt_key(args, ctx)?;
         let (cipher, _) = ctx.cipher()?;
-        let mut creds =
-            ucc_credentials(ucc, &cipher, flow, args.username.clone(), &self.login_url)?;
+        let mut creds = ucc_credentials(
+            ucc,
+            &cipher,
+            flow,
+            args.username.clone(),
+            ctx.env.username.as_deref(),
+            &self.login_url,
+        )?;
         if let Some(id) = &args.client_id {
             creds.client_id = SecretString::from(id.clone());
         }
@@ -202,12 +208,15 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Credentials from a UCC's settings: the encrypted values decrypted with the key
-/// profile (the Password setting already holds password + token).
+/// profile (the Password setting already holds password + token). The user is
+/// `username` (the flag), else the UCC's Username, else `env_username`
+/// (`CRMCTL_USERNAME`).
 pub fn ucc_credentials(
     ucc: &Ucc,
     cipher: &crate::crypto::Cipher,
     flow: Flow,
     username: Option<String>,
+    env_username: Option<&str>,
     login_url: &str,
 ) -> Result<Credentials, CliError> {
     let decrypt = |setting: &str| -> Result<SecretString, CliError> {
@@ -233,17 +242,28 @@ pub fn ucc_credentials(
     };
     // Client credentials log in as the Connected App's run-as user: the UCC's
     // Username is not sent, and not who the session belongs to.
+    // Flag, then the UCC's Username, then CRMCTL_USERNAME (as LoginEndPoint falls
+    // back to CRMCTL_LOGIN_URL).
     let username = match flow {
         Flow::ClientCredentials => String::new(),
         _ => username
-            .or_else(|| ucc.value("Username").map(str::to_string))
+            .or_else(|| {
+                ucc.value("Username")
+                    .filter(|v| !v.trim().is_empty())
+                    .map(str::to_string)
+            })
+            .or_else(|| env_username.map(str::to_string))
             .unwrap_or_default(),
     };
-    if matches!(flow, Flow::Password | Flow::Jwt) && username.is_empty() {
+    if matches!(flow, Flow::Password | Flow::Jwt) && username.trim().is_empty() {
         return Err(CliError::input(format!(
             "UCC `{}` in {} has no Username value",
             ucc.name,
             ucc.file.display()
+        ))
+        .with_hint(format!(
+            "set Username in the UCC, pass --username, or set {}",
+            names::USERNAME
         )));
     }
     Ok(Credentials {

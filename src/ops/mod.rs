@@ -5,6 +5,7 @@
 
 pub mod connect;
 pub mod credentials;
+pub mod env_check;
 pub mod probe;
 pub mod regions;
 pub mod session;

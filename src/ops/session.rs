@@ -22,6 +22,9 @@ pub struct LoginReport {
     pub(crate) login_ms: u128,
     pub(crate) api_version: String,
     pub(crate) version_offered: bool,
+    /// What sets the version (`--api-version`, `ApiEndPoint`), for the advice
+    /// when the org does not offer it.
+    pub(crate) version_from: &'static str,
     pub(crate) newest_version: Option<OrgText>,
     pub(crate) api_usage: Option<(u64, u64)>,
     pub(crate) objects: Vec<ObjectCheck>,
@@ -194,6 +197,7 @@ fn checks(
         login_ms: session.elapsed.as_millis(),
         api_version: version,
         version_offered,
+        version_from: "ApiEndPoint",
         newest_version: versions.last().map(|v| v.version.clone()),
         api_usage,
         objects,

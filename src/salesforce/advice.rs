@@ -135,6 +135,10 @@ pub fn for_oauth(
 }
 
 /// Advice for a data-API error code (salesforce-api.md section 5).
+/// The advice of a `NOT_FOUND` answer to a REST call; a command that knows what
+/// set the version names it instead (`ops::connect::name_version_source`).
+pub const VERSION_NOT_FOUND: &str = "the API version may not exist in this org: check ApiEndPoint (for example services/data/v60.0/)";
+
 pub fn for_api<C: PartialEq<str> + ?Sized>(code: &C) -> Vec<String> {
     let known = [
         "API_DISABLED_FOR_ORG",
@@ -161,9 +165,7 @@ pub fn for_api<C: PartialEq<str> + ?Sized>(code: &C) -> Vec<String> {
         "INVALID_SESSION_ID" => &[
             "the session expired or was revoked; log in again (check the session timeout and \"Lock sessions to the IP address\" settings)",
         ],
-        "NOT_FOUND" => &[
-            "the API version may not exist in this org: check ApiEndPoint (for example services/data/v60.0/)",
-        ],
+        "NOT_FOUND" => &[VERSION_NOT_FOUND],
         "INVALID_FIELD" | "INVALID_TYPE" => &[
             "the user cannot see this object or field: check the profile's object permissions and field-level security",
         ],

@@ -499,7 +499,7 @@ fn an_api_version_the_org_does_not_offer_fails() {
     assert!(
         s["hint"]
             .as_str()
-            .is_some_and(|h| h.contains("services/data/v67.0/")),
+            .is_some_and(|h| h.contains("--api-version 67.0")),
         "{s}"
     );
     assert_eq!(step(&out, 0, "screen-pop-fields")["status"], "skip");

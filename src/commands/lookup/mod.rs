@@ -313,13 +313,14 @@ pub fn run(ctx: &Ctx, args: &LookupArgs) -> Result<Box<dyn Report>, CliError> {
     if let Some(w) = warming {
         let _ = w.settle(&session);
     }
-    let mut outcome =
-        lookup::perform(&client, &session, &version, &plan).map_err(CliError::from)?;
+    // A NOT_FOUND is advised by what set the version (--api-version or ApiEndPoint).
+    let version_from = settings.api_version_from;
+    let sf_error = |e| crate::ops::connect::name_version_source(CliError::from(e), version_from);
+    let mut outcome = lookup::perform(&client, &session, &version, &plan).map_err(sf_error)?;
     // The UCC's model: its own queries, compared with the full search above.
     let modelled = match (&info.crm, plan.reading().and_then(Caller::of)) {
         (Some(m), Some(caller)) => Some((
-            crm_service::perform(&client, &session, &version, m, &caller)
-                .map_err(CliError::from)?,
+            crm_service::perform(&client, &session, &version, m, &caller).map_err(sf_error)?,
             caller,
         )),
         _ => None,

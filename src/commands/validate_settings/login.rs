@@ -64,16 +64,33 @@ pub(super) fn login_checks(
         let resolved = ConnectSettings::resolve_ucc(&flags, first, &ctx.env);
         // Refused as `crmctl login` refuses it (ConnectSettings decides): not
         // attempted, and reported as `login-skipped`.
+        // The LoginEndPoint, or CRMCTL_LOGIN_URL for a UCC without one.
+        let source = match (first.value("LoginEndPoint"), &ctx.env.login_url) {
+            (Some(url), _) => Some(("LoginEndPoint", url)),
+            (None, Some(url)) => Some((crate::env::names::LOGIN_URL, url.as_str())),
+            (None, None) => None,
+        };
         if resolved.untrusted
-            && let Some(url) = first.value("LoginEndPoint")
+            && let Some(source) = source
         {
-            out.push(untrusted_login(url, &members, &names, findings));
+            out.push(untrusted_login(source, &members, &names, findings));
             continue;
         }
         let result = resolved
             .login_url
-            .and_then(|login_url| ucc_credentials(first, cipher, resolved.flow, None, &login_url))
-            .and_then(|creds| Ok((creds, resolved.api_version?)))
+            .and_then(|login_url| {
+                ucc_credentials(
+                    first,
+                    cipher,
+                    resolved.flow,
+                    None,
+                    ctx.env.username.as_deref(),
+                    &login_url,
+                )
+            })
+            // An ApiEndPoint that cannot be used has its own finding: the login is
+            // checked with the default version, as doctor checks it.
+            .map(|creds| (creds, connect::login_version(&resolved.api_version)))
             .and_then(|(creds, version)| {
                 crate::ops::session::check_session(&client, &creds, version.clone(), None)
                     .map(|(report, session)| (report, session, version))
@@ -129,11 +146,19 @@ pub(super) fn login_checks(
                     crate::error::ErrorKind::Rejected => *refused += members.len(),
                     _ => {}
                 }
-                push(
-                    "login-failed",
-                    e.message.clone(),
-                    Detail::join(e.hints.iter().cloned(), "; "),
-                );
+                // Every finding says what to do: an error without advice of its
+                // own points at the command that shows the login step by step.
+                let hint = if e.hints.is_empty() {
+                    format!(
+                        "run `crmctl doctor --settings {} --ucc {}` to see the login step by step",
+                        first.file.display(),
+                        first.name
+                    )
+                    .into()
+                } else {
+                    Detail::join(e.hints.iter().cloned(), "; ")
+                };
+                push("login-failed", e.message.clone(), hint);
                 out.push(LoginCheck {
                     uccs: names,
                     ok: false,
@@ -152,15 +177,32 @@ pub(super) fn login_checks(
 /// else needs the user's say-so (`--allow-untrusted-login`); without it the login is
 /// not attempted, and each UCC of the group gets a `login-skipped` finding.
 fn untrusted_login(
-    login_url: &str,
+    (name, url): (&str, &str),
     members: &[&Ucc],
     names: &[String],
     findings: &mut Vec<Finding>,
 ) -> LoginCheck {
-    let message = format!(
-        "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
-        login_url.trim()
-    );
+    let (message, hint) = if name == "LoginEndPoint" {
+        (
+            format!(
+                "not logged in: LoginEndPoint `{}` is not https on Salesforce or a test org on this machine, so the credentials were not sent",
+                url.trim()
+            ),
+            "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".to_string(),
+        )
+    } else {
+        // CRMCTL_LOGIN_URL stands in for a missing LoginEndPoint (ConnectSettings
+        // refuses it only when it is plain http to another machine).
+        (
+            format!(
+                "not logged in: {name} `{}` is plain http to another machine, so the credentials were not sent",
+                url.trim()
+            ),
+            format!(
+                "add LoginEndPoint to the UCC or use an https {name}, or pass --allow-untrusted-login to post the credentials there anyway"
+            ),
+        )
+    };
     for u in members {
         let r = u.get("LoginEndPoint");
         findings.push(Finding {
@@ -169,7 +211,7 @@ fn untrusted_login(
             severity: Severity::Error,
             rule: "login-skipped",
             message: message.clone().into(),
-            hint: "fix LoginEndPoint, or pass --allow-untrusted-login to post the credentials there anyway".into(),
+            hint: hint.clone().into(),
             file: r
                 .map(|r| r.file.display().to_string())
                 .unwrap_or_else(|| u.file.display().to_string()),

@@ -97,33 +97,33 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
+/// The certificates of a CA file (`--ca-cert`, `CRMCTL_CA_CERT`): read, PEM, and at
+/// least one; an error names `from` and the path.
+pub fn ca_bundle(path: &std::path::Path, from: &str) -> Result<Vec<reqwest::Certificate>, SfError> {
+    let pem = std::fs::read(path)
+        .map_err(|e| SfError::Setup(format!("cannot read {from} {}: {e}", path.display())))?;
+    let roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+        SfError::Setup(format!(
+            "{from} {} is not a PEM certificate: {e}",
+            path.display()
+        ))
+    })?;
+    // A file with no `BEGIN CERTIFICATE` block parses as an empty bundle.
+    if roots.is_empty() {
+        return Err(SfError::Setup(format!(
+            "{from} {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            path.display()
+        )));
+    }
+    Ok(roots)
+}
+
 impl Client {
     pub fn new(settings: &HttpSettings, trace: Trace) -> Result<Client, SfError> {
         install_crypto_provider();
         let mut extra_roots = Vec::new();
         if let Some(path) = &settings.ca_cert {
-            let pem = std::fs::read(path).map_err(|e| {
-                SfError::Setup(format!(
-                    "cannot read {} {}: {e}",
-                    settings.ca_cert_from,
-                    path.display()
-                ))
-            })?;
-            extra_roots = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-                SfError::Setup(format!(
-                    "{} {} is not a PEM certificate: {e}",
-                    settings.ca_cert_from,
-                    path.display()
-                ))
-            })?;
-            // A file with no `BEGIN CERTIFICATE` block parses as an empty bundle.
-            if extra_roots.is_empty() {
-                return Err(SfError::Setup(format!(
-                    "{} {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
-                    settings.ca_cert_from,
-                    path.display()
-                )));
-            }
+            extra_roots = ca_bundle(path, settings.ca_cert_from)?;
         }
         let proxies = Arc::new(Proxies::from_vars(&settings.proxy).map_err(SfError::Setup)?);
         Ok(Client {

@@ -110,8 +110,17 @@ fn login_steps(
     {
         Ok(x) => x,
         Err(f) => {
-            let mut steps =
-                vec![Step::from_error(super::LOGIN, &f.error).timed(t.elapsed().as_millis())];
+            let mut step = Step::from_error(super::LOGIN, &f.error);
+            // Inside doctor the advice points at its own step, not at doctor.
+            for h in &mut step.hints {
+                *h = h.map_plain(|t| {
+                    t.replace(
+                        crate::salesforce::advice::DOCTOR_CHECKS_OTHER_FLOWS,
+                        "the flow-readiness step below checks client credentials and JWT for the same app",
+                    )
+                });
+            }
+            let mut steps = vec![step.timed(t.elapsed().as_millis())];
             steps.extend(skipped_after_login(plans, log_test, "needs a login"));
             return (steps, Err(f));
         }

@@ -127,7 +127,7 @@ pub fn check(input: &Inputs, login: &LoginOutcome) -> (Step, Readiness, Option<S
             if input.creds.flow == Flow::Password && cc.token_issued =>
         {
             Some(
-                "client credentials log in with the same Connected App, so the likely cause is a blocked username-password flow, not the password: Setup > Users > Login History shows \"Username-Password Flow Disabled\"; allow the flow in Setup > OAuth and OpenID Connect Settings, or move the integration to client credentials",
+                "client credentials log in with the same Connected App, so the app works and the likely cause is a blocked username-password flow, or else a wrong password or security token: Setup > Users > Login History tells which (\"Username-Password Flow Disabled\" or \"Invalid Password\"); allow the flow in Setup > OAuth and OpenID Connect Settings or move the integration to client credentials, or encrypt the right password + token",
             )
         }
         _ => None,

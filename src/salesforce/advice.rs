@@ -24,7 +24,7 @@ pub fn for_oauth(
         }
         hints.extend([
             "check the password and that it is followed directly by the CURRENT security token (it changes with every password reset; get a new one under Settings > Reset My Security Token)".into(),
-            "or the username-password flow is blocked, which Salesforce answers the same way: orgs created since Summer '23 block it by default (Setup > OAuth and OpenID Connect Settings > \"Allow OAuth Username-Password Flows\"), External Client Apps never offer it, and Salesforce retires it in 2027; `crmctl doctor` checks client credentials and JWT for the same app".into(),
+            ("or the username-password flow is blocked, which Salesforce answers the same way: orgs created since Summer '23 block it by default (Setup > OAuth and OpenID Connect Settings > \"Allow OAuth Username-Password Flows\"), External Client Apps never offer it, and Salesforce retires it in 2027; ".to_string() + DOCTOR_CHECKS_OTHER_FLOWS).into(),
             "a locked-out user gets the same answer: Setup > Users > Login History shows the real reason (\"Username-Password Flow Disabled\" for a blocked flow)".into(),
         ]);
         return ("Salesforce rejected the username-password flow login: the username, password or security token is wrong, or the flow is blocked (invalid_grant: authentication failure)".into(), hints);
@@ -137,6 +137,11 @@ pub fn for_oauth(
 /// Advice for a data-API error code (salesforce-api.md section 5).
 /// The advice of a `NOT_FOUND` answer to a REST call; a command that knows what
 /// set the version names it instead (`ops::connect::name_version_source`).
+/// The end of the blocked-flow advice; doctor, which runs those checks itself, says
+/// where instead ([`crate::doctor`]'s flow-readiness step).
+pub const DOCTOR_CHECKS_OTHER_FLOWS: &str =
+    "`crmctl doctor` checks client credentials and JWT for the same app";
+
 pub const VERSION_NOT_FOUND: &str = "the API version may not exist in this org: check ApiEndPoint (for example services/data/v60.0/)";
 
 pub fn for_api<C: PartialEq<str> + ?Sized>(code: &C) -> Vec<String> {

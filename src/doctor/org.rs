@@ -248,20 +248,7 @@ pub fn crm_model_check(
     if missed.is_empty() {
         return Step { detail, ..step }.timed(ms);
     }
-    let why = missed.iter().map(|m| {
-        detail![
-            format!(
-                "with PhoneNumberFormat={} the CRM Service would not find ",
-                m.phone_number_format
-            ),
-            &m.object,
-            " ",
-            &m.name,
-            ", stored as '",
-            &m.stored,
-            format!("' ({})", m.field)
-        ]
-    });
+    let why = missed.iter().map(|m| m.why());
     let mut hints = step.hints.clone();
     hints.push(format!(
         "set PhoneNumberFormat to the format the org stores its numbers in (Wildcard finds every form, slowly); `crmctl lookup --settings ... --ucc ... {}` shows the pop",

@@ -410,22 +410,8 @@ fn instance_hint_from(
     if let Some(u) = from_ucc {
         return Ok(Some((u.to_string(), Origin::Setting("ApplicationHost"))));
     }
-    let Some(u) = &env.instance_url else {
-        return Ok(None);
-    };
-    Client::check_url(u.trim()).map_err(|e| {
-        CliError::input(crate::detail![
-            format!("{} is not usable: ", names::INSTANCE_URL),
-            e.describe()
-        ])
-        .with_hint(
-            "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
-        )
-    })?;
-    Ok(Some((
-        u.trim().to_string(),
-        Origin::Env(names::INSTANCE_URL),
-    )))
+    Ok(super::env_check::instance_url(env)?
+        .map(|u| (u.to_string(), Origin::Env(names::INSTANCE_URL))))
 }
 
 /// `60`, `60.0`, `v60.0` or `services/data/v60.0/` -> `60.0`; from the flag, else

@@ -27,17 +27,7 @@ pub fn check_env(env: &Env) -> Result<(), CliError> {
                 .with_hint("set it to an https URL such as https://login.salesforce.com or https://<MyDomain>.my.salesforce.com, or unset it")
             })?;
     }
-    if let Some(u) = &env.instance_url {
-        Client::check_url(u.trim()).map_err(|e| {
-            CliError::input(crate::detail![
-                format!("{} is not usable: ", names::INSTANCE_URL),
-                e.describe()
-            ])
-            .with_hint(
-                "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
-            )
-        })?;
-    }
+    instance_url(env)?;
     seconds(
         (None, ""),
         (env.connect_timeout.as_deref(), names::CONNECT_TIMEOUT),
@@ -80,4 +70,21 @@ pub fn check_env(env: &Env) -> Result<(), CliError> {
         })?;
     }
     Ok(())
+}
+
+/// `CRMCTL_INSTANCE_URL`, checked (exit 3 naming it when unusable), if set.
+pub fn instance_url(env: &Env) -> Result<Option<&str>, CliError> {
+    let Some(u) = &env.instance_url else {
+        return Ok(None);
+    };
+    Client::check_url(u.trim()).map_err(|e| {
+        CliError::input(crate::detail![
+            format!("{} is not usable: ", names::INSTANCE_URL),
+            e.describe()
+        ])
+        .with_hint(
+            "set it to the org's URL, e.g. https://<MyDomain>.my.salesforce.com, or unset it",
+        )
+    })?;
+    Ok(Some(u.trim()))
 }

@@ -351,6 +351,25 @@ pub struct Missed {
     pub phone_number_format: &'static str,
 }
 
+impl Missed {
+    /// "Why no pop", in the admin's words: the setting that hides the record, and
+    /// the record as stored (org text, escaped where it is shown).
+    pub fn why(&self) -> crate::output::Detail {
+        crate::detail![
+            format!(
+                "with PhoneNumberFormat={} the CRM Service would not find ",
+                self.phone_number_format
+            ),
+            &self.object,
+            " ",
+            &self.name,
+            ", stored as '",
+            &self.stored,
+            format!("' ({})", self.field)
+        ]
+    }
+}
+
 /// The Contacts and Leads of `full` that `popped` lacks, with the phone value that the
 /// full search matched (the first whose digits end with the national number).
 pub fn missed(

@@ -114,23 +114,7 @@ impl ModelInfo {
     /// "Why no pop", one sentence per record the model misses (the record's
     /// words as org spans, for the printer and the JSON writer to escape).
     pub fn why_not(&self) -> Vec<crate::output::Detail> {
-        self.missed
-            .iter()
-            .map(|m| {
-                crate::detail![
-                    format!(
-                        "with PhoneNumberFormat={} the CRM Service would not find ",
-                        m.phone_number_format
-                    ),
-                    &m.object,
-                    " ",
-                    &m.name,
-                    ", stored as '",
-                    &m.stored,
-                    format!("' ({})", m.field)
-                ]
-            })
-            .collect()
+        self.missed.iter().map(|m| m.why()).collect()
     }
 }
 

@@ -404,9 +404,20 @@ fn instance_hint_from(
     }
     // ApplicationHost names the org of the UCC's LoginEndPoint: with the login
     // pointed elsewhere on the command line it would name another org.
+    // An ApplicationHost the login would not trust (neither https on Salesforce nor
+    // a test org) is no hint either: not even a GET without credentials goes there.
     let from_ucc = (args.login_url.is_none() && !args.sandbox)
         .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
-        .flatten();
+        .flatten()
+        .filter(|u| {
+            trust(
+                u,
+                Origin::Setting("ApplicationHost"),
+                None,
+                args.allow_untrusted_login,
+            )
+            .is_ok()
+        });
     if let Some(u) = from_ucc {
         return Ok(Some((u.to_string(), Origin::Setting("ApplicationHost"))));
     }

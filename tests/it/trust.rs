@@ -734,3 +734,18 @@ fn an_untrusted_login_url_variable_is_a_skipped_login() {
     assert!(out.stderr.contains("CRMCTL_LOGIN_URL"), "{}", out.stderr);
     assert_eq!(tokens(&emu), 0);
 }
+
+/// An ApplicationHost the login would not trust (plain http to another machine) is
+/// no warm-up hint either: `login --settings` opens no connection to it, as doctor
+/// does not, though the warm-up would carry no credential.
+#[test]
+fn an_untrusted_application_host_gets_no_connection_at_all() {
+    let emu = Background::start(Config::default()).expect("emulator");
+    let evil = Background::start(Config::default()).expect("emulator");
+    let sb = Sandbox::new();
+    let (pre, file) = estate(&sb, rows(&untrusted(&evil), &emu.login_url));
+    let out = run(&sb, &args(&pre, &["login", "--settings", &file]), &[], "");
+    out.assert_code(0);
+    let seen = evil.stats();
+    assert_eq!((seen.connections, seen.total), (0, 0), "{seen:?}");
+}

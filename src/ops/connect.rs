@@ -292,7 +292,41 @@ fn login_url_from(
         origin,
         untrusted: true,
     })?;
+    if matches!(origin, Origin::Setting("LoginEndPoint")) {
+        as_the_service_posts(&url, ucc).map_err(|error| Refused {
+            error,
+            origin,
+            untrusted: false,
+        })?;
+    }
     Ok((url, Some(origin)))
+}
+
+/// The CRM Service posts its token request to LoginEndPoint as written, so a
+/// Salesforce LoginEndPoint without `/services/oauth2/token` fails there: crmctl
+/// does not add the path for it (which would pass a login the service fails), as
+/// doctor holds such a login back and validate-settings reports `login-endpoint`. A
+/// test org on this machine is not held to it.
+fn as_the_service_posts(url: &str, ucc: Option<&Ucc>) -> Result<(), CliError> {
+    let Ok(u) = url::Url::parse(url.trim()) else {
+        return Ok(());
+    };
+    if u.host_str().is_some_and(rules::is_loopback_host)
+        || u.path()
+            .trim_end_matches('/')
+            .eq_ignore_ascii_case("/services/oauth2/token")
+    {
+        return Ok(());
+    }
+    let at = ucc
+        .and_then(|u| u.get("LoginEndPoint"))
+        .map(|r| format!("{}:{}: ", r.file.display(), r.line))
+        .unwrap_or_default();
+    Err(CliError::input(format!(
+        "{at}LoginEndPoint `{}` is not a token URL: the CRM Service posts to it as written, so its login would fail",
+        url.trim()
+    ))
+    .with_hint("end it with /services/oauth2/token, e.g. https://login.salesforce.com/services/oauth2/token"))
 }
 
 /// Where the secrets of a login may go, decided here for every command that logs
@@ -405,18 +439,20 @@ fn instance_hint_from(
     // ApplicationHost names the org of the UCC's LoginEndPoint: with the login
     // pointed elsewhere on the command line it would name another org.
     // An ApplicationHost the login would not trust (neither https on Salesforce nor
-    // a test org) is no hint either: not even a GET without credentials goes there.
+    // a test org) is no warm-up hint either: not even a GET without credentials goes
+    // there. (Client credentials post to it: `resolve` refuses it with its reason.)
     let from_ucc = (args.login_url.is_none() && !args.sandbox)
         .then(|| ucc.and_then(|u| u.value("ApplicationHost")))
         .flatten()
         .filter(|u| {
-            trust(
-                u,
-                Origin::Setting("ApplicationHost"),
-                None,
-                args.allow_untrusted_login,
-            )
-            .is_ok()
+            args.flow == FlowArg::ClientCredentials
+                || trust(
+                    u,
+                    Origin::Setting("ApplicationHost"),
+                    None,
+                    args.allow_untrusted_login,
+                )
+                .is_ok()
         });
     if let Some(u) = from_ucc {
         return Ok(Some((u.to_string(), Origin::Setting("ApplicationHost"))));
@@ -600,7 +636,10 @@ mod tests {
             (names::TIMEOUT, "12"),
         ]);
         let u = ucc(&[
-            ("LoginEndPoint", "https://ucc.my.salesforce.com"),
+            (
+                "LoginEndPoint",
+                "https://ucc.my.salesforce.com/services/oauth2/token",
+            ),
             ("ApplicationHost", "https://ucc-org.my.salesforce.com"),
             ("ApiEndPoint", "services/data/v61.0/"),
         ]);
@@ -623,7 +662,10 @@ mod tests {
         assert_eq!(s.http.timeout, Duration::from_secs(12));
 
         let s = ConnectSettings::resolve(&none, Some(&u), &vars).expect("ucc");
-        assert_eq!(s.login_url, "https://ucc.my.salesforce.com");
+        assert_eq!(
+            s.login_url,
+            "https://ucc.my.salesforce.com/services/oauth2/token"
+        );
         assert_eq!(
             s.instance_hint.as_deref(),
             Some("https://ucc-org.my.salesforce.com")
@@ -655,18 +697,51 @@ mod tests {
 
     /// A UCC of an estate: the same precedence, each value on its own, and where
     /// the login URL came from (doctor needs LoginEndPoint only when it is used).
+    /// The CRM Service posts to LoginEndPoint as written: a Salesforce one without
+    /// the token path would fail there, so crmctl does not pass it by adding the path.
+    #[test]
+    fn a_login_endpoint_without_the_token_path_is_refused_as_the_service_would_fail() {
+        let none = ConnectArgs::default();
+        for bare in [
+            "https://login.salesforce.com",
+            "https://contoso.my.salesforce.com/",
+        ] {
+            let u = ucc(&[("LoginEndPoint", bare)]);
+            let e = ConnectSettings::resolve(&none, Some(&u), &env(&[])).expect_err(bare);
+            assert_eq!(e.kind, ErrorKind::Input, "{e}");
+            assert!(e.message.contains("is not a token URL"), "{e}");
+            assert!(
+                ConnectSettings::resolve_ucc(&none, &u, &env(&[]))
+                    .login_url
+                    .is_err()
+            );
+        }
+        // A test org on this machine is not held to it; a flag is a login host or URL.
+        let local = ucc(&[("LoginEndPoint", "http://127.0.0.1:9")]);
+        assert!(ConnectSettings::resolve(&none, Some(&local), &env(&[])).is_ok());
+        let flag = ConnectArgs {
+            login_url: Some("https://login.salesforce.com".into()),
+            ..ConnectArgs::default()
+        };
+        let u = ucc(&[("LoginEndPoint", "https://login.salesforce.com")]);
+        assert!(ConnectSettings::resolve(&flag, Some(&u), &env(&[])).is_ok());
+    }
+
     #[test]
     fn a_ucc_of_an_estate_resolves_each_value_on_its_own_with_its_origin() {
         let vars = env(&[(names::LOGIN_URL, "https://env.my.salesforce.com")]);
         let none = ConnectArgs::default();
         let with = ucc(&[
-            ("LoginEndPoint", "https://ucc.my.salesforce.com"),
+            (
+                "LoginEndPoint",
+                "https://ucc.my.salesforce.com/services/oauth2/token",
+            ),
             ("ApiEndPoint", "services/data/latest/"),
         ]);
         let c = ConnectSettings::resolve_ucc(&none, &with, &vars);
         assert_eq!(
             c.login_url.ok().as_deref(),
-            Some("https://ucc.my.salesforce.com")
+            Some("https://ucc.my.salesforce.com/services/oauth2/token")
         );
         assert!(matches!(
             c.login_url_from,

@@ -96,16 +96,7 @@ impl ConnectSettings {
         };
         let env = &ctx.env;
         if flow == Flow::Jwt {
-            let username = args
-                .username
-                .clone()
-                .or_else(|| env.username.clone())
-                .ok_or_else(|| {
-                    CliError::usage(format!(
-                        "--username is required for --flow jwt: it is the assertion's subject (or set {})",
-                        names::USERNAME
-                    ))
-                })?;
+            let username = username(args, env, "for --flow jwt: it is the assertion's subject")?;
             let client_id = match &args.client_id {
                 Some(id) => SecretString::from(id.clone()),
                 None => take(
@@ -128,23 +119,7 @@ impl ConnectSettings {
             });
         }
         let (username, password, security_token) = if flow == Flow::Password {
-            // A blank variable gets the verdict of a blank --username (checked above).
-            if args.username.is_none()
-                && env.username.as_deref().is_some_and(|u| u.trim().is_empty())
-            {
-                return Err(CliError::input(format!("{} is blank", names::USERNAME))
-                    .with_hint("set it to the integration user's username, or unset it"));
-            }
-            let username = args
-                .username
-                .clone()
-                .or_else(|| env.username.clone())
-                .ok_or_else(|| {
-                    CliError::usage(format!(
-                        "--username is required for the password flow (or set {})",
-                        names::USERNAME
-                    ))
-                })?;
+            let username = username(args, env, "for the password flow")?;
             let password = take("Salesforce password", &env.password, names::PASSWORD, true)?;
             // Sent empty, the login would carry the token alone: refused first, as
             // `encrypt` refuses it (repeated failed logins can lock the user out).
@@ -324,4 +299,18 @@ pub fn jwt_key(
         return Ok(None);
     };
     ctx.jwt_key(&path).map(|k| Some(std::sync::Arc::new(k)))
+}
+
+/// The user a flow logs in as: `--username`, else `CRMCTL_USERNAME` (a blank
+/// variable was already refused by `check_env` in [`ConnectSettings::resolve`]).
+fn username(args: &ConnectArgs, env: &crate::env::Env, why: &str) -> Result<String, CliError> {
+    args.username
+        .clone()
+        .or_else(|| env.username.clone())
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "--username is required {why} (or set {})",
+                names::USERNAME
+            ))
+        })
 }

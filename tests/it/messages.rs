@@ -6,24 +6,8 @@
 
 use snapbox::str;
 
-use crate::support::{Run, Sandbox};
-
-/// Runs crmctl in `sb` and compares the whole transcript with `expected`, the sandbox
-/// folder shown as `[ROOT]` and each `(placeholder, value)` of `redact` as its
-/// placeholder.
-#[track_caller]
-fn transcript(
-    sb: &Sandbox,
-    args: &[&str],
-    env: &[(&str, &str)],
-    stdin: &str,
-    redact: &[(&'static str, &str)],
-    expected: impl snapbox::IntoData,
-) -> Run {
-    let out = sb.run(args, env, stdin);
-    crate::snap::assert(sb, redact, crate::snap::render(Some(args), &out), expected);
-    out
-}
+use crate::snap::transcript;
+use crate::support::Sandbox;
 
 #[test]
 fn a_missing_to_passphrase_names_the_variable_rekey_reads() {

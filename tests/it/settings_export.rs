@@ -343,11 +343,12 @@ fn names_from_the_file_are_escaped_once() {
         "--out",
         "out.csv",
     ];
-    let out = sb.run(&args, &[], "");
-    crate::snap::assert(
+    crate::snap::transcript(
         &sb,
+        &args,
         &[],
-        crate::snap::render(Some(&args), &out),
+        "",
+        &[],
         snapbox::str![[r#"
 $ crmctl settings export estate.yaml --ucc help\desk --format sharepoint-csv --out out.csv
 ? 0
@@ -379,11 +380,12 @@ fn a_file_in_a_missing_folder_is_refused_and_nothing_is_created() {
         "--out",
         "missing/deeper/out.yaml",
     ];
-    let out = sb.run(&args, &[], "");
-    crate::snap::assert(
+    crate::snap::transcript(
         &sb,
+        &args,
         &[],
-        crate::snap::render(Some(&args), &out),
+        "",
+        &[],
         snapbox::str![[r#"
 $ crmctl settings export estate.yaml --ucc helpdesk --format yaml --out missing/deeper/out.yaml
 ? 3

@@ -72,3 +72,21 @@ pub fn runs(steps: &[(&[&str], &Run)]) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Runs crmctl in `sb` and compares the whole transcript (command line, exit code,
+/// stdout, stderr) with `expected`, the sandbox folder shown as `[ROOT]` and each
+/// `(placeholder, value)` of `redact` as its placeholder. Returns the run for the
+/// checks a transcript cannot make (a file left alone, a request not sent).
+#[track_caller]
+pub fn transcript(
+    sb: &Sandbox,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: &str,
+    redact: &[(&'static str, &str)],
+    expected: impl snapbox::IntoData,
+) -> Run {
+    let out = sb.run(args, env, stdin);
+    assert(sb, redact, render(Some(args), &out), expected);
+    out
+}

@@ -262,11 +262,12 @@ fn a_line_break_in_a_name_never_starts_a_line_of_its_own() {
         "uccs:\n  - name: \"helpdesk\\nok: logged in as ceo@contoso.com\"\n    settings:\n      - { setting: Username, scope: CrmService, value: \"a@b.example\" }\n",
     );
     let args = ["login", "--settings", "forge.yaml", "--ucc", "x"];
-    let out = sb.run(&args, &[], "");
-    crate::snap::assert(
+    let out = crate::snap::transcript(
         &sb,
+        &args,
         &[],
-        crate::snap::render(Some(&args), &out),
+        "",
+        &[],
         snapbox::str![[r#"
 $ crmctl login --settings forge.yaml --ucc x
 ? 3

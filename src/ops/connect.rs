@@ -311,11 +311,7 @@ fn as_the_service_posts(url: &str, ucc: Option<&Ucc>) -> Result<(), CliError> {
     let Ok(u) = url::Url::parse(url.trim()) else {
         return Ok(());
     };
-    if u.host_str().is_some_and(rules::is_loopback_host)
-        || u.path()
-            .trim_end_matches('/')
-            .eq_ignore_ascii_case("/services/oauth2/token")
-    {
+    if u.host_str().is_some_and(rules::is_loopback_host) || rules::is_token_path(u.path()) {
         return Ok(());
     }
     let at = ucc

@@ -1,7 +1,9 @@
 //! Endpoints: the UCC side (ListsEndpoints, CrmServiceUrl, `.local` FQDNs) and the
 //! Salesforce side (ApplicationHost, LoginEndPoint, ApiEndPoint), test orgs on this machine.
 
-use super::urls::{HostKind, LoginTarget, host_kind, is_sandbox_host, login_target, parse_url};
+use super::urls::{
+    HostKind, LoginTarget, host_kind, is_sandbox_host, is_token_path, login_target, parse_url,
+};
 use super::{Ctx, RETIRED_BELOW, Severity, exact, is_placeholder};
 use crate::settings::Row;
 
@@ -178,7 +180,7 @@ pub(super) fn check(c: &mut Ctx<'_>) {
                 format!("LoginEndPoint points at a test org on this machine ({})", u.host),
                 TEST_ORG_HINT,
             ),
-            Some(u) if u.scheme == "https" && u.path.trim_end_matches('/') == "/services/oauth2/token" && (u.host == "login.salesforce.com" || u.host == "test.salesforce.com" || u.host.ends_with(".my.salesforce.com")) => {
+            Some(u) if u.scheme == "https" && is_token_path(&u.path) && (u.host == "login.salesforce.com" || u.host == "test.salesforce.com" || u.host.ends_with(".my.salesforce.com")) => {
                 if let Some((kind, a)) = &app_host
                     && *kind != HostKind::Loopback
                     && is_sandbox_host(&u.host) != kind.is_sandbox() {

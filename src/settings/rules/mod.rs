@@ -26,7 +26,8 @@ pub use names::did_you_mean;
 pub use primary::service_host;
 use urls::parse_url;
 pub use urls::{
-    HostKind, LoginTarget, host_kind, is_loopback_host, is_salesforce_host, login_target,
+    HostKind, LoginTarget, host_kind, is_loopback_host, is_salesforce_host, is_token_path,
+    login_target,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -42,6 +42,12 @@ pub enum LoginTarget {
     Untrusted,
 }
 
+/// Whether a URL's path is the OAuth token endpoint the CRM Service posts to
+/// (`/services/oauth2/token`, a trailing `/` allowed).
+pub fn is_token_path(path: &str) -> bool {
+    path.trim_end_matches('/') == "/services/oauth2/token"
+}
+
 pub fn login_target(value: &str) -> LoginTarget {
     match parse_url(value) {
         Some(u) if is_loopback_host(&u.host) && matches!(u.scheme.as_str(), "http" | "https") => {
